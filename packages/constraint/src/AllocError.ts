@@ -1,0 +1,111 @@
+/**
+ * The single error type of `@alloc`.
+ *
+ * Every refused call throws an `AllocError` whose `code` comes from a closed set
+ * and whose `details` say what was asked. Because packages are versioned
+ * independently, two copies may be installed at once: test with
+ * {@link isAllocError}, which checks a `Symbol.for` brand, not `instanceof`.
+ */
+
+/** The closed set of error codes. */
+export const AllocErrorCode = {
+  /** A value is not an integer in `0 .. 2^64-1` (wrong type, NaN, fraction, negative, too large, unsafe number). */
+  InvalidValue: "INVALID_VALUE",
+  /** An argument has the wrong shape (not an object, unknown policy, missing field). */
+  InvalidArgument: "INVALID_ARGUMENT",
+  /** A range has `min > max`, or a base+size form runs past `2^64-1`. */
+  InvalidRange: "INVALID_RANGE",
+  /** A constraint asks for size 0. */
+  InvalidSize: "INVALID_SIZE",
+  /** An alignment is not a power of two (0 and 1 mean none). */
+  InvalidAlignment: "INVALID_ALIGNMENT",
+  /** A constraint window has `min > max`. */
+  InvalidWindow: "INVALID_WINDOW",
+  /** A range overlaps one already in the pool. */
+  Overlap: "OVERLAP",
+  /** No range of the pool is exactly the one given. */
+  NotFound: "NOT_FOUND",
+  /** The range exists but is free: it cannot be freed again or given data. */
+  NotAllocated: "NOT_ALLOCATED",
+  /** Nothing in the pool fits the request (only from the throwing variants). */
+  NoFit: "NO_FIT",
+  /** A reserved range cannot be released by a normal free. */
+  Reserved: "RESERVED",
+  /** The place asked for is held by someone else. */
+  Conflict: "CONFLICT",
+  /** The owner holds nothing, or is not the holder of what was named. */
+  UnknownOwner: "UNKNOWN_OWNER",
+  /** The owner already holds resources where a new owner was expected. */
+  DuplicateOwner: "DUPLICATE_OWNER",
+  /** A resource request is malformed or names an unknown pool or kind. */
+  InvalidRequest: "INVALID_REQUEST",
+  /** A layout or preset is inconsistent (overlapping pools, holes outside pools). */
+  InvalidLayout: "INVALID_LAYOUT",
+  /** A snapshot is malformed, of an unknown version, or describes an invalid state. */
+  InvalidSnapshot: "INVALID_SNAPSHOT",
+} as const;
+
+/** One of the {@link AllocErrorCode} values. */
+export type AllocErrorCode = (typeof AllocErrorCode)[keyof typeof AllocErrorCode];
+
+/** Structured facts about a refused call; every field is optional. */
+export interface AllocErrorDetails {
+  /** The name of the argument or field that was wrong, e.g. `"constraint.align"`. */
+  readonly argument?: string;
+  /** The offending value as given. */
+  readonly value?: unknown;
+  /** The range that was asked for, as text. */
+  readonly range?: string;
+  /** The range already in the pool that stands in the way, as text. */
+  readonly conflict?: string;
+  /** The owner involved, if any. */
+  readonly owner?: string;
+  /** The owner holding the conflicting resource, if any. */
+  readonly conflictOwner?: string;
+  /** A JSON path into a snapshot or description, e.g. `$.pools[2].ranges[0].min`. */
+  readonly path?: string;
+  /** The pool involved, if any. */
+  readonly pool?: string;
+  /** The index of the failing request in a batch, if any. */
+  readonly request?: number;
+}
+
+const BRAND: unique symbol = Symbol.for("@alloc/AllocError") as never;
+
+/**
+ * The error thrown for every invalid call.
+ *
+ * @example
+ * ```ts
+ * try { new Range(5, 4); } catch (e) { if (isAllocError(e)) console.log(e.code); } // "INVALID_RANGE"
+ * ```
+ */
+export class AllocError extends Error {
+  /** What kind of mistake this is. */
+  readonly code: AllocErrorCode;
+  /** What was asked, in structured form. */
+  readonly details: AllocErrorDetails;
+
+  constructor(code: AllocErrorCode, message: string, details: AllocErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.details = Object.freeze({ ...details });
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  override get name(): string {
+    return "AllocError";
+  }
+}
+
+/**
+ * True when `value` is an {@link AllocError} from any installed copy of this package.
+ *
+ * @example
+ * ```ts
+ * if (isAllocError(e) && e.code === "OVERLAP") { ... }
+ * ```
+ */
+export function isAllocError(value: unknown): value is AllocError {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}

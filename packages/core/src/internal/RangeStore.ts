@@ -1,0 +1,822 @@
+/**
+ * The kernel of `IntervalTree`: an AVL tree of non-overlapping ranges keyed by
+ * their first value, stored as a struct of typed arrays.
+ *
+ * Representation: node `i` is `[min_i, max_i]` with 32-bit halves in
+ * `minHi/minLo/maxHi/maxLo`, links `left/right/parent` (0 is the nil sentinel),
+ * `height`, and `state` (FREE, ALLOCATED, VALUED). Released nodes form a free
+ * list threaded through `left`. A node keeps its index for its whole life:
+ * deletion relinks nodes, it never moves contents, so callers may hold indices.
+ *
+ * Augmentation: `runHi/runLo` is the largest `max - min` of any free node in the
+ * subtree and `hasRun` says whether there is one. A subtree whose largest free
+ * run is shorter than the request cannot hold it and is skipped, which makes
+ * first- and last-match O(log n) whenever the first run that is long enough
+ * also fits (always when `run >= size + align - 1`); every run that is long
+ * enough but cannot fit for alignment or window costs one more O(log n) step.
+ *
+ * Invariants (checked by `check()`, never on the hot path): in-order sorted by
+ * `min` with `max_i < min_next`; AVL balance |h(l) - h(r)| <= 1 with correct
+ * heights; parent links consistent; augmentation exact; no two free nodes
+ * adjacent (`max + 1 == next.min`); counters match the nodes.
+ */
+import { TWO_32, add, alignDown, alignUp, isSuccessor, less, outHi, outLo, sub } from "./u64.js";
+
+export const FREE = 0;
+export const ALLOCATED = 1;
+export const VALUED = 2;
+
+const STACK_DEPTH = 128;
+
+export class RangeStore {
+  minHi: Uint32Array;
+  minLo: Uint32Array;
+  maxHi: Uint32Array;
+  maxLo: Uint32Array;
+  left: Int32Array;
+  right: Int32Array;
+  parent: Int32Array;
+  height: Uint8Array;
+  state: Uint8Array;
+  runHi: Uint32Array;
+  runLo: Uint32Array;
+  hasRun: Uint8Array;
+
+  root = 0;
+  /** Live nodes. */
+  count = 0;
+  /** Live free nodes. */
+  freeNodes = 0;
+  /** Sum of all lengths and of free lengths, as (hi, lo) with hi possibly 2^32. */
+  totalHi = 0;
+  totalLo = 0;
+  freeHi = 0;
+  freeLo = 0;
+
+  private capacity: number;
+  private released = 0;
+  private next = 1;
+  private readonly stack = new Int32Array(STACK_DEPTH);
+
+  // The request being served, copied once per allocation.
+  private cMinHi = 0;
+  private cMinLo = 0;
+  private cMaxHi = 0;
+  private cMaxLo = 0;
+  private cAlignHi = 0;
+  private cAlignLo = 1;
+  private cSizeM1Hi = 0;
+  private cSizeM1Lo = 0;
+  /** Start of the fit found by `fitsFirst`/`fitsLast`. */
+  private fitHi = 0;
+  private fitLo = 0;
+
+  constructor(initialCapacity: number) {
+    const cap = Math.max(8, initialCapacity | 0) + 1;
+    this.capacity = cap;
+    this.minHi = new Uint32Array(cap);
+    this.minLo = new Uint32Array(cap);
+    this.maxHi = new Uint32Array(cap);
+    this.maxLo = new Uint32Array(cap);
+    this.left = new Int32Array(cap);
+    this.right = new Int32Array(cap);
+    this.parent = new Int32Array(cap);
+    this.height = new Uint8Array(cap);
+    this.state = new Uint8Array(cap);
+    this.runHi = new Uint32Array(cap);
+    this.runLo = new Uint32Array(cap);
+    this.hasRun = new Uint8Array(cap);
+  }
+
+  // ---------------------------------------------------------------- storage
+
+  private grow(): void {
+    const cap = Math.ceil(this.capacity * 1.5);
+    this.minHi = copyU32(this.minHi, cap);
+    this.minLo = copyU32(this.minLo, cap);
+    this.maxHi = copyU32(this.maxHi, cap);
+    this.maxLo = copyU32(this.maxLo, cap);
+    this.left = copyI32(this.left, cap);
+    this.right = copyI32(this.right, cap);
+    this.parent = copyI32(this.parent, cap);
+    this.height = copyU8(this.height, cap);
+    this.state = copyU8(this.state, cap);
+    this.runHi = copyU32(this.runHi, cap);
+    this.runLo = copyU32(this.runLo, cap);
+    this.hasRun = copyU8(this.hasRun, cap);
+    this.capacity = cap;
+  }
+
+  /** A detached leaf holding `[min, max]` in `state`; counters updated. */
+  newNode(minHi: number, minLo: number, maxHi: number, maxLo: number, state: number): number {
+    let n = this.released;
+    if (n !== 0) {
+      this.released = this.left[n]!;
+    } else {
+      if (this.next === this.capacity) this.grow();
+      n = this.next++;
+    }
+    this.minHi[n] = minHi;
+    this.minLo[n] = minLo;
+    this.maxHi[n] = maxHi;
+    this.maxLo[n] = maxLo;
+    this.left[n] = 0;
+    this.right[n] = 0;
+    this.parent[n] = 0;
+    this.height[n] = 1;
+    this.state[n] = state;
+    this.count++;
+    this.addTotal(n, 1);
+    if (state === FREE) this.addFree(n, 1);
+    this.recompute(n);
+    return n;
+  }
+
+  private release(n: number): void {
+    this.count--;
+    this.addTotal(n, -1);
+    if (this.state[n] === FREE) this.addFree(n, -1);
+    this.left[n] = this.released;
+    this.right[n] = 0;
+    this.parent[n] = 0;
+    this.hasRun[n] = 0;
+    this.height[n] = 0;
+    this.released = n;
+  }
+
+  /** Adds (sign 1) or removes (sign -1) node n's length to the total. */
+  private addTotal(n: number, sign: number): void {
+    sub(this.maxHi[n]!, this.maxLo[n]!, this.minHi[n]!, this.minLo[n]!);
+    let lo = this.totalLo + sign * (outLo + 1);
+    let hi = this.totalHi + sign * outHi;
+    while (lo >= TWO_32) {
+      lo -= TWO_32;
+      hi += 1;
+    }
+    while (lo < 0) {
+      lo += TWO_32;
+      hi -= 1;
+    }
+    this.totalLo = lo;
+    this.totalHi = hi;
+  }
+
+  /** Adds (sign 1) or removes (sign -1) node n's length to the free total and count. */
+  addFree(n: number, sign: number): void {
+    sub(this.maxHi[n]!, this.maxLo[n]!, this.minHi[n]!, this.minLo[n]!);
+    let lo = this.freeLo + sign * (outLo + 1);
+    let hi = this.freeHi + sign * outHi;
+    while (lo >= TWO_32) {
+      lo -= TWO_32;
+      hi += 1;
+    }
+    while (lo < 0) {
+      lo += TWO_32;
+      hi -= 1;
+    }
+    this.freeLo = lo;
+    this.freeHi = hi;
+    this.freeNodes += sign;
+  }
+
+  // ------------------------------------------------------------ AVL balance
+
+  /** Recomputes height and the largest free run of n from its children. */
+  private recompute(n: number): void {
+    const l = this.left[n]!;
+    const r = this.right[n]!;
+    const hl = this.height[l]!;
+    const hr = this.height[r]!;
+    this.height[n] = (hl > hr ? hl : hr) + 1;
+    let has = 0;
+    let bh = 0;
+    let bl = 0;
+    if (this.state[n] === FREE) {
+      has = 1;
+      sub(this.maxHi[n]!, this.maxLo[n]!, this.minHi[n]!, this.minLo[n]!);
+      bh = outHi;
+      bl = outLo;
+    }
+    if (this.hasRun[l] === 1) {
+      const h = this.runHi[l]!;
+      const lo = this.runLo[l]!;
+      if (has === 0 || h > bh || (h === bh && lo > bl)) {
+        has = 1;
+        bh = h;
+        bl = lo;
+      }
+    }
+    if (this.hasRun[r] === 1) {
+      const h = this.runHi[r]!;
+      const lo = this.runLo[r]!;
+      if (has === 0 || h > bh || (h === bh && lo > bl)) {
+        has = 1;
+        bh = h;
+        bl = lo;
+      }
+    }
+    this.hasRun[n] = has;
+    this.runHi[n] = bh;
+    this.runLo[n] = bl;
+  }
+
+  private replaceChild(p: number, old: number, child: number): void {
+    if (p === 0) this.root = child;
+    else if (this.left[p] === old) this.left[p] = child;
+    else this.right[p] = child;
+  }
+
+  private rotateLeft(x: number): number {
+    const y = this.right[x]!;
+    const b = this.left[y]!;
+    this.right[x] = b;
+    if (b !== 0) this.parent[b] = x;
+    const p = this.parent[x]!;
+    this.parent[y] = p;
+    this.replaceChild(p, x, y);
+    this.left[y] = x;
+    this.parent[x] = y;
+    this.recompute(x);
+    this.recompute(y);
+    return y;
+  }
+
+  private rotateRight(x: number): number {
+    const y = this.left[x]!;
+    const b = this.right[y]!;
+    this.left[x] = b;
+    if (b !== 0) this.parent[b] = x;
+    const p = this.parent[x]!;
+    this.parent[y] = p;
+    this.replaceChild(p, x, y);
+    this.right[y] = x;
+    this.parent[x] = y;
+    this.recompute(x);
+    this.recompute(y);
+    return y;
+  }
+
+  /** Recomputes n and restores balance there; returns the subtree's new root. */
+  private rebalance(n: number): number {
+    this.recompute(n);
+    const l = this.left[n]!;
+    const r = this.right[n]!;
+    const bf = this.height[l]! - this.height[r]!;
+    if (bf > 1) {
+      if (this.height[this.left[l]!]! < this.height[this.right[l]!]!) this.rotateLeft(l);
+      return this.rotateRight(n);
+    }
+    if (bf < -1) {
+      if (this.height[this.right[r]!]! < this.height[this.left[r]!]!) this.rotateRight(r);
+      return this.rotateLeft(n);
+    }
+    return n;
+  }
+
+  /** Restores heights, augmentation and balance from n up to the root. */
+  fixUp(n: number): void {
+    while (n !== 0) {
+      n = this.parent[this.rebalance(n)]!;
+    }
+  }
+
+  // -------------------------------------------------------------- structure
+
+  /** Links a detached node into the tree by its `min`; the caller has ruled out overlap. */
+  link(n: number): void {
+    const kHi = this.minHi[n]!;
+    const kLo = this.minLo[n]!;
+    let p = 0;
+    let x = this.root;
+    let goLeft = false;
+    while (x !== 0) {
+      p = x;
+      goLeft = less(kHi, kLo, this.minHi[x]!, this.minLo[x]!);
+      x = goLeft ? this.left[x]! : this.right[x]!;
+    }
+    this.parent[n] = p;
+    if (p === 0) this.root = n;
+    else if (goLeft) this.left[p] = n;
+    else this.right[p] = n;
+    this.fixUp(p);
+  }
+
+  /** Links a detached node as the in-order successor of x. */
+  linkAfter(x: number, n: number): void {
+    let p = this.right[x]!;
+    if (p === 0) {
+      this.right[x] = n;
+      this.parent[n] = x;
+      this.fixUp(x);
+      return;
+    }
+    while (this.left[p] !== 0) p = this.left[p]!;
+    this.left[p] = n;
+    this.parent[n] = p;
+    this.fixUp(p);
+  }
+
+  /** Unlinks node z and releases it. Other nodes keep their indices. */
+  remove(z: number): void {
+    const l = this.left[z]!;
+    const r = this.right[z]!;
+    let start: number;
+    if (l !== 0 && r !== 0) {
+      let y = r;
+      while (this.left[y] !== 0) y = this.left[y]!;
+      if (y !== r) {
+        const yp = this.parent[y]!;
+        const yr = this.right[y]!;
+        this.left[yp] = yr;
+        if (yr !== 0) this.parent[yr] = yp;
+        this.right[y] = r;
+        this.parent[r] = y;
+        start = yp;
+      } else {
+        start = y;
+      }
+      this.left[y] = l;
+      this.parent[l] = y;
+      const zp = this.parent[z]!;
+      this.parent[y] = zp;
+      this.replaceChild(zp, z, y);
+    } else {
+      const child = l !== 0 ? l : r;
+      const p = this.parent[z]!;
+      if (child !== 0) this.parent[child] = p;
+      this.replaceChild(p, z, child);
+      start = p;
+    }
+    this.release(z);
+    this.fixUp(start);
+  }
+
+  /** Changes the state of a linked node, keeping counters and augmentation right. */
+  setState(n: number, state: number): void {
+    const was = this.state[n]!;
+    if (was === state) return;
+    if (was === FREE) this.addFree(n, -1);
+    this.state[n] = state;
+    if (state === FREE) this.addFree(n, 1);
+    if ((was === FREE) !== (state === FREE)) this.fixUp(n);
+  }
+
+  /** Changes the bounds of a linked node in place; the caller keeps the order intact. */
+  setBounds(n: number, minHi: number, minLo: number, maxHi: number, maxLo: number): void {
+    const free = this.state[n] === FREE;
+    this.addTotal(n, -1);
+    if (free) this.addFree(n, -1);
+    this.minHi[n] = minHi;
+    this.minLo[n] = minLo;
+    this.maxHi[n] = maxHi;
+    this.maxLo[n] = maxLo;
+    this.addTotal(n, 1);
+    if (free) {
+      this.addFree(n, 1);
+      this.fixUp(n);
+    }
+  }
+
+  // ---------------------------------------------------------------- lookups
+
+  /** The node whose range is exactly `[min, max]`, or 0. */
+  findExact(minHi: number, minLo: number, maxHi: number, maxLo: number): number {
+    let x = this.root;
+    while (x !== 0) {
+      const h = this.minHi[x]!;
+      const l = this.minLo[x]!;
+      if (h === minHi && l === minLo) {
+        return this.maxHi[x] === maxHi && this.maxLo[x] === maxLo ? x : 0;
+      }
+      x = minHi < h || (minHi === h && minLo < l) ? this.left[x]! : this.right[x]!;
+    }
+    return 0;
+  }
+
+  /** The node containing the value, or 0. */
+  findContaining(hi: number, lo: number): number {
+    let x = this.root;
+    while (x !== 0) {
+      if (less(hi, lo, this.minHi[x]!, this.minLo[x]!)) x = this.left[x]!;
+      else if (less(this.maxHi[x]!, this.maxLo[x]!, hi, lo)) x = this.right[x]!;
+      else return x;
+    }
+    return 0;
+  }
+
+  /** The node with the largest `min <= value`, or 0. */
+  floor(hi: number, lo: number): number {
+    let x = this.root;
+    let best = 0;
+    while (x !== 0) {
+      if (less(hi, lo, this.minHi[x]!, this.minLo[x]!)) {
+        x = this.left[x]!;
+      } else {
+        best = x;
+        x = this.right[x]!;
+      }
+    }
+    return best;
+  }
+
+  first(): number {
+    let x = this.root;
+    if (x === 0) return 0;
+    while (this.left[x] !== 0) x = this.left[x]!;
+    return x;
+  }
+
+  successor(x: number): number {
+    let r = this.right[x]!;
+    if (r !== 0) {
+      while (this.left[r] !== 0) r = this.left[r]!;
+      return r;
+    }
+    let p = this.parent[x]!;
+    while (p !== 0 && this.right[p] === x) {
+      x = p;
+      p = this.parent[p]!;
+    }
+    return p;
+  }
+
+  predecessor(x: number): number {
+    let l = this.left[x]!;
+    if (l !== 0) {
+      while (this.right[l] !== 0) l = this.right[l]!;
+      return l;
+    }
+    let p = this.parent[x]!;
+    while (p !== 0 && this.left[p] === x) {
+      x = p;
+      p = this.parent[p]!;
+    }
+    return p;
+  }
+
+  /** True when node a ends right before node b starts (`a.max + 1 == b.min`). */
+  adjacent(a: number, b: number): boolean {
+    return isSuccessor(this.maxHi[a]!, this.maxLo[a]!, this.minHi[b]!, this.minLo[b]!);
+  }
+
+  // ------------------------------------------------------------- allocation
+
+  /** Sets the request for the next `findFirst`/`findLast`/`findBest`. */
+  setRequest(
+    sizeHi: number,
+    sizeLo: number,
+    minHi: number,
+    minLo: number,
+    maxHi: number,
+    maxLo: number,
+    alignHi: number,
+    alignLo: number,
+  ): void {
+    this.cMinHi = minHi;
+    this.cMinLo = minLo;
+    this.cMaxHi = maxHi;
+    this.cMaxLo = maxLo;
+    this.cAlignHi = alignHi;
+    this.cAlignLo = alignLo;
+    sub(sizeHi, sizeLo, 0, 1);
+    this.cSizeM1Hi = outHi;
+    this.cSizeM1Lo = outLo;
+  }
+
+  /** True when the subtree of x has a free run of at least the requested size. */
+  private mayFit(x: number): boolean {
+    if (this.hasRun[x] !== 1) return false;
+    const h = this.runHi[x]!;
+    return h > this.cSizeM1Hi || (h === this.cSizeM1Hi && this.runLo[x]! >= this.cSizeM1Lo);
+  }
+
+  /** Whether free node x can hold the request; if so its lowest start goes to fitHi/fitLo. */
+  private fitsFirst(x: number): boolean {
+    // lo = max(x.min, c.min), hi = min(x.max, c.max)
+    let loHi = this.minHi[x]!;
+    let loLo = this.minLo[x]!;
+    if (less(loHi, loLo, this.cMinHi, this.cMinLo)) {
+      loHi = this.cMinHi;
+      loLo = this.cMinLo;
+    }
+    let hiHi = this.maxHi[x]!;
+    let hiLo = this.maxLo[x]!;
+    if (less(this.cMaxHi, this.cMaxLo, hiHi, hiLo)) {
+      hiHi = this.cMaxHi;
+      hiLo = this.cMaxLo;
+    }
+    if (!alignUp(loHi, loLo, this.cAlignHi, this.cAlignLo)) return false;
+    const sHi = outHi;
+    const sLo = outLo;
+    if (less(hiHi, hiLo, sHi, sLo)) return false;
+    if (!add(sHi, sLo, this.cSizeM1Hi, this.cSizeM1Lo)) return false;
+    if (less(hiHi, hiLo, outHi, outLo)) return false;
+    this.fitHi = sHi;
+    this.fitLo = sLo;
+    return true;
+  }
+
+  /** Whether free node x can hold the request; if so its highest start goes to fitHi/fitLo. */
+  private fitsLast(x: number): boolean {
+    let loHi = this.minHi[x]!;
+    let loLo = this.minLo[x]!;
+    if (less(loHi, loLo, this.cMinHi, this.cMinLo)) {
+      loHi = this.cMinHi;
+      loLo = this.cMinLo;
+    }
+    let hiHi = this.maxHi[x]!;
+    let hiLo = this.maxLo[x]!;
+    if (less(this.cMaxHi, this.cMaxLo, hiHi, hiLo)) {
+      hiHi = this.cMaxHi;
+      hiLo = this.cMaxLo;
+    }
+    if (less(hiHi, hiLo, this.cSizeM1Hi, this.cSizeM1Lo)) return false;
+    sub(hiHi, hiLo, this.cSizeM1Hi, this.cSizeM1Lo);
+    alignDown(outHi, outLo, this.cAlignHi, this.cAlignLo);
+    if (less(outHi, outLo, loHi, loLo)) return false;
+    this.fitHi = outHi;
+    this.fitLo = outLo;
+    return true;
+  }
+
+  /** The lowest free node that fits the request (start in fitHi/fitLo), or 0. */
+  findFirst(): number {
+    const stack = this.stack;
+    const wMinHi = this.cMinHi;
+    const wMinLo = this.cMinLo;
+    const wMaxHi = this.cMaxHi;
+    const wMaxLo = this.cMaxLo;
+    let top = 0;
+    let x = this.root;
+    for (;;) {
+      while (x !== 0) {
+        if (!this.mayFit(x)) break;
+        if (less(this.maxHi[x]!, this.maxLo[x]!, wMinHi, wMinLo)) {
+          x = this.right[x]!;
+        } else if (less(wMaxHi, wMaxLo, this.minHi[x]!, this.minLo[x]!)) {
+          x = this.left[x]!;
+        } else {
+          stack[top++] = x;
+          x = this.left[x]!;
+        }
+      }
+      if (top === 0) return 0;
+      x = stack[--top]!;
+      if (this.state[x] === FREE && this.fitsFirst(x)) return x;
+      x = this.right[x]!;
+    }
+  }
+
+  /** The highest free node that fits the request (start in fitHi/fitLo), or 0. */
+  findLast(): number {
+    const stack = this.stack;
+    const wMinHi = this.cMinHi;
+    const wMinLo = this.cMinLo;
+    const wMaxHi = this.cMaxHi;
+    const wMaxLo = this.cMaxLo;
+    let top = 0;
+    let x = this.root;
+    for (;;) {
+      while (x !== 0) {
+        if (!this.mayFit(x)) break;
+        if (less(this.maxHi[x]!, this.maxLo[x]!, wMinHi, wMinLo)) {
+          x = this.right[x]!;
+        } else if (less(wMaxHi, wMaxLo, this.minHi[x]!, this.minLo[x]!)) {
+          x = this.left[x]!;
+        } else {
+          stack[top++] = x;
+          x = this.right[x]!;
+        }
+      }
+      if (top === 0) return 0;
+      x = stack[--top]!;
+      if (this.state[x] === FREE && this.fitsLast(x)) return x;
+      x = this.left[x]!;
+    }
+  }
+
+  /**
+   * The smallest free node that fits (ties to the lowest), start in fitHi/fitLo,
+   * or 0. Walks only subtrees whose largest run is long enough and stops
+   * descending where nothing shorter than the best so far can be found.
+   */
+  findBest(): number {
+    const stack = this.stack;
+    let top = 0;
+    let best = 0;
+    let bestHi = 0;
+    let bestLo = 0;
+    let bestLenHi = 0;
+    let bestLenLo = 0;
+    let x = this.root;
+    for (;;) {
+      while (x !== 0) {
+        if (!this.mayFit(x)) break;
+        if (less(this.maxHi[x]!, this.maxLo[x]!, this.cMinHi, this.cMinLo)) {
+          x = this.right[x]!;
+        } else if (less(this.cMaxHi, this.cMaxLo, this.minHi[x]!, this.minLo[x]!)) {
+          x = this.left[x]!;
+        } else {
+          stack[top++] = x;
+          x = this.left[x]!;
+        }
+      }
+      if (top === 0) break;
+      x = stack[--top]!;
+      if (this.state[x] === FREE) {
+        sub(this.maxHi[x]!, this.maxLo[x]!, this.minHi[x]!, this.minLo[x]!);
+        const lenHi = outHi;
+        const lenLo = outLo;
+        if ((best === 0 || less(lenHi, lenLo, bestLenHi, bestLenLo)) && this.fitsFirst(x)) {
+          best = x;
+          bestHi = this.fitHi;
+          bestLo = this.fitLo;
+          bestLenHi = lenHi;
+          bestLenLo = lenLo;
+          if (lenHi === this.cSizeM1Hi && lenLo === this.cSizeM1Lo) break;
+        }
+      }
+      x = this.right[x]!;
+    }
+    this.fitHi = bestHi;
+    this.fitLo = bestLo;
+    return best;
+  }
+
+  /**
+   * Carves `[fit, fit + size - 1]` out of free node x (found by a `find*`) and
+   * marks it allocated. Returns the allocated node.
+   */
+  take(x: number): number {
+    const sHi = this.fitHi;
+    const sLo = this.fitLo;
+    add(sHi, sLo, this.cSizeM1Hi, this.cSizeM1Lo);
+    const eHi = outHi;
+    const eLo = outLo;
+    const xMaxHi = this.maxHi[x]!;
+    const xMaxLo = this.maxLo[x]!;
+    const startsAtMin = sHi === this.minHi[x] && sLo === this.minLo[x];
+    const endsAtMax = eHi === xMaxHi && eLo === xMaxLo;
+    let taken: number;
+    if (startsAtMin) {
+      if (!endsAtMax) {
+        this.setBounds(x, sHi, sLo, eHi, eLo);
+        add(eHi, eLo, 0, 1);
+        this.linkAfter(x, this.newNode(outHi, outLo, xMaxHi, xMaxLo, FREE));
+      }
+      this.setState(x, ALLOCATED);
+      taken = x;
+    } else {
+      sub(sHi, sLo, 0, 1);
+      this.setBounds(x, this.minHi[x]!, this.minLo[x]!, outHi, outLo);
+      if (!endsAtMax) {
+        add(eHi, eLo, 0, 1);
+        this.linkAfter(x, this.newNode(outHi, outLo, xMaxHi, xMaxLo, FREE));
+      }
+      taken = this.newNode(sHi, sLo, eHi, eLo, ALLOCATED);
+      this.linkAfter(x, taken);
+    }
+    return taken;
+  }
+
+  /** Frees linked node x and merges it with free neighbours; returns the merged node. */
+  freeNode(x: number): number {
+    this.setStateQuiet(x, FREE);
+    const p = this.predecessor(x);
+    const s = this.successor(x);
+    const mergePrev = p !== 0 && this.state[p] === FREE && this.adjacent(p, x);
+    const mergeNext = s !== 0 && this.state[s] === FREE && this.adjacent(x, s);
+    if (!mergePrev && !mergeNext) {
+      this.fixUp(x);
+      return x;
+    }
+    const minHi = mergePrev ? this.minHi[p]! : this.minHi[x]!;
+    const minLo = mergePrev ? this.minLo[p]! : this.minLo[x]!;
+    const maxHi = mergeNext ? this.maxHi[s]! : this.maxHi[x]!;
+    const maxLo = mergeNext ? this.maxLo[s]! : this.maxLo[x]!;
+    if (mergePrev) this.remove(p);
+    if (mergeNext) this.remove(s);
+    this.setBounds(x, minHi, minLo, maxHi, maxLo);
+    return x;
+  }
+
+  /** Changes state and counters without re-walking the path (the caller fixes up). */
+  private setStateQuiet(n: number, state: number): void {
+    const was = this.state[n]!;
+    if (was === state) return;
+    if (was === FREE) this.addFree(n, -1);
+    this.state[n] = state;
+    if (state === FREE) this.addFree(n, 1);
+  }
+
+  /** A deep copy. */
+  clone(): RangeStore {
+    const c = new RangeStore(0);
+    c.minHi = this.minHi.slice();
+    c.minLo = this.minLo.slice();
+    c.maxHi = this.maxHi.slice();
+    c.maxLo = this.maxLo.slice();
+    c.left = this.left.slice();
+    c.right = this.right.slice();
+    c.parent = this.parent.slice();
+    c.height = this.height.slice();
+    c.state = this.state.slice();
+    c.runHi = this.runHi.slice();
+    c.runLo = this.runLo.slice();
+    c.hasRun = this.hasRun.slice();
+    c.capacity = this.capacity;
+    c.released = this.released;
+    c.next = this.next;
+    c.root = this.root;
+    c.count = this.count;
+    c.freeNodes = this.freeNodes;
+    c.totalHi = this.totalHi;
+    c.totalLo = this.totalLo;
+    c.freeHi = this.freeHi;
+    c.freeLo = this.freeLo;
+    return c;
+  }
+
+  // -------------------------------------------------------------- checking
+
+  /** Throws an Error naming the first broken invariant. */
+  check(valued: ReadonlySet<number>): void {
+    let count = 0;
+    let freeNodes = 0;
+    let tHi = 0;
+    let tLo = 0;
+    let fHi = 0;
+    let fLo = 0;
+    const verify = (n: number, parent: number): number => {
+      if (n === 0) return 0;
+      if (this.parent[n] !== parent) fail(`node ${n}: parent link ${this.parent[n]} should be ${parent}`);
+      if (less(this.maxHi[n]!, this.maxLo[n]!, this.minHi[n]!, this.minLo[n]!)) fail(`node ${n}: min above max`);
+      const hl = verify(this.left[n]!, n);
+      const hr = verify(this.right[n]!, n);
+      if (Math.abs(hl - hr) > 1) fail(`node ${n}: unbalanced (${hl} vs ${hr})`);
+      const h = Math.max(hl, hr) + 1;
+      if (this.height[n] !== h) fail(`node ${n}: height ${this.height[n]} should be ${h}`);
+      const st = this.state[n]!;
+      if (st !== FREE && st !== ALLOCATED && st !== VALUED) fail(`node ${n}: bad state ${st}`);
+      if ((st === VALUED) !== valued.has(n)) fail(`node ${n}: state ${st} disagrees with the value table`);
+      const saveHas = this.hasRun[n];
+      const saveHi = this.runHi[n];
+      const saveLo = this.runLo[n];
+      this.recompute(n);
+      if (this.hasRun[n] !== saveHas || this.runHi[n] !== saveHi || this.runLo[n] !== saveLo) {
+        fail(`node ${n}: augmentation (largest free run) is stale`);
+      }
+      count++;
+      sub(this.maxHi[n]!, this.maxLo[n]!, this.minHi[n]!, this.minLo[n]!);
+      tLo += outLo + 1;
+      tHi += outHi;
+      if (st === FREE) {
+        freeNodes++;
+        fLo += outLo + 1;
+        fHi += outHi;
+      }
+      return h;
+    };
+    if (this.parent[this.root] !== 0 && this.root !== 0) fail("root has a parent");
+    verify(this.root, 0);
+    let prev = 0;
+    for (let x = this.first(); x !== 0; x = this.successor(x)) {
+      if (prev !== 0) {
+        if (!less(this.maxHi[prev]!, this.maxLo[prev]!, this.minHi[x]!, this.minLo[x]!)) fail(`nodes ${prev} and ${x} overlap or are out of order`);
+        if (this.state[prev] === FREE && this.state[x] === FREE && this.adjacent(prev, x)) fail(`free nodes ${prev} and ${x} are adjacent but not merged`);
+      }
+      prev = x;
+    }
+    if (count !== this.count) fail(`count ${this.count} should be ${count}`);
+    if (freeNodes !== this.freeNodes) fail(`free node count ${this.freeNodes} should be ${freeNodes}`);
+    if (valued.size > count) fail("value table holds released nodes");
+    if (exactPair(tHi, tLo) !== exactPair(this.totalHi, this.totalLo)) fail("total length counter is wrong");
+    if (exactPair(fHi, fLo) !== exactPair(this.freeHi, this.freeLo)) fail("free length counter is wrong");
+  }
+}
+
+function exactPair(hi: number, lo: number): bigint {
+  return BigInt(hi) * 4294967296n + BigInt(lo);
+}
+
+function fail(message: string): never {
+  throw new Error(`IntervalTree invariant broken: ${message}`);
+}
+
+function copyU32(a: Uint32Array, cap: number): Uint32Array {
+  const b = new Uint32Array(cap);
+  b.set(a);
+  return b;
+}
+
+function copyI32(a: Int32Array, cap: number): Int32Array {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
+
+function copyU8(a: Uint8Array, cap: number): Uint8Array {
+  const b = new Uint8Array(cap);
+  b.set(a);
+  return b;
+}
