@@ -69,7 +69,7 @@ export function parseU64(value: unknown, argument: string): void {
 /** The exact bigint of a pair. */
 export function toBigInt(hi: number, lo: number): bigint {
   // perf: values below 2^53 convert in one step (bench W1/W2 read back starts).
-  if (hi <= 0x200000) return BigInt(hi * TWO_32 + lo);
+  if (hi < 0x200000) return BigInt(hi * TWO_32 + lo);
   return (BigInt(hi) << 32n) | BigInt(lo);
 }
 

@@ -1,0 +1,107 @@
+import { describe, it, expect } from "vitest";
+import { AllocError, AllocErrorCode, isAllocError } from "@alloc/constraint";
+
+describe("AllocError", () => {
+  it("carries code, message, details and the name AllocError", () => {
+    const e = new AllocError("OVERLAP", "range overlaps", { range: "[0x1, 0x2]", conflict: "[0x2, 0x3]" });
+    expect(e).toBeInstanceOf(Error);
+    expect(e).toBeInstanceOf(AllocError);
+    expect(e.code).toBe("OVERLAP");
+    expect(e.message).toBe("range overlaps");
+    expect(e.name).toBe("AllocError");
+    expect(String(e)).toBe("AllocError: range overlaps");
+    expect(e.details).toEqual({ range: "[0x1, 0x2]", conflict: "[0x2, 0x3]" });
+    expect(e.stack ?? "").toContain("AllocError");
+  });
+
+  it("details default to an empty frozen object", () => {
+    const e = new AllocError("NOT_FOUND", "nothing here");
+    expect(e.details).toEqual({});
+    expect(Object.isFrozen(e.details)).toBe(true);
+  });
+
+  it("details are a frozen copy of what was given", () => {
+    const given: { argument: string; value?: unknown } = { argument: "size", value: 3 };
+    const e = new AllocError("INVALID_SIZE", "bad", given);
+    expect(Object.isFrozen(e.details)).toBe(true);
+    expect(e.details).not.toBe(given);
+    given.argument = "changed";
+    expect(e.details.argument).toBe("size");
+    expect(() => {
+      "use strict";
+      (e.details as { argument: string }).argument = "x";
+    }).toThrow(TypeError);
+    expect(e.details.argument).toBe("size");
+  });
+
+  it("keeps the cause", () => {
+    const cause = new Error("root");
+    const e = new AllocError("INVALID_SNAPSHOT", "bad snapshot", { path: "$.pools[0]" }, { cause });
+    expect(e.cause).toBe(cause);
+    expect(e.details.path).toBe("$.pools[0]");
+    expect(new AllocError("CONFLICT", "x").cause).toBeUndefined();
+  });
+
+  it("lists the documented closed set of codes", () => {
+    expect(Object.values(AllocErrorCode).sort()).toEqual(
+      [
+        "INVALID_VALUE",
+        "INVALID_ARGUMENT",
+        "INVALID_RANGE",
+        "INVALID_SIZE",
+        "INVALID_ALIGNMENT",
+        "INVALID_WINDOW",
+        "OVERLAP",
+        "NOT_FOUND",
+        "NOT_ALLOCATED",
+        "NO_FIT",
+        "RESERVED",
+        "CONFLICT",
+        "UNKNOWN_OWNER",
+        "DUPLICATE_OWNER",
+        "INVALID_REQUEST",
+        "INVALID_LAYOUT",
+        "INVALID_SNAPSHOT",
+      ].sort(),
+    );
+    expect(AllocErrorCode.InvalidAlignment).toBe("INVALID_ALIGNMENT");
+    expect(AllocErrorCode.NoFit).toBe("NO_FIT");
+  });
+});
+
+describe("isAllocError", () => {
+  it("is true for an AllocError", () => {
+    expect(isAllocError(new AllocError("NO_FIT", "full"))).toBe(true);
+  });
+
+  it("is true for an error from another installed copy (Symbol.for brand)", () => {
+    class ForeignAllocError extends Error {
+      readonly code = "OVERLAP";
+      readonly details = {};
+      constructor() {
+        super("from another copy");
+        Object.defineProperty(this, Symbol.for("@alloc/AllocError"), { value: true });
+      }
+    }
+    const foreign = new ForeignAllocError();
+    expect(foreign).not.toBeInstanceOf(AllocError);
+    expect(isAllocError(foreign)).toBe(true);
+    expect(isAllocError({ [Symbol.for("@alloc/AllocError")]: true, code: "OVERLAP" })).toBe(true);
+  });
+
+  it("is false for a brand that is not exactly true, or a different symbol", () => {
+    expect(isAllocError({ [Symbol.for("@alloc/AllocError")]: "yes" })).toBe(false);
+    expect(isAllocError({ [Symbol("@alloc/AllocError")]: true })).toBe(false);
+    expect(isAllocError({ code: "OVERLAP", name: "AllocError" })).toBe(false);
+  });
+
+  it("is false for plain errors and non-objects", () => {
+    expect(isAllocError(new Error("x"))).toBe(false);
+    expect(isAllocError(new TypeError("x"))).toBe(false);
+    expect(isAllocError(null)).toBe(false);
+    expect(isAllocError(undefined)).toBe(false);
+    expect(isAllocError("AllocError")).toBe(false);
+    expect(isAllocError(42)).toBe(false);
+    expect(isAllocError({})).toBe(false);
+  });
+});
