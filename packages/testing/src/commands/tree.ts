@@ -1,0 +1,332 @@
+/**
+ * The model-based command set for `IntervalTree`-shaped allocators.
+ *
+ * Each generated `TreeOp` becomes an `fc.Command`; `fc.modelRun` applies it to
+ * the allocator under test and to a reference model (`FreeListModel` or
+ * `BitmapModel`) with the same arguments, then checks that both agree: same
+ * result or same `AllocError` code, contents unchanged after an error, full
+ * contents in order (via `entries()` and the iterator), `stats()`, `size`,
+ * `isEmpty()`, and the real allocator's `checkInvariants()`.
+ *
+ * Failures report the seed, path and replayPath to pass to `replayTree`, and
+ * the shrunk op list as a TypeScript literal to paste into a regression test
+ * run by `runTreeOps`.
+ */
+import fc from "fast-check";
+import { Range, isAllocError } from "@alloc/constraint";
+import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
+import { fullDomain, smallDomain, treeOp } from "../arbitraries.js";
+import type { DomainProfile } from "../arbitraries.js";
+import { assertAgree, capture, codeOf, contents, diffContents, normalize, same, show } from "../internal/compare.js";
+import type { AllocatorFactory, AllocatorUnderTest } from "../interfaces.js";
+import { BitmapModel } from "../models/BitmapModel.js";
+import { FreeListModel } from "../models/FreeListModel.js";
+import { literal, resolveConstraint, resolveId, resolveRange } from "../ops.js";
+import type { TreeOp } from "../ops.js";
+
+/** Which reference model to compare against, or a factory for one. */
+export type ModelChoice = "bitmap" | "freelist" | (() => AllocatorUnderTest<unknown>);
+
+/** Options of {@link fuzzTree} / {@link checkTree}. */
+export interface TreeFuzzOptions {
+  /** Reference model (default: `"freelist"`, or `"bitmap"` when the profile is small). */
+  readonly model?: ModelChoice;
+  /** Where values are generated (default: `fullDomain()` for the free list, `smallDomain(256)` for the bitmap). */
+  readonly profile?: DomainProfile;
+  /** fast-check runs (default 100). */
+  readonly numRuns?: number;
+  /** Longest command sequence per run (default 60). */
+  readonly maxCommands?: number;
+  /** Share of malformed arguments, 0..1 (default 0.1). */
+  readonly badRate?: number;
+  /** Replay: the seed printed by a failure. */
+  readonly seed?: number;
+  /** Replay: the path printed by a failure. */
+  readonly path?: string;
+  /** Replay: the replayPath printed by a failure (commands that actually ran). */
+  readonly replayPath?: string;
+  /** Stop generating new runs after this many milliseconds. */
+  readonly timeLimitMs?: number;
+}
+
+/** What a fuzz campaign did. */
+export interface FuzzReport {
+  readonly failed: boolean;
+  /** Runs (generated sequences) tried, including the failing one. */
+  readonly numRuns: number;
+  /** Commands executed, including those run while shrinking. */
+  readonly opsRun: number;
+  readonly seed: number;
+  readonly path?: string;
+  readonly replayPath?: string;
+  /** The shrunk failing sequence, up to and including the failing op. */
+  readonly ops?: TreeOp[];
+  /** What diverged. */
+  readonly error?: string;
+  /** A human-readable summary, with replay instructions on failure. */
+  readonly message: string;
+}
+
+let opsCounter = 0;
+
+/** Commands executed by this process so far (all command sets). */
+export function opsExecuted(): number {
+  return opsCounter;
+}
+
+/** @internal Adds to the op counter (used by the manager command set). */
+export function countOp(): void {
+  opsCounter++;
+}
+
+/** The state a tree command sees on the model side. */
+export interface TreeHarness {
+  readonly model: AllocatorUnderTest<unknown>;
+  readonly domainMax: bigint;
+}
+
+/** One `TreeOp` as an `fc.Command`. */
+export class TreeCommand implements fc.Command<TreeHarness, AllocatorUnderTest<unknown>> {
+  constructor(readonly op: TreeOp) {}
+  check(): boolean {
+    return true;
+  }
+  run(h: TreeHarness, real: AllocatorUnderTest<unknown>): void {
+    applyTreeOp(this.op, h.model, real, h.domainMax);
+  }
+  toString(): string {
+    return literal(this.op);
+  }
+}
+
+function modelFactory(choice: ModelChoice, profile: DomainProfile): () => AllocatorUnderTest<unknown> {
+  if (typeof choice === "function") return choice;
+  if (choice === "bitmap") {
+    const cells = Number(profile.max) + 1;
+    if (profile.max > 1n << 16n) throw new Error(`the bitmap model needs a small profile; ${profile.name} reaches ${profile.max}`);
+    return () => new BitmapModel<unknown>(cells);
+  }
+  return () => new FreeListModel<unknown>();
+}
+
+function resolveOptions(options: TreeFuzzOptions): { model: ModelChoice; profile: DomainProfile } {
+  const model = options.model ?? (options.profile !== undefined && options.profile.max <= 4096n ? "bitmap" : "freelist");
+  const profile = options.profile ?? (model === "bitmap" ? smallDomain(256) : fullDomain());
+  return { model, profile };
+}
+
+/**
+ * Applies one op to the model and the allocator under test with identical
+ * arguments, and throws an Error describing any disagreement.
+ */
+export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real: AllocatorUnderTest<unknown>, domainMax: bigint): void {
+  opsCounter++;
+  if (op.op === "clone") {
+    if (typeof real.clone !== "function") return;
+    const copy = real.clone();
+    assertAgree(copy, model, "clone() [the copy]");
+    // Mutating the copy must leave the original alone.
+    for (const [r] of copy.entries()) {
+      copy.delete(Range.from(r));
+      break;
+    }
+    copy.allocate({ size: 1 });
+    assertAgree(real, model, "clone() then mutating the copy [the original]");
+    return;
+  }
+  let call: (t: AllocatorUnderTest<unknown>) => unknown;
+  let args: unknown[];
+  switch (op.op) {
+    case "insert": {
+      const r = resolveRange(op.range, model, domainMax);
+      args = "data" in op ? [r, op.data] : [r];
+      call = (t) => {
+        if ("data" in op) t.insert(r as RangeLike, op.data);
+        else t.insert(r as RangeLike);
+        return undefined;
+      };
+      break;
+    }
+    case "allocate": {
+      const c = resolveConstraint(op.constraint, model);
+      args = [c];
+      call = op.orThrow ? (t) => t.allocateOrThrow(c as ConstraintLike) : (t) => t.allocate(c as ConstraintLike);
+      break;
+    }
+    case "update": {
+      const r = resolveRange(op.range, model, domainMax);
+      args = [r, op.data];
+      call = (t) => t.update(r as RangeLike, op.data);
+      break;
+    }
+    case "getById": {
+      const id = resolveId(op.id, model, domainMax);
+      args = [id];
+      call = (t) => t.getById(id as U64Input);
+      break;
+    }
+    default: {
+      const r = resolveRange(op.range, model, domainMax);
+      args = [r];
+      const name = op.op;
+      call = name === "overlapping" ? (t) => [...t.overlapping(r as RangeLike)] : (t) => (t[name] as (x: unknown) => unknown).call(t, r);
+    }
+  }
+  const label = `${op.op === "allocate" && op.orThrow ? "allocateOrThrow" : op.op}(${args.map(literal).join(", ")})`;
+  const before = contents(real.entries());
+  const m = capture(() => call(model));
+  if (!m.ok && !isAllocError(m.error)) throw new Error(`${label}: the reference model failed: ${String(m.error)}`, { cause: m.error });
+  const r = capture(() => call(real));
+  const mc = codeOf(m);
+  const rc = codeOf(r);
+  if (mc !== rc) {
+    throw new Error(`${label}: real ${r.ok ? `returned ${show(normalize(r.value))}` : `threw ${rc}`} but model ${m.ok ? `returned ${show(normalize(m.value))}` : `threw ${mc}`}`, {
+      cause: r.ok ? undefined : r.error,
+    });
+  }
+  if (!r.ok) {
+    const d = diffContents(contents(real.entries()), before);
+    if (d !== undefined) throw new Error(`${label}: threw ${rc} but changed the contents: ${d}`);
+  } else if (m.ok && !same(normalize(r.value), normalize(m.value))) {
+    throw new Error(`${label}: real returned ${show(normalize(r.value))}, model ${show(normalize(m.value))}`);
+  }
+  assertAgree(real, model, label);
+}
+
+/**
+ * Runs a fixed op list against a fresh allocator and model; throws on the
+ * first divergence, naming the op index. This is how shrunk failures become
+ * permanent regression tests.
+ *
+ * @example
+ * ```ts
+ * runTreeOps(() => new IntervalTree(), [{ op: "insert", range: { at: { min: 0n, max: 0xffn } } }, { op: "allocate", constraint: { init: { size: 8 } }, orThrow: false }]);
+ * ```
+ */
+export function runTreeOps(factory: AllocatorFactory<unknown>, ops: readonly TreeOp[], options: Pick<TreeFuzzOptions, "model" | "profile"> = {}): void {
+  const { model: choice, profile } = resolveOptions(options);
+  const model = modelFactory(choice, profile)();
+  const real = factory();
+  for (const r of profile.layout) {
+    model.insert(r);
+    real.insert(r);
+  }
+  assertAgree(real, model, "inserting the layout");
+  ops.forEach((op, i) => {
+    try {
+      applyTreeOp(op, model, real, profile.max);
+    } catch (e) {
+      throw new Error(`op #${i}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  });
+}
+
+function property(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions): fc.IPropertyWithHooks<[Iterable<fc.Command<TreeHarness, AllocatorUnderTest<unknown>>>]> {
+  const { model: choice, profile } = resolveOptions(options);
+  const makeModel = modelFactory(choice, profile);
+  const commandArb = treeOp(profile, options.badRate === undefined ? {} : { badRate: options.badRate }).map((op) => new TreeCommand(op));
+  const cmds = fc.commands([commandArb], {
+    maxCommands: options.maxCommands ?? 60,
+    size: "max",
+    ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
+  });
+  return fc.property(cmds, (commands) => {
+    const model = makeModel();
+    const real = factory();
+    for (const r of profile.layout) {
+      model.insert(r);
+      real.insert(r);
+    }
+    assertAgree(real, model, "inserting the layout");
+    fc.modelRun(() => ({ model: { model, domainMax: profile.max }, real }), commands);
+  });
+}
+
+/**
+ * Runs the tree command set and returns a report (never throws for a
+ * divergence; see {@link fuzzTree} for the throwing form).
+ */
+export function checkTree(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions = {}): FuzzReport {
+  const start = opsCounter;
+  const params: fc.Parameters<[Iterable<fc.Command<TreeHarness, AllocatorUnderTest<unknown>>>]> = {
+    numRuns: options.numRuns ?? 100,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.path === undefined ? {} : { path: options.path }),
+    ...(options.timeLimitMs === undefined ? {} : { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false }),
+  };
+  const details = fc.check(property(factory, options), params);
+  return toReport(details, factory, options, opsCounter - start);
+}
+
+function toReport(
+  details: fc.RunDetails<[Iterable<fc.Command<TreeHarness, AllocatorUnderTest<unknown>>>]>,
+  factory: AllocatorFactory<unknown>,
+  options: TreeFuzzOptions,
+  opsRun: number,
+): FuzzReport {
+  const { model, profile } = resolveOptions(options);
+  if (!details.failed) {
+    return { failed: false, numRuns: details.numRuns, opsRun, seed: details.seed, message: `${details.numRuns} runs, ${opsRun} operations, 0 divergences (seed ${details.seed})` };
+  }
+  const iterable = details.counterexample?.[0];
+  const text = String(iterable);
+  const replayPath = /\/\*replayPath="([^"]*)"\*\//.exec(text)?.[1];
+  const all: TreeOp[] = [];
+  if (iterable !== undefined) {
+    for (const w of iterable as Iterable<unknown>) {
+      const wrapper = w as { cmd?: TreeCommand; hasRan?: boolean };
+      const cmd = wrapper.cmd ?? (w as TreeCommand);
+      if (wrapper.hasRan !== false && cmd instanceof TreeCommand) all.push(cmd.op);
+    }
+  }
+  // Re-run the shrunk sequence to find the failing op and its message.
+  let ops = all;
+  let error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  try {
+    runTreeOps(factory, all, { model, profile });
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+    const m = /^op #(\d+):/.exec(error);
+    if (m !== null) ops = all.slice(0, Number(m[1]) + 1);
+  }
+  const replay = { seed: details.seed, path: details.counterexamplePath ?? "", ...(replayPath === undefined ? {} : { replayPath }) };
+  const message = [
+    `divergence after ${details.numRuns} runs (${opsRun} operations); model ${typeof model === "string" ? model : "custom"}, profile ${profile.name}`,
+    `  seed: ${details.seed}, path: ${JSON.stringify(replay.path)}${replayPath === undefined ? "" : `, replayPath: ${JSON.stringify(replayPath)}`}`,
+    `  replay with: ${literal(replay)}`,
+    `  error: ${error}`,
+    `  minimized sequence (${ops.length} ops; paste into test/regressions.test.ts and run with runTreeOps):`,
+    `  [\n${ops.map((o) => `    ${literal(o)},`).join("\n")}\n  ]`,
+  ].join("\n");
+  return { failed: true, numRuns: details.numRuns, opsRun, seed: details.seed, path: replay.path, ...(replayPath === undefined ? {} : { replayPath }), ops, error, message };
+}
+
+/**
+ * Fuzzes `factory`'s allocator against a reference model; throws an Error
+ * whose message holds the seed, path, replayPath and minimized sequence.
+ *
+ * @example
+ * ```ts
+ * fuzzTree(() => new IntervalTree(), { numRuns: 200 });                                  // full 64-bit domain, FreeListModel
+ * fuzzTree(() => new IntervalTree(), { model: "bitmap", profile: smallDomain(256) });   // BitmapModel
+ * ```
+ */
+export function fuzzTree(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions = {}): FuzzReport {
+  const report = checkTree(factory, options);
+  if (report.failed) throw new Error(report.message);
+  return report;
+}
+
+/**
+ * Replays a failure printed by {@link fuzzTree}: same generator options plus
+ * the printed `{ seed, path, replayPath }`. Returns the report of that single
+ * counterexample (failed again if the bug is still there).
+ *
+ * @example
+ * ```ts
+ * const r = replayTree(() => new IntervalTree(), { seed: 42, path: "7:1:0", replayPath: "CAA:" });
+ * ```
+ */
+export function replayTree(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions & { seed: number; path: string }): FuzzReport {
+  return checkTree(factory, options);
+}

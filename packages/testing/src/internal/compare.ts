@@ -1,0 +1,117 @@
+/**
+ * Comparison helpers shared by the command sets and the catalogue runner:
+ * capture a call's outcome (value or AllocError code), flatten an allocator's
+ * contents to plain tuples, and describe values (bigints in hex) for messages.
+ */
+import { isAllocError } from "@alloc/constraint";
+import type { AllocatorUnderTest, NodeState, PoolStats, RangeView } from "../interfaces.js";
+
+/** The outcome of one call. */
+export type Outcome<V> = { readonly ok: true; readonly value: V } | { readonly ok: false; readonly error: unknown };
+
+/** Runs `fn`, catching whatever it throws. */
+export function capture<V>(fn: () => V): Outcome<V> {
+  try {
+    return { ok: true, value: fn() };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/** The AllocError code of an outcome, `"<not an AllocError: …>"` for other throws, or undefined on success. */
+export function codeOf(o: Outcome<unknown>): string | undefined {
+  if (o.ok) return undefined;
+  return isAllocError(o.error) ? o.error.code : `<not an AllocError: ${String(o.error)}>`;
+}
+
+/** A flat, comparable entry: `[min, max, kind, value]`. */
+export type FlatEntry = readonly [bigint, bigint, string, unknown];
+
+/** The allocator's whole contents in iteration order. */
+export function contents(target: Iterable<[RangeView, NodeState<unknown>]>): FlatEntry[] {
+  const out: FlatEntry[] = [];
+  for (const [r, s] of target) out.push([r.min, r.max, s.kind, s.kind === "valued" ? s.value : undefined]);
+  return out;
+}
+
+/** Compares two contents; returns a description of the first difference, or undefined. */
+export function diffContents(real: readonly FlatEntry[], model: readonly FlatEntry[]): string | undefined {
+  const n = Math.max(real.length, model.length);
+  for (let i = 0; i < n; i++) {
+    const a = real[i];
+    const b = model[i];
+    if (a === undefined || b === undefined || a[0] !== b[0] || a[1] !== b[1] || a[2] !== b[2] || !Object.is(a[3], b[3])) {
+      return `entry #${i}: real ${a === undefined ? "<none>" : showEntry(a)} vs model ${b === undefined ? "<none>" : showEntry(b)} (real has ${real.length}, model ${model.length})`;
+    }
+  }
+  return undefined;
+}
+
+/** Compares two stats objects field by field. */
+export function diffStats(real: PoolStats, model: PoolStats): string | undefined {
+  for (const k of ["total", "free", "allocated", "largestFree", "freeFragments", "ranges"] as const) {
+    if (real[k] !== model[k] && BigInt(real[k]) !== BigInt(model[k])) return `stats.${k}: real ${show(real[k])} vs model ${show(model[k])}`;
+  }
+  return undefined;
+}
+
+/** Normalises a call's result to a comparable plain form. */
+export function normalize(v: unknown): unknown {
+  if (v === undefined || v === null) return v;
+  if (Array.isArray(v)) return v.map(normalize);
+  if (typeof v === "object" && v !== null && "min" in v && "max" in v && typeof (v as RangeView).min === "bigint") {
+    return { min: (v as RangeView).min, max: (v as RangeView).max };
+  }
+  if (typeof v === "object" && v !== null && "kind" in v) {
+    const s = v as NodeState<unknown>;
+    return s.kind === "valued" ? { kind: s.kind, value: s.value } : { kind: s.kind };
+  }
+  return v;
+}
+
+/** Deep equality of normalised values (Object.is on leaves). */
+export function same(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+/** Text for messages: bigints as hex, symbols and functions readable. */
+export function show(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => {
+    if (typeof x === "bigint") return `0x${x.toString(16)}n`;
+    if (typeof x === "number" && !Number.isFinite(x)) return String(x);
+    if (x === undefined) return "undefined";
+    if (typeof x === "symbol" || typeof x === "function") return String(x);
+    return x;
+  }) ?? String(v);
+}
+
+function showEntry(e: FlatEntry): string {
+  return `${e[2]} [0x${e[0].toString(16)}, 0x${e[1].toString(16)}]${e[2] === "valued" ? ` = ${show(e[3])}` : ""}`;
+}
+
+/**
+ * Checks that `real` agrees with `model` as a whole: contents in order, stats,
+ * size, isEmpty, and the real allocator's own invariant checker. Throws an
+ * Error describing the first disagreement.
+ */
+export function assertAgree(real: AllocatorUnderTest<unknown>, model: AllocatorUnderTest<unknown>, after: string): void {
+  try {
+    real.checkInvariants();
+  } catch (e) {
+    throw new Error(`after ${after}: invariant broken: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  const d = diffContents(contents(real.entries()), contents(model.entries()));
+  if (d !== undefined) throw new Error(`after ${after}: contents differ: ${d}`);
+  const viaIterator = diffContents(contents(real), contents(model.entries()));
+  if (viaIterator !== undefined) throw new Error(`after ${after}: [Symbol.iterator] differs from the model: ${viaIterator}`);
+  const s = diffStats(real.stats(), model.stats());
+  if (s !== undefined) throw new Error(`after ${after}: ${s}`);
+  if (real.size !== model.size) throw new Error(`after ${after}: size real ${real.size} vs model ${model.size}`);
+  if (real.isEmpty() !== model.isEmpty()) throw new Error(`after ${after}: isEmpty real ${real.isEmpty()} vs model ${model.isEmpty()}`);
+}
