@@ -20,6 +20,7 @@
  * heights; parent links consistent; augmentation exact; no two free nodes
  * adjacent (`max + 1 == next.min`); counters match the nodes.
  */
+import { SizeIndex } from "./SizeIndex.js";
 import { TWO_32, add, alignDown, alignUp, isSuccessor, less, outHi, outLo, sub } from "./u64.js";
 
 export const FREE = 0;
@@ -43,6 +44,8 @@ export class RangeStore {
   hasRun: Uint8Array;
 
   root = 0;
+  /** The best-fit index, built on the first best-fit request. */
+  sizeIndex: SizeIndex | null = null;
   /** Live nodes. */
   count = 0;
   /** Live free nodes. */
@@ -104,6 +107,7 @@ export class RangeStore {
     this.runHi = copyU32(this.runHi, cap);
     this.runLo = copyU32(this.runLo, cap);
     this.hasRun = copyU8(this.hasRun, cap);
+    this.sizeIndex?.grow(cap);
     this.capacity = cap;
   }
 
@@ -177,6 +181,11 @@ export class RangeStore {
     this.freeLo = lo;
     this.freeHi = hi;
     this.freeNodes += sign;
+    const index = this.sizeIndex;
+    if (index !== null) {
+      if (sign < 0) index.remove(n);
+      else index.insert(this, n);
+    }
   }
 
   // ------------------------------------------------------------ AVL balance
@@ -273,10 +282,26 @@ export class RangeStore {
     return n;
   }
 
-  /** Restores heights, augmentation and balance from n up to the root. */
-  fixUp(n: number): void {
+  /**
+   * Restores heights, augmentation and balance from n towards the root. Every
+   * node up to and including `through` is recomputed; above it the walk stops
+   * at the first node whose height and largest free run did not change.
+   */
+  fixUp(n: number, through = 0): void {
+    // perf: stopping early makes the walk O(1) amortised (bench W2, W3).
+    let pending = through !== 0;
     while (n !== 0) {
-      n = this.parent[this.rebalance(n)]!;
+      const h = this.height[n];
+      const has = this.hasRun[n];
+      const rh = this.runHi[n];
+      const rl = this.runLo[n];
+      const top = this.rebalance(n);
+      if (pending) {
+        if (n === through) pending = false;
+      } else if (top === n && this.height[n] === h && this.hasRun[n] === has && this.runHi[n] === rh && this.runLo[n] === rl) {
+        return;
+      }
+      n = this.parent[top]!;
     }
   }
 
@@ -307,13 +332,13 @@ export class RangeStore {
     if (p === 0) {
       this.right[x] = n;
       this.parent[n] = x;
-      this.fixUp(x);
+      this.fixUp(x, x);
       return;
     }
     while (this.left[p] !== 0) p = this.left[p]!;
     this.left[p] = n;
     this.parent[n] = p;
-    this.fixUp(p);
+    this.fixUp(p, x);
   }
 
   /** Unlinks node z and releases it. Other nodes keep their indices. */
@@ -321,6 +346,7 @@ export class RangeStore {
     const l = this.left[z]!;
     const r = this.right[z]!;
     let start: number;
+    let through = 0;
     if (l !== 0 && r !== 0) {
       let y = r;
       while (this.left[y] !== 0) y = this.left[y]!;
@@ -340,6 +366,7 @@ export class RangeStore {
       const zp = this.parent[z]!;
       this.parent[y] = zp;
       this.replaceChild(zp, z, y);
+      through = y;
     } else {
       const child = l !== 0 ? l : r;
       const p = this.parent[z]!;
@@ -348,7 +375,7 @@ export class RangeStore {
       start = p;
     }
     this.release(z);
-    this.fixUp(start);
+    this.fixUp(start, through);
   }
 
   /** Changes the state of a linked node, keeping counters and augmentation right. */
@@ -363,6 +390,12 @@ export class RangeStore {
 
   /** Changes the bounds of a linked node in place; the caller keeps the order intact. */
   setBounds(n: number, minHi: number, minLo: number, maxHi: number, maxLo: number): void {
+    this.setBoundsQuiet(n, minHi, minLo, maxHi, maxLo);
+    if (this.state[n] === FREE) this.fixUp(n);
+  }
+
+  /** Changes bounds and counters without re-walking the path (the caller fixes up through n). */
+  private setBoundsQuiet(n: number, minHi: number, minLo: number, maxHi: number, maxLo: number): void {
     const free = this.state[n] === FREE;
     this.addTotal(n, -1);
     if (free) this.addFree(n, -1);
@@ -371,10 +404,7 @@ export class RangeStore {
     this.maxHi[n] = maxHi;
     this.maxLo[n] = maxLo;
     this.addTotal(n, 1);
-    if (free) {
-      this.addFree(n, 1);
-      this.fixUp(n);
-    }
+    if (free) this.addFree(n, 1);
   }
 
   // ---------------------------------------------------------------- lookups
@@ -596,56 +626,29 @@ export class RangeStore {
   }
 
   /**
-   * The smallest free node that fits (ties to the lowest), start in fitHi/fitLo,
-   * or 0. Walks only subtrees whose largest run is long enough and stops
-   * descending where nothing shorter than the best so far can be found.
+   * The smallest free node that fits (ties to the lowest), start in
+   * fitHi/fitLo, or 0: the first node of the size index, from the shortest
+   * long-enough one upwards, that fits window and alignment.
    */
   findBest(): number {
-    const stack = this.stack;
-    let top = 0;
-    let best = 0;
-    let bestHi = 0;
-    let bestLo = 0;
-    let bestLenHi = 0;
-    let bestLenLo = 0;
-    let x = this.root;
-    for (;;) {
-      while (x !== 0) {
-        if (!this.mayFit(x)) break;
-        if (less(this.maxHi[x]!, this.maxLo[x]!, this.cMinHi, this.cMinLo)) {
-          x = this.right[x]!;
-        } else if (less(this.cMaxHi, this.cMaxLo, this.minHi[x]!, this.minLo[x]!)) {
-          x = this.left[x]!;
-        } else {
-          stack[top++] = x;
-          x = this.left[x]!;
-        }
+    let index = this.sizeIndex;
+    if (index === null) {
+      index = new SizeIndex(this.capacity);
+      for (let x = this.first(); x !== 0; x = this.successor(x)) {
+        if (this.state[x] === FREE) index.insert(this, x);
       }
-      if (top === 0) break;
-      x = stack[--top]!;
-      if (this.state[x] === FREE) {
-        sub(this.maxHi[x]!, this.maxLo[x]!, this.minHi[x]!, this.minLo[x]!);
-        const lenHi = outHi;
-        const lenLo = outLo;
-        if ((best === 0 || less(lenHi, lenLo, bestLenHi, bestLenLo)) && this.fitsFirst(x)) {
-          best = x;
-          bestHi = this.fitHi;
-          bestLo = this.fitLo;
-          bestLenHi = lenHi;
-          bestLenLo = lenLo;
-          if (lenHi === this.cSizeM1Hi && lenLo === this.cSizeM1Lo) break;
-        }
-      }
-      x = this.right[x]!;
+      this.sizeIndex = index;
     }
-    this.fitHi = bestHi;
-    this.fitLo = bestLo;
-    return best;
+    for (let x = index.lowerBound(this, this.cSizeM1Hi, this.cSizeM1Lo); x !== 0; x = index.successor(x)) {
+      if (this.fitsFirst(x)) return x;
+    }
+    return 0;
   }
 
   /**
    * Carves `[fit, fit + size - 1]` out of free node x (found by a `find*`) and
-   * marks it allocated. Returns the allocated node.
+   * marks it allocated. Returns the allocated node. Node x keeps the lowest
+   * piece so the order never changes; new pieces are linked right after it.
    */
   take(x: number): number {
     const sHi = this.fitHi;
@@ -657,25 +660,25 @@ export class RangeStore {
     const xMaxLo = this.maxLo[x]!;
     const startsAtMin = sHi === this.minHi[x] && sLo === this.minLo[x];
     const endsAtMax = eHi === xMaxHi && eLo === xMaxLo;
-    let taken: number;
     if (startsAtMin) {
-      if (!endsAtMax) {
-        this.setBounds(x, sHi, sLo, eHi, eLo);
-        add(eHi, eLo, 0, 1);
-        this.linkAfter(x, this.newNode(outHi, outLo, xMaxHi, xMaxLo, FREE));
+      if (endsAtMax) {
+        this.setState(x, ALLOCATED);
+        return x;
       }
-      this.setState(x, ALLOCATED);
-      taken = x;
-    } else {
-      sub(sHi, sLo, 0, 1);
-      this.setBounds(x, this.minHi[x]!, this.minLo[x]!, outHi, outLo);
-      if (!endsAtMax) {
-        add(eHi, eLo, 0, 1);
-        this.linkAfter(x, this.newNode(outHi, outLo, xMaxHi, xMaxLo, FREE));
-      }
-      taken = this.newNode(sHi, sLo, eHi, eLo, ALLOCATED);
-      this.linkAfter(x, taken);
+      this.setStateQuiet(x, ALLOCATED);
+      this.setBoundsQuiet(x, sHi, sLo, eHi, eLo);
+      add(eHi, eLo, 0, 1);
+      this.linkAfter(x, this.newNode(outHi, outLo, xMaxHi, xMaxLo, FREE));
+      return x;
     }
+    sub(sHi, sLo, 0, 1);
+    this.setBoundsQuiet(x, this.minHi[x]!, this.minLo[x]!, outHi, outLo);
+    if (!endsAtMax) {
+      add(eHi, eLo, 0, 1);
+      this.linkAfter(x, this.newNode(outHi, outLo, xMaxHi, xMaxLo, FREE));
+    }
+    const taken = this.newNode(sHi, sLo, eHi, eLo, ALLOCATED);
+    this.linkAfter(x, taken);
     return taken;
   }
 
@@ -724,6 +727,7 @@ export class RangeStore {
     c.runHi = this.runHi.slice();
     c.runLo = this.runLo.slice();
     c.hasRun = this.hasRun.slice();
+    c.sizeIndex = this.sizeIndex === null ? null : this.sizeIndex.clone();
     c.capacity = this.capacity;
     c.released = this.released;
     c.next = this.next;
@@ -789,6 +793,7 @@ export class RangeStore {
     }
     if (count !== this.count) fail(`count ${this.count} should be ${count}`);
     if (freeNodes !== this.freeNodes) fail(`free node count ${this.freeNodes} should be ${freeNodes}`);
+    this.sizeIndex?.check(this, freeNodes);
     if (valued.size > count) fail("value table holds released nodes");
     if (exactPair(tHi, tLo) !== exactPair(this.totalHi, this.totalLo)) fail("total length counter is wrong");
     if (exactPair(fHi, fLo) !== exactPair(this.freeHi, this.freeLo)) fail("free length counter is wrong");
