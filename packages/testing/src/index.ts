@@ -31,3 +31,5 @@ export { TreeCommand, applyTreeOp, checkTree, fuzzTree, opsExecuted, replayTree,
 export type { FuzzReport, ModelChoice, TreeFuzzOptions, TreeHarness } from "./commands/tree.js";
 export { assertAgree, contents, diffContents } from "./internal/compare.js";
 export type { FlatEntry } from "./internal/compare.js";
+export { BAD_INPUT_FIXTURE, TREE_BAD_INPUTS, assertBadInputs, runBadInputs } from "./badInputs.js";
+export type { BadInputCase, BadInputResult } from "./badInputs.js";
