@@ -47,6 +47,8 @@ export interface TreeFuzzOptions {
   readonly replayPath?: string;
   /** Stop generating new runs after this many milliseconds. */
   readonly timeLimitMs?: number;
+  /** Call the allocator's `checkInvariants()` after every command (default true). */
+  readonly invariants?: boolean;
 }
 
 /** What a fuzz campaign did. */
@@ -83,6 +85,7 @@ export function countOp(): void {
 export interface TreeHarness {
   readonly model: AllocatorUnderTest<unknown>;
   readonly domainMax: bigint;
+  readonly invariants: boolean;
 }
 
 /** One `TreeOp` as an `fc.Command`. */
@@ -92,7 +95,7 @@ export class TreeCommand implements fc.Command<TreeHarness, AllocatorUnderTest<u
     return true;
   }
   run(h: TreeHarness, real: AllocatorUnderTest<unknown>): void {
-    applyTreeOp(this.op, h.model, real, h.domainMax);
+    applyTreeOp(this.op, h.model, real, h.domainMax, h.invariants);
   }
   toString(): string {
     return literal(this.op);
@@ -119,19 +122,19 @@ function resolveOptions(options: TreeFuzzOptions): { model: ModelChoice; profile
  * Applies one op to the model and the allocator under test with identical
  * arguments, and throws an Error describing any disagreement.
  */
-export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real: AllocatorUnderTest<unknown>, domainMax: bigint): void {
+export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real: AllocatorUnderTest<unknown>, domainMax: bigint, invariants = true): void {
   opsCounter++;
   if (op.op === "clone") {
     if (typeof real.clone !== "function") return;
     const copy = real.clone();
-    assertAgree(copy, model, "clone() [the copy]");
+    assertAgree(copy, model, "clone() [the copy]", invariants);
     // Mutating the copy must leave the original alone.
     for (const [r] of copy.entries()) {
       copy.delete(Range.from(r));
       break;
     }
     copy.allocate({ size: 1 });
-    assertAgree(real, model, "clone() then mutating the copy [the original]");
+    assertAgree(real, model, "clone() then mutating the copy [the original]", invariants);
     return;
   }
   let call: (t: AllocatorUnderTest<unknown>) => unknown;
@@ -190,7 +193,7 @@ export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real
   } else if (m.ok && !same(normalize(r.value), normalize(m.value))) {
     throw new Error(`${label}: real returned ${show(normalize(r.value))}, model ${show(normalize(m.value))}`);
   }
-  assertAgree(real, model, label);
+  assertAgree(real, model, label, invariants);
 }
 
 /**
@@ -203,7 +206,7 @@ export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real
  * runTreeOps(() => new IntervalTree(), [{ op: "insert", range: { at: { min: 0n, max: 0xffn } } }, { op: "allocate", constraint: { init: { size: 8 } }, orThrow: false }]);
  * ```
  */
-export function runTreeOps(factory: AllocatorFactory<unknown>, ops: readonly TreeOp[], options: Pick<TreeFuzzOptions, "model" | "profile"> = {}): void {
+export function runTreeOps(factory: AllocatorFactory<unknown>, ops: readonly TreeOp[], options: Pick<TreeFuzzOptions, "model" | "profile" | "invariants"> = {}): void {
   const { model: choice, profile } = resolveOptions(options);
   const model = modelFactory(choice, profile)();
   const real = factory();
@@ -211,10 +214,11 @@ export function runTreeOps(factory: AllocatorFactory<unknown>, ops: readonly Tre
     model.insert(r);
     real.insert(r);
   }
-  assertAgree(real, model, "inserting the layout");
+  const invariants = options.invariants ?? true;
+  assertAgree(real, model, "inserting the layout", invariants);
   ops.forEach((op, i) => {
     try {
-      applyTreeOp(op, model, real, profile.max);
+      applyTreeOp(op, model, real, profile.max, invariants);
     } catch (e) {
       throw new Error(`op #${i}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
@@ -237,8 +241,9 @@ function property(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions):
       model.insert(r);
       real.insert(r);
     }
-    assertAgree(real, model, "inserting the layout");
-    fc.modelRun(() => ({ model: { model, domainMax: profile.max }, real }), commands);
+    const invariants = options.invariants ?? true;
+    assertAgree(real, model, "inserting the layout", invariants);
+    fc.modelRun(() => ({ model: { model, domainMax: profile.max, invariants }, real }), commands);
   });
 }
 
@@ -283,7 +288,7 @@ function toReport(
   let ops = all;
   let error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   try {
-    runTreeOps(factory, all, { model, profile });
+    runTreeOps(factory, all, { model, profile, ...(options.invariants === undefined ? {} : { invariants: options.invariants }) });
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
     const m = /^op #(\d+):/.exec(error);
