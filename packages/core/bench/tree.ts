@@ -1,0 +1,48 @@
+/**
+ * `IntervalTree` from `@alloc/core` as a workload allocator: one prebuilt
+ * `Constraint` per distinct request (first match), `free` with the very
+ * `Range` that `allocate` returned.
+ */
+import { Constraint, Range } from "@alloc/constraint";
+import { IntervalTree } from "@alloc/core";
+import type { AllocatorFactory, BenchAllocator, Request } from "./workloads.js";
+
+const TWO_32 = 4294967296;
+
+/** Start of a range as a number; exact below 2^53 (every workload address is). */
+function startOf(r: Range): number {
+  return r.minHi * TWO_32 + r.minLo;
+}
+
+export function constraintsFor(requests: readonly Request[]): Constraint[] {
+  return requests.map(
+    (r) =>
+      new Constraint({
+        size: r.size,
+        align: r.align,
+        ...(r.min === undefined ? {} : { min: r.min }),
+        ...(r.max === undefined ? {} : { max: r.max }),
+      }),
+  );
+}
+
+/** A fresh tree holding the single free range `[poolMin, poolMax]`. */
+export function newPool(poolMin: number, poolMax: number): IntervalTree {
+  return new IntervalTree().insert(new Range(poolMin, poolMax));
+}
+
+export const treeFactory: AllocatorFactory = {
+  name: "IntervalTree",
+  create(poolMin: number, poolMax: number, requests: readonly Request[]): BenchAllocator {
+    const tree = newPool(poolMin, poolMax);
+    const constraints = constraintsFor(requests);
+    const alloc: BenchAllocator<Range> = {
+      allocate: (req) => tree.allocate(constraints[req] as Constraint),
+      free: (r) => {
+        tree.free(r);
+      },
+      start: startOf,
+    };
+    return alloc as BenchAllocator;
+  },
+};
