@@ -270,7 +270,8 @@ function toReport(
   opsRun: number,
 ): FuzzReport {
   const { model, profile } = resolveOptions(options);
-  if (!details.failed) {
+  // An interrupted campaign (time limit) that found nothing is not a failure.
+  if (!details.failed || (details.interrupted && details.counterexample === null)) {
     return { failed: false, numRuns: details.numRuns, opsRun, seed: details.seed, message: `${details.numRuns} runs, ${opsRun} operations, 0 divergences (seed ${details.seed})` };
   }
   const iterable = details.counterexample?.[0];
