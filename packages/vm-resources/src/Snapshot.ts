@@ -1,0 +1,338 @@
+/**
+ * Snapshots: the whole state of a resource manager as versioned canonical JSON.
+ *
+ * Representation (version 1): `{ format, version, layout, pools, owners }` with
+ * keys sorted at every level, u64s as `"0x…"` strings, every range of every
+ * pool listed once in address order with its state (`free`, `allocated` +
+ * `owner`, `reserved` + `label`), and owners sorted by name with their
+ * resources in request order. Equal states give byte-identical text.
+ * `restoreSnapshot` validates everything before building (schema, version,
+ * layout, ranges tiling each pool exactly with free space coalesced, layout
+ * reservations present, resources aligned and inside their pools, owners and
+ * pool records agreeing one to one) and throws only `AllocError`
+ * `INVALID_SNAPSHOT` with `details.path`. Objects are read by own keys and
+ * unknown keys are refused, so `__proto__` and friends do nothing.
+ * Cost: O(n log n) in the number of ranges for both directions.
+ */
+import { AllocError, Range, isAllocError } from "@alloc/constraint";
+import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
+import { POOL_NAMES, defineLayout, layoutToJSON } from "./Layout.js";
+import type { Layout, PoolLayout, PoolName } from "./Layout.js";
+import type { PoolEntry, ResourcePool } from "./pools/RangePool.js";
+import { MSI_MAX_COUNT } from "./pools/MsiPool.js";
+import { REQUEST_KINDS } from "./requests.js";
+import type { Resource } from "./requests.js";
+import { Reader, hex, kindOf } from "./internal/validate.js";
+
+/** The `format` field of every snapshot. */
+export const SNAPSHOT_FORMAT = "@alloc/vm-resources/snapshot";
+/** The snapshot version written (and the only one read). */
+export const SNAPSHOT_VERSION = 1;
+
+/** What the snapshot code needs from a manager (structural, to avoid an import cycle). */
+export interface SnapshotSource {
+  readonly layout: Layout;
+  pool(name: PoolName): ResourcePool;
+  _ownerEntries(): IterableIterator<[string, readonly Resource[]]>;
+}
+
+/** What restoring needs from a freshly built manager. */
+export interface SnapshotTarget extends SnapshotSource {
+  reserve(pool: PoolName, range: Range, label: string): void;
+  _record(owner: string, res: Resource): void;
+  checkInvariants(): void;
+}
+
+/**
+ * JSON text with object keys sorted at every level and no spaces: the
+ * canonical form used by snapshots.
+ *
+ * @example
+ * ```ts
+ * canonicalJSON({ b: 1, a: [true, "x"] }); // '{"a":[true,"x"],"b":1}'
+ * ```
+ */
+export function canonicalJSON(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJSON).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const keys = Object.keys(value).sort();
+    return `{${keys
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJSON((value as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  }
+  if (typeof value === "bigint") return JSON.stringify(hex(value));
+  return JSON.stringify(value);
+}
+
+function entryJSON(e: PoolEntry): Record<string, unknown> {
+  const base = { min: hex(e.range.min), max: hex(e.range.max), state: e.state };
+  if (e.state === "allocated") return { ...base, owner: e.owner };
+  if (e.state === "reserved") return { ...base, label: e.label };
+  return base;
+}
+
+function resourceJSON(r: Resource): Record<string, unknown> {
+  switch (r.kind) {
+    case "mmio":
+      return { kind: r.kind, base: hex(r.base), size: hex(r.size), align: hex(r.align), window: r.window, prefetchable: r.prefetchable, is64bit: r.is64bit };
+    case "mem":
+      return { kind: r.kind, base: hex(r.base), size: hex(r.size), align: hex(r.align) };
+    case "pio":
+      return { kind: r.kind, base: r.base, size: r.size };
+    case "legacy-irq":
+      return { kind: r.kind, irq: r.irq, shared: r.shared };
+    case "mem-slot":
+      return { kind: r.kind, base: r.base, count: r.count };
+    case "device-id":
+      return { kind: r.kind, id: r.id };
+    default:
+      return { kind: r.kind, base: r.base, count: r.count };
+  }
+}
+
+/**
+ * The snapshot text of a manager (see {@link ResourceManager.snapshot}).
+ *
+ * @example
+ * ```ts
+ * writeSnapshot(rm) === rm.snapshot(); // true
+ * ```
+ */
+export function writeSnapshot(source: SnapshotSource): string {
+  const pools: Record<string, unknown> = {};
+  for (const name of POOL_NAMES) pools[name] = { ranges: [...source.pool(name).entries()].map(entryJSON) };
+  const owners = [...source._ownerEntries()]
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([owner, res]) => ({ owner, resources: res.map(resourceJSON) }));
+  return canonicalJSON({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, layout: layoutToJSON(source.layout), pools, owners });
+}
+
+interface ParsedEntry {
+  readonly range: Range;
+  readonly state: "free" | "allocated" | "reserved";
+  readonly who: string;
+  readonly path: string;
+  claimed: boolean;
+}
+
+/** Merges adjacent or touching ranges into maximal segments. */
+function segments(ranges: readonly Range[]): Range[] {
+  const out: Range[] = [];
+  for (const r of ranges) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.max + 1n >= r.min) out[out.length - 1] = new Range(last.min, r.max > last.max ? r.max : last.max);
+    else out.push(r);
+  }
+  return out;
+}
+
+function readPool(rd: Reader, value: unknown, path: string, layout: PoolLayout): ParsedEntry[] {
+  const o = rd.object(value, path, ["ranges"]);
+  const list = rd.array(o["ranges"], `${path}.ranges`);
+  const entries: ParsedEntry[] = list.map((x, i) => {
+    const at = `${path}.ranges[${i}]`;
+    const { min, max, raw } = rd.minMax(x, at, ["state", "owner", "label"]);
+    const state = rd.string(raw["state"], `${at}.state`);
+    if (state === "free") {
+      if (raw["owner"] !== undefined) rd.fail(`${at}.owner`, "a free range has no owner");
+      if (raw["label"] !== undefined) rd.fail(`${at}.label`, "a free range has no label");
+      return { range: new Range(min, max), state, who: "", path: at, claimed: false };
+    }
+    if (state === "allocated") {
+      if (raw["label"] !== undefined) rd.fail(`${at}.label`, "an allocated range has an owner, not a label");
+      return { range: new Range(min, max), state, who: rd.nonEmptyString(raw["owner"], `${at}.owner`), path: at, claimed: false };
+    }
+    if (state === "reserved") {
+      if (raw["owner"] !== undefined) rd.fail(`${at}.owner`, "a reserved range has a label, not an owner");
+      return { range: new Range(min, max), state, who: rd.nonEmptyString(raw["label"], `${at}.label`), path: at, claimed: false };
+    }
+    return rd.fail(`${at}.state`, `expected "free", "allocated" or "reserved"; got ${kindOf(state)}`);
+  });
+  // The entries must tile the pool's space exactly, in address order.
+  const segs = segments(layout.ranges);
+  let k = 0;
+  for (const seg of segs) {
+    let next = seg.min;
+    let prevFree = false;
+    while (next <= seg.max) {
+      const e = entries[k];
+      if (e === undefined) rd.fail(`${path}.ranges`, `the ranges end before 0x${next.toString(16)}; the pool runs to 0x${seg.max.toString(16)}`);
+      if (e.range.min !== next) rd.fail(`${e.path}.min`, `expected 0x${next.toString(16)} (ranges must be sorted, disjoint and cover the pool); got 0x${e.range.min.toString(16)}`);
+      if (e.range.max > seg.max) rd.fail(`${e.path}.max`, `runs past the end of the pool range at 0x${seg.max.toString(16)}`);
+      if (e.state === "free" && prevFree) rd.fail(`${e.path}.state`, "adjacent free ranges must be merged into one");
+      prevFree = e.state === "free";
+      k++;
+      if (e.range.max === seg.max) break;
+      next = e.range.max + 1n;
+    }
+  }
+  if (k < entries.length) rd.fail(`${path}.ranges[${k}]`, "lies outside the pool");
+  for (const res of layout.reserved) {
+    const hit = entries.find((e) => e.range.equals(res.range));
+    if (hit === undefined || hit.state !== "reserved" || hit.who !== res.label) {
+      rd.fail(`${path}.ranges`, `the layout's reservation ${res.range} (${res.label}) is missing`);
+    }
+  }
+  return entries;
+}
+
+function isPow2(v: bigint): boolean {
+  return v > 0n && (v & (v - 1n)) === 0n;
+}
+
+function readResource(rd: Reader, value: unknown, at: string, layout: Layout): { res: Resource; pool: PoolName | undefined; range: Range | undefined } {
+  const kindObj = rd.object(value, at, ["kind"], ["base", "size", "align", "window", "prefetchable", "is64bit", "irq", "shared", "count", "id"]);
+  const kind = rd.string(kindObj["kind"], `${at}.kind`);
+  if (!(REQUEST_KINDS as readonly string[]).includes(kind)) rd.fail(`${at}.kind`, `unknown resource kind ${kindOf(kind)}`);
+  const keys: Record<string, readonly string[]> = {
+    mmio: ["kind", "base", "size", "align", "window", "prefetchable", "is64bit"],
+    mem: ["kind", "base", "size", "align"],
+    pio: ["kind", "base", "size"],
+    "legacy-irq": ["kind", "irq", "shared"],
+    "mem-slot": ["kind", "base", "count"],
+    "device-id": ["kind", "id"],
+    "pci-msi": ["kind", "base", "count"],
+    "pci-msix": ["kind", "base", "count"],
+    "generic-msi": ["kind", "base", "count"],
+  };
+  const o = rd.object(value, at, keys[kind] ?? []);
+  const withSize = (base: bigint, size: bigint, p: string): Range => {
+    if (size < 1n) rd.fail(`${p}`, "must be at least 1");
+    if (base + size - 1n > 0xffff_ffff_ffff_ffffn) rd.fail(p, "base + size runs past 2^64-1");
+    return Range.withSize(base, size);
+  };
+  switch (kind) {
+    case "mmio":
+    case "mem": {
+      const base = rd.u64(o["base"], `${at}.base`);
+      const size = rd.u64(o["size"], `${at}.size`);
+      const align = rd.u64(o["align"], `${at}.align`);
+      if (!isPow2(align)) rd.fail(`${at}.align`, "must be a power of two");
+      if (base % align !== 0n) rd.fail(`${at}.base`, `0x${base.toString(16)} is not aligned to 0x${align.toString(16)}`);
+      const range = withSize(base, size, `${at}.size`);
+      if (kind === "mem") return { res: { kind, base: base as GuestAddress, size, align }, pool: "mem", range };
+      const window = rd.string(o["window"], `${at}.window`);
+      const actual = layout.mmio.low.contains(range) ? "low" : layout.mmio.high !== undefined && layout.mmio.high.contains(range) ? "high" : undefined;
+      if (window !== actual) rd.fail(`${at}.window`, `the range ${range} lies in the ${actual ?? "no"} window, not ${kindOf(window)}`);
+      const prefetchable = rd.boolean(o["prefetchable"], `${at}.prefetchable`);
+      const is64bit = rd.boolean(o["is64bit"], `${at}.is64bit`);
+      return { res: { kind, base: base as MmioAddress, size, align, window, prefetchable, is64bit }, pool: "mmio", range };
+    }
+    case "pio": {
+      const base = rd.int(o["base"], `${at}.base`, 0xffff);
+      const size = rd.int(o["size"], `${at}.size`, 0x10000);
+      return { res: { kind, base: base as PioPort, size }, pool: "pio", range: withSize(BigInt(base), BigInt(size), `${at}.size`) };
+    }
+    case "legacy-irq": {
+      const irq = rd.int(o["irq"], `${at}.irq`, 0xffff_ffff);
+      const shared = rd.boolean(o["shared"], `${at}.shared`);
+      if (shared) {
+        if (layout.legacyIrq.shared !== irq) rd.fail(`${at}.irq`, `the layout's shared IRQ is ${String(layout.legacyIrq.shared)}, not ${irq}`);
+        return { res: { kind, irq: irq as Irq, shared }, pool: undefined, range: undefined };
+      }
+      return { res: { kind, irq: irq as Irq, shared }, pool: "legacyIrq", range: Range.point(irq) };
+    }
+    case "mem-slot": {
+      const base = rd.int(o["base"], `${at}.base`, 0xffff_ffff);
+      const count = rd.int(o["count"], `${at}.count`, 0xffff_ffff);
+      return { res: { kind, base: base as MemSlot, count }, pool: "memSlot", range: withSize(BigInt(base), BigInt(count), `${at}.count`) };
+    }
+    case "device-id": {
+      const id = rd.int(o["id"], `${at}.id`, 0xffff_ffff);
+      return { res: { kind, id: id as DeviceId }, pool: "deviceId", range: Range.point(id) };
+    }
+    default: {
+      const k = kind as "pci-msi" | "pci-msix" | "generic-msi";
+      const base = rd.int(o["base"], `${at}.base`, 0xffff_ffff);
+      const count = rd.int(o["count"], `${at}.count`, MSI_MAX_COUNT[k]);
+      if (count < 1) rd.fail(`${at}.count`, "must be at least 1");
+      if (k === "pci-msi") {
+        if (!isPow2(BigInt(count))) rd.fail(`${at}.count`, "a pci-msi block has a power-of-two count");
+        if (base % count !== 0) rd.fail(`${at}.base`, `a pci-msi block is aligned to its count ${count}`);
+      }
+      return { res: { kind: k, base: base as MsiVector, count }, pool: "msi", range: withSize(BigInt(base), BigInt(count), `${at}.count`) };
+    }
+  }
+}
+
+/**
+ * Validates snapshot text and builds a manager from it with `create(layout)`;
+ * throws only `AllocError` `INVALID_SNAPSHOT` with `details.path`.
+ *
+ * @example
+ * ```ts
+ * const rm2 = restoreSnapshot(text, (layout) => new ResourceManager(layout));
+ * ```
+ */
+export function restoreSnapshot<M extends SnapshotTarget>(json: string, create: (layout: Layout) => M): M {
+  const rd: Reader = new Reader("INVALID_SNAPSHOT");
+  try {
+    if (typeof json !== "string") rd.fail("$", `expected snapshot text; got ${kindOf(json)}`);
+    let doc: unknown;
+    try {
+      doc = JSON.parse(json);
+    } catch (e) {
+      rd.fail("$", `not JSON: ${(e as Error).message}`);
+    }
+    const top = rd.object(doc, "$", ["format", "version", "layout", "pools", "owners"]);
+    if (top["format"] !== SNAPSHOT_FORMAT) rd.fail("$.format", `expected ${JSON.stringify(SNAPSHOT_FORMAT)}; got ${kindOf(top["format"])}`);
+    if (top["version"] !== SNAPSHOT_VERSION) rd.fail("$.version", `unsupported version ${kindOf(top["version"])}; this build reads version ${SNAPSHOT_VERSION}`);
+    const layout = defineLayout(top["layout"], { code: "INVALID_SNAPSHOT", path: "$.layout" });
+
+    const poolsObj = rd.object(top["pools"], "$.pools", POOL_NAMES);
+    const pools = new Map<PoolName, ParsedEntry[]>();
+    for (const name of POOL_NAMES) pools.set(name, readPool(rd, poolsObj[name], `$.pools.${name}`, layout[name]));
+
+    const ownersList = rd.array(top["owners"], "$.owners");
+    const owners: { owner: string; path: string; resources: { res: Resource; pool: PoolName | undefined; range: Range | undefined; path: string }[] }[] = [];
+    ownersList.forEach((x, i) => {
+      const at = `$.owners[${i}]`;
+      const o = rd.object(x, at, ["owner", "resources"]);
+      const owner = rd.nonEmptyString(o["owner"], `${at}.owner`);
+      const prev = owners[owners.length - 1];
+      if (prev !== undefined && !(prev.owner < owner)) rd.fail(`${at}.owner`, `owners must be sorted by name without duplicates; ${JSON.stringify(owner)} follows ${JSON.stringify(prev.owner)}`);
+      const list = rd.array(o["resources"], `${at}.resources`);
+      if (list.length === 0) rd.fail(`${at}.resources`, "an owner holds at least one resource");
+      const resources = list.map((r, j) => {
+        const p = `${at}.resources[${j}]`;
+        const parsed = readResource(rd, r, p, layout);
+        if (parsed.pool !== undefined && parsed.range !== undefined) {
+          const range = parsed.range;
+          const entry = (pools.get(parsed.pool) ?? []).find((e) => e.range.equals(range));
+          if (entry === undefined || entry.state !== "allocated") rd.fail(p, `${range} is not an allocated range of pool ${parsed.pool}`);
+          if (entry.who !== owner) rd.fail(p, `${range} of pool ${parsed.pool} is allocated to ${JSON.stringify(entry.who)}, not ${JSON.stringify(owner)}`);
+          if (entry.claimed) rd.fail(p, `${range} of pool ${parsed.pool} is recorded twice`);
+          entry.claimed = true;
+        }
+        return { ...parsed, path: p };
+      });
+      owners.push({ owner, path: at, resources });
+    });
+    for (const name of POOL_NAMES) {
+      for (const e of pools.get(name) ?? []) {
+        if (e.state === "allocated" && !e.claimed) rd.fail(`${e.path}.owner`, `${e.range} is allocated to ${JSON.stringify(e.who)}, which does not record it`);
+      }
+    }
+
+    const m = create(layout);
+    for (const name of POOL_NAMES) {
+      const fromLayout = layout[name].reserved;
+      for (const e of pools.get(name) ?? []) {
+        if (e.state === "reserved" && !fromLayout.some((r) => r.range.equals(e.range))) m.reserve(name, e.range, e.who);
+      }
+    }
+    for (const o of owners) {
+      for (const r of o.resources) {
+        if (r.pool !== undefined && r.range !== undefined) m.pool(r.pool).allocateExact(o.owner, r.range);
+        m._record(o.owner, r.res);
+      }
+    }
+    m.checkInvariants();
+    return m;
+  } catch (e) {
+    if (isAllocError(e) && e.code === "INVALID_SNAPSHOT") throw e;
+    const path = isAllocError(e) && e.details.path !== undefined ? e.details.path : "$";
+    throw new AllocError("INVALID_SNAPSHOT", `${path}: ${e instanceof Error ? e.message : String(e)}`, { path }, { cause: e });
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Validation of untrusted JSON-like input (snapshots, VM descriptions, layouts).
+ *
+ * Every reader takes the value and its JSON path (`$.pools.mmio.ranges[3].min`)
+ * and either returns a typed value or throws an `AllocError` with the code the
+ * caller chose and `details.path` set. Objects are read through their own keys
+ * only (`Object.hasOwn`), and unknown keys are refused, so crafted keys such as
+ * `__proto__` or `constructor` can never reach a prototype. Cost: O(size of input).
+ */
+import { AllocError } from "@alloc/constraint";
+import type { AllocErrorCode } from "@alloc/constraint";
+
+/** Reads untrusted values, throwing `code` with a JSON path on the first mistake. */
+export class Reader {
+  readonly code: AllocErrorCode;
+
+  constructor(code: AllocErrorCode) {
+    this.code = code;
+  }
+
+  fail(path: string, message: string): never {
+    throw new AllocError(this.code, `${path}: ${message}`, { path });
+  }
+
+  /** A plain object whose own keys are all in `allowed`; `required` must be present. */
+  object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) this.fail(path, `expected an object; got ${kindOf(value)}`);
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(value)) {
+      if (!required.includes(key) && !optional.includes(key)) this.fail(`${path}${keyPath(key)}`, `unknown key ${JSON.stringify(key)}`);
+      out[key] = (value as Record<string, unknown>)[key];
+    }
+    for (const key of required) {
+      if (!Object.hasOwn(value, key)) this.fail(`${path}${keyPath(key)}`, "missing");
+    }
+    return out;
+  }
+
+  array(value: unknown, path: string): readonly unknown[] {
+    if (!Array.isArray(value)) this.fail(path, `expected an array; got ${kindOf(value)}`);
+    return value;
+  }
+
+  string(value: unknown, path: string): string {
+    if (typeof value !== "string") this.fail(path, `expected a string; got ${kindOf(value)}`);
+    return value;
+  }
+
+  nonEmptyString(value: unknown, path: string): string {
+    const s = this.string(value, path);
+    if (s.length === 0) this.fail(path, "expected a non-empty string");
+    return s;
+  }
+
+  boolean(value: unknown, path: string): boolean {
+    if (typeof value !== "boolean") this.fail(path, `expected true or false; got ${kindOf(value)}`);
+    return value;
+  }
+
+  /** An integer in `0 .. max` given as a JSON number. */
+  int(value: unknown, path: string, max: number): number {
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > max) {
+      this.fail(path, `expected an integer in 0..${max}; got ${kindOf(value)}`);
+    }
+    return value;
+  }
+
+  /** A u64 given as a safe-integer number or a `"0x…"` / decimal string. */
+  u64(value: unknown, path: string): bigint {
+    if (typeof value === "number") {
+      if (!Number.isSafeInteger(value) || value < 0) this.fail(path, `expected an integer in 0..2^64-1; got ${kindOf(value)}`);
+      return BigInt(value);
+    }
+    if (typeof value === "bigint") {
+      if (value < 0n || value > 0xffff_ffff_ffff_ffffn) this.fail(path, `expected an integer in 0..2^64-1; got ${value}`);
+      return value;
+    }
+    if (typeof value === "string" && /^(0x[0-9a-fA-F]{1,16}|[0-9]{1,20})$/.test(value)) {
+      const v = BigInt(value);
+      if (v <= 0xffff_ffff_ffff_ffffn) return v;
+    }
+    this.fail(path, `expected an integer in 0..2^64-1 (number or "0x…" string); got ${kindOf(value)}`);
+  }
+
+  /** `{ min, max }` with `min <= max`. */
+  minMax(value: unknown, path: string, extra: readonly string[] = []): { min: bigint; max: bigint; raw: Record<string, unknown> } {
+    const o = this.object(value, path, ["min", "max"], extra);
+    const min = this.u64(o["min"], `${path}.min`);
+    const max = this.u64(o["max"], `${path}.max`);
+    if (min > max) this.fail(`${path}.min`, `min 0x${min.toString(16)} is above max 0x${max.toString(16)}`);
+    return { min, max, raw: o };
+  }
+}
+
+/** `.key` for identifiers, `["key"]` otherwise. */
+export function keyPath(key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+}
+
+/** A short description of a value for messages. */
+export function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "object") return "an object";
+  return typeof value;
+}
+
+/** `0x` + lowercase hex, no padding: the snapshot form of a u64. */
+export function hex(value: bigint | number): string {
+  return `0x${value.toString(16)}`;
+}
