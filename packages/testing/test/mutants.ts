@@ -10,7 +10,7 @@ import type { PoolStats } from "@alloc/testing";
 
 /** Aligned allocations skip a start that is already aligned at the window's low end. */
 export class AlignOffByOne extends FreeListModel<unknown> {
-  override allocate(constraint: ConstraintLike) {
+  override allocate(constraint: ConstraintLike): ReturnType<FreeListModel<unknown>["allocate"]> {
     const c = Constraint.from(constraint);
     if (c.align > 1n && c.min < c.max && c.min % c.align === 0n) return super.allocate(c.with({ min: c.min + 1n }));
     return super.allocate(c);
@@ -36,7 +36,7 @@ export class SkipMergeNext extends FreeListModel<unknown> {
 
 /** Best fit breaks ties towards the highest range instead of the lowest. */
 export class BestFitTieHigh extends FreeListModel<unknown> {
-  override allocate(constraint: ConstraintLike) {
+  override allocate(constraint: ConstraintLike): ReturnType<FreeListModel<unknown>["allocate"]> {
     const c = Constraint.from(constraint);
     if (c.policy !== "best-fit") return super.allocate(c);
     const fits = this.list.filter((e) => {
