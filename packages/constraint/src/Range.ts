@@ -115,11 +115,9 @@ export class Range {
     tMinLo = minLo;
     tMaxHi = maxHi;
     tMaxLo = maxLo;
-    try {
-      return new Range(0, 0);
-    } finally {
-      trusted = false;
-    }
+    const r = new Range(0, 0);
+    trusted = false;
+    return r;
   }
 
   /**

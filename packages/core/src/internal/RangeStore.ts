@@ -8,8 +8,10 @@
  * list threaded through `left`. A node keeps its index for its whole life:
  * deletion relinks nodes, it never moves contents, so callers may hold indices.
  *
- * Augmentation: `runHi/runLo` is the largest `max - min` of any free node in the
- * subtree and `hasRun` says whether there is one. A subtree whose largest free
+ * Augmentation: `run` is an upper bound of the largest `max - min` of any free
+ * node in the subtree, as a float64 (-1 when there is none): exact below 2^53,
+ * rounded up above, so pruning with it never skips a fit; every fit is then
+ * checked exactly on the 32-bit halves. A subtree whose largest free
  * run is shorter than the request cannot hold it and is skipped, which makes
  * first- and last-match O(log n) whenever the first run that is long enough
  * also fits (always when `run >= size + align - 1`); every run that is long
@@ -39,9 +41,7 @@ export class RangeStore {
   parent: Int32Array;
   height: Uint8Array;
   state: Uint8Array;
-  runHi: Uint32Array;
-  runLo: Uint32Array;
-  hasRun: Uint8Array;
+  run: Float64Array;
 
   root = 0;
   /** The best-fit index, built on the first best-fit request. */
@@ -70,6 +70,8 @@ export class RangeStore {
   private cAlignLo = 1;
   private cSizeM1Hi = 0;
   private cSizeM1Lo = 0;
+  /** A lower bound of size - 1 as a float64, compared with `run` to prune. */
+  private cNeed = 0;
   /** Start of the fit found by `fitsFirst`/`fitsLast`. */
   private fitHi = 0;
   private fitLo = 0;
@@ -86,9 +88,7 @@ export class RangeStore {
     this.parent = new Int32Array(cap);
     this.height = new Uint8Array(cap);
     this.state = new Uint8Array(cap);
-    this.runHi = new Uint32Array(cap);
-    this.runLo = new Uint32Array(cap);
-    this.hasRun = new Uint8Array(cap);
+    this.run = new Float64Array(cap).fill(-1);
   }
 
   // ---------------------------------------------------------------- storage
@@ -104,9 +104,9 @@ export class RangeStore {
     this.parent = copyI32(this.parent, cap);
     this.height = copyU8(this.height, cap);
     this.state = copyU8(this.state, cap);
-    this.runHi = copyU32(this.runHi, cap);
-    this.runLo = copyU32(this.runLo, cap);
-    this.hasRun = copyU8(this.hasRun, cap);
+    const run = new Float64Array(cap).fill(-1);
+    run.set(this.run);
+    this.run = run;
     this.sizeIndex?.grow(cap);
     this.capacity = cap;
   }
@@ -143,43 +143,39 @@ export class RangeStore {
     this.left[n] = this.released;
     this.right[n] = 0;
     this.parent[n] = 0;
-    this.hasRun[n] = 0;
+    this.run[n] = -1;
     this.height[n] = 0;
     this.released = n;
   }
 
+  // The length sums are kept as hi * 2^32 + lo with both parts unnormalised
+  // integers (lo may go negative or past 2^32); lo is folded into hi before it
+  // could lose precision. perf: no carry loop per operation (bench W1).
+
   /** Adds (sign 1) or removes (sign -1) node n's length to the total. */
   private addTotal(n: number, sign: number): void {
-    sub(this.maxHi[n]!, this.maxLo[n]!, this.minHi[n]!, this.minLo[n]!);
-    let lo = this.totalLo + sign * (outLo + 1);
-    let hi = this.totalHi + sign * outHi;
-    while (lo >= TWO_32) {
-      lo -= TWO_32;
-      hi += 1;
+    this.totalHi += sign * (this.maxHi[n]! - this.minHi[n]!);
+    const lo = this.totalLo + sign * (this.maxLo[n]! - this.minLo[n]! + 1);
+    if (lo > FOLD || lo < -FOLD) {
+      const carry = Math.floor(lo / TWO_32);
+      this.totalHi += carry;
+      this.totalLo = lo - carry * TWO_32;
+    } else {
+      this.totalLo = lo;
     }
-    while (lo < 0) {
-      lo += TWO_32;
-      hi -= 1;
-    }
-    this.totalLo = lo;
-    this.totalHi = hi;
   }
 
   /** Adds (sign 1) or removes (sign -1) node n's length to the free total and count. */
   addFree(n: number, sign: number): void {
-    sub(this.maxHi[n]!, this.maxLo[n]!, this.minHi[n]!, this.minLo[n]!);
-    let lo = this.freeLo + sign * (outLo + 1);
-    let hi = this.freeHi + sign * outHi;
-    while (lo >= TWO_32) {
-      lo -= TWO_32;
-      hi += 1;
+    this.freeHi += sign * (this.maxHi[n]! - this.minHi[n]!);
+    const lo = this.freeLo + sign * (this.maxLo[n]! - this.minLo[n]! + 1);
+    if (lo > FOLD || lo < -FOLD) {
+      const carry = Math.floor(lo / TWO_32);
+      this.freeHi += carry;
+      this.freeLo = lo - carry * TWO_32;
+    } else {
+      this.freeLo = lo;
     }
-    while (lo < 0) {
-      lo += TWO_32;
-      hi -= 1;
-    }
-    this.freeLo = lo;
-    this.freeHi = hi;
     this.freeNodes += sign;
     const index = this.sizeIndex;
     if (index !== null) {
@@ -197,36 +193,12 @@ export class RangeStore {
     const hl = this.height[l]!;
     const hr = this.height[r]!;
     this.height[n] = (hl > hr ? hl : hr) + 1;
-    let has = 0;
-    let bh = 0;
-    let bl = 0;
-    if (this.state[n] === FREE) {
-      has = 1;
-      sub(this.maxHi[n]!, this.maxLo[n]!, this.minHi[n]!, this.minLo[n]!);
-      bh = outHi;
-      bl = outLo;
-    }
-    if (this.hasRun[l] === 1) {
-      const h = this.runHi[l]!;
-      const lo = this.runLo[l]!;
-      if (has === 0 || h > bh || (h === bh && lo > bl)) {
-        has = 1;
-        bh = h;
-        bl = lo;
-      }
-    }
-    if (this.hasRun[r] === 1) {
-      const h = this.runHi[r]!;
-      const lo = this.runLo[r]!;
-      if (has === 0 || h > bh || (h === bh && lo > bl)) {
-        has = 1;
-        bh = h;
-        bl = lo;
-      }
-    }
-    this.hasRun[n] = has;
-    this.runHi[n] = bh;
-    this.runLo[n] = bl;
+    let best = this.state[n] === FREE ? runOf(this.maxHi[n]! - this.minHi[n]!, this.maxLo[n]! - this.minLo[n]!) : -1;
+    const rl = this.run[l]!;
+    const rr = this.run[r]!;
+    if (rl > best) best = rl;
+    if (rr > best) best = rr;
+    this.run[n] = best;
   }
 
   private replaceChild(p: number, old: number, child: number): void {
@@ -288,20 +260,39 @@ export class RangeStore {
    * at the first node whose height and largest free run did not change.
    */
   fixUp(n: number, through = 0): void {
-    // perf: stopping early makes the walk O(1) amortised (bench W2, W3).
+    // perf: one tight loop with the arrays in locals, and the early stop,
+    // make the walk cheap and O(1) amortised when nothing changes (bench W1-W3).
+    const left = this.left;
+    const right = this.right;
+    const height = this.height;
+    const state = this.state;
+    const run = this.run;
+    const parent = this.parent;
     let pending = through !== 0;
     while (n !== 0) {
-      const h = this.height[n];
-      const has = this.hasRun[n];
-      const rh = this.runHi[n];
-      const rl = this.runLo[n];
-      const top = this.rebalance(n);
+      const l = left[n]!;
+      const r = right[n]!;
+      const hl = height[l]!;
+      const hr = height[r]!;
+      if (hl > hr + 1 || hr > hl + 1) {
+        if (n === through) pending = false;
+        n = parent[this.rebalance(n)]!;
+        continue;
+      }
+      const h = (hl > hr ? hl : hr) + 1;
+      let best = state[n] === FREE ? runOf(this.maxHi[n]! - this.minHi[n]!, this.maxLo[n]! - this.minLo[n]!) : -1;
+      const rl = run[l]!;
+      const rr = run[r]!;
+      if (rl > best) best = rl;
+      if (rr > best) best = rr;
       if (pending) {
         if (n === through) pending = false;
-      } else if (top === n && this.height[n] === h && this.hasRun[n] === has && this.runHi[n] === rh && this.runLo[n] === rl) {
+      } else if (h === height[n] && best === run[n]) {
         return;
       }
-      n = this.parent[top]!;
+      height[n] = h;
+      run[n] = best;
+      n = parent[n]!;
     }
   }
 
@@ -511,13 +502,13 @@ export class RangeStore {
     sub(sizeHi, sizeLo, 0, 1);
     this.cSizeM1Hi = outHi;
     this.cSizeM1Lo = outLo;
+    const need = outHi * TWO_32 + outLo;
+    this.cNeed = need > MAX_EXACT ? need - 4096 : need;
   }
 
   /** True when the subtree of x has a free run of at least the requested size. */
   private mayFit(x: number): boolean {
-    if (this.hasRun[x] !== 1) return false;
-    const h = this.runHi[x]!;
-    return h > this.cSizeM1Hi || (h === this.cSizeM1Hi && this.runLo[x]! >= this.cSizeM1Lo);
+    return this.run[x]! >= this.cNeed;
   }
 
   /** Whether free node x can hold the request; if so its lowest start goes to fitHi/fitLo. */
@@ -572,6 +563,14 @@ export class RangeStore {
   /** The lowest free node that fits the request (start in fitHi/fitLo), or 0. */
   findFirst(): number {
     const stack = this.stack;
+    const left = this.left;
+    const right = this.right;
+    const run = this.run;
+    const need = this.cNeed;
+    const minHi = this.minHi;
+    const minLo = this.minLo;
+    const maxHi = this.maxHi;
+    const maxLo = this.maxLo;
     const wMinHi = this.cMinHi;
     const wMinLo = this.cMinLo;
     const wMaxHi = this.cMaxHi;
@@ -580,20 +579,25 @@ export class RangeStore {
     let x = this.root;
     for (;;) {
       while (x !== 0) {
-        if (!this.mayFit(x)) break;
-        if (less(this.maxHi[x]!, this.maxLo[x]!, wMinHi, wMinLo)) {
-          x = this.right[x]!;
-        } else if (less(wMaxHi, wMaxLo, this.minHi[x]!, this.minLo[x]!)) {
-          x = this.left[x]!;
+        // Skip a subtree whose largest free run is shorter than the request.
+        if (run[x]! < need) break;
+        const xh = maxHi[x]!;
+        if (xh < wMinHi || (xh === wMinHi && maxLo[x]! < wMinLo)) {
+          x = right[x]!;
         } else {
-          stack[top++] = x;
-          x = this.left[x]!;
+          const nh = minHi[x]!;
+          if (wMaxHi < nh || (wMaxHi === nh && wMaxLo < minLo[x]!)) {
+            x = left[x]!;
+          } else {
+            stack[top++] = x;
+            x = left[x]!;
+          }
         }
       }
       if (top === 0) return 0;
       x = stack[--top]!;
       if (this.state[x] === FREE && this.fitsFirst(x)) return x;
-      x = this.right[x]!;
+      x = right[x]!;
     }
   }
 
@@ -684,22 +688,26 @@ export class RangeStore {
 
   /** Frees linked node x and merges it with free neighbours; returns the merged node. */
   freeNode(x: number): number {
-    this.setStateQuiet(x, FREE);
     const p = this.predecessor(x);
     const s = this.successor(x);
     const mergePrev = p !== 0 && this.state[p] === FREE && this.adjacent(p, x);
     const mergeNext = s !== 0 && this.state[s] === FREE && this.adjacent(x, s);
-    if (!mergePrev && !mergeNext) {
-      this.fixUp(x);
-      return x;
+    this.setStateQuiet(x, FREE);
+    if (mergePrev || mergeNext) {
+      this.setBoundsQuiet(
+        x,
+        mergePrev ? this.minHi[p]! : this.minHi[x]!,
+        mergePrev ? this.minLo[p]! : this.minLo[x]!,
+        mergeNext ? this.maxHi[s]! : this.maxHi[x]!,
+        mergeNext ? this.maxLo[s]! : this.maxLo[x]!,
+      );
+      // x now overlaps its old neighbours until they are unlinked; nothing
+      // reads bounds between here and the end of the removals.
+      if (mergePrev) this.remove(p);
+      if (mergeNext) this.remove(s);
     }
-    const minHi = mergePrev ? this.minHi[p]! : this.minHi[x]!;
-    const minLo = mergePrev ? this.minLo[p]! : this.minLo[x]!;
-    const maxHi = mergeNext ? this.maxHi[s]! : this.maxHi[x]!;
-    const maxLo = mergeNext ? this.maxLo[s]! : this.maxLo[x]!;
-    if (mergePrev) this.remove(p);
-    if (mergeNext) this.remove(s);
-    this.setBounds(x, minHi, minLo, maxHi, maxLo);
+    // perf: when a removal's walk already passed through x this stops at once (bench W1).
+    this.fixUp(x);
     return x;
   }
 
@@ -710,6 +718,27 @@ export class RangeStore {
     if (was === FREE) this.addFree(n, -1);
     this.state[n] = state;
     if (state === FREE) this.addFree(n, 1);
+  }
+
+  /** The exact size of the largest free node, 0n when there is none. */
+  largestFree(): bigint {
+    const top = this.run[this.root]!;
+    if (top < 0) return 0n;
+    if (top <= MAX_EXACT) return BigInt(top) + 1n;
+    // Above 2^53 the bound is approximate: compare the few candidates exactly.
+    const threshold = top - 8192;
+    let best = 0n;
+    const visit = (n: number): void => {
+      if (n === 0 || this.run[n]! < threshold) return;
+      if (this.state[n] === FREE) {
+        const size = exactPair(this.maxHi[n]!, this.maxLo[n]!) - exactPair(this.minHi[n]!, this.minLo[n]!) + 1n;
+        if (size > best) best = size;
+      }
+      visit(this.left[n]!);
+      visit(this.right[n]!);
+    };
+    visit(this.root);
+    return best;
   }
 
   /** A deep copy. */
@@ -724,9 +753,7 @@ export class RangeStore {
     c.parent = this.parent.slice();
     c.height = this.height.slice();
     c.state = this.state.slice();
-    c.runHi = this.runHi.slice();
-    c.runLo = this.runLo.slice();
-    c.hasRun = this.hasRun.slice();
+    c.run = this.run.slice();
     c.sizeIndex = this.sizeIndex === null ? null : this.sizeIndex.clone();
     c.capacity = this.capacity;
     c.released = this.released;
@@ -763,11 +790,9 @@ export class RangeStore {
       const st = this.state[n]!;
       if (st !== FREE && st !== ALLOCATED && st !== VALUED) fail(`node ${n}: bad state ${st}`);
       if ((st === VALUED) !== valued.has(n)) fail(`node ${n}: state ${st} disagrees with the value table`);
-      const saveHas = this.hasRun[n];
-      const saveHi = this.runHi[n];
-      const saveLo = this.runLo[n];
+      const saveRun = this.run[n];
       this.recompute(n);
-      if (this.hasRun[n] !== saveHas || this.runHi[n] !== saveHi || this.runLo[n] !== saveLo) {
+      if (this.run[n] !== saveRun) {
         fail(`node ${n}: augmentation (largest free run) is stale`);
       }
       count++;
@@ -798,6 +823,18 @@ export class RangeStore {
     if (exactPair(tHi, tLo) !== exactPair(this.totalHi, this.totalLo)) fail("total length counter is wrong");
     if (exactPair(fHi, fLo) !== exactPair(this.freeHi, this.freeLo)) fail("free length counter is wrong");
   }
+}
+
+const MAX_EXACT = 9007199254740992;
+const FOLD = 2 ** 52;
+
+/**
+ * `max - min` from the differences of the halves, as a float64 upper bound:
+ * exact up to 2^53, and above it rounded then raised by 4096 (one ulp at 2^64).
+ */
+function runOf(dHi: number, dLo: number): number {
+  const d = dHi * TWO_32 + dLo;
+  return d > MAX_EXACT ? d + 4096 : d;
 }
 
 function exactPair(hi: number, lo: number): bigint {
