@@ -65,14 +65,16 @@ export function canonicalJSON(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function entryJSON(e: PoolEntry): Record<string, unknown> {
+/** The snapshot form of one pool range. @example `entryJSON(e) // { min: "0x0", max: "0xf", state: "free" }` */
+export function entryJSON(e: PoolEntry): Record<string, unknown> {
   const base = { min: hex(e.range.min), max: hex(e.range.max), state: e.state };
   if (e.state === "allocated") return { ...base, owner: e.owner };
   if (e.state === "reserved") return { ...base, label: e.label };
   return base;
 }
 
-function resourceJSON(r: Resource): Record<string, unknown> {
+/** The snapshot form of one resource (u64s as "0x…"). @example `resourceJSON(res) // { kind: "pio", base: 1016, size: 8 }` */
+export function resourceJSON(r: Resource): Record<string, unknown> {
   switch (r.kind) {
     case "mmio":
       return { kind: r.kind, base: hex(r.base), size: hex(r.size), align: hex(r.align), window: r.window, prefetchable: r.prefetchable, is64bit: r.is64bit };

@@ -36,3 +36,10 @@ export type {
 export { ResourceManager, describeResource, placeOf } from "./ResourceManager.js";
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, canonicalJSON, restoreSnapshot, writeSnapshot } from "./Snapshot.js";
 export type { SnapshotSource, SnapshotTarget } from "./Snapshot.js";
+export { RAM_OWNER, parseVmDescription } from "./description.js";
+export type { DeviceDescription, VmDescription } from "./description.js";
+export { EXAMPLE_MICROVM } from "./example.js";
+export { formatPlan, planToJSON, planVm } from "./plan.js";
+export type { Plan, PlannedDevice } from "./plan.js";
+export { renderSvg, xmlEscape } from "./svg.js";
+export { entryJSON, resourceJSON } from "./Snapshot.js";

@@ -1,0 +1,141 @@
+/**
+ * Planning a VM: lay out guest RAM and every device of a {@link VmDescription}
+ * with a {@link ResourceManager}, then render the result as text or JSON.
+ *
+ * Guest RAM is placed first (owner `guest-ram`, exact regions filling the
+ * layout's RAM space, one KVM memory slot each), then devices in order; each
+ * device is all-or-nothing. A device that cannot be placed raises
+ * `INVALID_REQUEST`/`NO_FIT`/`CONFLICT` with `details.path` pointing at the
+ * failing request. Cost: O(d log n) for d requests.
+ */
+import { AllocError, isAllocError } from "@alloc/constraint";
+import { POOL_NAMES, ramRegions } from "./Layout.js";
+import { RAM_OWNER } from "./description.js";
+import type { VmDescription } from "./description.js";
+import { ResourceManager, describeResource } from "./ResourceManager.js";
+import type { Resource, ResourceRequest } from "./requests.js";
+import { entryJSON, resourceJSON } from "./Snapshot.js";
+
+/** One planned device. */
+export interface PlannedDevice {
+  readonly name: string;
+  readonly type: string;
+  readonly resources: readonly Resource[];
+}
+
+/** The result of planning a VM. */
+export interface Plan {
+  readonly name: string;
+  readonly manager: ResourceManager;
+  readonly devices: readonly PlannedDevice[];
+}
+
+/**
+ * Lays out a VM; throws an `AllocError` with `details.path` on the first
+ * device that cannot be placed.
+ *
+ * @example
+ * ```ts
+ * const plan = planVm(parseVmDescription(EXAMPLE_MICROVM));
+ * plan.devices.length; // 11 (guest RAM + 10 devices)
+ * ```
+ */
+export function planVm(vm: VmDescription): Plan {
+  const manager = new ResourceManager(vm.layout);
+  const devices: PlannedDevice[] = [];
+  let regions;
+  try {
+    regions = ramRegions(vm.layout, vm.memory);
+  } catch (e) {
+    throw new AllocError("INVALID_REQUEST", `guest memory of 0x${vm.memory.toString(16)} bytes does not fit layout ${vm.layout.name}`, { path: "$.memory" }, { cause: e });
+  }
+  const ramReqs: ResourceRequest[] = [];
+  for (const r of regions) ramReqs.push({ kind: "mem", base: r.min, size: r.size }, { kind: "mem-slot" });
+  try {
+    devices.push({ name: RAM_OWNER, type: "guest RAM", resources: manager.allocateDevice(RAM_OWNER, ramReqs) });
+  } catch (e) {
+    throw new AllocError("INVALID_REQUEST", `guest RAM cannot be placed: ${(e as Error).message}`, { path: "$.memory" }, { cause: e });
+  }
+  vm.devices.forEach((d, i) => {
+    try {
+      devices.push({ name: d.name, type: d.type, resources: manager.allocateDevice(d.name, d.requests) });
+    } catch (e) {
+      if (!isAllocError(e)) throw e;
+      const j = e.details.request;
+      const path = j === undefined ? `$.devices[${i}]` : `$.devices[${i}].requests[${j}]`;
+      throw new AllocError(e.code, e.message, { ...e.details, path }, { cause: e });
+    }
+  });
+  return { name: vm.name, manager, devices };
+}
+
+function table(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd());
+}
+
+/**
+ * The human-readable plan: a table per device, then the address map (a dump of
+ * every pool) and per-pool figures.
+ *
+ * @example
+ * ```ts
+ * console.log(formatPlan(plan));
+ * ```
+ */
+export function formatPlan(plan: Plan): string {
+  const m = plan.manager;
+  const out: string[] = [`VM ${plan.name} — layout ${m.layout.name}`, ""];
+  for (const d of plan.devices) {
+    out.push(`${d.name} (${d.type})`);
+    out.push(...table([["  kind", "resource"], ...d.resources.map((r) => [`  ${r.kind}`, describeResource(r)])]));
+    out.push("");
+  }
+  out.push("Address map", m.dump().trimEnd(), "");
+  out.push("Pool figures");
+  const stats = m.stats();
+  const rows: string[][] = [["  pool", "total", "used", "reserved", "free", "largest free", "fragments"]];
+  for (const name of POOL_NAMES) {
+    const s = stats[name];
+    const h = (v: bigint): string => (name === "mmio" || name === "mem" ? `0x${v.toString(16)}` : v.toString());
+    rows.push([`  ${name}`, h(s.total), h(s.used), h(s.reserved), h(s.free), h(s.largestFree), String(s.fragments)]);
+  }
+  out.push(...table(rows));
+  return `${out.join("\n")}\n`;
+}
+
+/**
+ * The machine-readable plan (u64s as `"0x…"` strings).
+ *
+ * @example
+ * ```ts
+ * JSON.parse(JSON.stringify(planToJSON(plan))).devices[0].name; // "guest-ram"
+ * ```
+ */
+export function planToJSON(plan: Plan): Record<string, unknown> {
+  const m = plan.manager;
+  const stats = m.stats();
+  const pools: Record<string, unknown> = {};
+  for (const name of POOL_NAMES) {
+    const s = stats[name];
+    pools[name] = {
+      stats: {
+        total: `0x${s.total.toString(16)}`,
+        used: `0x${s.used.toString(16)}`,
+        reserved: `0x${s.reserved.toString(16)}`,
+        free: `0x${s.free.toString(16)}`,
+        largestFree: `0x${s.largestFree.toString(16)}`,
+        fragments: s.fragments,
+      },
+      ranges: [...m.entries(name)].map(entryJSON),
+    };
+  }
+  return {
+    name: plan.name,
+    layout: m.layout.name,
+    sharedIrq: m.layout.legacyIrq.shared ?? null,
+    devices: plan.devices.map((d) => ({ name: d.name, type: d.type, resources: d.resources.map(resourceJSON) })),
+    pools,
+  };
+}
