@@ -1,4 +1,16 @@
-export type { AllocatorFactory, AllocatorUnderTest, ManagerUnderTest, NodeState, PoolStats, RangeView } from "./interfaces.js";
+export type {
+  AllocatorFactory,
+  AllocatorUnderTest,
+  ManagerFactory,
+  ManagerLayoutView,
+  ManagerUnderTest,
+  NodeState,
+  PoolEntryView,
+  PoolLayoutView,
+  PoolStats,
+  RangeView,
+  ResourceView,
+} from "./interfaces.js";
 export { BitmapModel } from "./models/BitmapModel.js";
 export { FreeListModel } from "./models/FreeListModel.js";
 export type { FreeListEntry } from "./models/FreeListModel.js";
@@ -33,3 +45,7 @@ export { assertAgree, contents, diffContents } from "./internal/compare.js";
 export type { FlatEntry } from "./internal/compare.js";
 export { BAD_INPUT_FIXTURE, TREE_BAD_INPUTS, assertBadInputs, runBadInputs } from "./badInputs.js";
 export type { BadInputCase, BadInputResult } from "./badInputs.js";
+export { ManagerModel, MANAGER_POOLS, normalizeResource, sameResource, toRealResource } from "./models/ManagerModel.js";
+export type { ManagerPool, ModelRequest, ModelResource } from "./models/ManagerModel.js";
+export { OWNERS, applyManagerOp, assertManagerAgree, checkManager, fuzzManager, managerOp, requestSpec, runManagerOps } from "./commands/manager.js";
+export type { ManagerBox, ManagerFuzzOptions, ManagerHarness, ManagerOp, ManagerReport, RequestSpec, SnapshotMutation } from "./commands/manager.js";

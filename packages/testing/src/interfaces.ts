@@ -63,28 +63,65 @@ export interface AllocatorUnderTest<T = unknown> extends Iterable<[RangeView, No
 /** Builds a fresh, empty allocator under test. */
 export type AllocatorFactory<T = unknown> = () => AllocatorUnderTest<T>;
 
+/** A resource as a manager hands it back (structural view of `@alloc/vm-resources`' `Resource`). */
+export interface ResourceView {
+  readonly kind: string;
+  readonly base?: U64Input;
+  readonly size?: U64Input;
+  readonly count?: number;
+  readonly irq?: number;
+  readonly id?: number;
+  readonly shared?: boolean;
+  readonly window?: string;
+  readonly align?: U64Input;
+}
+
+/** One range of a manager's pool (structural view of `PoolEntry`). */
+export interface PoolEntryView {
+  readonly range: RangeView;
+  readonly state: "free" | "allocated" | "reserved";
+  readonly owner?: string;
+  readonly label?: string;
+}
+
+/** The parts of a pool layout the manager model needs. */
+export interface PoolLayoutView {
+  readonly ranges: readonly RangeView[];
+  readonly reserved: readonly { readonly range: RangeView; readonly label: string }[];
+  readonly window: RangeView | undefined;
+}
+
+/** The parts of a manager layout the manager model needs. */
+export interface ManagerLayoutView {
+  readonly mmio: PoolLayoutView & { readonly low: RangeView; readonly high: RangeView | undefined };
+  readonly mem: PoolLayoutView;
+  readonly pio: PoolLayoutView;
+  readonly legacyIrq: PoolLayoutView & { readonly shared: number | undefined };
+  readonly msi: PoolLayoutView;
+  readonly deviceId: PoolLayoutView;
+  readonly memSlot: PoolLayoutView;
+}
+
 /**
- * A snapshot/restore-capable resource manager, as much of it as the manager
- * command set drives. Kept minimal: an adapter maps the real
- * `@alloc/vm-resources` API onto it (see `commands/manager.ts`).
+ * The resource-manager surface the manager command set drives: the
+ * structural shape of `@alloc/vm-resources`' `ResourceManager`.
  */
 export interface ManagerUnderTest {
-  /** Pool names the manager holds, e.g. `"mmio"`, `"pio"`, `"irq"`. */
-  pools(): readonly string[];
-  /** Allocates `size` units in `pool` for `owner`; `undefined` when nothing fits. */
-  allocate(owner: string, pool: string, constraint: ConstraintLike): RangeView | undefined;
-  /** Frees every resource `owner` holds; returns how many ranges were released. */
-  freeOwner(owner: string): number;
-  /** Frees one range held by `owner`. */
-  free(owner: string, pool: string, range: RangeLike): void;
-  /** Every resource, sorted by pool then address: `[pool, range, owner]`. */
-  holdings(): Array<[string, RangeView, string]>;
-  /** Free space of a pool, in address order. */
-  freeRanges(pool: string): RangeView[];
-  /** A JSON-serialisable snapshot. */
-  snapshot(): unknown;
-  /** Replaces the state from a snapshot; throws INVALID_SNAPSHOT (state unchanged) when malformed. */
-  restore(snapshot: unknown): void;
-  /** Throws an Error naming the broken invariant. */
+  readonly layout: ManagerLayoutView;
+  allocateDevice(owner: string, requests: readonly never[]): readonly ResourceView[];
+  extendDevice(owner: string, requests: readonly never[]): readonly ResourceView[];
+  freeDevice(owner: string): readonly ResourceView[];
+  freeResource(owner: string, resource: never): void;
+  move(owner: string, resource: never, to: U64Input): ResourceView;
+  owners(): string[];
+  resourcesOf(owner: string): readonly ResourceView[];
+  entries(pool: never): Iterable<PoolEntryView>;
+  snapshot(): string;
   checkInvariants(): void;
+}
+
+/** Builds managers under test: a fresh one, and one restored from a snapshot. */
+export interface ManagerFactory {
+  create(): ManagerUnderTest;
+  restore(json: string): ManagerUnderTest;
 }

@@ -80,7 +80,7 @@ export interface CampaignResult {
   readonly ops: number;
   readonly runs: number;
   readonly seconds: number;
-  readonly failure?: FuzzReport & { readonly batchSeed: number; readonly profile: string };
+  readonly failure?: Pick<FuzzReport, "message" | "error" | "seed"> & { readonly batchSeed: number; readonly profile: string };
 }
 
 /** Runs tree batches against `factory` until `seconds` have passed or something diverges. */

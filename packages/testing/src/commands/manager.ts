@@ -1,19 +1,469 @@
 /**
  * The model-based command set for the resource manager (`@alloc/vm-resources`).
- * Placeholder until the manager's API lands: the CLI reports it as unavailable.
+ *
+ * Commands (plain-data `ManagerOp`s, printable and replayable): allocate or
+ * extend a device with 1-3 requests of every kind (exact placements aimed at
+ * free space), free a device, free one resource (sometimes naming the wrong
+ * owner), move a resource, snapshot and restore (the restored manager replaces
+ * the one under test), and restore a mutated snapshot (it must be refused with
+ * INVALID_SNAPSHOT, or restore to a consistent manager; the original is never
+ * touched). After every command the manager must agree with {@link ManagerModel}:
+ * same outcome (codes compared where the model knows them), every pool's
+ * entries, owners, each owner's resources, and `checkInvariants()`.
  */
+import fc from "fast-check";
+import { isAllocError } from "@alloc/constraint";
 import type { CampaignResult, FuzzArgs } from "../cli/alloc-fuzz.js";
-import type { ManagerUnderTest } from "../interfaces.js";
+import { importFromCwd } from "../cli/loadTarget.js";
+import { capture, show } from "../internal/compare.js";
+import type { ManagerFactory, ManagerUnderTest } from "../interfaces.js";
+import { MANAGER_POOLS, ManagerModel, normalizeResource, toRealResource } from "../models/ManagerModel.js";
+import type { ManagerPool, ModelRequest, ModelResource } from "../models/ManagerModel.js";
+import { literal } from "../ops.js";
+import { countOp } from "./tree.js";
 
-/** Builds a fresh manager under test. */
-export type ManagerFactory = () => ManagerUnderTest;
+/** Owners used by generated ops. */
+export const OWNERS: readonly string[] = ["dev0", "dev1", "dev2", "dev3", "dev4", "dev5"];
 
-/** Loads `@alloc/vm-resources` from the current directory and adapts it. */
-export async function loadManagerTarget(): Promise<ManagerFactory> {
-  throw new Error("alloc-fuzz: the vm-resources target is not wired yet (commands/manager.ts)");
+/** A request, possibly aimed at free space of its pool (resolved at run time). */
+export interface RequestSpec {
+  readonly req: ModelRequest;
+  /** Exact placement inside the `index`-th free range of the pool, `offset` units in. */
+  readonly exact?: { readonly index: number; readonly offset: number };
 }
 
-/** Runs manager batches until the time is up. */
-export function fuzzManagerCampaign(_factory: ManagerFactory, _args: Pick<FuzzArgs, "seconds" | "seed" | "batch">, _log?: (s: string) => void): CampaignResult {
-  throw new Error("alloc-fuzz: the vm-resources target is not wired yet");
+/** One manager operation. */
+export type ManagerOp =
+  | { readonly op: "allocate"; readonly owner: number; readonly extend: boolean; readonly requests: readonly RequestSpec[] }
+  | { readonly op: "freeDevice"; readonly owner: number }
+  | { readonly op: "freeResource"; readonly owner: number; readonly pick: number; readonly wrongOwner: boolean }
+  | { readonly op: "move"; readonly owner: number; readonly pick: number; readonly to: { readonly index: number; readonly offset: number } }
+  | { readonly op: "snapshotRestore" }
+  | { readonly op: "mutateSnapshot"; readonly mutation: SnapshotMutation; readonly at: number };
+
+/** Ways to damage a snapshot. */
+export type SnapshotMutation = "truncate" | "char" | "dropKey" | "version" | "proto" | "duplicate" | "notJson" | "swapNumbers";
+
+const POOL_OF: Record<ModelRequest["kind"], ManagerPool> = {
+  pio: "pio",
+  mmio: "mmio",
+  mem: "mem",
+  "legacy-irq": "legacyIrq",
+  "pci-msi": "msi",
+  "pci-msix": "msi",
+  "generic-msi": "msi",
+  "mem-slot": "memSlot",
+  "device-id": "deviceId",
+};
+
+const pow2 = (lo: number, hi: number): fc.Arbitrary<bigint> => fc.integer({ min: lo, max: hi }).map((k) => 1n << BigInt(k));
+const pol = fc.constantFrom<"first-match" | "last-match" | "best-fit" | undefined>(undefined, "first-match", "last-match", "best-fit");
+const exactArb = fc.option(fc.record({ index: fc.nat(50), offset: fc.nat(40) }), { nil: undefined, freq: 3 });
+
+/** Well-formed requests of every kind. */
+export function requestSpec(): fc.Arbitrary<RequestSpec> {
+  const spec = (req: fc.Arbitrary<ModelRequest>, exact = true): fc.Arbitrary<RequestSpec> =>
+    fc.tuple(req, exact ? exactArb : fc.constant(undefined)).map(([r, e]) => (e === undefined ? { req: r } : { req: r, exact: e }));
+  return fc.oneof(
+    spec(fc.record({ kind: fc.constant("pio" as const), size: fc.integer({ min: 1, max: 16 }), align: fc.constantFrom(1, 2, 4, 8) })),
+    spec(
+      fc.tuple(pow2(12, 24), fc.boolean(), fc.constantFrom<"low" | "high" | "any">("low", "high", "any"), pol).map(([size, natural, window, policy]) => ({
+        kind: "mmio" as const,
+        size,
+        align: natural ? size : 0x1000n,
+        window,
+        ...(policy === undefined ? {} : { policy }),
+      })),
+    ),
+    spec(
+      fc.tuple(fc.integer({ min: 1, max: 64 }), pow2(12, 21), pol).map(([pages, align, policy]) => ({
+        kind: "mem" as const,
+        size: BigInt(pages) * 0x1000n,
+        align,
+        ...(policy === undefined ? {} : { policy }),
+      })),
+    ),
+    spec(fc.constant({ kind: "legacy-irq" as const })),
+    spec(fc.constant({ kind: "legacy-irq" as const, shared: true }), false),
+    spec(fc.constantFrom(1, 2, 4, 8, 16, 32).map((count) => ({ kind: "pci-msi" as const, count })), false),
+    spec(fc.integer({ min: 1, max: 64 }).map((count) => ({ kind: "pci-msix" as const, count })), false),
+    spec(fc.integer({ min: 1, max: 8 }).map((count) => ({ kind: "generic-msi" as const, count })), false),
+    spec(fc.integer({ min: 1, max: 4 }).map((count) => ({ kind: "mem-slot" as const, count }))),
+    spec(fc.constant({ kind: "device-id" as const })),
+  );
+}
+
+/** One manager op. */
+export function managerOp(): fc.Arbitrary<ManagerOp> {
+  const owner = fc.nat(OWNERS.length - 1);
+  return fc.oneof(
+    { weight: 10, arbitrary: fc.record({ op: fc.constant("allocate" as const), owner, extend: fc.boolean(), requests: fc.array(requestSpec(), { minLength: 1, maxLength: 3 }) }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant("freeDevice" as const), owner }) },
+    { weight: 4, arbitrary: fc.record({ op: fc.constant("freeResource" as const), owner, pick: fc.nat(20), wrongOwner: fc.boolean() }) },
+    { weight: 4, arbitrary: fc.record({ op: fc.constant("move" as const), owner, pick: fc.nat(20), to: fc.record({ index: fc.nat(50), offset: fc.nat(40) }) }) },
+    { weight: 2, arbitrary: fc.constant({ op: "snapshotRestore" as const }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constant("mutateSnapshot" as const),
+        mutation: fc.constantFrom<SnapshotMutation>("truncate", "char", "dropKey", "version", "proto", "duplicate", "notJson", "swapNumbers"),
+        at: fc.nat(100000),
+      }),
+    },
+  );
+}
+
+/** Where a request aimed at free space lands: unit-scaled offset into a free range, aligned. */
+function resolveRequest(spec: RequestSpec, model: ManagerModel): ModelRequest {
+  const r = spec.req;
+  if (spec.exact === undefined) return r;
+  const pool = POOL_OF[r.kind];
+  const free = [...model.pools[pool].entries()].filter(([, s]) => s.kind === "free");
+  if (free.length === 0) return r;
+  const [range] = free[spec.exact.index % free.length]!;
+  const unit = r.kind === "mmio" || r.kind === "mem" ? 0x1000n : 1n;
+  const align = r.kind === "mmio" || r.kind === "mem" ? (r.align ?? 1n) : r.kind === "pio" ? BigInt(r.align ?? 1) : 1n;
+  let base = range.min + BigInt(spec.exact.offset) * unit;
+  base = ((base + align - 1n) / align) * align;
+  switch (r.kind) {
+    case "pio":
+      return { ...r, base: Number(base) };
+    case "mmio":
+    case "mem":
+      return { ...r, base };
+    case "legacy-irq":
+      return { kind: "legacy-irq", irq: Number(base) };
+    case "mem-slot":
+      return { ...r, slot: Number(base) };
+    case "device-id":
+      return { kind: "device-id", id: Number(base) };
+    default:
+      return r;
+  }
+}
+
+function realRequest(r: ModelRequest): Record<string, unknown> {
+  // Numbers where the API takes numbers; bigints for addresses.
+  return { ...r } as Record<string, unknown>;
+}
+
+/** The mutable state a manager command sees. */
+export interface ManagerHarness {
+  model: ManagerModel;
+}
+
+/** A mutable box: snapshot/restore replaces the manager under test. */
+export interface ManagerBox {
+  rm: ManagerUnderTest;
+  readonly factory: ManagerFactory;
+}
+
+function flatEntries(rm: ManagerUnderTest, pool: ManagerPool): string[] {
+  return [...rm.entries(pool as never)].map((e) => `${e.range.min}-${e.range.max}:${e.state === "free" ? "free" : e.state === "allocated" ? `o:${e.owner}` : `r:${e.label}`}`);
+}
+
+function modelEntries(model: ManagerModel, pool: ManagerPool): string[] {
+  return [...model.pools[pool].entries()].map(([r, s]) => `${r.min}-${r.max}:${s.kind === "valued" ? s.value : s.kind}`);
+}
+
+function showResources(list: readonly ModelResource[]): string {
+  return show(list);
+}
+
+/** Throws when the manager and the model disagree anywhere. */
+export function assertManagerAgree(rm: ManagerUnderTest, model: ManagerModel, after: string): void {
+  try {
+    rm.checkInvariants();
+  } catch (e) {
+    throw new Error(`after ${after}: invariant broken: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+  for (const p of MANAGER_POOLS) {
+    const a = flatEntries(rm, p);
+    const b = modelEntries(model, p);
+    if (a.join() !== b.join()) throw new Error(`after ${after}: pool ${p} differs:\n    real  ${a.join(" ")}\n    model ${b.join(" ")}`);
+  }
+  const owners = [...model.owners.keys()].sort();
+  if (rm.owners().join() !== owners.join()) throw new Error(`after ${after}: owners real ${rm.owners().join()} vs model ${owners.join()}`);
+  for (const o of owners) {
+    const a = showResources(rm.resourcesOf(o).map(normalizeResource));
+    const b = showResources(model.owners.get(o)!);
+    if (a !== b) throw new Error(`after ${after}: resources of ${o}: real ${a} vs model ${b}`);
+  }
+}
+
+function mutate(json: string, mutation: SnapshotMutation, at: number): string {
+  const parsed = (): Record<string, unknown> => JSON.parse(json) as Record<string, unknown>;
+  switch (mutation) {
+    case "truncate":
+      return json.slice(0, at % Math.max(1, json.length));
+    case "char": {
+      const i = at % json.length;
+      const ch = json[i] === "0" ? "x" : "0";
+      return json.slice(0, i) + ch + json.slice(i + 1);
+    }
+    case "dropKey": {
+      const o = parsed();
+      const keys = Object.keys(o);
+      delete o[keys[at % keys.length]!];
+      return JSON.stringify(o);
+    }
+    case "version":
+      return JSON.stringify({ ...parsed(), version: 1000 + (at % 7) });
+    case "proto":
+      return json.replace("{", `{"__proto__":{"polluted":true},`);
+    case "duplicate": {
+      // Duplicate the first element of the first non-empty array found.
+      const o = parsed();
+      const stack: unknown[] = [o];
+      while (stack.length > 0) {
+        const v = stack.pop();
+        if (Array.isArray(v) && v.length > 0) {
+          v.push(structuredClone(v[at % v.length]));
+          return JSON.stringify(o);
+        }
+        if (typeof v === "object" && v !== null) stack.push(...Object.values(v));
+      }
+      return JSON.stringify(o);
+    }
+    case "notJson":
+      return ["", "null", "[]", "42", '"x"', "{", "{}"][at % 7]!;
+    case "swapNumbers": {
+      // Replace one hex/decimal number with a larger one (may overlap, exceed pools or be fine).
+      const nums = [...json.matchAll(/0x[0-9a-f]+|\b\d+\b/g)];
+      if (nums.length === 0) return json;
+      const m = nums[at % nums.length]!;
+      return json.slice(0, m.index) + "0xffffffffffffffff" + json.slice(m.index! + m[0].length);
+    }
+  }
+}
+
+/** Applies one op to the manager in the box and to the model; throws on any disagreement. */
+export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerBox): void {
+  countOp();
+  managerCounter.value++;
+  const label = literal(op);
+  const rm = box.rm;
+  switch (op.op) {
+    case "snapshotRestore": {
+      const json = rm.snapshot();
+      const copy = box.factory.restore(json);
+      assertManagerAgree(copy, model, `${label} [restored copy]`);
+      const again = copy.snapshot();
+      if (again !== json) throw new Error(`${label}: snapshot is not canonical after a round trip`);
+      box.rm = copy;
+      return;
+    }
+    case "mutateSnapshot": {
+      const json = rm.snapshot();
+      const bad = mutate(json, op.mutation, op.at);
+      const r = capture(() => box.factory.restore(bad));
+      if (r.ok) {
+        try {
+          r.value.checkInvariants();
+        } catch (e) {
+          throw new Error(`${label}: a mutated snapshot was accepted and gave an inconsistent manager: ${String(e)}`);
+        }
+      } else if (!isAllocError(r.error) || r.error.code !== "INVALID_SNAPSHOT") {
+        throw new Error(`${label}: restoring ${JSON.stringify(bad.slice(0, 200))} threw ${isAllocError(r.error) ? r.error.code : String(r.error)}, expected INVALID_SNAPSHOT`);
+      }
+      if (rm.snapshot() !== json) throw new Error(`${label}: restoring a mutated snapshot changed the original manager`);
+      assertManagerAgree(rm, model, label);
+      return;
+    }
+    default:
+  }
+  const owner = OWNERS[op.owner % OWNERS.length]!;
+  let expect: () => unknown;
+  let real: () => unknown;
+  let desc: string;
+  switch (op.op) {
+    case "allocate": {
+      const reqs = op.requests.map((s) => resolveRequest(s, model));
+      desc = `${op.extend ? "extendDevice" : "allocateDevice"}(${literal(owner)}, ${literal(reqs)})`;
+      expect = () => model.allocate(owner, reqs, op.extend);
+      real = () => (op.extend ? rm.extendDevice(owner, reqs.map(realRequest) as never) : rm.allocateDevice(owner, reqs.map(realRequest) as never)).map(normalizeResource);
+      break;
+    }
+    case "freeDevice":
+      desc = `freeDevice(${literal(owner)})`;
+      expect = () => model.freeDevice(owner);
+      real = () => rm.freeDevice(owner).map(normalizeResource);
+      break;
+    case "freeResource":
+    case "move": {
+      const all = [...model.owners.entries()].flatMap(([o, list]) => list.map((r) => [o, r] as const));
+      if (all.length === 0) return;
+      const [holder, res] = all[op.pick % all.length]!;
+      const who = op.op === "freeResource" && op.wrongOwner ? OWNERS[(OWNERS.indexOf(holder) + 1) % OWNERS.length]! : holder;
+      const resource = toRealResource(res);
+      if (op.op === "freeResource") {
+        desc = `freeResource(${literal(who)}, ${literal(resource)})`;
+        expect = () => model.freeResource(who, res);
+        real = () => rm.freeResource(who, resource as never);
+      } else {
+        const pool = res.pool ?? "legacyIrq";
+        const free = [...model.pools[pool].entries()].filter(([, s]) => s.kind === "free");
+        const unit = pool === "mmio" || pool === "mem" ? 0x1000n : 1n;
+        const target = free.length === 0 ? res.min : free[op.to.index % free.length]![0].min + BigInt(op.to.offset) * unit;
+        const align = res.align ?? (res.kind === "pci-msi" ? res.max - res.min + 1n : 1n);
+        const to = ((target + align - 1n) / align) * align;
+        desc = `move(${literal(who)}, ${literal(resource)}, ${literal(to)})`;
+        expect = () => model.move(who, res, to);
+        real = () => normalizeResource(rm.move(who, resource as never, to));
+      }
+      break;
+    }
+  }
+  const m = capture(expect);
+  if (!m.ok && !isAllocError(m.error)) throw new Error(`${desc}: the model failed: ${String(m.error)}`, { cause: m.error });
+  const r = capture(real);
+  if (!r.ok && !isAllocError(r.error)) throw new Error(`${desc}: threw a non-AllocError: ${String(r.error)}`, { cause: r.error });
+  if (m.ok !== r.ok) {
+    throw new Error(`${desc}: real ${r.ok ? `succeeded with ${show(r.value)}` : `threw ${(r.error as { code: string }).code}: ${(r.error as Error).message}`} but model ${m.ok ? `succeeded with ${show(m.value)}` : `threw ${(m.error as { code: string }).code}`}`);
+  }
+  if (!m.ok && !r.ok) {
+    const mc = (m.error as { code: string }).code;
+    const rc = (r.error as { code: string }).code;
+    // Codes the model decides on its own must match exactly.
+    if ((mc === "DUPLICATE_OWNER" || mc === "UNKNOWN_OWNER" || rc === "DUPLICATE_OWNER" || rc === "UNKNOWN_OWNER") && mc !== rc) {
+      throw new Error(`${desc}: real threw ${rc}, model ${mc}`);
+    }
+  } else if (m.ok && r.ok && op.op !== "freeResource" && show(m.value) !== show(r.value)) {
+    throw new Error(`${desc}: real returned ${show(r.value)}, model ${show(m.value)}`);
+  }
+  assertManagerAgree(rm, model, desc);
+}
+
+/** Runs a fixed op list (a regression test) against a fresh manager and model. */
+export function runManagerOps(factory: ManagerFactory, ops: readonly ManagerOp[]): void {
+  const box: ManagerBox = { rm: factory.create(), factory };
+  const model = new ManagerModel(box.rm.layout);
+  assertManagerAgree(box.rm, model, "construction");
+  ops.forEach((op, i) => {
+    try {
+      applyManagerOp(op, model, box);
+    } catch (e) {
+      throw new Error(`op #${i}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  });
+}
+
+class ManagerCommand implements fc.Command<ManagerHarness, ManagerBox> {
+  constructor(readonly op: ManagerOp) {}
+  check(): boolean {
+    return true;
+  }
+  run(h: ManagerHarness, box: ManagerBox): void {
+    applyManagerOp(this.op, h.model, box);
+  }
+  toString(): string {
+    return literal(this.op);
+  }
+}
+
+const managerCounter = { value: 0 };
+
+/** Options of {@link checkManager}. */
+export interface ManagerFuzzOptions {
+  readonly numRuns?: number;
+  readonly maxCommands?: number;
+  readonly seed?: number;
+  readonly path?: string;
+  readonly replayPath?: string;
+  readonly timeLimitMs?: number;
+}
+
+/** The outcome of a manager campaign. */
+export interface ManagerReport {
+  readonly failed: boolean;
+  readonly numRuns: number;
+  readonly opsRun: number;
+  readonly seed: number;
+  readonly path?: string;
+  readonly replayPath?: string;
+  readonly ops?: ManagerOp[];
+  readonly error?: string;
+  readonly message: string;
+}
+
+/** Runs the manager command set; returns a report (failures carry seed, path, replayPath and the shrunk ops). */
+export function checkManager(factory: ManagerFactory, options: ManagerFuzzOptions = {}): ManagerReport {
+  const cmds = fc.commands([managerOp().map((op) => new ManagerCommand(op))], {
+    maxCommands: options.maxCommands ?? 40,
+    size: "max",
+    ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
+  });
+  const prop = fc.property(cmds, (commands) => {
+    const box: ManagerBox = { rm: factory.create(), factory };
+    const model = new ManagerModel(box.rm.layout);
+    assertManagerAgree(box.rm, model, "construction");
+    fc.modelRun(() => ({ model: { model }, real: box }), commands);
+  });
+  const before = opsCount();
+  const details = fc.check(prop, {
+    numRuns: options.numRuns ?? 50,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.path === undefined ? {} : { path: options.path }),
+    ...(options.timeLimitMs === undefined ? {} : { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false }),
+  });
+  const opsRun = opsCount() - before;
+  if (!details.failed || (details.interrupted && details.counterexample === null)) {
+    return { failed: false, numRuns: details.numRuns, opsRun, seed: details.seed, message: `${details.numRuns} runs, ${opsRun} operations, 0 divergences (seed ${details.seed})` };
+  }
+  const it = details.counterexample?.[0];
+  const replayPath = /\/\*replayPath="([^"]*)"\*\//.exec(String(it))?.[1];
+  const all: ManagerOp[] = [];
+  for (const w of (it ?? []) as Iterable<{ cmd?: ManagerCommand; hasRan?: boolean }>) if (w.hasRan !== false && w.cmd instanceof ManagerCommand) all.push(w.cmd.op);
+  let ops = all;
+  let error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+  try {
+    runManagerOps(factory, all);
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+    const m = /^op #(\d+):/.exec(error);
+    if (m !== null) ops = all.slice(0, Number(m[1]) + 1);
+  }
+  const path = details.counterexamplePath ?? "";
+  const message = [
+    `manager divergence after ${details.numRuns} runs (${opsRun} operations)`,
+    `  seed: ${details.seed}, path: ${JSON.stringify(path)}${replayPath === undefined ? "" : `, replayPath: ${JSON.stringify(replayPath)}`}`,
+    `  error: ${error}`,
+    `  minimized sequence (${ops.length} ops; replay with runManagerOps):`,
+    `  [\n${ops.map((o) => `    ${literal(o)},`).join("\n")}\n  ]`,
+  ].join("\n");
+  return { failed: true, numRuns: details.numRuns, opsRun, seed: details.seed, path, ...(replayPath === undefined ? {} : { replayPath }), ops, error, message };
+}
+
+function opsCount(): number {
+  return managerCounter.value;
+}
+
+/** Throwing form of {@link checkManager}. */
+export function fuzzManager(factory: ManagerFactory, options: ManagerFuzzOptions = {}): ManagerReport {
+  const r = checkManager(factory, options);
+  if (r.failed) throw new Error(r.message);
+  return r;
+}
+
+/** Loads `@alloc/vm-resources` from the current directory: x86_64 preset managers. */
+export async function loadManagerTarget(): Promise<ManagerFactory> {
+  const vm = await importFromCwd<{ ResourceManager: { fromPreset(arch: string): ManagerUnderTest; restore(json: string): ManagerUnderTest } }>("@alloc/vm-resources");
+  return { create: () => vm.ResourceManager.fromPreset("x86_64"), restore: (json) => vm.ResourceManager.restore(json) };
+}
+
+/** Runs manager batches until the time is up or something diverges. */
+export function fuzzManagerCampaign(factory: ManagerFactory, args: Pick<FuzzArgs, "seconds" | "seed" | "batch">, log: (s: string) => void = () => {}): CampaignResult {
+  const start = performance.now();
+  const deadline = start + args.seconds * 1000;
+  let ops = 0;
+  let runs = 0;
+  for (let i = 0; performance.now() < deadline; i++) {
+    const batchSeed = (args.seed + i) | 0;
+    const report = checkManager(factory, { numRuns: Math.max(1, Math.ceil(args.batch / 5)), seed: batchSeed, timeLimitMs: Math.max(1, deadline - performance.now()) });
+    ops += report.opsRun;
+    runs += report.numRuns;
+    if (report.failed) return { ops, runs, seconds: (performance.now() - start) / 1000, failure: { ...report, batchSeed, profile: "x86_64 preset" } };
+    if (i % 50 === 49) log(`  ... ${ops} operations, ${runs} runs, ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  }
+  return { ops, runs, seconds: (performance.now() - start) / 1000 };
 }

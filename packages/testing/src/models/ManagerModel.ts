@@ -1,0 +1,307 @@
+/**
+ * `ManagerModel`: the reference resource manager.
+ *
+ * Representation: one {@link FreeListModel} per pool, built from the layout
+ * (ranges inserted free, reservations taken and valued `r:<label>`), whose
+ * taken ranges are valued `o:<owner>`; plus each owner's resources in request
+ * order. A device request becomes one constraint (or one exact range) on one
+ * pool, following the documented placement rules (pool window, MMIO windows
+ * low/high/any, PCI MSI aligned to its count, the shared IRQ outside the pool).
+ * A batch is all-or-nothing: it runs on clones and is kept only if every
+ * request fits. Costs O(n) per request.
+ */
+import { AllocError, Range } from "@alloc/constraint";
+import type { ConstraintInit } from "@alloc/constraint";
+import type { ManagerLayoutView, RangeView } from "../interfaces.js";
+import { FreeListModel } from "./FreeListModel.js";
+
+/** The pools of a manager. */
+export const MANAGER_POOLS = ["mmio", "mem", "pio", "legacyIrq", "msi", "deviceId", "memSlot"] as const;
+/** One of {@link MANAGER_POOLS}. */
+export type ManagerPool = (typeof MANAGER_POOLS)[number];
+
+/** A well-formed device request, as the command set generates them. */
+export type ModelRequest =
+  | { readonly kind: "pio"; readonly size: number; readonly align?: number; readonly base?: number; readonly range?: { min: bigint; max: bigint } }
+  | { readonly kind: "mmio"; readonly size: bigint; readonly align?: bigint; readonly base?: bigint; readonly window?: "low" | "high" | "any"; readonly policy?: "first-match" | "last-match" | "best-fit" }
+  | { readonly kind: "mem"; readonly size: bigint; readonly align?: bigint; readonly base?: bigint; readonly policy?: "first-match" | "last-match" | "best-fit" }
+  | { readonly kind: "legacy-irq"; readonly irq?: number; readonly shared?: boolean }
+  | { readonly kind: "pci-msi" | "pci-msix" | "generic-msi"; readonly count: number }
+  | { readonly kind: "mem-slot"; readonly slot?: number; readonly count?: number }
+  | { readonly kind: "device-id"; readonly id?: number };
+
+/** A resource reduced to what is compared: kind, pool placement, and its size fields. */
+export interface ModelResource {
+  readonly kind: string;
+  /** `undefined` for the shared IRQ. */
+  readonly pool: ManagerPool | undefined;
+  readonly min: bigint;
+  readonly max: bigint;
+  /** MMIO only: the window it landed in. */
+  readonly window?: string;
+  /** MMIO/mem only: the alignment recorded. */
+  readonly align?: bigint;
+}
+
+/** Reduces a real resource (`Resource` of vm-resources) to a {@link ModelResource}. */
+export function normalizeResource(r: {
+  readonly kind: string;
+  readonly base?: unknown;
+  readonly size?: unknown;
+  readonly count?: unknown;
+  readonly irq?: unknown;
+  readonly id?: unknown;
+  readonly shared?: unknown;
+  readonly window?: unknown;
+  readonly align?: unknown;
+}): ModelResource {
+  const big = (v: unknown): bigint => BigInt(v as bigint);
+  const extra = {
+    ...(r.window === undefined ? {} : { window: String(r.window) }),
+    ...(r.align === undefined ? {} : { align: big(r.align) }),
+  };
+  switch (r.kind) {
+    case "pio":
+    case "mmio":
+    case "mem":
+      return { kind: r.kind, pool: r.kind === "pio" ? "pio" : r.kind, min: big(r.base), max: big(r.base) + big(r.size) - 1n, ...extra };
+    case "legacy-irq":
+      return r.shared === true ? { kind: r.kind, pool: undefined, min: big(r.irq), max: big(r.irq) } : { kind: r.kind, pool: "legacyIrq", min: big(r.irq), max: big(r.irq) };
+    case "mem-slot":
+      return { kind: r.kind, pool: "memSlot", min: big(r.base), max: big(r.base) + big(r.count) - 1n };
+    case "device-id":
+      return { kind: r.kind, pool: "deviceId", min: big(r.id), max: big(r.id) };
+    default:
+      return { kind: r.kind, pool: "msi", min: big(r.base), max: big(r.base) + big(r.count) - 1n };
+  }
+}
+
+/** Turns a model resource back into the shape the real manager accepts. */
+export function toRealResource(m: ModelResource): Record<string, unknown> {
+  const n = (v: bigint): number => Number(v);
+  switch (m.kind) {
+    case "pio":
+      return { kind: "pio", base: n(m.min), size: n(m.max - m.min + 1n) };
+    case "mmio":
+      return { kind: "mmio", base: m.min, size: m.max - m.min + 1n, window: m.window, prefetchable: false, is64bit: false, align: m.align };
+    case "mem":
+      return { kind: "mem", base: m.min, size: m.max - m.min + 1n, align: m.align };
+    case "legacy-irq":
+      return { kind: "legacy-irq", irq: n(m.min), shared: m.pool === undefined };
+    case "mem-slot":
+      return { kind: "mem-slot", base: n(m.min), count: n(m.max - m.min + 1n) };
+    case "device-id":
+      return { kind: "device-id", id: n(m.min) };
+    default:
+      return { kind: m.kind, base: n(m.min), count: n(m.max - m.min + 1n) };
+  }
+}
+
+const fail = (code: "NO_FIT" | "CONFLICT" | "INVALID_ALIGNMENT" | "INVALID_REQUEST" | "UNKNOWN_OWNER" | "DUPLICATE_OWNER", msg: string): never => {
+  throw new AllocError(code, `model: ${msg}`);
+};
+
+/**
+ * Reference model of `ResourceManager`.
+ *
+ * @example
+ * ```ts
+ * const model = new ManagerModel(ResourceManager.fromPreset("x86_64").layout);
+ * ```
+ */
+export class ManagerModel {
+  readonly layout: ManagerLayoutView;
+  pools: Record<ManagerPool, FreeListModel<string>>;
+  owners: Map<string, ModelResource[]>;
+
+  constructor(layout: ManagerLayoutView, copyFrom?: ManagerModel) {
+    this.layout = layout;
+    if (copyFrom !== undefined) {
+      this.pools = Object.fromEntries(MANAGER_POOLS.map((p) => [p, copyFrom.pools[p].clone()])) as Record<ManagerPool, FreeListModel<string>>;
+      this.owners = new Map([...copyFrom.owners].map(([k, v]) => [k, v.slice()]));
+      return;
+    }
+    this.owners = new Map();
+    this.pools = {} as Record<ManagerPool, FreeListModel<string>>;
+    for (const p of MANAGER_POOLS) {
+      const m = new FreeListModel<string>();
+      for (const r of layout[p].ranges) m.insert({ min: r.min, max: r.max });
+      for (const res of layout[p].reserved) {
+        const got = m.allocate({ size: res.range.max - res.range.min + 1n, min: res.range.min, max: res.range.max });
+        if (got === undefined) throw new Error(`ManagerModel: reservation ${res.label} is not free space of ${p}`);
+        m.update(got, `r:${res.label}`);
+      }
+      this.pools[p] = m;
+    }
+  }
+
+  clone(): ManagerModel {
+    return new ManagerModel(this.layout, this);
+  }
+
+  private exact(pool: ManagerPool, owner: string, min: bigint, max: bigint): void {
+    const m = this.pools[pool];
+    const sup = m.getSuperset({ min, max });
+    if (sup === undefined || sup[1].kind !== "free") fail("CONFLICT", `${pool} [${min}, ${max}] is not free`);
+    const r = m.allocate({ size: max - min + 1n, min, max })!;
+    m.update(r, `o:${owner}`);
+  }
+
+  private fit(pool: ManagerPool, owner: string, c: ConstraintInit): Range | undefined {
+    const m = this.pools[pool];
+    const r = m.allocate(c);
+    if (r !== undefined) m.update(r, `o:${owner}`);
+    return r;
+  }
+
+  private win(pool: ManagerPool, range?: { min: bigint; max: bigint }): { min?: bigint; max?: bigint } {
+    if (range !== undefined) return { min: range.min, max: range.max };
+    const w = this.layout[pool].window;
+    return w === undefined ? {} : { min: w.min, max: w.max };
+  }
+
+  /** Places one request (mutates this model) and returns the resource, or throws. */
+  private place(owner: string, req: ModelRequest): ModelResource {
+    switch (req.kind) {
+      case "pio": {
+        if (req.base !== undefined) {
+          this.exact("pio", owner, BigInt(req.base), BigInt(req.base + req.size - 1));
+          return { kind: "pio", pool: "pio", min: BigInt(req.base), max: BigInt(req.base + req.size - 1) };
+        }
+        const r = this.fit("pio", owner, { size: req.size, ...(req.align === undefined ? {} : { align: req.align }), ...this.win("pio", req.range) }) ?? fail("NO_FIT", "pio");
+        return { kind: "pio", pool: "pio", min: r.min, max: r.max };
+      }
+      case "mmio": {
+        const align = req.align === undefined || req.align === 0n ? 1n : req.align;
+        if (req.base !== undefined) {
+          if (req.base % align !== 0n) fail("INVALID_ALIGNMENT", "mmio base");
+          this.exact("mmio", owner, req.base, req.base + req.size - 1n);
+          const l = this.layout.mmio;
+          const window = inRange(l.low, req.base) ? "low" : l.high !== undefined && inRange(l.high, req.base) ? "high" : "low";
+          return { kind: "mmio", pool: "mmio", min: req.base, max: req.base + req.size - 1n, window, align };
+        }
+        const order: Array<"low" | "high"> = req.window === "high" ? ["high"] : req.window === "any" ? ["high", "low"] : ["low"];
+        for (const w of order) {
+          const win = w === "low" ? this.layout.mmio.low : this.layout.mmio.high;
+          if (win === undefined) continue;
+          const r = this.fit("mmio", owner, { size: req.size, min: win.min, max: win.max, align, ...(req.policy === undefined ? {} : { policy: req.policy }) });
+          if (r !== undefined) return { kind: "mmio", pool: "mmio", min: r.min, max: r.max, window: w, align };
+        }
+        return fail("NO_FIT", "mmio");
+      }
+      case "mem": {
+        const align = req.align === undefined || req.align === 0n ? 1n : req.align;
+        if (req.base !== undefined) {
+          if (req.base % align !== 0n) fail("INVALID_ALIGNMENT", "mem base");
+          this.exact("mem", owner, req.base, req.base + req.size - 1n);
+          return { kind: "mem", pool: "mem", min: req.base, max: req.base + req.size - 1n, align };
+        }
+        const r = this.fit("mem", owner, { size: req.size, align, ...this.win("mem"), ...(req.policy === undefined ? {} : { policy: req.policy }) }) ?? fail("NO_FIT", "mem");
+        return { kind: "mem", pool: "mem", min: r.min, max: r.max, align };
+      }
+      case "legacy-irq": {
+        const shared = this.layout.legacyIrq.shared;
+        if (req.shared === true) {
+          if (shared === undefined) fail("INVALID_REQUEST", "no shared IRQ");
+          if (req.irq !== undefined && req.irq !== shared) fail("INVALID_REQUEST", "shared IRQ mismatch");
+          return { kind: "legacy-irq", pool: undefined, min: BigInt(shared!), max: BigInt(shared!) };
+        }
+        if (req.irq !== undefined) {
+          if (req.irq === shared) fail("CONFLICT", "the shared IRQ");
+          this.exact("legacyIrq", owner, BigInt(req.irq), BigInt(req.irq));
+          return { kind: "legacy-irq", pool: "legacyIrq", min: BigInt(req.irq), max: BigInt(req.irq) };
+        }
+        const r = this.fit("legacyIrq", owner, { size: 1, ...this.win("legacyIrq") }) ?? fail("NO_FIT", "legacyIrq");
+        return { kind: "legacy-irq", pool: "legacyIrq", min: r.min, max: r.max };
+      }
+      case "mem-slot": {
+        const count = BigInt(req.count ?? 1);
+        if (req.slot !== undefined) {
+          this.exact("memSlot", owner, BigInt(req.slot), BigInt(req.slot) + count - 1n);
+          return { kind: "mem-slot", pool: "memSlot", min: BigInt(req.slot), max: BigInt(req.slot) + count - 1n };
+        }
+        const r = this.fit("memSlot", owner, { size: count }) ?? fail("NO_FIT", "memSlot");
+        return { kind: "mem-slot", pool: "memSlot", min: r.min, max: r.max };
+      }
+      case "device-id": {
+        if (req.id !== undefined) {
+          this.exact("deviceId", owner, BigInt(req.id), BigInt(req.id));
+          return { kind: "device-id", pool: "deviceId", min: BigInt(req.id), max: BigInt(req.id) };
+        }
+        const r = this.fit("deviceId", owner, { size: 1, ...this.win("deviceId") }) ?? fail("NO_FIT", "deviceId");
+        return { kind: "device-id", pool: "deviceId", min: r.min, max: r.max };
+      }
+      default: {
+        const count = BigInt(req.count);
+        const r = this.fit("msi", owner, { size: count, ...(req.kind === "pci-msi" ? { align: count } : {}), ...this.win("msi") }) ?? fail("NO_FIT", "msi");
+        return { kind: req.kind, pool: "msi", min: r.min, max: r.max };
+      }
+    }
+  }
+
+  /** All-or-nothing batch; `extend` skips the duplicate-owner check. Returns the resources or throws (state unchanged). */
+  allocate(owner: string, requests: readonly ModelRequest[], extend = false): ModelResource[] {
+    if (!extend && this.owners.has(owner)) fail("DUPLICATE_OWNER", owner);
+    const trial = this.clone();
+    const out = requests.map((r) => trial.place(owner, r));
+    this.pools = trial.pools;
+    const held = this.owners.get(owner);
+    if (held === undefined) this.owners.set(owner, out.slice());
+    else held.push(...out);
+    return out;
+  }
+
+  freeDevice(owner: string): ModelResource[] {
+    const held = this.owners.get(owner) ?? fail("UNKNOWN_OWNER", owner);
+    for (const r of [...held].reverse()) if (r.pool !== undefined) this.pools[r.pool].free({ min: r.min, max: r.max });
+    this.owners.delete(owner);
+    return held;
+  }
+
+  private find(owner: string, res: ModelResource): number {
+    const held = this.owners.get(owner);
+    const i = held === undefined ? -1 : held.findIndex((h) => sameResource(h, res));
+    if (i < 0) fail("UNKNOWN_OWNER", `${owner} does not hold it`);
+    return i;
+  }
+
+  freeResource(owner: string, res: ModelResource): void {
+    const i = this.find(owner, res);
+    const held = this.owners.get(owner)!;
+    const r = held[i]!;
+    if (r.pool !== undefined) this.pools[r.pool].free({ min: r.min, max: r.max });
+    held.splice(i, 1);
+    if (held.length === 0) this.owners.delete(owner);
+  }
+
+  move(owner: string, res: ModelResource, to: bigint): ModelResource {
+    const i = this.find(owner, res);
+    const held = this.owners.get(owner)!;
+    const old = held[i]!;
+    if (old.pool === undefined) fail("INVALID_REQUEST", "shared IRQ");
+    const align = old.align ?? (old.kind === "pci-msi" ? old.max - old.min + 1n : 1n);
+    if (to % align !== 0n) fail("INVALID_ALIGNMENT", "move target");
+    if (old.kind === "legacy-irq" && this.layout.legacyIrq.shared !== undefined && to === BigInt(this.layout.legacyIrq.shared)) fail("CONFLICT", "shared IRQ");
+    const size = old.max - old.min;
+    this.exact(old.pool!, owner, to, to + size);
+    this.pools[old.pool!].free({ min: old.min, max: old.max });
+    let moved: ModelResource = { ...old, min: to, max: to + size };
+    if (old.kind === "mmio") {
+      const l = this.layout.mmio;
+      const w = inRange(l.low, to) ? "low" : l.high !== undefined && inRange(l.high, to) ? "high" : old.window;
+      moved = { ...moved, ...(w === undefined ? {} : { window: w }) };
+    }
+    held[i] = moved;
+    return moved;
+  }
+}
+
+function inRange(r: RangeView, v: bigint): boolean {
+  return r.min <= v && v <= r.max;
+}
+
+/** Same kind and placement (as the real manager matches resources). */
+export function sameResource(a: ModelResource, b: ModelResource): boolean {
+  if (a.kind !== b.kind || a.pool !== b.pool) return false;
+  return a.pool === undefined || (a.min === b.min && a.max === b.max);
+}
