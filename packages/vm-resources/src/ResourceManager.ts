@@ -223,6 +223,7 @@ export class ResourceManager {
         throw this.#wrap(e, owner, req, i);
       }
     }
+    if (taken.length === 0) return taken;
     const held = this.#owners.get(owner);
     if (held === undefined) this.#owners.set(owner, taken.slice());
     else held.push(...taken);
