@@ -167,11 +167,12 @@ function modelEntries(model: ManagerModel, pool: ManagerPool): string[] {
 }
 
 function showResources(list: readonly ModelResource[]): string {
-  return show(list);
+  return list.map((r) => `${r.kind}/${r.pool}/${r.min}-${r.max}/${r.window ?? ""}/${r.align ?? ""}`).join(",");
 }
 
 /** Throws when the manager and the model disagree anywhere. */
-export function assertManagerAgree(rm: ManagerUnderTest, model: ManagerModel, after: string): void {
+export function assertManagerAgree(rm: ManagerUnderTest, model: ManagerModel, afterWhat: string | (() => string)): void {
+  const after = { toString: (): string => (typeof afterWhat === "string" ? afterWhat : afterWhat()) };
   try {
     rm.checkInvariants();
   } catch (e) {
@@ -241,15 +242,15 @@ function mutate(json: string, mutation: SnapshotMutation, at: number): string {
 export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerBox): void {
   countOp();
   managerCounter.value++;
-  const label = literal(op);
+  const label = (): string => literal(op);
   const rm = box.rm;
   switch (op.op) {
     case "snapshotRestore": {
       const json = rm.snapshot();
       const copy = box.factory.restore(json);
-      assertManagerAgree(copy, model, `${label} [restored copy]`);
+      assertManagerAgree(copy, model, `${label()} [restored copy]`);
       const again = copy.snapshot();
-      if (again !== json) throw new Error(`${label}: snapshot is not canonical after a round trip`);
+      if (again !== json) throw new Error(`${label()}: snapshot is not canonical after a round trip`);
       box.rm = copy;
       return;
     }
@@ -261,13 +262,13 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
         try {
           r.value.checkInvariants();
         } catch (e) {
-          throw new Error(`${label}: a mutated snapshot was accepted and gave an inconsistent manager: ${String(e)}`);
+          throw new Error(`${label()}: a mutated snapshot was accepted and gave an inconsistent manager: ${String(e)}`);
         }
       } else if (!isAllocError(r.error) || r.error.code !== "INVALID_SNAPSHOT") {
-        throw new Error(`${label}: restoring ${JSON.stringify(bad.slice(0, 200))} threw ${isAllocError(r.error) ? r.error.code : String(r.error)}, expected INVALID_SNAPSHOT`);
+        throw new Error(`${label()}: restoring ${JSON.stringify(bad.slice(0, 200))} threw ${isAllocError(r.error) ? r.error.code : String(r.error)}, expected INVALID_SNAPSHOT`);
       }
-      if (rm.snapshot() !== json) throw new Error(`${label}: restoring a mutated snapshot changed the original manager`);
-      assertManagerAgree(rm, model, label);
+      if (rm.snapshot() !== json) throw new Error(`${label()}: restoring a mutated snapshot changed the original manager`);
+      assertManagerAgree(rm, model, label());
       return;
     }
     default:
@@ -275,17 +276,17 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
   const owner = OWNERS[op.owner % OWNERS.length]!;
   let expect: () => unknown;
   let real: () => unknown;
-  let desc: string;
+  let describe: () => string;
   switch (op.op) {
     case "allocate": {
       const reqs = op.requests.map((s) => resolveRequest(s, model));
-      desc = `${op.extend ? "extendDevice" : "allocateDevice"}(${literal(owner)}, ${literal(reqs)})`;
+      describe = () => `${op.extend ? "extendDevice" : "allocateDevice"}(${literal(owner)}, ${literal(reqs)})`;
       expect = () => model.allocate(owner, reqs, op.extend);
       real = () => (op.extend ? rm.extendDevice(owner, reqs.map(realRequest) as never) : rm.allocateDevice(owner, reqs.map(realRequest) as never)).map(normalizeResource);
       break;
     }
     case "freeDevice":
-      desc = `freeDevice(${literal(owner)})`;
+      describe = () => `freeDevice(${literal(owner)})`;
       expect = () => model.freeDevice(owner);
       real = () => rm.freeDevice(owner).map(normalizeResource);
       break;
@@ -297,7 +298,7 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
       const who = op.op === "freeResource" && op.wrongOwner ? OWNERS[(OWNERS.indexOf(holder) + 1) % OWNERS.length]! : holder;
       const resource = toRealResource(res);
       if (op.op === "freeResource") {
-        desc = `freeResource(${literal(who)}, ${literal(resource)})`;
+        describe = () => `freeResource(${literal(who)}, ${literal(resource)})`;
         expect = () => model.freeResource(who, res);
         real = () => rm.freeResource(who, resource as never);
       } else {
@@ -307,7 +308,7 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
         const target = free.length === 0 ? res.min : free[op.to.index % free.length]![0].min + BigInt(op.to.offset) * unit;
         const align = res.align ?? (res.kind === "pci-msi" ? res.max - res.min + 1n : 1n);
         const to = ((target + align - 1n) / align) * align;
-        desc = `move(${literal(who)}, ${literal(resource)}, ${literal(to)})`;
+        describe = () => `move(${literal(who)}, ${literal(resource)}, ${literal(to)})`;
         expect = () => model.move(who, res, to);
         real = () => normalizeResource(rm.move(who, resource as never, to));
       }
@@ -315,23 +316,27 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
     }
   }
   const m = capture(expect);
-  if (!m.ok && !isAllocError(m.error)) throw new Error(`${desc}: the model failed: ${String(m.error)}`, { cause: m.error });
+  if (!m.ok && !isAllocError(m.error)) throw new Error(`${describe()}: the model failed: ${String(m.error)}`, { cause: m.error });
   const r = capture(real);
-  if (!r.ok && !isAllocError(r.error)) throw new Error(`${desc}: threw a non-AllocError: ${String(r.error)}`, { cause: r.error });
+  if (!r.ok && !isAllocError(r.error)) throw new Error(`${describe()}: threw a non-AllocError: ${String(r.error)}`, { cause: r.error });
   if (m.ok !== r.ok) {
-    throw new Error(`${desc}: real ${r.ok ? `succeeded with ${show(r.value)}` : `threw ${(r.error as { code: string }).code}: ${(r.error as Error).message}`} but model ${m.ok ? `succeeded with ${show(m.value)}` : `threw ${(m.error as { code: string }).code}`}`);
+    throw new Error(`${describe()}: real ${r.ok ? `succeeded with ${show(r.value)}` : `threw ${(r.error as { code: string }).code}: ${(r.error as Error).message}`} but model ${m.ok ? `succeeded with ${show(m.value)}` : `threw ${(m.error as { code: string }).code}`}`);
   }
   if (!m.ok && !r.ok) {
     const mc = (m.error as { code: string }).code;
     const rc = (r.error as { code: string }).code;
     // Codes the model decides on its own must match exactly.
     if ((mc === "DUPLICATE_OWNER" || mc === "UNKNOWN_OWNER" || rc === "DUPLICATE_OWNER" || rc === "UNKNOWN_OWNER") && mc !== rc) {
-      throw new Error(`${desc}: real threw ${rc}, model ${mc}`);
+      throw new Error(`${describe()}: real threw ${rc}, model ${mc}`);
     }
-  } else if (m.ok && r.ok && op.op !== "freeResource" && show(m.value) !== show(r.value)) {
-    throw new Error(`${desc}: real returned ${show(r.value)}, model ${show(m.value)}`);
+  } else if (m.ok && r.ok && op.op !== "freeResource" && key(m.value) !== key(r.value)) {
+    throw new Error(`${describe()}: real returned ${show(r.value)}, model ${show(m.value)}`);
   }
-  assertManagerAgree(rm, model, desc);
+  assertManagerAgree(rm, model, describe);
+}
+
+function key(v: unknown): string {
+  return Array.isArray(v) ? showResources(v as ModelResource[]) : showResources([v as ModelResource]);
 }
 
 /** Runs a fixed op list (a regression test) against a fresh manager and model. */

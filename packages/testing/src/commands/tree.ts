@@ -175,23 +175,24 @@ export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real
       call = name === "overlapping" ? (t) => [...t.overlapping(r as RangeLike)] : (t) => (t[name] as (x: unknown) => unknown).call(t, r);
     }
   }
-  const label = `${op.op === "allocate" && op.orThrow ? "allocateOrThrow" : op.op}(${args.map(literal).join(", ")})`;
+  let labelText: string | undefined;
+  const label = (): string => (labelText ??= `${op.op === "allocate" && op.orThrow ? "allocateOrThrow" : op.op}(${args.map(literal).join(", ")})`);
   const before = contents(real.entries());
   const m = capture(() => call(model));
-  if (!m.ok && !isAllocError(m.error)) throw new Error(`${label}: the reference model failed: ${String(m.error)}`, { cause: m.error });
+  if (!m.ok && !isAllocError(m.error)) throw new Error(`${label()}: the reference model failed: ${String(m.error)}`, { cause: m.error });
   const r = capture(() => call(real));
   const mc = codeOf(m);
   const rc = codeOf(r);
   if (mc !== rc) {
-    throw new Error(`${label}: real ${r.ok ? `returned ${show(normalize(r.value))}` : `threw ${rc}`} but model ${m.ok ? `returned ${show(normalize(m.value))}` : `threw ${mc}`}`, {
+    throw new Error(`${label()}: real ${r.ok ? `returned ${show(normalize(r.value))}` : `threw ${rc}`} but model ${m.ok ? `returned ${show(normalize(m.value))}` : `threw ${mc}`}`, {
       cause: r.ok ? undefined : r.error,
     });
   }
   if (!r.ok) {
     const d = diffContents(contents(real.entries()), before);
-    if (d !== undefined) throw new Error(`${label}: threw ${rc} but changed the contents: ${d}`);
+    if (d !== undefined) throw new Error(`${label()}: threw ${rc} but changed the contents: ${d}`);
   } else if (m.ok && !same(normalize(r.value), normalize(m.value))) {
-    throw new Error(`${label}: real returned ${show(normalize(r.value))}, model ${show(normalize(m.value))}`);
+    throw new Error(`${label()}: real returned ${show(normalize(r.value))}, model ${show(normalize(m.value))}`);
   }
   assertAgree(real, model, label, invariants);
 }

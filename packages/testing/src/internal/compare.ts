@@ -102,20 +102,21 @@ function showEntry(e: FlatEntry): string {
  * invariant checker. Throws an
  * Error describing the first disagreement.
  */
-export function assertAgree(real: AllocatorUnderTest<unknown>, model: AllocatorUnderTest<unknown>, after: string, invariants = true): void {
+export function assertAgree(real: AllocatorUnderTest<unknown>, model: AllocatorUnderTest<unknown>, after: string | (() => string), invariants = true): void {
+  const what = (): string => (typeof after === "string" ? after : after());
   if (invariants) {
     try {
       real.checkInvariants();
     } catch (e) {
-      throw new Error(`after ${after}: invariant broken: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new Error(`after ${what()}: invariant broken: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   }
   const d = diffContents(contents(real.entries()), contents(model.entries()));
-  if (d !== undefined) throw new Error(`after ${after}: contents differ: ${d}`);
+  if (d !== undefined) throw new Error(`after ${what()}: contents differ: ${d}`);
   const viaIterator = diffContents(contents(real), contents(model.entries()));
-  if (viaIterator !== undefined) throw new Error(`after ${after}: [Symbol.iterator] differs from the model: ${viaIterator}`);
+  if (viaIterator !== undefined) throw new Error(`after ${what()}: [Symbol.iterator] differs from the model: ${viaIterator}`);
   const s = diffStats(real.stats(), model.stats());
-  if (s !== undefined) throw new Error(`after ${after}: ${s}`);
-  if (real.size !== model.size) throw new Error(`after ${after}: size real ${real.size} vs model ${model.size}`);
-  if (real.isEmpty() !== model.isEmpty()) throw new Error(`after ${after}: isEmpty real ${real.isEmpty()} vs model ${model.isEmpty()}`);
+  if (s !== undefined) throw new Error(`after ${what()}: ${s}`);
+  if (real.size !== model.size) throw new Error(`after ${what()}: size real ${real.size} vs model ${model.size}`);
+  if (real.isEmpty() !== model.isEmpty()) throw new Error(`after ${what()}: isEmpty real ${real.isEmpty()} vs model ${model.isEmpty()}`);
 }
