@@ -49,3 +49,5 @@ export { ManagerModel, MANAGER_POOLS, normalizeResource, sameResource, toRealRes
 export type { ManagerPool, ModelRequest, ModelResource } from "./models/ManagerModel.js";
 export { OWNERS, applyManagerOp, assertManagerAgree, checkManager, fuzzManager, managerOp, requestSpec, runManagerOps } from "./commands/manager.js";
 export type { ManagerBox, ManagerFuzzOptions, ManagerHarness, ManagerOp, ManagerReport, RequestSpec, SnapshotMutation } from "./commands/manager.js";
+export { MANAGER_BAD_INPUTS, MANAGER_FIXTURE, runManagerBadInputs } from "./managerBadInputs.js";
+export type { ManagerBadInputCase, ManagerCatalogueTarget } from "./managerBadInputs.js";
