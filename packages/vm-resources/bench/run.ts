@@ -1,0 +1,129 @@
+/**
+ * Benchmarks of @alloc/vm-resources (run: `pnpm bench` in this package, or
+ * `npx tsx bench/run.ts`). Seeded, medians of several runs, machine printed.
+ *
+ * - churn: plug then unplug 1,000 devices, each with a 64-bit PCI BAR, a
+ *   block of MSI-X vectors and a legacy IRQ (ns per device, plug + unplug);
+ * - snapshot / restore of a manager holding 100,000 allocations;
+ * - IdPool W1: pool [0, 255], 2,000 rounds of "allocate until exhausted,
+ *   then free in allocation order" (ns per allocate+free pair).
+ *
+ * Restarts itself with `--conditions=@alloc/source` so workspace packages
+ * resolve to their TypeScript sources (no build needed).
+ */
+import { spawnSync } from "node:child_process";
+import { cpus, platform, arch as osArch, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+
+const CONDITION = "--conditions=@alloc/source";
+if (!process.execArgv.includes(CONDITION)) {
+  const r = spawnSync(process.execPath, [...process.execArgv, CONDITION, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  process.exit(r.status ?? 1);
+}
+
+const { IdPool, ResourceManager, defineLayout, layoutToJSON, pciBar, presetLayout } = await import("../src/index.js");
+const { Range } = await import("@alloc/constraint");
+type RM = InstanceType<typeof ResourceManager>;
+
+const RUNS = Number(process.env["BENCH_RUNS"] ?? 7);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+let seed = 0x9e3779b9;
+function rand(): number {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 4294967296;
+}
+
+function shuffled<T>(xs: T[]): T[] {
+  const a = xs.slice();
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [a[i], a[j]] = [a[j] as T, a[i] as T];
+  }
+  return a;
+}
+
+// The x86_64/dragonball preset with enough interrupt lines for 1,000 devices.
+const base = layoutToJSON(presetLayout("x86_64")) as Record<string, Record<string, unknown>>;
+const benchLayout = defineLayout({
+  ...base,
+  name: "bench (x86_64/dragonball, 4,072 IRQs, 60,000 vectors)",
+  legacyIrq: { ranges: [{ min: 24, max: 4095 }] },
+  msi: { ranges: [{ min: 4096, max: 64095 }] },
+});
+
+console.log(`machine: ${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, ${platform()} ${osArch()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+console.log(`runs per figure: ${RUNS} (median)\n`);
+
+// 1. Device plug/unplug churn.
+{
+  const N = 1000;
+  const rm = new ResourceManager(benchLayout);
+  const names = Array.from({ length: N }, (_, i) => `dev${i}`);
+  const reqs = [pciBar({ size: 0x4000, is64bit: true }), { kind: "pci-msix" as const, count: 4 }, { kind: "legacy-irq" as const }];
+  const times: number[] = [];
+  for (let run = 0; run < RUNS + 2; run++) {
+    const order = shuffled(names);
+    const t0 = process.hrtime.bigint();
+    for (const n of names) rm.allocateDevice(n, reqs);
+    for (const n of order) rm.freeDevice(n);
+    const t1 = process.hrtime.bigint();
+    if (run >= 2) times.push(Number(t1 - t0) / N); // two warm-up runs
+  }
+  rm.checkInvariants();
+  console.log(`churn: plug + unplug of 1,000 devices (64-bit BAR, 4 MSI-X vectors, 1 IRQ): ${median(times).toFixed(0)} ns per device`);
+}
+
+// 2. Snapshot and restore at 100,000 allocations.
+{
+  const N = 100_000;
+  const rm: RM = ResourceManager.fromPreset("x86_64");
+  for (let i = 0; i < N; i++) rm.allocateDevice(`d${i}`, [{ kind: "mmio", size: 0x1000 }]);
+  const snap: number[] = [];
+  const rest: number[] = [];
+  let text = "";
+  for (let run = 0; run < Math.max(3, Math.min(RUNS, 5)); run++) {
+    const t0 = performance.now();
+    text = rm.snapshot();
+    const t1 = performance.now();
+    const back = ResourceManager.restore(text);
+    const t2 = performance.now();
+    snap.push(t1 - t0);
+    rest.push(t2 - t1);
+    if (run === 0 && back.snapshot() !== text) throw new Error("round trip changed the snapshot");
+  }
+  console.log(`snapshot at 100,000 allocations: ${median(snap).toFixed(0)} ms (${(text.length / 2 ** 20).toFixed(1)} MiB of JSON)`);
+  console.log(`restore  at 100,000 allocations: ${median(rest).toFixed(0)} ms (validation included)`);
+}
+
+// 3. IdPool W1.
+{
+  const ROUNDS = 2000;
+  const SIZE = 256;
+  const pool = new IdPool("ids", [new Range(0, SIZE - 1)]);
+  const ids = new Int32Array(SIZE);
+  const times: number[] = [];
+  for (let run = 0; run < RUNS + 2; run++) {
+    const t0 = process.hrtime.bigint();
+    for (let r = 0; r < ROUNDS; r++) {
+      let n = 0;
+      for (;;) {
+        const id = pool.allocateId("dev");
+        if (id < 0) break;
+        ids[n++] = id;
+      }
+      for (let i = 0; i < n; i++) pool.freeId("dev", ids[i] as number);
+    }
+    const t1 = process.hrtime.bigint();
+    if (run >= 2) times.push(Number(t1 - t0) / (ROUNDS * SIZE));
+  }
+  pool.checkInvariants();
+  console.log(`IdPool W1 (pool [0,255], 2,000 rounds, allocate until full then free in order): ${median(times).toFixed(1)} ns per allocate+free pair`);
+}
