@@ -3,6 +3,7 @@
  * that the harness catches each fault, recording how long it took.
  *
  *   cd packages/core && tsx --conditions=@alloc/source ../testing/scripts/mutation-check.ts [--mutant NAME] [--seconds 60] [--seed S]
+ *   cd packages/vm-resources && tsx --conditions=@alloc/source ../testing/scripts/mutation-check.ts --target vm-resources
  *
  * For each mutant: fuzz batches (same profiles as alloc-fuzz) until the first
  * divergence or the time limit; print seconds, runs and operations to
@@ -14,6 +15,10 @@ import { importFromCwd } from "../src/cli/loadTarget.js";
 import { MUTANTS, apply, loadStoreProto } from "./mutants.js";
 
 const argv = process.argv.slice(2);
+if (argv.includes("--target") && argv[argv.indexOf("--target") + 1] === "vm-resources") {
+  await import("./manager-mutation-check.js");
+  process.exit(process.exitCode ?? 0);
+}
 const opt = (f: string): string | undefined => (argv.includes(f) ? argv[argv.indexOf(f) + 1] : undefined);
 const only = opt("--mutant");
 const seconds = Number(opt("--seconds") ?? "60");

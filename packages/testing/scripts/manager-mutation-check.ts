@@ -1,0 +1,103 @@
+/**
+ * Mutation check of the manager command set: breaks `@alloc/vm-resources` on
+ * purpose (test-only patches of its source prototypes) and shows that the
+ * harness catches each fault. Run through mutation-check.ts --target vm-resources.
+ */
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { checkManager } from "../src/commands/manager.js";
+import { importFromCwd, resolveFromCwd } from "../src/cli/loadTarget.js";
+import type { ManagerFactory } from "../src/interfaces.js";
+
+type Proto = Record<string, (...args: unknown[]) => unknown>;
+const argv = process.argv.slice(2);
+const seconds = Number(argv.includes("--seconds") ? argv[argv.indexOf("--seconds") + 1] : "60");
+const seed = Number(argv.includes("--seed") ? argv[argv.indexOf("--seed") + 1] : "20240601");
+
+const entry = resolveFromCwd("@alloc/vm-resources");
+if (!entry.fromSource) throw new Error("run with --conditions=@alloc/source");
+const vm = await importFromCwd<{ ResourceManager: { fromPreset(a: string): never; restore(j: string): never; prototype: Proto } }>("@alloc/vm-resources");
+const { RangePool } = (await import(pathToFileURL(join(entry.packageDir, "src/pools/RangePool.ts")).href)) as { RangePool: { prototype: Proto } };
+const factory: ManagerFactory = { create: () => vm.ResourceManager.fromPreset("x86_64"), restore: (j) => vm.ResourceManager.restore(j) };
+
+interface Mutant {
+  name: string;
+  description: string;
+  proto: Proto;
+  method: string;
+  wrap: (orig: (...a: unknown[]) => unknown) => (this: unknown, ...a: unknown[]) => unknown;
+}
+
+const MUTANTS: Mutant[] = [
+  {
+    name: "free-leaks-single-units",
+    description: "a pool's free() silently keeps one-unit ranges (IRQs, ids) allocated",
+    proto: RangePool.prototype,
+    method: "free",
+    wrap: (orig) =>
+      function (this: unknown, owner, like) {
+        const r = like as { min: bigint; max: bigint };
+        if (BigInt(r.min) === BigInt(r.max)) return undefined;
+        return orig.call(this, owner, like);
+      },
+  },
+  {
+    name: "default-policy-last-match",
+    description: "pool allocations without a policy place from the top (last match) instead of first match",
+    proto: RangePool.prototype,
+    method: "tryAllocate",
+    wrap: (orig) =>
+      function (this: unknown, owner, c) {
+        const cc = c as Record<string, unknown>;
+        return orig.call(this, owner, cc.policy === undefined ? { ...cc, policy: "last-match" } : c);
+      },
+  },
+  {
+    name: "snapshot-drops-last-owner",
+    description: "snapshot() forgets the last owner's list (its ranges stay allocated in the pools)",
+    proto: vm.ResourceManager.prototype,
+    method: "snapshot",
+    wrap: (orig) =>
+      function (this: unknown) {
+        const s = JSON.parse(orig.call(this) as string) as { owners: unknown[] };
+        if (s.owners.length > 1) s.owners.pop();
+        return JSON.stringify(s);
+      },
+  },
+  {
+    name: "extend-skips-duplicate-check-inverted",
+    description: "allocateDevice accepts an owner that already holds resources (no DUPLICATE_OWNER)",
+    proto: vm.ResourceManager.prototype,
+    method: "allocateDevice",
+    wrap: (orig) =>
+      function (this: unknown, owner, reqs) {
+        const self = this as { extendDevice(o: unknown, r: unknown): unknown };
+        return self.extendDevice(owner, reqs);
+      },
+  },
+];
+
+let status = 0;
+console.log("| mutant | caught | seconds | runs | operations | first divergence |");
+console.log("| --- | --- | --- | --- | --- | --- |");
+for (const m of MUTANTS) {
+  const orig = m.proto[m.method]!;
+  m.proto[m.method] = m.wrap(orig);
+  const t0 = performance.now();
+  let runs = 0;
+  let ops = 0;
+  let caught: string | undefined;
+  try {
+    for (let i = 0; performance.now() - t0 < seconds * 1000 && caught === undefined; i++) {
+      const r = checkManager(factory, { numRuns: 10, seed: seed + i });
+      runs += r.numRuns;
+      ops += r.opsRun;
+      if (r.failed) caught = (r.error ?? "").split("\n")[0]!.replace(/\|/g, "/").slice(0, 150);
+    }
+  } finally {
+    m.proto[m.method] = orig;
+  }
+  if (caught === undefined) status = 1;
+  console.log(`| ${m.name} | ${caught === undefined ? "NO" : "yes"} | ${((performance.now() - t0) / 1000).toFixed(2)} | ${runs} | ${ops} | ${caught ?? "-"} |`);
+}
+process.exitCode = status;
