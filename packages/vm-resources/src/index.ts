@@ -3,6 +3,7 @@
  * owners, reservations, exact placement and atomic moves, canonical snapshots,
  * and the `alloc-plan` planner.
  */
+export { AllocError, isAllocError } from "@alloc/constraint";
 export { deviceId, guestAddress, irq, memSlot, mmioAddress, msiVector, pioPort } from "./brands.js";
 export type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
 export { ID_POOL_MAX, POOL_NAMES, PoolName, defineLayout, layoutToJSON, ramRegions } from "./Layout.js";
