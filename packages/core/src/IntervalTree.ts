@@ -10,8 +10,9 @@
  * getById are O(log n). First- and last-match allocation are O(log n) when the
  * first free range that is long enough also fits; each free range passed over
  * because it is long enough but misaligned or outside the window adds
- * O(log n). Best fit visits the subtrees that hold a long-enough free range,
- * O(n) in the worst case. Every refused call throws `AllocError` before
+ * O(log n). Best fit uses a size index built on first use (O(n log n) once,
+ * then kept in step at O(log n) per change): O(log n) plus one step per
+ * long-enough free range rejected for alignment or window. Every refused call throws `AllocError` before
  * anything changes.
  */
 import { AllocError, Constraint, Range } from "@alloc/constraint";

@@ -9,9 +9,9 @@ import type { IntervalTree, PoolStats } from "@alloc/core";
 /** 2^64 - 1. */
 export const MAX = 0xffff_ffff_ffff_ffffn;
 /** 2^53. */
-export const P53 = 2n ** 53n;
+export const P53: bigint = 2n ** 53n;
 /** 2^63. */
-export const P63 = 2n ** 63n;
+export const P63: bigint = 2n ** 63n;
 
 /**
  * One line per range, in iteration order: `min..max kind` (hex, no padding),

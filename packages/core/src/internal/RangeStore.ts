@@ -8,10 +8,10 @@
  * list threaded through `left`. A node keeps its index for its whole life:
  * deletion relinks nodes, it never moves contents, so callers may hold indices.
  *
- * Augmentation: `run` is an upper bound of the largest `max - min` of any free
- * node in the subtree, as a float64 (-1 when there is none): exact below 2^53,
- * rounded up above, so pruning with it never skips a fit; every fit is then
- * checked exactly on the 32-bit halves. A subtree whose largest free
+ * Augmentation: `run` is the largest `max - min` of any free node in the
+ * subtree as a float64 (-1 when there is none): exact below 2^53, correctly
+ * rounded above. Rounding is monotonic, so pruning with it never skips a fit;
+ * every fit is then checked exactly on the 32-bit halves. A subtree whose largest free
  * run is shorter than the request cannot hold it and is skipped, which makes
  * first- and last-match O(log n) whenever the first run that is long enough
  * also fits (always when `run >= size + align - 1`); every run that is long
@@ -70,7 +70,7 @@ export class RangeStore {
   private cAlignLo = 1;
   private cSizeM1Hi = 0;
   private cSizeM1Lo = 0;
-  /** A lower bound of size - 1 as a float64, compared with `run` to prune. */
+  /** size - 1 as a float64 (rounded like `run`), compared with `run` to prune. */
   private cNeed = 0;
   /** Start of the fit found by `fitsFirst`/`fitsLast`. */
   private fitHi = 0;
@@ -502,8 +502,7 @@ export class RangeStore {
     sub(sizeHi, sizeLo, 0, 1);
     this.cSizeM1Hi = outHi;
     this.cSizeM1Lo = outLo;
-    const need = outHi * TWO_32 + outLo;
-    this.cNeed = need > MAX_EXACT ? need - 4096 : need;
+    this.cNeed = outHi * TWO_32 + outLo;
   }
 
   /** True when the subtree of x has a free run of at least the requested size. */
@@ -724,9 +723,9 @@ export class RangeStore {
   largestFree(): bigint {
     const top = this.run[this.root]!;
     if (top < 0) return 0n;
-    if (top <= MAX_EXACT) return BigInt(top) + 1n;
-    // Above 2^53 the bound is approximate: compare the few candidates exactly.
-    const threshold = top - 8192;
+    if (top < MAX_EXACT) return BigInt(top) + 1n;
+    // Above 2^53 runs are rounded: compare exactly the few that round to the top.
+    const threshold = top;
     let best = 0n;
     const visit = (n: number): void => {
       if (n === 0 || this.run[n]! < threshold) return;
@@ -829,12 +828,12 @@ const MAX_EXACT = 9007199254740992;
 const FOLD = 2 ** 52;
 
 /**
- * `max - min` from the differences of the halves, as a float64 upper bound:
- * exact up to 2^53, and above it rounded then raised by 4096 (one ulp at 2^64).
+ * `max - min` from the differences of the halves as a float64: exact up to
+ * 2^53, correctly rounded above. Rounding is monotonic, so comparing rounded
+ * runs with the rounded request never prunes a run that is long enough.
  */
 function runOf(dHi: number, dLo: number): number {
-  const d = dHi * TWO_32 + dLo;
-  return d > MAX_EXACT ? d + 4096 : d;
+  return dHi * TWO_32 + dLo;
 }
 
 function exactPair(hi: number, lo: number): bigint {
