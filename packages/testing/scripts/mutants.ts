@@ -12,7 +12,7 @@ import { resolveFromCwd } from "../src/cli/loadTarget.js";
 
 type Store = Record<string, unknown> & {
   minHi: Uint32Array; minLo: Uint32Array; maxHi: Uint32Array; maxLo: Uint32Array;
-  state: Uint8Array; runHi: Uint32Array; runLo: Uint32Array; hasRun: Uint8Array;
+  state: Uint8Array; runHi?: Uint32Array; runLo?: Uint32Array; hasRun?: Uint8Array; run?: Float64Array;
   freeNodes: number; fitHi: number; fitLo: number;
   cMinHi: number; cMinLo: number; cMaxHi: number; cMaxLo: number; cAlignHi: number; cAlignLo: number; cSizeM1Hi: number; cSizeM1Lo: number;
   successor(x: number): number; adjacent(a: number, b: number): boolean; fixUp(n: number): void;
@@ -101,9 +101,13 @@ export const MUTANTS: readonly Mutant[] = [
         orig.call(this, n);
         if (this.state[n] === 0) {
           const len = big(this.maxHi[n]!, this.maxLo[n]!) - big(this.minHi[n]!, this.minLo[n]!);
-          this.hasRun[n] = 1;
-          this.runHi[n] = Number(len >> 32n);
-          this.runLo[n] = Number(len & 0xffffffffn);
+          if (this.run !== undefined) {
+            this.run[n] = Number(len); // float64 run bound (current store)
+          } else {
+            this.hasRun![n] = 1; // 32-bit halves (earlier store)
+            this.runHi![n] = Number(len >> 32n);
+            this.runLo![n] = Number(len & 0xffffffffn);
+          }
         }
         return undefined;
       };

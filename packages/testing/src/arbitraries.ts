@@ -197,13 +197,30 @@ export function badConstraint(profile: DomainProfile): fc.Arbitrary<unknown> {
   );
 }
 
-const TWEAKS: readonly Tweak[] = ["exact", "exact", "exact", "shrinkLeft", "shrinkRight", "growLeft", "growRight", "firstPoint", "lastPoint", "before", "after"];
+const DISTORTIONS: readonly Tweak[] = ["shrinkLeft", "shrinkRight", "growLeft", "growRight", "firstPoint", "lastPoint", "before", "after"];
+
+/** How a pick distorts the entry: mostly exact (the call succeeds), else partial, superset or neighbour. */
+function tweak(exactShare: number): fc.Arbitrary<Tweak> {
+  return fc.oneof(
+    { weight: Math.round(exactShare * 100), arbitrary: fc.constant<Tweak>("exact") },
+    { weight: Math.round((1 - exactShare) * 100), arbitrary: fc.constantFrom(...DISTORTIONS) },
+  );
+}
+
+/** Where a range argument comes from: picks of existing entries vs fresh ranges, and how often a pick is exact. */
+export interface RangeArgMix {
+  readonly pickWeight?: number;
+  readonly freshWeight?: number;
+  readonly exactShare?: number;
+  readonly tweaks?: readonly Tweak[];
+}
 
 /** A range argument: a fresh range, a pick of an existing entry (often exact), or (at `badRate`) a malformed one. */
-export function rangeArg(profile: DomainProfile, pick: PickKind, badRate: number): fc.Arbitrary<RangeArg> {
+export function rangeArg(profile: DomainProfile, pick: PickKind, badRate: number, mix: RangeArgMix = {}): fc.Arbitrary<RangeArg> {
+  const tweaks = mix.tweaks === undefined ? tweak(mix.exactShare ?? 0.6) : fc.constantFrom(...mix.tweaks);
   const arbs: Array<fc.WeightedArbitrary<RangeArg>> = [
-    { weight: 30, arbitrary: fc.record({ pick: fc.constant(pick), index: fc.nat(1000), tweak: fc.constantFrom(...TWEAKS) }) },
-    { weight: 10, arbitrary: rangeIn(profile).chain((r) => fc.tuple(asInput(r.min), asInput(r.max), fc.boolean())).map(([min, max, asRange]) => ({ at: asRange ? new Range(min, max) : { min, max } })) },
+    { weight: mix.pickWeight ?? 30, arbitrary: fc.record({ pick: fc.constant(pick), index: fc.nat(1000), tweak: tweaks }) },
+    { weight: mix.freshWeight ?? 10, arbitrary: rangeIn(profile).chain((r) => fc.tuple(asInput(r.min), asInput(r.max), fc.boolean())).map(([min, max, asRange]) => ({ at: asRange ? new Range(min, max) : { min, max } })) },
   ];
   if (badRate > 0) arbs.push({ weight: Math.max(1, Math.round(badRate * 40)), arbitrary: badRange(profile).map((at) => ({ at })) });
   return fc.oneof(...arbs);
@@ -212,13 +229,13 @@ export function rangeArg(profile: DomainProfile, pick: PickKind, badRate: number
 /** A constraint argument: literal (well-formed or, at `badRate`, not) or aimed inside a free entry. */
 export function constraintArg(profile: DomainProfile, badRate: number): fc.Arbitrary<ConstraintArg> {
   const arbs: Array<fc.WeightedArbitrary<ConstraintArg>> = [
-    { weight: 10, arbitrary: constraintIn(profile).map((init) => ({ init })) },
+    { weight: 8, arbitrary: constraintIn(profile).map((init) => ({ init })) },
     {
-      weight: 10,
+      weight: 16,
       arbitrary: fc.record({
         inFree: fc.nat(1000),
-        offset: fc.oneof(fc.constant(0n), fc.bigInt(0n, profile.spread)),
-        size: fc.oneof({ weight: 5, arbitrary: fc.bigInt(1n, profile.spread) }, { weight: 1, arbitrary: sizeIn(profile) }),
+        offset: fc.oneof(fc.constant(0n), fc.bigInt(0n, 8n), fc.bigInt(0n, profile.spread)),
+        size: fc.oneof({ weight: 6, arbitrary: fc.bigInt(1n, 4n) }, { weight: 3, arbitrary: fc.bigInt(1n, profile.spread) }, { weight: 1, arbitrary: sizeIn(profile) }),
         align: alignment(),
         policy: policy(),
         exact: fc.boolean(),
@@ -258,19 +275,30 @@ export interface TreeOpOptions {
 export function treeOp(profile: DomainProfile, options: TreeOpOptions = {}): fc.Arbitrary<TreeOp> {
   const bad = options.badRate ?? 0.1;
   const arbs: Array<fc.WeightedArbitrary<TreeOp>> = [
-    { weight: 6, arbitrary: fc.record({ op: fc.constant("insert" as const), range: rangeArg(profile, "any", bad) }) },
-    { weight: 3, arbitrary: fc.record({ op: fc.constant("insert" as const), range: rangeArg(profile, "any", bad), data: data() }) },
-    { weight: 12, arbitrary: fc.record({ op: fc.constant("allocate" as const), constraint: constraintArg(profile, bad), orThrow: fc.boolean() }) },
-    { weight: 4, arbitrary: fc.record({ op: fc.constant("update" as const), range: rangeArg(profile, "taken", bad), data: data() }) },
-    { weight: 8, arbitrary: fc.record({ op: fc.constant("free" as const), range: rangeArg(profile, "taken", bad) }) },
-    { weight: 3, arbitrary: fc.record({ op: fc.constant("delete" as const), range: rangeArg(profile, "any", bad) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant("get" as const), range: rangeArg(profile, "any", bad) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant("getSuperset" as const), range: rangeArg(profile, "any", bad) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant("overlapping" as const), range: rangeArg(profile, "any", bad) }) },
+    // Inserts: mostly fresh ranges, else neighbours of existing ones (coalescing) or overlaps.
+    { weight: 6, arbitrary: fc.record({ op: fc.constant("insert" as const), range: rangeArg(profile, "any", bad, { pickWeight: 12, freshWeight: 30, exactShare: 0.1 }) }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant("insert" as const), range: rangeArg(profile, "any", bad, { pickWeight: 12, freshWeight: 30, exactShare: 0.1 }), data: data() }) },
+    { weight: 14, arbitrary: fc.record({ op: fc.constant("allocate" as const), constraint: constraintArg(profile, bad), orThrow: fc.boolean() }) },
+    { weight: 4, arbitrary: fc.record({ op: fc.constant("update" as const), range: rangeArg(profile, "taken", bad, { exactShare: 0.75 }) , data: data() }) },
+    { weight: 8, arbitrary: fc.record({ op: fc.constant("free" as const), range: rangeArg(profile, "taken", bad, { exactShare: 0.75 }) }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant("delete" as const), range: rangeArg(profile, "any", bad, { exactShare: 0.5 }) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant("get" as const), range: rangeArg(profile, "any", bad, { exactShare: 0.3 }) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant("getSuperset" as const), range: rangeArg(profile, "any", bad, { exactShare: 0.2 }) }) },
+    { weight: 2, arbitrary: fc.record({ op: fc.constant("overlapping" as const), range: rangeArg(profile, "any", bad, { exactShare: 0.2 }) }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant("getById" as const), id: idArg(profile, bad) }) },
   ];
   if (options.clone !== false) arbs.push({ weight: 1, arbitrary: fc.constant({ op: "clone" as const }) });
-  return fc.oneof(...arbs);
+  const single = fc.oneof(...arbs);
+  // Bursts of allocations, frees or inserts grow and fragment the pool quickly (deeper trees, more merges).
+  const burstBody = fc.oneof(
+    fc.record({ op: fc.constant("allocate" as const), constraint: constraintArg(profile, 0), orThrow: fc.constant(false) }),
+    fc.record({ op: fc.constant("free" as const), range: rangeArg(profile, "taken", 0, { pickWeight: 1, freshWeight: 0, tweaks: ["exact"] }) }),
+    fc.record({ op: fc.constant("insert" as const), range: rangeArg(profile, "any", 0, { pickWeight: 1, freshWeight: 0, tweaks: ["after", "before"] }) }),
+  );
+  return fc.oneof(
+    { weight: 12, arbitrary: single },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("repeat" as const), times: fc.integer({ min: 2, max: 24 }), step: fc.integer({ min: 0, max: 3 }), body: burstBody }) },
+  );
 }
 
 /**

@@ -59,7 +59,25 @@ export type TreeOp =
   | { readonly op: "getSuperset"; readonly range: RangeArg }
   | { readonly op: "overlapping"; readonly range: RangeArg }
   | { readonly op: "getById"; readonly id: IdArg }
-  | { readonly op: "clone" };
+  | { readonly op: "clone" }
+  /** `body` applied `times` times, its pick indices advanced by `step` each time (grows and fragments the pool fast). */
+  | { readonly op: "repeat"; readonly times: number; readonly step: number; readonly body: TreeOp };
+
+/** The i-th instance of a repeated op: pick indices advanced by `i * step`. */
+export function shiftOp(op: TreeOp, delta: number): TreeOp {
+  const shiftRange = (r: RangeArg): RangeArg => ("pick" in r ? { ...r, index: r.index + delta } : r);
+  switch (op.op) {
+    case "allocate":
+      return "inFree" in op.constraint ? { ...op, constraint: { ...op.constraint, inFree: op.constraint.inFree + delta } } : op;
+    case "getById":
+      return "pick" in op.id ? { ...op, id: { ...op.id, index: op.id.index + delta } } : op;
+    case "clone":
+    case "repeat":
+      return op;
+    default:
+      return { ...op, range: shiftRange(op.range) };
+  }
+}
 
 /** Resolves a range argument against the model's current contents, clamped to `[0, domainMax]`. */
 export function resolveRange(arg: RangeArg, model: AllocatorUnderTest<unknown>, domainMax: bigint): unknown {

@@ -15,13 +15,13 @@
 import fc from "fast-check";
 import { Range, isAllocError } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
-import { fullDomain, smallDomain, treeOp } from "../arbitraries.js";
+import { fullDomain, rangeIn, smallDomain, treeOp } from "../arbitraries.js";
 import type { DomainProfile } from "../arbitraries.js";
 import { assertAgree, capture, codeOf, contents, diffContents, normalize, same, show } from "../internal/compare.js";
 import type { AllocatorFactory, AllocatorUnderTest } from "../interfaces.js";
 import { BitmapModel } from "../models/BitmapModel.js";
 import { FreeListModel } from "../models/FreeListModel.js";
-import { literal, resolveConstraint, resolveId, resolveRange } from "../ops.js";
+import { literal, resolveConstraint, resolveId, resolveRange, shiftOp } from "../ops.js";
 import type { TreeOp } from "../ops.js";
 
 /** Which reference model to compare against, or a factory for one. */
@@ -123,6 +123,16 @@ function resolveOptions(options: TreeFuzzOptions): { model: ModelChoice; profile
  * arguments, and throws an Error describing any disagreement.
  */
 export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real: AllocatorUnderTest<unknown>, domainMax: bigint, invariants = true): void {
+  if (op.op === "repeat") {
+    for (let i = 0; i < op.times; i++) {
+      try {
+        applyTreeOp(shiftOp(op.body, i * op.step), model, real, domainMax, invariants);
+      } catch (e) {
+        throw new Error(`repeat #${i}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+    }
+    return;
+  }
   opsCounter++;
   if (op.op === "clone") {
     if (typeof real.clone !== "function") return;
@@ -226,7 +236,10 @@ export function runTreeOps(factory: AllocatorFactory<unknown>, ops: readonly Tre
   });
 }
 
-function property(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions): fc.IPropertyWithHooks<[Iterable<fc.Command<TreeHarness, AllocatorUnderTest<unknown>>>]> {
+/** What one run is made of: free ranges inserted first (a random starting pool), then the commands. */
+type Generated = [TreeOp[], Iterable<fc.Command<TreeHarness, AllocatorUnderTest<unknown>>>];
+
+function property(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions): fc.IPropertyWithHooks<Generated> {
   const { model: choice, profile } = resolveOptions(options);
   const makeModel = modelFactory(choice, profile);
   const commandArb = treeOp(profile, options.badRate === undefined ? {} : { badRate: options.badRate }).map((op) => new TreeCommand(op));
@@ -235,7 +248,12 @@ function property(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions):
     size: "max",
     ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
   });
-  return fc.property(cmds, (commands) => {
+  // A random starting pool: up to 6 free ranges (some huge), as plain insert ops.
+  const prefix = fc.array(
+    rangeIn(profile).map((r): TreeOp => ({ op: "insert", range: { at: r } })),
+    { maxLength: 6 },
+  );
+  return fc.property(prefix, cmds, (initial, commands) => {
     const model = makeModel();
     const real = factory();
     for (const r of profile.layout) {
@@ -244,6 +262,7 @@ function property(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions):
     }
     const invariants = options.invariants ?? true;
     assertAgree(real, model, "inserting the layout", invariants);
+    for (const op of initial) applyTreeOp(op, model, real, profile.max, invariants);
     fc.modelRun(() => ({ model: { model, domainMax: profile.max, invariants }, real }), commands);
   });
 }
@@ -254,7 +273,7 @@ function property(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions):
  */
 export function checkTree(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions = {}): FuzzReport {
   const start = opsCounter;
-  const params: fc.Parameters<[Iterable<fc.Command<TreeHarness, AllocatorUnderTest<unknown>>>]> = {
+  const params: fc.Parameters<Generated> = {
     numRuns: options.numRuns ?? 100,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.path === undefined ? {} : { path: options.path }),
@@ -265,7 +284,7 @@ export function checkTree(factory: AllocatorFactory<unknown>, options: TreeFuzzO
 }
 
 function toReport(
-  details: fc.RunDetails<[Iterable<fc.Command<TreeHarness, AllocatorUnderTest<unknown>>>]>,
+  details: fc.RunDetails<Generated>,
   factory: AllocatorFactory<unknown>,
   options: TreeFuzzOptions,
   opsRun: number,
@@ -275,10 +294,10 @@ function toReport(
   if (!details.failed || (details.interrupted && details.counterexample === null)) {
     return { failed: false, numRuns: details.numRuns, opsRun, seed: details.seed, message: `${details.numRuns} runs, ${opsRun} operations, 0 divergences (seed ${details.seed})` };
   }
-  const iterable = details.counterexample?.[0];
+  const iterable = details.counterexample?.[1];
   const text = String(iterable);
   const replayPath = /\/\*replayPath="([^"]*)"\*\//.exec(text)?.[1];
-  const all: TreeOp[] = [];
+  const all: TreeOp[] = [...(details.counterexample?.[0] ?? [])];
   if (iterable !== undefined) {
     for (const w of iterable as Iterable<unknown>) {
       const wrapper = w as { cmd?: TreeCommand; hasRan?: boolean };
