@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { Range } from "@alloc/constraint";
+import { ManagerModel } from "@alloc/testing";
+import type { ManagerLayoutView } from "@alloc/testing";
+
+const pool = (min: number | bigint, max: number | bigint, reserved: Array<[number, number, string]> = [], window?: Range) => ({
+  ranges: [new Range(min, max)],
+  reserved: reserved.map(([a, b, label]) => ({ range: new Range(a, b), label })),
+  window,
+});
+
+const LAYOUT: ManagerLayoutView = {
+  mmio: { ...pool(0xd000_0000n, 0xdfff_ffffn, [[0xdfff_f000, 0xdfff_ffff, "lapic"]]), low: new Range(0xd000_0000n, 0xdfff_ffffn), high: undefined },
+  mem: pool(0, 0xffff_ffffn),
+  pio: pool(0, 0xffff, [[0x60, 0x64, "i8042"]]),
+  legacyIrq: { ...pool(0, 15, [[0, 2, "pit/pic"]]), shared: 5 },
+  msi: pool(24, 1023),
+  deviceId: pool(0, 31, [[0, 0, "host bridge"]]),
+  memSlot: pool(0, 31),
+};
+
+describe("ManagerModel", () => {
+  it("places by first match in each pool and skips reservations", () => {
+    const m = new ManagerModel(LAYOUT);
+    const got = m.allocate("dev0", [{ kind: "device-id" }, { kind: "legacy-irq" }, { kind: "pio", size: 8, align: 8 }, { kind: "pci-msi", count: 4 }]);
+    expect(got.map((r) => [r.kind, r.min, r.max])).toEqual([
+      ["device-id", 1n, 1n],
+      ["legacy-irq", 3n, 3n],
+      ["pio", 0n, 7n],
+      ["pci-msi", 24n, 27n],
+    ]);
+    // PCI MSI blocks are aligned to their count.
+    expect(m.allocate("dev1", [{ kind: "pci-msi", count: 8 }])[0]!.min).toBe(32n);
+  });
+
+  it("is all-or-nothing and refuses duplicate and unknown owners", () => {
+    const m = new ManagerModel(LAYOUT);
+    m.allocate("dev0", [{ kind: "device-id", id: 3 }]);
+    const before = [...m.pools.deviceId.entries()].length;
+    expect(() => m.allocate("dev1", [{ kind: "device-id" }, { kind: "device-id", id: 3 }])).toThrow(expect.objectContaining({ code: "CONFLICT" }));
+    expect([...m.pools.deviceId.entries()].length).toBe(before);
+    expect(m.owners.has("dev1")).toBe(false);
+    expect(() => m.allocate("dev0", [{ kind: "device-id" }])).toThrow(expect.objectContaining({ code: "DUPLICATE_OWNER" }));
+    expect(() => m.freeDevice("nobody")).toThrow(expect.objectContaining({ code: "UNKNOWN_OWNER" }));
+  });
+
+  it("hands out the shared IRQ outside the pool and refuses it as a private line", () => {
+    const m = new ManagerModel(LAYOUT);
+    expect(m.allocate("a", [{ kind: "legacy-irq", shared: true }])[0]).toEqual({ kind: "legacy-irq", pool: undefined, min: 5n, max: 5n });
+    expect(() => m.allocate("b", [{ kind: "legacy-irq", irq: 5 }])).toThrow(expect.objectContaining({ code: "CONFLICT" }));
+  });
+
+  it("moves a resource only to free, aligned space and frees the old place", () => {
+    const m = new ManagerModel(LAYOUT);
+    const [bar] = m.allocate("nic", [{ kind: "mmio", size: 0x1000n, align: 0x1000n }]);
+    expect(() => m.move("nic", bar!, bar!.min + 0x800n)).toThrow(expect.objectContaining({ code: "INVALID_ALIGNMENT" }));
+    expect(() => m.move("nic", bar!, 0xdfff_f000n)).toThrow(expect.objectContaining({ code: "CONFLICT" }));
+    const moved = m.move("nic", bar!, 0xd001_0000n);
+    expect([moved.min, moved.max, moved.window]).toEqual([0xd001_0000n, 0xd001_0fffn, "low"]);
+    expect(m.pools.mmio.get(new Range(0xd000_0000n, 0xd000_ffffn))).toEqual({ kind: "free" });
+    m.freeDevice("nic");
+    expect(m.pools.mmio.stats().freeFragments).toBe(1);
+  });
+});
