@@ -12,7 +12,7 @@ import type { TreeOp } from "@alloc/testing";
 
 const factory = () => new IntervalTree<unknown>();
 
-describe("IntervalTree against the reference models", () => {
+describe("IntervalTree against the reference models", { timeout: 120_000 }, () => {
   it("agrees with BitmapModel on a 256-unit domain", () => {
     const r = fuzzTree(factory, { model: "bitmap", profile: smallDomain(256), numRuns: 600 });
     expect(r.failed).toBe(false);

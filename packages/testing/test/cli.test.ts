@@ -5,7 +5,7 @@ import { fuzzTreeCampaign, parseArgs } from "../src/cli/alloc-fuzz.js";
 import { resolveFromCwd } from "../src/cli/loadTarget.js";
 import { BestFitTieHigh } from "./mutants.js";
 
-describe("alloc-fuzz", () => {
+describe("alloc-fuzz", { timeout: 60_000 }, () => {
   it("parses its options and rejects bad ones", () => {
     expect(parseArgs(["--target", "core", "--seconds", "5", "--seed", "7"])).toEqual({ target: "core", seconds: 5, seed: 7, batch: 50 });
     expect(() => parseArgs(["--target", "kernel"])).toThrow(/--target/);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { FreeListModel, checkTree, fullDomain, replayTree, runTreeOps } from "@alloc/testing";
 import { BestFitTieHigh } from "./mutants.js";
 
-describe("replay", () => {
+describe("replay", { timeout: 60_000 }, () => {
   const buggy = () => new BestFitTieHigh();
   const report = checkTree(buggy, { numRuns: 2000, seed: 12345, profile: fullDomain(), model: "freelist" });
 

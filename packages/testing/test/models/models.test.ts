@@ -56,7 +56,7 @@ describe.each(models)("%s", (_name, make) => {
   });
 });
 
-describe("the two models agree", () => {
+describe("the two models agree", { timeout: 60_000 }, () => {
   it("BitmapModel (as the target) against FreeListModel on a 64-unit domain", () => {
     const r = checkTree(() => new BitmapModel<unknown>(64), { model: "freelist", profile: smallDomain(64), numRuns: 300 });
     expect(r.message).toContain("0 divergences");
