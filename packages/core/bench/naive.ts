@@ -102,16 +102,32 @@ const DOMAIN_MAX = Number.MAX_SAFE_INTEGER;
 export const naiveFactory: AllocatorFactory = {
   name: "naive",
   create(poolMin: number, poolMax: number, requests: readonly Request[]): BenchAllocator {
-    const pool = new NaiveFirstFit(poolMin, poolMax);
-    const size = requests.map((r) => r.size);
-    const align = requests.map((r) => r.align);
-    const wmin = requests.map((r) => r.min ?? 0);
-    const wmax = requests.map((r) => r.max ?? DOMAIN_MAX);
-    const alloc: BenchAllocator<NaiveRange> = {
-      allocate: (req) => pool.allocate(size[req] as number, align[req] as number, wmin[req] as number, wmax[req] as number),
-      free: (r) => pool.free(r),
-      start: (r) => r.min,
-    };
-    return alloc as BenchAllocator;
+    return new NaiveAllocator(new NaiveFirstFit(poolMin, poolMax), requests) as BenchAllocator;
   },
 };
+
+/** Prototype methods rather than closures, like the tree's adapter (see bench/tree.ts). */
+class NaiveAllocator implements BenchAllocator<NaiveRange> {
+  private readonly size: number[];
+  private readonly align: number[];
+  private readonly wmin: number[];
+  private readonly wmax: number[];
+  constructor(
+    private readonly pool: NaiveFirstFit,
+    requests: readonly Request[],
+  ) {
+    this.size = requests.map((r) => r.size);
+    this.align = requests.map((r) => r.align);
+    this.wmin = requests.map((r) => r.min ?? 0);
+    this.wmax = requests.map((r) => r.max ?? DOMAIN_MAX);
+  }
+  allocate(req: number): NaiveRange | undefined {
+    return this.pool.allocate(this.size[req] as number, this.align[req] as number, this.wmin[req] as number, this.wmax[req] as number);
+  }
+  free(r: NaiveRange): void {
+    this.pool.free(r);
+  }
+  start(r: NaiveRange): number {
+    return r.min;
+  }
+}

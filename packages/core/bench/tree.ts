@@ -31,18 +31,32 @@ export function newPool(poolMin: number, poolMax: number): IntervalTree {
   return new IntervalTree().insert(new Range(poolMin, poolMax));
 }
 
+/**
+ * The adapter is a class with prototype methods, not an object of closures:
+ * optimised code that inlines a per-pool closure holds that pool as a
+ * constant and is thrown away when the pool dies, which would make every
+ * repetition after a collection re-warm the JIT (a benchmark artefact, not
+ * something a long-lived VMM pool sees).
+ */
+class TreeAllocator implements BenchAllocator<Range> {
+  constructor(
+    private readonly tree: IntervalTree,
+    private readonly constraints: readonly Constraint[],
+  ) {}
+  allocate(req: number): Range | undefined {
+    return this.tree.allocate(this.constraints[req] as Constraint);
+  }
+  free(r: Range): void {
+    this.tree.free(r);
+  }
+  start(r: Range): number {
+    return startOf(r);
+  }
+}
+
 export const treeFactory: AllocatorFactory = {
   name: "IntervalTree",
   create(poolMin: number, poolMax: number, requests: readonly Request[]): BenchAllocator {
-    const tree = newPool(poolMin, poolMax);
-    const constraints = constraintsFor(requests);
-    const alloc: BenchAllocator<Range> = {
-      allocate: (req) => tree.allocate(constraints[req] as Constraint),
-      free: (r) => {
-        tree.free(r);
-      },
-      start: startOf,
-    };
-    return alloc as BenchAllocator;
+    return new TreeAllocator(newPool(poolMin, poolMax), constraintsFor(requests)) as BenchAllocator;
   },
 };
