@@ -247,7 +247,12 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
   switch (op.op) {
     case "snapshotRestore": {
       const json = rm.snapshot();
-      const copy = box.factory.restore(json);
+      let copy: ManagerUnderTest;
+      try {
+        copy = box.factory.restore(json);
+      } catch (e) {
+        throw new Error(`${label()}: restoring the manager's own snapshot failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
       assertManagerAgree(copy, model, `${label()} [restored copy]`);
       const again = copy.snapshot();
       if (again !== json) throw new Error(`${label()}: snapshot is not canonical after a round trip`);
