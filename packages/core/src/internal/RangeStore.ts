@@ -8,7 +8,14 @@
  * list threaded through `left`. A node keeps its index for its whole life:
  * deletion relinks nodes, it never moves contents, so callers may hold indices.
  *
- * Augmentation: `run` is the largest `max - min` of any free node in the
+ * Augmentation: `blk` is 1 + log2 of the largest naturally aligned power-of-two
+ * block inside any free node of the subtree (0 when there is none). A request
+ * of size S aligned to A needs such a block of min(A, largest power of two
+ * <= S), so subtrees without one are skipped too; when S == A (a BAR, a page,
+ * the usual VMM request) that test is exact and first/last match never visit
+ * a long-but-misaligned range.
+ *
+ * `run` is the largest `max - min` of any free node in the
  * subtree as a float64 (-1 when there is none): exact below 2^53, correctly
  * rounded above. Rounding is monotonic, so pruning with it never skips a fit;
  * every fit is then checked exactly on the 32-bit halves. A subtree whose largest free
@@ -39,9 +46,12 @@ export class RangeStore {
   left: Int32Array;
   right: Int32Array;
   parent: Int32Array;
-  height: Uint8Array;
+  /** AVL height in the low byte, `blk` in the high byte: one read gives both. */
+  meta: Uint16Array;
   state: Uint8Array;
   run: Float64Array;
+  /** The node's own `blk` term: its block if it is free, else 0 (kept by the setters). */
+  ownBlk: Uint8Array;
 
   root = 0;
   /** The best-fit index, built on the first best-fit request. */
@@ -72,6 +82,8 @@ export class RangeStore {
   private cSizeM1Lo = 0;
   /** size - 1 as a float64 (rounded like `run`), compared with `run` to prune. */
   private cNeed = 0;
+  /** 1 + log2 of the aligned block every fit must contain, compared with `blk`. */
+  private cBlk = 0;
   /** Start of the fit found by `fitsFirst`/`fitsLast`. */
   private fitHi = 0;
   private fitLo = 0;
@@ -86,9 +98,10 @@ export class RangeStore {
     this.left = new Int32Array(cap);
     this.right = new Int32Array(cap);
     this.parent = new Int32Array(cap);
-    this.height = new Uint8Array(cap);
+    this.meta = new Uint16Array(cap);
     this.state = new Uint8Array(cap);
     this.run = new Float64Array(cap).fill(-1);
+    this.ownBlk = new Uint8Array(cap);
   }
 
   // ---------------------------------------------------------------- storage
@@ -102,11 +115,14 @@ export class RangeStore {
     this.left = copyI32(this.left, cap);
     this.right = copyI32(this.right, cap);
     this.parent = copyI32(this.parent, cap);
-    this.height = copyU8(this.height, cap);
+    const meta = new Uint16Array(cap);
+    meta.set(this.meta);
+    this.meta = meta;
     this.state = copyU8(this.state, cap);
     const run = new Float64Array(cap).fill(-1);
     run.set(this.run);
     this.run = run;
+    this.ownBlk = copyU8(this.ownBlk, cap);
     this.sizeIndex?.grow(cap);
     this.capacity = cap;
   }
@@ -127,7 +143,7 @@ export class RangeStore {
     this.left[n] = 0;
     this.right[n] = 0;
     this.parent[n] = 0;
-    this.height[n] = 1;
+    this.meta[n] = 1;
     this.state[n] = state;
     this.count++;
     this.addTotal(n, 1);
@@ -144,7 +160,8 @@ export class RangeStore {
     this.right[n] = 0;
     this.parent[n] = 0;
     this.run[n] = -1;
-    this.height[n] = 0;
+    this.ownBlk[n] = 0;
+    this.meta[n] = 0;
     this.released = n;
   }
 
@@ -177,6 +194,8 @@ export class RangeStore {
       this.freeLo = lo;
     }
     this.freeNodes += sign;
+    // Every change of a free node's extent passes here (-1 before, +1 after).
+    this.ownBlk[n] = sign > 0 ? blockOf(this.minHi[n]!, this.minLo[n]!, this.maxHi[n]!, this.maxLo[n]!) : 0;
     const index = this.sizeIndex;
     if (index !== null) {
       if (sign < 0) index.remove(n);
@@ -186,13 +205,18 @@ export class RangeStore {
 
   // ------------------------------------------------------------ AVL balance
 
-  /** Recomputes height and the largest free run of n from its children. */
+  /** Recomputes height, largest free run and largest aligned block of n from its children. */
   private recompute(n: number): void {
     const l = this.left[n]!;
     const r = this.right[n]!;
-    const hl = this.height[l]!;
-    const hr = this.height[r]!;
-    this.height[n] = (hl > hr ? hl : hr) + 1;
+    const ml = this.meta[l]!;
+    const mr = this.meta[r]!;
+    const hl = ml & 0xff;
+    const hr = mr & 0xff;
+    let block = this.ownBlk[n]!;
+    if (ml >> 8 > block) block = ml >> 8;
+    if (mr >> 8 > block) block = mr >> 8;
+    this.meta[n] = ((hl > hr ? hl : hr) + 1) | (block << 8);
     let best = this.state[n] === FREE ? runOf(this.maxHi[n]! - this.minHi[n]!, this.maxLo[n]! - this.minLo[n]!) : -1;
     const rl = this.run[l]!;
     const rr = this.run[r]!;
@@ -237,18 +261,23 @@ export class RangeStore {
     return y;
   }
 
+  /** The AVL height of node n (0 for nil). */
+  heightOf(n: number): number {
+    return this.meta[n]! & 0xff;
+  }
+
   /** Recomputes n and restores balance there; returns the subtree's new root. */
   private rebalance(n: number): number {
     this.recompute(n);
     const l = this.left[n]!;
     const r = this.right[n]!;
-    const bf = this.height[l]! - this.height[r]!;
+    const bf = this.heightOf(l) - this.heightOf(r);
     if (bf > 1) {
-      if (this.height[this.left[l]!]! < this.height[this.right[l]!]!) this.rotateLeft(l);
+      if (this.heightOf(this.left[l]!) < this.heightOf(this.right[l]!)) this.rotateLeft(l);
       return this.rotateRight(n);
     }
     if (bf < -1) {
-      if (this.height[this.right[r]!]! < this.height[this.left[r]!]!) this.rotateRight(r);
+      if (this.heightOf(this.right[r]!) < this.heightOf(this.left[r]!)) this.rotateRight(r);
       return this.rotateLeft(n);
     }
     return n;
@@ -264,22 +293,28 @@ export class RangeStore {
     // make the walk cheap and O(1) amortised when nothing changes (bench W1-W3).
     const left = this.left;
     const right = this.right;
-    const height = this.height;
+    const meta = this.meta;
     const state = this.state;
     const run = this.run;
+    const ownBlk = this.ownBlk;
     const parent = this.parent;
     let pending = through !== 0;
     while (n !== 0) {
       const l = left[n]!;
       const r = right[n]!;
-      const hl = height[l]!;
-      const hr = height[r]!;
+      const ml = meta[l]!;
+      const mr = meta[r]!;
+      const hl = ml & 0xff;
+      const hr = mr & 0xff;
       if (hl > hr + 1 || hr > hl + 1) {
         if (n === through) pending = false;
         n = parent[this.rebalance(n)]!;
         continue;
       }
-      const h = (hl > hr ? hl : hr) + 1;
+      let block = ownBlk[n]!;
+      if (ml >> 8 > block) block = ml >> 8;
+      if (mr >> 8 > block) block = mr >> 8;
+      const m = ((hl > hr ? hl : hr) + 1) | (block << 8);
       let best = state[n] === FREE ? runOf(this.maxHi[n]! - this.minHi[n]!, this.maxLo[n]! - this.minLo[n]!) : -1;
       const rl = run[l]!;
       const rr = run[r]!;
@@ -287,10 +322,10 @@ export class RangeStore {
       if (rr > best) best = rr;
       if (pending) {
         if (n === through) pending = false;
-      } else if (h === height[n] && best === run[n]) {
+      } else if (m === meta[n] && best === run[n]) {
         return;
       }
-      height[n] = h;
+      meta[n] = m;
       run[n] = best;
       n = parent[n]!;
     }
@@ -503,11 +538,14 @@ export class RangeStore {
     this.cSizeM1Hi = outHi;
     this.cSizeM1Lo = outLo;
     this.cNeed = outHi * TWO_32 + outLo;
+    const sizeLog = sizeHi !== 0 ? 63 - Math.clz32(sizeHi) : 31 - Math.clz32(sizeLo);
+    const alignLog = alignHi !== 0 ? 63 - Math.clz32(alignHi) : 31 - Math.clz32(alignLo);
+    this.cBlk = 1 + (sizeLog < alignLog ? sizeLog : alignLog);
   }
 
   /** True when the subtree of x has a free run of at least the requested size. */
   private mayFit(x: number): boolean {
-    return this.run[x]! >= this.cNeed;
+    return this.run[x]! >= this.cNeed && this.meta[x]! >> 8 >= this.cBlk;
   }
 
   /** Whether free node x can hold the request; if so its lowest start goes to fitHi/fitLo. */
@@ -565,7 +603,9 @@ export class RangeStore {
     const left = this.left;
     const right = this.right;
     const run = this.run;
+    const meta = this.meta;
     const need = this.cNeed;
+    const needBlk = this.cBlk;
     const minHi = this.minHi;
     const minLo = this.minLo;
     const maxHi = this.maxHi;
@@ -579,7 +619,7 @@ export class RangeStore {
     for (;;) {
       while (x !== 0) {
         // Skip a subtree whose largest free run is shorter than the request.
-        if (run[x]! < need) break;
+        if (run[x]! < need || meta[x]! >> 8 < needBlk) break;
         const xh = maxHi[x]!;
         if (xh < wMinHi || (xh === wMinHi && maxLo[x]! < wMinLo)) {
           x = right[x]!;
@@ -750,9 +790,10 @@ export class RangeStore {
     c.left = this.left.slice();
     c.right = this.right.slice();
     c.parent = this.parent.slice();
-    c.height = this.height.slice();
+    c.meta = this.meta.slice();
     c.state = this.state.slice();
     c.run = this.run.slice();
+
     c.sizeIndex = this.sizeIndex === null ? null : this.sizeIndex.clone();
     c.capacity = this.capacity;
     c.released = this.released;
@@ -785,13 +826,14 @@ export class RangeStore {
       const hr = verify(this.right[n]!, n);
       if (Math.abs(hl - hr) > 1) fail(`node ${n}: unbalanced (${hl} vs ${hr})`);
       const h = Math.max(hl, hr) + 1;
-      if (this.height[n] !== h) fail(`node ${n}: height ${this.height[n]} should be ${h}`);
+      if (this.heightOf(n) !== h) fail(`node ${n}: height ${this.heightOf(n)} should be ${h}`);
       const st = this.state[n]!;
       if (st !== FREE && st !== ALLOCATED && st !== VALUED) fail(`node ${n}: bad state ${st}`);
       if ((st === VALUED) !== valued.has(n)) fail(`node ${n}: state ${st} disagrees with the value table`);
       const saveRun = this.run[n];
+      const saveMeta = this.meta[n];
       this.recompute(n);
-      if (this.run[n] !== saveRun) {
+      if (this.run[n] !== saveRun || this.meta[n] !== saveMeta) {
         fail(`node ${n}: augmentation (largest free run) is stale`);
       }
       count++;
@@ -825,6 +867,7 @@ export class RangeStore {
 }
 
 const MAX_EXACT = 9007199254740992;
+const POW2 = Float64Array.from({ length: 32 }, (_, k) => 2 ** k);
 const FOLD = 2 ** 52;
 
 /**
@@ -834,6 +877,39 @@ const FOLD = 2 ** 52;
  */
 function runOf(dHi: number, dLo: number): number {
   return dHi * TWO_32 + dLo;
+}
+
+/**
+ * 1 + log2 of the largest naturally aligned power-of-two block inside
+ * `[min, max]`. With k = floor(log2(length)) that block is 2^k or 2^(k-1).
+ */
+function blockOf(minHi: number, minLo: number, maxHi: number, maxLo: number): number {
+  let lenLo = maxLo - minLo + 1;
+  let lenHi = maxHi - minHi;
+  if (lenLo < 0) {
+    lenLo += TWO_32;
+    lenHi -= 1;
+  } else if (lenLo === TWO_32) {
+    lenLo = 0;
+    lenHi += 1;
+  }
+  if (lenHi === 0) {
+    // perf: lengths below 2^32 stay on plain numbers (bench W1, W2).
+    const k = 31 - Math.clz32(lenLo);
+    const a = POW2[k]!;
+    const rem = minLo & (a - 1); // a <= 2^31, so the mask is a non-negative int32
+    return (rem === 0 ? 0 : a - rem) + a <= lenLo ? k + 1 : k;
+  }
+  if (lenHi === TWO_32) return 65; // the whole domain, a block of 2^64
+  const k = 63 - Math.clz32(lenHi);
+  const aHi = POW2[k - 32]!;
+  const aLo = 0;
+  if (!alignUp(minHi, minLo, aHi, aLo)) return k;
+  const sHi = outHi;
+  const sLo = outLo;
+  // start + 2^k - 1 <= max
+  if (!add(sHi, sLo, aHi - 1, 0xffffffff)) return k;
+  return less(maxHi, maxLo, outHi, outLo) ? k : k + 1;
 }
 
 function exactPair(hi: number, lo: number): bigint {
