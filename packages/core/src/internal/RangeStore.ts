@@ -791,6 +791,7 @@ export class RangeStore {
     c.right = this.right.slice();
     c.parent = this.parent.slice();
     c.meta = this.meta.slice();
+    c.ownBlk = this.ownBlk.slice();
     c.state = this.state.slice();
     c.run = this.run.slice();
 
