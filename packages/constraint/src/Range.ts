@@ -20,6 +20,7 @@ let tMinHi = 0;
 let tMinLo = 0;
 let tMaxHi = 0;
 let tMaxLo = 0;
+let tHint = 0;
 
 /**
  * A closed interval `[min, max]`, `0 <= min <= max <= 2^64-1`.
@@ -41,6 +42,8 @@ export class Range {
   readonly maxHi: number;
   /** Low 32 bits of `max`. */
   readonly maxLo: number;
+  // An allocator's locator for this range (see fromParts); not part of its value.
+  readonly #hint: number;
 
   /**
    * Builds `[min, max]`; throws `INVALID_VALUE` for a value outside the domain
@@ -52,8 +55,10 @@ export class Range {
       this.minLo = tMinLo;
       this.maxHi = tMaxHi;
       this.maxLo = tMaxLo;
+      this.#hint = tHint;
       return;
     }
+    this.#hint = 0;
     parseU64(min, "range.min");
     this.minHi = parsedHi;
     this.minLo = parsedLo;
@@ -108,13 +113,17 @@ export class Range {
   /**
    * Builds a range from trusted 32-bit halves without validation; for
    * allocators that have already proved `min <= max` within the domain.
+   * `hint` is an opaque locator the allocator may attach (where the range lives
+   * in the pool that returned it) to find it again without a search; it never
+   * affects the range's value, equality or order, and a pool must verify it.
    */
-  static fromParts(minHi: number, minLo: number, maxHi: number, maxLo: number): Range {
+  static fromParts(minHi: number, minLo: number, maxHi: number, maxLo: number, hint = 0): Range {
     trusted = true;
     tMinHi = minHi;
     tMinLo = minLo;
     tMaxHi = maxHi;
     tMaxLo = maxLo;
+    tHint = hint;
     const r = new Range(0, 0);
     trusted = false;
     return r;
@@ -137,6 +146,11 @@ export class Range {
       });
     }
     return new Range(like.min, like.max);
+  }
+
+  /** The locator given to {@link fromParts}, or 0. */
+  static hintOf(range: Range): number {
+    return range.#hint;
   }
 
   /** The first value, exact. */

@@ -207,7 +207,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const x = policy === "first-match" ? s.findFirst() : policy === "last-match" ? s.findLast() : s.findBest();
     if (x === 0) return undefined;
     const n = s.take(x);
-    return Range.fromParts(s.minHi[n]!, s.minLo[n]!, s.maxHi[n]!, s.maxLo[n]!);
+    return Range.fromParts(s.minHi[n]!, s.minLo[n]!, s.maxHi[n]!, s.maxLo[n]!, n);
   }
 
   /**
@@ -354,7 +354,10 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
 
   /** The node exactly `r` that is allocated or valued, or throws. */
   #exactTaken(r: Range, operation: string): number {
-    const n = this.#store.findExact(r.minHi, r.minLo, r.maxHi, r.maxLo);
+    // perf: a range this pool handed out knows its node; trust it only when
+    // that node is live with exactly these bounds (bench W2 free, W3).
+    const hinted = this.#store.liveWithBounds(Range.hintOf(r), r.minHi, r.minLo, r.maxHi, r.maxLo);
+    const n = hinted !== 0 ? hinted : this.#store.findExact(r.minHi, r.minLo, r.maxHi, r.maxLo);
     if (n === 0) throw this.#notFound(r, operation);
     if (this.#store.state[n] === FREE) {
       throw new AllocError("NOT_ALLOCATED", `${operation} ${r}: the range is free (${operation === "free" ? "double free" : "allocate it first"})`, {

@@ -449,6 +449,12 @@ export class RangeStore {
     return 0;
   }
 
+  /** `n` when it is a live node holding exactly `[min, max]`, else 0; any `n` is safe to ask about. */
+  liveWithBounds(n: number, minHi: number, minLo: number, maxHi: number, maxLo: number): number {
+    if (n <= 0 || n >= this.next || (this.meta[n]! & 0xff) === 0) return 0;
+    return this.minHi[n] === minHi && this.minLo[n] === minLo && this.maxHi[n] === maxHi && this.maxLo[n] === maxLo ? n : 0;
+  }
+
   /** The node containing the value, or 0. */
   findContaining(hi: number, lo: number): number {
     let x = this.root;

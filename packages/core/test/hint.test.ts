@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { IntervalTree, Range } from "@alloc/core";
+
+// Ranges returned by allocate carry their node as a locator; free/update must
+// verify it and fall back to a search, never trust it blindly.
+describe("allocation locators (Range hints)", () => {
+  it("frees the right range when the locator points at a reused node", () => {
+    const tree = new IntervalTree();
+    tree.insert(new Range(0, 0xff));
+    const a = tree.allocate({ size: 0x10 })!; // [0x00, 0x0f]
+    const b = tree.allocate({ size: 0x10 })!; // [0x10, 0x1f]
+    tree.free(a);
+    tree.free(b); // all free again: nodes released and reused below
+    const c = tree.allocate({ size: 0x20 })!; // [0x00, 0x1f]
+    const d = tree.allocate({ size: 0x8 })!; // [0x20, 0x27]
+    expect(() => tree.free(a)).toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
+    expect(() => tree.free(b)).toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
+    expect(tree.free(d)).toBeUndefined();
+    expect(tree.get(c)).toEqual({ kind: "allocated" });
+    tree.checkInvariants();
+  });
+
+  it("accepts a range handed out by another pool when the bounds match exactly", () => {
+    const one = new IntervalTree<string>();
+    const two = new IntervalTree<string>();
+    one.insert(new Range(0x1000, 0x1fff));
+    two.insert(new Range(0x1000, 0x1fff));
+    two.allocate({ size: 0x100, min: 0x1800 }); // a different node layout in `two`
+    const fromOne = one.allocate({ size: 0x100 })!; // [0x1000, 0x10ff] in `one`
+    const inTwo = two.allocate({ size: 0x100 })!; // [0x1000, 0x10ff] in `two`
+    expect(inTwo.equals(fromOne)).toBe(true);
+    two.update(fromOne, "dev");
+    expect(two.getById(0x1000)).toBe("dev");
+    expect(one.get(fromOne)).toEqual({ kind: "allocated" });
+    expect(two.free(fromOne)).toBe("dev");
+    expect(() => two.free(fromOne)).toThrow(expect.objectContaining({ code: "NOT_FOUND" }));
+    one.checkInvariants();
+    two.checkInvariants();
+  });
+
+  it("is invisible in the range's value", () => {
+    const tree = new IntervalTree();
+    tree.insert(new Range(0, 0xff));
+    const r = tree.allocate({ size: 4 })!;
+    expect(Range.hintOf(r)).not.toBe(0);
+    expect(Range.hintOf(new Range(0, 3))).toBe(0);
+    expect(r.equals(new Range(0, 3))).toBe(true);
+    expect(Object.keys(r)).toEqual(["minHi", "minLo", "maxHi", "maxLo"]);
+    expect(JSON.stringify(r)).toBe(JSON.stringify(new Range(0, 3)));
+  });
+});
