@@ -14,6 +14,7 @@ describe("preset constants (each checked against its documented source value)", 
     expect(C.X86_PCI_MMCONFIG_SIZE).toBe(256n << 20n);
     expect(C.X86_FIRECRACKER_MMIO64_START).toBe(256n << 30n);
     expect(C.X86_FIRECRACKER_MMIO64_SIZE).toBe(256n << 30n);
+    expect(C.X86_FIRECRACKER_PAST_64BITS_MMIO_SIZE).toBe(512n << 30n);
     expect(C.HIGH_MMIO_START_CHOICE).toBe(1n << 40n);
     expect(C.HIGH_MMIO_SIZE_CHOICE).toBe(1n << 40n);
     expect(C.X86_FIRST_ADDR_PAST_32BITS).toBe(1n << 32n);
@@ -21,10 +22,11 @@ describe("preset constants (each checked against its documented source value)", 
   it("interrupt, slot, port and id numbers", () => {
     expect([C.X86_DRAGONBALL_SHARED_IRQ, C.X86_DRAGONBALL_IRQ_MAX]).toEqual([5, 15]);
     expect([C.X86_FIRECRACKER_IRQ_BASE, C.X86_FIRECRACKER_IRQ_MAX]).toEqual([5, 23]);
-    expect([C.X86_MSI_BASE, C.MSI_IRQ_MAX]).toEqual([24, 1023]);
+    expect([C.X86_MSI_BASE, C.MSI_IRQ_MAX, C.FIRECRACKER_GSI_MSI_END]).toEqual([24, 1023, 4095]);
     expect([C.X86_KVM_USER_MEM_SLOTS, C.ARM_KVM_USER_MEM_SLOTS]).toEqual([509, 512]);
     expect([C.PIO_MIN, C.PIO_MAX]).toEqual([0, 0xffff]);
-    expect([C.ARM_IRQ_BASE, C.ARM_FIRECRACKER_IRQ_MAX, C.ARM_DRAGONBALL_IRQ_MAX]).toEqual([32, 128, 159]);
+    expect([C.ARM_IRQ_BASE, C.ARM_DRAGONBALL_IRQ_MAX]).toEqual([32, 159]);
+    expect([C.ARM_FIRECRACKER_GSI_LEGACY_START, C.ARM_FIRECRACKER_GSI_LEGACY_END]).toEqual([0, 95]);
     expect(C.PCI_DEVICES_PER_BUS).toBe(32);
   });
   it("aarch64 address numbers", () => {
@@ -32,6 +34,10 @@ describe("preset constants (each checked against its documented source value)", 
     expect(C.ARM_DRAM_MEM_START).toBe(2n << 30n);
     expect(C.ARM_FIRECRACKER_DRAM_MEM_MAX_SIZE).toBe(1022n << 30n);
     expect(C.ARM_DRAGONBALL_DRAM_MEM_END).toBe(992n << 30n);
+    expect(C.ARM_DRAGONBALL_GUEST_PHYS_END).toBe((1n << 40n) - 1n);
+    expect(C.ARM_FIRECRACKER_PCI_MMCONFIG_SIZE).toBe(256n << 20n);
+    expect(C.ARM_FIRECRACKER_MMIO64_START).toBe(256n << 30n);
+    expect(C.ARM_FIRECRACKER_MMIO64_SIZE).toBe(256n << 30n);
   });
 });
 
@@ -79,25 +85,36 @@ describe("x86_64/firecracker", () => {
     ]);
     expect(r(l.mmio.high!)).toEqual([256n << 30n, (512n << 30n) - 1n]);
   });
-  it("IRQ_BASE 5 .. IRQ_MAX 23, no shared IRQ", () => {
+  it("RAM below 3 GiB, 4..256 GiB, then 512 GiB..1 TiB past the 64-bit MMIO gap", () => {
+    const ram = [[0n, 0xbfffffffn], [1n << 32n, (256n << 30n) - 1n], [512n << 30n, (1n << 40n) - 1n]];
+    expect(l.mem.ranges.map(r)).toEqual(ram);
+    expect(l.ram.map(r)).toEqual(ram);
+  });
+  it("GSI_LEGACY_START 5 .. GSI_LEGACY_END 23, no shared IRQ; MSI GSIs 24..4095", () => {
     expect(l.legacyIrq.shared).toBeUndefined();
     expect(l.legacyIrq.ranges.map(r)).toEqual([[0n, 23n]]);
     expect(r(l.legacyIrq.window!)).toEqual([5n, 23n]);
+    expect(l.msi.ranges.map(r)).toEqual([[24n, 4095n]]);
   });
 });
 
 describe("aarch64", () => {
-  it("firecracker: MMIO 1..2 GiB, DRAM from 2 GiB for 1022 GiB, SPIs 32..128, MSI above", () => {
+  it("firecracker: MMIO32 1..2 GiB with ECAM on top, MMIO64 at 256 GiB, 1022 GiB of DRAM around it, GSIs 0..95 legacy, 96..4095 MSI", () => {
     const l = presetLayout("aarch64", "firecracker");
     expect(r(l.mmio.low)).toEqual([1n << 30n, (2n << 30n) - 1n]);
-    expect(l.mem.ranges.map(r)).toEqual([[2n << 30n, (1n << 40n) - 1n]]);
-    expect(l.legacyIrq.ranges.map(r)).toEqual([[32n, 128n]]);
-    expect(l.msi.ranges.map(r)).toEqual([[129n, 1023n]]);
+    expect(l.mmio.reserved.map((x) => r(x.range))).toEqual([[0x70000000n, 0x7fffffffn]]);
+    expect(r(l.mmio.high!)).toEqual([256n << 30n, (512n << 30n) - 1n]);
+    expect(l.mem.ranges.map(r)).toEqual([[2n << 30n, (256n << 30n) - 1n], [512n << 30n, (1280n << 30n) - 1n]]);
+    expect(l.ram.reduce((n, x) => n + x.max - x.min + 1n, 0n)).toBe(1022n << 30n);
+    expect(l.legacyIrq.ranges.map(r)).toEqual([[0n, 95n]]);
+    expect(l.msi.ranges.map(r)).toEqual([[96n, 4095n]]);
     expect(l.memSlot.ranges.map(r)).toEqual([[0n, 511n]]);
     expect(l.pio.ranges).toEqual([]);
   });
-  it("dragonball: DRAM to 992 GiB, SPIs 32..159", () => {
+  it("dragonball: DRAM to 992 GiB, MMIO from there to 1 TiB, SPIs 32..159", () => {
     const l = presetLayout("aarch64", "dragonball");
+    expect(r(l.mmio.low)).toEqual([1n << 30n, (2n << 30n) - 1n]);
+    expect(r(l.mmio.high!)).toEqual([992n << 30n, (1n << 40n) - 1n]);
     expect(l.mem.ranges.map(r)).toEqual([[2n << 30n, (992n << 30n) - 1n]]);
     expect(l.legacyIrq.ranges.map(r)).toEqual([[32n, 159n]]);
     expect(l.msi.ranges.map(r)).toEqual([[160n, 1023n]]);
