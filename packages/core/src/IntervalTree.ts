@@ -3,17 +3,18 @@
  * valued, that hands out ranges fitting a `Constraint`.
  *
  * Representation: a `RangeStore` kernel (an AVL tree in typed arrays, augmented
- * with the largest free run per subtree) plus a `Map` from node to data for
- * valued ranges only. Free space is always coalesced.
+ * per subtree with the longest free run and the largest aligned free block)
+ * plus a `Map` from node to data for valued ranges only. Free space is always
+ * coalesced.
  *
  * Cost, n = number of ranges: insert, delete, free, update, get, getSuperset,
  * getById are O(log n). First- and last-match allocation are O(log n) when the
- * first free range that is long enough also fits; each free range passed over
- * because it is long enough but misaligned or outside the window adds
- * O(log n). Best fit uses a size index built on first use (O(n log n) once,
- * then kept in step at O(log n) per change): O(log n) plus one step per
- * long-enough free range rejected for alignment or window. Every refused call throws `AllocError` before
- * anything changes.
+ * first free range that passes the run and block tests also fits (always when
+ * size == align); each one passed over for window or alignment adds O(log n).
+ * Best fit uses a size index built on first use (O(n log n) once, then kept in
+ * step at O(log n) per change): O(log n) plus one step per long-enough free
+ * range rejected for alignment or window. Every refused call throws
+ * `AllocError` before anything changes.
  */
 import { AllocError, Constraint, Range } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
