@@ -84,6 +84,11 @@ export class RangeStore {
   private cNeed = 0;
   /** 1 + log2 of the aligned block every fit must contain, compared with `blk`. */
   private cBlk = 0;
+  /** The node being tested, clipped to the window (set by `clip`). */
+  private clipLoHi = 0;
+  private clipLoLo = 0;
+  private clipHiHi = 0;
+  private clipHiLo = 0;
   /** Start of the fit found by `fitsFirst`/`fitsLast`. */
   private fitHi = 0;
   private fitLo = 0;
@@ -554,9 +559,8 @@ export class RangeStore {
     return this.run[x]! >= this.cNeed && this.meta[x]! >> 8 >= this.cBlk;
   }
 
-  /** Whether free node x can hold the request; if so its lowest start goes to fitHi/fitLo. */
-  private fitsFirst(x: number): boolean {
-    // lo = max(x.min, c.min), hi = min(x.max, c.max)
+  /** Node x clipped to the request window: `[max(x.min, c.min), min(x.max, c.max)]` into clip*. */
+  private clip(x: number): void {
     let loHi = this.minHi[x]!;
     let loLo = this.minLo[x]!;
     if (less(loHi, loLo, this.cMinHi, this.cMinLo)) {
@@ -569,6 +573,19 @@ export class RangeStore {
       hiHi = this.cMaxHi;
       hiLo = this.cMaxLo;
     }
+    this.clipLoHi = loHi;
+    this.clipLoLo = loLo;
+    this.clipHiHi = hiHi;
+    this.clipHiLo = hiLo;
+  }
+
+  /** Whether free node x can hold the request; if so its lowest start goes to fitHi/fitLo. */
+  private fitsFirst(x: number): boolean {
+    this.clip(x);
+    const loHi = this.clipLoHi;
+    const loLo = this.clipLoLo;
+    const hiHi = this.clipHiHi;
+    const hiLo = this.clipHiLo;
     if (!alignUp(loHi, loLo, this.cAlignHi, this.cAlignLo)) return false;
     const sHi = outHi;
     const sLo = outLo;
@@ -582,18 +599,11 @@ export class RangeStore {
 
   /** Whether free node x can hold the request; if so its highest start goes to fitHi/fitLo. */
   private fitsLast(x: number): boolean {
-    let loHi = this.minHi[x]!;
-    let loLo = this.minLo[x]!;
-    if (less(loHi, loLo, this.cMinHi, this.cMinLo)) {
-      loHi = this.cMinHi;
-      loLo = this.cMinLo;
-    }
-    let hiHi = this.maxHi[x]!;
-    let hiLo = this.maxLo[x]!;
-    if (less(this.cMaxHi, this.cMaxLo, hiHi, hiLo)) {
-      hiHi = this.cMaxHi;
-      hiLo = this.cMaxLo;
-    }
+    this.clip(x);
+    const loHi = this.clipLoHi;
+    const loLo = this.clipLoLo;
+    const hiHi = this.clipHiHi;
+    const hiLo = this.clipHiLo;
     if (less(hiHi, hiLo, this.cSizeM1Hi, this.cSizeM1Lo)) return false;
     sub(hiHi, hiLo, this.cSizeM1Hi, this.cSizeM1Lo);
     alignDown(outHi, outLo, this.cAlignHi, this.cAlignLo);
