@@ -11,8 +11,8 @@
  * free space is always coalesced that restores the pools exactly.
  * Cost: O(k log n) for a device with k requests over pools of n ranges.
  */
-import { AllocError, Range, isAllocError } from "@alloc/constraint";
-import type { U64Input } from "@alloc/constraint";
+import { AllocError, Constraint, Range, isAllocError } from "@alloc/constraint";
+import type { Policy, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
 import { POOL_NAMES } from "./Layout.js";
 import type { Layout, PoolName } from "./Layout.js";
@@ -22,10 +22,10 @@ import { IdPool } from "./pools/IdPool.js";
 import { IrqPool } from "./pools/IrqPool.js";
 import { MemPool } from "./pools/MemPool.js";
 import { MmioPool } from "./pools/MmioPool.js";
-import { MsiPool } from "./pools/MsiPool.js";
+import { MsiPool, checkMsiCount } from "./pools/MsiPool.js";
 import { PioPool } from "./pools/PioPool.js";
-import type { OwnerRecord, PoolEntry, ResourcePool, ResourcePoolStats } from "./pools/RangePool.js";
-import { checkRequest, describeRequest } from "./requests.js";
+import type { OwnerRecord, PoolEntry, RangePool, ResourcePool, ResourcePoolStats } from "./pools/RangePool.js";
+import { POOL_OF_KIND, checkRequest, describeRequest } from "./requests.js";
 import type { ResourceRequest, Resource } from "./requests.js";
 import { restoreSnapshot, writeSnapshot } from "./Snapshot.js";
 
@@ -54,6 +54,22 @@ function checkOwner(owner: unknown): asserts owner is string {
     throw new AllocError("INVALID_ARGUMENT", `an owner must be a non-empty string; got ${typeof owner}`, { argument: "owner", value: owner });
   }
 }
+
+/**
+ * What an owner holds: its resources in request order, the pool range each
+ * occupies as the pool handed it out (`undefined` for the shared IRQ), and the
+ * record its pool ranges are valued with.
+ * perf: freeing with the pool's own `Range` finds the tree node at once, and
+ * one record per owner saves an object per allocation (bench "churn").
+ */
+interface Holding {
+  readonly resources: Resource[];
+  readonly ranges: (Range | undefined)[];
+  readonly record: OwnerRecord;
+}
+
+/** Largest number of cached MMIO constraints per cache before it is emptied. */
+const MMIO_CACHE_LIMIT = 64;
 
 function sameResource(a: Resource, b: Resource): boolean {
   const pa = placeOf(a);
@@ -87,7 +103,14 @@ export class ResourceManager {
   readonly msi: MsiPool;
   readonly deviceId: IdPool;
   readonly memSlot: IdPool;
-  readonly #owners = new Map<string, Resource[]>();
+  readonly #owners = new Map<string, Holding>();
+  /** The pool range of the resource {@link ResourceManager.#allocateOne} last returned (perf: no tuple per request). */
+  #lastRange: Range | undefined = undefined;
+  /** perf: prebuilt constraints for requests that only differ by size/count (bench "churn"). */
+  #irqAny: Constraint | undefined = undefined;
+  #idAny: Constraint | undefined = undefined;
+  readonly #msiConstraints = new Map<number, Constraint>();
+  readonly #mmioConstraints = { low: new Map<bigint, Constraint>(), lowAligned: new Map<bigint, Constraint>(), high: new Map<bigint, Constraint>(), highAligned: new Map<bigint, Constraint>() };
 
   constructor(layout: Layout) {
     this.layout = layout;
@@ -206,27 +229,38 @@ export class ResourceManager {
     if (!Array.isArray(requests)) {
       throw new AllocError("INVALID_ARGUMENT", "requests must be an array", { argument: "requests", value: requests, owner });
     }
-    requests.forEach((req, i) => {
+    const n = requests.length;
+    for (let i = 0; i < n; i++) {
+      if (!(i in requests)) continue; // as forEach: holes are not checked here
+      const req = requests[i] as ResourceRequest;
       try {
         checkRequest(req);
       } catch (e) {
         throw this.#wrap(e, owner, req, i);
       }
-    });
+    }
+    const holding = this.#owners.get(owner);
+    const record: OwnerRecord = holding?.record ?? { kind: "owner", owner };
     const taken: Resource[] = [];
-    for (let i = 0; i < requests.length; i++) {
+    const ranges: (Range | undefined)[] = [];
+    for (let i = 0; i < n; i++) {
       const req = requests[i] as ResourceRequest;
       try {
-        taken.push(this.#allocateOne(owner, req));
+        taken.push(this.#allocateOne(owner, record, req));
+        ranges.push(this.#lastRange);
       } catch (e) {
-        for (let j = taken.length - 1; j >= 0; j--) this.#release(owner, taken[j] as Resource);
+        for (let j = taken.length - 1; j >= 0; j--) this.#release(owner, taken[j] as Resource, ranges[j]);
         throw this.#wrap(e, owner, req, i);
       }
     }
     if (taken.length === 0) return taken;
-    const held = this.#owners.get(owner);
-    if (held === undefined) this.#owners.set(owner, taken.slice());
-    else held.push(...taken);
+    if (holding === undefined) this.#owners.set(owner, { resources: taken.slice(), ranges, record });
+    else {
+      for (let j = 0; j < taken.length; j++) {
+        holding.resources.push(taken[j] as Resource);
+        holding.ranges.push(ranges[j]);
+      }
+    }
     return taken;
   }
 
@@ -252,38 +286,102 @@ export class ResourceManager {
     throw new AllocError("NO_FIT", `${pool}: nothing free fits`, { pool });
   }
 
-  #allocateOne(owner: string, req: ResourceRequest): Resource {
+  /** Takes a range of a tree pool fitting `c` for the owner's record. */
+  #take(pool: RangePool, record: OwnerRecord, c: Constraint): Range | undefined {
+    const range = pool.tree.allocate(c);
+    if (range !== undefined) pool.tree.update(range, record);
+    return range;
+  }
+
+  /** The constraint for an MMIO request in one window (cached when it names no range and no policy). */
+  #mmioConstraint(win: Range, high: boolean, size: bigint, align: bigint, req: { readonly range?: { min: U64Input; max: U64Input } | undefined; readonly policy?: Policy | undefined }): Constraint | undefined {
+    const plain = req.range === undefined && req.policy === undefined && (align === 1n || align === size);
+    const caches = this.#mmioConstraints;
+    const cache = plain ? (high ? (align === 1n ? caches.high : caches.highAligned) : align === 1n ? caches.low : caches.lowAligned) : undefined;
+    const hit = cache?.get(size);
+    if (hit !== undefined) return hit;
+    const askMin = req.range === undefined ? undefined : BigInt(req.range.min);
+    const askMax = req.range === undefined ? undefined : BigInt(req.range.max);
+    const min = askMin !== undefined && askMin > win.min ? askMin : win.min;
+    const max = askMax !== undefined && askMax < win.max ? askMax : win.max;
+    if (min > max) return undefined;
+    const c = req.policy === undefined ? new Constraint({ size, min, max, align }) : new Constraint({ size, min, max, align, policy: req.policy });
+    if (cache !== undefined) {
+      if (cache.size >= MMIO_CACHE_LIMIT) cache.clear();
+      cache.set(size, c);
+    }
+    return c;
+  }
+
+  /**
+   * One request for `owner` (valued with `record`); the pool range taken is
+   * left in `#lastRange`.
+   */
+  #allocateOne(owner: string, record: OwnerRecord, req: ResourceRequest): Resource {
     switch (req.kind) {
       case "pio": {
-        const range =
-          req.base !== undefined
-            ? this.pio.allocateExact(owner, Range.withSize(req.base, req.size))
-            : (this.pio.tryAllocate(owner, { size: req.size, ...(req.align === undefined ? {} : { align: req.align }), ...this.#window("pio", req.range) }) ?? this.#noFit("pio", req));
+        let range: Range;
+        if (req.base !== undefined) range = this.pio.allocateExact(owner, Range.withSize(req.base, req.size));
+        else {
+          const w = req.range !== undefined ? req.range : this.layout.pio.window;
+          const c =
+            w === undefined
+              ? req.align === undefined
+                ? new Constraint({ size: req.size })
+                : new Constraint({ size: req.size, align: req.align })
+              : req.align === undefined
+                ? new Constraint({ size: req.size, min: BigInt(w.min), max: BigInt(w.max) })
+                : new Constraint({ size: req.size, align: req.align, min: BigInt(w.min), max: BigInt(w.max) });
+          range = this.#take(this.pio, record, c) ?? this.#noFit("pio", req);
+        }
+        this.#lastRange = range;
         return { kind: "pio", base: range.minNumber as PioPort, size: req.size };
       }
       case "mmio": {
-        const size = BigInt(req.size);
-        const align = req.align === undefined ? 1n : BigInt(req.align) === 0n ? 1n : BigInt(req.align);
-        const attrs = { prefetchable: req.prefetchable ?? false, is64bit: req.is64bit ?? false, align };
+        const size = typeof req.size === "bigint" ? req.size : BigInt(req.size);
+        let align = 1n;
+        if (req.align !== undefined) {
+          align = typeof req.align === "bigint" ? req.align : BigInt(req.align);
+          if (align === 0n) align = 1n;
+        }
+        const prefetchable = req.prefetchable ?? false;
+        const is64bit = req.is64bit ?? false;
         if (req.base !== undefined) {
           const base = BigInt(req.base);
           if (base % align !== 0n) throw new AllocError("INVALID_ALIGNMENT", `base 0x${base.toString(16)} is not aligned to 0x${align.toString(16)}`, { argument: "base" });
-          this.mmio.allocateExact(owner, Range.withSize(base, size));
-          return { kind: "mmio", base: base as MmioAddress, size, window: this.mmio.windowOf(base) ?? "low", ...attrs };
+          this.#lastRange = this.mmio.allocateExact(owner, Range.withSize(base, size));
+          return { kind: "mmio", base: base as MmioAddress, size, window: this.mmio.windowOf(base) ?? "low", prefetchable, is64bit, align };
         }
-        const got = this.mmio.tryAllocateIn(owner, {
-          size,
-          align,
-          window: req.window ?? "low",
-          ...(req.range === undefined ? {} : { min: BigInt(req.range.min), max: BigInt(req.range.max) }),
-          ...(req.policy === undefined ? {} : { policy: req.policy }),
-        });
-        if (got === undefined) throw new AllocError("NO_FIT", `mmio: no free block of 0x${size.toString(16)} bytes aligned to 0x${align.toString(16)} in the ${req.window ?? "low"} window`, { pool: "mmio" });
-        return { kind: "mmio", base: got.range.min as MmioAddress, size, window: got.window, ...attrs };
+        // As MmioPool.tryAllocateIn: "high" tries the high window, "any" high then low, otherwise low.
+        const wanted = req.window ?? "low";
+        let range: Range | undefined;
+        let window: "low" | "high" = "low";
+        const high = this.mmio.high;
+        if ((wanted === "high" || wanted === "any") && high !== undefined) {
+          const c = this.#mmioConstraint(high, true, size, align, req);
+          if (c !== undefined) {
+            range = this.#take(this.mmio, record, c);
+            window = "high";
+          }
+        }
+        if (range === undefined && wanted !== "high") {
+          const c = this.#mmioConstraint(this.mmio.low, false, size, align, req);
+          if (c !== undefined) {
+            range = this.#take(this.mmio, record, c);
+            window = "low";
+          }
+        }
+        if (range === undefined) throw new AllocError("NO_FIT", `mmio: no free block of 0x${size.toString(16)} bytes aligned to 0x${align.toString(16)} in the ${req.window ?? "low"} window`, { pool: "mmio" });
+        this.#lastRange = range;
+        return { kind: "mmio", base: range.min as MmioAddress, size, window, prefetchable, is64bit, align };
       }
       case "mem": {
-        const size = BigInt(req.size);
-        const align = req.align === undefined ? 1n : BigInt(req.align) === 0n ? 1n : BigInt(req.align);
+        const size = typeof req.size === "bigint" ? req.size : BigInt(req.size);
+        let align = 1n;
+        if (req.align !== undefined) {
+          align = typeof req.align === "bigint" ? req.align : BigInt(req.align);
+          if (align === 0n) align = 1n;
+        }
         let range: Range;
         if (req.base !== undefined) {
           const base = BigInt(req.base);
@@ -291,9 +389,10 @@ export class ResourceManager {
           range = this.mem.allocateExact(owner, Range.withSize(base, size));
         } else {
           range =
-            this.mem.tryAllocate(owner, { size, align, ...this.#window("mem", req.range), ...(req.policy === undefined ? {} : { policy: req.policy }) }) ??
+            this.#take(this.mem, record, new Constraint({ size, align, ...this.#window("mem", req.range), ...(req.policy === undefined ? {} : { policy: req.policy }) })) ??
             this.#noFit("mem", req);
         }
+        this.#lastRange = range;
         return { kind: "mem", base: range.min as GuestAddress, size, align };
       }
       case "legacy-irq": {
@@ -303,15 +402,19 @@ export class ResourceManager {
           if (req.irq !== undefined && req.irq !== shared) {
             throw new AllocError("INVALID_REQUEST", `a shared legacy IRQ is always ${shared}; got irq ${req.irq}`, { argument: "irq", value: req.irq });
           }
+          this.#lastRange = undefined;
           return { kind: "legacy-irq", irq: shared, shared: true };
         }
         if (req.irq !== undefined && req.irq === this.legacyIrq.shared) {
           throw new AllocError("CONFLICT", `IRQ ${req.irq} is the shared IRQ; ask for it with shared: true`, { conflictOwner: "<shared IRQ>", pool: "legacyIrq" });
         }
-        const range =
-          req.irq !== undefined
-            ? this.legacyIrq.allocateExact(owner, Range.point(req.irq))
-            : (this.legacyIrq.tryAllocate(owner, { size: 1, ...this.#window("legacyIrq", undefined) }) ?? this.#noFit("legacyIrq", req));
+        let range: Range;
+        if (req.irq !== undefined) range = this.legacyIrq.allocateExact(owner, Range.point(req.irq));
+        else {
+          this.#irqAny ??= new Constraint({ size: 1, ...this.#window("legacyIrq", undefined) });
+          range = this.#take(this.legacyIrq, record, this.#irqAny) ?? this.#noFit("legacyIrq", req);
+        }
+        this.#lastRange = range;
         return { kind: "legacy-irq", irq: range.minNumber as Irq, shared: false };
       }
       case "mem-slot": {
@@ -320,26 +423,39 @@ export class ResourceManager {
           req.slot !== undefined
             ? this.memSlot.allocateExact(owner, Range.withSize(req.slot, count))
             : (this.memSlot.tryAllocate(owner, { size: count }) ?? this.#noFit("memSlot", req));
+        this.#lastRange = range;
         return { kind: "mem-slot", base: range.minNumber as MemSlot, count };
       }
       case "device-id": {
-        const range =
-          req.id !== undefined
-            ? this.deviceId.allocateExact(owner, Range.point(req.id))
-            : (this.deviceId.tryAllocate(owner, { size: 1, ...this.#window("deviceId", undefined) }) ?? this.#noFit("deviceId", req));
+        let range: Range;
+        if (req.id !== undefined) range = this.deviceId.allocateExact(owner, Range.point(req.id));
+        else {
+          this.#idAny ??= new Constraint({ size: 1, ...this.#window("deviceId", undefined) });
+          range = this.deviceId.tryAllocate(owner, this.#idAny) ?? this.#noFit("deviceId", req);
+        }
+        this.#lastRange = range;
         return { kind: "device-id", id: range.minNumber as DeviceId };
       }
       default: {
-        const w = this.layout.msi.window;
-        const range = this.msi.tryAllocateVectors(owner, req.kind, req.count, w) ?? this.#noFit("msi", req);
+        // As MsiPool.tryAllocateVectors, with the constraint built once per kind and count.
+        checkMsiCount(req.kind, req.count);
+        const key = req.kind === "pci-msi" ? -req.count : req.count;
+        let c = this.#msiConstraints.get(key);
+        if (c === undefined) {
+          const w = this.layout.msi.window;
+          c = new Constraint({ size: req.count, ...(req.kind === "pci-msi" ? { align: req.count } : {}), ...(w === undefined ? {} : { min: w.min, max: w.max }) });
+          this.#msiConstraints.set(key, c);
+        }
+        const range = this.#take(this.msi, record, c) ?? this.#noFit("msi", req);
+        this.#lastRange = range;
         return { kind: req.kind, base: range.minNumber as MsiVector, count: req.count };
       }
     }
   }
 
-  #release(owner: string, res: Resource): void {
-    const place = placeOf(res);
-    if (place !== undefined) this.pool(place.pool).free(owner, place.range);
+  /** Gives back one resource at `range` (the pool's own range for it; `undefined` for the shared IRQ). */
+  #release(owner: string, res: Resource, range: Range | undefined): void {
+    if (range !== undefined) this.pool(POOL_OF_KIND[res.kind]).free(owner, range);
   }
 
   /**
@@ -351,9 +467,11 @@ export class ResourceManager {
    * ```
    */
   freeDevice(owner: string): Resource[] {
-    const held = this.#owners.get(owner);
-    if (held === undefined) throw new AllocError("UNKNOWN_OWNER", `${String(owner)} holds no resources`, { owner: String(owner) });
-    for (let j = held.length - 1; j >= 0; j--) this.#release(owner, held[j] as Resource);
+    const holding = this.#owners.get(owner);
+    if (holding === undefined) throw new AllocError("UNKNOWN_OWNER", `${String(owner)} holds no resources`, { owner: String(owner) });
+    const held = holding.resources;
+    const ranges = holding.ranges;
+    for (let j = held.length - 1; j >= 0; j--) this.#release(owner, held[j] as Resource, ranges[j]);
     this.#owners.delete(owner);
     return held;
   }
@@ -367,13 +485,15 @@ export class ResourceManager {
    * ```
    */
   freeResource(owner: string, resource: Resource): void {
-    const held = this.#owners.get(owner);
+    const holding = this.#owners.get(owner);
+    const held = holding?.resources;
     const i = held === undefined ? -1 : held.findIndex((r) => sameResource(r, resource));
-    if (held === undefined || i < 0) {
+    if (holding === undefined || held === undefined || i < 0) {
       throw new AllocError("UNKNOWN_OWNER", `${String(owner)} does not hold ${resource.kind} ${describeResource(resource)}`, { owner: String(owner) });
     }
-    this.#release(owner, held[i] as Resource);
+    this.#release(owner, held[i] as Resource, holding.ranges[i]);
     held.splice(i, 1);
+    holding.ranges.splice(i, 1);
     if (held.length === 0) this.#owners.delete(owner);
   }
 
@@ -391,9 +511,10 @@ export class ResourceManager {
    * ```
    */
   move(owner: string, resource: Resource, to: U64Input): Resource {
-    const held = this.#owners.get(owner);
+    const holding = this.#owners.get(owner);
+    const held = holding?.resources;
     const i = held === undefined ? -1 : held.findIndex((r) => sameResource(r, resource));
-    if (held === undefined || i < 0) {
+    if (holding === undefined || held === undefined || i < 0) {
       throw new AllocError("UNKNOWN_OWNER", `${String(owner)} does not hold ${resource.kind} ${describeResource(resource)}`, { owner: String(owner) });
     }
     const old = held[i] as Resource;
@@ -410,10 +531,11 @@ export class ResourceManager {
       throw new AllocError("CONFLICT", `IRQ ${base} is the shared IRQ`, { owner, conflictOwner: "<shared IRQ>", pool: "legacyIrq" });
     }
     const pool = this.pool(place.pool);
-    pool.allocateExact(owner, target.range);
-    pool.free(owner, place.range);
+    const taken = pool.allocateExact(owner, target.range);
+    pool.free(owner, holding.ranges[i] ?? place.range);
     const fixed = moved.kind === "mmio" ? { ...moved, window: this.mmio.windowOf(base) ?? moved.window } : moved;
     held[i] = fixed;
+    holding.ranges[i] = taken;
     return fixed;
   }
 
@@ -440,7 +562,7 @@ export class ResourceManager {
    * ```
    */
   resourcesOf(owner: string): readonly Resource[] {
-    return this.#owners.get(owner)?.slice() ?? [];
+    return this.#owners.get(owner)?.resources.slice() ?? [];
   }
 
   /**
@@ -512,7 +634,7 @@ export class ResourceManager {
    */
   sharersOfIrq(): string[] {
     const out: string[] = [];
-    for (const [owner, held] of this.#owners) if (held.some((r) => r.kind === "legacy-irq" && r.shared)) out.push(owner);
+    for (const [owner, { resources }] of this.#owners) if (resources.some((r) => r.kind === "legacy-irq" && r.shared)) out.push(owner);
     return out.sort();
   }
 
@@ -592,14 +714,20 @@ export class ResourceManager {
   checkInvariants(): void {
     let recorded = 0;
     for (const name of POOL_NAMES) this.pool(name).checkInvariants();
-    for (const [owner, held] of this.#owners) {
+    for (const [owner, { resources: held, ranges, record }] of this.#owners) {
       if (held.length === 0) throw new Error(`owner ${owner} is recorded with no resources`);
-      for (const res of held) {
+      if (ranges.length !== held.length) throw new Error(`owner ${owner}: ${held.length} resources but ${ranges.length} ranges recorded`);
+      if (record.kind !== "owner" || record.owner !== owner) throw new Error(`owner ${owner}: bad owner record`);
+      for (let k = 0; k < held.length; k++) {
+        const res = held[k] as Resource;
         const place = placeOf(res);
+        const kept = ranges[k];
         if (place === undefined) {
           if (res.kind !== "legacy-irq" || res.irq !== this.legacyIrq.shared) throw new Error(`owner ${owner}: bad shared resource`);
+          if (kept !== undefined) throw new Error(`owner ${owner}: the shared IRQ has a range recorded`);
           continue;
         }
+        if (kept === undefined || !kept.equals(place.range)) throw new Error(`owner ${owner}: ${res.kind} ${place.range} is recorded with range ${String(kept)}`);
         recorded++;
         const e = this.pool(place.pool).entryAt(place.range.min);
         if (e === undefined || e.state !== "allocated" || e.owner !== owner || !e.range.equals(place.range)) {
@@ -613,15 +741,19 @@ export class ResourceManager {
   }
 
   /** @internal Snapshot restore: record a resource already placed in its pool. */
-  _record(owner: string, res: Resource): void {
+  _record(owner: string, res: Resource, range?: Range): void {
     const held = this.#owners.get(owner);
-    if (held === undefined) this.#owners.set(owner, [res]);
-    else held.push(res);
+    const r = range ?? placeOf(res)?.range;
+    if (held === undefined) this.#owners.set(owner, { resources: [res], ranges: [r], record: { kind: "owner", owner } });
+    else {
+      held.resources.push(res);
+      held.ranges.push(r);
+    }
   }
 
   /** @internal Snapshot writing: owners and their resources in insertion order. */
-  _ownerEntries(): IterableIterator<[string, readonly Resource[]]> {
-    return this.#owners.entries();
+  *_ownerEntries(): IterableIterator<[string, readonly Resource[]]> {
+    for (const [owner, holding] of this.#owners) yield [owner, holding.resources];
   }
 }
 
