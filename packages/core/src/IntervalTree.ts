@@ -83,12 +83,14 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
         conflict: this.#rangeOf(below).toString(),
       });
     }
+    s.countTotal(r.minHi, r.minLo, r.maxHi, r.maxLo, 1);
     if (data !== undefined) {
       const n = s.newNode(r.minHi, r.minLo, r.maxHi, r.maxLo, VALUED);
       this.#values.set(n, data);
       s.link(n);
       return this;
     }
+    s.countFree(r.minHi, r.minLo, r.maxHi, r.maxLo, 1);
     const next = below !== 0 ? s.successor(below) : s.first();
     const mergePrev = below !== 0 && s.state[below] === FREE && isSuccessor(s.maxHi[below]!, s.maxLo[below]!, r.minHi, r.minLo);
     const mergeNext = next !== 0 && s.state[next] === FREE && isSuccessor(r.maxHi, r.maxLo, s.minHi[next]!, s.minLo[next]!);
@@ -141,9 +143,12 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const r = Range.from(range);
     const n = this.#store.findExact(r.minHi, r.minLo, r.maxHi, r.maxLo);
     if (n === 0) throw this.#notFound(r, "delete");
+    const s = this.#store;
+    s.countTotal(r.minHi, r.minLo, r.maxHi, r.maxLo, -1);
+    if (s.state[n] === FREE) s.countFree(r.minHi, r.minLo, r.maxHi, r.maxLo, -1);
     const data = this.#values.get(n);
     this.#values.delete(n);
-    this.#store.remove(n);
+    s.remove(n);
     return data;
   }
 

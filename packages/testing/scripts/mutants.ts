@@ -117,8 +117,10 @@ export const MUTANTS: readonly Mutant[] = [
     name: "stats-fragment-leak",
     description: "the free-fragment counter is not decremented when a one-unit free range goes away",
     patch(p) {
-      const orig = p.addFree!;
-      p.addFree = function (n, sign) {
+      // The store's per-free-node hook: noteFree (current store) or addFree (earlier store).
+      const hook = p.noteFree !== undefined ? "noteFree" : "addFree";
+      const orig = p[hook]!;
+      p[hook] = function (n, sign) {
         orig.call(this, n, sign!);
         if (sign === -1 && this.minHi[n] === this.maxHi[n] && this.minLo[n] === this.maxLo[n]) this.freeNodes += 1;
         return undefined;

@@ -151,16 +151,14 @@ export class RangeStore {
     this.meta[n] = 1;
     this.state[n] = state;
     this.count++;
-    this.addTotal(n, 1);
-    if (state === FREE) this.addFree(n, 1);
+    if (state === FREE) this.noteFree(n, 1);
     this.recompute(n);
     return n;
   }
 
   private release(n: number): void {
     this.count--;
-    this.addTotal(n, -1);
-    if (this.state[n] === FREE) this.addFree(n, -1);
+    if (this.state[n] === FREE) this.noteFree(n, -1);
     this.left[n] = this.released;
     this.right[n] = 0;
     this.parent[n] = 0;
@@ -172,12 +170,14 @@ export class RangeStore {
 
   // The length sums are kept as hi * 2^32 + lo with both parts unnormalised
   // integers (lo may go negative or past 2^32); lo is folded into hi before it
-  // could lose precision. perf: no carry loop per operation (bench W1).
+  // could lose precision. They change only when space enters or leaves the
+  // pool (insert, delete) or changes hands (allocate, free): splits and merges
+  // move no units, so the hot paths adjust each sum once. perf: bench W1, W2.
 
-  /** Adds (sign 1) or removes (sign -1) node n's length to the total. */
-  private addTotal(n: number, sign: number): void {
-    this.totalHi += sign * (this.maxHi[n]! - this.minHi[n]!);
-    const lo = this.totalLo + sign * (this.maxLo[n]! - this.minLo[n]! + 1);
+  /** Adds (sign 1) or removes (sign -1) the length of `[min, max]` to the total. */
+  countTotal(minHi: number, minLo: number, maxHi: number, maxLo: number, sign: number): void {
+    this.totalHi += sign * (maxHi - minHi);
+    const lo = this.totalLo + sign * (maxLo - minLo + 1);
     if (lo > FOLD || lo < -FOLD) {
       const carry = Math.floor(lo / TWO_32);
       this.totalHi += carry;
@@ -187,10 +187,10 @@ export class RangeStore {
     }
   }
 
-  /** Adds (sign 1) or removes (sign -1) node n's length to the free total and count. */
-  addFree(n: number, sign: number): void {
-    this.freeHi += sign * (this.maxHi[n]! - this.minHi[n]!);
-    const lo = this.freeLo + sign * (this.maxLo[n]! - this.minLo[n]! + 1);
+  /** Adds (sign 1) or removes (sign -1) the length of `[min, max]` to the free total. */
+  countFree(minHi: number, minLo: number, maxHi: number, maxLo: number, sign: number): void {
+    this.freeHi += sign * (maxHi - minHi);
+    const lo = this.freeLo + sign * (maxLo - minLo + 1);
     if (lo > FOLD || lo < -FOLD) {
       const carry = Math.floor(lo / TWO_32);
       this.freeHi += carry;
@@ -198,6 +198,10 @@ export class RangeStore {
     } else {
       this.freeLo = lo;
     }
+  }
+
+  /** A free node n appears (sign 1) or goes or is about to change (sign -1): count, own block, size index. */
+  private noteFree(n: number, sign: number): void {
     this.freeNodes += sign;
     // Every change of a free node's extent passes here (-1 before, +1 after).
     this.ownBlk[n] = sign > 0 ? blockOf(this.minHi[n]!, this.minLo[n]!, this.maxHi[n]!, this.maxLo[n]!) : 0;
@@ -413,9 +417,9 @@ export class RangeStore {
   setState(n: number, state: number): void {
     const was = this.state[n]!;
     if (was === state) return;
-    if (was === FREE) this.addFree(n, -1);
+    if (was === FREE) this.noteFree(n, -1);
     this.state[n] = state;
-    if (state === FREE) this.addFree(n, 1);
+    if (state === FREE) this.noteFree(n, 1);
     if ((was === FREE) !== (state === FREE)) this.fixUp(n);
   }
 
@@ -428,14 +432,12 @@ export class RangeStore {
   /** Changes bounds and counters without re-walking the path (the caller fixes up through n). */
   private setBoundsQuiet(n: number, minHi: number, minLo: number, maxHi: number, maxLo: number): void {
     const free = this.state[n] === FREE;
-    this.addTotal(n, -1);
-    if (free) this.addFree(n, -1);
+    if (free) this.noteFree(n, -1);
     this.minHi[n] = minHi;
     this.minLo[n] = minLo;
     this.maxHi[n] = maxHi;
     this.maxLo[n] = maxLo;
-    this.addTotal(n, 1);
-    if (free) this.addFree(n, 1);
+    if (free) this.noteFree(n, 1);
   }
 
   // ---------------------------------------------------------------- lookups
@@ -715,6 +717,7 @@ export class RangeStore {
     add(sHi, sLo, this.cSizeM1Hi, this.cSizeM1Lo);
     const eHi = outHi;
     const eLo = outLo;
+    this.countFree(sHi, sLo, eHi, eLo, -1);
     const xMaxHi = this.maxHi[x]!;
     const xMaxLo = this.maxLo[x]!;
     const startsAtMin = sHi === this.minHi[x] && sLo === this.minLo[x];
@@ -743,6 +746,7 @@ export class RangeStore {
 
   /** Frees linked node x and merges it with free neighbours; returns the merged node. */
   freeNode(x: number): number {
+    this.countFree(this.minHi[x]!, this.minLo[x]!, this.maxHi[x]!, this.maxLo[x]!, 1);
     const p = this.predecessor(x);
     const s = this.successor(x);
     const mergePrev = p !== 0 && this.state[p] === FREE && this.adjacent(p, x);
@@ -770,9 +774,9 @@ export class RangeStore {
   private setStateQuiet(n: number, state: number): void {
     const was = this.state[n]!;
     if (was === state) return;
-    if (was === FREE) this.addFree(n, -1);
+    if (was === FREE) this.noteFree(n, -1);
     this.state[n] = state;
-    if (state === FREE) this.addFree(n, 1);
+    if (state === FREE) this.noteFree(n, 1);
   }
 
   /** The exact size of the largest free node, 0n when there is none. */
