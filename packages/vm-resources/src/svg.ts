@@ -72,7 +72,7 @@ export function renderSvg(plan: Plan): string {
     let y = top;
     for (const e of entries) {
       const bits = e.range.size.toString(2).length;
-      const h = 22 + Math.min(36, bits);
+      const h = 30 + Math.min(36, bits); // room for both text lines even for one unit
       const who = e.state === "allocated" ? e.owner : e.state === "reserved" ? `reserved: ${e.label}` : "free";
       const fill = e.state === "allocated" ? colour(e.owner) : e.state === "reserved" ? "url(#hatch)" : "#f3f3f3";
       const span = e.range.min === e.range.max ? fmt(e.range.min) : `${fmt(e.range.min)}–${fmt(e.range.max)}`;
@@ -104,7 +104,7 @@ export function renderSvg(plan: Plan): string {
     parts.push(
       `<g class="device"><rect x="${margin}" y="${y - 11}" width="12" height="12" fill="${colour(d.name)}" stroke="#555" stroke-width="0.6"/>` +
         `<text x="${margin + 18}" y="${y}" class="who">${xmlEscape(`${d.name} (${d.type})`)}</text>` +
-        `<text x="${margin + 250}" y="${y}" class="span">${xmlEscape(d.resources.map(describeResource).join("; "))}</text></g>`,
+        `<text x="${margin + 320}" y="${y}" class="span">${xmlEscape(d.resources.map(describeResource).join("; "))}</text></g>`,
     );
   }
   const height = y + margin;
