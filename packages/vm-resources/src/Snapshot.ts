@@ -40,7 +40,7 @@ export interface SnapshotSource {
 /** What restoring needs from a freshly built manager. */
 export interface SnapshotTarget extends SnapshotSource {
   reserve(pool: PoolName, range: Range, label: string): void;
-  _record(owner: string, res: Resource): void;
+  _record(owner: string, res: Resource, range?: Range): void;
   checkInvariants(): void;
 }
 
@@ -174,12 +174,80 @@ function resourceText(r: Resource): string {
   }
 }
 
-interface ParsedEntry {
-  readonly range: Range;
-  readonly state: "free" | "allocated" | "reserved";
-  readonly who: string;
-  readonly path: string;
-  claimed: boolean;
+/** One range of a snapshot pool; its JSON path is made only for messages (perf). */
+class ParsedEntry {
+  claimed = false;
+  /** The range as the rebuilt pool handed it out (restore, allocated entries). */
+  taken: Range | undefined = undefined;
+  constructor(
+    readonly range: Range,
+    readonly state: "free" | "allocated" | "reserved",
+    readonly who: string,
+    readonly list: string,
+    readonly index: number,
+  ) {}
+
+  get path(): string {
+    return `${this.list}[${this.index}]`;
+  }
+}
+
+/**
+ * perf: the value of a `"0x…"` string of 1 to 13 lowercase hex digits (below
+ * 2^52, so exact as a number), or -1 for anything else (which then takes the
+ * full reader, with the same result or error).
+ */
+function smallHex(s: unknown): number {
+  if (typeof s !== "string") return -1;
+  const n = s.length;
+  if (n < 3 || n > 15 || s.charCodeAt(0) !== 48 || s.charCodeAt(1) !== 120) return -1;
+  let v = 0;
+  for (let i = 2; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) v = v * 16 + (c - 48);
+    else if (c >= 97 && c <= 102) v = v * 16 + (c - 87);
+    else return -1;
+  }
+  return v;
+}
+
+/** `Map` key for a range's first value (a number when it is exact as one). */
+function minKey(r: Range): number | bigint {
+  return r.minHi < 0x200000 ? r.minHi * 4294967296 + r.minLo : r.min;
+}
+
+/** A power of two, for a number below 2^53. */
+function isPow2Number(v: number): boolean {
+  if (v <= 0) return false;
+  while (v > 0x40000000) {
+    if (v % 2 !== 0) return false;
+    v /= 2;
+  }
+  return (v & (v - 1)) === 0;
+}
+
+const hasOwn = Object.hasOwn;
+
+/** perf: a well-formed pool range with small hex bounds, read without the general reader; `undefined` sends it to the general reader. */
+function fastEntry(x: unknown, list: string, index: number): ParsedEntry | undefined {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) return undefined;
+  const o = x as Record<string, unknown>;
+  if (!hasOwn(o, "min") || !hasOwn(o, "max") || !hasOwn(o, "state")) return undefined;
+  const min = smallHex(o["min"]);
+  const max = smallHex(o["max"]);
+  if (min < 0 || max < min) return undefined;
+  const n = Object.keys(o).length;
+  const state = o["state"];
+  let who = "";
+  if (state === "free") {
+    if (n !== 3) return undefined;
+  } else if (state === "allocated" || state === "reserved") {
+    const key = state === "allocated" ? "owner" : "label";
+    const w = o[key];
+    if (n !== 4 || !hasOwn(o, key) || typeof w !== "string" || w.length === 0) return undefined;
+    who = w;
+  } else return undefined;
+  return new ParsedEntry(new Range(min, max), state, who, list, index);
 }
 
 /** Merges adjacent or touching ranges into maximal segments. */
@@ -193,76 +261,131 @@ function segments(ranges: readonly Range[]): Range[] {
   return out;
 }
 
-function readPool(rd: Reader, value: unknown, path: string, layout: PoolLayout): ParsedEntry[] {
+function readPool(rd: Reader, value: unknown, path: string, layout: PoolLayout): { entries: ParsedEntry[]; byMin: Map<number | bigint, ParsedEntry> } {
   const o = rd.object(value, path, ["ranges"]);
   const list = rd.array(o["ranges"], `${path}.ranges`);
-  const entries: ParsedEntry[] = list.map((x, i) => {
-    const at = `${path}.ranges[${i}]`;
-    const { min, max, raw } = rd.minMax(x, at, ["state", "owner", "label"]);
-    const state = rd.string(raw["state"], `${at}.state`);
-    if (state === "free") {
-      if (raw["owner"] !== undefined) rd.fail(`${at}.owner`, "a free range has no owner");
-      if (raw["label"] !== undefined) rd.fail(`${at}.label`, "a free range has no label");
-      return { range: new Range(min, max), state, who: "", path: at, claimed: false };
-    }
-    if (state === "allocated") {
-      if (raw["label"] !== undefined) rd.fail(`${at}.label`, "an allocated range has an owner, not a label");
-      return { range: new Range(min, max), state, who: rd.nonEmptyString(raw["owner"], `${at}.owner`), path: at, claimed: false };
-    }
-    if (state === "reserved") {
-      if (raw["owner"] !== undefined) rd.fail(`${at}.owner`, "a reserved range has a label, not an owner");
-      return { range: new Range(min, max), state, who: rd.nonEmptyString(raw["label"], `${at}.label`), path: at, claimed: false };
-    }
-    return rd.fail(`${at}.state`, `expected "free", "allocated" or "reserved"; got ${kindOf(state)}`);
-  });
+  const listPath = `${path}.ranges`;
+  const entries: ParsedEntry[] = new Array<ParsedEntry>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const x = list[i];
+    entries[i] = fastEntry(x, listPath, i) ?? readEntry(rd, x, listPath, i);
+  }
   // The entries must tile the pool's space exactly, in address order.
+  // perf: compared on 32-bit halves; bigints only for messages.
   const segs = segments(layout.ranges);
   let k = 0;
   for (const seg of segs) {
-    let next = seg.min;
+    let nextHi = seg.minHi;
+    let nextLo = seg.minLo;
     let prevFree = false;
-    while (next <= seg.max) {
+    while (nextHi < seg.maxHi || (nextHi === seg.maxHi && nextLo <= seg.maxLo)) {
       const e = entries[k];
-      if (e === undefined) rd.fail(`${path}.ranges`, `the ranges end before 0x${next.toString(16)}; the pool runs to 0x${seg.max.toString(16)}`);
-      if (e.range.min !== next) rd.fail(`${e.path}.min`, `expected 0x${next.toString(16)} (ranges must be sorted, disjoint and cover the pool); got 0x${e.range.min.toString(16)}`);
-      if (e.range.max > seg.max) rd.fail(`${e.path}.max`, `runs past the end of the pool range at 0x${seg.max.toString(16)}`);
+      const next = (): bigint => Range.fromParts(nextHi, nextLo, nextHi, nextLo).min;
+      if (e === undefined) rd.fail(`${path}.ranges`, `the ranges end before 0x${next().toString(16)}; the pool runs to 0x${seg.max.toString(16)}`);
+      const r = e.range;
+      if (r.minHi !== nextHi || r.minLo !== nextLo) rd.fail(`${e.path}.min`, `expected 0x${next().toString(16)} (ranges must be sorted, disjoint and cover the pool); got 0x${r.min.toString(16)}`);
+      if (r.maxHi > seg.maxHi || (r.maxHi === seg.maxHi && r.maxLo > seg.maxLo)) rd.fail(`${e.path}.max`, `runs past the end of the pool range at 0x${seg.max.toString(16)}`);
       if (e.state === "free" && prevFree) rd.fail(`${e.path}.state`, "adjacent free ranges must be merged into one");
       prevFree = e.state === "free";
       k++;
-      if (e.range.max === seg.max) break;
-      next = e.range.max + 1n;
+      if (r.maxHi === seg.maxHi && r.maxLo === seg.maxLo) break;
+      if (r.maxLo === 0xffffffff) {
+        nextHi = r.maxHi + 1;
+        nextLo = 0;
+      } else {
+        nextHi = r.maxHi;
+        nextLo = r.maxLo + 1;
+      }
     }
   }
   if (k < entries.length) rd.fail(`${path}.ranges[${k}]`, "lies outside the pool");
+  // Tiled: at most one entry starts at any value.
+  const byMin = new Map<number | bigint, ParsedEntry>();
+  for (const e of entries) byMin.set(minKey(e.range), e);
   for (const res of layout.reserved) {
-    const hit = entries.find((e) => e.range.equals(res.range));
+    const found = byMin.get(minKey(res.range));
+    const hit = found !== undefined && found.range.equals(res.range) ? found : undefined;
     if (hit === undefined || hit.state !== "reserved" || hit.who !== res.label) {
       rd.fail(`${path}.ranges`, `the layout's reservation ${res.range} (${res.label}) is missing`);
     }
   }
-  return entries;
+  return { entries, byMin };
+}
+
+/** One pool range through the general reader (any form; exact errors). */
+function readEntry(rd: Reader, x: unknown, listPath: string, i: number): ParsedEntry {
+  const at = `${listPath}[${i}]`;
+  const { min, max, raw } = rd.minMax(x, at, ["state", "owner", "label"]);
+  const state = rd.string(raw["state"], `${at}.state`);
+  if (state === "free") {
+    if (raw["owner"] !== undefined) rd.fail(`${at}.owner`, "a free range has no owner");
+    if (raw["label"] !== undefined) rd.fail(`${at}.label`, "a free range has no label");
+    return new ParsedEntry(new Range(min, max), state, "", listPath, i);
+  }
+  if (state === "allocated") {
+    if (raw["label"] !== undefined) rd.fail(`${at}.label`, "an allocated range has an owner, not a label");
+    return new ParsedEntry(new Range(min, max), state, rd.nonEmptyString(raw["owner"], `${at}.owner`), listPath, i);
+  }
+  if (state === "reserved") {
+    if (raw["owner"] !== undefined) rd.fail(`${at}.owner`, "a reserved range has a label, not an owner");
+    return new ParsedEntry(new Range(min, max), state, rd.nonEmptyString(raw["label"], `${at}.label`), listPath, i);
+  }
+  return rd.fail(`${at}.state`, `expected "free", "allocated" or "reserved"; got ${kindOf(state)}`);
 }
 
 function isPow2(v: bigint): boolean {
   return v > 0n && (v & (v - 1n)) === 0n;
 }
 
+/** The keys of a snapshot resource, by kind. */
+const RESOURCE_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
+  ["mmio", ["kind", "base", "size", "align", "window", "prefetchable", "is64bit"]],
+  ["mem", ["kind", "base", "size", "align"]],
+  ["pio", ["kind", "base", "size"]],
+  ["legacy-irq", ["kind", "irq", "shared"]],
+  ["mem-slot", ["kind", "base", "count"]],
+  ["device-id", ["kind", "id"]],
+  ["pci-msi", ["kind", "base", "count"]],
+  ["pci-msix", ["kind", "base", "count"]],
+  ["generic-msi", ["kind", "base", "count"]],
+]);
+const RESOURCE_OPTIONAL_KEYS: readonly string[] = ["base", "size", "align", "window", "prefetchable", "is64bit", "irq", "shared", "count", "id"];
+
+const MMIO_KEYS = RESOURCE_KEYS.get("mmio") as readonly string[];
+const MEM_KEYS = RESOURCE_KEYS.get("mem") as readonly string[];
+
+/**
+ * perf: a well-formed mmio or mem resource with small hex values, read without
+ * the general reader; `undefined` for anything else, which then takes
+ * {@link readResource} (same result, or its exact error).
+ */
+function fastResource(value: unknown, layout: Layout): { res: Resource; pool: PoolName | undefined; range: Range | undefined } | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const o = value as Record<string, unknown>;
+  const kind = o["kind"];
+  const keys = kind === "mmio" ? MMIO_KEYS : kind === "mem" ? MEM_KEYS : undefined;
+  if (keys === undefined || Object.keys(o).length !== keys.length) return undefined;
+  for (const k of keys) if (!hasOwn(o, k)) return undefined;
+  const base = smallHex(o["base"]);
+  const size = smallHex(o["size"]);
+  const align = smallHex(o["align"]);
+  if (base < 0 || size < 1 || !isPow2Number(align) || base % align !== 0) return undefined;
+  const range = new Range(base, base + size - 1);
+  if (kind === "mem") return { res: { kind, base: BigInt(base) as GuestAddress, size: BigInt(size), align: BigInt(align) }, pool: "mem", range };
+  const window = o["window"];
+  const prefetchable = o["prefetchable"];
+  const is64bit = o["is64bit"];
+  if (typeof prefetchable !== "boolean" || typeof is64bit !== "boolean") return undefined;
+  const actual = layout.mmio.low.contains(range) ? "low" : layout.mmio.high !== undefined && layout.mmio.high.contains(range) ? "high" : undefined;
+  if (actual === undefined || window !== actual) return undefined;
+  return { res: { kind: "mmio", base: BigInt(base) as MmioAddress, size: BigInt(size), align: BigInt(align), window: actual, prefetchable, is64bit }, pool: "mmio", range };
+}
+
 function readResource(rd: Reader, value: unknown, at: string, layout: Layout): { res: Resource; pool: PoolName | undefined; range: Range | undefined } {
-  const kindObj = rd.object(value, at, ["kind"], ["base", "size", "align", "window", "prefetchable", "is64bit", "irq", "shared", "count", "id"]);
+  const kindObj = rd.object(value, at, ["kind"], RESOURCE_OPTIONAL_KEYS);
   const kind = rd.string(kindObj["kind"], `${at}.kind`);
   if (!(REQUEST_KINDS as readonly string[]).includes(kind)) rd.fail(`${at}.kind`, `unknown resource kind ${kindOf(kind)}`);
-  const keys: Record<string, readonly string[]> = {
-    mmio: ["kind", "base", "size", "align", "window", "prefetchable", "is64bit"],
-    mem: ["kind", "base", "size", "align"],
-    pio: ["kind", "base", "size"],
-    "legacy-irq": ["kind", "irq", "shared"],
-    "mem-slot": ["kind", "base", "count"],
-    "device-id": ["kind", "id"],
-    "pci-msi": ["kind", "base", "count"],
-    "pci-msix": ["kind", "base", "count"],
-    "generic-msi": ["kind", "base", "count"],
-  };
-  const o = rd.object(value, at, keys[kind] ?? []);
+  const o = rd.object(value, at, RESOURCE_KEYS.get(kind) ?? []);
   const withSize = (base: bigint, size: bigint, p: string): Range => {
     if (size < 1n) rd.fail(`${p}`, "must be at least 1");
     if (base + size - 1n > 0xffff_ffff_ffff_ffffn) rd.fail(p, "base + size runs past 2^64-1");
@@ -349,16 +472,17 @@ export function restoreSnapshot<M extends SnapshotTarget>(json: string, create: 
     const poolsObj = rd.object(top["pools"], "$.pools", POOL_NAMES);
     const pools = new Map<PoolName, ParsedEntry[]>();
     // perf: index entries by first value so matching resources is O(1) each (bench "restore").
-    const byMin = new Map<PoolName, Map<bigint, ParsedEntry>>();
+    const byMin = new Map<PoolName, Map<number | bigint, ParsedEntry>>();
     for (const name of POOL_NAMES) {
-      const list = readPool(rd, poolsObj[name], `$.pools.${name}`, layout[name]);
-      pools.set(name, list);
-      byMin.set(name, new Map(list.map((e) => [e.range.min, e])));
+      const read = readPool(rd, poolsObj[name], `$.pools.${name}`, layout[name]);
+      pools.set(name, read.entries);
+      byMin.set(name, read.byMin);
     }
 
     const ownersList = rd.array(top["owners"], "$.owners");
-    const owners: { owner: string; path: string; resources: { res: Resource; pool: PoolName | undefined; range: Range | undefined; path: string }[] }[] = [];
-    ownersList.forEach((x, i) => {
+    const owners: { owner: string; resources: { res: Resource; entry: ParsedEntry | undefined }[] }[] = [];
+    for (let i = 0; i < ownersList.length; i++) {
+      const x = ownersList[i];
       const at = `$.owners[${i}]`;
       const o = rd.object(x, at, ["owner", "resources"]);
       const owner = rd.nonEmptyString(o["owner"], `${at}.owner`);
@@ -366,22 +490,24 @@ export function restoreSnapshot<M extends SnapshotTarget>(json: string, create: 
       if (prev !== undefined && !(prev.owner < owner)) rd.fail(`${at}.owner`, `owners must be sorted by name without duplicates; ${JSON.stringify(owner)} follows ${JSON.stringify(prev.owner)}`);
       const list = rd.array(o["resources"], `${at}.resources`);
       if (list.length === 0) rd.fail(`${at}.resources`, "an owner holds at least one resource");
-      const resources = list.map((r, j) => {
-        const p = `${at}.resources[${j}]`;
-        const parsed = readResource(rd, r, p, layout);
+      const resources: { res: Resource; entry: ParsedEntry | undefined }[] = new Array(list.length);
+      for (let j = 0; j < list.length; j++) {
+        const r = list[j];
+        const parsed = fastResource(r, layout) ?? readResource(rd, r, `${at}.resources[${j}]`, layout);
         if (parsed.pool !== undefined && parsed.range !== undefined) {
           const range = parsed.range;
-          const found = byMin.get(parsed.pool)?.get(range.min);
+          const found = byMin.get(parsed.pool)?.get(minKey(range));
           const entry = found !== undefined && found.range.equals(range) ? found : undefined;
-          if (entry === undefined || entry.state !== "allocated") rd.fail(p, `${range} is not an allocated range of pool ${parsed.pool}`);
-          if (entry.who !== owner) rd.fail(p, `${range} of pool ${parsed.pool} is allocated to ${JSON.stringify(entry.who)}, not ${JSON.stringify(owner)}`);
-          if (entry.claimed) rd.fail(p, `${range} of pool ${parsed.pool} is recorded twice`);
+          const p = (): string => `${at}.resources[${j}]`;
+          if (entry === undefined || entry.state !== "allocated") rd.fail(p(), `${range} is not an allocated range of pool ${parsed.pool}`);
+          if (entry.who !== owner) rd.fail(p(), `${range} of pool ${parsed.pool} is allocated to ${JSON.stringify(entry.who)}, not ${JSON.stringify(owner)}`);
+          if (entry.claimed) rd.fail(p(), `${range} of pool ${parsed.pool} is recorded twice`);
           entry.claimed = true;
-        }
-        return { ...parsed, path: p };
-      });
-      owners.push({ owner, path: at, resources });
-    });
+          resources[j] = { res: parsed.res, entry };
+        } else resources[j] = { res: parsed.res, entry: undefined };
+      }
+      owners.push({ owner, resources });
+    }
     for (const name of POOL_NAMES) {
       for (const e of pools.get(name) ?? []) {
         if (e.state === "allocated" && !e.claimed) rd.fail(`${e.path}.owner`, `${e.range} is allocated to ${JSON.stringify(e.who)}, which does not record it`);
@@ -389,17 +515,19 @@ export function restoreSnapshot<M extends SnapshotTarget>(json: string, create: 
     }
 
     const m = create(layout);
+    // perf: every range is placed in address order (each one carves the start
+    // of the free space left), then owners are recorded with the ranges the
+    // pools handed out (bench "restore").
     for (const name of POOL_NAMES) {
       const fromLayout = layout[name].reserved;
+      const pool = m.pool(name);
       for (const e of pools.get(name) ?? []) {
         if (e.state === "reserved" && !fromLayout.some((r) => r.range.equals(e.range))) m.reserve(name, e.range, e.who);
+        else if (e.state === "allocated") e.taken = pool.allocateExact(e.who, e.range);
       }
     }
     for (const o of owners) {
-      for (const r of o.resources) {
-        if (r.pool !== undefined && r.range !== undefined) m.pool(r.pool).allocateExact(o.owner, r.range);
-        m._record(o.owner, r.res);
-      }
+      for (const r of o.resources) m._record(o.owner, r.res, r.entry?.taken);
     }
     m.checkInvariants();
     return m;
