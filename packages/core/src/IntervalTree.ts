@@ -141,7 +141,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   delete(range: RangeLike): T | undefined {
     const r = Range.from(range);
-    const n = this.#store.findExact(r.minHi, r.minLo, r.maxHi, r.maxLo);
+    const n = this.#find(r);
     if (n === 0) throw this.#notFound(r, "delete");
     const s = this.#store;
     s.countTotal(r.minHi, r.minLo, r.maxHi, r.maxLo, -1);
@@ -162,7 +162,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   get(range: RangeLike): NodeState<T> | undefined {
     const r = Range.from(range);
-    const n = this.#store.findExact(r.minHi, r.minLo, r.maxHi, r.maxLo);
+    const n = this.#find(r);
     return n === 0 ? undefined : this.#stateOf(n);
   }
 
@@ -358,12 +358,18 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     return { kind: "valued", value: this.#values.get(n) as T };
   }
 
-  /** The node exactly `r` that is allocated or valued, or throws. */
-  #exactTaken(r: Range, operation: string): number {
+  /** The node holding exactly `r`, or 0. */
+  #find(r: Range): number {
     // perf: a range this pool handed out knows its node; trust it only when
     // that node is live with exactly these bounds (bench W2 free, W3).
-    const hinted = this.#store.liveWithBounds(Range.hintOf(r), r.minHi, r.minLo, r.maxHi, r.maxLo);
-    const n = hinted !== 0 ? hinted : this.#store.findExact(r.minHi, r.minLo, r.maxHi, r.maxLo);
+    const s = this.#store;
+    const hinted = s.liveWithBounds(Range.hintOf(r), r.minHi, r.minLo, r.maxHi, r.maxLo);
+    return hinted !== 0 ? hinted : s.findExact(r.minHi, r.minLo, r.maxHi, r.maxLo);
+  }
+
+  /** The node exactly `r` that is allocated or valued, or throws. */
+  #exactTaken(r: Range, operation: string): number {
+    const n = this.#find(r);
     if (n === 0) throw this.#notFound(r, operation);
     if (this.#store.state[n] === FREE) {
       throw new AllocError("NOT_ALLOCATED", `${operation} ${r}: the range is free (${operation === "free" ? "double free" : "allocate it first"})`, {
