@@ -632,23 +632,35 @@ export class RangeStore {
     const wMinLo = this.cMinLo;
     const wMaxHi = this.cMaxHi;
     const wMaxLo = this.cMaxLo;
+    // perf: most requests have no window; skip its two tests per step (bench W1-W3).
+    const windowed = wMinHi !== 0 || wMinLo !== 0 || wMaxHi !== 0xffffffff || wMaxLo !== 0xffffffff;
     let top = 0;
     let x = this.root;
     for (;;) {
       while (x !== 0) {
-        // Skip a subtree whose largest free run is shorter than the request.
+        // Skip a subtree whose largest free run or aligned block is too small.
         if (run[x]! < need || meta[x]! >> 8 < needBlk) break;
-        const xh = maxHi[x]!;
-        if (xh < wMinHi || (xh === wMinHi && maxLo[x]! < wMinLo)) {
-          x = right[x]!;
-        } else {
+        if (windowed) {
+          const xh = maxHi[x]!;
+          if (xh < wMinHi || (xh === wMinHi && maxLo[x]! < wMinLo)) {
+            x = right[x]!;
+            continue;
+          }
           const nh = minHi[x]!;
           if (wMaxHi < nh || (wMaxHi === nh && wMaxLo < minLo[x]!)) {
             x = left[x]!;
-          } else {
-            stack[top++] = x;
-            x = left[x]!;
+            continue;
           }
+        }
+        const l = left[x]!;
+        if (run[l]! >= need && meta[l]! >> 8 >= needBlk) {
+          stack[top++] = x;
+          x = l;
+        } else {
+          // perf: nothing to the left can fit, so test x now instead of
+          // pushing it and coming back (bench W2 phase 1, W3).
+          if (this.state[x] === FREE && this.fitsFirst(x)) return x;
+          x = right[x]!;
         }
       }
       if (top === 0) return 0;
@@ -657,6 +669,7 @@ export class RangeStore {
       x = right[x]!;
     }
   }
+
 
   /** The highest free node that fits the request (start in fitHi/fitLo), or 0. */
   findLast(): number {
