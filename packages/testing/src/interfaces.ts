@@ -104,18 +104,21 @@ export interface ManagerLayoutView {
 
 /**
  * The resource-manager surface the manager command set drives: the
- * structural shape of `@alloc/vm-resources`' `ResourceManager`.
+ * structural shape of `@alloc/vm-resources`' `ResourceManager`. Parameters are
+ * `unknown` on purpose: method parameters compare bivariantly, so a manager
+ * with precise request, resource and pool types is accepted as it is, and the
+ * harness can pass deliberately malformed values to it.
  */
 export interface ManagerUnderTest {
   readonly layout: ManagerLayoutView;
-  allocateDevice(owner: string, requests: readonly never[]): readonly ResourceView[];
-  extendDevice(owner: string, requests: readonly never[]): readonly ResourceView[];
+  allocateDevice(owner: string, requests: readonly unknown[]): readonly ResourceView[];
+  extendDevice(owner: string, requests: readonly unknown[]): readonly ResourceView[];
   freeDevice(owner: string): readonly ResourceView[];
-  freeResource(owner: string, resource: never): void;
-  move(owner: string, resource: never, to: U64Input): ResourceView;
+  freeResource(owner: string, resource: unknown): void;
+  move(owner: string, resource: unknown, to: U64Input): ResourceView;
   owners(): string[];
   resourcesOf(owner: string): readonly ResourceView[];
-  entries(pool: never): Iterable<PoolEntryView>;
+  entries(pool: unknown): Iterable<PoolEntryView>;
   snapshot(): string;
   checkInvariants(): void;
 }

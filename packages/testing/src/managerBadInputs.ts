@@ -11,8 +11,8 @@ import type { ManagerFactory, ManagerUnderTest } from "./interfaces.js";
 
 /** A manager as the catalogue drives it (a few calls beyond {@link ManagerUnderTest}). */
 export type ManagerCatalogueTarget = ManagerUnderTest & {
-  reserve(pool: never, range: { min: number | bigint; max: number | bigint }, label: string): void;
-  ownerOf(pool: never, value: number | bigint): unknown;
+  reserve(pool: unknown, range: { min: number | bigint; max: number | bigint }, label: string): void;
+  ownerOf(pool: unknown, value: number | bigint): unknown;
 };
 
 /** One kind of bad call on a manager; `restore` rebuilds a manager from JSON. */
@@ -27,8 +27,8 @@ export interface ManagerBadInputCase {
  * dev0 holds a device id, 8 ports and a legacy IRQ; dev1 holds a 4 KiB MMIO block.
  */
 export function MANAGER_FIXTURE(t: ManagerUnderTest): void {
-  t.allocateDevice("dev0", [{ kind: "device-id" }, { kind: "pio", size: 8 }, { kind: "legacy-irq" }] as never);
-  t.allocateDevice("dev1", [{ kind: "mmio", size: 0x1000n, align: 0x1000n }] as never);
+  t.allocateDevice("dev0", [{ kind: "device-id" }, { kind: "pio", size: 8 }, { kind: "legacy-irq" }]);
+  t.allocateDevice("dev1", [{ kind: "mmio", size: 0x1000n, align: 0x1000n }]);
 }
 
 type J = Record<string, unknown>;
@@ -62,65 +62,65 @@ const res = (v: J): never => v as never;
 /** Every bad call on a manager, with the code it must throw. */
 export const MANAGER_BAD_INPUTS: readonly ManagerBadInputCase[] = [
   // --- owners and arguments
-  { name: "allocateDevice: owner is an empty string", code: "INVALID_ARGUMENT", run: (t) => t.allocateDevice("", [{ kind: "device-id" }] as never) },
-  { name: "allocateDevice: owner is a number", code: "INVALID_ARGUMENT", run: (t) => t.allocateDevice(7 as never, [{ kind: "device-id" }] as never) },
+  { name: "allocateDevice: owner is an empty string", code: "INVALID_ARGUMENT", run: (t) => t.allocateDevice("", [{ kind: "device-id" }]) },
+  { name: "allocateDevice: owner is a number", code: "INVALID_ARGUMENT", run: (t) => t.allocateDevice(7 as never, [{ kind: "device-id" }]) },
   { name: "allocateDevice: requests is not an array", code: "INVALID_ARGUMENT", run: (t) => t.allocateDevice("dev9", { kind: "device-id" } as never) },
-  { name: "allocateDevice: owner already holds resources", code: "DUPLICATE_OWNER", run: (t) => t.allocateDevice("dev0", [{ kind: "device-id" }] as never) },
+  { name: "allocateDevice: owner already holds resources", code: "DUPLICATE_OWNER", run: (t) => t.allocateDevice("dev0", [{ kind: "device-id" }]) },
   // --- malformed requests
-  { name: "request: null", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [null] as never) },
-  { name: "request: unknown kind", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "gpu" }] as never) },
-  { name: "request: kind __proto__", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "__proto__" }] as never) },
-  { name: "request: pio size 0", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "pio", size: 0 }] as never) },
-  { name: "request: pio size 1.5", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "pio", size: 1.5 }] as never) },
-  { name: "request: pio size beyond the port space", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "pio", size: 0x10001 }] as never) },
-  { name: "request: mmio size NaN", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: NaN }] as never) },
-  { name: "request: mmio negative size", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: -0x1000 }] as never) },
-  { name: "request: mmio align 3", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, align: 3 }] as never) },
-  { name: "request: mmio base + size past 2^64-1", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x2000n, base: 2n ** 64n - 0x1000n }] as never) },
-  { name: "request: mmio unknown window", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, window: "middle" }] as never) },
-  { name: "request: pci-msi count 3 (not a power of two)", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "pci-msi", count: 3 }] as never) },
-  { name: "request: pci-msix count 0", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "pci-msix", count: 0 }] as never) },
-  { name: "request: mem-slot count 0", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mem-slot", count: 0 }] as never) },
-  { name: "request: legacy-irq shared is a string", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "legacy-irq", shared: "yes" }] as never) },
+  { name: "request: null", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [null]) },
+  { name: "request: unknown kind", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "gpu" }]) },
+  { name: "request: kind __proto__", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "__proto__" }]) },
+  { name: "request: pio size 0", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "pio", size: 0 }]) },
+  { name: "request: pio size 1.5", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "pio", size: 1.5 }]) },
+  { name: "request: pio size beyond the port space", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "pio", size: 0x10001 }]) },
+  { name: "request: mmio size NaN", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: NaN }]) },
+  { name: "request: mmio negative size", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: -0x1000 }]) },
+  { name: "request: mmio align 3", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, align: 3 }]) },
+  { name: "request: mmio base + size past 2^64-1", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x2000n, base: 2n ** 64n - 0x1000n }]) },
+  { name: "request: mmio unknown window", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, window: "middle" }]) },
+  { name: "request: pci-msi count 3 (not a power of two)", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "pci-msi", count: 3 }]) },
+  { name: "request: pci-msix count 0", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "pci-msix", count: 0 }]) },
+  { name: "request: mem-slot count 0", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mem-slot", count: 0 }]) },
+  { name: "request: legacy-irq shared is a string", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "legacy-irq", shared: "yes" }]) },
   // --- placement
   {
     name: "request: exact device id held by another owner",
     code: "CONFLICT",
-    run: (t) => t.allocateDevice("dev9", [{ kind: "device-id", id: (t.resourcesOf("dev0")[0] as { id: number }).id }] as never),
+    run: (t) => t.allocateDevice("dev9", [{ kind: "device-id", id: (t.resourcesOf("dev0")[0] as { id: number }).id }]),
   },
   {
     name: "batch: the second request cannot fit (first is rolled back)",
     code: "NO_FIT",
-    run: (t) => t.allocateDevice("dev9", [{ kind: "device-id" }, { kind: "mem", size: 2n ** 63n, align: 2n ** 63n }] as never),
+    run: (t) => t.allocateDevice("dev9", [{ kind: "device-id" }, { kind: "mem", size: 2n ** 63n, align: 2n ** 63n }]),
   },
   // --- frees and moves
   { name: "freeDevice: unknown owner", code: "UNKNOWN_OWNER", run: (t) => t.freeDevice("dev9") },
   { name: "freeDevice: owner named __proto__", code: "UNKNOWN_OWNER", run: (t) => t.freeDevice("__proto__") },
-  { name: "freeResource: wrong owner", code: "UNKNOWN_OWNER", run: (t) => t.freeResource("dev1", t.resourcesOf("dev0")[0] as never) },
+  { name: "freeResource: wrong owner", code: "UNKNOWN_OWNER", run: (t) => t.freeResource("dev1", t.resourcesOf("dev0")[0]) },
   { name: "freeResource: never allocated", code: "UNKNOWN_OWNER", run: (t) => t.freeResource("dev0", res({ kind: "pio", base: 0x20, size: 1 })) },
   {
     name: "freeResource: twice",
     code: "UNKNOWN_OWNER",
     run: (t) => {
-      const r = t.resourcesOf("dev0")[1] as never;
+      const r = t.resourcesOf("dev0")[1];
       t.freeResource("dev0", r);
       return t.freeResource("dev0", r);
     },
   },
-  { name: "move: wrong owner", code: "UNKNOWN_OWNER", run: (t) => t.move("dev1", t.resourcesOf("dev0")[0] as never, 20) },
+  { name: "move: wrong owner", code: "UNKNOWN_OWNER", run: (t) => t.move("dev1", t.resourcesOf("dev0")[0], 20) },
   {
     name: "move: onto another owner's resource",
     code: "CONFLICT",
     run: (t) => {
-      t.allocateDevice("dev2", [{ kind: "device-id" }] as never);
-      return t.move("dev2", t.resourcesOf("dev2")[0] as never, (t.resourcesOf("dev0")[0] as { id: number }).id);
+      t.allocateDevice("dev2", [{ kind: "device-id" }]);
+      return t.move("dev2", t.resourcesOf("dev2")[0], (t.resourcesOf("dev0")[0] as { id: number }).id);
     },
   },
-  { name: "move: misaligned MMIO base", code: "INVALID_ALIGNMENT", run: (t) => t.move("dev1", t.resourcesOf("dev1")[0] as never, BigInt((t.resourcesOf("dev1")[0] as { base: bigint }).base) + 1n) },
+  { name: "move: misaligned MMIO base", code: "INVALID_ALIGNMENT", run: (t) => t.move("dev1", t.resourcesOf("dev1")[0], BigInt((t.resourcesOf("dev1")[0] as { base: bigint }).base) + 1n) },
   // --- pools and reservations
-  { name: "ownerOf: pool named __proto__", code: "INVALID_ARGUMENT", run: (t) => t.ownerOf("__proto__" as never, 0) },
-  { name: "reserve: empty label", code: "INVALID_ARGUMENT", run: (t) => t.reserve("pio" as never, { min: 0x2000, max: 0x20ff }, "") },
-  { name: "reserve: over an allocated range", code: "CONFLICT", run: (t) => t.reserve("deviceId" as never, { min: 0, max: 0x1f }, "x") },
+  { name: "ownerOf: pool named __proto__", code: "INVALID_ARGUMENT", run: (t) => t.ownerOf("__proto__", 0) },
+  { name: "reserve: empty label", code: "INVALID_ARGUMENT", run: (t) => t.reserve("pio", { min: 0x2000, max: 0x20ff }, "") },
+  { name: "reserve: over an allocated range", code: "CONFLICT", run: (t) => t.reserve("deviceId", { min: 0, max: 0x1f }, "x") },
   // --- snapshots
   { name: "restore: not JSON", code: "INVALID_SNAPSHOT", run: (_t, restore) => restore("{not json") },
   { name: "restore: JSON null", code: "INVALID_SNAPSHOT", run: (_t, restore) => restore("null") },

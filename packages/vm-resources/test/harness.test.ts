@@ -12,8 +12,8 @@ const presets = ["x86_64", "aarch64"] as const;
 
 function factoryFor(preset: (typeof presets)[number]): ManagerFactory {
   return {
-    create: () => ResourceManager.fromPreset(preset) as never,
-    restore: (json: string) => ResourceManager.restore(json) as never,
+    create: () => ResourceManager.fromPreset(preset),
+    restore: (json: string) => ResourceManager.restore(json),
   };
 }
 

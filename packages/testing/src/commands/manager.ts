@@ -159,7 +159,7 @@ export interface ManagerBox {
 }
 
 function flatEntries(rm: ManagerUnderTest, pool: ManagerPool): string[] {
-  return [...rm.entries(pool as never)].map((e) => `${e.range.min}-${e.range.max}:${e.state === "free" ? "free" : e.state === "allocated" ? `o:${e.owner}` : `r:${e.label}`}`);
+  return [...rm.entries(pool)].map((e) => `${e.range.min}-${e.range.max}:${e.state === "free" ? "free" : e.state === "allocated" ? `o:${e.owner}` : `r:${e.label}`}`);
 }
 
 function modelEntries(model: ManagerModel, pool: ManagerPool): string[] {
@@ -287,7 +287,7 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
       const reqs = op.requests.map((s) => resolveRequest(s, model));
       describe = () => `${op.extend ? "extendDevice" : "allocateDevice"}(${literal(owner)}, ${literal(reqs)})`;
       expect = () => model.allocate(owner, reqs, op.extend);
-      real = () => (op.extend ? rm.extendDevice(owner, reqs.map(realRequest) as never) : rm.allocateDevice(owner, reqs.map(realRequest) as never)).map(normalizeResource);
+      real = () => (op.extend ? rm.extendDevice(owner, reqs.map(realRequest)) : rm.allocateDevice(owner, reqs.map(realRequest))).map(normalizeResource);
       break;
     }
     case "freeDevice":
@@ -305,7 +305,7 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
       if (op.op === "freeResource") {
         describe = () => `freeResource(${literal(who)}, ${literal(resource)})`;
         expect = () => model.freeResource(who, res);
-        real = () => rm.freeResource(who, resource as never);
+        real = () => rm.freeResource(who, resource);
       } else {
         const pool = res.pool ?? "legacyIrq";
         const free = [...model.pools[pool].entries()].filter(([, s]) => s.kind === "free");
@@ -315,7 +315,7 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
         const to = ((target + align - 1n) / align) * align;
         describe = () => `move(${literal(who)}, ${literal(resource)}, ${literal(to)})`;
         expect = () => model.move(who, res, to);
-        real = () => normalizeResource(rm.move(who, resource as never, to));
+        real = () => normalizeResource(rm.move(who, resource, to));
       }
       break;
     }
