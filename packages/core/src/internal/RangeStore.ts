@@ -415,12 +415,9 @@ export class RangeStore {
 
   /** Changes the state of a linked node, keeping counters and augmentation right. */
   setState(n: number, state: number): void {
-    const was = this.state[n]!;
-    if (was === state) return;
-    if (was === FREE) this.noteFree(n, -1);
-    this.state[n] = state;
-    if (state === FREE) this.noteFree(n, 1);
-    if ((was === FREE) !== (state === FREE)) this.fixUp(n);
+    const wasFree = this.state[n] === FREE;
+    this.setStateQuiet(n, state);
+    if (wasFree !== (state === FREE)) this.fixUp(n);
   }
 
   /** Changes the bounds of a linked node in place; the caller keeps the order intact. */
@@ -556,11 +553,6 @@ export class RangeStore {
     this.cBlk = 1 + (sizeLog < alignLog ? sizeLog : alignLog);
   }
 
-  /** True when the subtree of x has a free run of at least the requested size. */
-  private mayFit(x: number): boolean {
-    return this.run[x]! >= this.cNeed && this.meta[x]! >> 8 >= this.cBlk;
-  }
-
   /** Node x clipped to the request window: `[max(x.min, c.min), min(x.max, c.max)]` into clip*. */
   private clip(x: number): void {
     let loHi = this.minHi[x]!;
@@ -617,7 +609,24 @@ export class RangeStore {
 
   /** The lowest free node that fits the request (start in fitHi/fitLo), or 0. */
   findFirst(): number {
+    return this.find(true);
+  }
+
+  /** The highest free node that fits the request (start in fitHi/fitLo), or 0. */
+  findLast(): number {
+    return this.find(false);
+  }
+
+  /**
+   * The first (`lowestFirst`) or last free node in address order that fits
+   * the request, start in fitHi/fitLo, or 0: an in-order walk (reversed for
+   * last match) with an explicit stack that skips subtrees whose largest free
+   * run or aligned block is too small, and subtrees outside the window.
+   */
+  private find(lowestFirst: boolean): number {
     const stack = this.stack;
+    const near = lowestFirst ? this.left : this.right;
+    const far = lowestFirst ? this.right : this.left;
     const left = this.left;
     const right = this.right;
     const run = this.run;
@@ -638,7 +647,6 @@ export class RangeStore {
     let x = this.root;
     for (;;) {
       while (x !== 0) {
-        // Skip a subtree whose largest free run or aligned block is too small.
         if (run[x]! < need || meta[x]! >> 8 < needBlk) break;
         if (windowed) {
           const xh = maxHi[x]!;
@@ -652,51 +660,26 @@ export class RangeStore {
             continue;
           }
         }
-        const l = left[x]!;
-        if (run[l]! >= need && meta[l]! >> 8 >= needBlk) {
+        const n = near[x]!;
+        if (run[n]! >= need && meta[n]! >> 8 >= needBlk) {
           stack[top++] = x;
-          x = l;
+          x = n;
         } else {
-          // perf: nothing to the left can fit, so test x now instead of
+          // perf: nothing on the near side can fit, so test x now instead of
           // pushing it and coming back (bench W2 phase 1, W3).
-          if (this.state[x] === FREE && this.fitsFirst(x)) return x;
-          x = right[x]!;
+          if (this.state[x] === FREE && this.fits(x, lowestFirst)) return x;
+          x = far[x]!;
         }
       }
       if (top === 0) return 0;
       x = stack[--top]!;
-      if (this.state[x] === FREE && this.fitsFirst(x)) return x;
-      x = right[x]!;
+      if (this.state[x] === FREE && this.fits(x, lowestFirst)) return x;
+      x = far[x]!;
     }
   }
 
-
-  /** The highest free node that fits the request (start in fitHi/fitLo), or 0. */
-  findLast(): number {
-    const stack = this.stack;
-    const wMinHi = this.cMinHi;
-    const wMinLo = this.cMinLo;
-    const wMaxHi = this.cMaxHi;
-    const wMaxLo = this.cMaxLo;
-    let top = 0;
-    let x = this.root;
-    for (;;) {
-      while (x !== 0) {
-        if (!this.mayFit(x)) break;
-        if (less(this.maxHi[x]!, this.maxLo[x]!, wMinHi, wMinLo)) {
-          x = this.right[x]!;
-        } else if (less(wMaxHi, wMaxLo, this.minHi[x]!, this.minLo[x]!)) {
-          x = this.left[x]!;
-        } else {
-          stack[top++] = x;
-          x = this.right[x]!;
-        }
-      }
-      if (top === 0) return 0;
-      x = stack[--top]!;
-      if (this.state[x] === FREE && this.fitsLast(x)) return x;
-      x = this.left[x]!;
-    }
+  private fits(x: number, lowestFirst: boolean): boolean {
+    return lowestFirst ? this.fitsFirst(x) : this.fitsLast(x);
   }
 
   /**
