@@ -40,7 +40,7 @@ export type { DomainProfile, TreeOpOptions } from "./arbitraries.js";
 export { describeOp, literal, resolveConstraint, resolveId, resolveRange } from "./ops.js";
 export type { ConstraintArg, Data, IdArg, PickKind, RangeArg, TreeOp, Tweak } from "./ops.js";
 export { TreeCommand, applyTreeOp, checkTree, fuzzTree, opsExecuted, replayTree, runTreeOps } from "./commands/tree.js";
-export type { FuzzReport, ModelChoice, TreeFuzzOptions, TreeHarness } from "./commands/tree.js";
+export type { CampaignReport, FuzzReport, ModelChoice, TreeFuzzOptions, TreeHarness } from "./commands/tree.js";
 export { assertAgree, contents, diffContents } from "./internal/compare.js";
 export type { FlatEntry } from "./internal/compare.js";
 export { BAD_INPUT_FIXTURE, TREE_BAD_INPUTS, assertBadInputs, runBadInputs } from "./badInputs.js";

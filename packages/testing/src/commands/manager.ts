@@ -21,6 +21,7 @@ import { MANAGER_POOLS, ManagerModel, normalizeResource, toRealResource } from "
 import type { ManagerPool, ModelRequest, ModelResource } from "../models/ManagerModel.js";
 import { literal } from "../ops.js";
 import { countOp } from "./tree.js";
+import type { CampaignReport } from "./tree.js";
 
 /** Owners used by generated ops. */
 export const OWNERS: readonly string[] = ["dev0", "dev1", "dev2", "dev3", "dev4", "dev5"];
@@ -384,17 +385,7 @@ export interface ManagerFuzzOptions {
 }
 
 /** The outcome of a manager campaign. */
-export interface ManagerReport {
-  readonly failed: boolean;
-  readonly numRuns: number;
-  readonly opsRun: number;
-  readonly seed: number;
-  readonly path?: string;
-  readonly replayPath?: string;
-  readonly ops?: ManagerOp[];
-  readonly error?: string;
-  readonly message: string;
-}
+export type ManagerReport = CampaignReport<ManagerOp>;
 
 /** Runs the manager command set; returns a report (failures carry seed, path, replayPath and the shrunk ops). */
 export function checkManager(factory: ManagerFactory, options: ManagerFuzzOptions = {}): ManagerReport {

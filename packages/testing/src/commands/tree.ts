@@ -51,8 +51,8 @@ export interface TreeFuzzOptions {
   readonly invariants?: boolean;
 }
 
-/** What a fuzz campaign did. */
-export interface FuzzReport {
+/** What a fuzz campaign did, for any command set whose commands are `Op`s. */
+export interface CampaignReport<Op> {
   readonly failed: boolean;
   /** Runs (generated sequences) tried, including the failing one. */
   readonly numRuns: number;
@@ -62,12 +62,15 @@ export interface FuzzReport {
   readonly path?: string;
   readonly replayPath?: string;
   /** The shrunk failing sequence, up to and including the failing op. */
-  readonly ops?: TreeOp[];
+  readonly ops?: Op[];
   /** What diverged. */
   readonly error?: string;
   /** A human-readable summary, with replay instructions on failure. */
   readonly message: string;
 }
+
+/** What a tree fuzz campaign did. */
+export type FuzzReport = CampaignReport<TreeOp>;
 
 let opsCounter = 0;
 
@@ -219,14 +222,8 @@ export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real
  */
 export function runTreeOps(factory: AllocatorFactory<unknown>, ops: readonly TreeOp[], options: Pick<TreeFuzzOptions, "model" | "profile" | "invariants"> = {}): void {
   const { model: choice, profile } = resolveOptions(options);
-  const model = modelFactory(choice, profile)();
-  const real = factory();
-  for (const r of profile.layout) {
-    model.insert(r);
-    real.insert(r);
-  }
   const invariants = options.invariants ?? true;
-  assertAgree(real, model, "inserting the layout", invariants);
+  const { model, real } = startPair(modelFactory(choice, profile), factory, profile, invariants);
   ops.forEach((op, i) => {
     try {
       applyTreeOp(op, model, real, profile.max, invariants);
@@ -234,6 +231,23 @@ export function runTreeOps(factory: AllocatorFactory<unknown>, ops: readonly Tre
       throw new Error(`op #${i}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   });
+}
+
+/** A fresh model and allocator holding the profile's layout, checked to agree. */
+function startPair(
+  makeModel: () => AllocatorUnderTest<unknown>,
+  factory: AllocatorFactory<unknown>,
+  profile: DomainProfile,
+  invariants: boolean,
+): { model: AllocatorUnderTest<unknown>; real: AllocatorUnderTest<unknown> } {
+  const model = makeModel();
+  const real = factory();
+  for (const r of profile.layout) {
+    model.insert(r);
+    real.insert(r);
+  }
+  assertAgree(real, model, "inserting the layout", invariants);
+  return { model, real };
 }
 
 /** What one run is made of: free ranges inserted first (a random starting pool), then the commands. */
@@ -253,15 +267,9 @@ function property(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions):
     rangeIn(profile).map((r): TreeOp => ({ op: "insert", range: { at: r } })),
     { maxLength: 6 },
   );
+  const invariants = options.invariants ?? true;
   return fc.property(prefix, cmds, (initial, commands) => {
-    const model = makeModel();
-    const real = factory();
-    for (const r of profile.layout) {
-      model.insert(r);
-      real.insert(r);
-    }
-    const invariants = options.invariants ?? true;
-    assertAgree(real, model, "inserting the layout", invariants);
+    const { model, real } = startPair(makeModel, factory, profile, invariants);
     for (const op of initial) applyTreeOp(op, model, real, profile.max, invariants);
     fc.modelRun(() => ({ model: { model, domainMax: profile.max, invariants }, real }), commands);
   });
