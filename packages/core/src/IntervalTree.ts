@@ -2,31 +2,42 @@
  * `IntervalTree<T>`: a pool of non-overlapping ranges, each free, allocated or
  * valued, that hands out ranges fitting a `Constraint`.
  *
- * Representation: a `RangeStore` kernel (an AVL tree in typed arrays, augmented
- * per subtree with the longest free run and the largest aligned free block)
- * plus a `Map` from node to data for valued ranges only. Free space is always
+ * Representation: a `SegmentTree` kernel (the domain as a sequence of free,
+ * allocated, valued and not-in-pool segments in a B+tree of typed arrays, each
+ * child summarised by its longest free segment and largest aligned free block)
+ * plus a `Map` from start to data for valued ranges only. Free space is always
  * coalesced.
  *
  * Cost, n = number of ranges: insert, delete, free, update, get, getSuperset,
- * getById are O(log n). First- and last-match allocation are O(log n) when the
- * first free range that passes the run and block tests also fits (always when
- * size == align); each one passed over for window or alignment adds O(log n).
- * Best fit uses a size index built on first use (O(n log n) once, then kept in
- * step at O(log n) per change): O(log n) plus one step per long-enough free
- * range rejected for alignment or window. Every refused call throws
- * `AllocError` before anything changes.
+ * getById are O(log n) (free and update of a range this pool returned find it
+ * through its locator, O(1) before the summaries are refreshed). First- and
+ * last-match allocation are O(log n) when the first subtree that passes the
+ * length and block summaries holds a fit: always when align == 1 or size ==
+ * align, windows included. Worst case, align > 1 and size != align: each leaf
+ * whose long-enough free segments are all misaligned for the request costs one
+ * scan of its 32 segments, O(log n + k * 32) for k such leaves. Best fit uses a
+ * size index built on first use (O(n log n) once, then O(log n) per change):
+ * O(log n) per long-enough free range rejected for alignment or window. Every
+ * refused call throws `AllocError` before anything changes.
  */
 import { AllocError, Constraint, Range } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
-import { ALLOCATED, FREE, RangeStore, VALUED } from "./internal/RangeStore.js";
-import { isSuccessor, less } from "./internal/u64.js";
+import { ALLOCATED, B, FREE, HOLE, SegmentTree, VALUED } from "./internal/SegmentTree.js";
+import { TWO_53, dec, fromHalves, hiOf, inc, loOf, lessDX, outD, outX, toBig } from "./internal/u64.js";
 
 /** Options for a new tree. */
 export interface IntervalTreeOptions {
   /** Ranges to make room for up front (the tree grows as needed). */
   readonly initialCapacity?: number;
+}
+
+/** The key of a valued range in the value table: its start, a number below 2^53. */
+type Key = number | bigint;
+
+function keyOf(d: number, x: number): Key {
+  return d < TWO_53 ? d : toBig(d, x);
 }
 
 /**
@@ -43,22 +54,28 @@ export interface IntervalTreeOptions {
  * ```
  */
 export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]> {
-  #store: RangeStore;
-  #values: Map<number, T>;
+  #k: SegmentTree;
+  #values: Map<Key, T>;
+  // The range being handled, as (d, x) pairs: start s, exclusive end n.
+  #sD = 0;
+  #sX = 0;
+  #nD = 0;
+  #nX = 0;
 
   constructor(options: IntervalTreeOptions = {}) {
-    this.#store = new RangeStore(options.initialCapacity ?? 16);
+    const ranges = options.initialCapacity ?? 0;
+    this.#k = new SegmentTree(Math.ceil((2 * ranges + 2) / (B - 4)));
     this.#values = new Map();
   }
 
   /** The number of ranges of any state. */
   get size(): number {
-    return this.#store.count;
+    return this.#k.ranges;
   }
 
   /** True when the tree holds no range at all. */
   isEmpty(): boolean {
-    return this.#store.count === 0;
+    return this.#k.ranges === 0;
   }
 
   /**
@@ -74,39 +91,30 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   insert(range: RangeLike, data?: T): this {
     const r = Range.from(range);
-    const s = this.#store;
-    const below = s.floor(r.maxHi, r.maxLo);
-    if (below !== 0 && !less(s.maxHi[below]!, s.maxLo[below]!, r.minHi, r.minLo)) {
-      throw new AllocError("OVERLAP", `insert ${r} overlaps ${this.#rangeOf(below)} already in the pool`, {
+    this.#read(r);
+    const k = this.#k;
+    const sD = this.#sD;
+    const sX = this.#sX;
+    const nD = this.#nD;
+    const nX = this.#nX;
+    const pos = k.locate(sD, sX);
+    k.end(pos);
+    if (k.lt[pos] !== HOLE || lessDX(k.outEndD, k.outEndX, nD, nX)) {
+      // The conflict reported is the highest range starting at or below r.max.
+      dec(nD, nX);
+      let c = k.locate(outD, outX);
+      if (k.lt[c] === HOLE) c = k.prev(c);
+      throw new AllocError("OVERLAP", `insert ${r} overlaps ${this.#rangeAt(c)} already in the pool`, {
         argument: "range",
         range: r.toString(),
-        conflict: this.#rangeOf(below).toString(),
+        conflict: this.#rangeAt(c).toString(),
       });
     }
-    s.countTotal(r.minHi, r.minLo, r.maxHi, r.maxLo, 1);
     if (data !== undefined) {
-      const n = s.newNode(r.minHi, r.minLo, r.maxHi, r.maxLo, VALUED);
-      this.#values.set(n, data);
-      s.link(n);
-      return this;
-    }
-    s.countFree(r.minHi, r.minLo, r.maxHi, r.maxLo, 1);
-    const next = below !== 0 ? s.successor(below) : s.first();
-    const mergePrev = below !== 0 && s.state[below] === FREE && isSuccessor(s.maxHi[below]!, s.maxLo[below]!, r.minHi, r.minLo);
-    const mergeNext = next !== 0 && s.state[next] === FREE && isSuccessor(r.maxHi, r.maxLo, s.minHi[next]!, s.minLo[next]!);
-    if (mergePrev) {
-      let maxHi = r.maxHi;
-      let maxLo = r.maxLo;
-      if (mergeNext) {
-        maxHi = s.maxHi[next]!;
-        maxLo = s.maxLo[next]!;
-        s.remove(next);
-      }
-      s.setBounds(below, s.minHi[below]!, s.minLo[below]!, maxHi, maxLo);
-    } else if (mergeNext) {
-      s.setBounds(next, r.minHi, r.minLo, s.maxHi[next]!, s.maxLo[next]!);
+      k.fill(pos, sD, sX, nD, nX, VALUED);
+      this.#values.set(keyOf(sD, sX), data);
     } else {
-      s.link(s.newNode(r.minHi, r.minLo, r.maxHi, r.maxLo, FREE));
+      k.fill(pos, sD, sX, nD, nX, FREE);
     }
     return this;
   }
@@ -123,10 +131,11 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   update(range: RangeLike, data: T): T | undefined {
-    const n = this.#exactTaken(Range.from(range), "update");
-    const previous = this.#values.get(n);
-    this.#values.set(n, data);
-    this.#store.state[n] = VALUED;
+    const pos = this.#exactTaken(Range.from(range), "update");
+    const key = keyOf(this.#sD, this.#sX);
+    const previous = this.#values.get(key);
+    this.#values.set(key, data);
+    this.#k.setTaken(pos, VALUED);
     return previous;
   }
 
@@ -141,14 +150,15 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   delete(range: RangeLike): T | undefined {
     const r = Range.from(range);
-    const n = this.#find(r);
-    if (n === 0) throw this.#notFound(r, "delete");
-    const s = this.#store;
-    s.countTotal(r.minHi, r.minLo, r.maxHi, r.maxLo, -1);
-    if (s.state[n] === FREE) s.countFree(r.minHi, r.minLo, r.maxHi, r.maxLo, -1);
-    const data = this.#values.get(n);
-    this.#values.delete(n);
-    s.remove(n);
+    const pos = this.#find(r);
+    if (pos < 0) throw this.#notFound(r, "delete");
+    let data: T | undefined;
+    if (this.#k.lt[pos] === VALUED) {
+      const key = keyOf(this.#sD, this.#sX);
+      data = this.#values.get(key);
+      this.#values.delete(key);
+    }
+    this.#k.drop(pos);
     return data;
   }
 
@@ -161,9 +171,8 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   get(range: RangeLike): NodeState<T> | undefined {
-    const r = Range.from(range);
-    const n = this.#find(r);
-    return n === 0 ? undefined : this.#stateOf(n);
+    const pos = this.#find(Range.from(range));
+    return pos < 0 ? undefined : this.#stateAt(pos);
   }
 
   /**
@@ -175,11 +184,13 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   getSuperset(range: RangeLike): [Range, NodeState<T>] | undefined {
-    const r = Range.from(range);
-    const s = this.#store;
-    const n = s.findContaining(r.minHi, r.minLo);
-    if (n === 0 || less(s.maxHi[n]!, s.maxLo[n]!, r.maxHi, r.maxLo)) return undefined;
-    return [this.#rangeOf(n), this.#stateOf(n)];
+    this.#read(Range.from(range));
+    const k = this.#k;
+    const pos = k.locate(this.#sD, this.#sX);
+    if (k.lt[pos] === HOLE) return undefined;
+    k.end(pos);
+    if (lessDX(k.outEndD, k.outEndX, this.#nD, this.#nX)) return undefined;
+    return [this.#rangeAt(pos), this.#stateAt(pos)];
   }
 
   /**
@@ -191,9 +202,10 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   getById(id: U64Input): T | undefined {
-    const p = Range.point(id);
-    const n = this.#store.findContaining(p.minHi, p.minLo);
-    return n !== 0 && this.#store.state[n] === VALUED ? this.#values.get(n) : undefined;
+    this.#read(Range.point(id));
+    const k = this.#k;
+    const pos = k.locate(this.#sD, this.#sX);
+    return k.lt[pos] === VALUED ? this.#values.get(keyOf(k.ls[pos]!, k.lx[pos]!)) : undefined;
   }
 
   /**
@@ -207,13 +219,21 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   allocate(constraint: ConstraintLike): Range | undefined {
     const c = constraint instanceof Constraint ? constraint : Constraint.from(constraint);
-    const s = this.#store;
-    s.setRequest(c.sizeHi, c.sizeLo, c.minHi, c.minLo, c.maxHi, c.maxLo, c.alignHi, c.alignLo);
+    const k = this.#k;
+    fromHalves(c.sizeHi, c.sizeLo);
+    const sizeD = outD;
+    const sizeX = outX;
+    fromHalves(c.alignHi, c.alignLo);
+    const alignD = outD;
+    fromHalves(c.minHi, c.minLo);
+    const wlD = outD;
+    const wlX = outX;
+    fromHalves(c.maxHi, c.maxLo);
+    k.setRequest(sizeD, sizeX, alignD, wlD, wlX, outD, outX);
     const policy = c.policy;
-    const x = policy === "first-match" ? s.findFirst() : policy === "last-match" ? s.findLast() : s.findBest();
-    if (x === 0) return undefined;
-    const n = s.take(x);
-    return Range.fromParts(s.minHi[n]!, s.minLo[n]!, s.maxHi[n]!, s.maxLo[n]!, n);
+    const pos = policy === "first-match" ? k.findFirst() : policy === "last-match" ? k.findLast() : k.findBest();
+    if (pos < 0) return undefined;
+    return this.#rangeAt(k.carve(pos), true);
   }
 
   /**
@@ -245,13 +265,14 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   free(range: RangeLike): T | undefined {
     const r = range instanceof Range ? range : Range.from(range);
-    const n = this.#exactTaken(r, "free");
+    const pos = this.#exactTaken(r, "free");
     let data: T | undefined;
-    if (this.#store.state[n] === VALUED) {
-      data = this.#values.get(n);
-      this.#values.delete(n);
+    if (this.#k.lt[pos] === VALUED) {
+      const key = keyOf(this.#sD, this.#sX);
+      data = this.#values.get(key);
+      this.#values.delete(key);
     }
-    this.#store.freeNode(n);
+    this.#k.release(pos);
     return data;
   }
 
@@ -264,30 +285,21 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   *overlapping(range: RangeLike): IterableIterator<[Range, NodeState<T>]> {
-    const r = Range.from(range);
-    const s = this.#store;
-    let n = s.floor(r.minHi, r.minLo);
-    if (n === 0 || less(s.maxHi[n]!, s.maxLo[n]!, r.minHi, r.minLo)) n = n === 0 ? s.first() : s.successor(n);
-    while (n !== 0 && !less(r.maxHi, r.maxLo, s.minHi[n]!, s.minLo[n]!)) {
-      const next = s.successor(n);
-      yield [this.#rangeOf(n), this.#stateOf(n)];
-      n = next;
-    }
+    this.#read(Range.from(range));
+    yield* this.#walk(this.#sD, this.#sX, this.#nD, this.#nX);
   }
 
   /**
-   * Every range with its state, in address order. Do not change the tree while iterating.
+   * Every range with its state, in address order. Changing the tree while
+   * iterating is safe: iteration continues after the last range it yielded.
    *
    * @example
    * ```ts
    * for (const [range, state] of tree.entries()) console.log(`${range} ${state.kind}`);
    * ```
    */
-  *entries(): IterableIterator<[Range, NodeState<T>]> {
-    const s = this.#store;
-    for (let n = s.first(); n !== 0; n = s.successor(n)) {
-      yield [this.#rangeOf(n), this.#stateOf(n)];
-    }
+  entries(): IterableIterator<[Range, NodeState<T>]> {
+    return this.#walk(0, 0, 18446744073709551616, 0);
   }
 
   /** Same as {@link entries}. */
@@ -296,7 +308,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   }
 
   /**
-   * Pool figures, O(1) (the largest free block above 2^53 compares a few candidates): total, free, allocated, largest free block, free fragments, ranges.
+   * Pool figures: total, free, allocated, largest free block, free fragments,
+   * ranges. O(1) but the largest free block, which follows the summaries down
+   * to the longest free segment (O(log n) when one segment is the longest).
    *
    * @example
    * ```ts
@@ -304,24 +318,28 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   stats(): PoolStats {
-    const s = this.#store;
-    const total = BigInt(s.totalHi) * 4294967296n + BigInt(s.totalLo);
-    const free = BigInt(s.freeHi) * 4294967296n + BigInt(s.freeLo);
-    return { total, free, allocated: total - free, largestFree: s.largestFree(), freeFragments: s.freeNodes, ranges: s.count };
+    const k = this.#k;
+    const total = k.totalBig + BigInt(k.totalSmall);
+    const free = k.freeBig + BigInt(k.freeSmall);
+    return { total, free, allocated: total - free, largestFree: k.largestFree(), freeFragments: k.freeSegments, ranges: k.ranges };
   }
 
   /**
-   * Verifies every structural invariant (order, no overlap, AVL balance and
-   * heights, parent links, the largest-free-run augmentation, free space
-   * coalesced, counters, value table) and throws an `Error` naming the first
-   * broken one. O(n); for tests and fuzzing, never needed in production.
+   * Verifies every structural invariant (B+tree shape, keys and summaries,
+   * segment order and coalescing, counters, best-fit index, value table) and
+   * throws an `Error` naming the first broken one. O(n); for tests and
+   * fuzzing, never needed in production.
    */
   checkInvariants(): void {
-    const valued = new Set(this.#values.keys());
-    this.#store.check(valued);
-    for (const n of valued) {
-      if (this.#store.state[n] !== VALUED) throw new Error(`IntervalTree invariant broken: value held for node ${n} that is not valued`);
+    const k = this.#k;
+    k.check();
+    let valued = 0;
+    for (let p = k.first(); p >= 0; p = k.next(p)) {
+      if (k.lt[p] !== VALUED) continue;
+      valued++;
+      if (!this.#values.has(keyOf(k.ls[p]!, k.lx[p]!))) throw new Error(`IntervalTree invariant broken: valued range ${this.#rangeAt(p)} has no value`);
     }
+    if (valued !== this.#values.size) throw new Error("IntervalTree invariant broken: value table holds ranges that are not valued");
   }
 
   /**
@@ -333,8 +351,8 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   clone(): IntervalTree<T> {
-    const c = new IntervalTree<T>({ initialCapacity: 0 });
-    c.#store = this.#store.clone();
+    const c = new IntervalTree<T>();
+    c.#k = this.#k.clone();
     c.#values = new Map(this.#values);
     return c;
   }
@@ -346,48 +364,103 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     return lines.join("\n");
   }
 
-  #rangeOf(n: number): Range {
-    const s = this.#store;
-    return Range.fromParts(s.minHi[n]!, s.minLo[n]!, s.maxHi[n]!, s.maxLo[n]!);
+  /** Reads r into #s*, #n* (start, exclusive end). */
+  #read(r: Range): void {
+    fromHalves(r.maxHi, r.maxLo);
+    inc(outD, outX);
+    this.#nD = outD;
+    this.#nX = outX;
+    fromHalves(r.minHi, r.minLo);
+    this.#sD = outD;
+    this.#sX = outX;
   }
 
-  #stateOf(n: number): NodeState<T> {
-    const st = this.#store.state[n];
+  /** Ranges intersecting `[s, n)`, re-seeking after the last one yielded when the tree changed. */
+  *#walk(sD: number, sX: number, nD: number, nX: number): IterableIterator<[Range, NodeState<T>]> {
+    const k = this.#k;
+    let pos = k.locate(sD, sX);
+    let version = k.version;
+    while (pos >= 0 && lessDX(k.ls[pos]!, k.lx[pos]!, nD, nX)) {
+      if (k.lt[pos] !== HOLE) {
+        const d = k.ls[pos]!;
+        const x = k.lx[pos]!;
+        yield [this.#rangeAt(pos), this.#stateAt(pos)];
+        if (k.version !== version) {
+          version = k.version;
+          pos = k.locate(d, x);
+          if (k.ls[pos] !== d || k.lx[pos] !== x) {
+            // The range yielded last is gone: continue from what now holds its start.
+            if (k.lt[pos] !== HOLE && lessDX(k.ls[pos]!, k.lx[pos]!, d, x)) pos = k.next(pos);
+            continue;
+          }
+        }
+      }
+      pos = k.next(pos);
+    }
+  }
+
+  /** The range of the segment at pos; `locator` attaches its leaf for a fast free. */
+  #rangeAt(pos: number, locator = false): Range {
+    const k = this.#k;
+    const sD = k.ls[pos]!;
+    const sX = k.lx[pos]!;
+    k.end(pos);
+    dec(k.outEndD, k.outEndX);
+    return Range.fromParts(hiOf(sD), loOf(sD, sX), hiOf(outD), loOf(outD, outX), locator ? (pos >> 5) + 1 : 0);
+  }
+
+  #stateAt(pos: number): NodeState<T> {
+    const st = this.#k.lt[pos];
     if (st === FREE) return FREE_STATE;
     if (st === ALLOCATED) return ALLOCATED_STATE;
-    return { kind: "valued", value: this.#values.get(n) as T };
+    return { kind: "valued", value: this.#values.get(keyOf(this.#k.ls[pos]!, this.#k.lx[pos]!)) as T };
   }
 
-  /** The node holding exactly `r`, or 0. */
+  /** The position of the segment that is exactly `r` and in the pool, or -1; leaves r in #s*, #n*. */
   #find(r: Range): number {
-    // perf: a range this pool handed out knows its node; trust it only when
-    // that node is live with exactly these bounds (bench W2 free, W3).
-    const s = this.#store;
-    const hinted = s.liveWithBounds(Range.hintOf(r), r.minHi, r.minLo, r.maxHi, r.maxLo);
-    return hinted !== 0 ? hinted : s.findExact(r.minHi, r.minLo, r.maxHi, r.maxLo);
+    this.#read(r);
+    const k = this.#k;
+    const sD = this.#sD;
+    const sX = this.#sX;
+    // perf: a range this pool handed out knows its leaf; trust it only when
+    // that leaf is live and spans the start (bench W2 free, W3).
+    const leaf = Range.hintOf(r) - 1;
+    let pos: number;
+    if (k.isLeaf(leaf) && !lessDX(sD, sX, k.ls[leaf * B]!, k.lx[leaf * B]!)) {
+      pos = k.locateIn(leaf, sD, sX);
+      k.end(pos);
+      if (!lessDX(sD, sX, k.outEndD, k.outEndX)) pos = k.locate(sD, sX);
+    } else {
+      pos = k.locate(sD, sX);
+    }
+    if (k.ls[pos] !== sD || k.lx[pos] !== sX || k.lt[pos] === HOLE) return -1;
+    k.end(pos);
+    return k.outEndD === this.#nD && k.outEndX === this.#nX ? pos : -1;
   }
 
-  /** The node exactly `r` that is allocated or valued, or throws. */
+  /** The segment exactly `r` that is allocated or valued, or throws. */
   #exactTaken(r: Range, operation: string): number {
-    const n = this.#find(r);
-    if (n === 0) throw this.#notFound(r, operation);
-    if (this.#store.state[n] === FREE) {
+    const pos = this.#find(r);
+    if (pos < 0) throw this.#notFound(r, operation);
+    if (this.#k.lt[pos] === FREE) {
       throw new AllocError("NOT_ALLOCATED", `${operation} ${r}: the range is free (${operation === "free" ? "double free" : "allocate it first"})`, {
         argument: "range",
         range: r.toString(),
       });
     }
-    return n;
+    return pos;
   }
 
   #notFound(r: Range, operation: string): AllocError {
-    const s = this.#store;
-    const n = s.findContaining(r.minHi, r.minLo);
-    const hint = n === 0 ? "no range of the pool contains its start" : `it is not exactly ${this.#rangeOf(n)} (${this.#stateOf(n).kind}), which contains its start`;
+    this.#read(r);
+    const k = this.#k;
+    const pos = k.locate(this.#sD, this.#sX);
+    const inPool = k.lt[pos] !== HOLE;
+    const hint = inPool ? `it is not exactly ${this.#rangeAt(pos)} (${this.#stateAt(pos).kind}), which contains its start` : "no range of the pool contains its start";
     return new AllocError("NOT_FOUND", `${operation} ${r}: no such range in the pool; ${hint}`, {
       argument: "range",
       range: r.toString(),
-      ...(n === 0 ? {} : { conflict: this.#rangeOf(n).toString() }),
+      ...(inPool ? { conflict: this.#rangeAt(pos).toString() } : {}),
     });
   }
 }

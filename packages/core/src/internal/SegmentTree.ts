@@ -1,0 +1,1372 @@
+/**
+ * The kernel of `IntervalTree`: the whole domain `[0, 2^64)` as a sequence of
+ * segments in a B+tree stored in typed arrays.
+ *
+ * Representation. A segment is its start and a kind: FREE, ALLOCATED, VALUED
+ * or HOLE (space that is not in the pool). It ends where the next one starts
+ * (the last one at 2^64), so the sequence covers the domain, the first starts
+ * at 0, and neither two FREE nor two HOLE segments are ever adjacent. Growing
+ * or shrinking a segment is changing one start; coalescing is deleting one.
+ * Values are `(d, x)` pairs (see u64.ts): float64 arithmetic below 2^53, an
+ * exact bigint path at and above it, chosen per segment.
+ *
+ * Leaves hold up to B = 32 segments (starts in `ls`/`lx`, kinds in `lt`, slot
+ * `pos = leaf * B + i`) and are chained in address order. Inner nodes hold up
+ * to B children, and for each child its first start and two summaries over
+ * the free segments below it: `il`, the largest length (a float64 never below
+ * the true length: exact up to 2^53), and `ib`, 1 + log2 of the largest
+ * naturally aligned power-of-two block (0 when none). All leaves are at the
+ * same depth; a node below B/4 entries merges with or borrows from a sibling.
+ *
+ * Allocation (first/last match) walks children in address order and enters
+ * only those whose summaries can hold the request (length >= size, block >=
+ * min(align, largest power of two <= size)) and that meet the window; inside
+ * a leaf each free segment gets the exact fit test. Cost, n = segments:
+ * O(log n) when the first child that passes the summaries holds a fit, which
+ * is always the case when align == 1, or size == align (a power of two), or
+ * the request has a window only at its ends (the window cuts at most two
+ * children per level). Worst case: a request with align > 1 and size != align
+ * can pass the summaries of subtrees whose long-enough segments are all
+ * misaligned for it; each such leaf costs one scan of B segments, so a first
+ * match that steps over k such leaves costs O(log n + k * B) (k <= n / B; the
+ * audit's linear case). Best fit uses `SizeIndex`: O(log n) per step, one step
+ * per long-enough segment rejected for alignment or window.
+ *
+ * Invariants are checked by `check()` (never on the hot path).
+ */
+import { SizeIndex } from "./SizeIndex.js";
+import { POW2, TWO_53, TWO_64, blockOf, fromBig, inc, lengthOf, lessDX, log2Floor, outD, outX, toBig } from "./u64.js";
+
+export const FREE = 0;
+export const ALLOCATED = 1;
+export const VALUED = 2;
+export const HOLE = 3;
+
+/** Slots per node. */
+export const B = 32;
+const SHIFT = 5;
+const MIN_FILL = 8;
+const MERGE_LIMIT = 28;
+const TWO_52 = 4503599627370496;
+
+export class SegmentTree {
+  // Leaves: starts, kinds, counts, chain, parent.
+  ls: Float64Array;
+  lx: Uint16Array;
+  lt: Uint8Array;
+  lCount: Int32Array;
+  lNext: Int32Array;
+  lPrev: Int32Array;
+  lParent: Int32Array;
+  // Inner nodes: per child slot its first start, node, summaries.
+  ik: Float64Array;
+  ikx: Uint16Array;
+  ic: Int32Array;
+  il: Float64Array;
+  ib: Uint8Array;
+  iCount: Int32Array;
+  iParent: Int32Array;
+
+  root = 0;
+  /** Inner levels above the leaves (0: the root is a leaf). */
+  height = 0;
+  /** Bumped by every change, so iterators can tell they must re-seek. */
+  version = 0;
+  /** Segments that are not HOLE. */
+  ranges = 0;
+  freeSegments = 0;
+  /** Length sums as small + big, exact (small stays within +-2^52). */
+  totalSmall = 0;
+  totalBig = 0n;
+  freeSmall = 0;
+  freeBig = 0n;
+  sizeIndex: SizeIndex;
+
+  private leafTop = 0;
+  private leafReleased = -1;
+  private innerTop = 0;
+  private innerReleased = -1;
+
+  // The request being served (see setRequest).
+  private cSizeD = 1;
+  private cSizeX = 0;
+  private cAlignD = 1;
+  private cWlD = 0;
+  private cWlX = 0;
+  private cWhD = 0;
+  private cWhX = 0;
+  private cBlk = 1;
+  private cFast = true;
+  private cWindowed = false;
+  /** Start of the fit found by the last search. */
+  fitD = 0;
+  fitX = 0;
+  // Scratch summary of the last leafSum/innerSum.
+  private sLen = -1;
+  private sBlk = 0;
+
+  constructor(leafCapacity = 4) {
+    const leaves = Math.max(2, leafCapacity);
+    const inner = Math.max(2, leaves >> 3);
+    this.ls = new Float64Array(leaves * B);
+    this.lx = new Uint16Array(leaves * B);
+    this.lt = new Uint8Array(leaves * B);
+    this.lCount = new Int32Array(leaves);
+    this.lNext = new Int32Array(leaves);
+    this.lPrev = new Int32Array(leaves);
+    this.lParent = new Int32Array(leaves);
+    this.ik = new Float64Array(inner * B);
+    this.ikx = new Uint16Array(inner * B);
+    this.ic = new Int32Array(inner * B);
+    this.il = new Float64Array(inner * B);
+    this.ib = new Uint8Array(inner * B);
+    this.iCount = new Int32Array(inner);
+    this.iParent = new Int32Array(inner);
+    this.sizeIndex = new SizeIndex(2);
+    const l = this.newLeaf();
+    this.lCount[l] = 1;
+    this.lt[0] = HOLE;
+    this.root = l;
+  }
+
+  // ------------------------------------------------------------ storage
+
+  private newLeaf(): number {
+    let l = this.leafReleased;
+    if (l >= 0) {
+      this.leafReleased = this.lNext[l]!;
+    } else {
+      if (this.leafTop === this.lCount.length) this.growLeaves();
+      l = this.leafTop++;
+    }
+    this.lCount[l] = 0;
+    this.lNext[l] = -1;
+    this.lPrev[l] = -1;
+    this.lParent[l] = -1;
+    return l;
+  }
+
+  private releaseLeaf(l: number): void {
+    this.lCount[l] = 0;
+    this.lParent[l] = -2;
+    this.lNext[l] = this.leafReleased;
+    this.leafReleased = l;
+  }
+
+  private newInner(): number {
+    let k = this.innerReleased;
+    if (k >= 0) {
+      this.innerReleased = this.iParent[k]!;
+    } else {
+      if (this.innerTop === this.iCount.length) this.growInner();
+      k = this.innerTop++;
+    }
+    this.iCount[k] = 0;
+    this.iParent[k] = -1;
+    return k;
+  }
+
+  private releaseInner(k: number): void {
+    this.iCount[k] = 0;
+    this.iParent[k] = this.innerReleased;
+    this.innerReleased = k;
+  }
+
+  private growLeaves(): void {
+    const cap = this.lCount.length * 2;
+    this.ls = copyF64(this.ls, cap * B);
+    this.lx = copyU16(this.lx, cap * B);
+    this.lt = copyU8(this.lt, cap * B);
+    this.lCount = copyI32(this.lCount, cap);
+    this.lNext = copyI32(this.lNext, cap);
+    this.lPrev = copyI32(this.lPrev, cap);
+    this.lParent = copyI32(this.lParent, cap);
+  }
+
+  private growInner(): void {
+    const cap = this.iCount.length * 2;
+    this.ik = copyF64(this.ik, cap * B);
+    this.ikx = copyU16(this.ikx, cap * B);
+    this.ic = copyI32(this.ic, cap * B);
+    this.il = copyF64(this.il, cap * B);
+    this.ib = copyU8(this.ib, cap * B);
+    this.iCount = copyI32(this.iCount, cap);
+    this.iParent = copyI32(this.iParent, cap);
+  }
+
+  // ------------------------------------------------------------ navigation
+
+  /** True when `l` is a live leaf (any number is safe to ask about). */
+  isLeaf(l: number): boolean {
+    return l >= 0 && l < this.leafTop && this.lParent[l] !== -2 && this.lCount[l]! > 0;
+  }
+
+  /** The position of the segment that contains the value `(d, x)`. */
+  locate(d: number, x: number): number {
+    let node = this.root;
+    for (let h = this.height; h > 0; h--) {
+      const base = node << SHIFT;
+      let lo = 0;
+      let hi = this.iCount[node]! - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        const k = this.ik[base + mid]!;
+        if (k < d || (k === d && this.ikx[base + mid]! <= x)) lo = mid;
+        else hi = mid - 1;
+      }
+      node = this.ic[base + lo]!;
+    }
+    return this.locateIn(node, d, x);
+  }
+
+  /** The position in leaf `l` of the last segment starting at or below `(d, x)`. */
+  locateIn(l: number, d: number, x: number): number {
+    const base = l << SHIFT;
+    let lo = 0;
+    let hi = this.lCount[l]! - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      const s = this.ls[base + mid]!;
+      if (s < d || (s === d && this.lx[base + mid]! <= x)) lo = mid;
+      else hi = mid - 1;
+    }
+    return base + lo;
+  }
+
+  /** The next segment's position, or -1 after the last. */
+  next(pos: number): number {
+    const l = pos >> SHIFT;
+    if ((pos & (B - 1)) + 1 < this.lCount[l]!) return pos + 1;
+    const n = this.lNext[l]!;
+    return n < 0 ? -1 : n << SHIFT;
+  }
+
+  /** The previous segment's position, or -1 before the first. */
+  prev(pos: number): number {
+    if ((pos & (B - 1)) !== 0) return pos - 1;
+    const p = this.lPrev[pos >> SHIFT]!;
+    return p < 0 ? -1 : (p << SHIFT) + this.lCount[p]! - 1;
+  }
+
+  /** The end (exclusive) of the segment at pos into outEnd*. */
+  end(pos: number): void {
+    const l = pos >> SHIFT;
+    if ((pos & (B - 1)) + 1 < this.lCount[l]!) {
+      this.outEndD = this.ls[pos + 1]!;
+      this.outEndX = this.lx[pos + 1]!;
+      return;
+    }
+    this.leafEnd(l);
+  }
+
+  /** Exclusive end of the segment at pos (after `end(pos)`). */
+  outEndD = 0;
+  outEndX = 0;
+
+  /** The start of the leaf after l (2^64 after the last) into outEnd*; skips leaves emptied mid-operation. */
+  private leafEnd(l: number): void {
+    let n = this.lNext[l]!;
+    while (n >= 0 && this.lCount[n] === 0) n = this.lNext[n]!;
+    if (n < 0) {
+      this.outEndD = TWO_64;
+      this.outEndX = 0;
+    } else {
+      this.outEndD = this.ls[n << SHIFT]!;
+      this.outEndX = this.lx[n << SHIFT]!;
+    }
+  }
+
+  /** The first segment's position (always the one starting at 0). */
+  first(): number {
+    let node = this.root;
+    for (let h = this.height; h > 0; h--) node = this.ic[node << SHIFT]!;
+    return node << SHIFT;
+  }
+
+  // ------------------------------------------------------------ summaries
+
+  /** Summary of leaf l into sLen/sBlk. */
+  private leafSum(l: number): void {
+    const base = l << SHIFT;
+    const c = this.lCount[l]!;
+    const ls = this.ls;
+    const lt = this.lt;
+    let len = -1;
+    let blk = 0;
+    for (let i = 0; i < c; i++) {
+      if (lt[base + i] !== FREE) continue;
+      const sD = ls[base + i]!;
+      let nD: number;
+      let nX: number;
+      if (i + 1 < c) {
+        nD = ls[base + i + 1]!;
+        nX = this.lx[base + i + 1]!;
+      } else {
+        this.leafEnd(l);
+        nD = this.outEndD;
+        nX = this.outEndX;
+      }
+      const sX = this.lx[base + i]!;
+      const n = nD < TWO_53 ? nD - sD : lengthOf(sD, sX, nD, nX);
+      if (n > len) len = n;
+      // perf: a block can only beat blk when the length can (bench W2, W3).
+      if (n >= POW2[blk]! ) {
+        const b = blockOf(sD, sX, nD, nX);
+        if (b > blk) blk = b;
+      }
+    }
+    this.sLen = len;
+    this.sBlk = blk;
+  }
+
+  private innerSum(k: number): void {
+    const base = k << SHIFT;
+    const c = this.iCount[k]!;
+    let len = -1;
+    let blk = 0;
+    for (let j = 0; j < c; j++) {
+      const a = this.il[base + j]!;
+      if (a > len) len = a;
+      const b = this.ib[base + j]!;
+      if (b > blk) blk = b;
+    }
+    this.sLen = len;
+    this.sBlk = blk;
+  }
+
+  private slotOf(parent: number, child: number): number {
+    const base = parent << SHIFT;
+    const c = this.iCount[parent]!;
+    for (let j = 0; j < c; j++) if (this.ic[base + j] === child) return base + j;
+    throw new Error("IntervalTree invariant broken: a node is missing from its parent");
+  }
+
+  /**
+   * Recomputes the summary of `node` (a leaf when `leaf`) and writes it with
+   * its first start into its parent's slot, then upwards while anything changed.
+   */
+  private updateUp(node: number, leaf: boolean): void {
+    for (;;) {
+      let p: number;
+      let kD: number;
+      let kX: number;
+      if (leaf) {
+        this.leafSum(node);
+        p = this.lParent[node]!;
+        kD = this.ls[node << SHIFT]!;
+        kX = this.lx[node << SHIFT]!;
+      } else {
+        this.innerSum(node);
+        p = this.iParent[node]!;
+        kD = this.ik[node << SHIFT]!;
+        kX = this.ikx[node << SHIFT]!;
+      }
+      if (p < 0) return;
+      const q = this.slotOf(p, node);
+      if (this.il[q] === this.sLen && this.ib[q] === this.sBlk && this.ik[q] === kD && this.ikx[q] === kX) return;
+      this.il[q] = this.sLen;
+      this.ib[q] = this.sBlk;
+      this.ik[q] = kD;
+      this.ikx[q] = kX;
+      node = p;
+      leaf = false;
+    }
+  }
+
+  // ------------------------------------------------------------ structure
+
+  /**
+   * Inserts a segment `(d, x, kind)` at slot i of leaf l (0 < i <= count),
+   * splitting a full leaf. Summaries of l are left to the caller's updateUp;
+   * returns the new segment's position.
+   */
+  private insertAt(l: number, i: number, d: number, x: number, kind: number): number {
+    if (this.lCount[l] === B) {
+      const r = this.splitLeaf(l, i);
+      const c = this.lCount[l]!;
+      if (i > c) {
+        l = r;
+        i -= c;
+      }
+    }
+    const base = l << SHIFT;
+    const c = this.lCount[l]!;
+    const ls = this.ls;
+    const lx = this.lx;
+    const lt = this.lt;
+    for (let k = base + c; k > base + i; k--) {
+      ls[k] = ls[k - 1]!;
+      lx[k] = lx[k - 1]!;
+      lt[k] = lt[k - 1]!;
+    }
+    ls[base + i] = d;
+    lx[base + i] = x;
+    lt[base + i] = kind;
+    this.lCount[l] = c + 1;
+    if (kind !== HOLE) this.ranges++;
+    return base + i;
+  }
+
+  /** Splits full leaf l (an insert is coming at slot i); returns the new right leaf. */
+  private splitLeaf(l: number, i: number): number {
+    const r = this.newLeaf();
+    // perf: an insert at the end (the usual allocation frontier) keeps the left leaf nearly full (memory).
+    const mid = i >= B - 4 ? B - 4 : B >> 1;
+    this.moveEntries(l, mid, r, 0, B - mid);
+    this.lCount[l] = mid;
+    this.lCount[r] = B - mid;
+    const n = this.lNext[l]!;
+    this.lNext[r] = n;
+    this.lPrev[r] = l;
+    if (n >= 0) this.lPrev[n] = r;
+    this.lNext[l] = r;
+    this.attachAfter(l, r, true);
+    return r;
+  }
+
+  private moveEntries(from: number, i: number, to: number, j: number, count: number): void {
+    const a = (from << SHIFT) + i;
+    const b = (to << SHIFT) + j;
+    if (b < a) {
+      for (let k = 0; k < count; k++) this.copyEntry(a + k, b + k);
+    } else {
+      for (let k = count - 1; k >= 0; k--) this.copyEntry(a + k, b + k);
+    }
+  }
+
+  private copyEntry(a: number, b: number): void {
+    this.ls[b] = this.ls[a]!;
+    this.lx[b] = this.lx[a]!;
+    this.lt[b] = this.lt[a]!;
+  }
+
+  /** Links the new node r (a leaf when `leaf`) as the next sibling of node l, and refreshes both. */
+  private attachAfter(l: number, r: number, leaf: boolean): void {
+    let p = leaf ? this.lParent[l]! : this.iParent[l]!;
+    if (p < 0) {
+      p = this.newInner();
+      this.ic[p << SHIFT] = l;
+      this.iCount[p] = 1;
+      this.setParent(l, p, leaf);
+      this.root = p;
+      this.height++;
+    }
+    const q = this.slotOf(p, l) + 1;
+    if (this.iCount[p] === B) {
+      this.splitInner(p, q - (p << SHIFT));
+      p = leaf ? this.lParent[l]! : this.iParent[l]!;
+    }
+    const j = this.slotOf(p, l) + 1 - (p << SHIFT);
+    this.insertSlot(p, j, r);
+    this.setParent(r, p, leaf);
+    this.updateUp(l, leaf);
+    this.updateUp(r, leaf);
+    this.updateUp(p, false);
+  }
+
+  private setParent(child: number, p: number, leaf: boolean): void {
+    if (leaf) this.lParent[child] = p;
+    else this.iParent[child] = p;
+  }
+
+  /** Opens slot j of inner node p for child (summaries written by the caller's updateUp). */
+  private insertSlot(p: number, j: number, child: number): void {
+    const base = p << SHIFT;
+    const c = this.iCount[p]!;
+    for (let k = base + c; k > base + j; k--) this.copySlot(k - 1, k);
+    this.ic[base + j] = child;
+    this.il[base + j] = -1;
+    this.ib[base + j] = 0;
+    this.ik[base + j] = -1;
+    this.ikx[base + j] = 0;
+    this.iCount[p] = c + 1;
+  }
+
+  private copySlot(a: number, b: number): void {
+    this.ik[b] = this.ik[a]!;
+    this.ikx[b] = this.ikx[a]!;
+    this.ic[b] = this.ic[a]!;
+    this.il[b] = this.il[a]!;
+    this.ib[b] = this.ib[a]!;
+  }
+
+  /** True when inner node k's children are leaves. */
+  private kidsAreLeaves(k: number): boolean {
+    let h = 0;
+    while (k !== this.root) {
+      k = this.iParent[k]!;
+      h++;
+    }
+    return h === this.height - 1;
+  }
+
+  /** Splits full inner node p (an insert is coming at slot j). */
+  private splitInner(p: number, j: number): void {
+    const leafKids = this.kidsAreLeaves(p);
+    const r = this.newInner();
+    const mid = j >= B - 4 ? B - 4 : B >> 1;
+    const a = p << SHIFT;
+    const b = r << SHIFT;
+    for (let k = mid; k < B; k++) {
+      this.copySlot(a + k, b + k - mid);
+      this.setParent(this.ic[a + k]!, r, leafKids);
+    }
+    this.iCount[p] = mid;
+    this.iCount[r] = B - mid;
+    this.attachAfter(p, r, false);
+  }
+
+  /** Removes slot j of inner node p. */
+  private removeSlot(p: number, j: number): void {
+    const base = p << SHIFT;
+    const c = this.iCount[p]!;
+    for (let k = base + j; k < base + c - 1; k++) this.copySlot(k + 1, k);
+    this.iCount[p] = c - 1;
+  }
+
+  /** Removes the segment at pos without rebalancing (see settle). */
+  private deleteAt(pos: number): void {
+    const l = pos >> SHIFT;
+    if (this.lt[pos] !== HOLE) this.ranges--;
+    const end = (l << SHIFT) + this.lCount[l]! - 1;
+    for (let k = pos; k < end; k++) this.copyEntry(k + 1, k);
+    this.lCount[l] = this.lCount[l]! - 1;
+  }
+
+  /** Rebalances leaf l after deletions (merge or borrow below B/4) and refreshes it. */
+  private settle(l: number): void {
+    if (this.lParent[l] === -2) return;
+    const p = this.lParent[l]!;
+    if (p < 0 || this.lCount[l]! >= MIN_FILL) {
+      this.updateUp(l, true);
+      return;
+    }
+    const q = this.slotOf(p, l);
+    const j = q - (p << SHIFT);
+    const c = this.iCount[p]!;
+    if (c < 2) {
+      this.updateUp(l, true);
+      return;
+    }
+    const a = j + 1 < c ? l : this.ic[q - 1]!;
+    const b = j + 1 < c ? this.ic[q + 1]! : l;
+    const ca = this.lCount[a]!;
+    const cb = this.lCount[b]!;
+    if (ca + cb <= MERGE_LIMIT) {
+      this.moveEntries(b, 0, a, ca, cb);
+      this.lCount[a] = ca + cb;
+      const n = this.lNext[b]!;
+      this.lNext[a] = n;
+      if (n >= 0) this.lPrev[n] = a;
+      this.removeSlot(p, this.slotOf(p, b) - (p << SHIFT));
+      this.releaseLeaf(b);
+      this.updateUp(a, true);
+      this.settleInner(p);
+      return;
+    }
+    const half = (ca + cb) >> 1;
+    if (ca < half) {
+      const k = half - ca;
+      this.moveEntries(b, 0, a, ca, k);
+      this.moveEntries(b, k, b, 0, cb - k);
+    } else {
+      const k = ca - half;
+      this.moveEntries(b, 0, b, k, cb);
+      this.moveEntries(a, half, b, 0, k);
+    }
+    this.lCount[a] = half;
+    this.lCount[b] = ca + cb - half;
+    this.updateUp(a, true);
+    this.updateUp(b, true);
+  }
+
+  /** Rebalances inner node p after it lost a child, collapsing the root when it has one child. */
+  private settleInner(p: number): void {
+    const g = this.iParent[p]!;
+    if (g < 0) {
+      if (this.iCount[p] === 1 && this.height > 0) {
+        const only = this.ic[p << SHIFT]!;
+        this.height--;
+        this.setParent(only, -1, this.height === 0);
+        this.root = only;
+        this.releaseInner(p);
+        return;
+      }
+      this.updateUp(p, false);
+      return;
+    }
+    if (this.iCount[p]! >= MIN_FILL) {
+      this.updateUp(p, false);
+      return;
+    }
+    const leafKids = this.kidsAreLeaves(p);
+    const q = this.slotOf(g, p);
+    const j = q - (g << SHIFT);
+    const c = this.iCount[g]!;
+    const a = j + 1 < c ? p : this.ic[q - 1]!;
+    const b = j + 1 < c ? this.ic[q + 1]! : p;
+    const ca = this.iCount[a]!;
+    const cb = this.iCount[b]!;
+    const A = a << SHIFT;
+    const Bb = b << SHIFT;
+    if (ca + cb <= MERGE_LIMIT) {
+      for (let k = 0; k < cb; k++) {
+        this.copySlot(Bb + k, A + ca + k);
+        this.setParent(this.ic[A + ca + k]!, a, leafKids);
+      }
+      this.iCount[a] = ca + cb;
+      this.removeSlot(g, this.slotOf(g, b) - (g << SHIFT));
+      this.releaseInner(b);
+      this.updateUp(a, false);
+      this.settleInner(g);
+      return;
+    }
+    const half = (ca + cb) >> 1;
+    if (ca < half) {
+      const k = half - ca;
+      for (let t = 0; t < k; t++) {
+        this.copySlot(Bb + t, A + ca + t);
+        this.setParent(this.ic[A + ca + t]!, a, leafKids);
+      }
+      for (let t = k; t < cb; t++) this.copySlot(Bb + t, Bb + t - k);
+    } else {
+      const k = ca - half;
+      for (let t = cb - 1; t >= 0; t--) this.copySlot(Bb + t, Bb + t + k);
+      for (let t = 0; t < k; t++) {
+        this.copySlot(A + half + t, Bb + t);
+        this.setParent(this.ic[Bb + t]!, b, leafKids);
+      }
+    }
+    this.iCount[a] = half;
+    this.iCount[b] = ca + cb - half;
+    this.updateUp(a, false);
+    this.updateUp(b, false);
+  }
+
+  // ------------------------------------------------------------ bookkeeping
+
+  /** A free segment `[s, n)` appears (sign 1) or goes (sign -1). */
+  private noteFree(sign: number, sD: number, sX: number, nD: number, nX: number): void {
+    this.freeSegments += sign;
+    if (nD < TWO_53 && nD - sD <= TWO_52) {
+      const f = this.freeSmall + sign * (nD - sD);
+      if (f > TWO_52 || f < -TWO_52) {
+        this.freeBig += BigInt(f);
+        this.freeSmall = 0;
+      } else {
+        this.freeSmall = f;
+      }
+    } else {
+      const len = toBig(nD, nX) - toBig(sD, sX);
+      this.freeBig += sign > 0 ? len : -len;
+    }
+    if (this.sizeIndex.active) {
+      if (sign > 0) this.sizeIndex.add(sD, sX, nD, nX);
+      else this.sizeIndex.remove(sD, sX, nD, nX);
+    }
+  }
+
+  /** A range `[s, n)` enters (sign 1) or leaves (sign -1) the pool. */
+  private noteTotal(sign: number, sD: number, sX: number, nD: number, nX: number): void {
+    if (nD < TWO_53 && nD - sD <= TWO_52) {
+      const t = this.totalSmall + sign * (nD - sD);
+      if (t > TWO_52 || t < -TWO_52) {
+        this.totalBig += BigInt(t);
+        this.totalSmall = 0;
+      } else {
+        this.totalSmall = t;
+      }
+    } else {
+      const len = toBig(nD, nX) - toBig(sD, sX);
+      this.totalBig += sign > 0 ? len : -len;
+    }
+  }
+
+  // ------------------------------------------------------------ allocation
+
+  /** Sets the request for the next find: size, align (power of two, 1 = none), window `[wl, wh]`. */
+  setRequest(sizeD: number, sizeX: number, alignD: number, wlD: number, wlX: number, whD: number, whX: number): void {
+    this.cSizeD = sizeD;
+    this.cSizeX = sizeX;
+    this.cAlignD = alignD;
+    this.cWlD = wlD;
+    this.cWlX = wlX;
+    this.cWhD = whD;
+    this.cWhX = whX;
+    const sizeLog = log2Floor(sizeD);
+    const alignLog = log2Floor(alignD);
+    this.cBlk = 1 + (sizeLog < alignLog ? sizeLog : alignLog);
+    this.cFast = sizeD < TWO_53 && alignD < TWO_53 && wlD < TWO_53;
+    this.cWindowed = wlD !== 0 || whD < 18446744073709549568;
+  }
+
+  /** Whether free segment `[s, n)` holds the request; if so its lowest start goes to fit*. */
+  fitsFirst(sD: number, sX: number, nD: number, nX: number): boolean {
+    if (this.cFast && nD < TWO_53) {
+      const lo = sD < this.cWlD ? this.cWlD : sD;
+      let hi = nD - 1;
+      if (this.cWhD < hi) hi = this.cWhD;
+      const a = this.cAlignD;
+      let start = lo;
+      if (a !== 1) {
+        const r = lo % a;
+        if (r !== 0) start = lo - r + a;
+      }
+      if (start + this.cSizeD - 1 > hi) return false;
+      this.fitD = start;
+      this.fitX = 0;
+      return true;
+    }
+    const s = toBig(sD, sX);
+    const wl = toBig(this.cWlD, this.cWlX);
+    const wh = toBig(this.cWhD, this.cWhX);
+    const lo = s > wl ? s : wl;
+    let hi = toBig(nD, nX) - 1n;
+    if (wh < hi) hi = wh;
+    const a = BigInt(this.cAlignD);
+    const start = ((lo + a - 1n) / a) * a;
+    if (start + toBig(this.cSizeD, this.cSizeX) - 1n > hi) return false;
+    fromBig(start);
+    this.fitD = outD;
+    this.fitX = outX;
+    return true;
+  }
+
+  /** Whether free segment `[s, n)` holds the request; if so its highest start goes to fit*. */
+  private fitsLast(sD: number, sX: number, nD: number, nX: number): boolean {
+    if (this.cFast && nD < TWO_53) {
+      const lo = sD < this.cWlD ? this.cWlD : sD;
+      let hi = nD - 1;
+      if (this.cWhD < hi) hi = this.cWhD;
+      const t = hi - this.cSizeD + 1;
+      if (t < lo) return false;
+      const a = this.cAlignD;
+      const start = a === 1 ? t : t - (t % a);
+      if (start < lo) return false;
+      this.fitD = start;
+      this.fitX = 0;
+      return true;
+    }
+    const s = toBig(sD, sX);
+    const wl = toBig(this.cWlD, this.cWlX);
+    const wh = toBig(this.cWhD, this.cWhX);
+    const lo = s > wl ? s : wl;
+    let hi = toBig(nD, nX) - 1n;
+    if (wh < hi) hi = wh;
+    const t = hi - toBig(this.cSizeD, this.cSizeX) + 1n;
+    if (t < lo) return false;
+    const a = BigInt(this.cAlignD);
+    const start = t - (t % a);
+    if (start < lo) return false;
+    fromBig(start);
+    this.fitD = outD;
+    this.fitX = outX;
+    return true;
+  }
+
+  /** The position of the lowest free segment that fits (start in fit*), or -1. */
+  findFirst(): number {
+    const r = this.firstIn(this.root, this.height);
+    return r < 0 ? -1 : r;
+  }
+
+  /** The position of the highest free segment that fits (start in fit*), or -1. */
+  findLast(): number {
+    const r = this.lastIn(this.root, this.height);
+    return r < 0 ? -1 : r;
+  }
+
+  /** -1: nothing here; -2: nothing here nor further on (past the window). */
+  private firstIn(node: number, h: number): number {
+    if (h === 0) return this.firstInLeaf(node);
+    const base = node << SHIFT;
+    const c = this.iCount[node]!;
+    const need = this.cSizeD;
+    const needBlk = this.cBlk;
+    const il = this.il;
+    const ib = this.ib;
+    for (let j = 0; j < c; j++) {
+      const q = base + j;
+      if (il[q]! < need || ib[q]! < needBlk) continue;
+      if (this.cWindowed) {
+        if (this.ik[q]! > this.cWhD) return -2;
+        if (j + 1 < c && this.ik[q + 1]! < this.cWlD) continue;
+      }
+      const r = this.firstIn(this.ic[q]!, h - 1);
+      if (r !== -1) return r;
+    }
+    return -1;
+  }
+
+  private firstInLeaf(l: number): number {
+    const base = l << SHIFT;
+    const c = this.lCount[l]!;
+    const lt = this.lt;
+    const ls = this.ls;
+    for (let i = 0; i < c; i++) {
+      if (lt[base + i] !== FREE) continue;
+      const sD = ls[base + i]!;
+      if (sD > this.cWhD) return -2;
+      let nD: number;
+      let nX: number;
+      if (i + 1 < c) {
+        nD = ls[base + i + 1]!;
+        nX = this.lx[base + i + 1]!;
+      } else {
+        this.leafEnd(l);
+        nD = this.outEndD;
+        nX = this.outEndX;
+      }
+      if (this.fitsFirst(sD, this.lx[base + i]!, nD, nX)) return base + i;
+    }
+    return -1;
+  }
+
+  private lastIn(node: number, h: number): number {
+    if (h === 0) return this.lastInLeaf(node);
+    const base = node << SHIFT;
+    const c = this.iCount[node]!;
+    const need = this.cSizeD;
+    const needBlk = this.cBlk;
+    for (let j = c - 1; j >= 0; j--) {
+      const q = base + j;
+      if (this.il[q]! < need || this.ib[q]! < needBlk) continue;
+      if (this.cWindowed) {
+        if (this.ik[q]! > this.cWhD) continue;
+        if (j + 1 < c && this.ik[q + 1]! < this.cWlD) return -2;
+      }
+      const r = this.lastIn(this.ic[q]!, h - 1);
+      if (r !== -1) return r;
+    }
+    return -1;
+  }
+
+  private lastInLeaf(l: number): number {
+    const base = l << SHIFT;
+    const c = this.lCount[l]!;
+    this.leafEnd(l);
+    let nD = this.outEndD;
+    let nX = this.outEndX;
+    for (let i = c - 1; i >= 0; i--) {
+      const sD = this.ls[base + i]!;
+      const sX = this.lx[base + i]!;
+      if (this.lt[base + i] === FREE) {
+        if (nD < this.cWlD) return -2;
+        if (sD <= this.cWhD && this.fitsLast(sD, sX, nD, nX)) return base + i;
+      }
+      nD = sD;
+      nX = sX;
+    }
+    return -1;
+  }
+
+  /** The position of the smallest free segment that fits, ties to the lowest (start in fit*), or -1. */
+  findBest(): number {
+    const index = this.sizeIndex;
+    if (!index.active) {
+      index.active = true;
+      for (let p = this.first(); p >= 0; p = this.next(p)) {
+        if (this.lt[p] !== FREE) continue;
+        this.end(p);
+        index.add(this.ls[p]!, this.lx[p]!, this.outEndD, this.outEndX);
+      }
+    }
+    let sD = 0;
+    let sX = 0;
+    const found = index.search(this.cSizeD, this.cSizeX, (d, x, nD, nX) => {
+      sD = d;
+      sX = x;
+      return this.fitsFirst(d, x, nD, nX);
+    });
+    return found ? this.locate(sD, sX) : -1;
+  }
+
+  // ------------------------------------------------------------ changes
+
+  /**
+   * Carves `[fit, fit + size)` out of the free segment at pos (found by a
+   * find*) and marks it ALLOCATED; returns the allocated segment's position.
+   */
+  carve(pos: number): number {
+    this.version++;
+    const fD = this.fitD;
+    const fX = this.fitX;
+    let eD: number;
+    let eX: number;
+    if (fD + this.cSizeD < TWO_53 && this.cSizeX === 0) {
+      eD = fD + this.cSizeD;
+      eX = 0;
+    } else {
+      fromBig(toBig(fD, fX) + toBig(this.cSizeD, this.cSizeX));
+      eD = outD;
+      eX = outX;
+    }
+    const sD = this.ls[pos]!;
+    const sX = this.lx[pos]!;
+    this.end(pos);
+    const nD = this.outEndD;
+    const nX = this.outEndX;
+    this.noteFree(-1, sD, sX, nD, nX);
+    const l = pos >> SHIFT;
+    const i = pos & (B - 1);
+    const atStart = fD === sD && fX === sX;
+    const atEnd = eD === nD && eX === nX;
+    if (atStart) {
+      this.lt[pos] = ALLOCATED;
+      if (atEnd) {
+        this.updateUp(l, true);
+        return pos;
+      }
+      this.noteFree(1, eD, eX, nD, nX);
+      const f = this.insertAt(l, i + 1, eD, eX, FREE);
+      const taken = this.prev(f);
+      this.refreshSpan(taken, f);
+      return taken;
+    }
+    this.noteFree(1, sD, sX, fD, fX);
+    let taken = this.insertAt(l, i + 1, fD, fX, ALLOCATED);
+    if (atEnd) {
+      this.refreshSpan(this.prev(taken), taken);
+      return taken;
+    }
+    this.noteFree(1, eD, eX, nD, nX);
+    const f = this.insertAt(taken >> SHIFT, (taken & (B - 1)) + 1, eD, eX, FREE);
+    taken = this.prev(f);
+    this.refreshSpan(this.prev(taken), f);
+    return taken;
+  }
+
+  /** Refreshes every leaf from the one of position a to the one of position b (a few, in chain order). */
+  private refreshSpan(a: number, b: number): void {
+    let l = a >> SHIFT;
+    const last = b >> SHIFT;
+    for (;;) {
+      this.updateUp(l, true);
+      if (l === last) return;
+      l = this.lNext[l]!;
+    }
+  }
+
+  /** Refreshes the leaf of pos and, when pos starts its leaf, the leaf before it. */
+  private refreshAround(pos: number): void {
+    const l = pos >> SHIFT;
+    this.updateUp(l, true);
+    const p = this.lPrev[l]!;
+    if (p >= 0 && (pos & (B - 1)) === 0) this.updateUp(p, true);
+  }
+
+  /** Frees the ALLOCATED or VALUED segment at pos, merging it with free neighbours. */
+  release(pos: number): void {
+    this.version++;
+    const sD = this.ls[pos]!;
+    const sX = this.lx[pos]!;
+    this.end(pos);
+    const nD = this.outEndD;
+    const nX = this.outEndX;
+    const p = this.prev(pos);
+    const q = this.next(pos);
+    const mergePrev = p >= 0 && this.lt[p] === FREE;
+    const mergeNext = q >= 0 && this.lt[q] === FREE;
+    let mD = sD;
+    let mX = sX;
+    let eD = nD;
+    let eX = nX;
+    if (mergePrev) {
+      mD = this.ls[p]!;
+      mX = this.lx[p]!;
+      this.noteFree(-1, mD, mX, sD, sX);
+    }
+    if (mergeNext) {
+      this.end(q);
+      eD = this.outEndD;
+      eX = this.outEndX;
+      this.noteFree(-1, nD, nX, eD, eX);
+    }
+    this.noteFree(1, mD, mX, eD, eX);
+    const l = pos >> SHIFT;
+    if (!mergePrev && !mergeNext) {
+      this.lt[pos] = FREE;
+      this.updateUp(l, true);
+      return;
+    }
+    const ql = q >> SHIFT;
+    const pl = p >> SHIFT;
+    if (mergeNext) this.deleteAt(q);
+    if (mergePrev) this.deleteAt(pos);
+    else this.lt[pos] = FREE;
+    this.settle(l);
+    if (mergeNext && ql !== l) this.settle(ql);
+    if (mergePrev && pl !== l && this.isLeaf(pl)) this.updateUp(pl, true);
+  }
+
+  /** Marks the taken segment at pos VALUED or ALLOCATED (no summary depends on it). */
+  setTaken(pos: number, kind: number): void {
+    this.lt[pos] = kind;
+  }
+
+  /**
+   * Adds `[s, n)` of `kind` (FREE, ALLOCATED or VALUED) inside the HOLE at
+   * pos, which contains all of it; free space is merged with free neighbours.
+   */
+  fill(pos: number, sD: number, sX: number, nD: number, nX: number, kind: number): void {
+    this.version++;
+    this.noteTotal(1, sD, sX, nD, nX);
+    if (kind === FREE) this.noteFree(1, sD, sX, nD, nX);
+    this.end(pos);
+    const hD = this.outEndD;
+    const hX = this.outEndX;
+    let at: number;
+    if (this.ls[pos] === sD && this.lx[pos] === sX) {
+      this.lt[pos] = kind;
+      this.ranges++;
+      at = pos;
+    } else {
+      at = this.insertAt(pos >> SHIFT, (pos & (B - 1)) + 1, sD, sX, kind);
+    }
+    this.refreshAround(at);
+    if (nD !== hD || nX !== hX) {
+      at = this.locate(sD, sX);
+      this.refreshAround(this.insertAt(at >> SHIFT, (at & (B - 1)) + 1, nD, nX, HOLE));
+    }
+    this.coalesce(sD, sX);
+  }
+
+  /** Turns the segment at pos into a HOLE (the space leaves the pool). */
+  drop(pos: number): void {
+    this.version++;
+    const sD = this.ls[pos]!;
+    const sX = this.lx[pos]!;
+    this.end(pos);
+    this.noteTotal(-1, sD, sX, this.outEndD, this.outEndX);
+    if (this.lt[pos] === FREE) this.noteFree(-1, sD, sX, this.outEndD, this.outEndX);
+    this.lt[pos] = HOLE;
+    this.ranges--;
+    this.updateUp(pos >> SHIFT, true);
+    this.coalesce(sD, sX);
+  }
+
+  /** Merges the segment starting at `(d, x)` with neighbours of the same mergeable kind. */
+  private coalesce(d: number, x: number): void {
+    let pos = this.locate(d, x);
+    const kind = this.lt[pos]!;
+    if (kind !== FREE && kind !== HOLE) return;
+    const q = this.next(pos);
+    if (q >= 0 && this.lt[q] === kind) {
+      if (kind === FREE) {
+        this.end(q);
+        const eD = this.outEndD;
+        const eX = this.outEndX;
+        this.noteFree(-1, d, x, this.ls[q]!, this.lx[q]!);
+        this.noteFree(-1, this.ls[q]!, this.lx[q]!, eD, eX);
+        this.noteFree(1, d, x, eD, eX);
+      }
+      const l = q >> SHIFT;
+      this.deleteAt(q);
+      this.settle(l);
+      pos = this.locate(d, x);
+      this.updateUp(pos >> SHIFT, true);
+    }
+    const p = this.prev(pos);
+    if (p >= 0 && this.lt[p] === kind) {
+      if (kind === FREE) {
+        this.end(pos);
+        const eD = this.outEndD;
+        const eX = this.outEndX;
+        this.noteFree(-1, this.ls[p]!, this.lx[p]!, d, x);
+        this.noteFree(-1, d, x, eD, eX);
+        this.noteFree(1, this.ls[p]!, this.lx[p]!, eD, eX);
+      }
+      const pD = this.ls[p]!;
+      const pX = this.lx[p]!;
+      const l = pos >> SHIFT;
+      this.deleteAt(pos);
+      this.settle(l);
+      const at = this.locate(pD, pX);
+      this.updateUp(at >> SHIFT, true);
+    }
+  }
+
+  /**
+   * Moves the end of the taken segment at pos to `(eD, eX)`: into the free
+   * segment after it (which the caller has checked is long enough) or back,
+   * handing the space to the free segment after it (or a new one).
+   */
+  moveEnd(pos: number, eD: number, eX: number): void {
+    this.version++;
+    const sD = this.ls[pos]!;
+    const sX = this.lx[pos]!;
+    this.end(pos);
+    const nD = this.outEndD;
+    const nX = this.outEndX;
+    if (eD === nD && eX === nX) return;
+    const q = this.next(pos);
+    if (q >= 0 && this.lt[q] === FREE) {
+      this.end(q);
+      const fD = this.outEndD;
+      const fX = this.outEndX;
+      this.noteFree(-1, nD, nX, fD, fX);
+      if (eD === fD && eX === fX) {
+        const l = q >> SHIFT;
+        this.deleteAt(q);
+        this.settle(l);
+      } else {
+        this.noteFree(1, eD, eX, fD, fX);
+        this.ls[q] = eD;
+        this.lx[q] = eX;
+        this.refreshAround(q);
+      }
+    } else {
+      this.noteFree(1, eD, eX, nD, nX);
+      this.refreshAround(this.insertAt(pos >> SHIFT, (pos & (B - 1)) + 1, eD, eX, FREE));
+    }
+    const at = this.locate(sD, sX);
+    this.updateUp(at >> SHIFT, true);
+  }
+
+  /**
+   * Replaces the contents with `count` segments given in address order
+   * (starts strictly increasing, the first at 0, kinds already coalesced),
+   * bottom-up in O(n). Counters are the caller's.
+   */
+  build(count: number, sD: Float64Array, sX: Uint16Array, kind: Uint8Array): void {
+    this.version++;
+    const per = MERGE_LIMIT;
+    const leaves = Math.max(1, Math.ceil(count / per));
+    while (this.lCount.length < leaves) this.growLeaves();
+    this.leafTop = 0;
+    this.leafReleased = -1;
+    this.innerTop = 0;
+    this.innerReleased = -1;
+    let level: number[] = [];
+    for (let k = 0; k < leaves; k++) {
+      const l = this.newLeaf();
+      const from = Math.floor((k * count) / leaves);
+      const to = Math.floor(((k + 1) * count) / leaves);
+      const base = l << SHIFT;
+      for (let i = from; i < to; i++) {
+        this.ls[base + i - from] = sD[i]!;
+        this.lx[base + i - from] = sX[i]!;
+        this.lt[base + i - from] = kind[i]!;
+      }
+      this.lCount[l] = to - from;
+      if (k > 0) {
+        this.lNext[l - 1] = l;
+        this.lPrev[l] = l - 1;
+      }
+      level.push(l);
+    }
+    this.height = 0;
+    let leafLevel = true;
+    while (level.length > 1) {
+      const groups = Math.ceil(level.length / per);
+      const up: number[] = [];
+      for (let g = 0; g < groups; g++) {
+        const k = this.newInner();
+        const from = Math.floor((g * level.length) / groups);
+        const to = Math.floor(((g + 1) * level.length) / groups);
+        for (let i = from; i < to; i++) {
+          const child = level[i]!;
+          const q = (k << SHIFT) + i - from;
+          this.ic[q] = child;
+          this.setParent(child, k, leafLevel);
+          if (leafLevel) {
+            this.leafSum(child);
+            this.ik[q] = this.ls[child << SHIFT]!;
+            this.ikx[q] = this.lx[child << SHIFT]!;
+          } else {
+            this.innerSum(child);
+            this.ik[q] = this.ik[child << SHIFT]!;
+            this.ikx[q] = this.ikx[child << SHIFT]!;
+          }
+          this.il[q] = this.sLen;
+          this.ib[q] = this.sBlk;
+        }
+        this.iCount[k] = to - from;
+        up.push(k);
+      }
+      level = up;
+      leafLevel = false;
+      this.height++;
+    }
+    this.root = level[0]!;
+    this.setParent(this.root, -1, this.height === 0);
+  }
+
+  /** The exact length of the largest free segment, 0n when none. */
+  largestFree(): bigint {
+    let best = 0n;
+    let bound = 0;
+    const visit = (node: number, h: number): void => {
+      if (h === 0) {
+        for (let p = node << SHIFT, e = p + this.lCount[node]!; p < e; p++) {
+          if (this.lt[p] !== FREE) continue;
+          this.end(p);
+          const len = toBig(this.outEndD, this.outEndX) - toBig(this.ls[p]!, this.lx[p]!);
+          if (len > best) {
+            best = len;
+            bound = Number(len) - 4096;
+          }
+        }
+        return;
+      }
+      const base = node << SHIFT;
+      for (let j = 0; j < this.iCount[node]!; j++) {
+        if (this.il[base + j]! >= 0 && this.il[base + j]! >= bound) visit(this.ic[base + j]!, h - 1);
+      }
+    };
+    visit(this.root, this.height);
+    return best;
+  }
+
+  /** A deep copy. */
+  clone(): SegmentTree {
+    const c = new SegmentTree(2);
+    c.ls = this.ls.slice();
+    c.lx = this.lx.slice();
+    c.lt = this.lt.slice();
+    c.lCount = this.lCount.slice();
+    c.lNext = this.lNext.slice();
+    c.lPrev = this.lPrev.slice();
+    c.lParent = this.lParent.slice();
+    c.ik = this.ik.slice();
+    c.ikx = this.ikx.slice();
+    c.ic = this.ic.slice();
+    c.il = this.il.slice();
+    c.ib = this.ib.slice();
+    c.iCount = this.iCount.slice();
+    c.iParent = this.iParent.slice();
+    c.root = this.root;
+    c.height = this.height;
+    c.ranges = this.ranges;
+    c.freeSegments = this.freeSegments;
+    c.totalSmall = this.totalSmall;
+    c.totalBig = this.totalBig;
+    c.freeSmall = this.freeSmall;
+    c.freeBig = this.freeBig;
+    c.sizeIndex = this.sizeIndex.clone();
+    c.leafTop = this.leafTop;
+    c.leafReleased = this.leafReleased;
+    c.innerTop = this.innerTop;
+    c.innerReleased = this.innerReleased;
+    return c;
+  }
+
+  // ------------------------------------------------------------ checking
+
+  /** Throws an Error naming the first broken invariant. */
+  check(): void {
+    // Structure: depth, parents, keys, summaries, fill.
+    const leavesInOrder: number[] = [];
+    const walk = (node: number, h: number, parent: number): void => {
+      if (h === 0) {
+        if (this.lParent[node] !== parent) fail(`leaf ${node}: parent ${this.lParent[node]} should be ${parent}`);
+        const c = this.lCount[node]!;
+        if (c < 1 || c > B) fail(`leaf ${node}: ${c} segments`);
+        leavesInOrder.push(node);
+        return;
+      }
+      if (this.iParent[node] !== parent) fail(`inner node ${node}: parent ${this.iParent[node]} should be ${parent}`);
+      const c = this.iCount[node]!;
+      if (c < (parent < 0 ? 2 : 1) || c > B) fail(`inner node ${node}: ${c} children`);
+      for (let j = 0; j < c; j++) {
+        const q = (node << SHIFT) + j;
+        const child = this.ic[q]!;
+        walk(child, h - 1, node);
+        if (h === 1) {
+          this.leafSum(child);
+          if (this.ik[q] !== this.ls[child << SHIFT] || this.ikx[q] !== this.lx[child << SHIFT]) fail(`inner node ${node} slot ${j}: stale key`);
+        } else {
+          this.innerSum(child);
+          if (this.ik[q] !== this.ik[child << SHIFT] || this.ikx[q] !== this.ikx[child << SHIFT]) fail(`inner node ${node} slot ${j}: stale key`);
+        }
+        if (this.il[q] !== this.sLen || this.ib[q] !== this.sBlk) fail(`inner node ${node} slot ${j}: stale summary`);
+      }
+    };
+    walk(this.root, this.height, -1);
+    for (let k = 0; k < leavesInOrder.length; k++) {
+      const l = leavesInOrder[k]!;
+      if (this.lPrev[l] !== (k === 0 ? -1 : leavesInOrder[k - 1])) fail(`leaf ${l}: broken back link`);
+      if (this.lNext[l] !== (k + 1 === leavesInOrder.length ? -1 : leavesInOrder[k + 1])) fail(`leaf ${l}: broken chain`);
+    }
+    // Sequence: order, first at 0, coalesced, counters, exact form.
+    let ranges = 0;
+    let free = 0;
+    let total = 0n;
+    let freeLen = 0n;
+    const frees: [bigint, bigint][] = [];
+    let prevKind = -1;
+    let prevStart = -1n;
+    for (let p = this.first(); p >= 0; p = this.next(p)) {
+      const d = this.ls[p]!;
+      const x = this.lx[p]!;
+      const s = toBig(d, x);
+      fromBig(s);
+      if (outD !== d || outX !== x) fail(`segment at ${s}: start not in canonical form`);
+      if (prevStart < 0n ? s !== 0n : s <= prevStart) fail(`segment at ${s}: out of order`);
+      const kind = this.lt[p]!;
+      if (kind > HOLE) fail(`segment at ${s}: bad kind ${kind}`);
+      if (kind === prevKind && (kind === FREE || kind === HOLE)) fail(`segment at ${s}: adjacent ${kind === FREE ? "free" : "hole"} segments not merged`);
+      this.end(p);
+      const n = toBig(this.outEndD, this.outEndX);
+      if (kind !== HOLE) {
+        ranges++;
+        total += n - s;
+      }
+      if (kind === FREE) {
+        free++;
+        freeLen += n - s;
+        frees.push([s, n]);
+      }
+      prevKind = kind;
+      prevStart = s;
+    }
+    if (ranges !== this.ranges) fail(`range count ${this.ranges} should be ${ranges}`);
+    if (free !== this.freeSegments) fail(`free segment count ${this.freeSegments} should be ${free}`);
+    if (total !== this.totalBig + BigInt(this.totalSmall)) fail("total length counter is wrong");
+    if (freeLen !== this.freeBig + BigInt(this.freeSmall)) fail("free length counter is wrong");
+    if (this.sizeIndex.active) {
+      const keys = this.sizeIndex.keys();
+      frees.sort((a, b) => (a[1] - a[0] < b[1] - b[0] ? -1 : a[1] - a[0] > b[1] - b[0] ? 1 : a[0] < b[0] ? -1 : 1));
+      if (keys.length !== frees.length || keys.some((k, i) => k[0] !== frees[i]![0] || k[1] !== frees[i]![1])) fail("best-fit index disagrees with the free segments");
+    }
+  }
+
+  /** Every segment as [start, end, kind] exact, in address order (for checks). */
+  forEachSegment(fn: (pos: number, s: bigint, n: bigint, kind: number) => void): void {
+    for (let p = this.first(); p >= 0; p = this.next(p)) {
+      this.end(p);
+      fn(p, toBig(this.ls[p]!, this.lx[p]!), toBig(this.outEndD, this.outEndX), this.lt[p]!);
+    }
+  }
+}
+
+// `inc` is re-exported for callers that turn an inclusive max into an exclusive end.
+export { inc };
+
+function fail(message: string): never {
+  throw new Error(`IntervalTree invariant broken: ${message}`);
+}
+
+function copyF64(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+
+function copyU16(a: Uint16Array, n: number): Uint16Array {
+  const b = new Uint16Array(n);
+  b.set(a);
+  return b;
+}
+
+function copyI32(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+function copyU8(a: Uint8Array, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  b.set(a);
+  return b;
+}
