@@ -25,7 +25,7 @@ import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
 import { ALLOCATED, B, FREE, HOLE, SegmentTree, VALUED } from "./internal/SegmentTree.js";
-import { TWO_53, dec, fromHalves, hiOf, inc, loOf, lessDX, outD, outX, toBig } from "./internal/u64.js";
+import { TWO_53, dec, fromHalves, hiOf, inc, loOf, lessDX, OUT, toBig } from "./internal/u64.js";
 
 /** Options for a new tree. */
 export interface IntervalTreeOptions {
@@ -57,9 +57,10 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   #k: SegmentTree;
   #values: Map<Key, T>;
   // The range being handled, as (d, x) pairs: start s, exclusive end n.
-  #sD = 0;
+  // -0: double fields from construction (see SegmentTree).
+  #sD = -0;
   #sX = 0;
-  #nD = 0;
+  #nD = -0;
   #nX = 0;
 
   constructor(options: IntervalTreeOptions = {}) {
@@ -102,7 +103,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     if (k.lt[pos] !== HOLE || lessDX(k.outEndD, k.outEndX, nD, nX)) {
       // The conflict reported is the highest range starting at or below r.max.
       dec(nD, nX);
-      let c = k.locate(outD, outX);
+      let c = k.locate(OUT.d, OUT.x);
       if (k.lt[c] === HOLE) c = k.prev(c);
       throw new AllocError("OVERLAP", `insert ${r} overlaps ${this.#rangeAt(c)} already in the pool`, {
         argument: "range",
@@ -221,15 +222,15 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const c = constraint instanceof Constraint ? constraint : Constraint.from(constraint);
     const k = this.#k;
     fromHalves(c.sizeHi, c.sizeLo);
-    const sizeD = outD;
-    const sizeX = outX;
+    const sizeD = OUT.d;
+    const sizeX = OUT.x;
     fromHalves(c.alignHi, c.alignLo);
-    const alignD = outD;
+    const alignD = OUT.d;
     fromHalves(c.minHi, c.minLo);
-    const wlD = outD;
-    const wlX = outX;
+    const wlD = OUT.d;
+    const wlX = OUT.x;
     fromHalves(c.maxHi, c.maxLo);
-    k.setRequest(sizeD, sizeX, alignD, wlD, wlX, outD, outX);
+    k.setRequest(sizeD, sizeX, alignD, wlD, wlX, OUT.d, OUT.x);
     const policy = c.policy;
     const pos = policy === "first-match" ? k.findFirst() : policy === "last-match" ? k.findLast() : k.findBest();
     if (pos < 0) return undefined;
@@ -367,12 +368,12 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   /** Reads r into #s*, #n* (start, exclusive end). */
   #read(r: Range): void {
     fromHalves(r.maxHi, r.maxLo);
-    inc(outD, outX);
-    this.#nD = outD;
-    this.#nX = outX;
+    inc(OUT.d, OUT.x);
+    this.#nD = OUT.d;
+    this.#nX = OUT.x;
     fromHalves(r.minHi, r.minLo);
-    this.#sD = outD;
-    this.#sX = outX;
+    this.#sD = OUT.d;
+    this.#sX = OUT.x;
   }
 
   /** Ranges intersecting `[s, n)`, re-seeking after the last one yielded when the tree changed. */
@@ -406,7 +407,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const sX = k.lx[pos]!;
     k.end(pos);
     dec(k.outEndD, k.outEndX);
-    return Range.fromParts(hiOf(sD), loOf(sD, sX), hiOf(outD), loOf(outD, outX), locator ? (pos >> 5) + 1 : 0);
+    return Range.fromParts(hiOf(sD), loOf(sD, sX), hiOf(OUT.d), loOf(OUT.d, OUT.x), locator ? (pos >> 5) + 1 : 0);
   }
 
   #stateAt(pos: number): NodeState<T> {

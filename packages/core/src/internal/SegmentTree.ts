@@ -35,7 +35,7 @@
  * Invariants are checked by `check()` (never on the hot path).
  */
 import { SizeIndex } from "./SizeIndex.js";
-import { POW2, TWO_53, TWO_64, blockOf, fromBig, inc, lengthOf, lessDX, log2Floor, outD, outX, toBig } from "./u64.js";
+import { POW2, TWO_53, TWO_64, blockOf, modPow2, fromBig, inc, lengthOf, lessDX, log2Floor, OUT, toBig } from "./u64.js";
 
 export const FREE = 0;
 export const ALLOCATED = 1;
@@ -55,6 +55,8 @@ export class SegmentTree {
   lx: Uint16Array;
   lt: Uint8Array;
   lCount: Int32Array;
+  /** Bit i set when slot i of the leaf is FREE: scans visit only free segments. */
+  lFree: Int32Array;
   lNext: Int32Array;
   lPrev: Int32Array;
   lParent: Int32Array;
@@ -67,6 +69,8 @@ export class SegmentTree {
   iCount: Int32Array;
   iParent: Int32Array;
 
+  // Number fields that hold doubles start as -0 (a double), so every pool has
+  // one hidden class from construction and none migrates on its first large value.
   root = 0;
   /** Inner levels above the leaves (0: the root is a leaf). */
   height = 0;
@@ -76,9 +80,9 @@ export class SegmentTree {
   ranges = 0;
   freeSegments = 0;
   /** Length sums as small + big, exact (small stays within +-2^52). */
-  totalSmall = 0;
+  totalSmall = -0;
   totalBig = 0n;
-  freeSmall = 0;
+  freeSmall = -0;
   freeBig = 0n;
   sizeIndex: SizeIndex;
 
@@ -88,21 +92,22 @@ export class SegmentTree {
   private innerReleased = -1;
 
   // The request being served (see setRequest).
-  private cSizeD = 1;
+  private cSizeD = -0;
   private cSizeX = 0;
-  private cAlignD = 1;
-  private cWlD = 0;
+  private cAlignD = -0;
+  private cAlignInv = -0;
+  private cWlD = -0;
   private cWlX = 0;
-  private cWhD = 0;
+  private cWhD = -0;
   private cWhX = 0;
   private cBlk = 1;
   private cFast = true;
   private cWindowed = false;
   /** Start of the fit found by the last search. */
-  fitD = 0;
+  fitD = -0;
   fitX = 0;
   // Scratch summary of the last leafSum/innerSum.
-  private sLen = -1;
+  private sLen = -0;
   private sBlk = 0;
 
   constructor(leafCapacity = 4) {
@@ -112,6 +117,7 @@ export class SegmentTree {
     this.lx = new Uint16Array(leaves * B);
     this.lt = new Uint8Array(leaves * B);
     this.lCount = new Int32Array(leaves);
+    this.lFree = new Int32Array(leaves);
     this.lNext = new Int32Array(leaves);
     this.lPrev = new Int32Array(leaves);
     this.lParent = new Int32Array(leaves);
@@ -140,6 +146,7 @@ export class SegmentTree {
       l = this.leafTop++;
     }
     this.lCount[l] = 0;
+    this.lFree[l] = 0;
     this.lNext[l] = -1;
     this.lPrev[l] = -1;
     this.lParent[l] = -1;
@@ -178,6 +185,7 @@ export class SegmentTree {
     this.lx = copyU16(this.lx, cap * B);
     this.lt = copyU8(this.lt, cap * B);
     this.lCount = copyI32(this.lCount, cap);
+    this.lFree = copyI32(this.lFree, cap);
     this.lNext = copyI32(this.lNext, cap);
     this.lPrev = copyI32(this.lPrev, cap);
     this.lParent = copyI32(this.lParent, cap);
@@ -260,7 +268,7 @@ export class SegmentTree {
   }
 
   /** Exclusive end of the segment at pos (after `end(pos)`). */
-  outEndD = 0;
+  outEndD = -0;
   outEndX = 0;
 
   /** The start of the leaf after l (2^64 after the last) into outEnd*; skips leaves emptied mid-operation. */
@@ -290,11 +298,11 @@ export class SegmentTree {
     const base = l << SHIFT;
     const c = this.lCount[l]!;
     const ls = this.ls;
-    const lt = this.lt;
     let len = -1;
     let blk = 0;
-    for (let i = 0; i < c; i++) {
-      if (lt[base + i] !== FREE) continue;
+    for (let m = this.lFree[l]!; m !== 0; ) {
+      const i = 31 - Math.clz32(m & -m);
+      m &= m - 1;
       const sD = ls[base + i]!;
       let nD: number;
       let nX: number;
@@ -310,7 +318,7 @@ export class SegmentTree {
       const n = nD < TWO_53 ? nD - sD : lengthOf(sD, sX, nD, nX);
       if (n > len) len = n;
       // perf: a block can only beat blk when the length can (bench W2, W3).
-      if (n >= POW2[blk]! ) {
+      if (n >= POW2[blk]!) {
         const b = blockOf(sD, sX, nD, nX);
         if (b > blk) blk = b;
       }
@@ -403,6 +411,9 @@ export class SegmentTree {
     lx[base + i] = x;
     lt[base + i] = kind;
     this.lCount[l] = c + 1;
+    // c < B here, so bit c-1 <= 30 and the high part never shifts out.
+    const m = this.lFree[l]!;
+    this.lFree[l] = (i === 0 ? 0 : m & (-1 >>> (32 - i))) | ((m >>> i) << (i + 1)) | (kind === FREE ? 1 << i : 0);
     if (kind !== HOLE) this.ranges++;
     return base + i;
   }
@@ -415,6 +426,8 @@ export class SegmentTree {
     this.moveEntries(l, mid, r, 0, B - mid);
     this.lCount[l] = mid;
     this.lCount[r] = B - mid;
+    this.remask(l);
+    this.remask(r);
     const n = this.lNext[l]!;
     this.lNext[r] = n;
     this.lPrev[r] = l;
@@ -524,12 +537,31 @@ export class SegmentTree {
     this.iCount[p] = c - 1;
   }
 
+  /** Sets the kind of the segment at pos, keeping the leaf's free mask. */
+  private setKind(pos: number, kind: number): void {
+    this.lt[pos] = kind;
+    const l = pos >> SHIFT;
+    const bit = 1 << (pos & (B - 1));
+    this.lFree[l] = kind === FREE ? this.lFree[l]! | bit : this.lFree[l]! & ~bit;
+  }
+
+  /** Recomputes the free mask of leaf l from its kinds (after entries moved in bulk). */
+  private remask(l: number): void {
+    const base = l << SHIFT;
+    let m = 0;
+    for (let i = this.lCount[l]! - 1; i >= 0; i--) if (this.lt[base + i] === FREE) m |= 1 << i;
+    this.lFree[l] = m;
+  }
+
   /** Removes the segment at pos without rebalancing (see settle). */
   private deleteAt(pos: number): void {
     const l = pos >> SHIFT;
     if (this.lt[pos] !== HOLE) this.ranges--;
     const end = (l << SHIFT) + this.lCount[l]! - 1;
     for (let k = pos; k < end; k++) this.copyEntry(k + 1, k);
+    const i = pos & (B - 1);
+    const m = this.lFree[l]!;
+    this.lFree[l] = (i === 0 ? 0 : m & (-1 >>> (32 - i))) | (i === B - 1 ? 0 : (m >>> (i + 1)) << i);
     this.lCount[l] = this.lCount[l]! - 1;
   }
 
@@ -555,6 +587,7 @@ export class SegmentTree {
     if (ca + cb <= MERGE_LIMIT) {
       this.moveEntries(b, 0, a, ca, cb);
       this.lCount[a] = ca + cb;
+      this.remask(a);
       const n = this.lNext[b]!;
       this.lNext[a] = n;
       if (n >= 0) this.lPrev[n] = a;
@@ -576,6 +609,8 @@ export class SegmentTree {
     }
     this.lCount[a] = half;
     this.lCount[b] = ca + cb - half;
+    this.remask(a);
+    this.remask(b);
     this.updateUp(a, true);
     this.updateUp(b, true);
   }
@@ -689,6 +724,7 @@ export class SegmentTree {
     this.cSizeD = sizeD;
     this.cSizeX = sizeX;
     this.cAlignD = alignD;
+    this.cAlignInv = 1 / alignD;
     this.cWlD = wlD;
     this.cWlX = wlX;
     this.cWhD = whD;
@@ -709,7 +745,7 @@ export class SegmentTree {
       const a = this.cAlignD;
       let start = lo;
       if (a !== 1) {
-        const r = lo % a;
+        const r = modPow2(lo, a, this.cAlignInv);
         if (r !== 0) start = lo - r + a;
       }
       if (start + this.cSizeD - 1 > hi) return false;
@@ -727,8 +763,8 @@ export class SegmentTree {
     const start = ((lo + a - 1n) / a) * a;
     if (start + toBig(this.cSizeD, this.cSizeX) - 1n > hi) return false;
     fromBig(start);
-    this.fitD = outD;
-    this.fitX = outX;
+    this.fitD = OUT.d;
+    this.fitX = OUT.x;
     return true;
   }
 
@@ -741,7 +777,7 @@ export class SegmentTree {
       const t = hi - this.cSizeD + 1;
       if (t < lo) return false;
       const a = this.cAlignD;
-      const start = a === 1 ? t : t - (t % a);
+      const start = a === 1 ? t : t - modPow2(t, a, this.cAlignInv);
       if (start < lo) return false;
       this.fitD = start;
       this.fitX = 0;
@@ -759,8 +795,8 @@ export class SegmentTree {
     const start = t - (t % a);
     if (start < lo) return false;
     fromBig(start);
-    this.fitD = outD;
-    this.fitX = outX;
+    this.fitD = OUT.d;
+    this.fitX = OUT.x;
     return true;
   }
 
@@ -801,10 +837,10 @@ export class SegmentTree {
   private firstInLeaf(l: number): number {
     const base = l << SHIFT;
     const c = this.lCount[l]!;
-    const lt = this.lt;
     const ls = this.ls;
-    for (let i = 0; i < c; i++) {
-      if (lt[base + i] !== FREE) continue;
+    for (let m = this.lFree[l]!; m !== 0; ) {
+      const i = 31 - Math.clz32(m & -m);
+      m &= m - 1;
       const sD = ls[base + i]!;
       if (sD > this.cWhD) return -2;
       let nD: number;
@@ -844,18 +880,22 @@ export class SegmentTree {
   private lastInLeaf(l: number): number {
     const base = l << SHIFT;
     const c = this.lCount[l]!;
-    this.leafEnd(l);
-    let nD = this.outEndD;
-    let nX = this.outEndX;
-    for (let i = c - 1; i >= 0; i--) {
-      const sD = this.ls[base + i]!;
-      const sX = this.lx[base + i]!;
-      if (this.lt[base + i] === FREE) {
-        if (nD < this.cWlD) return -2;
-        if (sD <= this.cWhD && this.fitsLast(sD, sX, nD, nX)) return base + i;
+    for (let m = this.lFree[l]!; m !== 0; ) {
+      const i = 31 - Math.clz32(m);
+      m ^= 1 << i;
+      let nD: number;
+      let nX: number;
+      if (i + 1 < c) {
+        nD = this.ls[base + i + 1]!;
+        nX = this.lx[base + i + 1]!;
+      } else {
+        this.leafEnd(l);
+        nD = this.outEndD;
+        nX = this.outEndX;
       }
-      nD = sD;
-      nX = sX;
+      if (nD < this.cWlD) return -2;
+      const sD = this.ls[base + i]!;
+      if (sD <= this.cWhD && this.fitsLast(sD, this.lx[base + i]!, nD, nX)) return base + i;
     }
     return -1;
   }
@@ -898,8 +938,8 @@ export class SegmentTree {
       eX = 0;
     } else {
       fromBig(toBig(fD, fX) + toBig(this.cSizeD, this.cSizeX));
-      eD = outD;
-      eX = outX;
+      eD = OUT.d;
+      eX = OUT.x;
     }
     const sD = this.ls[pos]!;
     const sX = this.lx[pos]!;
@@ -912,7 +952,7 @@ export class SegmentTree {
     const atStart = fD === sD && fX === sX;
     const atEnd = eD === nD && eX === nX;
     if (atStart) {
-      this.lt[pos] = ALLOCATED;
+      this.setKind(pos, ALLOCATED);
       if (atEnd) {
         this.updateUp(l, true);
         return pos;
@@ -985,7 +1025,7 @@ export class SegmentTree {
     this.noteFree(1, mD, mX, eD, eX);
     const l = pos >> SHIFT;
     if (!mergePrev && !mergeNext) {
-      this.lt[pos] = FREE;
+      this.setKind(pos, FREE);
       this.updateUp(l, true);
       return;
     }
@@ -993,7 +1033,7 @@ export class SegmentTree {
     const pl = p >> SHIFT;
     if (mergeNext) this.deleteAt(q);
     if (mergePrev) this.deleteAt(pos);
-    else this.lt[pos] = FREE;
+    else this.setKind(pos, FREE);
     this.settle(l);
     if (mergeNext && ql !== l) this.settle(ql);
     if (mergePrev && pl !== l && this.isLeaf(pl)) this.updateUp(pl, true);
@@ -1001,7 +1041,7 @@ export class SegmentTree {
 
   /** Marks the taken segment at pos VALUED or ALLOCATED (no summary depends on it). */
   setTaken(pos: number, kind: number): void {
-    this.lt[pos] = kind;
+    this.setKind(pos, kind);
   }
 
   /**
@@ -1017,7 +1057,7 @@ export class SegmentTree {
     const hX = this.outEndX;
     let at: number;
     if (this.ls[pos] === sD && this.lx[pos] === sX) {
-      this.lt[pos] = kind;
+      this.setKind(pos, kind);
       this.ranges++;
       at = pos;
     } else {
@@ -1039,7 +1079,7 @@ export class SegmentTree {
     this.end(pos);
     this.noteTotal(-1, sD, sX, this.outEndD, this.outEndX);
     if (this.lt[pos] === FREE) this.noteFree(-1, sD, sX, this.outEndD, this.outEndX);
-    this.lt[pos] = HOLE;
+    this.setKind(pos, HOLE);
     this.ranges--;
     this.updateUp(pos >> SHIFT, true);
     this.coalesce(sD, sX);
@@ -1149,6 +1189,7 @@ export class SegmentTree {
         this.lt[base + i - from] = kind[i]!;
       }
       this.lCount[l] = to - from;
+      this.remask(l);
       if (k > 0) {
         this.lNext[l - 1] = l;
         this.lPrev[l] = l - 1;
@@ -1225,6 +1266,7 @@ export class SegmentTree {
     c.lx = this.lx.slice();
     c.lt = this.lt.slice();
     c.lCount = this.lCount.slice();
+    c.lFree = this.lFree.slice();
     c.lNext = this.lNext.slice();
     c.lPrev = this.lPrev.slice();
     c.lParent = this.lParent.slice();
@@ -1262,6 +1304,9 @@ export class SegmentTree {
         if (this.lParent[node] !== parent) fail(`leaf ${node}: parent ${this.lParent[node]} should be ${parent}`);
         const c = this.lCount[node]!;
         if (c < 1 || c > B) fail(`leaf ${node}: ${c} segments`);
+        const m = this.lFree[node]!;
+        this.remask(node);
+        if (this.lFree[node] !== m) fail(`leaf ${node}: free mask is stale`);
         leavesInOrder.push(node);
         return;
       }
@@ -1301,7 +1346,7 @@ export class SegmentTree {
       const x = this.lx[p]!;
       const s = toBig(d, x);
       fromBig(s);
-      if (outD !== d || outX !== x) fail(`segment at ${s}: start not in canonical form`);
+      if (OUT.d !== d || OUT.x !== x) fail(`segment at ${s}: start not in canonical form`);
       if (prevStart < 0n ? s !== 0n : s <= prevStart) fail(`segment at ${s}: out of order`);
       const kind = this.lt[p]!;
       if (kind > HOLE) fail(`segment at ${s}: bad kind ${kind}`);

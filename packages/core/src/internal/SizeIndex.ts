@@ -9,7 +9,7 @@
  * Keys are unique because starts are. Best fit walks the keys upwards from
  * the first long-enough length and stops at the first segment that fits.
  */
-import { lessDX, outD, outX, fromBig, toBig, TWO_53 } from "./u64.js";
+import { lessDX, OUT, fromBig, toBig, TWO_53 } from "./u64.js";
 
 const NIL = 0;
 
@@ -91,8 +91,8 @@ export class SizeIndex {
         nX = 0;
       } else {
         fromBig(toBig(sD, sX) + toBig(lD, lX));
-        nD = outD;
-        nX = outX;
+        nD = OUT.d;
+        nX = OUT.x;
       }
       if (fits(sD, sX, nD, nX)) return true;
     }
@@ -135,8 +135,8 @@ export class SizeIndex {
       this.kLX = 0;
     } else {
       fromBig(toBig(nD, nX) - toBig(sD, sX));
-      this.kLD = outD;
-      this.kLX = outX;
+      this.kLD = OUT.d;
+      this.kLX = OUT.x;
     }
     this.kSD = sD;
     this.kSX = sX;

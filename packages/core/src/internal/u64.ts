@@ -10,7 +10,7 @@
  * The form is canonical, so `(d, x)` pairs compare lexicographically, and `d`
  * alone is monotonic: `da < db` implies `a < b`, and equal `d` below 2^53 means
  * equal values. 2^64 itself (an exclusive end past the domain) is `(2^64, 0)`.
- * Results go to the module scratch `outD`/`outX`, so nothing allocates.
+ * Results go to the scratch object `OUT`, so nothing allocates.
  */
 
 /** 2^32. */
@@ -22,54 +22,67 @@ export const TWO_64 = 18446744073709551616;
 
 const BIG_53 = 1n << 53n;
 
-/** Result pair of the last call. */
-export let outD = 0;
-/** Result pair of the last call. */
-export let outX = 0;
+/**
+ * Result pair of the last call. An object, not two module variables: its
+ * fields hold doubles in place, where a module `let` boxes each new double.
+ */
+export const OUT: { d: number; x: number } = { d: -0, x: 0 };
 
 /** `2^k` for k = 0..64. */
 export const POW2: Float64Array = Float64Array.from({ length: 65 }, (_, k) => 2 ** k);
+/** `2^-k` for k = 0..64 (exact). */
+export const INV2: Float64Array = Float64Array.from({ length: 65 }, (_, k) => 2 ** -k);
+const INV_32 = 2 ** -32;
 
 /** The pair of the value with 32-bit halves `(hi, lo)`. */
 export function fromHalves(hi: number, lo: number): void {
   if (hi < 0x200000) {
-    outD = hi * TWO_32 + lo;
-    outX = 0;
+    OUT.d = hi * TWO_32 + lo;
+    OUT.x = 0;
     return;
   }
   // The value has 33 + log2(hi) bits; 53 are kept in d.
   const ulp = POW2[(31 - Math.clz32(hi)) - 20]!;
-  const x = lo % ulp;
-  outD = hi * TWO_32 + (lo - x);
-  outX = x;
+  const x = lo & (ulp - 1); // ulp <= 2^11: the mask sees only low bits
+  OUT.d = hi * TWO_32 + (lo - x);
+  OUT.x = x;
 }
 
 /** High 32 bits of the value `(d, x)` (below 2^64). */
 export function hiOf(d: number): number {
-  return Math.floor(d / TWO_32);
+  return Math.floor(d * INV_32);
 }
 
 /** Low 32 bits of the value `(d, x)` (below 2^64). */
 export function loOf(d: number, x: number): number {
-  return d - Math.floor(d / TWO_32) * TWO_32 + x;
+  return d - Math.floor(d * INV_32) * TWO_32 + x;
 }
 
 /** The pair of an exact bigint in `0 .. 2^64`. */
 export function fromBig(v: bigint): void {
   if (v < BIG_53) {
-    outD = Number(v);
-    outX = 0;
+    OUT.d = Number(v);
+    OUT.x = 0;
     return;
   }
   const ulp = 1n << BigInt(v.toString(2).length - 53);
   const x = v % ulp;
-  outD = Number(v - x);
-  outX = Number(x);
+  OUT.d = Number(v - x);
+  OUT.x = Number(x);
 }
 
 /** The exact value of `(d, x)`. */
 export function toBig(d: number, x: number): bigint {
   return x === 0 ? BigInt(d) : BigInt(d) + BigInt(x);
+}
+
+/**
+ * `v mod a` for an integer `0 <= v < 2^53`, a power of two `a` and `inv = 1/a`
+ * (exact): scaling by a power of two is exact, and a multiply is much
+ * cheaper than `%` on doubles (a libm call) or a division.
+ */
+export function modPow2(v: number, a: number, inv: number): number {
+  return v - Math.floor(v * inv) * a;
 }
 
 /** True when `a < b`. */
@@ -80,8 +93,8 @@ export function lessDX(aD: number, aX: number, bD: number, bX: number): boolean 
 /** `(d, x) + 1` (the value is below 2^64). */
 export function inc(d: number, x: number): void {
   if (d < TWO_53) {
-    outD = d + 1;
-    outX = 0;
+    OUT.d = d + 1;
+    OUT.x = 0;
   } else {
     fromBig(toBig(d, x) + 1n);
   }
@@ -90,8 +103,8 @@ export function inc(d: number, x: number): void {
 /** `(d, x) - 1` (the value is at least 1). */
 export function dec(d: number, x: number): void {
   if (x === 0 && d <= TWO_53) {
-    outD = d - 1;
-    outX = 0;
+    OUT.d = d - 1;
+    OUT.x = 0;
   } else {
     fromBig(toBig(d, x) - 1n);
   }
@@ -100,7 +113,7 @@ export function dec(d: number, x: number): void {
 /** `floor(log2(v))` of a value `v >= 1` given by `d` (x never changes it). */
 export function log2Floor(d: number): number {
   if (d < TWO_32) return 31 - Math.clz32(d);
-  return 63 - Math.clz32(Math.floor(d / TWO_32));
+  return 63 - Math.clz32(Math.floor(d * INV_32));
 }
 
 /**
@@ -113,7 +126,7 @@ export function blockOf(sD: number, sX: number, nD: number, nX: number): number 
     const len = nD - sD;
     const k = log2Floor(len);
     const a = POW2[k]!;
-    const r = sD % a;
+    const r = modPow2(sD, a, INV2[k]!);
     return (r === 0 ? sD : sD - r + a) + a <= nD ? k + 1 : k;
   }
   const s = toBig(sD, sX);
