@@ -67,7 +67,7 @@ export const TREE_BAD_INPUTS: readonly BadInputCase<T>[] = [
   { name: "insert: range is a number", code: "INVALID_ARGUMENT", run: (t) => t.insert(0x5000 as never) },
   {
     name: "insert: range from JSON with a __proto__ key",
-    code: "INVALID_VALUE",
+    code: "INVALID_ARGUMENT",
     run: (t) => t.insert(JSON.parse('{"__proto__": {"min": 20480, "max": 24575}}') as never),
   },
   // --- ranges

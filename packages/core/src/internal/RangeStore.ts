@@ -361,6 +361,26 @@ export class RangeStore {
     this.fixUp(p);
   }
 
+  /**
+   * Links every node of an empty store, created by `newNode` in ascending
+   * address order (indices 1 .. count), as a balanced tree in O(n): each
+   * subtree's root is the middle of its index span, so sibling heights differ
+   * by at most one. The caller has checked order, disjointness and coalescing.
+   */
+  buildSorted(): void {
+    this.root = this.buildSpan(1, this.next - 1, 0);
+  }
+
+  private buildSpan(lo: number, hi: number, p: number): number {
+    if (lo > hi) return 0;
+    const mid = (lo + hi) >>> 1;
+    this.parent[mid] = p;
+    this.left[mid] = this.buildSpan(lo, mid - 1, mid);
+    this.right[mid] = this.buildSpan(mid + 1, hi, mid);
+    this.recompute(mid);
+    return mid;
+  }
+
   /** Links a detached node as the in-order successor of x. */
   linkAfter(x: number, n: number): void {
     let p = this.right[x]!;
