@@ -196,7 +196,7 @@ function nearest(key: string, allowed: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of allowed) {
-    const limit = Math.min(2, Math.max(1, Math.floor(candidate.length / 3)));
+    const limit = candidate.length >= 4 ? 2 : 1;
     const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
     const distance = d === 0 ? 1 : d; // a case-only difference is still a near miss
     if (distance <= limit && distance < bestDistance) {
