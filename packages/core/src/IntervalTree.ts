@@ -16,7 +16,7 @@
  * range rejected for alignment or window. Every refused call throws
  * `AllocError` before anything changes.
  */
-import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, readRecord, readU64 } from "@alloc/constraint";
+import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, readFields, readRecord, readU64 } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
@@ -76,6 +76,8 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * and `INVALID_VALUE` for a bad range, `OVERLAP` for an entry that meets the
    * one before it, `INVALID_ARGUMENT` for a malformed entry or state or one out
    * of order.
+   * The shared `FREE_STATE`/`ALLOCATED_STATE` objects are recognised and not
+   * read again; pass them for the fastest build.
    *
    * @example
    * ```ts
@@ -101,7 +103,6 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
       s.newNode(runMinHi, runMinLo, runMaxHi, runMaxLo, FREE);
       runOpen = false;
     };
-    const path = (): string => `entries[${index}]`;
     let iterator: Iterator<readonly [RangeLike, NodeState<T>]>;
     try {
       iterator = entries[Symbol.iterator]();
@@ -114,10 +115,13 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
         step = iterator.next();
       } catch (cause) {
         if (isAllocError(cause)) throw cause;
-        throw new AllocError("INVALID_ARGUMENT", `fromSorted: reading ${path()} threw`, { argument: "entries", path: path() }, { cause });
+        throw new AllocError("INVALID_ARGUMENT", `fromSorted: reading entries[${index}] threw`, { argument: "entries", path: `entries[${index}]` }, { cause });
       }
       if (step.done === true) break;
-      const [r, kind, value] = readEntry(step.value, path());
+      readEntry(step.value, index);
+      const r = entryRange;
+      const kind = entryKind;
+      const value = entryValue;
       const minHi = minHiOf(r);
       const minLo = minLoOf(r);
       const maxHi = maxHiOf(r);
@@ -126,8 +130,8 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
         const overlaps = !less(maxHi, maxLo, minHiOf(prev), minLoOf(prev));
         throw new AllocError(
           overlaps ? "OVERLAP" : "INVALID_ARGUMENT",
-          overlaps ? `fromSorted: ${path()} ${r} overlaps the entry before it, ${prev}` : `fromSorted: ${path()} ${r} comes after ${prev}; entries must be in ascending address order`,
-          { argument: "entries", path: path(), range: r.toString(), conflict: prev.toString() },
+          overlaps ? `fromSorted: entries[${index}] ${r} overlaps the entry before it, ${prev}` : `fromSorted: entries[${index}] ${r} comes after ${prev}; entries must be in ascending address order`,
+          { argument: "entries", path: `entries[${index}]`, range: r.toString(), conflict: prev.toString() },
         );
       }
       s.countTotal(minHi, minLo, maxHi, maxLo, 1);
@@ -587,33 +591,73 @@ function readCapacity(options: IntervalTreeOptions | undefined): number {
   return cap;
 }
 
-/** One `[range, state]` entry of `fromSorted`, read once: its range, kernel state and value. */
-function readEntry(entry: unknown, path: string): [Range, number, unknown] {
+// The entry read by `readEntry`, set after every user callback has run.
+let entryRange: Range = Range.fromParts(0, 0, 0, 0);
+let entryKind = FREE;
+let entryValue: unknown = undefined;
+const STATE_READ = { what: "a node state", code: "INVALID_ARGUMENT" } as const;
+
+/** Reads one `[range, state]` entry of `fromSorted` once into `entryRange`/`entryKind`/`entryValue`. */
+function readEntry(entry: unknown, index: number): void {
   let rangeIn: unknown;
   let stateIn: unknown;
   try {
     if (!Array.isArray(entry) || entry.length !== 2) {
-      throw new AllocError("INVALID_ARGUMENT", `fromSorted: ${path} must be a [range, state] pair; got ${describeValue(entry)}`, { argument: "entries", path });
+      throw new AllocError("INVALID_ARGUMENT", `fromSorted: entries[${index}] must be a [range, state] pair; got ${describeValue(entry)}`, {
+        argument: "entries",
+        path: `entries[${index}]`,
+      });
     }
     rangeIn = entry[0];
     stateIn = entry[1];
   } catch (cause) {
     if (isAllocError(cause)) throw cause;
-    throw new AllocError("INVALID_ARGUMENT", `fromSorted: reading ${path} threw`, { argument: "entries", path }, { cause });
+    throw new AllocError("INVALID_ARGUMENT", `fromSorted: reading entries[${index}] threw`, { argument: "entries", path: `entries[${index}]` }, { cause });
   }
   let r: Range;
   try {
-    r = Range.from(rangeIn as RangeLike, `${path}[0]`);
+    r = Range.from(rangeIn as RangeLike);
   } catch (e) {
-    if (!isAllocError(e)) throw e;
-    throw new AllocError(e.code, `fromSorted: ${e.message}`, { ...e.details, path }, { cause: e.cause });
+    throw atEntry(e, index, 0);
   }
-  const st = readRecord(stateIn, STATE_KEYS, { what: `fromSorted: ${path}[1] (a node state)`, code: "INVALID_ARGUMENT", path });
-  const kind = st.kind;
-  const hasValue = "value" in st;
-  if (kind === "valued" && hasValue) return [r, VALUED, st.value];
-  if ((kind === "free" || kind === "allocated") && !hasValue) return [r, kind === "free" ? FREE : ALLOCATED, undefined];
-  const why =
-    kind === "valued" ? 'a "valued" state needs a value' : kind === "free" || kind === "allocated" ? `a ${quoteText(kind)} state has no value` : `kind must be "free", "allocated" or "valued"; got ${describeValue(kind)}`;
-  throw new AllocError("INVALID_ARGUMENT", `fromSorted: ${path}[1]: ${why}`, { argument: `${path}[1].kind`, path });
+  let kind: unknown;
+  let value: unknown;
+  let hasValue = false;
+  // perf: the shared state objects (what entries() yields) are ours and frozen: nothing to read.
+  if (stateIn === FREE_STATE || stateIn === ALLOCATED_STATE) {
+    kind = (stateIn as NodeState<unknown>).kind;
+  } else {
+    const f: unknown[] = [undefined, undefined];
+    let seen: number;
+    try {
+      seen = readFields(stateIn, STATE_KEYS, STATE_READ, f);
+    } catch (e) {
+      throw atEntry(e, index, 1);
+    }
+    kind = f[0];
+    value = f[1];
+    hasValue = (seen & 2) !== 0;
+  }
+  let state = -1;
+  if (kind === "valued" && hasValue) state = VALUED;
+  else if (kind === "free" && !hasValue) state = FREE;
+  else if (kind === "allocated" && !hasValue) state = ALLOCATED;
+  if (state < 0) {
+    const why =
+      kind === "valued" ? 'a "valued" state needs a value' : kind === "free" || kind === "allocated" ? `a ${quoteText(kind)} state has no value` : `kind must be "free", "allocated" or "valued"; got ${describeValue(kind)}`;
+    throw new AllocError("INVALID_ARGUMENT", `fromSorted: entries[${index}][1]: ${why}`, { argument: `entries[${index}][1].kind`, path: `entries[${index}]` });
+  }
+  entryRange = r;
+  entryKind = state;
+  entryValue = value;
+}
+
+/** An error about part `slot` of entry `index`, with the entry's path; "range…" arguments become "entries[i][0]…". */
+function atEntry(e: unknown, index: number, slot: number): unknown {
+  if (!isAllocError(e)) return e;
+  const at = `entries[${index}][${slot}]`;
+  const argument = e.details.argument;
+  const renamed =
+    argument === undefined ? at : argument === "range" || argument.startsWith("range.") ? at + argument.slice(5) : argument === STATE_READ.what ? at : argument;
+  return new AllocError(e.code, `fromSorted: ${at}: ${e.message}`, { ...e.details, argument: renamed, path: `entries[${index}]` }, { cause: e.cause });
 }

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { Constraint, IntervalTree, Range, isAllocError } from "@alloc/core";
-import type { AllocError, AllocErrorCode } from "@alloc/core";
+import type { AllocError } from "@alloc/core";
+import type { AllocErrorCode } from "@alloc/constraint";
 
 const TOP = 0xffff_ffff_ffff_ffffn;
 
