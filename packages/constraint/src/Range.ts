@@ -151,13 +151,26 @@ export class Range {
   }
 
   /**
-   * Builds a range from trusted 32-bit halves without validation; for
-   * allocators that have already proved `min <= max` within the domain.
-   * `hint` is an opaque locator the allocator may attach (where the range lives
-   * in the pool that returned it) to find it again without a search; it never
-   * affects the range's value, equality or order, and a pool must verify it.
+   * Builds a range from 32-bit halves, for allocators that hold values as
+   * halves. The halves are only checked cheaply (each an integer in
+   * `0 .. 2^32-1`, `min <= max`; else `INVALID_VALUE` / `INVALID_RANGE`), so a
+   * caller cannot make an invalid `Range` through it. `hint` is an opaque
+   * locator (a non-negative int32) the allocator may attach to find the range
+   * again without a search; it never affects the range's value, equality or
+   * order, and a pool must verify it against the bounds before trusting it.
+   *
+   * @example
+   * ```ts
+   * Range.fromParts(0, 0x1000, 0, 0x1fff).size; // 4096n
+   * ```
    */
   static fromParts(minHi: number, minLo: number, maxHi: number, maxLo: number, hint = 0): Range {
+    if (!isHalf(minHi) || !isHalf(minLo) || !isHalf(maxHi) || !isHalf(maxLo) || typeof hint !== "number" || (hint | 0) !== hint || hint < 0) {
+      throw new AllocError("INVALID_VALUE", "Range.fromParts: each half must be an integer in 0..2^32-1 and hint a non-negative int32", { argument: "parts" });
+    }
+    if (compareParts(minHi, minLo, maxHi, maxLo) > 0) {
+      throw new AllocError("INVALID_RANGE", `Range.fromParts: min ${hexParts(minHi, minLo)} is above max ${hexParts(maxHi, maxLo)}`, { argument: "parts" });
+    }
     trusted = true;
     tMinHi = minHi;
     tMinLo = minLo;
@@ -321,6 +334,10 @@ export class Range {
 // Nothing outside may replace what the library calls.
 Object.freeze(Range.prototype);
 Object.freeze(Range);
+
+function isHalf(x: unknown): boolean {
+  return typeof x === "number" && x >>> 0 === x;
+}
 
 function safeNumber(hi: number, lo: number, argument: string): number {
   if (hi >= 0x200000) {

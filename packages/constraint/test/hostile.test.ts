@@ -239,3 +239,23 @@ describe("plain constraints: read once, unknown keys refused", () => {
     expect(e.message.length).toBeLessThan(200);
   });
 });
+
+describe("Range.fromParts cannot make an invalid Range", () => {
+  it.each([
+    ["a negative half", [-1, 0, 0, 1, 0]],
+    ["a half of 2^32", [0, 2 ** 32, 1, 0, 0]],
+    ["a fractional half", [0, 0.5, 0, 1, 0]],
+    ["a NaN half", [0, NaN, 0, 1, 0]],
+    ["a string half", [0, "1", 0, 1, 0]],
+    ["a symbol half", [0, Symbol("1"), 0, 1, 0]],
+    ["a negative hint", [0, 0, 0, 1, -1]],
+    ["a fractional hint", [0, 0, 0, 1, 1.5]],
+  ] as [string, unknown[]][])("refuses %s with INVALID_VALUE", (_name, parts) => {
+    expectAllocError(() => Range.fromParts(...(parts as [number, number, number, number, number])), "INVALID_VALUE", "parts");
+  });
+
+  it("refuses min > max with INVALID_RANGE", () => {
+    expectAllocError(() => Range.fromParts(0, 5, 0, 4), "INVALID_RANGE", "parts");
+    expectAllocError(() => Range.fromParts(1, 0, 0, 0xffffffff), "INVALID_RANGE", "parts");
+  });
+});
