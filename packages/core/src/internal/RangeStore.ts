@@ -368,17 +368,46 @@ export class RangeStore {
    * by at most one. The caller has checked order, disjointness and coalescing.
    */
   buildSorted(): void {
-    this.root = this.buildSpan(1, this.next - 1, 0);
-  }
-
-  private buildSpan(lo: number, hi: number, p: number): number {
-    if (lo > hi) return 0;
-    const mid = (lo + hi) >>> 1;
-    this.parent[mid] = p;
-    this.left[mid] = this.buildSpan(lo, mid - 1, mid);
-    this.right[mid] = this.buildSpan(mid + 1, hi, mid);
-    this.recompute(mid);
-    return mid;
+    const n = this.next - 1;
+    this.root = 0;
+    if (n === 0) return;
+    // Depth-first over index spans (lo, hi, parent) with an explicit stack: at
+    // most one pending sibling per level, so 64 levels is more than enough.
+    const spans = new Int32Array(3 * 66);
+    const order = new Int32Array(n);
+    let top = 1;
+    let k = 0;
+    spans[0] = 1;
+    spans[1] = n;
+    spans[2] = 0;
+    while (top > 0) {
+      top--;
+      const lo = spans[3 * top]!;
+      const hi = spans[3 * top + 1]!;
+      const p = spans[3 * top + 2]!;
+      const mid = (lo + hi) >>> 1;
+      this.parent[mid] = p;
+      this.left[mid] = 0;
+      this.right[mid] = 0;
+      if (p === 0) this.root = mid;
+      else if (mid < p) this.left[p] = mid;
+      else this.right[p] = mid;
+      order[k++] = mid;
+      if (lo < mid) {
+        spans[3 * top] = lo;
+        spans[3 * top + 1] = mid - 1;
+        spans[3 * top + 2] = mid;
+        top++;
+      }
+      if (mid < hi) {
+        spans[3 * top] = mid + 1;
+        spans[3 * top + 1] = hi;
+        spans[3 * top + 2] = mid;
+        top++;
+      }
+    }
+    // Pre-order reversed visits children before their parent.
+    for (let i = n - 1; i >= 0; i--) this.recompute(order[i]!);
   }
 
   /** Links a detached node as the in-order successor of x. */
