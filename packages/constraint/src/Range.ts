@@ -183,11 +183,18 @@ export class Range {
   }
 
   /**
-   * Accepts a `Range` as is, or validates `{ min, max }` into one.
+   * Returns a real `Range` as is (brand check, no validation); reads anything
+   * else once as a plain object with exactly the keys `min` and `max` and
+   * validates it. Clones, JSON round trips, forged prototype objects and
+   * proxies are not real ranges: they are read like plain objects, so they
+   * are refused unless they hold valid own `min`/`max`. `name` prefixes the
+   * field names in errors (`"range.min"` by default).
    *
    * @example
    * ```ts
-   * Range.from({ min: 0, max: 0xff }).size; // 256n
+   * Range.from({ min: 0, max: 0xff }).size;        // 256n
+   * Range.from({ min: 0, mxa: 0xff });             // throws INVALID_ARGUMENT: ... did you mean "max"?
+   * Range.from(JSON.parse(JSON.stringify(r)));     // throws INVALID_VALUE: range.min ... got string "0x…"
    * ```
    */
   static from(like: RangeLike, name = "range"): Range {

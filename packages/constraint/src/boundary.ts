@@ -132,9 +132,17 @@ export function readRecord(input: unknown, allowed: readonly string[], options: 
 }
 
 /**
- * The engine of {@link readRecord} without its allocation: writes the value of
+ * The engine of {@link readRecord} without its record: writes the value of
  * `allowed[i]` to `out[i]` (when present; `out` is not cleared) and returns a
- * bit mask of the keys present. At most 31 allowed keys.
+ * bit mask of the keys present. At most 31 allowed keys. Use a fresh `out`
+ * per call: a getter may re-enter.
+ *
+ * @example
+ * ```ts
+ * const out: unknown[] = [undefined, undefined];
+ * const seen = readFields({ max: 9 }, ["min", "max"], { what: "a range", code: "INVALID_ARGUMENT" }, out);
+ * // seen === 0b10, out[1] === 9
+ * ```
  */
 export function readFields(input: unknown, allowed: readonly string[], options: ReadRecordOptions, out: unknown[]): number {
   if (typeof input !== "object" || input === null || isArray(input, options)) {
