@@ -522,9 +522,10 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     return lines.join("\n");
   }
 
+  /** Node n as a Range carrying its locator (verified against the bounds on use). */
   #rangeOf(n: number): Range {
     const s = this.#store;
-    return Range.fromParts(s.minHi[n]!, s.minLo[n]!, s.maxHi[n]!, s.maxLo[n]!);
+    return Range.fromParts(s.minHi[n]!, s.minLo[n]!, s.maxHi[n]!, s.maxLo[n]!, n);
   }
 
   #stateOf(n: number): NodeState<T> {

@@ -350,3 +350,20 @@ describe("fromSorted refuses bad entries, naming the entry", () => {
     expect(t.get(new Range(0, 0xff))).toEqual({ kind: "allocated" });
   });
 });
+
+describe("ranges read back carry a verified locator", () => {
+  it("entries(), getSuperset() and overlapping() hand out ranges whose locator finds their node, and only it", () => {
+    const { tree, held } = fixture();
+    const fromEntries = [...tree.entries()].find(([r]) => r.equals(held))![0];
+    expect(Range.hintOf(fromEntries)).toBe(Range.hintOf(held));
+    const [sup] = tree.getSuperset(Range.point(0x1180))!;
+    expect(Range.hintOf(sup)).toBe(Range.hintOf(held));
+    const [over] = [...tree.overlapping(new Range(0x3000, 0x3000))][0]!;
+    expect(tree.free(over)).toBe("dev");
+    expect(() => tree.free(over)).toThrow(expect.objectContaining({ code: "NOT_ALLOCATED" }) as Error);
+    // After a merge the old locator names a node with other bounds: searched, not trusted.
+    tree.free(held);
+    expect(() => tree.free(fromEntries)).toThrow(expect.objectContaining({ code: "NOT_FOUND" }) as Error);
+    tree.checkInvariants();
+  });
+});
