@@ -6,6 +6,9 @@ import { describe, expect, it } from "vitest";
 import { Constraint, Range } from "../src/index.js";
 import { expectAllocError } from "./helpers.js";
 
+// Node's global, not in this package's lib (types: []).
+const structuredClone = (globalThis as unknown as { structuredClone: <V>(value: V) => V }).structuredClone;
+
 describe("Range keeps its checked value", () => {
   it("a write to a half throws in strict mode and changes nothing", () => {
     const r = new Range(0x300, 0x4ff);
