@@ -20,18 +20,24 @@
  * O(log n) per long-enough free range rejected for alignment or window. Every
  * refused call throws `AllocError` before anything changes.
  */
-import { AllocError, Constraint, Range } from "@alloc/constraint";
+import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, readFields, readRecord, readU64 } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
 import { ALLOCATED, B, FREE, HOLE, SegmentTree, VALUED } from "./internal/SegmentTree.js";
-import { TWO_53, dec, fromHalves, hiOf, inc, loOf, lessDX, OUT, toBig } from "./internal/u64.js";
+import { OUT, TWO_53, dec, fromBig, fromHalves, hiOf, inc, loOf, lessDX, toBig } from "./internal/u64.js";
 
 /** Options for a new tree. */
 export interface IntervalTreeOptions {
-  /** Ranges to make room for up front (the tree grows as needed). */
+  /** Ranges to make room for up front (the tree grows as needed); an integer in 0 .. 2^24. */
   readonly initialCapacity?: number;
 }
+
+const OPTION_KEYS: readonly string[] = ["initialCapacity"];
+const STATE_KEYS: readonly string[] = ["kind", "value"];
+const MAX_CAPACITY = 1 << 24;
+const { minHiOf, minLoOf, maxHiOf, maxLoOf, hintOf } = Range;
+const { sizeHiOf, sizeLoOf, alignHiOf, alignLoOf, policyOf } = Constraint;
 
 /** The key of a valued range in the value table: its start, a number below 2^53. */
 type Key = number | bigint;
@@ -63,11 +69,127 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   #nD = -0;
   #nX = 0;
 
+  /**
+   * An empty tree. `options` is read once; unknown keys and a capacity that is
+   * not an integer in `0 .. 2^24` throw `INVALID_ARGUMENT`.
+   *
+   * @example
+   * ```ts
+   * const pool = new IntervalTree<string>({ initialCapacity: 1024 });
+   * ```
+   */
   constructor(options: IntervalTreeOptions = {}) {
-    const ranges = options.initialCapacity ?? 0;
-    this.#k = new SegmentTree(Math.ceil((2 * ranges + 2) / (B - 4)));
+    this.#k = new SegmentTree(Math.ceil((2 * readCapacity(options) + 2) / (B - 4)));
     this.#values = new Map();
   }
+
+  /**
+   * Builds a tree in O(n) from entries in ascending address order, such as
+   * those of {@link entries} or a snapshot. Each entry `[range, state]` is
+   * checked as it is read (range-like validated, state read once: `{ kind:
+   * "free" }`, `{ kind: "allocated" }` or `{ kind: "valued", value }`), and
+   * so are order and disjointness; adjacent free entries are coalesced.
+   * Errors name the entry in `details.path` (`"entries[12]"`): `INVALID_RANGE`
+   * and `INVALID_VALUE` for a bad range, `OVERLAP` for an entry that meets the
+   * one before it, `INVALID_ARGUMENT` for a malformed entry or state or one out
+   * of order.
+   * The shared `FREE_STATE`/`ALLOCATED_STATE` objects are recognised and not
+   * read again; pass them for the fastest build.
+   *
+   * @example
+   * ```ts
+   * const copy = IntervalTree.fromSorted(tree.entries());
+   * IntervalTree.fromSorted([[{ min: 0, max: 0xff }, { kind: "free" }], [new Range(0x100, 0x1ff), { kind: "valued", value: "dev" }]]);
+   * ```
+   */
+  static fromSorted<T>(entries: Iterable<readonly [RangeLike, NodeState<T>]>, options?: IntervalTreeOptions): IntervalTree<T> {
+    const tree = new IntervalTree<T>(options);
+    const k = tree.#k;
+    const values = tree.#values;
+    // The whole sequence of segments (holes included), built in address order.
+    let cap = 64;
+    let sD = new Float64Array(cap);
+    let sX = new Uint16Array(cap);
+    let kind = new Uint8Array(cap);
+    let count = 1;
+    kind[0] = HOLE;
+    const push = (d: number, x: number, t: number): void => {
+      if (count === cap) {
+        cap *= 2;
+        const a = new Float64Array(cap);
+        a.set(sD);
+        sD = a;
+        const b = new Uint16Array(cap);
+        b.set(sX);
+        sX = b;
+        const c = new Uint8Array(cap);
+        c.set(kind);
+        kind = c;
+      }
+      sD[count] = d;
+      sX[count] = x;
+      kind[count] = t;
+      count++;
+    };
+    // The exclusive end of the last entry, 0 before the first.
+    let endD = 0;
+    let endX = 0;
+    let index = 0;
+    let prev: Range | undefined;
+    let iterator: Iterator<readonly [RangeLike, NodeState<T>]>;
+    try {
+      iterator = entries[Symbol.iterator]();
+    } catch (cause) {
+      throw new AllocError("INVALID_ARGUMENT", "fromSorted: entries must be iterable", { argument: "entries" }, { cause });
+    }
+    for (;;) {
+      let step: IteratorResult<readonly [RangeLike, NodeState<T>]>;
+      try {
+        step = iterator.next();
+      } catch (cause) {
+        if (isAllocError(cause)) throw cause;
+        throw new AllocError("INVALID_ARGUMENT", `fromSorted: reading entries[${index}] threw`, { argument: "entries", path: `entries[${index}]` }, { cause });
+      }
+      if (step.done === true) break;
+      readEntry(step.value, index);
+      const r = entryRange;
+      const t = entryKind;
+      fromHalves(minHiOf(r), minLoOf(r));
+      const d = OUT.d;
+      const x = OUT.x;
+      if (prev !== undefined && lessDX(d, x, endD, endX)) {
+        const overlaps = !(maxHiOf(r) < minHiOf(prev) || (maxHiOf(r) === minHiOf(prev) && maxLoOf(r) < minLoOf(prev)));
+        throw new AllocError(
+          overlaps ? "OVERLAP" : "INVALID_ARGUMENT",
+          overlaps ? `fromSorted: entries[${index}] ${r} overlaps the entry before it, ${prev}` : `fromSorted: entries[${index}] ${r} comes after ${prev}; entries must be in ascending address order`,
+          { argument: "entries", path: `entries[${index}]`, range: r.toString(), conflict: prev.toString() },
+        );
+      }
+      // A gap before this entry is a hole; a free entry right after a free one extends it.
+      const gap = d !== endD || x !== endX;
+      if (gap) {
+        if (kind[count - 1] !== HOLE) push(endD, endX, HOLE);
+      }
+      if (gap || t !== FREE || kind[count - 1] !== FREE) {
+        if (count === 1 && d === 0 && x === 0) {
+          kind[0] = t;
+        } else {
+          push(d, x, t);
+        }
+      }
+      if (t === VALUED) values.set(keyOf(d, x), entryValue as T);
+      fromHalves(maxHiOf(r), maxLoOf(r));
+      inc(OUT.d, OUT.x);
+      endD = OUT.d;
+      endX = OUT.x;
+      prev = r;
+      index++;
+    }
+    if (prev !== undefined && endD !== 18446744073709551616) push(endD, endX, HOLE);
+    k.build(count, sD, sX, kind);
+    return tree;
+  }
+
 
   /** The number of ranges of any state. */
   get size(): number {
@@ -191,7 +313,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     if (k.lt[pos] === HOLE) return undefined;
     k.end(pos);
     if (lessDX(k.outEndD, k.outEndX, this.#nD, this.#nX)) return undefined;
-    return [this.#rangeAt(pos), this.#stateAt(pos)];
+    return [this.#rangeAt(pos, true), this.#stateAt(pos)];
   }
 
   /**
@@ -203,9 +325,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   getById(id: U64Input): T | undefined {
-    this.#read(Range.point(id));
+    fromBig(readU64(id, "id"));
     const k = this.#k;
-    const pos = k.locate(this.#sD, this.#sX);
+    const pos = k.locate(OUT.d, OUT.x);
     return k.lt[pos] === VALUED ? this.#values.get(keyOf(k.ls[pos]!, k.lx[pos]!)) : undefined;
   }
 
@@ -219,19 +341,19 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   allocate(constraint: ConstraintLike): Range | undefined {
-    const c = constraint instanceof Constraint ? constraint : Constraint.from(constraint);
+    const c = Constraint.from(constraint);
     const k = this.#k;
-    fromHalves(c.sizeHi, c.sizeLo);
+    fromHalves(sizeHiOf(c), sizeLoOf(c));
     const sizeD = OUT.d;
     const sizeX = OUT.x;
-    fromHalves(c.alignHi, c.alignLo);
+    fromHalves(alignHiOf(c), alignLoOf(c));
     const alignD = OUT.d;
-    fromHalves(c.minHi, c.minLo);
+    fromHalves(Constraint.minHiOf(c), Constraint.minLoOf(c));
     const wlD = OUT.d;
     const wlX = OUT.x;
-    fromHalves(c.maxHi, c.maxLo);
+    fromHalves(Constraint.maxHiOf(c), Constraint.maxLoOf(c));
     k.setRequest(sizeD, sizeX, alignD, wlD, wlX, OUT.d, OUT.x);
-    const policy = c.policy;
+    const policy = policyOf(c);
     const pos = policy === "first-match" ? k.findFirst() : policy === "last-match" ? k.findLast() : k.findBest();
     if (pos < 0) return undefined;
     return this.#rangeAt(k.carve(pos), true);
@@ -265,7 +387,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   free(range: RangeLike): T | undefined {
-    const r = range instanceof Range ? range : Range.from(range);
+    const r = Range.from(range);
     const pos = this.#exactTaken(r, "free");
     let data: T | undefined;
     if (this.#k.lt[pos] === VALUED) {
@@ -278,6 +400,46 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   }
 
   /**
+   * Resizes an allocated or valued range given exactly, in place: it keeps its
+   * base, state and data, and either grows into the free range right after it
+   * (only when that one is long enough) or shrinks, the freed tail merging
+   * with a free range after it. Returns the new range. Throws `NOT_FOUND`,
+   * `NOT_ALLOCATED`, `INVALID_SIZE` (0), `INVALID_VALUE` (not a u64), or
+   * `NO_FIT` when it cannot grow; a refused call changes nothing.
+   *
+   * @example
+   * ```ts
+   * const r = tree.allocate({ size: 0x1000 })!;
+   * const bigger = tree.resize(r, 0x2000);  // same base, 0x2000 units, if the space after it is free
+   * tree.resize(bigger, 0x800);             // gives back the tail
+   * ```
+   */
+  resize(range: RangeLike, newSize: U64Input): Range {
+    const r = Range.from(range);
+    const size = readU64(newSize, "newSize");
+    if (size === 0n) throw new AllocError("INVALID_SIZE", "resize: newSize must be at least 1; got 0", { argument: "newSize", value: newSize });
+    const pos = this.#exactTaken(r, "resize");
+    const k = this.#k;
+    const base = toBig(this.#sD, this.#sX);
+    const end = base + size;
+    if (end > 0x1_0000_0000_0000_0000n) throw this.#cannotGrow(r, size, "it would run past 2^64-1");
+    fromBig(end);
+    const eD = OUT.d;
+    const eX = OUT.x;
+    if (lessDX(this.#nD, this.#nX, eD, eX)) {
+      const next = k.next(pos);
+      const nextFree = next >= 0 && k.lt[next] === FREE;
+      if (nextFree) k.end(next);
+      if (!nextFree || lessDX(k.outEndD, k.outEndX, eD, eX)) {
+        throw this.#cannotGrow(r, size, nextFree ? `the free range after it, ${this.#rangeAt(next)}, is too short` : "the space right after it is not free");
+      }
+    }
+    k.moveEnd(pos, eD, eX);
+    fromBig(base);
+    return this.#rangeAt(k.locate(OUT.d, OUT.x), true);
+  }
+
+  /**
    * Every range that intersects `range`, in address order.
    *
    * @example
@@ -285,9 +447,10 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * for (const [r, state] of tree.overlapping(new Range(0, 0xfff))) console.log(`${r} ${state.kind}`);
    * ```
    */
-  *overlapping(range: RangeLike): IterableIterator<[Range, NodeState<T>]> {
+  overlapping(range: RangeLike): IterableIterator<[Range, NodeState<T>]> {
+    // Validated now, not on the first `next()`.
     this.#read(Range.from(range));
-    yield* this.#walk(this.#sD, this.#sX, this.#nD, this.#nX);
+    return this.#walk(this.#sD, this.#sX, this.#nD, this.#nX);
   }
 
   /**
@@ -367,11 +530,11 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
 
   /** Reads r into #s*, #n* (start, exclusive end). */
   #read(r: Range): void {
-    fromHalves(r.maxHi, r.maxLo);
+    fromHalves(maxHiOf(r), maxLoOf(r));
     inc(OUT.d, OUT.x);
     this.#nD = OUT.d;
     this.#nX = OUT.x;
-    fromHalves(r.minHi, r.minLo);
+    fromHalves(minHiOf(r), minLoOf(r));
     this.#sD = OUT.d;
     this.#sX = OUT.x;
   }
@@ -385,7 +548,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
       if (k.lt[pos] !== HOLE) {
         const d = k.ls[pos]!;
         const x = k.lx[pos]!;
-        yield [this.#rangeAt(pos), this.#stateAt(pos)];
+        yield [this.#rangeAt(pos, true), this.#stateAt(pos)];
         if (k.version !== version) {
           version = k.version;
           pos = k.locate(d, x);
@@ -425,7 +588,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const sX = this.#sX;
     // perf: a range this pool handed out knows its leaf; trust it only when
     // that leaf is live and spans the start (bench W2 free, W3).
-    const leaf = Range.hintOf(r) - 1;
+    const leaf = hintOf(r) - 1;
     let pos: number;
     if (k.isLeaf(leaf) && !lessDX(sD, sX, k.ls[leaf * B]!, k.lx[leaf * B]!)) {
       pos = k.locateIn(leaf, sD, sX);
@@ -452,6 +615,10 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     return pos;
   }
 
+  #cannotGrow(r: Range, size: bigint, why: string): AllocError {
+    return new AllocError("NO_FIT", `resize ${r} to 0x${size.toString(16)} units: ${why}`, { argument: "newSize", value: size, range: r.toString() });
+  }
+
   #notFound(r: Range, operation: string): AllocError {
     this.#read(r);
     const k = this.#k;
@@ -464,4 +631,90 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
       ...(inPool ? { conflict: this.#rangeAt(pos).toString() } : {}),
     });
   }
+}
+
+/** `options.initialCapacity`, read once and checked. */
+function readCapacity(options: IntervalTreeOptions | undefined): number {
+  if (options === undefined) return 0;
+  const o = readRecord(options, OPTION_KEYS, { what: "tree options", code: "INVALID_ARGUMENT" });
+  const cap = o.initialCapacity;
+  if (cap === undefined) return 0;
+  if (typeof cap !== "number" || !Number.isSafeInteger(cap) || cap < 0 || cap > MAX_CAPACITY) {
+    throw new AllocError("INVALID_ARGUMENT", `initialCapacity must be an integer in 0..${MAX_CAPACITY}; got ${describeValue(cap)}`, {
+      argument: "initialCapacity",
+      value: cap,
+    });
+  }
+  return cap;
+}
+
+// The entry read by `readEntry`, set after every user callback has run.
+let entryRange: Range = Range.fromParts(0, 0, 0, 0);
+let entryKind = FREE;
+let entryValue: unknown = undefined;
+const STATE_READ = { what: "a node state", code: "INVALID_ARGUMENT" } as const;
+
+/** Reads one `[range, state]` entry of `fromSorted` once into `entryRange`/`entryKind`/`entryValue`. */
+function readEntry(entry: unknown, index: number): void {
+  let rangeIn: unknown;
+  let stateIn: unknown;
+  try {
+    if (!Array.isArray(entry) || entry.length !== 2) {
+      throw new AllocError("INVALID_ARGUMENT", `fromSorted: entries[${index}] must be a [range, state] pair; got ${describeValue(entry)}`, {
+        argument: "entries",
+        path: `entries[${index}]`,
+      });
+    }
+    rangeIn = entry[0];
+    stateIn = entry[1];
+  } catch (cause) {
+    if (isAllocError(cause)) throw cause;
+    throw new AllocError("INVALID_ARGUMENT", `fromSorted: reading entries[${index}] threw`, { argument: "entries", path: `entries[${index}]` }, { cause });
+  }
+  let r: Range;
+  try {
+    r = Range.from(rangeIn as RangeLike);
+  } catch (e) {
+    throw atEntry(e, index, 0);
+  }
+  let kind: unknown;
+  let value: unknown;
+  let hasValue = false;
+  // perf: the shared state objects (what entries() yields) are ours and frozen: nothing to read.
+  if (stateIn === FREE_STATE || stateIn === ALLOCATED_STATE) {
+    kind = (stateIn as NodeState<unknown>).kind;
+  } else {
+    const f: unknown[] = [undefined, undefined];
+    let seen: number;
+    try {
+      seen = readFields(stateIn, STATE_KEYS, STATE_READ, f);
+    } catch (e) {
+      throw atEntry(e, index, 1);
+    }
+    kind = f[0];
+    value = f[1];
+    hasValue = (seen & 2) !== 0;
+  }
+  let state = -1;
+  if (kind === "valued" && hasValue) state = VALUED;
+  else if (kind === "free" && !hasValue) state = FREE;
+  else if (kind === "allocated" && !hasValue) state = ALLOCATED;
+  if (state < 0) {
+    const why =
+      kind === "valued" ? 'a "valued" state needs a value' : kind === "free" || kind === "allocated" ? `a ${quoteText(kind)} state has no value` : `kind must be "free", "allocated" or "valued"; got ${describeValue(kind)}`;
+    throw new AllocError("INVALID_ARGUMENT", `fromSorted: entries[${index}][1]: ${why}`, { argument: `entries[${index}][1].kind`, path: `entries[${index}]` });
+  }
+  entryRange = r;
+  entryKind = state;
+  entryValue = value;
+}
+
+/** An error about part `slot` of entry `index`, with the entry's path; "range…" arguments become "entries[i][0]…". */
+function atEntry(e: unknown, index: number, slot: number): unknown {
+  if (!isAllocError(e)) return e;
+  const at = `entries[${index}][${slot}]`;
+  const argument = e.details.argument;
+  const renamed =
+    argument === undefined ? at : argument === "range" || argument.startsWith("range.") ? at + argument.slice(5) : argument === STATE_READ.what ? at : argument;
+  return new AllocError(e.code, `fromSorted: ${at}: ${e.message}`, { ...e.details, argument: renamed, path: `entries[${index}]` }, { cause: e.cause });
 }

@@ -1196,10 +1196,26 @@ export class SegmentTree {
   /**
    * Replaces the contents with `count` segments given in address order
    * (starts strictly increasing, the first at 0, kinds already coalesced),
-   * bottom-up in O(n). Counters are the caller's.
+   * bottom-up in O(n), counters included.
    */
   build(count: number, sD: Float64Array, sX: Uint16Array, kind: Uint8Array): void {
     this.version++;
+    this.sizeIndex = new SizeIndex(2);
+    this.ranges = 0;
+    this.freeSegments = 0;
+    this.totalSmall = 0;
+    this.totalBig = 0n;
+    this.freeSmall = 0;
+    this.freeBig = 0n;
+    for (let i = 0; i < count; i++) {
+      const t = kind[i]!;
+      if (t === HOLE) continue;
+      const nD = i + 1 < count ? sD[i + 1]! : TWO_64;
+      const nX = i + 1 < count ? sX[i + 1]! : 0;
+      this.ranges++;
+      this.noteTotal(1, sD[i]!, sX[i]!, nD, nX);
+      if (t === FREE) this.noteFree(1, sD[i]!, sX[i]!, nD, nX);
+    }
     const per = MERGE_LIMIT;
     const leaves = Math.max(1, Math.ceil(count / per));
     while (this.lCount.length < leaves) this.growLeaves();
