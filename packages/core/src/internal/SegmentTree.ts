@@ -180,7 +180,7 @@ export class SegmentTree {
   }
 
   private growLeaves(): void {
-    const cap = this.lCount.length * 2;
+    const cap = Math.ceil(this.lCount.length * 1.5);
     this.ls = copyF64(this.ls, cap * B);
     this.lx = copyU16(this.lx, cap * B);
     this.lt = copyU8(this.lt, cap * B);
@@ -192,7 +192,7 @@ export class SegmentTree {
   }
 
   private growInner(): void {
-    const cap = this.iCount.length * 2;
+    const cap = Math.ceil(this.iCount.length * 1.5);
     this.ik = copyF64(this.ik, cap * B);
     this.ikx = copyU16(this.ikx, cap * B);
     this.ic = copyI32(this.ic, cap * B);
