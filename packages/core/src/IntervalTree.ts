@@ -38,6 +38,8 @@ const STATE_KEYS: readonly string[] = ["kind", "value"];
 const MAX_CAPACITY = 1 << 24;
 const { minHiOf, minLoOf, maxHiOf, maxLoOf, hintOf } = Range;
 const { sizeHiOf, sizeLoOf, alignHiOf, alignLoOf, policyOf } = Constraint;
+// A constraint no caller holds: a new tree has no request yet.
+const NO_REQUEST = new Constraint({ size: 1 });
 
 /** The key of a valued range in the value table: its start, a number below 2^53. */
 type Key = number | bigint;
@@ -62,6 +64,8 @@ function keyOf(d: number, x: number): Key {
 export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]> {
   #k: SegmentTree;
   #values: Map<Key, T>;
+  /** The constraint whose request the kernel holds. */
+  #request: Constraint = NO_REQUEST;
   // The range being handled, as (d, x) pairs: start s, exclusive end n.
   // -0: double fields from construction (see SegmentTree).
   #sD = -0;
@@ -343,6 +347,17 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   allocate(constraint: ConstraintLike): Range | undefined {
     const c = Constraint.from(constraint);
     const k = this.#k;
+    // perf: a constraint is immutable, so the request the kernel holds from the
+    // last call is still right when the same one comes again (bench W1).
+    if (c !== this.#request) this.#setRequest(c);
+    const policy = policyOf(c);
+    const pos = policy === "first-match" ? k.findFirst() : policy === "last-match" ? k.findLast() : k.findBest();
+    if (pos < 0) return undefined;
+    return this.#rangeAt(k.carve(pos), true);
+  }
+
+  #setRequest(c: Constraint): void {
+    const k = this.#k;
     fromHalves(sizeHiOf(c), sizeLoOf(c));
     const sizeD = OUT.d;
     const sizeX = OUT.x;
@@ -353,10 +368,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const wlX = OUT.x;
     fromHalves(Constraint.maxHiOf(c), Constraint.maxLoOf(c));
     k.setRequest(sizeD, sizeX, alignD, wlD, wlX, OUT.d, OUT.x);
-    const policy = policyOf(c);
-    const pos = policy === "first-match" ? k.findFirst() : policy === "last-match" ? k.findLast() : k.findBest();
-    if (pos < 0) return undefined;
-    return this.#rangeAt(k.carve(pos), true);
+    this.#request = c;
   }
 
   /**

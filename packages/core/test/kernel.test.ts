@@ -54,7 +54,7 @@ function churn(base: bigint, span: bigint, steps: number, seed: number, every = 
       const size = BigInt(1 + r(op === 0 ? 64 : 8));
       const align = 1n << BigInt(r(5));
       const lo = base + BigInt(r(Number(span / 2n)));
-      const c = { size, align, policy: policies[r(3)], ...(r(3) === 0 ? { min: lo, max: lo + span / 4n > MAX ? MAX : lo + span / 4n } : {}) };
+      const c = { size, align, policy: policies[r(3)]!, ...(r(3) === 0 ? { min: lo, max: lo + span / 4n > MAX ? MAX : lo + span / 4n } : {}) };
       const a = tree.allocate(c);
       const b = model.allocate(c);
       expect(a?.toString(), `step ${step} allocate`).toBe(b?.toString());
