@@ -177,6 +177,22 @@ describe("segment kernel: B+tree structure", () => {
   });
 });
 
+describe("segment kernel: the documented worst case", () => {
+  it("first and last match step over many long-enough misaligned free ranges and still find the one that fits", () => {
+    const A = 0x100n;
+    const tree = new IntervalTree();
+    // 300 free ranges [m*A - 5, (m+1)*A - 1]: each holds an aligned A block but not A + 1 units from an aligned start.
+    for (let m = 1n; m <= 300n; m++) tree.insert(new Range(m * 4n * A - 5n, m * 4n * A + A - 1n));
+    const fit = new Range(2000n * A, 2002n * A); // the only place for A + 1 units aligned to A
+    tree.insert(fit);
+    tree.insert(new Range(3000n * A - 5n, 3000n * A + A - 1n));
+    expect(tree.allocate({ size: A + 1n, align: A })?.toString()).toBe(new Range(2000n * A, 2001n * A).toString());
+    expect(tree.allocate({ size: A + 1n, align: A })).toBeUndefined();
+    expect(tree.allocate({ size: A, align: A, policy: "last-match" })?.min).toBe(3000n * A);
+    tree.checkInvariants();
+  });
+});
+
 describe("segment kernel: the number fast path and the exact path", () => {
   it("agrees with FreeListModel on a pool straddling 2^53", () => {
     churn(P53 - 2048n, 4096n, 1500, 11);

@@ -28,8 +28,9 @@
  * children per level). Worst case: a request with align > 1 and size != align
  * can pass the summaries of subtrees whose long-enough segments are all
  * misaligned for it; each such leaf costs one scan of B segments, so a first
- * match that steps over k such leaves costs O(log n + k * B) (k <= n / B; the
- * audit's linear case). Best fit uses `SizeIndex`: O(log n) per step, one step
+ * match that steps over k such leaves costs O(log n + k * B), k <= n / B: free
+ * segments `[m*A - 5, (m+1)*A - 1]` asked for size A + 1 aligned to A all pass
+ * and none fits (the audit's linear case). Best fit uses `SizeIndex`: O(log n) per step, one step
  * per long-enough segment rejected for alignment or window.
  *
  * Invariants are checked by `check()` (never on the hot path).
