@@ -362,11 +362,11 @@ function chunkB(lo: number): number {
 }
 
 function hiOf(a: number): number {
-  return (a - (a & 3)) / 4; // `a & 3` sees the low bits of a < 2^34 exactly
+  return Math.floor(a / 4); // exact: a < 2^34
 }
 
 function loOf(a: number, b: number): number {
-  return (a & 3) * TWO_30 + b;
+  return (a - Math.floor(a / 4) * 4) * TWO_30 + b;
 }
 
 function exact(a: number, b: number): bigint {

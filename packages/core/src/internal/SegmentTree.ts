@@ -107,6 +107,9 @@ export class SegmentTree {
   /** Start of the fit found by the last search. */
   fitD = -0;
   fitX = 0;
+  // The descent of findFirst/findLast: node and slot per inner level.
+  private readonly stackNode = new Int32Array(64);
+  private readonly stackSlot = new Int32Array(64);
   // Scratch summary of the last leafSum/innerSum.
   private sLen = -0;
   private sBlk = 0;
@@ -816,36 +819,89 @@ export class SegmentTree {
 
   /** The position of the lowest free segment that fits (start in fit*), or -1. */
   findFirst(): number {
-    const r = this.firstIn(this.root, this.height);
-    return r < 0 ? -1 : r;
+    return this.find(true);
   }
 
   /** The position of the highest free segment that fits (start in fit*), or -1. */
   findLast(): number {
-    const r = this.lastIn(this.root, this.height);
-    return r < 0 ? -1 : r;
+    return this.find(false);
   }
 
-  /** -1: nothing here; -2: nothing here nor further on (past the window). */
-  private firstIn(node: number, h: number): number {
-    if (h === 0) return this.firstInLeaf(node);
-    const base = node << SHIFT;
-    const c = this.iCount[node]!;
-    const need = this.cSizeD;
-    const needBlk = this.cBlk;
+  /**
+   * Walks the children in address order (reversed for last match) with a
+   * preallocated stack, entering only those whose summaries can hold the
+   * request and that meet the window; each leaf reached tests its free
+   * segments exactly. A leaf or child past the window ends the whole walk.
+   */
+  private find(lowestFirst: boolean): number {
     const il = this.il;
     const ib = this.ib;
-    for (let j = 0; j < c; j++) {
-      const q = base + j;
-      if (il[q]! < need || ib[q]! < needBlk) continue;
-      if (this.cWindowed) {
-        if (this.ik[q]! > this.cWhD) return -2;
-        if (j + 1 < c && this.ik[q + 1]! < this.cWlD) continue;
+    const ik = this.ik;
+    const need = this.cSizeD;
+    const needBlk = this.cBlk;
+    const windowed = this.cWindowed;
+    const wlD = this.cWlD;
+    const whD = this.cWhD;
+    let node = this.root;
+    let h = this.height;
+    let top = 0;
+    // Next slot to look at in `node`; -1 for "start from the far end" (last match).
+    let j = lowestFirst ? 0 : -1;
+    for (;;) {
+      if (h === 0) {
+        const r = lowestFirst ? this.firstInLeaf(node) : this.lastInLeaf(node);
+        if (r >= 0) return r;
+        if (r === -2 || top === 0) return -1;
+        top--;
+        node = this.stackNode[top]!;
+        j = this.stackSlot[top]! + (lowestFirst ? 1 : -1);
+        h++;
+        if (!lowestFirst && j < 0) j = -2;
+        continue;
       }
-      const r = this.firstIn(this.ic[q]!, h - 1);
-      if (r !== -1) return r;
+      const base = node << SHIFT;
+      const c = this.iCount[node]!;
+      let found = -1;
+      if (lowestFirst) {
+        for (; j < c; j++) {
+          const q = base + j;
+          if (il[q]! < need || ib[q]! < needBlk) continue;
+          if (windowed) {
+            if (ik[q]! > whD) return -1;
+            if (j + 1 < c && ik[q + 1]! < wlD) continue;
+          }
+          found = j;
+          break;
+        }
+      } else {
+        if (j === -1) j = c - 1;
+        for (; j >= 0; j--) {
+          const q = base + j;
+          if (il[q]! < need || ib[q]! < needBlk) continue;
+          if (windowed) {
+            if (ik[q]! > whD) continue;
+            if (j + 1 < c && ik[q + 1]! < wlD) return -1;
+          }
+          found = j;
+          break;
+        }
+      }
+      if (found < 0) {
+        if (top === 0) return -1;
+        top--;
+        node = this.stackNode[top]!;
+        j = this.stackSlot[top]! + (lowestFirst ? 1 : -1);
+        h++;
+        if (!lowestFirst && j < 0) j = -2;
+        continue;
+      }
+      this.stackNode[top] = node;
+      this.stackSlot[top] = found;
+      top++;
+      node = this.ic[base + found]!;
+      h--;
+      j = lowestFirst ? 0 : -1;
     }
-    return -1;
   }
 
   private firstInLeaf(l: number): number {
@@ -868,25 +924,6 @@ export class SegmentTree {
         nX = this.outEndX;
       }
       if (this.fitsFirst(sD, this.lx[base + i]!, nD, nX)) return base + i;
-    }
-    return -1;
-  }
-
-  private lastIn(node: number, h: number): number {
-    if (h === 0) return this.lastInLeaf(node);
-    const base = node << SHIFT;
-    const c = this.iCount[node]!;
-    const need = this.cSizeD;
-    const needBlk = this.cBlk;
-    for (let j = c - 1; j >= 0; j--) {
-      const q = base + j;
-      if (this.il[q]! < need || this.ib[q]! < needBlk) continue;
-      if (this.cWindowed) {
-        if (this.ik[q]! > this.cWhD) continue;
-        if (j + 1 < c && this.ik[q + 1]! < this.cWlD) return -2;
-      }
-      const r = this.lastIn(this.ic[q]!, h - 1);
-      if (r !== -1) return r;
     }
     return -1;
   }
@@ -925,14 +962,10 @@ export class SegmentTree {
         index.add(this.ls[p]!, this.lx[p]!, this.outEndD, this.outEndX);
       }
     }
-    let sD = 0;
-    let sX = 0;
-    const found = index.search(this.cSizeD, this.cSizeX, (d, x, nD, nX) => {
-      sD = d;
-      sX = x;
-      return this.fitsFirst(d, x, nD, nX);
-    });
-    return found ? this.locate(sD, sX) : -1;
+    for (let ok = index.seek(this.cSizeD, this.cSizeX); ok; ok = index.advance()) {
+      if (this.fitsFirst(index.curSD, index.curSX, index.curND, index.curNX)) return this.locate(index.curSD, index.curSX);
+    }
+    return -1;
   }
 
   // ------------------------------------------------------------ changes
@@ -1280,14 +1313,29 @@ export class SegmentTree {
     this.setParent(this.root, -1, this.height === 0);
   }
 
-  /** The exact length of the largest free segment, 0n when none. */
+  /** The exact length of the largest free segment, 0n when none: children are entered only while their summary can beat the best so far. */
   largestFree(): bigint {
     let best = 0n;
     let bound = 0;
-    const visit = (node: number, h: number): void => {
+    // Pending (node, height) pairs; at most 32 per level.
+    const nodes = new Int32Array(B * (this.height + 1));
+    const heights = new Int32Array(B * (this.height + 1));
+    const bounds = new Float64Array(B * (this.height + 1));
+    let top = 0;
+    nodes[top] = this.root;
+    heights[top] = this.height;
+    bounds[top] = Infinity;
+    top++;
+    while (top > 0) {
+      top--;
+      const node = nodes[top]!;
+      const h = heights[top]!;
+      if (bounds[top]! < bound) continue;
       if (h === 0) {
-        for (let p = node << SHIFT, e = p + this.lCount[node]!; p < e; p++) {
-          if (this.lt[p] !== FREE) continue;
+        for (let m = this.lFree[node]!; m !== 0; ) {
+          const i = 31 - Math.clz32(m & -m);
+          m &= m - 1;
+          const p = (node << SHIFT) + i;
           this.end(p);
           const len = toBig(this.outEndD, this.outEndX) - toBig(this.ls[p]!, this.lx[p]!);
           if (len > best) {
@@ -1295,14 +1343,18 @@ export class SegmentTree {
             bound = Number(len) - 4096;
           }
         }
-        return;
+        continue;
       }
       const base = node << SHIFT;
-      for (let j = 0; j < this.iCount[node]!; j++) {
-        if (this.il[base + j]! >= 0 && this.il[base + j]! >= bound) visit(this.ic[base + j]!, h - 1);
+      for (let j = this.iCount[node]! - 1; j >= 0; j--) {
+        const len = this.il[base + j]!;
+        if (len < 0 || len < bound) continue;
+        nodes[top] = this.ic[base + j]!;
+        heights[top] = h - 1;
+        bounds[top] = len;
+        top++;
       }
-    };
-    visit(this.root, this.height);
+    }
     return best;
   }
 

@@ -7,7 +7,9 @@
  * first best-fit request, which fills it in O(n log n); from then on the
  * kernel reports every free segment that appears or goes, O(log n) each.
  * Keys are unique because starts are. Best fit walks the keys upwards from
- * the first long-enough length and stops at the first segment that fits.
+ * the first long-enough length (`seek`, then `advance`) and stops at the first
+ * segment that fits. Insert and remove retrace a preallocated path stack; no
+ * recursion.
  */
 import { lessDX, OUT, fromBig, toBig, TWO_53 } from "./u64.js";
 
@@ -24,6 +26,15 @@ export class SizeIndex {
   private right: Int32Array;
   private height: Uint8Array;
   private root = NIL;
+  /** The path from the root of the last descent (AVL height stays far below 64). */
+  private readonly path = new Int32Array(64);
+  /** The cursor of `seek`/`advance`: the segment `[curS, curN)`, of length curL. */
+  curSD = -0;
+  curSX = 0;
+  curND = -0;
+  curNX = 0;
+  private curLD = -0;
+  private curLX = 0;
   private next = 1;
   private released = NIL;
   // The key being inserted, removed or searched.
@@ -46,69 +57,119 @@ export class SizeIndex {
   /** Adds the free segment `[s, n)`. */
   add(sD: number, sX: number, nD: number, nX: number): void {
     this.setKey(sD, sX, nD, nX);
-    this.root = this.insertAt(this.root);
+    let depth = 0;
+    let goLeft = false;
+    for (let x = this.root; x !== NIL; ) {
+      this.path[depth++] = x;
+      goLeft = this.cmp(x) < 0;
+      x = goLeft ? this.left[x]! : this.right[x]!;
+    }
+    const n = this.newNode(); // may grow the arrays: link after it
+    if (depth === 0) this.root = n;
+    else if (goLeft) this.left[this.path[depth - 1]!] = n;
+    else this.right[this.path[depth - 1]!] = n;
+    this.retrace(depth);
     this.size++;
   }
 
   /** Removes the free segment `[s, n)`, which is in the index. */
   remove(sD: number, sX: number, nD: number, nX: number): void {
     this.setKey(sD, sX, nD, nX);
-    this.root = this.removeAt(this.root);
+    let depth = 0;
+    let x = this.root;
+    for (;;) {
+      if (x === NIL) throw new Error("IntervalTree invariant broken: size index lost a free segment");
+      const c = this.cmp(x);
+      if (c === 0) break;
+      this.path[depth++] = x;
+      x = c < 0 ? this.left[x]! : this.right[x]!;
+    }
+    let target = x;
+    if (this.left[x] !== NIL && this.right[x] !== NIL) {
+      // Two children: x takes its successor's key, and the successor's node goes instead.
+      this.path[depth++] = x;
+      let m = this.right[x]!;
+      while (this.left[m] !== NIL) {
+        this.path[depth++] = m;
+        m = this.left[m]!;
+      }
+      this.lenD[x] = this.lenD[m]!;
+      this.lenX[x] = this.lenX[m]!;
+      this.startD[x] = this.startD[m]!;
+      this.startX[x] = this.startX[m]!;
+      target = m;
+    }
+    const child = this.left[target] !== NIL ? this.left[target]! : this.right[target]!;
+    if (depth === 0) {
+      this.root = child;
+    } else {
+      const p = this.path[depth - 1]!;
+      if (this.left[p] === target) this.left[p] = child;
+      else this.right[p] = child;
+    }
+    this.left[target] = this.released;
+    this.released = target;
+    this.retrace(depth);
     this.size--;
   }
 
-  /**
-   * Calls `fits(start, end)` on segments in (length, start) order from the
-   * first one at least `(needD, needX)` long, until it returns true; returns
-   * whether one did.
-   */
-  search(needD: number, needX: number, fits: (sD: number, sX: number, nD: number, nX: number) => boolean): boolean {
-    // The smallest key >= (need, 0), then each next key; O(log n) per step.
-    let lD = needD;
-    let lX = needX;
-    let sD = -1;
-    let sX = 0;
-    for (;;) {
-      let x = this.root;
-      let best = NIL;
-      while (x !== NIL) {
-        if (this.keyAbove(x, lD, lX, sD, sX)) {
-          best = x;
-          x = this.left[x]!;
-        } else {
-          x = this.right[x]!;
-        }
-      }
-      if (best === NIL) return false;
-      lD = this.lenD[best]!;
-      lX = this.lenX[best]!;
-      sD = this.startD[best]!;
-      sX = this.startX[best]!;
-      let nD: number;
-      let nX: number;
-      if (sD + lD < TWO_53 && lX === 0 && sX === 0) {
-        nD = sD + lD;
-        nX = 0;
+  /** Puts the cursor on the first segment at least `(needD, needX)` long; false when there is none. */
+  seek(needD: number, needX: number): boolean {
+    return this.above(needD, needX, -1, 0);
+  }
+
+  /** Moves the cursor to the next segment in (length, start) order; false after the last. */
+  advance(): boolean {
+    return this.above(this.curLD, this.curLX, this.curSD, this.curSX);
+  }
+
+  /** Puts the cursor on the smallest key above (length l, start s). */
+  private above(lD: number, lX: number, sD: number, sX: number): boolean {
+    let x = this.root;
+    let best = NIL;
+    while (x !== NIL) {
+      if (this.keyAbove(x, lD, lX, sD, sX)) {
+        best = x;
+        x = this.left[x]!;
       } else {
-        fromBig(toBig(sD, sX) + toBig(lD, lX));
-        nD = OUT.d;
-        nX = OUT.x;
+        x = this.right[x]!;
       }
-      if (fits(sD, sX, nD, nX)) return true;
     }
+    if (best === NIL) return false;
+    const bLD = this.lenD[best]!;
+    const bLX = this.lenX[best]!;
+    const bSD = this.startD[best]!;
+    const bSX = this.startX[best]!;
+    this.curLD = bLD;
+    this.curLX = bLX;
+    this.curSD = bSD;
+    this.curSX = bSX;
+    if (bSD + bLD < TWO_53 && bLX === 0 && bSX === 0) {
+      this.curND = bSD + bLD;
+      this.curNX = 0;
+    } else {
+      fromBig(toBig(bSD, bSX) + toBig(bLD, bLX));
+      this.curND = OUT.d;
+      this.curNX = OUT.x;
+    }
+    return true;
   }
 
   /** Every key as [start, end) exact, in key order (for checks). */
   keys(): [bigint, bigint][] {
     const out: [bigint, bigint][] = [];
-    const walk = (x: number): void => {
-      if (x === NIL) return;
-      walk(this.left[x]!);
+    const stack: number[] = [];
+    let x = this.root;
+    while (x !== NIL || stack.length > 0) {
+      while (x !== NIL) {
+        stack.push(x);
+        x = this.left[x]!;
+      }
+      x = stack.pop()!;
       const s = toBig(this.startD[x]!, this.startX[x]!);
       out.push([s, s + toBig(this.lenD[x]!, this.lenX[x]!)]);
-      walk(this.right[x]!);
-    };
-    walk(this.root);
+      x = this.right[x]!;
+    }
     return out;
   }
 
@@ -246,47 +307,19 @@ export class SizeIndex {
     return x;
   }
 
-  private insertAt(x: number): number {
-    if (x === NIL) return this.newNode();
-    // The child is computed first: newNode may grow (replace) the arrays.
-    if (this.cmp(x) < 0) {
-      const l = this.insertAt(this.left[x]!);
-      this.left[x] = l;
-    } else {
-      const r = this.insertAt(this.right[x]!);
-      this.right[x] = r;
+  /** Rebalances the first `depth` nodes of the path bottom-up, relinking each new subtree root to its parent. */
+  private retrace(depth: number): void {
+    for (let i = depth - 1; i >= 0; i--) {
+      const x = this.path[i]!;
+      const y = this.balance(x);
+      if (y === x) continue;
+      if (i === 0) {
+        this.root = y;
+      } else {
+        const p = this.path[i - 1]!;
+        if (this.left[p] === x) this.left[p] = y;
+        else this.right[p] = y;
+      }
     }
-    return this.balance(x);
-  }
-
-  private removeAt(x: number): number {
-    if (x === NIL) throw new Error("IntervalTree invariant broken: size index lost a free segment");
-    const c = this.cmp(x);
-    if (c < 0) {
-      this.left[x] = this.removeAt(this.left[x]!);
-    } else if (c > 0) {
-      this.right[x] = this.removeAt(this.right[x]!);
-    } else {
-      const l = this.left[x]!;
-      const r = this.right[x]!;
-      this.left[x] = this.released;
-      this.released = x;
-      if (l === NIL) return r;
-      if (r === NIL) return l;
-      let m = r;
-      while (this.left[m] !== NIL) m = this.left[m]!;
-      const rest = this.removeMin(r);
-      this.left[m] = l;
-      this.right[m] = rest;
-      return this.balance(m);
-    }
-    return this.balance(x);
-  }
-
-  private removeMin(x: number): number {
-    const l = this.left[x]!;
-    if (l === NIL) return this.right[x]!;
-    this.left[x] = this.removeMin(l);
-    return this.balance(x);
   }
 }
