@@ -30,13 +30,15 @@
  * misaligned for it; each such leaf costs one scan of B segments, so a first
  * match that steps over k such leaves costs O(log n + k * B), k <= n / B: free
  * segments `[m*A - 5, (m+1)*A - 1]` asked for size A + 1 aligned to A all pass
- * and none fits (the audit's linear case). Best fit uses `SizeIndex`: O(log n) per step, one step
- * per long-enough segment rejected for alignment or window.
+ * and none fits (the audit's linear case). Best fit uses `SizeIndex`: O(log n)
+ * per step, one step per long-enough segment rejected for alignment or window.
+ * The walks use a preallocated stack: nothing on an allocation path recurses
+ * or calls a closure.
  *
- * Invariants are checked by `check()` (never on the hot path).
+ * Invariants are checked by `check()` (tests only, never on the hot path).
  */
 import { SizeIndex } from "./SizeIndex.js";
-import { POW2, TWO_53, TWO_64, blockOf, modPow2, fromBig, inc, lengthOf, lessDX, log2Floor, OUT, toBig } from "./u64.js";
+import { OUT, POW2, TWO_53, TWO_64, blockOf, fromBig, lengthOf, log2Floor, modPow2, toBig } from "./u64.js";
 
 export const FREE = 0;
 export const ALLOCATED = 1;
@@ -1483,9 +1485,6 @@ export class SegmentTree {
     }
   }
 }
-
-// `inc` is re-exported for callers that turn an inclusive max into an exclusive end.
-export { inc };
 
 function fail(message: string): never {
   throw new Error(`IntervalTree invariant broken: ${message}`);
