@@ -88,6 +88,8 @@ console.log(`runs per figure: ${RUNS} (median)\n`);
   for (let i = 0; i < N; i++) rm.allocateDevice(`d${i}`, [{ kind: "mmio", size: 0x1000 }]);
   const snap: number[] = [];
   const rest: number[] = [];
+  const stringify: number[] = [];
+  const parse: number[] = [];
   let text = "";
   for (let run = 0; run < Math.max(3, Math.min(RUNS, 5)); run++) {
     const t0 = performance.now();
@@ -95,12 +97,20 @@ console.log(`runs per figure: ${RUNS} (median)\n`);
     const t1 = performance.now();
     const back = ResourceManager.restore(text);
     const t2 = performance.now();
+    // The yardstick: the same document through JSON alone, in the same process.
+    const doc: unknown = JSON.parse(text);
+    const t3 = performance.now();
+    JSON.stringify(doc);
+    const t4 = performance.now();
     snap.push(t1 - t0);
     rest.push(t2 - t1);
+    parse.push(t3 - t2);
+    stringify.push(t4 - t3);
     if (run === 0 && back.snapshot() !== text) throw new Error("round trip changed the snapshot");
   }
-  console.log(`snapshot at 100,000 allocations: ${median(snap).toFixed(0)} ms (${(text.length / 2 ** 20).toFixed(1)} MiB of JSON)`);
-  console.log(`restore  at 100,000 allocations: ${median(rest).toFixed(0)} ms (validation included)`);
+  const ratio = (a: number[], b: number[]): string => (median(a) / median(b)).toFixed(2);
+  console.log(`snapshot at 100,000 allocations: ${median(snap).toFixed(0)} ms (${(text.length / 2 ** 20).toFixed(1)} MiB of JSON), ${ratio(snap, stringify)}x JSON.stringify (${median(stringify).toFixed(0)} ms)`);
+  console.log(`restore  at 100,000 allocations: ${median(rest).toFixed(0)} ms (validation included), ${ratio(rest, parse)}x JSON.parse (${median(parse).toFixed(0)} ms)`);
 }
 
 // 3. IdPool W1.
