@@ -38,25 +38,14 @@ const edit = (t: ManagerUnderTest, f: (s: J) => void): string => {
   f(s);
   return JSON.stringify(s);
 };
-/** The pools of a parsed snapshot: the first top-level object whose values hold `ranges` arrays with states. */
-const poolsOf = (s: J): Record<string, { ranges: J[] }> => {
-  for (const v of Object.values(s)) {
-    if (typeof v !== "object" || v === null) continue;
-    const pools = Object.values(v as J);
-    if (pools.some((p) => typeof p === "object" && p !== null && Array.isArray((p as J).ranges) && ((p as { ranges: J[] }).ranges).some((e) => "state" in e))) {
-      return v as Record<string, { ranges: J[] }>;
-    }
-  }
-  return {};
+/** The owners list of a parsed snapshot (each allocation is listed once, under its owner). */
+const ownersOf = (s: J): { owner: string; resources: J[] }[] => {
+  const list = s["owners"];
+  if (!Array.isArray(list) || list.length < 2) throw new Error("MANAGER_FIXTURE: the snapshot lists no owners (unexpected snapshot shape)");
+  return list as { owner: string; resources: J[] }[];
 };
-/** The first allocated entry of any pool in a parsed snapshot. */
-const firstAllocated = (s: J): { list: J[]; i: number } => {
-  for (const pool of Object.values(poolsOf(s))) {
-    const i = pool.ranges.findIndex((e) => e.state === "allocated");
-    if (i >= 0) return { list: pool.ranges, i };
-  }
-  throw new Error("MANAGER_FIXTURE: the snapshot holds no allocated entry (unexpected snapshot shape)");
-};
+/** dev1's MMIO resource in a parsed snapshot. */
+const mmioOf = (s: J): J => ownersOf(s)[1]!.resources[0]!;
 const res = (v: J): never => v as never;
 
 /** Every bad call on a manager, with the code it must throw. */
@@ -130,54 +119,18 @@ export const MANAGER_BAD_INPUTS: readonly ManagerBadInputCase[] = [
   { name: "restore: wrong format tag", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => (s.format = "something/else"))) },
   { name: "restore: a __proto__ key", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(t.snapshot().replace("{", '{"__proto__":{"polluted":true},')) },
   { name: "restore: missing layout", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => delete s.layout)) },
+  { name: "restore: an owner with an empty name", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => (ownersOf(s)[0]!.owner = ""))) },
+  { name: "restore: a resource of size 0", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => (mmioOf(s).size = "0x0"))) },
+  { name: "restore: a base that is not hex", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => (mmioOf(s).base = "0xzz"))) },
+  { name: "restore: an unknown resource kind", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => (mmioOf(s).kind = "borrowed"))) },
+  { name: "restore: a misspelt resource key", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => ((mmioOf(s).bsae = mmioOf(s).base), delete mmioOf(s).base))) },
   {
-    name: "restore: allocated entry with an empty owner",
+    name: "restore: overlapping allocations (an owner's resources duplicated)",
     code: "INVALID_SNAPSHOT",
-    run: (t, restore) => restore(edit(t, (s) => {
-      const { list, i } = firstAllocated(s);
-      list[i] = { ...list[i], owner: "" };
-    })),
+    run: (t, restore) => restore(edit(t, (s) => ownersOf(s).push({ owner: "intruder", resources: structuredClone(ownersOf(s)[1]!.resources) }))),
   },
-  {
-    name: "restore: entry with min > max",
-    code: "INVALID_SNAPSHOT",
-    run: (t, restore) => restore(edit(t, (s) => {
-      const { list, i } = firstAllocated(s);
-      list[i] = { ...list[i], min: "0x20", max: "0x10" };
-    })),
-  },
-  {
-    name: "restore: entry bound is not hex",
-    code: "INVALID_SNAPSHOT",
-    run: (t, restore) => restore(edit(t, (s) => {
-      const { list, i } = firstAllocated(s);
-      list[i] = { ...list[i], min: "0xzz" };
-    })),
-  },
-  {
-    name: "restore: unknown entry state",
-    code: "INVALID_SNAPSHOT",
-    run: (t, restore) => restore(edit(t, (s) => {
-      const { list, i } = firstAllocated(s);
-      list[i] = { ...list[i], state: "borrowed" };
-    })),
-  },
-  {
-    name: "restore: overlapping entries (an allocation duplicated)",
-    code: "INVALID_SNAPSHOT",
-    run: (t, restore) => restore(edit(t, (s) => {
-      const { list, i } = firstAllocated(s);
-      list.splice(i, 0, { ...list[i], owner: "intruder" });
-    })),
-  },
-  {
-    name: "restore: an allocation outside every pool range",
-    code: "INVALID_SNAPSHOT",
-    run: (t, restore) => restore(edit(t, (s) => {
-      const { list } = firstAllocated(s);
-      list.push({ min: "0xfffffffffffffff0", max: "0xffffffffffffffff", owner: "ghost", state: "allocated" });
-    })),
-  },
+  { name: "restore: an allocation outside every pool range", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => (mmioOf(s).base = "0x1000"))) },
+  { name: "restore: a layout with an unknown key", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => ((s["layout"] as J)["colour"] = "red"))) },
 ];
 
 /**

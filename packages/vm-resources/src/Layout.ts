@@ -173,7 +173,26 @@ export function defineLayout(init: LayoutInit | unknown, options: { code?: "INVA
     if (!mem.ranges.some((m2) => m2.contains(x))) r.fail(`${p}.ram[${i}]`, `RAM region ${x} must lie inside one range of the mem pool`);
   });
 
-  return Object.freeze({ name, arch, mmio, mem, pio, legacyIrq, msi, deviceId, memSlot, ram: Object.freeze(ram) });
+  const layout: Layout = Object.freeze({ name, arch, mmio, mem, pio, legacyIrq, msi, deviceId, memSlot, ram: Object.freeze(ram) });
+  CHECKED.add(layout);
+  return layout;
+}
+
+/** Layouts {@link defineLayout} built (frozen, so still valid). */
+const CHECKED = new WeakSet<object>();
+
+/**
+ * `layout` itself when {@link defineLayout} built it, else `layout` checked
+ * by it (so a hand-made object never reaches the pools unchecked).
+ *
+ * @example
+ * ```ts
+ * checkedLayout(presetLayout("x86_64")) === presetLayout("x86_64"); // true (no copy)
+ * ```
+ */
+export function checkedLayout(layout: unknown): Layout {
+  if (typeof layout === "object" && layout !== null && CHECKED.has(layout)) return layout as Layout;
+  return defineLayout(layout);
 }
 
 function range(r: Reader, value: unknown, path: string, extra: readonly string[] = []): Range {
@@ -198,9 +217,9 @@ function finishPool(r: Reader, path: string, ranges: Range[], reservedRaw: unkno
   if (reservedRaw !== undefined) {
     r.array(reservedRaw, `${path}.reserved`).forEach((x, i) => {
       const at = `${path}.reserved[${i}]`;
-      const rr = range(r, x, at, ["label"]);
-      const o = x as Record<string, unknown>;
-      const label = r.nonEmptyString(Object.hasOwn(o, "label") ? o["label"] : undefined, `${at}.label`);
+      const { min, max, raw } = r.minMax(x, at, ["label"]);
+      const rr = new Range(min, max);
+      const label = r.nonEmptyString(raw["label"], `${at}.label`);
       if (!sorted.some((s) => s.contains(rr))) r.fail(at, `reserved region ${rr} must lie inside one range of the pool`);
       reserved.push(Object.freeze({ range: rr, label }));
     });

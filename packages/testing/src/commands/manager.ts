@@ -68,11 +68,12 @@ export function requestSpec(): fc.Arbitrary<RequestSpec> {
   return fc.oneof(
     spec(fc.record({ kind: fc.constant("pio" as const), size: fc.integer({ min: 1, max: 16 }), align: fc.constantFrom(1, 2, 4, 8) })),
     spec(
-      fc.tuple(pow2(12, 24), fc.boolean(), fc.constantFrom<"low" | "high" | "any">("low", "high", "any"), pol).map(([size, natural, window, policy]) => ({
+      fc.tuple(pow2(12, 24), fc.boolean(), fc.constantFrom<"low" | "high" | "any">("low", "high", "any"), pol, fc.constantFrom<boolean | undefined>(undefined, true, false)).map(([size, natural, window, policy, is64bit]) => ({
         kind: "mmio" as const,
         size,
         align: natural ? size : 0x1000n,
         window,
+        ...(is64bit === undefined ? {} : { is64bit }),
         ...(policy === undefined ? {} : { policy }),
       })),
     ),
@@ -86,9 +87,9 @@ export function requestSpec(): fc.Arbitrary<RequestSpec> {
     ),
     spec(fc.constant({ kind: "legacy-irq" as const })),
     spec(fc.constant({ kind: "legacy-irq" as const, shared: true }), false),
-    spec(fc.constantFrom(1, 2, 4, 8, 16, 32).map((count) => ({ kind: "pci-msi" as const, count })), false),
-    spec(fc.integer({ min: 1, max: 64 }).map((count) => ({ kind: "pci-msix" as const, count })), false),
-    spec(fc.integer({ min: 1, max: 8 }).map((count) => ({ kind: "generic-msi" as const, count })), false),
+    spec(fc.constantFrom(1, 2, 4, 8, 16, 32).map((count) => ({ kind: "pci-msi" as const, count }))),
+    spec(fc.integer({ min: 1, max: 64 }).map((count) => ({ kind: "pci-msix" as const, count }))),
+    spec(fc.integer({ min: 1, max: 8 }).map((count) => ({ kind: "generic-msi" as const, count }))),
     spec(fc.integer({ min: 1, max: 4 }).map((count) => ({ kind: "mem-slot" as const, count }))),
     spec(fc.constant({ kind: "device-id" as const })),
   );
@@ -123,7 +124,7 @@ function resolveRequest(spec: RequestSpec, model: ManagerModel): ModelRequest {
   if (free.length === 0) return r;
   const [range] = free[spec.exact.index % free.length]!;
   const unit = r.kind === "mmio" || r.kind === "mem" ? 0x1000n : 1n;
-  const align = r.kind === "mmio" || r.kind === "mem" ? (r.align ?? 1n) : r.kind === "pio" ? BigInt(r.align ?? 1) : 1n;
+  const align = r.kind === "mmio" || r.kind === "mem" ? (r.align ?? 1n) : r.kind === "pio" ? BigInt(r.align ?? 1) : r.kind === "pci-msi" ? BigInt(r.count) : 1n;
   let base = range.min + BigInt(spec.exact.offset) * unit;
   base = ((base + align - 1n) / align) * align;
   switch (r.kind) {
@@ -139,7 +140,7 @@ function resolveRequest(spec: RequestSpec, model: ManagerModel): ModelRequest {
     case "device-id":
       return { kind: "device-id", id: Number(base) };
     default:
-      return r;
+      return { ...r, base: Number(base) };
   }
 }
 
