@@ -21,7 +21,8 @@ if (!process.execArgv.includes(CONDITION)) {
   process.exit(r.status ?? 1);
 }
 
-const { IdPool, ResourceManager, defineLayout, layoutToJSON, pciBar, presetLayout } = await import("../src/index.js");
+const { ResourceManager, defineLayout, layoutToJSON, pciBar, presetLayout } = await import("../src/index.js");
+const { IdPool } = await import("../src/pools/IdPool.js");
 const { Range } = await import("@alloc/constraint");
 type RM = InstanceType<typeof ResourceManager>;
 
@@ -117,7 +118,8 @@ console.log(`runs per figure: ${RUNS} (median)\n`);
 {
   const ROUNDS = 2000;
   const SIZE = 256;
-  const pool = new IdPool("ids", [new Range(0, SIZE - 1)]);
+  const pool = new IdPool("deviceId", [new Range(0, SIZE - 1)]);
+  const dev = { kind: "owner", owner: "dev" } as const;
   const ids = new Int32Array(SIZE);
   const times: number[] = [];
   for (let run = 0; run < RUNS + 2; run++) {
@@ -125,11 +127,11 @@ console.log(`runs per figure: ${RUNS} (median)\n`);
     for (let r = 0; r < ROUNDS; r++) {
       let n = 0;
       for (;;) {
-        const id = pool.allocateId("dev");
+        const id = pool.allocateId(dev);
         if (id < 0) break;
         ids[n++] = id;
       }
-      for (let i = 0; i < n; i++) pool.freeId("dev", ids[i] as number);
+      for (let i = 0; i < n; i++) pool.freeId(ids[i] as number);
     }
     const t1 = process.hrtime.bigint();
     if (run >= 2) times.push(Number(t1 - t0) / (ROUNDS * SIZE));
