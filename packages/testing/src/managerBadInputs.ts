@@ -231,7 +231,7 @@ export function runManagerBadInputs(factory: ManagerFactory, cases: readonly Man
     } catch (e) {
       actual = isAllocError(e) ? e.code : `<not an AllocError: ${String(e)}>`;
       if (actual !== k.code) problems.push(`expected ${k.code}, got ${actual}${isAllocError(e) ? `: ${e.message}` : ""}`);
-      else if (k.argument !== undefined && e.details.argument !== k.argument && e.details.path !== k.argument) {
+      else if (k.argument !== undefined && isAllocError(e) && e.details.argument !== k.argument && e.details.path !== k.argument) {
         problems.push(`expected the error to name ${k.argument}; it names ${String(e.details.argument ?? e.details.path)}`);
       }
       if (isAllocError(e) && e.message.includes("\n")) problems.push("the message is not one line");

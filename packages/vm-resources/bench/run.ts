@@ -82,6 +82,25 @@ console.log(`runs per figure: ${RUNS} (median)\n`);
   console.log(`churn: plug + unplug of 1,000 devices (64-bit BAR, 4 MSI-X vectors, 1 IRQ): ${median(times).toFixed(0)} ns per device`);
 }
 
+// 1b. The same with frozen request templates (checked once, then known by identity).
+{
+  const N = 1000;
+  const rm = new ResourceManager(benchLayout);
+  const names = Array.from({ length: N }, (_, i) => `dev${i}`);
+  const reqs = Object.freeze([pciBar({ size: 0x4000, is64bit: true }), Object.freeze({ kind: "pci-msix" as const, count: 4 }), Object.freeze({ kind: "legacy-irq" as const })]);
+  const times: number[] = [];
+  for (let run = 0; run < RUNS + 2; run++) {
+    const order = shuffled(names);
+    const t0 = process.hrtime.bigint();
+    for (const n of names) rm.allocateDevice(n, reqs);
+    for (const n of order) rm.freeDevice(n);
+    const t1 = process.hrtime.bigint();
+    if (run >= 2) times.push(Number(t1 - t0) / N);
+  }
+  rm.checkInvariants();
+  console.log(`churn, frozen request templates: ${median(times).toFixed(0)} ns per device`);
+}
+
 // 2. Snapshot and restore at 100,000 allocations.
 {
   const N = 100_000;

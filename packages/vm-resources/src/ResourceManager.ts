@@ -71,13 +71,13 @@ export type IrqPoolView = PoolView & { readonly shared: Irq | undefined };
 /** Reads a resource handed back by a caller: u64 fields are bigints or safe numbers. */
 const ARGUMENT_READER: ResourceReader = Object.freeze({
   code: "INVALID_ARGUMENT" as const,
-  u64: (value: unknown, path: string): bigint => readU64(value, path, "INVALID_ARGUMENT"),
-  boolean(value: unknown, path: string): boolean {
-    if (typeof value !== "boolean") ARGUMENT_READER.fail(path, `must be true or false; got ${describeValue(value)}`);
+  u64: (value: unknown, at: string, key: string): bigint => readU64(value, `${at}.${key}`, "INVALID_ARGUMENT"),
+  boolean(value: unknown, at: string, key: string): boolean {
+    if (typeof value !== "boolean") ARGUMENT_READER.fail(`${at}.${key}`, `must be true or false; got ${describeValue(value)}`);
     return value as boolean;
   },
-  string(value: unknown, path: string): string {
-    if (typeof value !== "string") ARGUMENT_READER.fail(path, `must be a string; got ${describeValue(value)}`);
+  string(value: unknown, at: string, key: string): string {
+    if (typeof value !== "string") ARGUMENT_READER.fail(`${at}.${key}`, `must be a string; got ${describeValue(value)}`);
     return value as string;
   },
   fail(path: string, message: string): never {

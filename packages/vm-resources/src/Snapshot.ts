@@ -19,7 +19,8 @@ import { AllocError, Range, isAllocError } from "@alloc/constraint";
 import type { NodeState } from "@alloc/core";
 import { POOL_NAMES, defineLayout, layoutToJSON } from "./Layout.js";
 import type { Layout, PoolName, Reservation } from "./Layout.js";
-import { ANY_RESOURCE_KEYS, kindNamed } from "./kinds/registry.js";
+import { ANY_RESOURCE_KEYS, REQUEST_KINDS, kindNamed } from "./kinds/registry.js";
+import type { AnyKind } from "./kinds/registry.js";
 import type { ResourceReader } from "./kinds/Kind.js";
 import { IdPool } from "./pools/IdPool.js";
 import { tile } from "./pools/Pool.js";
@@ -87,14 +88,22 @@ export function entryJSON(e: PoolEntry): Record<string, unknown> {
 
 /** The snapshot form of one resource, as its kind writes it. @example `resourceJSON(res) // { base: 1016, kind: "pio", size: 8 }` */
 export function resourceJSON(r: Resource): Record<string, unknown> {
-  return JSON.parse(kindOfResource(r).write(r)) as Record<string, unknown>;
+  return { ...kindOfResource(r).toJSON(r) };
 }
 
 /** The pool names in the order canonical JSON lists them (sorted keys). */
 const SORTED_POOL_NAMES: readonly PoolName[] = [...POOL_NAMES].sort();
 
-function reservationText(r: Reservation): string {
-  return `{"label":${JSON.stringify(r.label)},"max":"${hex(r.range.max)}","min":"${hex(r.range.min)}"}`;
+/** `value` with object keys sorted at every level (for the small layout part). */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = sortedKeys(v);
+  }
+  return out;
 }
 
 /**
@@ -106,45 +115,105 @@ function reservationText(r: Reservation): string {
  * ```
  */
 export function writeSnapshot(source: SnapshotSource): string {
-  const owners = [...source.ownerEntries()];
-  owners.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  let out = `{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"layout":${canonicalJSON(layoutToJSON(source.layout))},"owners":[`;
-  for (let i = 0; i < owners.length; i++) {
-    const [owner, res] = owners[i] as readonly [string, readonly Resource[]];
-    out += `${i === 0 ? "" : ","}{"owner":${JSON.stringify(owner)},"resources":[`;
+  const list = [...source.ownerEntries()];
+  list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // perf: the document is built with its keys in sorted order and written by
+  // JSON.stringify, which keeps insertion order (bench "snapshot").
+  const owners = new Array<unknown>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const [owner, res] = list[i] as readonly [string, readonly Resource[]];
+    const resources = new Array<unknown>(res.length);
     for (let j = 0; j < res.length; j++) {
       const r = res[j] as Resource;
-      out += (j === 0 ? "" : ",") + kindOfResource(r).write(r);
+      resources[j] = kindOfResource(r).toJSON(r);
     }
-    out += "]}";
+    owners[i] = { owner, resources };
   }
-  out += '],"reserved":{';
-  let first = true;
+  const reserved: Record<string, unknown> = {};
   for (const name of SORTED_POOL_NAMES) {
     const extra = source.extraReservations(name);
-    if (extra.length === 0) continue;
-    out += `${first ? "" : ","}"${name}":[${extra.map(reservationText).join(",")}]`;
-    first = false;
+    if (extra.length > 0) reserved[name] = extra.map((r) => ({ label: r.label, max: hex(r.range.max), min: hex(r.range.min) }));
   }
-  return `${out}},"version":${SNAPSHOT_VERSION}}`;
+  return JSON.stringify({ format: SNAPSHOT_FORMAT, layout: sortedKeys(layoutToJSON(source.layout)), owners, reserved, version: SNAPSHOT_VERSION });
 }
 
-/** Reads snapshot fields: u64s as numbers or `"0x…"` strings. */
-class SnapshotReader extends Reader implements ResourceReader {
+/**
+ * Reads snapshot fields: u64s as numbers or `"0x…"` strings. Its input is
+ * always `JSON.parse` output (plain data: own enumerable string keys, no
+ * getters), so objects are checked in place rather than copied; a mistake
+ * goes to the general reader for its exact message.
+ */
+class SnapshotReader extends Reader {
   constructor() {
     super("INVALID_SNAPSHOT");
   }
+
+  /** The reader the kinds' codecs use: fields named by record and key (the path is built only for a message). */
+  readonly fields: ResourceReader = {
+    code: "INVALID_SNAPSHOT",
+    u64: (value, at, key) => {
+      const v = typeof value === "string" ? smallHex(value) : -1;
+      return v >= 0 ? BigInt(v) : this.u64(value, `${at}.${key}`);
+    },
+    boolean: (value, at, key) => (typeof value === "boolean" ? value : this.boolean(value, `${at}.${key}`)),
+    string: (value, at, key) => (typeof value === "string" ? value : this.string(value, `${at}.${key}`)),
+    fail: (path, message) => this.fail(path, message),
+  };
+
+  override object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Readonly<Record<string, unknown>> {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) this.fail(path, `expected an object; got ${kindOf(value)}`);
+    const o = value as Record<string, unknown>;
+    for (const key in o) if (!required.includes(key) && !optional.includes(key)) return super.object(value, path, required, optional);
+    for (let i = 0; i < required.length; i++) if (o[required[i] as string] === undefined) return super.object(value, path, required, optional);
+    return o;
+  }
+
+  override u64(value: unknown, path: string): bigint {
+    const v = typeof value === "string" ? smallHex(value) : -1;
+    return v >= 0 ? BigInt(v) : super.u64(value, path);
+  }
 }
 
-type Taken = PoolBuildEntry & { readonly at: string };
+/** perf: the value of `"0x"` + 1..13 lowercase hex digits (below 2^52, exact as a number), or -1 for anything else. */
+function smallHex(s: string): number {
+  const n = s.length;
+  if (n < 3 || n > 15 || s.charCodeAt(0) !== 48 || s.charCodeAt(1) !== 120) return -1;
+  let v = 0;
+  for (let i = 2; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) v = v * 16 + (c - 48);
+    else if (c >= 97 && c <= 102) v = v * 16 + (c - 87);
+    else return -1;
+  }
+  return v;
+}
 
-const valued = (value: OwnerRecord): NodeState<OwnerRecord> => ({ kind: "valued", value });
+/** A taken range found while reading, with where it was found (its path is made only for messages). */
+class Taken {
+  /** The first value as a number when exact (the sort key), else `Infinity` (then compared as bigints). */
+  readonly key: number;
+  constructor(
+    readonly range: Range,
+    readonly state: NodeState<OwnerRecord>,
+    readonly list: string,
+    readonly index: number,
+    readonly item: number,
+  ) {
+    const min = range.min;
+    this.key = min <= 0x1f_ffff_ffff_ffffn ? Number(min) : Infinity;
+  }
+
+  get at(): string {
+    return this.item < 0 ? `${this.list}[${this.index}]` : `${this.list}[${this.index}].resources[${this.item}]`;
+  }
+}
+
 const mkRange = (min: bigint, max: bigint): Range => new Range(min, max);
 
-/** A sort key for a range's first value (a number when exact as one). */
 function byMin(a: Taken, b: Taken): number {
-  const x = a[0].min;
-  const y = b[0].min;
+  if (a.key !== Infinity || b.key !== Infinity) return a.key - b.key;
+  const x = a.range.min;
+  const y = b.range.min;
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -176,7 +245,7 @@ export function readSnapshot(json: unknown): RestoredState {
     if (version === 1 && top["pools"] === undefined) rd.fail("$.pools", "missing");
     const layout = defineLayout(top["layout"], { code: "INVALID_SNAPSHOT", path: "$.layout" });
 
-    const taken = new Map<PoolName, Taken[]>(POOL_NAMES.map((n) => [n, layout[n].reserved.map((r) => takenOf(r.range, { kind: "reserved", label: r.label }, `$.layout.${n}.reserved`))]));
+    const taken = new Map<PoolName, Taken[]>(POOL_NAMES.map((n) => [n, layout[n].reserved.map((r, i) => new Taken(r.range, { kind: "valued", value: { kind: "reserved", label: r.label } }, `$.layout.${n}.reserved`, i, -1))]));
     const owners = readOwners(rd, top["owners"], layout, taken);
     const extra = new Map<PoolName, Reservation[]>();
     if (version === 2) {
@@ -192,7 +261,7 @@ export function readSnapshot(json: unknown): RestoredState {
           const label = rd.nonEmptyString(raw["label"], `${at}[${i}].label`);
           const range = new Range(min, max);
           out.push(Object.freeze({ range, label }));
-          (taken.get(name) as Taken[]).push(takenOf(range, { kind: "reserved", label }, `${at}[${i}]`));
+          (taken.get(name) as Taken[]).push(new Taken(range, { kind: "valued", value: { kind: "reserved", label } }, at, i, -1));
         }
         if (out.length > 0) extra.set(name, out);
       }
@@ -208,7 +277,7 @@ export function readSnapshot(json: unknown): RestoredState {
           if (e.state !== "reserved" || layout[name].reserved.some((r) => r.range.equals(e.range))) continue;
           const label = rd.nonEmptyString(e.label, `${e.at}.label`);
           out.push(Object.freeze({ range: e.range, label }));
-          (taken.get(name) as Taken[]).push(takenOf(e.range, { kind: "reserved", label }, e.at));
+          (taken.get(name) as Taken[]).push(new Taken(e.range, { kind: "valued", value: { kind: "reserved", label } }, `$.pools.${name}.ranges`, e.index, -1));
         }
         if (out.length > 0) extra.set(name, out);
       }
@@ -216,7 +285,7 @@ export function readSnapshot(json: unknown): RestoredState {
     const pools = new Map<PoolName, Pool>();
     for (const name of POOL_NAMES) {
       const list = (taken.get(name) as Taken[]).sort(byMin);
-      const entries = tile(layout[name].ranges, list, (k, message) => rd.fail((list[k] as Taken).at, message), mkRange);
+      const entries = tile(layout[name].ranges, list.map((t) => [t.range, t.state] as const), (k, message) => rd.fail((list[k] as Taken).at, message), mkRange);
       const v1 = listed.get(name);
       if (v1 !== undefined) compareV1(rd, v1, `$.pools.${name}`, entries);
       pools.set(name, name === "deviceId" || name === "memSlot" ? IdPool.fromSorted(name, layout[name].ranges, entries) : RangePool.fromSorted(name, entries));
@@ -229,41 +298,47 @@ export function readSnapshot(json: unknown): RestoredState {
   }
 }
 
-function takenOf(range: Range, record: OwnerRecord, at: string): Taken {
-  return Object.assign([range, valued(record)] as const, { at });
-}
-
 function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: Map<PoolName, Taken[]>): [string, Resource[], (Range | undefined)[]][] {
   const list = rd.array(value, "$.owners");
-  const owners: [string, Resource[], (Range | undefined)[]][] = [];
+  const owners: [string, Resource[], (Range | undefined)[]][] = new Array(list.length);
+  const path = (i: number, j?: number): string => (j === undefined ? `$.owners[${i}]` : `$.owners[${i}].resources[${j}]`);
   let prev: string | undefined;
   for (let i = 0; i < list.length; i++) {
-    const at = `$.owners[${i}]`;
-    const o = rd.object(list[i], at, ["owner", "resources"]);
-    const owner = rd.nonEmptyString(o["owner"], `${at}.owner`);
-    if (prev !== undefined && !(prev < owner)) rd.fail(`${at}.owner`, `owners must be sorted by name without duplicates; ${quoteText(owner)} follows ${quoteText(prev)}`);
+    const o = rd.object(list[i], path(i), OWNER_KEYS);
+    const owner = rd.nonEmptyString(o["owner"], `${path(i)}.owner`);
+    if (prev !== undefined && !(prev < owner)) rd.fail(`${path(i)}.owner`, `owners must be sorted by name without duplicates; ${quoteText(owner)} follows ${quoteText(prev)}`);
     prev = owner;
-    const items = rd.array(o["resources"], `${at}.resources`);
-    if (items.length === 0) rd.fail(`${at}.resources`, "an owner holds at least one resource");
-    const record: OwnerRecord = { kind: "owner", owner };
-    const resources: Resource[] = [];
-    const ranges: (Range | undefined)[] = [];
+    const items = rd.array(o["resources"], `${path(i)}.resources`);
+    if (items.length === 0) rd.fail(`${path(i)}.resources`, "an owner holds at least one resource");
+    const state: NodeState<OwnerRecord> = { kind: "valued", value: { kind: "owner", owner } };
+    const resources: Resource[] = new Array<Resource>(items.length);
+    const ranges: (Range | undefined)[] = new Array<Range | undefined>(items.length);
     for (let j = 0; j < items.length; j++) {
-      const rat = `${at}.resources[${j}]`;
-      const rec = rd.object(items[j], rat, ["kind"], ANY_RESOURCE_KEYS);
-      const kind = kindNamed(rec["kind"], `${rat}.kind`, "INVALID_SNAPSHOT");
-      const keys = kind.resourceKeys;
-      for (const key in rec) if (!keys.includes(key)) rd.object(rec, rat, keys);
-      for (const key of keys) if (rec[key] === undefined) rd.fail(`${rat}.${key}`, "missing");
-      const res = kind.read(rec, rat, layout, rd);
-      const range = kind.rangeOf(res);
-      resources.push(res);
-      ranges.push(range);
-      if (range !== undefined) (taken.get(kind.pool) as Taken[]).push(takenOf(range, record, rat));
+      const item = items[j];
+      const kindName = typeof item === "object" && item !== null ? (item as Record<string, unknown>)["kind"] : undefined;
+      const kind = kindName === undefined ? undefined : KIND_BY_NAME.get(kindName as string);
+      // The kind's own keys, all present; anything else goes to the general reader for its message.
+      const rec = kind === undefined ? readUnknownResource(rd, item, path(i, j)) : rd.object(item, path(i, j), kind.resourceKeys);
+      const k = kind ?? kindNamed(rec["kind"], `${path(i, j)}.kind`, "INVALID_SNAPSHOT");
+      const res = k.read(rec, path(i, j), layout, rd.fields);
+      const range = k.rangeOf(res);
+      resources[j] = res;
+      ranges[j] = range;
+      if (range !== undefined) (taken.get(k.pool) as Taken[]).push(new Taken(range, state, "$.owners", i, j));
     }
-    owners.push([owner, resources, ranges]);
+    owners[i] = [owner, resources, ranges];
   }
   return owners;
+}
+
+const OWNER_KEYS: readonly string[] = ["owner", "resources"];
+const KIND_BY_NAME: ReadonlyMap<string, AnyKind> = new Map(REQUEST_KINDS.map((n) => [n, kindNamed(n)]));
+
+/** A resource whose kind is missing or unknown: the error names the key or the kind. */
+function readUnknownResource(rd: SnapshotReader, item: unknown, at: string): Readonly<Record<string, unknown>> {
+  const rec = rd.object(item, at, ["kind"], ANY_RESOURCE_KEYS.filter((k) => k !== "kind"));
+  kindNamed(rec["kind"], `${at}.kind`, "INVALID_SNAPSHOT");
+  return rec;
 }
 
 interface ListedV1 {
@@ -272,6 +347,7 @@ interface ListedV1 {
   readonly owner: unknown;
   readonly label: unknown;
   readonly at: string;
+  readonly index: number;
 }
 
 /** Version 1: one pool's listing, each range read once. */
@@ -282,7 +358,7 @@ function readV1(rd: SnapshotReader, value: unknown, path: string): ListedV1[] {
   for (let i = 0; i < list.length; i++) {
     const at = `${path}.ranges[${i}]`;
     const { min, max, raw } = rd.minMax(list[i], at, ["state", "owner", "label"]);
-    out.push({ range: new Range(min, max), state: rd.string(raw["state"], `${at}.state`), owner: raw["owner"], label: raw["label"], at });
+    out.push({ range: new Range(min, max), state: rd.string(raw["state"], `${at}.state`), owner: raw["owner"], label: raw["label"], at, index: i });
   }
   return out;
 }

@@ -14,14 +14,13 @@ export { PoolView, holderName } from "./pools/Pool.js";
 export type { OwnerRecord, PoolEntry, ResourcePoolStats } from "./pools/Pool.js";
 export { kindNamed } from "./kinds/registry.js";
 export type { Placement, ResourceKind, ResourceReader } from "./kinds/Kind.js";
-export { POOL_OF_KIND, REQUEST_KINDS, checkRequest, describeRequest, describeResource, pciBar, readRequest } from "./requests.js";
+export { POOL_OF_KIND, REQUEST_KINDS, checkRequest, describeRequest, describeResource, pciBar } from "./requests.js";
 export type {
   DeviceIdRequest,
   LegacyIrqRequest,
   MemRequest,
   MemSlotRequest,
   MmioRequest,
-  CheckedRequest,
   DeviceIdResource,
   LegacyIrqResource,
   MemResource,

@@ -139,7 +139,8 @@ export interface CheckedRequest {
 /**
  * Reads a caller's request once (every key read exactly once, unknown keys
  * refused with a near miss named) and checks it with its kind's rules.
- * Throws `INVALID_REQUEST` with `details.argument` naming the field.
+ * Throws `INVALID_REQUEST` with `details.argument` naming the field. Internal:
+ * the checked form never leaves the package.
  *
  * @example
  * ```ts
@@ -147,11 +148,40 @@ export interface CheckedRequest {
  * ```
  */
 export function readRequest(value: unknown): CheckedRequest {
+  const known = typeof value === "object" && value !== null ? IMMUTABLE.get(value) : undefined;
+  if (known !== undefined) return known;
   const rec = readRecord(value, ANY_REQUEST_KEYS, { what: "request", code: "INVALID_REQUEST" });
   const kind = kindNamed(rec["kind"]);
-  const keys = kind.requestKeys;
-  for (const key in rec) if (!keys.includes(key)) readRecord(rec, keys, { what: `${kind.name} request`, code: "INVALID_REQUEST" });
-  return { kind, req: kind.parse(rec) };
+  const foreign = FOREIGN_KEYS.get(kind) as readonly string[];
+  for (let i = 0; i < foreign.length; i++) if ((foreign[i] as string) in rec) readRecord(rec, kind.requestKeys, { what: `${kind.name} request`, code: "INVALID_REQUEST" });
+  const checked: CheckedRequest = { kind, req: kind.parse(rec) };
+  if (isImmutable(value as object)) IMMUTABLE.set(value as object, checked);
+  return checked;
+}
+
+/** For each kind, the request keys of other kinds (refused on its requests). */
+const FOREIGN_KEYS: ReadonlyMap<AnyKind, readonly string[]> = new Map(
+  REQUEST_KINDS.map((name) => {
+    const kind = kindNamed(name);
+    return [kind, ANY_REQUEST_KEYS.filter((k) => !kind.requestKeys.includes(k))] as const;
+  }),
+);
+
+/**
+ * perf: requests that can never change (frozen, every own property a data
+ * property holding a primitive — a proxy over such an object must answer the
+ * same, by the proxy invariants) are checked once and remembered by identity:
+ * `pciBar` results and frozen device templates (bench "churn").
+ */
+const IMMUTABLE = new WeakMap<object, CheckedRequest>();
+
+function isImmutable(value: object): boolean {
+  if (!Object.isFrozen(value)) return false;
+  for (const key of Reflect.ownKeys(value)) {
+    const d = Reflect.getOwnPropertyDescriptor(value, key);
+    if (d === undefined || !("value" in d) || (typeof d.value === "object" && d.value !== null) || typeof d.value === "function") return false;
+  }
+  return true;
 }
 
 /**

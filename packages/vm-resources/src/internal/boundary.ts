@@ -104,31 +104,36 @@ function nearest(key: string, allowed: readonly string[]): string | undefined {
  * ```
  */
 export function readRecord(input: unknown, allowed: readonly string[], ctx: RecordContext): Readonly<Record<string, unknown>> {
-  const at = ctx.path;
-  const name = (k: string): string => (at === undefined ? k : `${at}.${k}`);
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    const at = ctx.path;
     throw new AllocError(ctx.code, `${ctx.what} must be an object; got ${describeValue(input)}`, at === undefined ? { value: input } : { argument: at, path: at, value: input });
   }
   const out = Object.create(null) as Record<string, unknown>;
+  let keys: (string | symbol)[];
   try {
-    const keys = Reflect.ownKeys(input);
-    for (const key of keys) {
-      if (typeof key === "symbol" || !allowed.includes(key)) {
-        const near = typeof key === "string" ? nearest(key, allowed) : undefined;
-        const argument = typeof key === "string" ? name(key) : name("<symbol>");
-        throw new AllocError(
-          ctx.code,
-          `${ctx.what}: unknown key ${keyText(key)}${near === undefined ? "" : ` (did you mean ${quoteText(near)}?)`}; allowed: ${allowed.join(", ")}`,
-          { argument, path: argument },
-        );
-      }
+    keys = Reflect.ownKeys(input);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string | symbol;
+      if (typeof key === "symbol" || !allowed.includes(key)) unknownKey(key, allowed, ctx);
       out[key] = (input as Record<string, unknown>)[key];
     }
   } catch (e) {
     if (isAllocError(e)) throw e;
+    const at = ctx.path;
     throw new AllocError(ctx.code, `${ctx.what}: reading it threw ${e instanceof Error ? quoteText(e.message) : describeValue(e)}`, at === undefined ? {} : { argument: at, path: at }, { cause: e });
   }
   return Object.freeze(out);
+}
+
+function unknownKey(key: string | symbol, allowed: readonly string[], ctx: RecordContext): never {
+  const near = typeof key === "string" ? nearest(key, allowed) : undefined;
+  const k = typeof key === "string" ? key : "<symbol>";
+  const argument = ctx.path === undefined ? k : `${ctx.path}.${k}`;
+  throw new AllocError(
+    ctx.code,
+    `${ctx.what}: unknown key ${keyText(key)}${near === undefined ? "" : ` (did you mean ${quoteText(near)}?)`}; allowed: ${allowed.join(", ")}`,
+    { argument, path: argument },
+  );
 }
 
 /**

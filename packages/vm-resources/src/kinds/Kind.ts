@@ -22,12 +22,12 @@ export type Placement =
 export interface ResourceReader {
   /** The code every mistake throws (`INVALID_SNAPSHOT`, `INVALID_ARGUMENT`). */
   readonly code: AllocErrorCode;
-  /** An unsigned 64-bit field (`path` names it). */
-  u64(value: unknown, path: string): bigint;
+  /** An unsigned 64-bit field `key` of the record at `at`. */
+  u64(value: unknown, at: string, key: string): bigint;
   /** A boolean field. */
-  boolean(value: unknown, path: string): boolean;
+  boolean(value: unknown, at: string, key: string): boolean;
   /** A string field. */
-  string(value: unknown, path: string): string;
+  string(value: unknown, at: string, key: string): string;
   /** Throws `code` naming `path`. */
   fail(path: string, message: string): never;
 }
@@ -68,8 +68,8 @@ export interface ResourceKind<Q = unknown, R extends Resource = Resource> {
   describeRequest(req: Q): string;
   /** One line for a resource, e.g. `vectors 24-31`. */
   describe(res: R): string;
-  /** The canonical JSON text of a resource (keys sorted, u64 addresses as `"0x…"`). */
-  write(res: R): string;
+  /** The snapshot (JSON) form of a resource, keys in sorted order, u64 addresses as `"0x…"`. */
+  toJSON(res: R): Readonly<Record<string, string | number | boolean>>;
   /** Reads a resource record (keys already checked against {@link ResourceKind.resourceKeys}) and checks it against the layout. */
   read(record: Readonly<Record<string, unknown>>, at: string, layout: Layout, rd: ResourceReader): R;
 }

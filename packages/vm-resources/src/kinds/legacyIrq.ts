@@ -10,6 +10,7 @@ import { AllocError, Range } from "@alloc/constraint";
 import type { Irq } from "../brands.js";
 import type { LegacyIrqResource as IrqResource } from "../requests.js";
 import { defineKind } from "./Kind.js";
+import { PlacementCache } from "./memo.js";
 import type { ResourceKind } from "./Kind.js";
 import { bad, boolField, fit, intField, notResizable } from "./fields.js";
 
@@ -21,6 +22,7 @@ export interface LegacyIrqPlan {
 
 
 const U32_MAX = 0xffff_ffff;
+const ANY = new PlacementCache<true>();
 
 function line(irq: number, shared: boolean): IrqResource {
   return Object.freeze({ kind: "legacy-irq", irq: irq as Irq, shared });
@@ -58,7 +60,7 @@ export const legacyIrq: ResourceKind<LegacyIrqPlan, IrqResource> = defineKind({
       if (req.irq === shared) sharedConflict(req.irq, "irq");
       return { exact: Range.point(req.irq) };
     }
-    return { fits: [fit(1n, 1n, layout.legacyIrq.window)] };
+    return ANY.get(layout, true) ?? ANY.set(layout, true, { fits: [fit(1n, 1n, layout.legacyIrq.window)] });
   },
   build: (req, range, layout) => (range === undefined ? line(layout.legacyIrq.shared as number, true) : line(range.minNumber, false)),
   rangeOf: (res) => (res.shared ? undefined : Range.point(res.irq)),
@@ -71,11 +73,11 @@ export const legacyIrq: ResourceKind<LegacyIrqPlan, IrqResource> = defineKind({
   rebase: (_res, range) => line(range.minNumber, false),
   describeRequest: (req) => `legacy-irq ${req.shared ? "shared" : req.irq !== undefined ? String(req.irq) : "any"}`,
   describe: (res) => `irq ${res.irq}${res.shared ? " (shared)" : ""}`,
-  write: (res) => `{"irq":${res.irq},"kind":"legacy-irq","shared":${res.shared}}`,
+  toJSON: (res) => ({ irq: res.irq, kind: "legacy-irq", shared: res.shared }),
   read(rec, at, layout, rd) {
-    const irq = rd.u64(rec["irq"], `${at}.irq`);
+    const irq = rd.u64(rec["irq"], at, "irq");
     if (irq > BigInt(U32_MAX)) rd.fail(`${at}.irq`, `an IRQ line is at most ${U32_MAX}`);
-    const shared = rd.boolean(rec["shared"], `${at}.shared`);
+    const shared = rd.boolean(rec["shared"], at, "shared");
     if (shared && BigInt(layout.legacyIrq.shared ?? -1) !== irq) rd.fail(`${at}.irq`, `the layout's shared IRQ is ${String(layout.legacyIrq.shared)}, not ${irq}`);
     return line(Number(irq), shared);
   },

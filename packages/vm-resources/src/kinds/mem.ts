@@ -69,11 +69,11 @@ export const mem: ResourceKind<MemPlan, MemResource> = defineKind({
   rebase: (res, range) => make(range, res.align),
   describeRequest: (req) => `mem size ${hex(req.size)}${req.align > 1n ? ` align ${hex(req.align)}` : ""}${req.base === undefined ? "" : ` at ${hex(req.base)}`}`,
   describe: (res) => `${hex(res.base)}-${hex(res.base + res.size - 1n)}`,
-  write: (res) => `{"align":"${hex(res.align)}","base":"${hex(res.base)}","kind":"mem","size":"${hex(res.size)}"}`,
+  toJSON: (res) => ({ align: hex(res.align), base: hex(res.base), kind: "mem", size: hex(res.size) }),
   read(rec, at, _layout, rd) {
-    const base = rd.u64(rec["base"], `${at}.base`);
-    const size = rd.u64(rec["size"], `${at}.size`);
-    const align = rd.u64(rec["align"], `${at}.align`);
+    const base = rd.u64(rec["base"], at, "base");
+    const size = rd.u64(rec["size"], at, "size");
+    const align = rd.u64(rec["align"], at, "align");
     if (align === 0n || (align & (align - 1n)) !== 0n) rd.fail(`${at}.align`, "must be a power of two");
     if (base % align !== 0n) rd.fail(`${at}.base`, `${hex(base)} is not aligned to ${hex(align)}`);
     if (size < 1n || base + size - 1n > U64_MAX) rd.fail(`${at}.size`, "must be at least 1 and end by 2^64-1");

@@ -52,10 +52,10 @@ export const memSlot: ResourceKind<MemSlotPlan, SlotResource> = defineKind({
   rebase: (_res, range) => make(range),
   describeRequest: (req) => `mem-slot ${req.slot !== undefined ? String(req.slot) : "any"} x${req.count}`,
   describe: (res) => (res.count === 1 ? `slot ${res.base}` : `slots ${res.base}-${res.base + res.count - 1}`),
-  write: (res) => `{"base":${res.base},"count":${res.count},"kind":"mem-slot"}`,
+  toJSON: (res) => ({ base: res.base, count: res.count, kind: "mem-slot" }),
   read(rec, at, _layout, rd) {
-    const base = rd.u64(rec["base"], `${at}.base`);
-    const count = rd.u64(rec["count"], `${at}.count`);
+    const base = rd.u64(rec["base"], at, "base");
+    const count = rd.u64(rec["count"], at, "count");
     if (count < 1n || base + count - 1n > BigInt(U32_MAX)) rd.fail(`${at}.count`, `slots must lie in 0..${U32_MAX}, at least one`);
     return make(Range.withSize(base, count));
   },

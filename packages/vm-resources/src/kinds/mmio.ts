@@ -17,6 +17,7 @@ import type { MmioResource } from "../requests.js";
 import { quoteText } from "../internal/boundary.js";
 import type { Layout } from "../Layout.js";
 import { defineKind } from "./Kind.js";
+import { PlacementCache } from "./memo.js";
 import type { ResourceKind } from "./Kind.js";
 import { alignField, bad, blockAt, boolField, checkAligned, fit, hex, narrow, oneOf, policyField, rangeField, sizeField, u64Field } from "./fields.js";
 
@@ -26,6 +27,8 @@ import type { MmioWindow } from "../requests.js";
 const LAST_32 = 0xffff_ffffn;
 const BELOW_4G = new Range(0, LAST_32);
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
+/** Placement caches by [32-bit, 64-bit] and window; keyed by size (align = size) or -size (no alignment). */
+const CACHES: readonly Readonly<Record<MmioWindow, PlacementCache<bigint>>>[] = [0, 1].map(() => ({ low: new PlacementCache<bigint>(), high: new PlacementCache<bigint>(), any: new PlacementCache<bigint>() }));
 
 /** A checked `mmio` request. */
 export interface MmioPlan {
@@ -88,6 +91,12 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
   },
   place(req, layout) {
     if (req.base !== undefined) return { exact: Range.withSize(req.base, req.size) };
+    // perf: requests that name no range or policy share placements, by window, width, size and alignment.
+    const plain = req.range === undefined && req.policy === undefined;
+    const cache = plain ? (CACHES[req.is64bit ? 1 : 0] as Readonly<Record<MmioWindow, PlacementCache<bigint>>>)[req.window] : undefined;
+    const key = req.align === req.size ? req.size : req.align === 1n ? -req.size : undefined;
+    const hit = cache !== undefined && key !== undefined ? cache.get(layout, key) : undefined;
+    if (hit !== undefined) return hit;
     const fits: Constraint[] = [];
     const high = layout.mmio.high;
     if (req.window !== "low" && high !== undefined && req.is64bit) {
@@ -100,7 +109,7 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
       if (w !== null) fits.push(fit(req.size, req.align, w, req.policy));
     }
     if (fits.length === 0) throw new AllocError("NO_FIT", `mmio: the ${req.window} window does not meet the requested range`, { pool: "mmio", argument: "range" });
-    return { fits };
+    return cache !== undefined && key !== undefined ? cache.set(layout, key, { fits }) : { fits };
   },
   build: (req, range, layout) => make(range as Range, windowOf(layout, range as Range) ?? "low", req.prefetchable, req.is64bit, req.align),
   rangeOf: (res) => Range.withSize(res.base, res.size),
@@ -120,21 +129,28 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
   describeRequest: (req) =>
     `mmio size ${hex(req.size)}${req.align > 1n ? ` align ${hex(req.align)}` : ""}${req.base === undefined ? ` ${req.window}` : ` at ${hex(req.base)}`}`,
   describe: (res) => `${hex(res.base)}-${hex(res.base + res.size - 1n)} (${res.window}${res.is64bit ? ", 64-bit" : ""}${res.prefetchable ? ", prefetchable" : ""})`,
-  write: (res) =>
-    `{"align":"${hex(res.align)}","base":"${hex(res.base)}","is64bit":${res.is64bit},"kind":"mmio","prefetchable":${res.prefetchable},"size":"${hex(res.size)}","window":"${res.window}"}`,
+  toJSON: (res) => ({
+    align: hex(res.align),
+    base: hex(res.base),
+    is64bit: res.is64bit,
+    kind: "mmio",
+    prefetchable: res.prefetchable,
+    size: hex(res.size),
+    window: res.window,
+  }),
   read(rec, at, layout, rd) {
-    const base = rd.u64(rec["base"], `${at}.base`);
-    const size = rd.u64(rec["size"], `${at}.size`);
-    const align = rd.u64(rec["align"], `${at}.align`);
+    const base = rd.u64(rec["base"], at, "base");
+    const size = rd.u64(rec["size"], at, "size");
+    const align = rd.u64(rec["align"], at, "align");
     if (align === 0n || (align & (align - 1n)) !== 0n) rd.fail(`${at}.align`, "must be a power of two");
     if (base % align !== 0n) rd.fail(`${at}.base`, `${hex(base)} is not aligned to ${hex(align)}`);
     if (size < 1n || base + size - 1n > U64_MAX) rd.fail(`${at}.size`, "must be at least 1 and end by 2^64-1");
     const range = Range.withSize(base, size);
-    const window = rd.string(rec["window"], `${at}.window`);
+    const window = rd.string(rec["window"], at, "window");
     const actual = windowOf(layout, range);
     if (window !== actual) rd.fail(`${at}.window`, `${range} lies in the ${actual ?? "no"} window, not ${quoteText(window)}`);
-    const prefetchable = rd.boolean(rec["prefetchable"], `${at}.prefetchable`);
-    const is64bit = rd.boolean(rec["is64bit"], `${at}.is64bit`);
+    const prefetchable = rd.boolean(rec["prefetchable"], at, "prefetchable");
+    const is64bit = rd.boolean(rec["is64bit"], at, "is64bit");
     if (!is64bit && range.max > LAST_32) rd.fail(`${at}.is64bit`, `a 32-bit region must lie below 4 GiB; ${range} does not`);
     return make(range, actual as "low" | "high", prefetchable, is64bit, align);
   },

@@ -9,6 +9,7 @@ import { AllocError, Range } from "@alloc/constraint";
 import type { MsiVector } from "../brands.js";
 import type { MsiBlock, MsiKind } from "../requests.js";
 import { defineKind } from "./Kind.js";
+import { PlacementCache } from "./memo.js";
 import type { ResourceKind } from "./Kind.js";
 import { bad, blockAt, checkAligned, fit, intField, sizeField } from "./fields.js";
 
@@ -33,6 +34,7 @@ const U32_MAX = 0xffff_ffff;
  * ```
  */
 export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolean): ResourceKind<MsiPlan, MsiResource<K>> {
+  const cache = new PlacementCache<bigint>();
   const make = (range: Range): MsiResource<K> => Object.freeze({ kind: name, base: range.minNumber as MsiVector, count: Number(range.size) });
   const checkCount = (count: bigint, argument: string): void => {
     if (aligned && (count & (count - 1n)) !== 0n) bad(argument, `${name} needs a power-of-two count (1, 2, 4, 8, 16, 32); got ${count}`, count);
@@ -54,7 +56,10 @@ export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolea
       if (base !== undefined) checkBase(base, count, "base");
       return Object.freeze({ count, base });
     },
-    place: (req, layout) => (req.base !== undefined ? { exact: Range.withSize(req.base, req.count) } : { fits: [fit(req.count, aligned ? req.count : 1n, layout.msi.window)] }),
+    place(req, layout) {
+      if (req.base !== undefined) return { exact: Range.withSize(req.base, req.count) };
+      return cache.get(layout, req.count) ?? cache.set(layout, req.count, { fits: [fit(req.count, aligned ? req.count : 1n, layout.msi.window)] });
+    },
     build: (_req, range) => make(range as Range),
     rangeOf: (res) => Range.withSize(res.base, res.count),
     moveTarget: (res, base) => checkBase(base, BigInt(res.count), "to"),
@@ -67,10 +72,10 @@ export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolea
     rebase: (_res, range) => make(range),
     describeRequest: (req) => `${name} x${req.count}${req.base === undefined ? "" : ` at ${req.base}`}`,
     describe: (res) => (res.count === 1 ? `vector ${res.base}` : `vectors ${res.base}-${res.base + res.count - 1}`),
-    write: (res) => `{"base":${res.base},"count":${res.count},"kind":"${name}"}`,
+    toJSON: (res) => ({ base: res.base, count: res.count, kind: name }),
     read(rec, at, _layout, rd) {
-      const base = rd.u64(rec["base"], `${at}.base`);
-      const count = rd.u64(rec["count"], `${at}.count`);
+      const base = rd.u64(rec["base"], at, "base");
+      const count = rd.u64(rec["count"], at, "count");
       if (count < 1n || count > BigInt(max)) rd.fail(`${at}.count`, `a ${name} block holds 1..${max} vectors; got ${count}`);
       if (aligned && (count & (count - 1n)) !== 0n) rd.fail(`${at}.count`, `a ${name} block has a power-of-two count`);
       if (aligned && base % count !== 0n) rd.fail(`${at}.base`, `a ${name} block is aligned to its count ${count}`);

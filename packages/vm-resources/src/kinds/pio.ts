@@ -61,10 +61,10 @@ export const pio: ResourceKind<PioPlan, PioResource> = defineKind({
   rebase: (_res, range) => make(range),
   describeRequest: (req) => `pio size ${hex(req.size)}${req.align > 1n ? ` align ${hex(req.align)}` : ""}${req.base === undefined ? "" : ` at ${hex(req.base)}`}`,
   describe: (res) => `ports ${hex(res.base)}-${hex(res.base + res.size - 1)}`,
-  write: (res) => `{"base":${res.base},"kind":"pio","size":${res.size}}`,
+  toJSON: (res) => ({ base: res.base, kind: "pio", size: res.size }),
   read(rec, at, _layout, rd) {
-    const base = rd.u64(rec["base"], `${at}.base`);
-    const size = rd.u64(rec["size"], `${at}.size`);
+    const base = rd.u64(rec["base"], at, "base");
+    const size = rd.u64(rec["size"], at, "size");
     if (base > 0xffffn) rd.fail(`${at}.base`, `a port is at most 0xffff; got ${hex(base)}`);
     if (size < 1n || base + size - 1n > 0xffffn) rd.fail(`${at}.size`, `the ports must lie in 0..0xffff; got size ${size}`);
     return make(Range.withSize(base, size));
