@@ -1,9 +1,17 @@
 /**
  * Mutation check of the manager command set: breaks `@alloc/vm-resources` on
- * purpose (test-only patches of its source prototypes) and shows that the
- * harness catches each fault. Run through mutation-check.ts --target vm-resources.
+ * purpose and shows that the harness catches each fault. Two sorts:
+ * prototype patches (the model-based command set must diverge), and source
+ * mutants of the trust boundary (a double read of a request field, the
+ * unknown-key check dropped), applied to the source file for the time of one
+ * `vitest` run of the package's boundary tests (bad-input catalogue and the
+ * hostile-request property test), which must fail. Run through
+ * mutation-check.ts --target vm-resources; `--only-source` skips the first sort.
  */
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkManager } from "../src/commands/manager.js";
 import { importFromCwd, resolveFromCwd } from "../src/cli/loadTarget.js";
@@ -77,7 +85,37 @@ const MUTANTS: Mutant[] = [
   },
 ];
 
+/** A source mutant: `from` replaced by `to` in `file` (relative to the package). */
+interface SourceMutant {
+  name: string;
+  description: string;
+  file: string;
+  from: string;
+  to: string;
+}
+
+/** The workspace's vitest (resolved from the package, as its own tests run). */
+const vitestBin = join(dirname(createRequire(join(entry.packageDir, "package.json")).resolve("vitest/package.json")), "vitest.mjs");
+
+const SOURCE_MUTANTS: SourceMutant[] = [
+  {
+    name: "request-field-read-twice",
+    description: "readRequest reads the caller's object again after checking it (every field read twice; a getter's second answer is used)",
+    file: "src/requests.ts",
+    from: "const checked: CheckedRequest = { kind, req: kind.parse(rec) };",
+    to: "const checked: CheckedRequest = { kind, req: kind.parse({ ...rec, ...(value as object) }) };",
+  },
+  {
+    name: "unknown-key-check-dropped",
+    description: "readRequest allows whatever keys the request has (a misspelt field is silently ignored)",
+    file: "src/requests.ts",
+    from: "const rec = readRecord(value, ANY_REQUEST_KEYS, {",
+    to: "const rec = readRecord(value, typeof value === \"object\" && value !== null ? [...ANY_REQUEST_KEYS, ...Object.keys(value)] : ANY_REQUEST_KEYS, {",
+  },
+];
+
 let status = 0;
+if (argv.includes("--only-source")) MUTANTS.length = 0;
 console.log("| mutant | caught | seconds | runs | operations | first divergence |");
 console.log("| --- | --- | --- | --- | --- | --- |");
 for (const m of MUTANTS) {
@@ -99,5 +137,35 @@ for (const m of MUTANTS) {
   }
   if (caught === undefined) status = 1;
   console.log(`| ${m.name} | ${caught === undefined ? "NO" : "yes"} | ${((performance.now() - t0) / 1000).toFixed(2)} | ${runs} | ${ops} | ${caught ?? "-"} |`);
+}
+process.exitCode = status;
+
+console.log("");
+console.log("| source mutant | caught | seconds | first failing test |");
+console.log("| --- | --- | --- | --- |");
+for (const m of SOURCE_MUTANTS) {
+  const file = join(entry.packageDir, m.file);
+  const original = readFileSync(file, "utf8");
+  if (!original.includes(m.from)) {
+    console.log(`| ${m.name} | stale (the mutated text is gone from ${m.file}) | - | - |`);
+    status = 1;
+    continue;
+  }
+  const t0 = performance.now();
+  let r;
+  try {
+    writeFileSync(file, original.replace(m.from, m.to));
+    r = spawnSync(process.execPath, [vitestBin, "run", "test/harness.test.ts", "test/adversarial.test.ts", "--bail", "1"], {
+      cwd: entry.packageDir,
+      encoding: "utf8",
+      timeout: seconds * 1000,
+    });
+  } finally {
+    writeFileSync(file, original);
+  }
+  const caught = r.status !== 0;
+  if (!caught) status = 1;
+  const first = (`${r.stdout}`.split("\n").find((l) => l.includes("×") || l.includes("FAIL")) ?? "-").replace(/\x1b\[[0-9;]*m/g, "").replace(/\|/g, "/").trim().slice(0, 120);
+  console.log(`| ${m.name} | ${caught ? "yes" : "NO"} | ${((performance.now() - t0) / 1000).toFixed(2)} | ${first} |`);
 }
 process.exitCode = status;
