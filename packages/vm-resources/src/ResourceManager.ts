@@ -19,7 +19,8 @@
 import { AllocError, Range } from "@alloc/constraint";
 import type { Constraint, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
-import { describeValue, quoteText, readRecord, readU64 } from "./internal/boundary.js";
+import { describeValue, quoteText, readU64 } from "@alloc/constraint";
+import { readNested } from "./kinds/fields.js";
 import { POOL_NAMES, checkedLayout } from "./Layout.js";
 import type { Layout, PoolName, Reservation } from "./Layout.js";
 import { presetLayout } from "./presets.js";
@@ -329,9 +330,9 @@ export class ResourceManager {
     let index = holding === undefined ? -1 : holding.resources.indexOf(resource as Resource);
     let what = "it";
     if (index < 0) {
-      const rec = readRecord(resource, ANY_RESOURCE_KEYS, { what: "resource", code: "INVALID_ARGUMENT", path: "resource" });
+      const rec = readNested(resource, ANY_RESOURCE_KEYS, "resource", "INVALID_ARGUMENT");
       const kind = kindNamed(rec["kind"], "resource.kind", "INVALID_ARGUMENT");
-      for (const key in rec) if (!kind.resourceKeys.includes(key)) readRecord(rec, kind.resourceKeys, { what: `${kind.name} resource`, code: "INVALID_ARGUMENT", path: "resource" });
+      for (const key in rec) if (!kind.resourceKeys.includes(key)) readNested(rec, kind.resourceKeys, "resource", "INVALID_ARGUMENT");
       for (const key of kind.resourceKeys) if (rec[key] === undefined) ARGUMENT_READER.fail(`resource.${key}`, "missing");
       const res = kind.read(rec, "resource", this.layout, ARGUMENT_READER);
       const range = kind.rangeOf(res);

@@ -27,7 +27,7 @@ import { tile } from "./pools/Pool.js";
 import type { OwnerRecord, Pool, PoolBuildEntry, PoolEntry } from "./pools/Pool.js";
 import { RangePool } from "./pools/RangePool.js";
 import type { Resource } from "./requests.js";
-import { quoteText } from "./internal/boundary.js";
+import { quoteText } from "@alloc/constraint";
 import { Reader, hex, kindOf } from "./internal/validate.js";
 import { kindOfResource } from "./kinds/registry.js";
 
@@ -285,7 +285,7 @@ export function readSnapshot(json: unknown): RestoredState {
     const pools = new Map<PoolName, Pool>();
     for (const name of POOL_NAMES) {
       const list = (taken.get(name) as Taken[]).sort(byMin);
-      const entries = tile(layout[name].ranges, list.map((t) => [t.range, t.state] as const), (k, message) => rd.fail((list[k] as Taken).at, message), mkRange);
+      const entries = tile(layout[name].ranges, list, (k, message) => rd.fail((list[k] as Taken).at, message), mkRange);
       const v1 = listed.get(name);
       if (v1 !== undefined) compareV1(rd, v1, `$.pools.${name}`, entries);
       pools.set(name, name === "deviceId" || name === "memSlot" ? IdPool.fromSorted(name, layout[name].ranges, entries) : RangePool.fromSorted(name, entries));

@@ -18,7 +18,7 @@ import type { Arch, Flavor } from "./presets.js";
 import { ANY_REQUEST_KEYS, kindNamed } from "./kinds/registry.js";
 import { pciBar, readRequest } from "./requests.js";
 import type { ResourceRequest } from "./requests.js";
-import { quoteText } from "./internal/boundary.js";
+import { quoteText } from "@alloc/constraint";
 import { Reader, kindOf } from "./internal/validate.js";
 
 /** One device of a VM description. */

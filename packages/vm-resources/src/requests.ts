@@ -14,7 +14,7 @@
 import { AllocError, isPowerOfTwo } from "@alloc/constraint";
 import type { Policy, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
-import { readRecord, readU64 } from "./internal/boundary.js";
+import { readFields, readRecord, readU64 } from "@alloc/constraint";
 import { ANY_REQUEST_KEYS, POOL_OF_KIND, REQUEST_KINDS, kindNamed } from "./kinds/registry.js";
 import type { AnyKind } from "./kinds/registry.js";
 
@@ -150,20 +150,36 @@ export interface CheckedRequest {
 export function readRequest(value: unknown): CheckedRequest {
   const known = typeof value === "object" && value !== null ? IMMUTABLE.get(value) : undefined;
   if (known !== undefined) return known;
-  const rec = readRecord(value, ANY_REQUEST_KEYS, { what: "request", code: "INVALID_REQUEST" });
-  const kind = kindNamed(rec["kind"]);
-  const foreign = FOREIGN_KEYS.get(kind) as readonly string[];
-  for (let i = 0; i < foreign.length; i++) if ((foreign[i] as string) in rec) readRecord(rec, kind.requestKeys, { what: `${kind.name} request`, code: "INVALID_REQUEST" });
+  const out = new Array<unknown>(KEYS.length);
+  const present = readFields(value, KEYS, READ, out);
+  const kind = kindNamed(out[KIND]);
+  const rec: Record<string, unknown> = {};
+  for (let i = 0; i < KEYS.length; i++) rec[KEYS[i] as string] = out[i];
+  // A key of another kind: the kind's own reader names it (with its allowed keys and a near miss).
+  if ((present & (FOREIGN.get(kind) as number)) !== 0) {
+    const mine = Object.create(null) as Record<string, unknown>;
+    for (let i = 0; i < KEYS.length; i++) if ((present & (1 << i)) !== 0) mine[KEYS[i] as string] = out[i];
+    readRecord(mine, kind.requestKeys, { what: `${kind.name} request`, code: "INVALID_REQUEST" });
+  }
   const checked: CheckedRequest = { kind, req: kind.parse(rec) };
   if (isImmutable(value as object)) IMMUTABLE.set(value as object, checked);
   return checked;
 }
 
-/** For each kind, the request keys of other kinds (refused on its requests). */
-const FOREIGN_KEYS: ReadonlyMap<AnyKind, readonly string[]> = new Map(
+/** Every request key, `kind` first; a request is read once into an array in this order. */
+const KEYS: readonly string[] = ANY_REQUEST_KEYS;
+const KIND = KEYS.indexOf("kind");
+const READ = Object.freeze({ what: "request", code: "INVALID_REQUEST" as const });
+
+/** For each kind, the bit mask of the request keys of other kinds (refused on its requests). */
+const FOREIGN: ReadonlyMap<AnyKind, number> = new Map(
   REQUEST_KINDS.map((name) => {
     const kind = kindNamed(name);
-    return [kind, ANY_REQUEST_KEYS.filter((k) => !kind.requestKeys.includes(k))] as const;
+    let mask = 0;
+    KEYS.forEach((k, i) => {
+      if (!kind.requestKeys.includes(k)) mask |= 1 << i;
+    });
+    return [kind, mask] as const;
   }),
 );
 

@@ -88,9 +88,9 @@ describe("alloc-plan (in process)", () => {
   });
   const bad: [string, unknown, string][] = [
     ["not JSON", "{", "alloc-plan: error at $: not valid JSON"],
-    ["not an object", [], "alloc-plan: error at $: expected an object; got an array"],
+    ["not an object", [], "alloc-plan: error at $: expected an object; got array (length 0)"],
     ["no arch", { memory: 1, devices: [] }, "alloc-plan: error at $.arch: missing"],
-    ["bad arch", { arch: "mips", memory: 1, devices: [] }, 'alloc-plan: error at $.arch: expected "x86_64" or "aarch64"; got "mips"'],
+    ["bad arch", { arch: "mips", memory: 1, devices: [] }, 'alloc-plan: error at $.arch: expected "x86_64" or "aarch64"; got string "mips"'],
     ["bad memory", { arch: "x86_64", memory: "lots", devices: [] }, "alloc-plan: error at $.memory:"],
     ["too much memory", { arch: "x86_64", memory: "4096GiB", devices: [] }, "alloc-plan: error at $.memory: guest memory"],
     ["bad size", { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [] }, { name: "b", requests: [] }, { name: "c", requests: [{ kind: "mmio", size: "big" }] }] }, "alloc-plan: error at $.devices[2].requests[0].size: expected an integer"],

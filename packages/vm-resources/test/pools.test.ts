@@ -122,8 +122,9 @@ describe("IdPool (bitmap)", () => {
         const held: Range[] = [];
         for (const o of ops) {
           if (o.op === "alloc") {
-            const a = bits.take(A, c(o));
-            const b = tree.take(A, c(o));
+            const init = { size: o.size, align: o.align, policy: o.policy };
+            const a = bits.take(A, c(init));
+            const b = tree.take(A, c(init));
             expect(a?.toString()).toBe(b?.toString());
             if (a !== undefined) held.push(a);
           } else if (held.length > 0) {
@@ -156,7 +157,7 @@ describe("IdPool (bitmap)", () => {
           expect(bits.stats()).toEqual(tree.stats());
         }
         // Bulk build from the tiling gives the same pools.
-        const taken = [...tree.entries()].filter((e) => e.state !== "free").map((e) => [e.range, { kind: "valued" as const, value: e.state === "allocated" ? A : ({ kind: "reserved", label: "r" } as const) }] as const);
+        const taken = [...tree.entries()].filter((e) => e.state !== "free").map((e) => ({ range: e.range, state: { kind: "valued" as const, value: e.state === "allocated" ? A : ({ kind: "reserved", label: "r" } as const) } }));
         const fail = (k: number, m: string): never => {
           throw new Error(`${k}: ${m}`);
         };

@@ -9,7 +9,7 @@
  */
 import { AllocError, isAllocError } from "@alloc/constraint";
 import type { AllocErrorCode } from "@alloc/constraint";
-import { describeValue, quoteText, readRecord } from "./boundary.js";
+import { describeValue, quoteText, readRecord } from "@alloc/constraint";
 
 /** Reads untrusted values, throwing `code` with a JSON path on the first mistake. */
 export class Reader {
@@ -31,8 +31,11 @@ export class Reader {
       out = readRecord(value, [...required, ...optional], { what: path, code: this.code, path });
     } catch (e) {
       if (!isAllocError(e)) throw e;
-      const at = e.details.path ?? path;
-      throw new AllocError(this.code, `${at}: ${e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message}`, { path: at, argument: at }, { cause: e });
+      // readRecord names the key in `argument`; the message starts with `what` (the path).
+      const key = e.details.argument;
+      const at = key !== undefined && key !== path ? `${path}${keyPath(key)}` : path;
+      const message = e.message.startsWith(`${path} has `) ? e.message.slice(path.length + 5).replace(/^an? /, "") : e.message;
+      throw new AllocError(this.code, `${at}: ${message}`, { path: at, argument: at }, { cause: e });
     }
     for (const key of required) {
       if (out[key] === undefined) this.fail(`${path}${keyPath(key)}`, "missing");

@@ -4,8 +4,9 @@
  * checked value or throws `INVALID_REQUEST` with `details.argument` naming the
  * field. No coercion: numbers are bigints or safe-integer numbers only.
  */
-import { AllocError, Constraint, Policy, Range } from "@alloc/constraint";
-import { describeValue, readRecord, readU64 } from "../internal/boundary.js";
+import { AllocError, Constraint, Policy, Range, isAllocError } from "@alloc/constraint";
+import type { AllocErrorCode } from "@alloc/constraint";
+import { describeValue, readRecord, readU64 } from "@alloc/constraint";
 
 type Rec = Readonly<Record<string, unknown>>;
 
@@ -69,11 +70,26 @@ export function policyField(rec: Rec): Policy | undefined {
   return oneOf(rec, "policy", POLICIES);
 }
 
+/**
+ * `readRecord` of an object found at `path` (e.g. `range`, `resource`): the
+ * error names the field by its full name (`range.mx`) in `details.argument`.
+ */
+export function readNested(value: unknown, allowed: readonly string[], path: string, code: AllocErrorCode): Readonly<Record<string, unknown>> {
+  try {
+    return readRecord(value, allowed, { what: path, code, path });
+  } catch (e) {
+    if (!isAllocError(e)) throw e;
+    const key = e.details.argument;
+    const argument = key === undefined || key === path ? path : `${path}.${key}`;
+    throw new AllocError(e.code, e.message, { ...e.details, argument, path: argument }, { cause: e });
+  }
+}
+
 /** An optional `range: { min, max }` bound, read once, `min <= max`. */
 export function rangeField(rec: Rec): Range | undefined {
   const v = rec["range"];
   if (v === undefined) return undefined;
-  const r = readRecord(v, ["min", "max"], { what: "range", code: "INVALID_REQUEST", path: "range" });
+  const r = readNested(v, ["min", "max"], "range", "INVALID_REQUEST");
   if (r["min"] === undefined) bad("range.min", "is required");
   if (r["max"] === undefined) bad("range.max", "is required");
   const min = readU64(r["min"], "range.min", "INVALID_REQUEST");

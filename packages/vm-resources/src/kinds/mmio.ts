@@ -14,7 +14,7 @@ import { AllocError, Range } from "@alloc/constraint";
 import type { Constraint, Policy } from "@alloc/constraint";
 import type { MmioAddress } from "../brands.js";
 import type { MmioResource } from "../requests.js";
-import { quoteText } from "../internal/boundary.js";
+import { quoteText } from "@alloc/constraint";
 import type { Layout } from "../Layout.js";
 import { defineKind } from "./Kind.js";
 import { PlacementCache } from "./memo.js";
@@ -51,7 +51,11 @@ function windowOf(layout: Layout, range: Range): "low" | "high" | undefined {
 }
 
 function make(range: Range, window: "low" | "high", prefetchable: boolean, is64bit: boolean, align: bigint): MmioResource {
-  return Object.freeze({ kind: "mmio", base: range.min as MmioAddress, size: range.size, window, prefetchable, is64bit, align });
+  return mmioAt(range.min, range.size, window, prefetchable, is64bit, align);
+}
+
+function mmioAt(base: bigint, size: bigint, window: "low" | "high", prefetchable: boolean, is64bit: boolean, align: bigint): MmioResource {
+  return Object.freeze({ kind: "mmio", base: base as MmioAddress, size, window, prefetchable, is64bit, align });
 }
 
 function check32(is64bit: boolean, range: Range, argument: string): void {
@@ -151,7 +155,7 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
     if (window !== actual) rd.fail(`${at}.window`, `${range} lies in the ${actual ?? "no"} window, not ${quoteText(window)}`);
     const prefetchable = rd.boolean(rec["prefetchable"], at, "prefetchable");
     const is64bit = rd.boolean(rec["is64bit"], at, "is64bit");
-    if (!is64bit && range.max > LAST_32) rd.fail(`${at}.is64bit`, `a 32-bit region must lie below 4 GiB; ${range} does not`);
-    return make(range, actual as "low" | "high", prefetchable, is64bit, align);
+    if (!is64bit && base + size - 1n > LAST_32) rd.fail(`${at}.is64bit`, `a 32-bit region must lie below 4 GiB; ${range} does not`);
+    return mmioAt(base, size, actual as "low" | "high", prefetchable, is64bit, align);
   },
 });

@@ -5,7 +5,7 @@
  */
 import { AllocError } from "@alloc/constraint";
 import type { AllocErrorCode } from "@alloc/constraint";
-import { describeValue } from "../internal/boundary.js";
+import { describeValue } from "@alloc/constraint";
 import type { PoolName } from "../Layout.js";
 import type { Resource, RequestKind } from "../requests.js";
 import { deviceId } from "./deviceId.js";

@@ -11,7 +11,7 @@
 import type { Constraint, Range, U64Input } from "@alloc/constraint";
 import type { NodeState } from "@alloc/core";
 import type { PoolName } from "../Layout.js";
-import { readU64 } from "../internal/boundary.js";
+import { readU64 } from "@alloc/constraint";
 
 /** Who holds a range of a pool: a device (owner) or the platform (reserved). */
 export type OwnerRecord = { readonly kind: "owner"; readonly owner: string } | { readonly kind: "reserved"; readonly label: string };
@@ -116,36 +116,45 @@ export class PoolView {
   }
 }
 
+/** A taken range to place in a tiling: its range, its state, and its first value as a sort key. */
+export interface TakenRange {
+  readonly range: Range;
+  readonly state: NodeState<OwnerRecord>;
+}
+
 /**
  * The tiling of a pool: its layout ranges with the taken entries (sorted by
  * address) in place and free ranges in the gaps. Throws `fail(index, message)`
  * for an entry that overlaps the one before it or lies outside every range.
- * O(ranges + entries).
+ * O(ranges + entries); each bound is read once.
  */
-export function tile(space: readonly Range[], taken: readonly PoolBuildEntry[], fail: (index: number, message: string) => never, makeRange: (min: bigint, max: bigint) => Range): PoolBuildEntry[] {
+export function tile(space: readonly Range[], taken: readonly TakenRange[], fail: (index: number, message: string) => never, makeRange: (min: bigint, max: bigint) => Range): PoolBuildEntry[] {
   const out: PoolBuildEntry[] = [];
   const FREE = { kind: "free" } as const;
   let k = 0;
   for (const seg of segments(space, makeRange)) {
+    const segMax = seg.max;
     let next = seg.min;
     while (k < taken.length) {
-      const e = taken[k] as PoolBuildEntry;
-      const r = e[0];
-      if (r.min > seg.max) break;
-      if (r.min < next) fail(k, `${r} overlaps the range before it or lies outside the pool`);
-      if (r.max > seg.max) fail(k, `${r} runs past the end of the pool range ${seg}`);
-      if (r.min > next) out.push([makeRange(next, r.min - 1n), FREE]);
-      out.push(e);
+      const e = taken[k] as TakenRange;
+      const r = e.range;
+      const min = r.min;
+      if (min > segMax) break;
+      const max = r.max;
+      if (min < next) fail(k, `${r} overlaps the range before it or lies outside the pool`);
+      if (max > segMax) fail(k, `${r} runs past the end of the pool range ${seg}`);
+      if (min > next) out.push([makeRange(next, min - 1n), FREE]);
+      out.push([r, e.state]);
       k++;
-      if (r.max === seg.max) {
+      if (max === segMax) {
         next = -1n;
         break;
       }
-      next = r.max + 1n;
+      next = max + 1n;
     }
-    if (next >= 0n) out.push([makeRange(next, seg.max), FREE]);
+    if (next >= 0n) out.push([makeRange(next, segMax), FREE]);
   }
-  if (k < taken.length) fail(k, `${(taken[k] as PoolBuildEntry)[0]} lies outside the pool`);
+  if (k < taken.length) fail(k, `${(taken[k] as TakenRange).range} lies outside the pool`);
   return out;
 }
 

@@ -15,7 +15,6 @@ import type { Constraint } from "@alloc/constraint";
 import { IntervalTree } from "@alloc/core";
 import type { NodeState } from "@alloc/core";
 import type { PoolName, Reservation } from "../Layout.js";
-import { treeFromSorted, treeResize } from "../internal/treeOps.js";
 import { holderName } from "./Pool.js";
 import type { OwnerRecord, Pool, PoolBuildEntry, PoolEntry, ResourcePoolStats } from "./Pool.js";
 
@@ -63,7 +62,7 @@ export class RangePool implements Pool {
    * ```
    */
   static fromSorted(name: PoolName, entries: readonly PoolBuildEntry[]): RangePool {
-    return new RangePool(name, [], [], treeFromSorted(entries));
+    return new RangePool(name, [], [], IntervalTree.fromSorted(entries));
   }
 
   take(record: OwnerRecord, c: Constraint): Range | undefined {
@@ -107,7 +106,7 @@ export class RangePool implements Pool {
     // A grown block must find free space after it: name who holds it instead.
     if (grow !== undefined) for (const [, st] of this.#tree.overlapping(grow)) if (st.kind === "valued") this.#refuse(grow, record);
     try {
-      return treeResize(this.#tree, range, size);
+      return this.#tree.resize(range, size);
     } catch (e) {
       throw new AllocError("NO_FIT", `${this.name}: ${range} cannot grow to ${size} units in place`, { pool: this.name, range: range.toString() }, { cause: e });
     }
