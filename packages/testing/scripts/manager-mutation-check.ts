@@ -109,8 +109,8 @@ const SOURCE_MUTANTS: SourceMutant[] = [
     name: "unknown-key-check-dropped",
     description: "readRequest allows whatever keys the request has (a misspelt field is silently ignored)",
     file: "src/requests.ts",
-    from: "const rec = readRecord(value, ANY_REQUEST_KEYS, {",
-    to: "const rec = readRecord(value, typeof value === \"object\" && value !== null ? [...ANY_REQUEST_KEYS, ...Object.keys(value)] : ANY_REQUEST_KEYS, {",
+    from: "const present = readFields(value, KEYS, READ, out);",
+    to: "const present = readFields(value, [...KEYS, ...(typeof value === \"object\" && value !== null ? Object.keys(value).filter((k) => !KEYS.includes(k)) : [])], READ, out);",
   },
 ];
 

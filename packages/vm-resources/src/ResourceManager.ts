@@ -159,7 +159,7 @@ export class ResourceManager {
     this.deviceId = frozen(views.get("deviceId") as PoolView);
     this.memSlot = frozen(views.get("memSlot") as PoolView);
     if (state !== undefined) {
-      for (const [owner, resources, ranges] of state.owners) this.#owners.set(owner, { resources, ranges, record: { kind: "owner", owner } });
+      for (const [owner, resources, ranges, record] of state.owners) this.#owners.set(owner, { resources, ranges, record });
       for (const [name, list] of state.extra) this.#extra.set(name, list);
     }
   }

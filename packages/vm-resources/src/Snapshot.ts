@@ -52,7 +52,7 @@ export interface RestoredState {
   readonly layout: Layout;
   readonly pools: ReadonlyMap<PoolName, Pool>;
   /** Owners (sorted) with their resources and the pool range of each (`undefined`: the shared IRQ). */
-  readonly owners: readonly (readonly [string, Resource[], (Range | undefined)[]])[];
+  readonly owners: readonly (readonly [string, Resource[], (Range | undefined)[], OwnerRecord])[];
   readonly extra: ReadonlyMap<PoolName, Reservation[]>;
 }
 
@@ -298,9 +298,9 @@ export function readSnapshot(json: unknown): RestoredState {
   }
 }
 
-function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: Map<PoolName, Taken[]>): [string, Resource[], (Range | undefined)[]][] {
+function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: Map<PoolName, Taken[]>): [string, Resource[], (Range | undefined)[], OwnerRecord][] {
   const list = rd.array(value, "$.owners");
-  const owners: [string, Resource[], (Range | undefined)[]][] = new Array(list.length);
+  const owners: [string, Resource[], (Range | undefined)[], OwnerRecord][] = new Array(list.length);
   const path = (i: number, j?: number): string => (j === undefined ? `$.owners[${i}]` : `$.owners[${i}].resources[${j}]`);
   let prev: string | undefined;
   for (let i = 0; i < list.length; i++) {
@@ -310,7 +310,8 @@ function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: M
     prev = owner;
     const items = rd.array(o["resources"], `${path(i)}.resources`);
     if (items.length === 0) rd.fail(`${path(i)}.resources`, "an owner holds at least one resource");
-    const state: NodeState<OwnerRecord> = { kind: "valued", value: { kind: "owner", owner } };
+    const record: OwnerRecord = { kind: "owner", owner };
+    const state: NodeState<OwnerRecord> = { kind: "valued", value: record };
     const resources: Resource[] = new Array<Resource>(items.length);
     const ranges: (Range | undefined)[] = new Array<Range | undefined>(items.length);
     for (let j = 0; j < items.length; j++) {
@@ -326,7 +327,7 @@ function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: M
       ranges[j] = range;
       if (range !== undefined) (taken.get(k.pool) as Taken[]).push(new Taken(range, state, "$.owners", i, j));
     }
-    owners[i] = [owner, resources, ranges];
+    owners[i] = [owner, resources, ranges, record];
   }
   return owners;
 }

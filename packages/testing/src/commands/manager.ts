@@ -39,6 +39,7 @@ export type ManagerOp =
   | { readonly op: "freeDevice"; readonly owner: number }
   | { readonly op: "freeResource"; readonly owner: number; readonly pick: number; readonly wrongOwner: boolean }
   | { readonly op: "move"; readonly owner: number; readonly pick: number; readonly to: { readonly index: number; readonly offset: number } }
+  | { readonly op: "resize"; readonly owner: number; readonly pick: number; readonly scale: number }
   | { readonly op: "snapshotRestore" }
   | { readonly op: "mutateSnapshot"; readonly mutation: SnapshotMutation; readonly at: number };
 
@@ -103,6 +104,7 @@ export function managerOp(): fc.Arbitrary<ManagerOp> {
     { weight: 3, arbitrary: fc.record({ op: fc.constant("freeDevice" as const), owner }) },
     { weight: 4, arbitrary: fc.record({ op: fc.constant("freeResource" as const), owner, pick: fc.nat(20), wrongOwner: fc.boolean() }) },
     { weight: 4, arbitrary: fc.record({ op: fc.constant("move" as const), owner, pick: fc.nat(20), to: fc.record({ index: fc.nat(50), offset: fc.nat(40) }) }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant("resize" as const), owner, pick: fc.nat(20), scale: fc.constantFrom(0.25, 0.5, 1, 1.5, 2, 4) }) },
     { weight: 2, arbitrary: fc.constant({ op: "snapshotRestore" as const }) },
     {
       weight: 2,
@@ -298,13 +300,20 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
       real = () => rm.freeDevice(owner).map(normalizeResource);
       break;
     case "freeResource":
+    case "resize":
     case "move": {
       const all = [...model.owners.entries()].flatMap(([o, list]) => list.map((r) => [o, r] as const));
       if (all.length === 0) return;
       const [holder, res] = all[op.pick % all.length]!;
       const who = op.op === "freeResource" && op.wrongOwner ? OWNERS[(OWNERS.indexOf(holder) + 1) % OWNERS.length]! : holder;
       const resource = toRealResource(res);
-      if (op.op === "freeResource") {
+      if (op.op === "resize") {
+        const units = res.max - res.min + 1n;
+        const scaled = BigInt(Math.max(1, Math.round(Number(units) * op.scale)));
+        describe = () => `resizeResource(${literal(who)}, ${literal(resource)}, ${literal(scaled)})`;
+        expect = () => model.resize(who, res, scaled);
+        real = () => normalizeResource((rm as ManagerUnderTest & { resizeResource(o: string, r: unknown, s: bigint): never }).resizeResource(who, resource, scaled));
+      } else if (op.op === "freeResource") {
         describe = () => `freeResource(${literal(who)}, ${literal(resource)})`;
         expect = () => model.freeResource(who, res);
         real = () => rm.freeResource(who, resource);

@@ -101,7 +101,7 @@ export function toRealResource(m: ModelResource): Record<string, unknown> {
   }
 }
 
-const fail = (code: "NO_FIT" | "CONFLICT" | "INVALID_ALIGNMENT" | "INVALID_REQUEST" | "INVALID_ARGUMENT" | "UNKNOWN_OWNER" | "DUPLICATE_OWNER", msg: string): never => {
+const fail = (code: "NO_FIT" | "CONFLICT" | "INVALID_ALIGNMENT" | "INVALID_REQUEST" | "INVALID_ARGUMENT" | "INVALID_SIZE" | "UNKNOWN_OWNER" | "DUPLICATE_OWNER", msg: string): never => {
   throw new AllocError(code, `model: ${msg}`);
 };
 
@@ -287,6 +287,35 @@ export class ManagerModel {
     if (r.pool !== undefined) this.pools[r.pool].free({ min: r.min, max: r.max });
     held.splice(i, 1);
     if (held.length === 0) this.owners.delete(owner);
+  }
+
+  /** Grows or shrinks a resource in place (same base) to `size` units; throws and changes nothing otherwise. */
+  resize(owner: string, res: ModelResource, size: bigint): ModelResource {
+    const i = this.find(owner, res);
+    const held = this.owners.get(owner)!;
+    const old = held[i]!;
+    if (old.pool === undefined || old.kind === "legacy-irq" || old.kind === "device-id") fail("INVALID_ARGUMENT", `${old.kind} has a fixed size`);
+    if (size < 1n) fail("INVALID_ARGUMENT", "size 0");
+    const max = old.min + size - 1n;
+    if (old.kind === "pci-msi" && (size > 32n || (size & (size - 1n)) !== 0n || old.min % size !== 0n)) fail("INVALID_ARGUMENT", "pci-msi count");
+    if ((old.kind === "pci-msix" || old.kind === "generic-msi") && size > 2048n) fail("INVALID_ARGUMENT", "msi count");
+    if (old.kind === "mmio") {
+      const l = this.layout.mmio;
+      if (old.is64bit !== true && max > 0xffff_ffffn) fail("INVALID_ARGUMENT", "a 32-bit region above 4 GiB");
+      const win = inRange(l.low, old.min) ? l.low : l.high;
+      if (win === undefined || max > win.max) fail("INVALID_ARGUMENT", "leaves its window");
+    }
+    const pool = this.pools[old.pool!];
+    if (max > old.max) {
+      const sup = pool.getSuperset({ min: old.max + 1n, max });
+      if (sup === undefined || sup[1].kind !== "free") fail("CONFLICT", "the space after it is not free");
+    }
+    pool.free({ min: old.min, max: old.max });
+    const r = pool.allocate({ size, min: old.min, max })!;
+    pool.update(r, `o:${owner}`);
+    const resized: ModelResource = { ...old, max };
+    held[i] = resized;
+    return resized;
   }
 
   move(owner: string, res: ModelResource, to: bigint): ModelResource {
