@@ -158,6 +158,8 @@ export class ResourceManager {
     this.msi = frozen(views.get("msi") as PoolView);
     this.deviceId = frozen(views.get("deviceId") as PoolView);
     this.memSlot = frozen(views.get("memSlot") as PoolView);
+    // The views and the layout cannot be replaced behind the manager either.
+    for (const key of ["layout", "mmio", "mem", "pio", "legacyIrq", "msi", "deviceId", "memSlot"]) Object.defineProperty(this, key, { writable: false, configurable: false });
     if (state !== undefined) {
       for (const [owner, resources, ranges, record] of state.owners) this.#owners.set(owner, { resources, ranges, record });
       for (const [name, list] of state.extra) this.#extra.set(name, list);
