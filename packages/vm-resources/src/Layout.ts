@@ -77,33 +77,49 @@ export interface Layout {
 
 /** A `{ min, max }` pair as accepted in layouts: numbers, bigints or `"0x…"` strings. */
 export interface RangeInit {
+  /** First value (number, bigint or `"0x…"`/decimal string). */
   readonly min: U64Input | string;
+  /** Last value, at least `min`. */
   readonly max: U64Input | string;
 }
 
 /** A reserved region as accepted in layouts. */
 export interface ReservationInit extends RangeInit {
+  /** What sits there (non-empty). */
   readonly label: string;
 }
 
 /** The plain form of a pool layout. */
 export interface PoolLayoutInit {
+  /** The values that exist. */
   readonly ranges: readonly RangeInit[];
+  /** Reserved regions inside them. */
   readonly reserved?: readonly ReservationInit[];
+  /** Where requests without a range go. */
   readonly window?: RangeInit;
 }
 
 /** The plain (JSON) form of a layout, accepted by {@link defineLayout}. */
 export interface LayoutInit {
+  /** A name for humans. */
   readonly name: string;
+  /** The architecture. */
   readonly arch: string;
+  /** MMIO windows: `low` (below 4 GiB) and an optional `high`. */
   readonly mmio: { readonly low: RangeInit; readonly high?: RangeInit; readonly reserved?: readonly ReservationInit[]; readonly window?: RangeInit };
+  /** Guest-physical RAM space. */
   readonly mem: PoolLayoutInit;
+  /** Port I/O space (0..0xffff). */
   readonly pio: PoolLayoutInit;
+  /** Legacy IRQ lines and the optional shared IRQ (outside them). */
   readonly legacyIrq: PoolLayoutInit & { readonly shared?: number };
+  /** MSI vectors. */
   readonly msi: PoolLayoutInit;
+  /** Device ids (bitmap, at most 0xfffff). */
   readonly deviceId: PoolLayoutInit;
+  /** Memory slots (bitmap, at most 0xfffff). */
   readonly memSlot: PoolLayoutInit;
+  /** Where guest RAM goes, in fill order. */
   readonly ram: readonly RangeInit[];
 }
 

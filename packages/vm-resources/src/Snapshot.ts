@@ -40,6 +40,7 @@ export const SNAPSHOT_VERSIONS_READ: readonly number[] = Object.freeze([1, 2]);
 
 /** What writing a snapshot needs from a manager. */
 export interface SnapshotSource {
+  /** The layout the pools were built from. */
   readonly layout: Layout;
   /** Owners and their resources, any order. */
   ownerEntries(): Iterable<readonly [string, readonly Resource[]]>;
@@ -49,10 +50,13 @@ export interface SnapshotSource {
 
 /** A manager's state read back from a snapshot, pools built. */
 export interface RestoredState {
+  /** The checked layout. */
   readonly layout: Layout;
+  /** Every pool, built. */
   readonly pools: ReadonlyMap<PoolName, Pool>;
   /** Owners (sorted) with their resources and the pool range of each (`undefined`: the shared IRQ). */
   readonly owners: readonly (readonly [string, Resource[], (Range | undefined)[], OwnerRecord])[];
+  /** Reservations made after the layout, per pool. */
   readonly extra: ReadonlyMap<PoolName, Reservation[]>;
 }
 

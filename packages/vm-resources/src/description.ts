@@ -23,16 +23,23 @@ import { Reader, kindOf } from "./internal/validate.js";
 
 /** One device of a VM description. */
 export interface DeviceDescription {
+  /** The owner name (unique; not `guest-ram`). */
   readonly name: string;
+  /** A label for tables (default `device`). */
   readonly type: string;
+  /** Checked requests, in order. */
   readonly requests: readonly ResourceRequest[];
 }
 
 /** A parsed, validated VM description. */
 export interface VmDescription {
+  /** The VM name (default `vm`). */
   readonly name: string;
+  /** The checked layout (a preset or a custom one). */
   readonly layout: Layout;
+  /** Guest RAM in bytes (at least 1). */
   readonly memory: bigint;
+  /** The devices, in order. */
   readonly devices: readonly DeviceDescription[];
 }
 

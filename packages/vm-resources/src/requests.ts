@@ -22,15 +22,21 @@ export { POOL_OF_KIND, REQUEST_KINDS };
 
 /** Bounds for an address-like request: `[min, max]` that the whole block must lie in. */
 export interface RangeBounds {
+  /** Lowest value the block may use. */
   readonly min: U64Input;
+  /** Highest value the block may use. */
   readonly max: U64Input;
 }
 
 /** Port I/O ports (Dragonball `PioAddress`). */
 export interface PioRequest {
+  /** Port I/O. */
   readonly kind: "pio";
+  /** Ports, 1..0x10000. */
   readonly size: U64Input;
+  /** Alignment of the first port (a power of two; 0/1 none). */
   readonly align?: U64Input;
+  /** Where the ports may go (default: the pool window). */
   readonly range?: RangeBounds;
   /** Exact first port. */
   readonly base?: U64Input;
@@ -41,10 +47,15 @@ export type MmioWindow = "low" | "high" | "any";
 
 /** MMIO space (Dragonball `MmioAddress`), in the low or high window. */
 export interface MmioRequest {
+  /** MMIO space. */
   readonly kind: "mmio";
+  /** Bytes, at least 1. */
   readonly size: U64Input;
+  /** Alignment of the base (a power of two; 0/1 none). */
   readonly align?: U64Input;
+  /** Bounds intersected with the window(s). */
   readonly range?: RangeBounds;
+  /** Exact base (aligned to `align`). */
   readonly base?: U64Input;
   /** `"low"` (default, below 4 GiB), `"high"`, or `"any"` (high first, then low). */
   readonly window?: MmioWindow;
@@ -52,21 +63,29 @@ export interface MmioRequest {
   readonly prefetchable?: boolean;
   /** A 64-bit region; default `true` for the `"high"`/`"any"` windows. A 32-bit region always lies below 4 GiB. */
   readonly is64bit?: boolean;
+  /** Placement policy (default first match). */
   readonly policy?: Policy;
 }
 
 /** Guest RAM space (Dragonball `MemAddress`). */
 export interface MemRequest {
+  /** Guest memory space. */
   readonly kind: "mem";
+  /** Bytes, at least 1. */
   readonly size: U64Input;
+  /** Alignment of the base (a power of two; 0/1 none). */
   readonly align?: U64Input;
+  /** Where the block may go (default: the pool window). */
   readonly range?: RangeBounds;
+  /** Exact base (aligned to `align`). */
   readonly base?: U64Input;
+  /** Placement policy (default first match). */
   readonly policy?: Policy;
 }
 
 /** One legacy IRQ line (Dragonball `LegacyIrq`): fixed or any, shared or not. */
 export interface LegacyIrqRequest {
+  /** A legacy IRQ line. */
   readonly kind: "legacy-irq";
   /** A fixed line; omit for any line of the pool's window. */
   readonly irq?: U64Input;
@@ -76,7 +95,9 @@ export interface LegacyIrqRequest {
 
 /** A block of MSI vectors (Dragonball `PciMsiIrq`, `PciMsixIrq`, `GenericIrq`). */
 export interface MsiRequest {
+  /** Which MSI flavour. */
   readonly kind: "pci-msi" | "pci-msix" | "generic-msi";
+  /** Vectors: PCI MSI 1, 2, 4, 8, 16 or 32; MSI-X and generic 1..2048. */
   readonly count: U64Input;
   /** Exact first vector (a PCI MSI block is aligned to its count). */
   readonly base?: U64Input;
@@ -84,14 +105,19 @@ export interface MsiRequest {
 
 /** KVM user memory slots (Dragonball `KvmMemSlot`): fixed first slot or any, `count` contiguous. */
 export interface MemSlotRequest {
+  /** KVM memory slots. */
   readonly kind: "mem-slot";
+  /** Exact first slot. */
   readonly slot?: U64Input;
+  /** Contiguous slots (default 1). */
   readonly count?: U64Input;
 }
 
 /** A device instance id, e.g. a PCI device number. */
 export interface DeviceIdRequest {
+  /** A device id. */
   readonly kind: "device-id";
+  /** Exact id. */
   readonly id?: U64Input;
 }
 
