@@ -179,8 +179,12 @@ export function readRequest(value: unknown): CheckedRequest {
   const out = new Array<unknown>(KEYS.length);
   const present = readFields(value, KEYS, READ, out);
   const kind = kindNamed(out[KIND]);
+  const own = OWN.get(kind) as readonly number[];
   const rec: Record<string, unknown> = {};
-  for (let i = 0; i < KEYS.length; i++) rec[KEYS[i] as string] = out[i];
+  for (let i = 0; i < own.length; i++) {
+    const k = own[i] as number;
+    rec[KEYS[k] as string] = out[k];
+  }
   // A key of another kind: the kind's own reader names it (with its allowed keys and a near miss).
   if ((present & (FOREIGN.get(kind) as number)) !== 0) {
     const mine = Object.create(null) as Record<string, unknown>;
@@ -196,6 +200,9 @@ export function readRequest(value: unknown): CheckedRequest {
 const KEYS: readonly string[] = ANY_REQUEST_KEYS;
 const KIND = KEYS.indexOf("kind");
 const READ = Object.freeze({ what: "request", code: "INVALID_REQUEST" as const });
+
+/** For each kind, the positions of its own keys in {@link KEYS}. */
+const OWN: ReadonlyMap<AnyKind, readonly number[]> = new Map(REQUEST_KINDS.map((name) => [kindNamed(name), kindNamed(name).requestKeys.map((k) => KEYS.indexOf(k))] as const));
 
 /** For each kind, the bit mask of the request keys of other kinds (refused on its requests). */
 const FOREIGN: ReadonlyMap<AnyKind, number> = new Map(

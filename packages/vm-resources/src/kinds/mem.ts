@@ -77,6 +77,6 @@ export const mem: ResourceKind<MemPlan, MemResource> = defineKind({
     if (align === 0n || (align & (align - 1n)) !== 0n) rd.fail(`${at}.align`, "must be a power of two");
     if (base % align !== 0n) rd.fail(`${at}.base`, `${hex(base)} is not aligned to ${hex(align)}`);
     if (size < 1n || base + size - 1n > U64_MAX) rd.fail(`${at}.size`, "must be at least 1 and end by 2^64-1");
-    return make(Range.withSize(base, size), align);
+    return Object.freeze({ kind: "mem", base: base as GuestAddress, size, align });
   },
 });

@@ -50,6 +50,19 @@ function windowOf(layout: Layout, range: Range): "low" | "high" | undefined {
   return high !== undefined && high.contains(range) ? "high" : undefined;
 }
 
+const BOUNDS = new WeakMap<Layout, readonly [bigint, bigint, bigint, bigint]>();
+
+/** `[low.min, low.max, high.min, high.max]` of a layout (an empty high window when it has none). */
+function boundsOf(layout: Layout): readonly [bigint, bigint, bigint, bigint] {
+  let b = BOUNDS.get(layout);
+  if (b === undefined) {
+    const { low, high } = layout.mmio;
+    b = [low.min, low.max, high?.min ?? 1n, high?.max ?? 0n];
+    BOUNDS.set(layout, b);
+  }
+  return b;
+}
+
 function make(range: Range, window: "low" | "high", prefetchable: boolean, is64bit: boolean, align: bigint): MmioResource {
   return mmioAt(range.min, range.size, window, prefetchable, is64bit, align);
 }
@@ -148,14 +161,16 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
     const align = rd.u64(rec["align"], at, "align");
     if (align === 0n || (align & (align - 1n)) !== 0n) rd.fail(`${at}.align`, "must be a power of two");
     if (base % align !== 0n) rd.fail(`${at}.base`, `${hex(base)} is not aligned to ${hex(align)}`);
-    if (size < 1n || base + size - 1n > U64_MAX) rd.fail(`${at}.size`, "must be at least 1 and end by 2^64-1");
-    const range = Range.withSize(base, size);
+    const last = base + size - 1n;
+    if (size < 1n || last > U64_MAX) rd.fail(`${at}.size`, "must be at least 1 and end by 2^64-1");
     const window = rd.string(rec["window"], at, "window");
-    const actual = windowOf(layout, range);
-    if (window !== actual) rd.fail(`${at}.window`, `${range} lies in the ${actual ?? "no"} window, not ${quoteText(window)}`);
+    // perf: the windows' bounds as bigints, once per layout (bench "restore").
+    const w = boundsOf(layout);
+    const actual = base >= w[0] && last <= w[1] ? "low" : base >= w[2] && last <= w[3] ? "high" : undefined;
+    if (window !== actual) rd.fail(`${at}.window`, `[${hex(base)}, ${hex(last)}] lies in the ${actual ?? "no"} window, not ${quoteText(window)}`);
     const prefetchable = rd.boolean(rec["prefetchable"], at, "prefetchable");
     const is64bit = rd.boolean(rec["is64bit"], at, "is64bit");
-    if (!is64bit && base + size - 1n > LAST_32) rd.fail(`${at}.is64bit`, `a 32-bit region must lie below 4 GiB; ${range} does not`);
+    if (!is64bit && last > LAST_32) rd.fail(`${at}.is64bit`, `a 32-bit region must lie below 4 GiB; [${hex(base)}, ${hex(last)}] does not`);
     return mmioAt(base, size, actual as "low" | "high", prefetchable, is64bit, align);
   },
 });

@@ -40,11 +40,11 @@ export class RangePool implements Pool {
   readonly #tree: IntervalTree<OwnerRecord>;
   #reservedTotal = 0n;
 
-  constructor(name: PoolName, ranges: readonly Range[], reserved: readonly Reservation[] = [], tree?: IntervalTree<OwnerRecord>) {
+  constructor(name: PoolName, ranges: readonly Range[], reserved: readonly Reservation[] = [], built?: { readonly tree: IntervalTree<OwnerRecord>; readonly reservedTotal: bigint }) {
     this.name = name;
-    if (tree !== undefined) {
-      this.#tree = tree;
-      for (const [r, st] of tree.entries()) if (st.kind === "valued" && st.value.kind === "reserved") this.#reservedTotal += r.size;
+    if (built !== undefined) {
+      this.#tree = built.tree;
+      this.#reservedTotal = built.reservedTotal;
       return;
     }
     this.#tree = new IntervalTree<OwnerRecord>();
@@ -62,7 +62,12 @@ export class RangePool implements Pool {
    * ```
    */
   static fromSorted(name: PoolName, entries: readonly PoolBuildEntry[]): RangePool {
-    return new RangePool(name, [], [], IntervalTree.fromSorted(entries));
+    let reservedTotal = 0n;
+    for (let i = 0; i < entries.length; i++) {
+      const [r, st] = entries[i] as PoolBuildEntry;
+      if (st.kind === "valued" && st.value.kind === "reserved") reservedTotal += r.size;
+    }
+    return new RangePool(name, [], [], { tree: IntervalTree.fromSorted(entries), reservedTotal });
   }
 
   take(record: OwnerRecord, c: Constraint): Range | undefined {
