@@ -39,25 +39,25 @@ interface Mutant {
 const MUTANTS: Mutant[] = [
   {
     name: "free-leaks-single-units",
-    description: "a pool's free() silently keeps one-unit ranges (IRQs, ids) allocated",
+    description: "a pool's release() silently keeps one-unit ranges (IRQs, vectors) allocated",
     proto: RangePool.prototype,
-    method: "free",
+    method: "release",
     wrap: (orig) =>
-      function (this: unknown, owner, like) {
-        const r = like as { min: bigint; max: bigint };
-        if (BigInt(r.min) === BigInt(r.max)) return undefined;
-        return orig.call(this, owner, like);
+      function (this: unknown, range) {
+        const r = range as { min: bigint; max: bigint };
+        if (r.min === r.max) return undefined;
+        return orig.call(this, range);
       },
   },
   {
     name: "default-policy-last-match",
-    description: "pool allocations without a policy place from the top (last match) instead of first match",
+    description: "pool allocations with the default policy place from the top (last match) instead of first match",
     proto: RangePool.prototype,
-    method: "tryAllocate",
+    method: "take",
     wrap: (orig) =>
-      function (this: unknown, owner, c) {
-        const cc = c as Record<string, unknown>;
-        return orig.call(this, owner, cc.policy === undefined ? { ...cc, policy: "last-match" } : c);
+      function (this: unknown, record, c) {
+        const cc = c as { policy: string; with(changes: { policy: string }): unknown };
+        return orig.call(this, record, cc.policy === "first-match" ? cc.with({ policy: "last-match" }) : c);
       },
   },
   {
