@@ -145,7 +145,7 @@ export function parseVmDescription(value: unknown): VmDescription {
     const at = `$.devices[${i}]`;
     const dev = rd.object(d, at, ["name", "requests"], ["type"]);
     const devName = rd.nonEmptyString(dev["name"], `${at}.name`);
-    if (seen.has(devName)) rd.fail(`${at}.name`, `duplicate device name ${JSON.stringify(devName)}`);
+    if (seen.has(devName)) rd.fail(`${at}.name`, `duplicate device name ${quoteText(devName)}`);
     if (devName === RAM_OWNER) rd.fail(`${at}.name`, `${JSON.stringify(RAM_OWNER)} is the planner's name for guest RAM`);
     seen.add(devName);
     const type = dev["type"] === undefined ? "device" : rd.nonEmptyString(dev["type"], `${at}.type`);

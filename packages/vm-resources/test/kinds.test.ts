@@ -140,6 +140,10 @@ describe("lookups and handed-back resources are checked", () => {
     const e = expectAllocError(() => rm.allocateDevice(huge, [{ kind: "device-id" }]), "DUPLICATE_OWNER");
     expect(e.message.length).toBeLessThan(300);
     expect(e.message).not.toMatch(/[\n\u001b]/);
+    const c = expectAllocError(() => rm.allocateDevice("d", [{ kind: "pio", size: 8, base: 0x3000 }]), "CONFLICT");
+    expect(c.details.conflictOwner).toBe(huge);
+    expect(c.message.length).toBeLessThan(400);
+    expect(c.message).not.toMatch(/[\n\u001b]/);
     const k = expectAllocError(() => rm.allocateDevice("d", [{ kind: "pio", size: 8, [huge]: 1 }]), "INVALID_REQUEST");
     expect(k.message.length).toBeLessThan(400);
     expect(k.message).not.toMatch(/[\n\u001b]/);

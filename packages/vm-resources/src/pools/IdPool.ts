@@ -16,7 +16,7 @@
  * perf: `allocateId`/`freeId` take no objects in or out — see bench/run.ts
  * ("IdPool W1").
  */
-import { AllocError, Range } from "@alloc/constraint";
+import { AllocError, Range, quoteText } from "@alloc/constraint";
 import type { Constraint } from "@alloc/constraint";
 import type { PoolLayout, PoolName } from "../Layout.js";
 import type { OwnerRecord, Pool, PoolBuildEntry, PoolEntry, ResourcePoolStats } from "./Pool.js";
@@ -246,7 +246,7 @@ export class IdPool implements Pool {
         const first = this.#start[i] as number;
         const held = new Range(first, first + (this.#span[first] as number) - 1);
         const who = holderName(this.#owners[i] as OwnerRecord);
-        throw new AllocError("CONFLICT", `${this.name}: ${range} overlaps ${held} held by ${who}`, {
+        throw new AllocError("CONFLICT", `${this.name}: ${range} overlaps ${held} held by ${quoteText(who)}`, {
           pool: this.name,
           range: range.toString(),
           conflict: held.toString(),

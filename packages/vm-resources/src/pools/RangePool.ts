@@ -10,7 +10,7 @@
  * Cost: take, exact placement, release, resize and lookups are O(log n);
  * building from sorted entries (restore) is O(n).
  */
-import { AllocError, Range, exactly } from "@alloc/constraint";
+import { AllocError, Range, exactly, quoteText } from "@alloc/constraint";
 import type { Constraint } from "@alloc/constraint";
 import { IntervalTree } from "@alloc/core";
 import type { NodeState } from "@alloc/core";
@@ -89,7 +89,7 @@ export class RangePool implements Pool {
     for (const [r, state] of this.#tree.overlapping(range)) {
       if (state.kind === "valued") {
         const who = holderName(state.value);
-        throw new AllocError("CONFLICT", `${this.name}: ${range} overlaps ${r} held by ${who}`, {
+        throw new AllocError("CONFLICT", `${this.name}: ${range} overlaps ${r} held by ${quoteText(who)}`, {
           pool: this.name,
           range: range.toString(),
           conflict: r.toString(),
