@@ -1,0 +1,87 @@
+/**
+ * What the three facades share: synthesised owner names and the question
+ * "which of my allocations sits here?", both answered through the manager's
+ * public API only (`resourcesOf`, `ownerOf`, `placeOf`), so a facade holds no
+ * allocation state of its own.
+ *
+ * An owner name is `<prefix>#<n>`: one owner per upstream allocation, `n`
+ * counting up and skipping names already in use (for instance after a
+ * restore), so each name costs O(1) amortised.
+ */
+import { AllocError, toU64 } from "@alloc/constraint";
+import type { U64Input } from "@alloc/constraint";
+import type { PoolName } from "../Layout.js";
+import { placeOf } from "../ResourceManager.js";
+import type { ResourceManager } from "../ResourceManager.js";
+import type { Resource } from "../requests.js";
+
+/** Hands out fresh owner names `<prefix>#<n>` that no owner of `manager` holds. */
+export class OwnerNames {
+  readonly #manager: ResourceManager;
+  readonly prefix: string;
+  #next = 0;
+
+  constructor(manager: ResourceManager, prefix: string) {
+    this.#manager = manager;
+    this.prefix = prefix;
+  }
+
+  /** A name no owner holds right now. */
+  fresh(): string {
+    for (;;) {
+      const name = `${this.prefix}#${this.#next++}`;
+      if (this.#manager.resourcesOf(name).length === 0) return name;
+    }
+  }
+
+  /** Whether `owner` is one of the names this prefix hands out. */
+  owns(owner: string): boolean {
+    return owner.startsWith(`${this.prefix}#`);
+  }
+}
+
+/** The facade-held resource exactly at `[min, max]` of `pool`, with its owner. */
+export interface Held {
+  readonly owner: string;
+  readonly resource: Resource;
+}
+
+/**
+ * The allocation of `names` that is exactly `[min, max]` in `pool`. Throws
+ * `NOT_ALLOCATED` when nothing is allocated at `min`, `RESERVED` or
+ * `CONFLICT` (with `details.conflictOwner`) when a reservation or another
+ * owner holds it, and `NOT_FOUND` when the allocation there is not exactly
+ * that range.
+ */
+export function heldAt(manager: ResourceManager, names: OwnerNames, pool: PoolName, min: bigint, max: bigint, what: string): Held {
+  const rec = manager.ownerOf(pool, min);
+  const text = `[0x${min.toString(16)}, 0x${max.toString(16)}]`;
+  if (rec === undefined) throw new AllocError("NOT_ALLOCATED", `${what} ${text} is not allocated`, { pool, range: text });
+  if (rec.kind === "reserved") throw new AllocError("RESERVED", `${what} ${text} is reserved (${rec.label})`, { pool, range: text, conflictOwner: `<reserved: ${rec.label}>` });
+  if (!names.owns(rec.owner)) {
+    throw new AllocError("CONFLICT", `${what} ${text} is held by ${rec.owner}, not by this allocator`, { pool, range: text, conflictOwner: rec.owner });
+  }
+  for (const resource of manager.resourcesOf(rec.owner)) {
+    const place = placeOf(resource);
+    if (place !== undefined && place.pool === pool && place.range.min === min && place.range.max === max) return { owner: rec.owner, resource };
+  }
+  throw new AllocError("NOT_FOUND", `${what} ${text} is not an allocation of this allocator (it lies inside one held by ${rec.owner})`, { pool, range: text, owner: rec.owner });
+}
+
+/** A u32 argument (an id or IRQ): a bigint or safe-integer number in 0..2^32-1, else `INVALID_VALUE`. */
+export function u32(value: unknown, argument: string): number {
+  if (typeof value !== "number" && typeof value !== "bigint") {
+    throw new AllocError("INVALID_VALUE", `${argument} must be a number or bigint; got ${typeof value}`, { argument });
+  }
+  const v = toU64(value, argument);
+  if (v > 0xffff_ffffn) throw new AllocError("INVALID_VALUE", `${argument} must be at most 2^32-1; got ${v}`, { argument, value: v });
+  return Number(v);
+}
+
+/** A u64 argument: a bigint or safe-integer number, else `INVALID_VALUE`. */
+export function u64(value: unknown, argument: string): bigint {
+  if (typeof value !== "number" && typeof value !== "bigint") {
+    throw new AllocError("INVALID_VALUE", `${argument} must be a number or bigint; got ${typeof value}`, { argument });
+  }
+  return toU64(value as U64Input, argument);
+}
