@@ -157,6 +157,24 @@ export class AddressAllocator {
     this.#manager.freeResource(held.owner, held.resource);
   }
 
+  /**
+   * The ranges this allocator holds, in address order (not in upstream,
+   * which keeps them in its private tree; used to save state). O(n) in the
+   * pool's ranges.
+   *
+   * @example
+   * ```ts
+   * pool.allocations().map(String); // ["[0x1000, 0x13ff]"]
+   * ```
+   */
+  allocations(): RangeInclusive[] {
+    const out: RangeInclusive[] = [];
+    for (const e of this.#manager.entries(this.#pool)) {
+      if (e.state === "allocated" && e.range.min >= this.#base && e.range.max <= this.#end && this.#names.owns(e.owner)) out.push(new RangeInclusive(e.range.min, e.range.max));
+    }
+    return out;
+  }
+
   /** First address managed. @example `new AddressAllocator(0x1000, 0x1000).base(); // 0x1000n` */
   base(): bigint {
     return this.#base;
