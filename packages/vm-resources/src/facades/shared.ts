@@ -19,11 +19,14 @@ import type { Resource } from "../requests.js";
 export class OwnerNames {
   readonly #manager: ResourceManager;
   readonly prefix: string;
+  readonly #family: string;
   #next = 0;
 
-  constructor(manager: ResourceManager, prefix: string) {
+  /** Names `<prefix>#<n>`; {@link OwnerNames.owns} accepts any name starting with `family` (default `<prefix>#`). */
+  constructor(manager: ResourceManager, prefix: string, family: string = `${prefix}#`) {
     this.#manager = manager;
     this.prefix = prefix;
+    this.#family = family;
   }
 
   /** A name no owner holds right now. */
@@ -34,9 +37,9 @@ export class OwnerNames {
     }
   }
 
-  /** Whether `owner` is one of the names this prefix hands out. */
+  /** Whether `owner` belongs to this facade (its family of names). */
   owns(owner: string): boolean {
-    return owner.startsWith(`${this.prefix}#`);
+    return owner.startsWith(this.#family);
   }
 }
 

@@ -1,0 +1,228 @@
+/**
+ * dbs-device `resources.rs`: what a device asks for (`ResourceConstraint`),
+ * what it gets (`Resource`) and the list handed to it (`DeviceResources`).
+ *
+ * Representation: plain frozen objects discriminated by `kind` (the upstream
+ * variant name); u16/u32 values are numbers, u64 values bigints. A
+ * `DeviceResources` returned by {@link DragonballResourceManager} also
+ * remembers, privately, the manager owner that holds it.
+ */
+import { AllocError } from "@alloc/constraint";
+import type { U64Input } from "@alloc/constraint";
+import { u32, u64 } from "../shared.js";
+
+/** A resource request (upstream `enum ResourceConstraint`). */
+export type ResourceConstraint =
+  | { readonly kind: "PioAddress"; readonly range: readonly [number, number] | undefined; readonly align: number; readonly size: number }
+  | { readonly kind: "MmioAddress"; readonly range: readonly [bigint, bigint] | undefined; readonly align: bigint; readonly size: bigint }
+  | { readonly kind: "MemAddress"; readonly range: readonly [bigint, bigint] | undefined; readonly align: bigint; readonly size: bigint }
+  | { readonly kind: "LegacyIrq"; readonly irq: number | undefined }
+  | { readonly kind: "PciMsiIrq"; readonly size: number }
+  | { readonly kind: "PciMsixIrq"; readonly size: number }
+  | { readonly kind: "GenericIrq"; readonly size: number }
+  | { readonly kind: "KvmMemSlot"; readonly slot: number | undefined; readonly size: number };
+
+const u16 = (v: U64Input, name: string): number => {
+  const n = u32(v, name);
+  if (n > 0xffff) throw new AllocError("INVALID_VALUE", `${name} must be at most 0xffff; got ${n}`, { argument: name, value: n });
+  return n;
+};
+
+const pair16 = (r: readonly [U64Input, U64Input] | undefined): readonly [number, number] | undefined => (r === undefined ? undefined : Object.freeze([u16(r[0], "range.0"), u16(r[1], "range.1")] as const));
+const pair64 = (r: readonly [U64Input, U64Input] | undefined): readonly [bigint, bigint] | undefined => (r === undefined ? undefined : Object.freeze([u64(r[0], "range.0"), u64(r[1], "range.1")] as const));
+
+/**
+ * The constraint constructors of upstream (`ResourceConstraint::new_pio` etc.),
+ * with its defaults: PIO align 1, MMIO and memory align 0x1000.
+ *
+ * @example
+ * ```ts
+ * const reqs = [ResourceConstraint.newMmio(0x1000), ResourceConstraint.newLegacyIrq(undefined)];
+ * ```
+ */
+export const ResourceConstraint: {
+  readonly newPio: (size: number) => ResourceConstraint;
+  readonly pioWithConstraints: (size: number, range: readonly [number, number] | undefined, align: number) => ResourceConstraint;
+  readonly newMmio: (size: U64Input) => ResourceConstraint;
+  readonly mmioWithConstraints: (size: U64Input, range: readonly [U64Input, U64Input] | undefined, align: U64Input) => ResourceConstraint;
+  readonly newMem: (size: U64Input) => ResourceConstraint;
+  readonly memWithConstraints: (size: U64Input, range: readonly [U64Input, U64Input] | undefined, align: U64Input) => ResourceConstraint;
+  readonly newLegacyIrq: (irq: number | undefined) => ResourceConstraint;
+  readonly newPciMsiIrq: (size: number) => ResourceConstraint;
+  readonly newPciMsixIrq: (size: number) => ResourceConstraint;
+  readonly newGenericIrq: (size: number) => ResourceConstraint;
+  readonly newKvmMemSlot: (size: number, slot: number | undefined) => ResourceConstraint;
+} = Object.freeze({
+  newPio: (size: number): ResourceConstraint => Object.freeze({ kind: "PioAddress", range: undefined, align: 1, size: u16(size, "size") }),
+  pioWithConstraints: (size: number, range: readonly [number, number] | undefined, align: number): ResourceConstraint =>
+    Object.freeze({ kind: "PioAddress", range: pair16(range), align: u16(align, "align"), size: u16(size, "size") }),
+  newMmio: (size: U64Input): ResourceConstraint => Object.freeze({ kind: "MmioAddress", range: undefined, align: 0x1000n, size: u64(size, "size") }),
+  mmioWithConstraints: (size: U64Input, range: readonly [U64Input, U64Input] | undefined, align: U64Input): ResourceConstraint =>
+    Object.freeze({ kind: "MmioAddress", range: pair64(range), align: u64(align, "align"), size: u64(size, "size") }),
+  newMem: (size: U64Input): ResourceConstraint => Object.freeze({ kind: "MemAddress", range: undefined, align: 0x1000n, size: u64(size, "size") }),
+  memWithConstraints: (size: U64Input, range: readonly [U64Input, U64Input] | undefined, align: U64Input): ResourceConstraint =>
+    Object.freeze({ kind: "MemAddress", range: pair64(range), align: u64(align, "align"), size: u64(size, "size") }),
+  newLegacyIrq: (irq: number | undefined): ResourceConstraint => Object.freeze({ kind: "LegacyIrq", irq: irq === undefined ? undefined : u32(irq, "irq") }),
+  newPciMsiIrq: (size: number): ResourceConstraint => Object.freeze({ kind: "PciMsiIrq", size: u32(size, "size") }),
+  newPciMsixIrq: (size: number): ResourceConstraint => Object.freeze({ kind: "PciMsixIrq", size: u32(size, "size") }),
+  newGenericIrq: (size: number): ResourceConstraint => Object.freeze({ kind: "GenericIrq", size: u32(size, "size") }),
+  newKvmMemSlot: (size: number, slot: number | undefined): ResourceConstraint => Object.freeze({ kind: "KvmMemSlot", slot: slot === undefined ? undefined : u32(slot, "slot"), size: u32(size, "size") }),
+});
+
+/** The three MSI flavours (upstream `enum MsiIrqType`). */
+export const MsiIrqType = { PciMsi: "PciMsi", PciMsix: "PciMsix", GenericMsi: "GenericMsi" } as const;
+/** One of {@link MsiIrqType}. */
+export type MsiIrqType = (typeof MsiIrqType)[keyof typeof MsiIrqType];
+
+/** A resource given to a device (upstream `enum Resource`). */
+export type Resource =
+  | { readonly kind: "PioAddressRange"; readonly base: number; readonly size: number }
+  | { readonly kind: "MmioAddressRange"; readonly base: bigint; readonly size: bigint }
+  | { readonly kind: "MemAddressRange"; readonly base: bigint; readonly size: bigint }
+  | { readonly kind: "LegacyIrq"; readonly irq: number }
+  | { readonly kind: "MsiIrq"; readonly ty: MsiIrqType; readonly base: number; readonly size: number }
+  | { readonly kind: "MacAddress"; readonly address: string }
+  | { readonly kind: "KvmMemSlot"; readonly slot: number };
+
+/**
+ * Constructors for each {@link Resource} variant (upstream `Resource::LegacyIrq(5)` etc.).
+ *
+ * @example
+ * ```ts
+ * Resource.LegacyIrq(5); // { kind: "LegacyIrq", irq: 5 }
+ * ```
+ */
+export const Resource: {
+  readonly PioAddressRange: (base: number, size: number) => Resource;
+  readonly MmioAddressRange: (base: U64Input, size: U64Input) => Resource;
+  readonly MemAddressRange: (base: U64Input, size: U64Input) => Resource;
+  readonly LegacyIrq: (irq: number) => Resource;
+  readonly MsiIrq: (ty: MsiIrqType, base: number, size: number) => Resource;
+  readonly MacAddress: (address: string) => Resource;
+  readonly KvmMemSlot: (slot: number) => Resource;
+} = Object.freeze({
+  PioAddressRange: (base: number, size: number): Resource => Object.freeze({ kind: "PioAddressRange", base: u16(base, "base"), size: u16(size, "size") }),
+  MmioAddressRange: (base: U64Input, size: U64Input): Resource => Object.freeze({ kind: "MmioAddressRange", base: u64(base, "base"), size: u64(size, "size") }),
+  MemAddressRange: (base: U64Input, size: U64Input): Resource => Object.freeze({ kind: "MemAddressRange", base: u64(base, "base"), size: u64(size, "size") }),
+  LegacyIrq: (irq: number): Resource => Object.freeze({ kind: "LegacyIrq", irq: u32(irq, "irq") }),
+  MsiIrq: (ty: MsiIrqType, base: number, size: number): Resource => Object.freeze({ kind: "MsiIrq", ty, base: u32(base, "base"), size: u32(size, "size") }),
+  MacAddress: (address: string): Resource => Object.freeze({ kind: "MacAddress", address: String(address) }),
+  KvmMemSlot: (slot: number): Resource => Object.freeze({ kind: "KvmMemSlot", slot: u32(slot, "slot") }),
+});
+
+/** Owners recorded for the lists a manager handed out (a list built by hand has none). */
+const OWNER = new WeakMap<DeviceResources, string>();
+
+/** @internal The owner a {@link DragonballResourceManager} recorded for `list`. */
+export function ownerOfList(list: DeviceResources): string | undefined {
+  return OWNER.get(list);
+}
+
+/** @internal Records the owner holding `list`. */
+export function setOwnerOfList(list: DeviceResources, owner: string): void {
+  OWNER.set(list, owner);
+}
+
+/**
+ * The resources of one device, in request order (upstream `DeviceResources`).
+ *
+ * @example
+ * ```ts
+ * const res = new DeviceResources();
+ * res.append(Resource.LegacyIrq(5));
+ * res.getLegacyIrq(); // 5
+ * ```
+ */
+export class DeviceResources implements Iterable<Resource> {
+  readonly #items: Resource[] = [];
+
+  /** An empty list (upstream `DeviceResources::new()`). @example `DeviceResources.new()` */
+  static new(): DeviceResources {
+    return new DeviceResources();
+  }
+
+  /** Adds a resource at the end. @example `res.append(Resource.KvmMemSlot(0))` */
+  append(entry: Resource): void {
+    this.#items.push(entry);
+  }
+
+  /** Number of resources. @example `res.length` */
+  get length(): number {
+    return this.#items.length;
+  }
+
+  /** The resource at `index` (negative counts from the end), or undefined. @example `res.at(0)` */
+  at(index: number): Resource | undefined {
+    return this.#items.at(index);
+  }
+
+  /** In order. @example `[...res]` */
+  [Symbol.iterator](): IterableIterator<Resource> {
+    return this.#items[Symbol.iterator]();
+  }
+
+  /** Every resource (upstream `get_all_resources`). @example `res.getAllResources().length` */
+  getAllResources(): readonly Resource[] {
+    return this.#items.slice();
+  }
+
+  /** `[base, size]` of each port range. @example `res.getPioAddressRanges()` */
+  getPioAddressRanges(): [number, number][] {
+    const out: [number, number][] = [];
+    for (const r of this.#items) if (r.kind === "PioAddressRange") out.push([r.base, r.size]);
+    return out;
+  }
+
+  /** `[base, size]` of each MMIO range. @example `res.getMmioAddressRanges()` */
+  getMmioAddressRanges(): [bigint, bigint][] {
+    const out: [bigint, bigint][] = [];
+    for (const r of this.#items) if (r.kind === "MmioAddressRange") out.push([r.base, r.size]);
+    return out;
+  }
+
+  /** `[base, size]` of each memory range. @example `res.getMemAddressRanges()` */
+  getMemAddressRanges(): [bigint, bigint][] {
+    const out: [bigint, bigint][] = [];
+    for (const r of this.#items) if (r.kind === "MemAddressRange") out.push([r.base, r.size]);
+    return out;
+  }
+
+  /** The first legacy IRQ. @example `res.getLegacyIrq()` */
+  getLegacyIrq(): number | undefined {
+    for (const r of this.#items) if (r.kind === "LegacyIrq") return r.irq;
+    return undefined;
+  }
+
+  /** `[base, size]` of the first PCI MSI block. @example `res.getPciMsiIrqs()` */
+  getPciMsiIrqs(): [number, number] | undefined {
+    return this.#msi(MsiIrqType.PciMsi);
+  }
+
+  /** `[base, size]` of the first PCI MSI-X block. @example `res.getPciMsixIrqs()` */
+  getPciMsixIrqs(): [number, number] | undefined {
+    return this.#msi(MsiIrqType.PciMsix);
+  }
+
+  /** `[base, size]` of the first generic MSI block. @example `res.getGenericMsiIrqs()` */
+  getGenericMsiIrqs(): [number, number] | undefined {
+    return this.#msi(MsiIrqType.GenericMsi);
+  }
+
+  /** Each KVM memory slot. @example `res.getKvmMemSlots()` */
+  getKvmMemSlots(): number[] {
+    const out: number[] = [];
+    for (const r of this.#items) if (r.kind === "KvmMemSlot") out.push(r.slot);
+    return out;
+  }
+
+  /** The first MAC address. @example `res.getMacAddress()` */
+  getMacAddress(): string | undefined {
+    for (const r of this.#items) if (r.kind === "MacAddress") return r.address;
+    return undefined;
+  }
+
+  #msi(ty: MsiIrqType): [number, number] | undefined {
+    for (const r of this.#items) if (r.kind === "MsiIrq" && r.ty === ty) return [r.base, r.size];
+    return undefined;
+  }
+}
