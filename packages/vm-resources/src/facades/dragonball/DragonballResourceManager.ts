@@ -325,7 +325,7 @@ export class DragonballResourceManager {
     const seen = new Set<ManagerResource>();
     const listOwner = ownerOfList(resources);
     for (const r of resources) {
-      const held = this.#heldFor(r, listOwner);
+      const held = this.#heldFor(r, listOwner, seen);
       if (held === undefined) continue;
       if (seen.has(held.resource)) throw new AllocError("INVALID_ARGUMENT", `resources lists ${r.kind} twice`, { argument: "resources" });
       seen.add(held.resource);
@@ -334,7 +334,7 @@ export class DragonballResourceManager {
     for (const h of plan) this.#free(h);
   }
 
-  #heldFor(r: Resource, listOwner: string | undefined): Held | undefined {
+  #heldFor(r: Resource, listOwner: string | undefined, seen: ReadonlySet<ManagerResource>): Held | undefined {
     switch (r.kind) {
       case "PioAddressRange":
         return this.#held("pio", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "port range");
@@ -344,7 +344,8 @@ export class DragonballResourceManager {
         return this.#held("mem", r.base, r.base + r.size - 1n, "memory range");
       case "LegacyIrq": {
         if (r.irq !== this.sharedIrq) return this.#held("legacyIrq", BigInt(r.irq), BigInt(r.irq), "legacy IRQ");
-        const shared = listOwner === undefined ? undefined : this.manager.resourcesOf(listOwner).find((x) => x.kind === "legacy-irq" && x.shared);
+        // One of the list owner's shared-IRQ resources not yet planned (a device may list the shared IRQ more than once).
+        const shared = listOwner === undefined ? undefined : this.manager.resourcesOf(listOwner).find((x) => x.kind === "legacy-irq" && x.shared && !seen.has(x));
         return listOwner === undefined || shared === undefined ? undefined : { owner: listOwner, resource: shared };
       }
       case "MsiIrq":
@@ -465,12 +466,15 @@ function rangeConstraint(size: U64Input, range: readonly [U64Input, U64Input] | 
   return range === undefined ? c : c.min(range[0]).max(range[1]);
 }
 
+/** An empty window (min above max) is "nothing fits", as in dbs-allocator. */
 function mmioRequests(c: Constraint): ResourceRequest[] {
+  if (c.min() > c.max()) return [];
   const base = { kind: "mmio", size: c.size(), align: c.align(), range: { min: c.min(), max: c.max() }, is64bit: true } as const;
   return [{ ...base, window: "low" }, { ...base, window: "high" }];
 }
 
-function memRequest(c: Constraint): ResourceRequest {
+function memRequest(c: Constraint): ResourceRequest | undefined {
+  if (c.min() > c.max()) return undefined;
   return { kind: "mem", size: c.size(), align: c.align(), range: { min: c.min(), max: c.max() } };
 }
 

@@ -1,0 +1,22 @@
+// Differential property tests: each facade and its naive model of the upstream
+// semantics (naive.ts) get the same random calls, and every answer is compared.
+// A failure prints the seed; replay it with driveX(seed, calls).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { driveDragonball, driveFirecracker, driveRustVmm } from "./differential.js";
+
+const runs = (drive: (seed: number, calls: number) => { divergence: string | undefined }, numRuns: number, calls: number): void => {
+  fc.assert(
+    fc.property(fc.integer(), (seed) => {
+      const r = drive(seed, calls);
+      expect(r.divergence).toBeUndefined();
+    }),
+    { numRuns },
+  );
+};
+
+describe("differential: facade vs naive upstream model", () => {
+  it("rust-vmm AddressAllocator and IdAllocator", () => runs(driveRustVmm, 60, 300));
+  it("Firecracker ResourceAllocator", () => runs(driveFirecracker, 25, 200));
+  it("Dragonball ResourceManager", () => runs(driveDragonball, 40, 300));
+});
