@@ -10,9 +10,9 @@ it("has an example per facade", () => {
   expect(blocks.map((b) => b[1])).toEqual(["rust-vmm vm-allocator", "Firecracker", "Dragonball"]);
 });
 
-it.each(blocks.map((b) => [b[1], b[2]] as const))("the %s example runs", async (name, code) => {
+it.each(blocks.map((b) => [b[1] ?? "", b[2] ?? ""] as const))("the %s example runs", async (name, code) => {
   const file = join(import.meta.dirname, `_readme_${name.split(" ")[0]}.generated.ts`);
-  writeFileSync(file, code!.replace(/"@alloc\/vm-resources\/([a-z-]+)"/g, '"../../src/facades/$1/index.js"'));
+  writeFileSync(file, code.replace(/"@alloc\/vm-resources\/([a-z-]+)"/g, '"../../src/facades/$1/index.js"'));
   const logs: unknown[][] = [];
   const orig = console.log;
   const origAssert = console.assert;

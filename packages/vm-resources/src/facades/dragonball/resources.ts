@@ -13,14 +13,46 @@ import { u32, u64 } from "../shared.js";
 
 /** A resource request (upstream `enum ResourceConstraint`). */
 export type ResourceConstraint =
-  | { readonly kind: "PioAddress"; readonly range: readonly [number, number] | undefined; readonly align: number; readonly size: number }
-  | { readonly kind: "MmioAddress"; readonly range: readonly [bigint, bigint] | undefined; readonly align: bigint; readonly size: bigint }
-  | { readonly kind: "MemAddress"; readonly range: readonly [bigint, bigint] | undefined; readonly align: bigint; readonly size: bigint }
-  | { readonly kind: "LegacyIrq"; readonly irq: number | undefined }
-  | { readonly kind: "PciMsiIrq"; readonly size: number }
-  | { readonly kind: "PciMsixIrq"; readonly size: number }
-  | { readonly kind: "GenericIrq"; readonly size: number }
-  | { readonly kind: "KvmMemSlot"; readonly slot: number | undefined; readonly size: number };
+  | {
+      /** Port I/O: `size` ports aligned to `align`, inside the inclusive `range` when given. */
+      readonly kind: "PioAddress";
+      /** Inclusive `[min, max]` the block must lie in, or anywhere. */
+      readonly range: readonly [number, number] | undefined;
+      /** Alignment (0 and 1: none). */
+      readonly align: number;
+      /** Number of ports. */
+      readonly size: number;
+    }
+  | {
+      /** MMIO (`MmioAddress`) or guest memory (`MemAddress`): `size` bytes aligned to `align`, inside `range` when given. */
+      readonly kind: "MmioAddress" | "MemAddress";
+      /** Inclusive `[min, max]` the block must lie in, or anywhere. */
+      readonly range: readonly [bigint, bigint] | undefined;
+      /** Alignment (0 and 1: none). */
+      readonly align: bigint;
+      /** Number of bytes. */
+      readonly size: bigint;
+    }
+  | {
+      /** One legacy IRQ, fixed or any. */
+      readonly kind: "LegacyIrq";
+      /** The fixed IRQ, or any. */
+      readonly irq: number | undefined;
+    }
+  | {
+      /** A block of MSI vectors: PCI MSI (aligned), PCI MSI-X or generic. */
+      readonly kind: "PciMsiIrq" | "PciMsixIrq" | "GenericIrq";
+      /** Number of vectors. */
+      readonly size: number;
+    }
+  | {
+      /** KVM memory slots, from a fixed first slot or any. */
+      readonly kind: "KvmMemSlot";
+      /** The fixed first slot, or any. */
+      readonly slot: number | undefined;
+      /** Number of slots. */
+      readonly size: number;
+    };
 
 const u16 = (v: U64Input, name: string): number => {
   const n = u32(v, name);
@@ -76,13 +108,50 @@ export type MsiIrqType = (typeof MsiIrqType)[keyof typeof MsiIrqType];
 
 /** A resource given to a device (upstream `enum Resource`). */
 export type Resource =
-  | { readonly kind: "PioAddressRange"; readonly base: number; readonly size: number }
-  | { readonly kind: "MmioAddressRange"; readonly base: bigint; readonly size: bigint }
-  | { readonly kind: "MemAddressRange"; readonly base: bigint; readonly size: bigint }
-  | { readonly kind: "LegacyIrq"; readonly irq: number }
-  | { readonly kind: "MsiIrq"; readonly ty: MsiIrqType; readonly base: number; readonly size: number }
-  | { readonly kind: "MacAddress"; readonly address: string }
-  | { readonly kind: "KvmMemSlot"; readonly slot: number };
+  | {
+      /** Ports `[base, base + size - 1]`. */
+      readonly kind: "PioAddressRange";
+      /** First port. */
+      readonly base: number;
+      /** Number of ports. */
+      readonly size: number;
+    }
+  | {
+      /** MMIO (`MmioAddressRange`) or guest memory (`MemAddressRange`) `[base, base + size - 1]`. */
+      readonly kind: "MmioAddressRange" | "MemAddressRange";
+      /** First address. */
+      readonly base: bigint;
+      /** Number of bytes. */
+      readonly size: bigint;
+    }
+  | {
+      /** A legacy IRQ. */
+      readonly kind: "LegacyIrq";
+      /** The IRQ number. */
+      readonly irq: number;
+    }
+  | {
+      /** A block of MSI vectors. */
+      readonly kind: "MsiIrq";
+      /** Which MSI flavour. */
+      readonly ty: MsiIrqType;
+      /** First vector. */
+      readonly base: number;
+      /** Number of vectors. */
+      readonly size: number;
+    }
+  | {
+      /** A MAC address (not allocated; carried for the device). */
+      readonly kind: "MacAddress";
+      /** The address text. */
+      readonly address: string;
+    }
+  | {
+      /** A KVM memory slot (the first of a block). */
+      readonly kind: "KvmMemSlot";
+      /** The slot number. */
+      readonly slot: number;
+    };
 
 /**
  * Constructors for each {@link Resource} variant (upstream `Resource::LegacyIrq(5)` etc.).

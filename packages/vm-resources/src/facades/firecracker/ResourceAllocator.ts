@@ -22,19 +22,33 @@ import { IdAllocator } from "../rust-vmm/IdAllocator.js";
 
 /** The numbers of Firecracker's `arch/<arch>/layout.rs` that its `ResourceAllocator` uses. */
 export interface FirecrackerArchLayout {
+  /** First legacy GSI (`GSI_LEGACY_START`). */
   readonly GSI_LEGACY_START: number;
+  /** Last legacy GSI (`GSI_LEGACY_END`). */
   readonly GSI_LEGACY_END: number;
+  /** Number of legacy GSIs (`GSI_LEGACY_NUM`). */
   readonly GSI_LEGACY_NUM: number;
+  /** First MSI GSI (`GSI_MSI_START` = `GSI_LEGACY_END` + 1). */
   readonly GSI_MSI_START: number;
+  /** Last MSI GSI (`GSI_MSI_END` 4095). */
   readonly GSI_MSI_END: number;
+  /** Number of MSI GSIs (`GSI_MSI_NUM`). */
   readonly GSI_MSI_NUM: number;
+  /** Start of 32-bit MMIO for devices, after the fixed `MMIO_LEN` slots (`MEM_32BIT_DEVICES_START`). */
   readonly MEM_32BIT_DEVICES_START: bigint;
+  /** Its size, up to `PCI_MMCONFIG_START` (`MEM_32BIT_DEVICES_SIZE`). */
   readonly MEM_32BIT_DEVICES_SIZE: bigint;
+  /** Start of 64-bit MMIO (`MEM_64BIT_DEVICES_START` = `MMIO64_MEM_START`, 256 GiB). */
   readonly MEM_64BIT_DEVICES_START: bigint;
+  /** Its size (`MEM_64BIT_DEVICES_SIZE` = `MMIO64_MEM_SIZE`, 256 GiB). */
   readonly MEM_64BIT_DEVICES_SIZE: bigint;
+  /** First address past the 64-bit MMIO window (512 GiB). */
   readonly FIRST_ADDR_PAST_64BITS_MMIO: bigint;
+  /** Size of the space past it (`PAST_64BITS_MMIO_SIZE`, 512 GiB). */
   readonly PAST_64BITS_MMIO_SIZE: bigint;
+  /** Start of system memory (`SYSTEM_MEM_START`). */
   readonly SYSTEM_MEM_START: bigint;
+  /** Size of system memory (`SYSTEM_MEM_SIZE`). */
   readonly SYSTEM_MEM_SIZE: bigint;
 }
 
@@ -78,7 +92,9 @@ export const FIRECRACKER_LAYOUT: Readonly<Record<Arch, FirecrackerArchLayout>> =
 
 /** One saved range: `"0x…"` strings, inclusive. */
 export interface SavedRange {
+  /** First address, `"0x…"`. */
   readonly start: string;
+  /** Last address (inclusive), `"0x…"`. */
   readonly end: string;
 }
 
@@ -88,10 +104,15 @@ export interface SavedRange {
  * the restored devices to take again.
  */
 export interface ResourceAllocatorState {
+  /** The architecture whose layout the ranges belong to. */
   readonly arch: Arch;
+  /** Ranges held by `mmio32Memory`, in address order. */
   readonly mmio32Memory: readonly SavedRange[];
+  /** Ranges held by `mmio64Memory`. */
   readonly mmio64Memory: readonly SavedRange[];
+  /** Ranges held by `pastMmio64Memory`. */
   readonly pastMmio64Memory: readonly SavedRange[];
+  /** Ranges held by `systemMemory`. */
   readonly systemMemory: readonly SavedRange[];
 }
 

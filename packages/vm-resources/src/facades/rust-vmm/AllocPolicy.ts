@@ -12,7 +12,17 @@ import type { U64Input } from "@alloc/constraint";
 import { u64 } from "../shared.js";
 
 /** One allocation policy (upstream `enum AllocPolicy`). */
-export type AllocPolicy = { readonly kind: "first-match" } | { readonly kind: "last-match" } | { readonly kind: "exact-match"; readonly address: bigint };
+export type AllocPolicy =
+  | {
+      /** The lowest fitting block (`FirstMatch`) or the highest (`LastMatch`). */
+      readonly kind: "first-match" | "last-match";
+    }
+  | {
+      /** Exactly `[address, address + size - 1]` (`ExactMatch(address)`). */
+      readonly kind: "exact-match";
+      /** The first address. */
+      readonly address: bigint;
+    };
 
 /**
  * The policies: `AllocPolicy.FirstMatch`, `AllocPolicy.LastMatch`,
