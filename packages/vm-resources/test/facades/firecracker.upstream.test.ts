@@ -23,7 +23,7 @@ describe.each(["x86_64", "aarch64"] as const)("resource_allocator (%s)", (arch) 
     for (let i = L.GSI_LEGACY_START + 2; i <= L.GSI_LEGACY_END; i++) expect(ra.allocateGsiLegacy(1)).toEqual([i]);
     ra.manager.checkInvariants();
   });
-  it("test_allocate_gsi", () => {
+  it("test_allocate_gsi", { timeout: 30_000 }, () => {
     let ra = new ResourceAllocator(arch);
     expect(ra.allocateGsiMsi(0)).toEqual([]);
     expectAllocError(() => ra.allocateGsiMsi(L.GSI_MSI_NUM + 1), "NO_FIT");

@@ -82,7 +82,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 );
 
 describe("mixing facade calls with the owner-based API", () => {
-  it("keeps every invariant (Dragonball + rust-vmm allocators + owner API on one manager)", () => {
+  it("keeps every invariant (Dragonball + rust-vmm allocators + owner API on one manager)", { timeout: 60_000 }, () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
         const db = new DragonballResourceManager(64);
