@@ -88,3 +88,31 @@ export function u64(value: unknown, argument: string): bigint {
   }
   return toU64(value as U64Input, argument);
 }
+
+/** Quotes caller text for a message: at most 80 characters, control characters escaped. */
+function quote(text: string): string {
+  const cut = text.length > 80 ? `${text.slice(0, 80)}…(${text.length} chars)` : text;
+  return JSON.stringify(cut);
+}
+
+/**
+ * Reads an options object once: `undefined` is `{}`; anything but a plain
+ * object, or a key not in `allowed`, is `INVALID_ARGUMENT` naming it. Each
+ * property is read exactly once, into a null-prototype copy.
+ */
+export function readOptions(value: unknown, allowed: readonly string[], what: string): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  if (value === undefined) return out;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new AllocError("INVALID_ARGUMENT", `${what} must be an object`, { argument: what });
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) throw new AllocError("INVALID_ARGUMENT", `unknown ${what} key ${quote(key)}; expected one of ${allowed.join(", ")}`, { argument: key.slice(0, 80) });
+    out[key] = (value as Record<string, unknown>)[key];
+  }
+  return out;
+}
+
+/** A boolean argument, refusing anything else (no truthiness). */
+export function bool(value: unknown, argument: string): boolean {
+  if (typeof value !== "boolean") throw new AllocError("INVALID_ARGUMENT", `${argument} must be true or false; got ${typeof value}`, { argument });
+  return value;
+}

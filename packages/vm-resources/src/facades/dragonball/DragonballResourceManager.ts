@@ -20,10 +20,10 @@ import { presetLayout } from "../../presets.js";
 import type { Arch } from "../../presets.js";
 import { ResourceManager, placeOf } from "../../ResourceManager.js";
 import type { Resource as ManagerResource, ResourceRequest } from "../../requests.js";
-import { OwnerNames, heldAt, u32, u64 } from "../shared.js";
+import { OwnerNames, bool, heldAt, readOptions, u32, u64 } from "../shared.js";
 import type { Held } from "../shared.js";
 import { Constraint } from "./Constraint.js";
-import { DeviceResources, MsiIrqType, Resource, ownerOfList, setOwnerOfList } from "./resources.js";
+import { DeviceResources, MsiIrqType, Resource, ownerOfList, readConstraint, setOwnerOfList } from "./resources.js";
 import type { ResourceConstraint } from "./resources.js";
 
 /** How the facade's manager is laid out. */
@@ -72,7 +72,10 @@ export class DragonballResourceManager {
    * 512 on aarch64), slots `0..maxKvmMemSlot - 1`.
    */
   constructor(maxKvmMemSlot?: number, options: DragonballOptions = {}) {
-    const { arch = "x86_64", physBits, guestPhysEnd } = options;
+    const o = readOptions(options, ["arch", "physBits", "guestPhysEnd"], "options");
+    const arch = (o["arch"] ?? "x86_64") as Arch;
+    const physBits = o["physBits"] as number | undefined;
+    const guestPhysEnd = o["guestPhysEnd"] as U64Input | undefined;
     const fit = { ...(physBits === undefined ? {} : { physBits }), ...(guestPhysEnd === undefined ? {} : { guestPhysEnd }), ...(maxKvmMemSlot === undefined ? {} : { memSlots: maxKvmMemSlot }) };
     const manager = new ResourceManager(presetLayout(arch, "dragonball", fit));
     const irq = manager.layout.legacyIrq;
@@ -104,7 +107,7 @@ export class DragonballResourceManager {
    * ```
    */
   allocateLegacyIrq(shared: boolean, fixed?: number): number | undefined {
-    if (shared) return this.sharedIrq;
+    if (bool(shared, "shared")) return this.sharedIrq;
     const res = this.#one(this.#names.irq, this.#irqRequest(fixed));
     return res === undefined ? undefined : (res as { irq: number }).irq;
   }
@@ -294,11 +297,14 @@ export class DragonballResourceManager {
    */
   allocateDeviceResources(requests: readonly ResourceConstraint[], sharedIrq: boolean): DeviceResources {
     if (!Array.isArray(requests)) throw new AllocError("INVALID_ARGUMENT", "requests must be an array", { argument: "requests" });
+    const share = bool(sharedIrq, "sharedIrq");
+    // Read each request once, into a checked constraint, before anything is allocated.
+    const checked = requests.map((rc: unknown) => readConstraint(rc));
     const owner = this.#names.device.fresh();
     const out = new DeviceResources();
     try {
-      requests.forEach((rc: ResourceConstraint, i: number) => {
-        const got = this.#deviceOne(owner, rc, sharedIrq === true);
+      checked.forEach((rc: ResourceConstraint, i: number) => {
+        const got = this.#deviceOne(owner, rc, share);
         if (got === undefined) throw new AllocError("NO_FIT", `no resource available for request ${i} (${String((rc as { kind?: unknown }).kind)})`, { request: i, owner });
         out.append(got);
       });
@@ -324,7 +330,8 @@ export class DragonballResourceManager {
     const plan: Held[] = [];
     const seen = new Set<ManagerResource>();
     const listOwner = ownerOfList(resources);
-    for (const r of resources) {
+    for (const entry of resources) {
+      const r = { ...entry } as Resource; // read once
       const held = this.#heldFor(r, listOwner, seen);
       if (held === undefined) continue;
       if (seen.has(held.resource)) throw new AllocError("INVALID_ARGUMENT", `resources lists ${r.kind} twice`, { argument: "resources" });

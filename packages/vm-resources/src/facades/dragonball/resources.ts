@@ -101,6 +101,57 @@ export const ResourceConstraint: {
   newKvmMemSlot: (size: number, slot: number | undefined): ResourceConstraint => Object.freeze({ kind: "KvmMemSlot", slot: slot === undefined ? undefined : u32(slot, "slot"), size: u32(size, "size") }),
 });
 
+const CONSTRAINT_KEYS: Readonly<Record<string, readonly string[]>> = {
+  PioAddress: ["range", "align", "size"],
+  MmioAddress: ["range", "align", "size"],
+  MemAddress: ["range", "align", "size"],
+  LegacyIrq: ["irq"],
+  PciMsiIrq: ["size"],
+  PciMsixIrq: ["size"],
+  GenericIrq: ["size"],
+  KvmMemSlot: ["slot", "size"],
+};
+
+/**
+ * @internal Reads a caller's constraint once into a checked, frozen one:
+ * `INVALID_REQUEST` for an unknown kind or key (named), `INVALID_VALUE` for a
+ * bad number.
+ */
+export function readConstraint(value: unknown): ResourceConstraint {
+  if (typeof value !== "object" || value === null) throw new AllocError("INVALID_REQUEST", "a resource constraint must be an object", { argument: "kind" });
+  const o = { ...(value as Record<string, unknown>) };
+  const kind = o["kind"];
+  const keys = typeof kind === "string" && Object.hasOwn(CONSTRAINT_KEYS, kind) ? CONSTRAINT_KEYS[kind] : undefined;
+  if (keys === undefined) {
+    const k = typeof kind === "string" ? JSON.stringify(kind.length > 80 ? `${kind.slice(0, 80)}…(${kind.length} chars)` : kind) : typeof kind;
+    throw new AllocError("INVALID_REQUEST", `unknown resource constraint ${k}; expected one of ${Object.keys(CONSTRAINT_KEYS).join(", ")}`, { argument: "kind" });
+  }
+  for (const key of Object.keys(o)) {
+    if (key !== "kind" && !keys.includes(key)) throw new AllocError("INVALID_REQUEST", `unknown key ${JSON.stringify(key.slice(0, 80))} in a ${kind} constraint; expected ${keys.join(", ")}`, { argument: key.slice(0, 80) });
+  }
+  const range = o["range"] as readonly [U64Input, U64Input] | undefined;
+  if (range !== undefined && (!Array.isArray(range) || range.length !== 2)) throw new AllocError("INVALID_REQUEST", "range must be [min, max] or undefined", { argument: "range" });
+  const size = o["size"] as number;
+  switch (kind) {
+    case "PioAddress":
+      return ResourceConstraint.pioWithConstraints(size, range as readonly [number, number] | undefined, o["align"] as number);
+    case "MmioAddress":
+      return ResourceConstraint.mmioWithConstraints(size, range, o["align"] as U64Input);
+    case "MemAddress":
+      return ResourceConstraint.memWithConstraints(size, range, o["align"] as U64Input);
+    case "LegacyIrq":
+      return ResourceConstraint.newLegacyIrq(o["irq"] as number | undefined);
+    case "PciMsiIrq":
+      return ResourceConstraint.newPciMsiIrq(size);
+    case "PciMsixIrq":
+      return ResourceConstraint.newPciMsixIrq(size);
+    case "GenericIrq":
+      return ResourceConstraint.newGenericIrq(size);
+    default:
+      return ResourceConstraint.newKvmMemSlot(size, o["slot"] as number | undefined);
+  }
+}
+
 /** The three MSI flavours (upstream `enum MsiIrqType`). */
 export const MsiIrqType = { PciMsi: "PciMsi", PciMsix: "PciMsix", GenericMsi: "GenericMsi" } as const;
 /** One of {@link MsiIrqType}. */

@@ -15,7 +15,7 @@ import type { U64Input } from "@alloc/constraint";
 import { defineLayout } from "../../Layout.js";
 import { ResourceManager } from "../../ResourceManager.js";
 import type { MemRequest, MmioRequest } from "../../requests.js";
-import { OwnerNames, heldAt, u64 } from "../shared.js";
+import { OwnerNames, heldAt, readOptions, u64 } from "../shared.js";
 import { AllocPolicy, Constraint } from "./AllocPolicy.js";
 import { RangeInclusive } from "./RangeInclusive.js";
 
@@ -78,7 +78,10 @@ export class AddressAllocator {
     if (s === 0n) throw new AllocError("INVALID_SIZE", "an address allocator needs a size of at least 1", { argument: "size", value: s });
     if (b + s - 1n > U64_MAX) throw new AllocError("INVALID_RANGE", `base 0x${b.toString(16)} + size 0x${s.toString(16)} runs past 2^64-1`, { argument: "size" });
     const end = b + s - 1n;
-    const { manager, pool = "mmio", ownerPrefix = `rust-vmm:${pool}` } = options;
+    const o = readOptions(options, ["manager", "pool", "ownerPrefix"], "options");
+    const manager = o["manager"] as ResourceManager | undefined;
+    const pool = (o["pool"] ?? "mmio") as "mmio" | "mem";
+    const ownerPrefix = (o["ownerPrefix"] ?? `rust-vmm:${String(pool)}`) as string;
     if (pool !== "mmio" && pool !== "mem") throw new AllocError("INVALID_ARGUMENT", `pool must be "mmio" or "mem"; got ${String(pool)}`, { argument: "pool" });
     if (typeof ownerPrefix !== "string" || ownerPrefix.length === 0) throw new AllocError("INVALID_ARGUMENT", "ownerPrefix must be a non-empty string", { argument: "ownerPrefix" });
     const rm = manager ?? soleMmioLayout(b, end);

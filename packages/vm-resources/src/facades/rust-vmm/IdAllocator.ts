@@ -16,7 +16,7 @@ import type { U64Input } from "@alloc/constraint";
 import { defineLayout } from "../../Layout.js";
 import { ResourceManager } from "../../ResourceManager.js";
 import type { ResourceRequest } from "../../requests.js";
-import { OwnerNames, heldAt, u32 } from "../shared.js";
+import { OwnerNames, heldAt, readOptions, u32 } from "../shared.js";
 
 /** The pools an {@link IdAllocator} can be a view of. */
 export type IdPoolName = "legacyIrq" | "msi" | "deviceId" | "memSlot";
@@ -90,8 +90,11 @@ export class IdAllocator {
     const b = u32(rangeBase, "rangeBase");
     const e = u32(rangeEnd, "rangeEnd");
     if (e < b) throw new AllocError("INVALID_RANGE", `range end ${e} is below its base ${b}`, { argument: "rangeEnd", range: `[${b}, ${e}]` });
-    const { manager, pool = "legacyIrq", ownerPrefix = `rust-vmm:${pool}` } = options;
-    if (!Object.hasOwn(REQUESTS, pool)) throw new AllocError("INVALID_ARGUMENT", `pool must be legacyIrq, msi, deviceId or memSlot; got ${String(pool)}`, { argument: "pool" });
+    const o = readOptions(options, ["manager", "pool", "ownerPrefix"], "options");
+    const manager = o["manager"] as ResourceManager | undefined;
+    const pool = (o["pool"] ?? "legacyIrq") as IdPoolName;
+    const ownerPrefix = (o["ownerPrefix"] ?? `rust-vmm:${String(pool)}`) as string;
+    if (typeof pool !== "string" || !Object.hasOwn(REQUESTS, pool)) throw new AllocError("INVALID_ARGUMENT", `pool must be legacyIrq, msi, deviceId or memSlot; got ${String(pool)}`, { argument: "pool" });
     if (typeof ownerPrefix !== "string" || ownerPrefix.length === 0) throw new AllocError("INVALID_ARGUMENT", "ownerPrefix must be a non-empty string", { argument: "ownerPrefix" });
     const rm = manager ?? soleIrqManager(b, e);
     if (!(rm instanceof ResourceManager)) throw new AllocError("INVALID_ARGUMENT", "manager must be a ResourceManager", { argument: "manager" });
