@@ -134,3 +134,24 @@ describe("mixing facade calls with the owner-based API", () => {
     );
   });
 });
+
+describe("IdAllocator over the MSI pool", () => {
+  it("allocateIdAt places exactly, or (while the manager cannot place MSI vectors exactly) refuses with nothing changed", () => {
+    const ra = new ResourceAllocator("x86_64");
+    expect(ra.gsiMsiAllocator.allocateIdAt(24)).toBe(24); // the lowest free vector is placeable either way
+    const before = ra.manager.snapshot();
+    let got: number | undefined;
+    try {
+      got = ra.gsiMsiAllocator.allocateIdAt(100);
+    } catch (e) {
+      expect((e as { code?: unknown }).code).toBe("INVALID_REQUEST");
+      expect(ra.manager.snapshot()).toBe(before);
+    }
+    if (got !== undefined) {
+      expect(got).toBe(100);
+      expect(ra.gsiMsiAllocator.isAllocated(100)).toBe(true);
+      expect(ra.gsiMsiAllocator.isAllocated(25)).toBe(false);
+    }
+    ra.manager.checkInvariants();
+  });
+});
