@@ -167,16 +167,74 @@ export function driveFirecracker(seed: number, calls: number): RunResult {
   return { calls, divergence: undefined };
 }
 
-/** The naive Dragonball x86_64 (default layout): upstream's pools, our fixes (slot count, reserved ports, 64 MiB hole at the top). */
+/** A Dragonball layout as upstream lays it out, with our fixes (slot count, reserved ports, the 64 MiB hole at the top). */
+interface DbConfig {
+  readonly name: string;
+  readonly arch: "x86_64" | "aarch64";
+  readonly physBits: number | undefined;
+  readonly shared: number;
+  readonly irqMax: number;
+  readonly msi: [bigint, bigint];
+  readonly slots: number;
+  readonly pioReserved: [bigint, bigint][];
+  readonly mmio: [bigint, bigint][];
+  readonly mmioReserved: [bigint, bigint][];
+  readonly mem: [bigint, bigint][];
+}
+
+const GiB = 1n << 30n;
+function x86Config(bits: number | undefined): DbConfig {
+  const physEnd = (1n << BigInt(bits ?? 41)) - 1n;
+  const memEnd = physEnd >> 1n;
+  return {
+    name: `x86_64${bits === undefined ? "" : `/${bits} bits`}`,
+    arch: "x86_64",
+    physBits: bits,
+    shared: 5,
+    irqMax: 15,
+    msi: [24n, 1023n],
+    slots: 509,
+    pioReserved: [[0x60n, 0x64n], [0xcf8n, 0xcffn]],
+    mmio: [[3n * GiB, 4n * GiB - 1n], [memEnd + 1n, physEnd]],
+    mmioReserved: [[4n * GiB - (64n << 20n), 4n * GiB - 1n]],
+    mem: [[0n, 3n * GiB - 1n], [4n * GiB, memEnd]],
+  };
+}
+const DB_CONFIGS: readonly DbConfig[] = [
+  x86Config(undefined),
+  x86Config(39),
+  {
+    name: "aarch64",
+    arch: "aarch64",
+    physBits: undefined,
+    shared: 32,
+    irqMax: 159,
+    msi: [160n, 1023n],
+    slots: 512,
+    pioReserved: [],
+    mmio: [[GiB, 2n * GiB - 1n], [992n * GiB, (1n << 40n) - 1n]],
+    mmioReserved: [],
+    mem: [[2n * GiB, 992n * GiB - 1n]],
+  },
+];
+
+/** The naive Dragonball manager: one naive pool per upstream pool. */
 class NaiveDragonball {
-  readonly G = 1n << 30n;
-  readonly pio = new NaivePool([[0n, 0xffffn]], [[0x60n, 0x64n], [0xcf8n, 0xcffn]]);
-  readonly irq = new NaivePool([[6n, 15n]]);
-  readonly msi = new NaivePool([[24n, 1023n]]);
-  readonly mmio = new NaivePool([[3n * this.G, 4n * this.G - 1n], [1n << 40n, (1n << 41n) - 1n]], [[4n * this.G - (64n << 20n), 4n * this.G - 1n]]);
-  readonly mem = new NaivePool([[0n, 3n * this.G - 1n], [4n * this.G, (1n << 40n) - 1n]]);
-  readonly slot = new NaivePool([[0n, 508n]]);
+  readonly pio: NaivePool;
+  readonly irq: NaivePool;
+  readonly msi: NaivePool;
+  readonly mmio: NaivePool;
+  readonly mem: NaivePool;
+  readonly slot: NaivePool;
   #n = 0;
+  constructor(readonly c: DbConfig) {
+    this.pio = new NaivePool([[0n, 0xffffn]], c.pioReserved);
+    this.irq = new NaivePool([[BigInt(c.shared + 1), BigInt(c.irqMax)]]);
+    this.msi = new NaivePool([c.msi]);
+    this.mmio = new NaivePool(c.mmio, c.mmioReserved);
+    this.mem = new NaivePool(c.mem);
+    this.slot = new NaivePool([[0n, BigInt(c.slots - 1)]]);
+  }
   tag(): string {
     return `dragonball:${this.#n++}`;
   }
@@ -195,11 +253,16 @@ function takeFirst(p: NaivePool, size: bigint, align: bigint, min: bigint, max: 
 /** Dragonball: single calls, devices, frees by address. */
 export function driveDragonball(seed: number, calls: number): RunResult {
   const r = prng(seed);
-  const fd = new DragonballResourceManager();
-  const m = new NaiveDragonball();
+  const cfg = pick(r, DB_CONFIGS);
+  const fd = new DragonballResourceManager(undefined, { arch: cfg.arch, ...(cfg.physBits === undefined ? {} : { physBits: cfg.physBits }) });
+  const m = new NaiveDragonball(cfg);
+  const SH = cfg.shared;
+  const IMAX = cfg.irqMax;
+  const [MLO, MHI] = cfg.msi;
+  const HIGH = (cfg.mmio[1] as [bigint, bigint])[0];
   const handed: [DbPool, bigint, bigint][] = [];
   const devices: { res: DeviceResources; tag: string; blocks: [DbPool, bigint, bigint][]; shared: boolean }[] = [];
-  const G = m.G;
+  const G = GiB;
   const note = (pool: DbPool, lo: bigint | number | undefined, size: bigint | number): void => {
     if (lo !== undefined) handed.push([pool, BigInt(lo), BigInt(lo) + BigInt(size) - 1n]);
   };
@@ -208,11 +271,11 @@ export function driveDragonball(seed: number, calls: number): RunResult {
     let d: string | undefined;
     if (k < 0.08) {
       const shared = r() < 0.2;
-      const fixed = r() < 0.5 ? undefined : int(r, 3, 17);
+      const fixed = r() < 0.5 ? undefined : int(r, SH - 2, IMAX + 2);
       d = step(`allocateLegacyIrq(${shared}, ${fixed})`, () => fd.allocateLegacyIrq(shared, fixed), () => {
-        if (shared) return 5;
+        if (shared) return SH;
         if (fixed !== undefined) {
-          if (fixed <= 5 || fixed > 15 || m.irq.exactProblem(BigInt(fixed), BigInt(fixed)) !== undefined) return undefined;
+          if (fixed <= SH || fixed > IMAX || m.irq.exactProblem(BigInt(fixed), BigInt(fixed)) !== undefined) return undefined;
           m.irq.take(BigInt(fixed), BigInt(fixed), m.tag());
           note("irq", fixed, 1);
           return fixed;
@@ -248,7 +311,7 @@ export function driveDragonball(seed: number, calls: number): RunResult {
       const memory = r() < 0.4;
       const size = big(r, [0x1000n, 0x10000n, 1n << 24n, 1n << 30n]);
       const align = big(r, [1n, 0x1000n, 1n << 24n]);
-      const min = r() < 0.5 ? undefined : big(r, [0n, 3n * G, 4n * G - (32n << 20n), 1n << 40n]);
+      const min = r() < 0.5 ? undefined : big(r, [0n, (cfg.mmio[0] as [bigint, bigint])[0], 4n * G - (32n << 20n), HIGH, 1n << 40n]);
       const max = r() < 0.7 ? undefined : big(r, [4n * G - 1n, 1n << 40n, 5n * G]);
       let c = DbConstraint.new(size).align(align);
       if (min !== undefined) c = c.min(min);
@@ -261,7 +324,7 @@ export function driveDragonball(seed: number, calls: number): RunResult {
       });
     } else if (k < 0.46) {
       const size = int(r, 1, 3);
-      const fixed = r() < 0.5 ? undefined : int(r, 0, 510);
+      const fixed = r() < 0.5 ? undefined : int(r, 0, cfg.slots + 1);
       d = step(`allocateKvmMemSlot(${size}, ${fixed})`, () => fd.allocateKvmMemSlot(size, fixed), () => {
         const tag = m.tag();
         if (fixed !== undefined) {
@@ -278,15 +341,15 @@ export function driveDragonball(seed: number, calls: number): RunResult {
       if (handed.length === 0 || r() < 0.1) {
         // A free of something never handed out.
         const which = pick(r, ["pio", "irq", "msi"] as const);
-        const v = which === "pio" ? pick(r, [0x60, 0x3f8, 0xfffe]) : which === "irq" ? int(r, 3, 17) : int(r, 20, 1030);
+        const v = which === "pio" ? pick(r, [0x60, 0x3f8, 0xfffe]) : which === "irq" ? int(r, SH - 2, IMAX + 2) : int(r, Number(MLO) - 4, Number(MHI) + 7);
         d = step(`free ${which} ${v} (never handed out)`, () => (which === "pio" ? fd.freePioAddress(v, 2) : which === "irq" ? fd.freeLegacyIrq(v) : fd.freeMsiIrq(v, 2)), () => {
           if (which === "pio") return m.pio.freeExact(BigInt(v), BigInt(v) + 1n, "dragonball:");
           if (which === "irq") {
-            if (v === 5) return undefined;
-            if (v < 5 || v > 15) return fail("INVALID_RANGE");
+            if (v === SH) return undefined;
+            if (v < SH || v > IMAX) return fail("INVALID_RANGE");
             return m.irq.freeExact(BigInt(v), BigInt(v), "dragonball:");
           }
-          if (v < 24 || v + 1 > 1023) fail("INVALID_RANGE");
+          if (BigInt(v) < MLO || BigInt(v) + 1n > MHI) fail("INVALID_RANGE");
           return m.msi.freeExact(BigInt(v), BigInt(v) + 1n, "dragonball:");
         });
       } else {
@@ -326,12 +389,12 @@ export function driveDragonball(seed: number, calls: number): RunResult {
             return s === undefined ? undefined : ["mmio", s, s + size - 1n];
           });
         } else if (c < 0.6) {
-          const irq = r() < 0.6 ? undefined : int(r, 4, 16);
+          const irq = r() < 0.6 ? undefined : int(r, SH - 1, IMAX + 1);
           reqs.push(ResourceConstraint.newLegacyIrq(irq));
           plan.push(() => {
             if (shared) return "shared";
             if (irq !== undefined) {
-              if (irq <= 5 || irq > 15 || m.irq.exactProblem(BigInt(irq), BigInt(irq)) !== undefined) return undefined;
+              if (irq <= SH || irq > IMAX || m.irq.exactProblem(BigInt(irq), BigInt(irq)) !== undefined) return undefined;
               m.irq.take(BigInt(irq), BigInt(irq), tag);
               return ["irq", BigInt(irq), BigInt(irq)];
             }
@@ -401,7 +464,7 @@ export function driveDragonball(seed: number, calls: number): RunResult {
         if (at >= 0 && m[pool].at(lo) === undefined) handed.splice(at, 1);
       }
     }
-    if (d !== undefined) return { calls: i + 1, divergence: `seed ${seed} call ${i}: ${d}` };
+    if (d !== undefined) return { calls: i + 1, divergence: `seed ${seed} (${cfg.name}) call ${i}: ${d}` };
   }
   fd.manager.checkInvariants();
   return { calls, divergence: undefined };
