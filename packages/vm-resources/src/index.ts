@@ -8,8 +8,8 @@ export { deviceId, guestAddress, irq, memSlot, mmioAddress, msiVector, pioPort }
 export type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
 export { ID_POOL_MAX, POOL_NAMES, PoolName, checkedLayout, defineLayout, layoutToJSON, ramRegions } from "./Layout.js";
 export type { Layout, LayoutInit, PoolLayout, PoolLayoutInit, RangeInit, Reservation, ReservationInit } from "./Layout.js";
-export { PRESETS, PRESET_CONSTANTS, presetLayout } from "./presets.js";
-export type { Arch, Flavor } from "./presets.js";
+export { FIRECRACKER_SYSTEM_MEMORY, PRESETS, PRESET_CONSTANTS, presetLayout } from "./presets.js";
+export type { Arch, Flavor, PresetOptions } from "./presets.js";
 export { PoolView, holderName } from "./pools/Pool.js";
 export type { OwnerRecord, PoolEntry, ResourcePoolStats } from "./pools/Pool.js";
 export { kindNamed } from "./kinds/registry.js";
