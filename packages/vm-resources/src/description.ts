@@ -61,9 +61,9 @@ const REQUIRED: Record<string, readonly string[]> = { pio: ["size"], mmio: ["siz
 function readRequest(rd: Reader, value: unknown, path: string): ResourceRequest {
   const head = rd.object(value, path, ["kind"], Object.values(REQUEST_KEYS).flat());
   const kind = rd.string(head["kind"], `${path}.kind`);
-  const allowed = REQUEST_KEYS[kind];
+  const allowed = Object.hasOwn(REQUEST_KEYS, kind) ? REQUEST_KEYS[kind] : undefined;
   if (allowed === undefined) rd.fail(`${path}.kind`, `unknown request kind ${kindOf(kind)}; expected one of ${Object.keys(REQUEST_KEYS).join(", ")}`);
-  const required = REQUIRED[kind] ?? [];
+  const required = (Object.hasOwn(REQUIRED, kind) ? REQUIRED[kind] : undefined) ?? [];
   const o = rd.object(value, path, ["kind", ...required], allowed.filter((k) => !required.includes(k)));
   const out: Record<string, unknown> = { kind };
   for (const key of allowed) {
