@@ -105,6 +105,7 @@ describe("alloc-plan (in process)", () => {
     [["--svg"], 'alloc-plan: error: "--svg" needs a value, as in --svg=VALUE (see --help)\n'],
     [["--svg="], "alloc-plan: error: --svg needs a file name (see --help)\n"],
     [["--json=yes"], 'alloc-plan: error: "--json" takes no value (see --help)\n'],
+    [["--help=1"], 'alloc-plan: error: "--help" takes no value (see --help)\n'],
     [["--scale=huge"], 'alloc-plan: error: --scale must be one of uniform, linear, log, auto; got "huge" (see --help)\n'],
     [["a.json", "b.json"], 'alloc-plan: error: one description file at most; got 2 ("a.json", "b.json") (see --help)\n'],
     [["--bo\u001b[2Jgus"], 'alloc-plan: error: unknown option "--bo\\x1b[2Jgus" (see --help)\n'],

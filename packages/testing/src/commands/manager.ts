@@ -13,8 +13,6 @@
  */
 import fc from "fast-check";
 import { isAllocError } from "@alloc/constraint";
-import type { CampaignResult, FuzzArgs } from "../cli/alloc-fuzz.js";
-import { importFromCwd } from "../cli/loadTarget.js";
 import { capture, show } from "../internal/compare.js";
 import type { ManagerFactory, ManagerUnderTest } from "../interfaces.js";
 import { MANAGER_POOLS, ManagerModel, normalizeResource, toRealResource } from "../models/ManagerModel.js";
@@ -444,27 +442,4 @@ export function fuzzManager(factory: ManagerFactory, options: ManagerFuzzOptions
   const r = checkManager(factory, options);
   if (r.failed) throw new Error(r.message);
   return r;
-}
-
-/** Loads `@alloc/vm-resources` from the current directory: x86_64 preset managers. */
-export async function loadManagerTarget(): Promise<ManagerFactory> {
-  const vm = await importFromCwd<{ ResourceManager: { fromPreset(arch: string): ManagerUnderTest; restore(json: string): ManagerUnderTest } }>("@alloc/vm-resources");
-  return { create: () => vm.ResourceManager.fromPreset("x86_64"), restore: (json) => vm.ResourceManager.restore(json) };
-}
-
-/** Runs manager batches until the time is up or something diverges. */
-export function fuzzManagerCampaign(factory: ManagerFactory, args: Pick<FuzzArgs, "seconds" | "seed" | "batch">, log: (s: string) => void = () => {}): CampaignResult {
-  const start = performance.now();
-  const deadline = start + args.seconds * 1000;
-  let ops = 0;
-  let runs = 0;
-  for (let i = 0; performance.now() < deadline; i++) {
-    const batchSeed = (args.seed + i) | 0;
-    const report = checkManager(factory, { numRuns: Math.max(1, Math.ceil(args.batch / 5)), seed: batchSeed, timeLimitMs: Math.max(1, deadline - performance.now()) });
-    ops += report.opsRun;
-    runs += report.numRuns;
-    if (report.failed) return { ops, runs, seconds: (performance.now() - start) / 1000, failure: { ...report, batchSeed, profile: "x86_64 preset" } };
-    if (i % 50 === 49) log(`  ... ${ops} operations, ${runs} runs, ${((performance.now() - start) / 1000).toFixed(1)} s`);
-  }
-  return { ops, runs, seconds: (performance.now() - start) / 1000 };
 }

@@ -69,7 +69,7 @@ export function version(): string {
 function usageMessage(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   const message = e instanceof Error ? e.message : String(e);
-  const option = /'(-[^' ]*)/.exec(message)?.[1];
+  const option = /'(?:-\w, )?(-[^' ]*)/.exec(message)?.[1];
   const name = option === undefined ? "option" : quoteText(option, 40);
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${name}`;
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
