@@ -21,7 +21,12 @@ const app = join(tmp, "app");
 const results = [];
 
 function sh(cmd, args, cwd, env = {}) {
-  return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false", ...env } });
+  return execFileSync(cmd, args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, npm_config_update_notifier: "false", ...env },
+  });
 }
 
 async function check(name, fn) {
@@ -43,7 +48,9 @@ await check("pnpm pack: every package", () => {
     const out = sh("pnpm", ["pack", "--pack-destination", packs], join(root, "packages", p));
     tarballs[p] = out.trim().split("\n").pop();
   }
-  return Object.values(tarballs).map((t) => t.split("/").pop()).join(", ");
+  return Object.values(tarballs)
+    .map((t) => t.split("/").pop())
+    .join(", ");
 });
 
 await check("tarballs: LICENSE, README, dist, no workspace: ranges", () => {
@@ -64,7 +71,11 @@ mkdirSync(app, { recursive: true });
 cpSync(join(root, "e2e", "fixture"), app, { recursive: true });
 writeFileSync(
   join(app, "package.json"),
-  JSON.stringify({ name: "alloc-consumer", private: true, type: "module", dependencies: { ...overrides, "fast-check": "^4.0.0" }, pnpm: { overrides } }, null, 2),
+  JSON.stringify(
+    { name: "alloc-consumer", private: true, type: "module", dependencies: { ...overrides, "fast-check": "^4.0.0" }, pnpm: { overrides } },
+    null,
+    2,
+  ),
 );
 await check("install the tarballs into a fresh project", () => {
   sh("pnpm", ["install", "--prefer-offline", "--config.update-notifier=false"], app);
@@ -82,7 +93,18 @@ for (const [mode, module, extra] of [
 ]) {
   await check(`TypeScript consumer, moduleResolution ${mode}`, () => {
     const config = {
-      compilerOptions: { strict: true, noEmit: true, module, moduleResolution: mode, target: "es2022", lib: ["es2022", "dom"], types: [], resolveJsonModule: true, skipLibCheck: false, exactOptionalPropertyTypes: true },
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        module,
+        moduleResolution: mode,
+        target: "es2022",
+        lib: ["es2022", "dom"],
+        types: [],
+        resolveJsonModule: true,
+        skipLibCheck: false,
+        exactOptionalPropertyTypes: true,
+      },
       files: ["consumer.ts", ...extra],
     };
     writeFileSync(join(app, `tsconfig.${mode}.json`), JSON.stringify(config));
@@ -103,7 +125,15 @@ await check("bins: alloc-plan and alloc-fuzz from the installed packages", () =>
 let bundle;
 await check("esbuild bundles every browser entry for platform browser (no Node built-ins)", async () => {
   const { build } = await import(join(root, "node_modules", "esbuild", "lib", "main.js"));
-  const out = await build({ entryPoints: [join(app, "browser.ts")], absWorkingDir: app, bundle: true, platform: "browser", format: "iife", write: false, logLevel: "silent" });
+  const out = await build({
+    entryPoints: [join(app, "browser.ts")],
+    absWorkingDir: app,
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    write: false,
+    logLevel: "silent",
+  });
   bundle = out.outputFiles[0].text;
   return `${Math.round(bundle.length / 1024)} KiB`;
 });
@@ -113,7 +143,15 @@ await check("headless Chromium: allocation, ResourceManager plan, snapshot round
   const { chromium: browserType } = await import(join(root, "node_modules", "playwright-core", "index.mjs"));
   const browser = await browserType.launch({
     executablePath: chromium,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-dev-shm-usage",
+    ],
   });
   try {
     const page = await browser.newPage();
@@ -159,8 +197,17 @@ const reportAt = process.argv.indexOf("--report");
 if (reportAt > 0) {
   const file = process.argv[reportAt + 1];
   mkdirSync(dirname(file), { recursive: true });
-  const testResults = [{ name: "e2e/run.mjs", status: failed ? "failed" : "passed", assertionResults: results.map((r) => ({ title: r.name, status: r.ok ? "passed" : "failed", failureMessages: r.ok ? [] : [r.message] })) }];
-  writeFileSync(file, JSON.stringify({ numPassedTests: results.length - failed, numFailedTests: failed, numTotalTests: results.length, success: failed === 0, testResults }));
+  const testResults = [
+    {
+      name: "e2e/run.mjs",
+      status: failed ? "failed" : "passed",
+      assertionResults: results.map((r) => ({ title: r.name, status: r.ok ? "passed" : "failed", failureMessages: r.ok ? [] : [r.message] })),
+    },
+  ];
+  writeFileSync(
+    file,
+    JSON.stringify({ numPassedTests: results.length - failed, numFailedTests: failed, numTotalTests: results.length, success: failed === 0, testResults }),
+  );
 }
 console.log(`e2e: ${results.length - failed} passed, ${failed} failed (work dir ${tmp})`);
 process.exit(failed > 0 ? 1 : 0);

@@ -23,7 +23,10 @@ async function run(argv: string[], tty = false, noColor = false): Promise<{ code
 
 describe("alloc-fuzz arguments", () => {
   it("parses --flag value and --flag=value", () => {
-    expect(parseFuzzArgs(["--target", "core", "--seconds", "5", "--seed", "7"])).toEqual({ kind: "run", args: { target: "core", seconds: 5, seed: 7, batch: 50 } });
+    expect(parseFuzzArgs(["--target", "core", "--seconds", "5", "--seed", "7"])).toEqual({
+      kind: "run",
+      args: { target: "core", seconds: 5, seed: 7, batch: 50 },
+    });
     expect(parseFuzzArgs(["--target=vm-resources", "--seconds=0.5", "--seed=4294967295", "--batch=3"])).toEqual({
       kind: "run",
       args: { target: "vm-resources", seconds: 0.5, seed: 4294967295, batch: 3 },

@@ -9,7 +9,10 @@ describe(`fast-check peer (major ${process.env.ALLOC_FC_MAJOR ?? "4"})`, () => {
     expect(fc.__version.split(".")[0]).toBe(process.env.ALLOC_FC_MAJOR ?? "4");
   });
   it("our arbitraries mix with the user's fc", () => {
-    fc.assert(fc.property(u64(), fc.nat(), (v, n) => typeof v === "bigint" && n >= 0), { numRuns: 50, seed: 1 });
+    fc.assert(
+      fc.property(u64(), fc.nat(), (v, n) => typeof v === "bigint" && n >= 0),
+      { numRuns: 50, seed: 1 },
+    );
     const samples = fc.sample(fc.tuple(rangeIn(smallDomain(256)), fc.boolean()), { numRuns: 20, seed: 2 });
     expect(samples).toHaveLength(20);
   });

@@ -136,7 +136,12 @@ function ownerColours(plan: Plan, columns: readonly (readonly PoolEntry[])[]): M
 }
 
 function sizeText(size: bigint): string {
-  for (const [unit, shift] of [["TiB", 40n], ["GiB", 30n], ["MiB", 20n], ["KiB", 10n]] as const) {
+  for (const [unit, shift] of [
+    ["TiB", 40n],
+    ["GiB", 30n],
+    ["MiB", 20n],
+    ["KiB", 10n],
+  ] as const) {
     if (size >= 1n << shift && size % (1n << shift) === 0n) return `${size >> shift} ${unit}`;
   }
   return size.toString();
@@ -171,7 +176,10 @@ export function renderSvg(plan: Plan, options: SvgOptions = {}): string {
   const whoWidth = Math.floor((COLUMN - 2 * PAD) / WHO.char);
   const spanWidth = Math.floor((COLUMN - 2 * PAD) / SPAN.char);
   const pools = POOL_NAMES.map((name) => ({ name, entries: [...m.entries(name)] })).filter((p) => p.entries.length > 0);
-  const colours = ownerColours(plan, pools.map((p) => p.entries));
+  const colours = ownerColours(
+    plan,
+    pools.map((p) => p.entries),
+  );
   const parts: string[] = [];
   let x = margin;
   let maxY = top;
@@ -188,7 +196,8 @@ export function renderSvg(plan: Plan, options: SvgOptions = {}): string {
       const whoLines = wrap(who, whoWidth);
       const spanLines = wrap(span, spanWidth);
       const natural = PAD + whoLines.length * WHO.line + spanLines.length * SPAN.line;
-      const h = w === undefined ? Math.max(natural, 30 + Math.min(36, e.range.size.toString(2).length)) : Math.max(2, (SCALED_HEIGHT * (w[i] as number)) / total);
+      const h =
+        w === undefined ? Math.max(natural, 30 + Math.min(36, e.range.size.toString(2).length)) : Math.max(2, (SCALED_HEIGHT * (w[i] as number)) / total);
       // Whatever does not fit the box is left to the tooltip.
       let room = Math.floor((h - PAD) / WHO.line);
       const shownWho = fit(whoLines, Math.min(room, whoLines.length), whoWidth);

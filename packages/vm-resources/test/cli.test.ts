@@ -70,7 +70,7 @@ describe("alloc-plan (in process)", () => {
     const r = run([]);
     expect(r.code).toBe(0);
     expect(r.err).toBe("");
-    for (const d of (EXAMPLE_MICROVM["devices"] as { name: string }[])) expect(r.out).toContain(`${d.name} (`);
+    for (const d of EXAMPLE_MICROVM["devices"] as { name: string }[]) expect(r.out).toContain(`${d.name} (`);
     expect(r.out).toContain("Address map");
     expect(r.out).toContain("00000000fc000000-00000000ffffffff : reserved: LAPIC/IOAPIC/HPET (64 MiB below 4 GiB)");
     expect(r.out).toContain("  5 : shared: virtio-balloon0");
@@ -114,7 +114,11 @@ describe("alloc-plan (in process)", () => {
     expect(run(args)).toEqual({ code: 2, out: "", err });
   });
   it("an unreadable file is exit 1 with the reason", () => {
-    expect(run([join(tmp, "missing.json")])).toMatchObject({ code: 1, out: "", err: expect.stringMatching(/^alloc-plan: error: cannot read .*missing\.json: ENOENT\n$/) });
+    expect(run([join(tmp, "missing.json")])).toMatchObject({
+      code: 1,
+      out: "",
+      err: expect.stringMatching(/^alloc-plan: error: cannot read .*missing\.json: ENOENT\n$/),
+    });
   });
   it("--svg=FILE and --scale write the map", () => {
     const out = join(tmp, "eq.svg");
@@ -122,7 +126,12 @@ describe("alloc-plan (in process)", () => {
     expect(readFileSync(out, "utf8")).toContain("to log scale");
   });
   it("a file description, custom flavor and memory units", () => {
-    const p = file("fc.json", { arch: "aarch64", flavor: "firecracker", memory: "512MiB", devices: [{ name: "blk", requests: [{ kind: "mmio", size: 4096 }, { kind: "legacy-irq" }] }] });
+    const p = file("fc.json", {
+      arch: "aarch64",
+      flavor: "firecracker",
+      memory: "512MiB",
+      devices: [{ name: "blk", requests: [{ kind: "mmio", size: 4096 }, { kind: "legacy-irq" }] }],
+    });
     const r = run([p]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("layout aarch64/firecracker");
@@ -130,7 +139,8 @@ describe("alloc-plan (in process)", () => {
     expect(r.out).toMatch(/legacy-irq +irq 0\n/); // Firecracker aarch64 GSI_LEGACY_START 0
   });
   const ok = '{"arch":"x86_64","memory":"1GiB","devices":[]}';
-  const bytes = (...parts: (string | number[])[]): Uint8Array => Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : Buffer.from(p))));
+  const bytes = (...parts: (string | number[])[]): Uint8Array =>
+    Buffer.concat(parts.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : Buffer.from(p))));
   const utf16 = (text: string, le: boolean): Uint8Array => {
     const b = Buffer.from(text, "utf16le");
     if (!le) b.swap16();
@@ -181,16 +191,74 @@ describe("alloc-plan (in process)", () => {
     ["bad arch", { arch: "mips", memory: 1, devices: [] }, 'alloc-plan: error at $.arch: expected "x86_64" or "aarch64"; got "mips"'],
     ["bad memory", { arch: "x86_64", memory: "lots", devices: [] }, "alloc-plan: error at $.memory:"],
     ["too much memory", { arch: "x86_64", memory: "4096GiB", devices: [] }, "alloc-plan: error at $.memory: guest memory"],
-    ["bad size", { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [] }, { name: "b", requests: [] }, { name: "c", requests: [{ kind: "mmio", size: "big" }] }] }, "alloc-plan: error at $.devices[2].requests[0].size: expected an integer"],
-    ["zero size", { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "pio", size: 0 }] }] }, "alloc-plan: error at $.devices[0].requests[0].size:"],
-    ["bad kind", { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "gpu" }] }] }, "alloc-plan: error at $.devices[0].requests[0].kind: unknown request kind"],
-    ["bad bar", { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "bar", size: 3000 }] }] }, "alloc-plan: error at $.devices[0].requests[0].size: a PCI BAR size must be a power of two"],
-    ["msi count", { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "pci-msi", count: 3 }] }] }, "alloc-plan: error at $.devices[0].requests[0].count:"],
-    ["unknown key", { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "pio", size: 1, colour: 1 }] }] }, 'alloc-plan: error at $.devices[0].requests[0].colour: unknown key "colour"'],
-    ["duplicate name", { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [] }, { name: "a", requests: [] }] }, "alloc-plan: error at $.devices[1].name: duplicate device name"],
-    ["conflict", { arch: "x86_64", memory: "1GiB", devices: [{ name: "s0", requests: [{ kind: "pio", size: 8, base: 1016 }] }, { name: "s1", requests: [{ kind: "legacy-irq" }, { kind: "pio", size: 8, base: 1020 }] }] }, "alloc-plan: error at $.devices[1].requests[1]: s1: request 1 (pio size 0x8 at 0x3fc) failed: pio:"],
-    ["no fit", { arch: "x86_64", memory: "1GiB", devices: [{ name: "big", requests: [{ kind: "mmio", size: "0x100000000" }] }] }, "alloc-plan: error at $.devices[0].requests[0]: big: request 0"],
-    ["proto key", JSON.parse('{"arch":"x86_64","memory":1,"devices":[],"__proto__":{"x":1}}'), 'alloc-plan: error at $.__proto__: unknown key'],
+    [
+      "bad size",
+      {
+        arch: "x86_64",
+        memory: "1GiB",
+        devices: [
+          { name: "a", requests: [] },
+          { name: "b", requests: [] },
+          { name: "c", requests: [{ kind: "mmio", size: "big" }] },
+        ],
+      },
+      "alloc-plan: error at $.devices[2].requests[0].size: expected an integer",
+    ],
+    [
+      "zero size",
+      { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "pio", size: 0 }] }] },
+      "alloc-plan: error at $.devices[0].requests[0].size:",
+    ],
+    [
+      "bad kind",
+      { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "gpu" }] }] },
+      "alloc-plan: error at $.devices[0].requests[0].kind: unknown request kind",
+    ],
+    [
+      "bad bar",
+      { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "bar", size: 3000 }] }] },
+      "alloc-plan: error at $.devices[0].requests[0].size: a PCI BAR size must be a power of two",
+    ],
+    [
+      "msi count",
+      { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "pci-msi", count: 3 }] }] },
+      "alloc-plan: error at $.devices[0].requests[0].count:",
+    ],
+    [
+      "unknown key",
+      { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "pio", size: 1, colour: 1 }] }] },
+      'alloc-plan: error at $.devices[0].requests[0].colour: unknown key "colour"',
+    ],
+    [
+      "duplicate name",
+      {
+        arch: "x86_64",
+        memory: "1GiB",
+        devices: [
+          { name: "a", requests: [] },
+          { name: "a", requests: [] },
+        ],
+      },
+      "alloc-plan: error at $.devices[1].name: duplicate device name",
+    ],
+    [
+      "conflict",
+      {
+        arch: "x86_64",
+        memory: "1GiB",
+        devices: [
+          { name: "s0", requests: [{ kind: "pio", size: 8, base: 1016 }] },
+          { name: "s1", requests: [{ kind: "legacy-irq" }, { kind: "pio", size: 8, base: 1020 }] },
+        ],
+      },
+      "alloc-plan: error at $.devices[1].requests[1]: s1: request 1 (pio size 0x8 at 0x3fc) failed: pio:",
+    ],
+    [
+      "no fit",
+      { arch: "x86_64", memory: "1GiB", devices: [{ name: "big", requests: [{ kind: "mmio", size: "0x100000000" }] }] },
+      "alloc-plan: error at $.devices[0].requests[0]: big: request 0",
+    ],
+    ["proto key", JSON.parse('{"arch":"x86_64","memory":1,"devices":[],"__proto__":{"x":1}}'), "alloc-plan: error at $.__proto__: unknown key"],
   ];
   it.each(bad)("bad description (%s): one line on stderr, exit 2", (_name, value, prefix) => {
     const r = run([file("bad.json", value)]);
@@ -209,7 +277,7 @@ describe("SVG", () => {
     const svg = readFileSync(out, "utf8");
     checkXml(svg);
     expect(svg).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
-    for (const d of (EXAMPLE_MICROVM["devices"] as { name: string }[])) expect(svg).toContain(d.name);
+    for (const d of EXAMPLE_MICROVM["devices"] as { name: string }[]) expect(svg).toContain(d.name);
     for (const t of ["MMIO", "port I/O", "legacy IRQs", "MSI vectors", "reserved: LAPIC/IOAPIC/HPET", "shared IRQ 5"]) expect(svg).toContain(t);
   });
   it("escapes labels", () => {
@@ -223,7 +291,16 @@ describe("SVG", () => {
     const devices = Array.from({ length: 40 }, (_, i) => ({
       name: i % 5 === 0 ? `device-${i}-`.padEnd(64, "x") : `dev${i}`,
       type: "virtio",
-      requests: i % 2 === 0 ? [{ kind: "mmio", size: 0x1000 }, { kind: "legacy-irq", shared: true }] : [{ kind: "bar", size: 0x4000, is64bit: true }, { kind: "pci-msix", count: 3 }],
+      requests:
+        i % 2 === 0
+          ? [
+              { kind: "mmio", size: 0x1000 },
+              { kind: "legacy-irq", shared: true },
+            ]
+          : [
+              { kind: "bar", size: 0x4000, is64bit: true },
+              { kind: "pci-msix", count: 3 },
+            ],
     }));
     return planVm(parseVmDescription({ arch: "x86_64", memory: "2GiB", devices }));
   };
@@ -232,7 +309,9 @@ describe("SVG", () => {
       const svg = renderSvg(longVm(), { scale });
       checkXml(svg);
       const width = Number(/width="(\d+)"/.exec(svg)![1]);
-      for (const g of svg.matchAll(/<g class="(free|reserved|allocated|shared)"><title>[^<]*<\/title><rect x="([\d.]+)" y="([\d.]+)" width="(\d+)" height="([\d.]+)"[^>]*\/>((?:<text[^>]*>[^<]*<\/text>)*)<\/g>/g)) {
+      for (const g of svg.matchAll(
+        /<g class="(free|reserved|allocated|shared)"><title>[^<]*<\/title><rect x="([\d.]+)" y="([\d.]+)" width="(\d+)" height="([\d.]+)"[^>]*\/>((?:<text[^>]*>[^<]*<\/text>)*)<\/g>/g,
+      )) {
         const [x, y, w, h] = [g[2], g[3], g[4], g[5]].map(Number) as [number, number, number, number];
         for (const t of g[6]!.matchAll(/<text x="([\d.]+)" y="([\d.]+)" class="(who|span)">([^<]*)<\/text>/g)) {
           const chars = t[4]!.replace(/&\w+;/g, "_").length;
@@ -289,7 +368,8 @@ describe("SVG", () => {
 
 describe("alloc-plan (spawned process)", () => {
   // The bin launcher, as `pnpm exec alloc-plan` runs it: the built CLI, or the sources through tsx before a build.
-  const node = (args: string[], cwd = pkg) => spawnSync(process.execPath, [join(pkg, "bin", "alloc-plan.js"), ...args], { cwd, encoding: "utf8", timeout: 60_000 });
+  const node = (args: string[], cwd = pkg) =>
+    spawnSync(process.execPath, [join(pkg, "bin", "alloc-plan.js"), ...args], { cwd, encoding: "utf8", timeout: 60_000 });
   it("runs without arguments (exit 0)", () => {
     const r = node([]);
     expect(r.stderr).toBe("");
@@ -297,14 +377,25 @@ describe("alloc-plan (spawned process)", () => {
     expect(r.stdout).toContain("VM example-microvm — layout x86_64/dragonball");
   });
   it("bad description: exit 2, one line, no stack trace", () => {
-    const p = file("bad2.json", { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [] }, { name: "b", requests: [] }, { name: "c", requests: [{ kind: "mmio", size: -5 }] }] });
+    const p = file("bad2.json", {
+      arch: "x86_64",
+      memory: "1GiB",
+      devices: [
+        { name: "a", requests: [] },
+        { name: "b", requests: [] },
+        { name: "c", requests: [{ kind: "mmio", size: -5 }] },
+      ],
+    });
     const r = node([p]);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^alloc-plan: error at \$\.devices\[2\]\.requests\[0\]\.size: [^\n]+\n$/);
   });
   it("a closed pipe on stdout ends quietly", () => {
-    const r = spawnSync("bash", ["-c", `node ${JSON.stringify(join(pkg, "bin", "alloc-plan.js"))} | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync("bash", ["-c", `node ${JSON.stringify(join(pkg, "bin", "alloc-plan.js"))} | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(r.stderr).toBe("");
     expect(r.stdout.trim()).toBe("0");
   });

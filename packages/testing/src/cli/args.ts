@@ -66,13 +66,16 @@ function parseError(e: unknown): UsageError {
   const name = option === undefined ? "option" : quoteText(option, 40);
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return new UsageError(`unknown option ${name}`);
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-    return new UsageError(message.includes("does not take an argument") ? `${name} takes no value` : `${name} needs a value, as in ${option ?? "--seed"}=VALUE`);
+    return new UsageError(
+      message.includes("does not take an argument") ? `${name} takes no value` : `${name} needs a value, as in ${option ?? "--seed"}=VALUE`,
+    );
   }
   return new UsageError(safeText(message, 120));
 }
 
 function integer(text: string, flag: string, min: number, max: number): number {
-  if (!/^[0-9]{1,10}$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`${flag} must be an integer in ${min}..${max}; got ${quoteText(text, 40)}`);
+  if (!/^[0-9]{1,10}$/.test(text) || Number(text) < min || Number(text) > max)
+    throw new UsageError(`${flag} must be an integer in ${min}..${max}; got ${quoteText(text, 40)}`);
   return Number(text);
 }
 

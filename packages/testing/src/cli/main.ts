@@ -90,7 +90,9 @@ export async function runFuzzCli(argv: readonly string[], io: FuzzIo): Promise<n
   }
   const summary = `${result.ops} operations in ${result.runs} runs, ${result.seconds.toFixed(1)} s, ${rate(result)} ops/s`;
   if (result.failure !== undefined) {
-    io.out(`alloc-fuzz: ${summary}, ${paint("31", "1 divergence")} in profile ${result.failure.profile} (seed ${args.seed}, batch seed ${result.failure.batchSeed})\n`);
+    io.out(
+      `alloc-fuzz: ${summary}, ${paint("31", "1 divergence")} in profile ${result.failure.profile} (seed ${args.seed}, batch seed ${result.failure.batchSeed})\n`,
+    );
     io.out(`${result.failure.message}\n`);
     return 1;
   }

@@ -106,13 +106,15 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     io.out(`${version()}\n`);
     return EXIT.ok;
   }
-  if (positionals.length > 1) return fail(EXIT.usage, `one description file at most; got ${positionals.length} (${positionals.map((p) => quoteText(p, 40)).join(", ")}) (see --help)`);
+  if (positionals.length > 1)
+    return fail(EXIT.usage, `one description file at most; got ${positionals.length} (${positionals.map((p) => quoteText(p, 40)).join(", ")}) (see --help)`);
   if (values.example === true) {
     io.out(`${JSON.stringify(EXAMPLE_MICROVM, null, 2)}\n`);
     return EXIT.ok;
   }
   const scale = values.scale ?? "uniform";
-  if (!(SCALES as readonly string[]).includes(scale)) return fail(EXIT.usage, `--scale must be one of ${SCALES.join(", ")}; got ${quoteText(scale, 40)} (see --help)`);
+  if (!(SCALES as readonly string[]).includes(scale))
+    return fail(EXIT.usage, `--scale must be one of ${SCALES.join(", ")}; got ${quoteText(scale, 40)} (see --help)`);
   if (values.svg === "") return fail(EXIT.usage, "--svg needs a file name (see --help)");
   const file = positionals[0];
   try {
