@@ -58,7 +58,16 @@ export interface CampaignResult extends CampaignProgress {
 }
 
 /** One batch: run `numRuns` sequences from `seed` within `timeLimitMs`. */
-export type Batch = (index: number, seed: number, timeLimitMs: number) => { readonly report: CampaignReport<unknown>; readonly profile: string };
+export type Batch = (
+  index: number,
+  seed: number,
+  timeLimitMs: number,
+) => {
+  /** What the batch found. */
+  readonly report: CampaignReport<unknown>;
+  /** The name of the domain profile it used. */
+  readonly profile: string;
+};
 
 /** Runs `batch` until the time is up, a batch fails, or `options.signal` aborts. */
 export async function runCampaign(batch: Batch, options: CampaignOptions): Promise<CampaignResult> {

@@ -26,6 +26,7 @@ export interface ResolvedEntry {
 
 /** A target package that cannot be found or has no usable entry. */
 export class TargetNotFoundError extends Error {
+  /** Always `"TargetNotFoundError"`. */
   override readonly name = "TargetNotFoundError";
 }
 

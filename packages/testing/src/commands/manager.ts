@@ -26,19 +26,72 @@ export const OWNERS: readonly string[] = ["dev0", "dev1", "dev2", "dev3", "dev4"
 
 /** A request, possibly aimed at free space of its pool (resolved at run time). */
 export interface RequestSpec {
+  /** The request, as the model reads it. */
   readonly req: ModelRequest;
   /** Exact placement inside the `index`-th free range of the pool, `offset` units in. */
-  readonly exact?: { readonly index: number; readonly offset: number };
+  readonly exact?: {
+    /** Which free range (modulo the number of free ranges). */
+    readonly index: number;
+    /** Units from its start. */
+    readonly offset: number;
+  };
 }
 
 /** One manager operation. */
 export type ManagerOp =
-  | { readonly op: "allocate"; readonly owner: number; readonly extend: boolean; readonly requests: readonly RequestSpec[] }
-  | { readonly op: "freeDevice"; readonly owner: number }
-  | { readonly op: "freeResource"; readonly owner: number; readonly pick: number; readonly wrongOwner: boolean }
-  | { readonly op: "move"; readonly owner: number; readonly pick: number; readonly to: { readonly index: number; readonly offset: number } }
-  | { readonly op: "snapshotRestore" }
-  | { readonly op: "mutateSnapshot"; readonly mutation: SnapshotMutation; readonly at: number };
+  | {
+      /** `allocateDevice`, or `extendDevice` when `extend`. */
+      readonly op: "allocate";
+      /** Index into {@link OWNERS}. */
+      readonly owner: number;
+      /** Extend an existing owner rather than add a new one. */
+      readonly extend: boolean;
+      /** The requests, placed all or nothing. */
+      readonly requests: readonly RequestSpec[];
+    }
+  | {
+      /** `freeDevice`. */
+      readonly op: "freeDevice";
+      /** Index into {@link OWNERS}. */
+      readonly owner: number;
+    }
+  | {
+      /** `freeResource`. */
+      readonly op: "freeResource";
+      /** Index into {@link OWNERS}. */
+      readonly owner: number;
+      /** Which of the owner's resources (modulo their number). */
+      readonly pick: number;
+      /** Name another owner than the holder (must be refused). */
+      readonly wrongOwner: boolean;
+    }
+  | {
+      /** `move`. */
+      readonly op: "move";
+      /** Index into {@link OWNERS}. */
+      readonly owner: number;
+      /** Which of the owner's resources (modulo their number). */
+      readonly pick: number;
+      /** Target: inside the `index`-th free range of the resource's pool, `offset` units in. */
+      readonly to: {
+        /** Which free range (modulo the number of free ranges). */
+        readonly index: number;
+        /** Units from its start. */
+        readonly offset: number;
+      };
+    }
+  | {
+      /** `snapshot()` then `restore()`; the restored manager replaces the one under test. */
+      readonly op: "snapshotRestore";
+    }
+  | {
+      /** Restore a damaged snapshot: refused with `INVALID_SNAPSHOT`, or a consistent manager. */
+      readonly op: "mutateSnapshot";
+      /** How the snapshot is damaged. */
+      readonly mutation: SnapshotMutation;
+      /** Where (a position or index, modulo the text's size). */
+      readonly at: number;
+    };
 
 /** Ways to damage a snapshot. */
 export type SnapshotMutation = "truncate" | "char" | "dropKey" | "version" | "proto" | "duplicate" | "notJson" | "swapNumbers";
@@ -148,12 +201,15 @@ function realRequest(r: ModelRequest): Record<string, unknown> {
 
 /** The mutable state a manager command sees. */
 export interface ManagerHarness {
+  /** The reference model the real manager is compared with. */
   model: ManagerModel;
 }
 
 /** A mutable box: snapshot/restore replaces the manager under test. */
 export interface ManagerBox {
+  /** The manager under test (replaced by each snapshot round trip). */
   rm: ManagerUnderTest;
+  /** Where fresh and restored managers come from. */
   readonly factory: ManagerFactory;
 }
 
@@ -374,11 +430,17 @@ const managerCounter = { value: 0 };
 
 /** Options of {@link checkManager}. */
 export interface ManagerFuzzOptions {
+  /** Generated sequences to run. */
   readonly numRuns?: number;
+  /** Longest sequence generated. */
   readonly maxCommands?: number;
+  /** fast-check seed (replay: the one a failure printed). */
   readonly seed?: number;
+  /** Replay: the counterexample path a failure printed. */
   readonly path?: string;
+  /** Replay: the command replay path a failure printed. */
   readonly replayPath?: string;
+  /** Stop generating new runs after this many milliseconds. */
   readonly timeLimitMs?: number;
 }
 
