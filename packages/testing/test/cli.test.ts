@@ -100,6 +100,7 @@ describe("alloc-fuzz command", { timeout: 60_000 }, () => {
     try {
       const r = await run(["--seconds=1"]);
       expect(r.code).toBe(2);
+      expect(r.out).toBe("");
       expect(r.err).toMatch(/^alloc-fuzz: error: cannot find @alloc\/core from \/: run alloc-fuzz in a project that depends on it\n$/);
     } finally {
       process.chdir(cwd);

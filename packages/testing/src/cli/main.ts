@@ -69,21 +69,24 @@ export async function runFuzzCli(argv: readonly string[], io: FuzzIo): Promise<n
       io.err(`\r\u001b[2K  ${p.ops} operations, ${rate(p)} ops/s, ${p.seconds.toFixed(1)} s of ${args.seconds} s`);
     };
   }
-  io.out(`alloc-fuzz: target ${args.target}, ${args.seconds} s, seed ${args.seed} (a divergence prints the batch seed that replays it)\n`);
   // perf: every refused call builds an AllocError on both sides; a deep stack
   // capture was a third of the CPU time (profile of --target core).
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 4;
+  let target;
+  try {
+    target = args.target === "core" ? { tree: await loadTreeTarget() } : { manager: await loadManagerTarget() };
+  } catch (e) {
+    if (!(e instanceof TargetNotFoundError)) throw e;
+    Error.stackTraceLimit = stackTraceLimit;
+    io.err(`alloc-fuzz: error: ${safeText(e.message, 300)}\n`);
+    return 2;
+  }
+  io.out(`alloc-fuzz: target ${args.target}, ${args.seconds} s, seed ${args.seed} (a divergence prints the batch seed that replays it)\n`);
   let result: CampaignResult;
   try {
     const options = { ...args, ...(io.signal === undefined ? {} : { signal: io.signal }), ...(progress === undefined ? {} : { onProgress: progress }) };
-    result = args.target === "core" ? await fuzzTreeCampaign(await loadTreeTarget(), options) : await fuzzManagerCampaign(await loadManagerTarget(), options);
-  } catch (e) {
-    if (e instanceof TargetNotFoundError) {
-      io.err(`alloc-fuzz: error: ${safeText(e.message, 300)}\n`);
-      return 2;
-    }
-    throw e;
+    result = "tree" in target ? await fuzzTreeCampaign(target.tree, options) : await fuzzManagerCampaign(target.manager, options);
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
     if (progress !== undefined) io.err("\r\u001b[2K");
