@@ -3,12 +3,14 @@
  * `[min, max]`, starting on a multiple of `align`, placed by a `policy`.
  *
  * Validated once at construction (size >= 1, align a power of two or 0/1,
- * min <= max, every value an integer in `0 .. 2^64-1`), then held as 32-bit
- * halves so allocators never convert on the hot path. Immutable.
+ * min <= max, every value an integer in `0 .. 2^64-1`, no unknown key), then
+ * held as private 32-bit halves so allocators never convert on the hot path
+ * and nothing a caller writes can change it.
  */
 import { AllocError } from "./AllocError.js";
 import { Policy } from "./Policy.js";
-import { describe, hexParts, parseU64, parsedHi, parsedLo, toBigInt } from "./internal/parts.js";
+import { describeValue, readFields, readRecord } from "./boundary.js";
+import { hexParts, parseU64, parsedHi, parsedLo, toBigInt } from "./internal/parts.js";
 import type { U64Input } from "./U64.js";
 
 /** The plain-object form of a constraint; every field but `size` has a default. */
@@ -29,106 +31,120 @@ export interface ConstraintInit {
 export type ConstraintLike = Constraint | ConstraintInit;
 
 const POLICIES: readonly string[] = Object.values(Policy);
+const CONSTRAINT_KEYS: readonly string[] = ["size", "min", "max", "align", "policy"];
+const READ = { what: "constraint", code: "INVALID_ARGUMENT" } as const;
+
+// The brand check of a real Constraint; set inside the class, where `#sizeHi in` is allowed.
+let brand: (value: unknown) => Constraint;
 
 /**
- * A validated allocation request.
+ * A validated allocation request. Its checked halves are private: writing to
+ * a `Constraint` (or shadowing a getter with an own property) cannot change
+ * what an allocator reads through the static readers (`Constraint.sizeHiOf` ...).
  *
  * @example
  * ```ts
  * const c = new Constraint({ size: 0x1000, align: 0x1000, min: 0xc0000000n, max: 0xfebfffffn });
  * c.align; // 4096n
+ * new Constraint({ size: 16, allign: 4 } as never); // throws INVALID_ARGUMENT: ... did you mean "align"?
  * ```
  */
 export class Constraint {
-  /** High/low 32-bit halves of `size`. */
-  readonly sizeHi: number;
-  /** @see sizeHi */
-  readonly sizeLo: number;
-  /** High/low 32-bit halves of `min`. */
-  readonly minHi: number;
-  /** @see minHi */
-  readonly minLo: number;
-  /** High/low 32-bit halves of `max`. */
-  readonly maxHi: number;
-  /** @see maxHi */
-  readonly maxLo: number;
-  /** High/low 32-bit halves of `align`, normalised so that "none" is 1. */
-  readonly alignHi: number;
-  /** @see alignHi */
-  readonly alignLo: number;
-  /** How to choose among the places that fit. */
-  readonly policy: Policy;
+  #sizeHi: number;
+  #sizeLo: number;
+  #minHi: number;
+  #minLo: number;
+  #maxHi: number;
+  #maxLo: number;
+  #alignHi: number;
+  #alignLo: number;
+  #policy: Policy;
 
-  /** Validates `init`; throws an `AllocError` naming the first bad field. */
+  /**
+   * Validates `init` (a plain object read once through `readFields`, or a
+   * `Constraint`, copied); throws an `AllocError` naming the first bad field
+   * or unknown key.
+   */
   constructor(init: ConstraintInit) {
-    if (typeof init !== "object" || init === null) {
-      throw new AllocError("INVALID_ARGUMENT", `a constraint must be an object { size, min?, max?, align?, policy? }; got ${describe(init)}`, {
-        argument: "constraint",
-        value: init,
-      });
+    if (typeof init === "object" && init !== null && #sizeHi in init) {
+      const c = init as Constraint;
+      this.#sizeHi = c.#sizeHi;
+      this.#sizeLo = c.#sizeLo;
+      this.#minHi = c.#minHi;
+      this.#minLo = c.#minLo;
+      this.#maxHi = c.#maxHi;
+      this.#maxLo = c.#maxLo;
+      this.#alignHi = c.#alignHi;
+      this.#alignLo = c.#alignLo;
+      this.#policy = c.#policy;
+      return;
     }
-    parseU64(init.size, "constraint.size");
+    const f: unknown[] = [undefined, undefined, undefined, undefined, undefined];
+    readFields(init, CONSTRAINT_KEYS, READ, f);
+    const [size, min, max, align, policyIn] = f;
+    parseU64(size, "constraint.size");
     if (parsedHi === 0 && parsedLo === 0) {
-      throw new AllocError("INVALID_SIZE", "constraint.size must be at least 1; got 0", { argument: "constraint.size", value: init.size });
+      throw new AllocError("INVALID_SIZE", "constraint.size must be at least 1; got 0", { argument: "constraint.size", value: size });
     }
-    this.sizeHi = parsedHi;
-    this.sizeLo = parsedLo;
+    this.#sizeHi = parsedHi;
+    this.#sizeLo = parsedLo;
 
-    if (init.min === undefined) {
-      this.minHi = 0;
-      this.minLo = 0;
+    if (min === undefined) {
+      this.#minHi = 0;
+      this.#minLo = 0;
     } else {
-      parseU64(init.min, "constraint.min");
-      this.minHi = parsedHi;
-      this.minLo = parsedLo;
+      parseU64(min, "constraint.min");
+      this.#minHi = parsedHi;
+      this.#minLo = parsedLo;
     }
-    if (init.max === undefined) {
-      this.maxHi = 0xffffffff;
-      this.maxLo = 0xffffffff;
+    if (max === undefined) {
+      this.#maxHi = 0xffffffff;
+      this.#maxLo = 0xffffffff;
     } else {
-      parseU64(init.max, "constraint.max");
-      this.maxHi = parsedHi;
-      this.maxLo = parsedLo;
+      parseU64(max, "constraint.max");
+      this.#maxHi = parsedHi;
+      this.#maxLo = parsedLo;
     }
-    if (this.minHi > this.maxHi || (this.minHi === this.maxHi && this.minLo > this.maxLo)) {
+    if (this.#minHi > this.#maxHi || (this.#minHi === this.#maxHi && this.#minLo > this.#maxLo)) {
       throw new AllocError(
         "INVALID_WINDOW",
-        `constraint.min ${hexParts(this.minHi, this.minLo)} is above constraint.max ${hexParts(this.maxHi, this.maxLo)}`,
-        { argument: "constraint.min", value: { min: init.min, max: init.max } },
+        `constraint.min ${hexParts(this.#minHi, this.#minLo)} is above constraint.max ${hexParts(this.#maxHi, this.#maxLo)}`,
+        { argument: "constraint.min", value: { min, max } },
       );
     }
 
-    if (init.align === undefined) {
-      this.alignHi = 0;
-      this.alignLo = 1;
+    if (align === undefined) {
+      this.#alignHi = 0;
+      this.#alignLo = 1;
     } else {
-      parseU64(init.align, "constraint.align");
+      parseU64(align, "constraint.align");
       const hi = parsedHi;
       const lo = parsedLo;
       const powerOfTwo = hi === 0 ? lo === 0 || (lo & (lo - 1)) === 0 : lo === 0 && (hi & (hi - 1)) === 0;
       if (!powerOfTwo) {
         throw new AllocError("INVALID_ALIGNMENT", `constraint.align must be a power of two (0 or 1 for none); got ${toBigInt(hi, lo)}`, {
           argument: "constraint.align",
-          value: init.align,
+          value: align,
         });
       }
-      this.alignHi = hi;
-      this.alignLo = hi === 0 && lo === 0 ? 1 : lo;
+      this.#alignHi = hi;
+      this.#alignLo = hi === 0 && lo === 0 ? 1 : lo;
     }
 
     // Only an absent policy defaults; `null` is refused like any other unknown value.
-    const policy = init.policy === undefined ? Policy.FirstMatch : init.policy;
-    if (!POLICIES.includes(policy)) {
-      throw new AllocError("INVALID_ARGUMENT", `constraint.policy must be one of ${POLICIES.join(", ")}; got ${describe(policy)}`, {
+    const policy = policyIn === undefined ? Policy.FirstMatch : policyIn;
+    if (typeof policy !== "string" || !POLICIES.includes(policy)) {
+      throw new AllocError("INVALID_ARGUMENT", `constraint.policy must be one of ${POLICIES.join(", ")}; got ${describeValue(policy)}`, {
         argument: "constraint.policy",
         value: policy,
       });
     }
-    this.policy = policy;
+    this.#policy = policy as Policy;
   }
 
   /**
-   * Returns a `Constraint` as is, or validates a plain object into one.
+   * Returns a real `Constraint` as is, or validates anything else (a plain
+   * object, a clone, a forged object) into a new one.
    *
    * @example
    * ```ts
@@ -136,32 +152,149 @@ export class Constraint {
    * ```
    */
   static from(like: ConstraintLike): Constraint {
-    return like instanceof Constraint ? like : new Constraint(like);
+    return typeof like === "object" && like !== null && #sizeHi in like ? like : new Constraint(like);
+  }
+
+  /**
+   * True when `value` is a real `Constraint`, whatever its prototype says.
+   *
+   * @example
+   * ```ts
+   * Constraint.is(new Constraint({ size: 1 })); // true
+   * Constraint.is({ size: 1 });                 // false
+   * ```
+   */
+  static is(value: unknown): value is Constraint {
+    return typeof value === "object" && value !== null && #sizeHi in value;
+  }
+
+  /** High 32 bits of `size` of a real Constraint, for allocators; unshadowable by instance properties. */
+  static sizeHiOf(c: Constraint): number {
+    return c.#sizeHi;
+  }
+
+  /** Low 32 bits of `size`; see {@link sizeHiOf}. */
+  static sizeLoOf(c: Constraint): number {
+    return c.#sizeLo;
+  }
+
+  /** High 32 bits of `min`; see {@link sizeHiOf}. */
+  static minHiOf(c: Constraint): number {
+    return c.#minHi;
+  }
+
+  /** Low 32 bits of `min`; see {@link sizeHiOf}. */
+  static minLoOf(c: Constraint): number {
+    return c.#minLo;
+  }
+
+  /** High 32 bits of `max`; see {@link sizeHiOf}. */
+  static maxHiOf(c: Constraint): number {
+    return c.#maxHi;
+  }
+
+  /** Low 32 bits of `max`; see {@link sizeHiOf}. */
+  static maxLoOf(c: Constraint): number {
+    return c.#maxLo;
+  }
+
+  /** High 32 bits of `align` (1 means none); see {@link sizeHiOf}. */
+  static alignHiOf(c: Constraint): number {
+    return c.#alignHi;
+  }
+
+  /** Low 32 bits of `align`; see {@link sizeHiOf}. */
+  static alignLoOf(c: Constraint): number {
+    return c.#alignLo;
+  }
+
+  /** The policy; see {@link sizeHiOf}. */
+  static policyOf(c: Constraint): Policy {
+    return c.#policy;
+  }
+
+  /** High 32 bits of `size`. */
+  get sizeHi(): number {
+    return brand(this).#sizeHi;
+  }
+
+  /** Low 32 bits of `size`. */
+  get sizeLo(): number {
+    return brand(this).#sizeLo;
+  }
+
+  /** High 32 bits of `min`. */
+  get minHi(): number {
+    return brand(this).#minHi;
+  }
+
+  /** Low 32 bits of `min`. */
+  get minLo(): number {
+    return brand(this).#minLo;
+  }
+
+  /** High 32 bits of `max`. */
+  get maxHi(): number {
+    return brand(this).#maxHi;
+  }
+
+  /** Low 32 bits of `max`. */
+  get maxLo(): number {
+    return brand(this).#maxLo;
+  }
+
+  /** High 32 bits of `align`, normalised so that "none" is 1. */
+  get alignHi(): number {
+    return brand(this).#alignHi;
+  }
+
+  /** Low 32 bits of `align`. */
+  get alignLo(): number {
+    return brand(this).#alignLo;
+  }
+
+  /** How to choose among the places that fit. */
+  get policy(): Policy {
+    return brand(this).#policy;
   }
 
   /** Units to allocate, exact. */
   get size(): bigint {
-    return toBigInt(this.sizeHi, this.sizeLo);
+    const c = brand(this);
+    return toBigInt(c.#sizeHi, c.#sizeLo);
   }
 
   /** Lowest acceptable first value, exact. */
   get min(): bigint {
-    return toBigInt(this.minHi, this.minLo);
+    const c = brand(this);
+    return toBigInt(c.#minHi, c.#minLo);
   }
 
   /** Highest acceptable last value, exact. */
   get max(): bigint {
-    return toBigInt(this.maxHi, this.maxLo);
+    const c = brand(this);
+    return toBigInt(c.#maxHi, c.#maxLo);
   }
 
   /** Alignment of the first value, exact; 1 means none. */
   get align(): bigint {
-    return toBigInt(this.alignHi, this.alignLo);
+    const c = brand(this);
+    return toBigInt(c.#alignHi, c.#alignLo);
   }
 
-  /** A copy with some fields replaced, validated again. */
+  /**
+   * A copy with some fields replaced, validated again; `changes` is read once
+   * like any plain constraint (unknown keys refused).
+   *
+   * @example
+   * ```ts
+   * new Constraint({ size: 8 }).with({ align: 8 }).align; // 8n
+   * ```
+   */
   with(changes: Partial<ConstraintInit>): Constraint {
-    return new Constraint({ ...this.toInit(), ...changes });
+    const base = this.toInit();
+    const ch = readRecord(changes, CONSTRAINT_KEYS, { what: "constraint changes", code: "INVALID_ARGUMENT" });
+    return new Constraint({ ...base, ...ch } as ConstraintInit);
   }
 
   /** The plain-object form, with exact bigint fields. */
@@ -171,9 +304,23 @@ export class Constraint {
 
   /** Readable form, e.g. `size 0x1000 align 0x1000 in [0x…, 0x…] first-match`. */
   toString(): string {
-    return `size 0x${this.size.toString(16)} align 0x${this.align.toString(16)} in [${hexParts(this.minHi, this.minLo)}, ${hexParts(this.maxHi, this.maxLo)}] ${this.policy}`;
+    const c = brand(this);
+    return `size 0x${this.size.toString(16)} align 0x${this.align.toString(16)} in [${hexParts(c.#minHi, c.#minLo)}, ${hexParts(c.#maxHi, c.#maxLo)}] ${c.#policy}`;
+  }
+
+  static {
+    brand = (value: unknown): Constraint => {
+      if (typeof value === "object" && value !== null && #sizeHi in value) return value as Constraint;
+      throw new AllocError("INVALID_ARGUMENT", `expected a Constraint built by new Constraint or Constraint.from; got ${value === null || typeof value !== "object" ? describeValue(value) : "an object that only looks like one"}`, {
+        argument: "constraint",
+      });
+    };
   }
 }
+
+// Nothing outside may replace what the library calls.
+Object.freeze(Constraint.prototype);
+Object.freeze(Constraint);
 
 /**
  * A constraint that only `[base, base + size - 1]` satisfies: exact placement,

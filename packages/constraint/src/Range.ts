@@ -1,17 +1,22 @@
 /**
  * `Range`: a closed interval `[min, max]` of unsigned 64-bit integers.
  *
- * Representation: four 32-bit halves in plain numbers (`minHi`, `minLo`,
- * `maxHi`, `maxLo`), so allocators compare and build ranges without touching
- * `bigint`. `min`, `max` and `size` read back as exact `bigint`s. Immutable.
- * The whole domain `[0, 2^64-1]` is valid and its `size` is exactly `2^64`.
+ * Representation: four 32-bit halves in private fields, so allocators compare
+ * and build ranges without touching `bigint`, and nothing a caller writes can
+ * change a checked range. `min`, `max` and `size` read back as exact
+ * `bigint`s. The whole domain `[0, 2^64-1]` is valid and its `size` is
+ * exactly `2^64`. Library code reads the halves through the static readers
+ * (`Range.minHiOf` ...), which an own property on an instance cannot shadow.
  */
 import { AllocError } from "./AllocError.js";
+import { describeValue, readFields } from "./boundary.js";
 import { TWO_32, compareParts, hexParts, parseU64, parsedHi, parsedLo, toBigInt } from "./internal/parts.js";
 import type { U64Input } from "./U64.js";
 
 /** A range, or anything with exact `min` and `max` fields. */
 export type RangeLike = Range | { readonly min: U64Input; readonly max: U64Input };
+
+const RANGE_KEYS: readonly string[] = ["min", "max"];
 
 // A trusted construction path: `Range.fromParts` sets these, then calls the
 // constructor, so every Range shares one hidden class.
@@ -21,6 +26,10 @@ let tMinLo = 0;
 let tMaxHi = 0;
 let tMaxLo = 0;
 let tHint = 0;
+// The brand check of a real Range; set inside the class, where `#minHi in` is allowed.
+let brand: (value: unknown) => Range;
+// The name a plain-object range is reported under (see Range.from).
+let rangeName = "range";
 
 /**
  * A closed interval `[min, max]`, `0 <= min <= max <= 2^64-1`.
@@ -34,16 +43,12 @@ let tHint = 0;
  * ```
  */
 export class Range {
-  /** High 32 bits of `min`. */
-  readonly minHi: number;
-  /** Low 32 bits of `min`. */
-  readonly minLo: number;
-  /** High 32 bits of `max`. */
-  readonly maxHi: number;
-  /** Low 32 bits of `max`. */
-  readonly maxLo: number;
+  #minHi: number;
+  #minLo: number;
+  #maxHi: number;
+  #maxLo: number;
   // An allocator's locator for this range (see fromParts); not part of its value.
-  readonly #hint: number;
+  #hint: number;
 
   /**
    * Builds `[min, max]`; throws `INVALID_VALUE` for a value outside the domain
@@ -51,26 +56,61 @@ export class Range {
    */
   constructor(min: U64Input, max: U64Input) {
     if (trusted) {
-      this.minHi = tMinHi;
-      this.minLo = tMinLo;
-      this.maxHi = tMaxHi;
-      this.maxLo = tMaxLo;
+      this.#minHi = tMinHi;
+      this.#minLo = tMinLo;
+      this.#maxHi = tMaxHi;
+      this.#maxLo = tMaxLo;
       this.#hint = tHint;
       return;
     }
     this.#hint = 0;
-    parseU64(min, "range.min");
-    this.minHi = parsedHi;
-    this.minLo = parsedLo;
-    parseU64(max, "range.max");
-    this.maxHi = parsedHi;
-    this.maxLo = parsedLo;
-    if (compareParts(this.minHi, this.minLo, this.maxHi, this.maxLo) > 0) {
-      throw new AllocError("INVALID_RANGE", `range min ${hexParts(this.minHi, this.minLo)} is above max ${hexParts(this.maxHi, this.maxLo)}`, {
-        argument: "range",
+    parseU64(min, `${rangeName}.min`);
+    this.#minHi = parsedHi;
+    this.#minLo = parsedLo;
+    parseU64(max, `${rangeName}.max`);
+    this.#maxHi = parsedHi;
+    this.#maxLo = parsedLo;
+    if (compareParts(this.#minHi, this.#minLo, this.#maxHi, this.#maxLo) > 0) {
+      throw new AllocError("INVALID_RANGE", `${rangeName} min ${hexParts(this.#minHi, this.#minLo)} is above max ${hexParts(this.#maxHi, this.#maxLo)}`, {
+        argument: rangeName,
         value: { min, max },
       });
     }
+  }
+
+  /**
+   * True when `value` is a real `Range` (built by this class), whatever its
+   * prototype says. Plain objects, clones and forged objects are not.
+   *
+   * @example
+   * ```ts
+   * Range.is(new Range(1, 2));                      // true
+   * Range.is(Object.create(Range.prototype));       // false
+   * Range.is(structuredClone(new Range(1, 2)));     // false
+   * ```
+   */
+  static is(value: unknown): value is Range {
+    return typeof value === "object" && value !== null && #minHi in value;
+  }
+
+  /** High 32 bits of `min` of a real Range, for allocators; unshadowable by instance properties. */
+  static minHiOf(r: Range): number {
+    return r.#minHi;
+  }
+
+  /** Low 32 bits of `min`; see {@link minHiOf}. */
+  static minLoOf(r: Range): number {
+    return r.#minLo;
+  }
+
+  /** High 32 bits of `max`; see {@link minHiOf}. */
+  static maxHiOf(r: Range): number {
+    return r.#maxHi;
+  }
+
+  /** Low 32 bits of `max`; see {@link minHiOf}. */
+  static maxLoOf(r: Range): number {
+    return r.#maxLo;
   }
 
   /**
@@ -111,13 +151,26 @@ export class Range {
   }
 
   /**
-   * Builds a range from trusted 32-bit halves without validation; for
-   * allocators that have already proved `min <= max` within the domain.
-   * `hint` is an opaque locator the allocator may attach (where the range lives
-   * in the pool that returned it) to find it again without a search; it never
-   * affects the range's value, equality or order, and a pool must verify it.
+   * Builds a range from 32-bit halves, for allocators that hold values as
+   * halves. The halves are only checked cheaply (each an integer in
+   * `0 .. 2^32-1`, `min <= max`; else `INVALID_VALUE` / `INVALID_RANGE`), so a
+   * caller cannot make an invalid `Range` through it. `hint` is an opaque
+   * locator (a non-negative int32) the allocator may attach to find the range
+   * again without a search; it never affects the range's value, equality or
+   * order, and a pool must verify it against the bounds before trusting it.
+   *
+   * @example
+   * ```ts
+   * Range.fromParts(0, 0x1000, 0, 0x1fff).size; // 4096n
+   * ```
    */
   static fromParts(minHi: number, minLo: number, maxHi: number, maxLo: number, hint = 0): Range {
+    if (!isHalf(minHi) || !isHalf(minLo) || !isHalf(maxHi) || !isHalf(maxLo) || typeof hint !== "number" || (hint | 0) !== hint || hint < 0) {
+      throw new AllocError("INVALID_VALUE", "Range.fromParts: each half must be an integer in 0..2^32-1 and hint a non-negative int32", { argument: "parts" });
+    }
+    if (compareParts(minHi, minLo, maxHi, maxLo) > 0) {
+      throw new AllocError("INVALID_RANGE", `Range.fromParts: min ${hexParts(minHi, minLo)} is above max ${hexParts(maxHi, maxLo)}`, { argument: "parts" });
+    }
     trusted = true;
     tMinHi = minHi;
     tMinLo = minLo;
@@ -130,37 +183,67 @@ export class Range {
   }
 
   /**
-   * Accepts a `Range` as is, or validates `{ min, max }` into one.
+   * Returns a real `Range` as is (brand check, no validation); reads anything
+   * else once as a plain object with exactly the keys `min` and `max` and
+   * validates it. Clones, JSON round trips, forged prototype objects and
+   * proxies are not real ranges: they are read like plain objects, so they
+   * are refused unless they hold valid own `min`/`max`. `name` prefixes the
+   * field names in errors (`"range.min"` by default).
    *
    * @example
    * ```ts
-   * Range.from({ min: 0, max: 0xff }).size; // 256n
+   * Range.from({ min: 0, max: 0xff }).size;        // 256n
+   * Range.from({ min: 0, mxa: 0xff });             // throws INVALID_ARGUMENT: ... did you mean "max"?
+   * Range.from(JSON.parse(JSON.stringify(r)));     // throws INVALID_VALUE: range.min ... got string "0x…"
    * ```
    */
-  static from(like: RangeLike): Range {
-    if (like instanceof Range) return like;
-    if (typeof like !== "object" || like === null) {
-      throw new AllocError("INVALID_ARGUMENT", `expected a Range or { min, max }; got ${like === null ? "null" : typeof like}`, {
-        argument: "range",
-        value: like,
-      });
+  static from(like: RangeLike, name = "range"): Range {
+    if (typeof like === "object" && like !== null && #minHi in like) return like;
+    const out: unknown[] = [undefined, undefined];
+    readFields(like, RANGE_KEYS, { what: name, code: "INVALID_ARGUMENT" }, out);
+    rangeName = name;
+    try {
+      return new Range(out[0] as U64Input, out[1] as U64Input);
+    } finally {
+      rangeName = "range";
     }
-    return new Range(like.min, like.max);
   }
 
   /** The locator given to {@link fromParts}, or 0. */
   static hintOf(range: Range): number {
-    return range.#hint;
+    return brand(range).#hint;
+  }
+
+  /** High 32 bits of `min`. */
+  get minHi(): number {
+    return brand(this).#minHi;
+  }
+
+  /** Low 32 bits of `min`. */
+  get minLo(): number {
+    return brand(this).#minLo;
+  }
+
+  /** High 32 bits of `max`. */
+  get maxHi(): number {
+    return brand(this).#maxHi;
+  }
+
+  /** Low 32 bits of `max`. */
+  get maxLo(): number {
+    return brand(this).#maxLo;
   }
 
   /** The first value, exact. */
   get min(): bigint {
-    return toBigInt(this.minHi, this.minLo);
+    const r = brand(this);
+    return toBigInt(r.#minHi, r.#minLo);
   }
 
   /** The last value, exact. */
   get max(): bigint {
-    return toBigInt(this.maxHi, this.maxLo);
+    const r = brand(this);
+    return toBigInt(r.#maxHi, r.#maxLo);
   }
 
   /** The number of values, `max - min + 1`, exact (up to `2^64`). */
@@ -170,29 +253,28 @@ export class Range {
 
   /** `min` as a number; throws `INVALID_VALUE` above `2^53-1`. Handy for ids and IRQs. */
   get minNumber(): number {
-    return safeNumber(this.minHi, this.minLo, "range.min");
+    const r = brand(this);
+    return safeNumber(r.#minHi, r.#minLo, "range.min");
   }
 
   /** `max` as a number; throws `INVALID_VALUE` above `2^53-1`. */
   get maxNumber(): number {
-    return safeNumber(this.maxHi, this.maxLo, "range.max");
+    const r = brand(this);
+    return safeNumber(r.#maxHi, r.#maxLo, "range.max");
   }
 
-  /** True when the two ranges share at least one value. */
-  intersects(other: Range): boolean {
-    return (
-      compareParts(this.minHi, this.minLo, other.maxHi, other.maxLo) <= 0 &&
-      compareParts(other.minHi, other.minLo, this.maxHi, this.maxLo) <= 0
-    );
+  /** True when the two ranges share at least one value (`other` may be range-like; it is validated). */
+  intersects(other: RangeLike): boolean {
+    const a = brand(this);
+    const b = Range.from(other, "other");
+    return compareParts(a.#minHi, a.#minLo, b.#maxHi, b.#maxLo) <= 0 && compareParts(b.#minHi, b.#minLo, a.#maxHi, a.#maxLo) <= 0;
   }
 
-  /** True when `other` (a range or a single value) lies entirely inside this range. */
-  contains(other: Range | U64Input): boolean {
-    const r = other instanceof Range ? other : Range.point(other);
-    return (
-      compareParts(this.minHi, this.minLo, r.minHi, r.minLo) <= 0 &&
-      compareParts(r.maxHi, r.maxLo, this.maxHi, this.maxLo) <= 0
-    );
+  /** True when `other` (a range, range-like or a single value) lies entirely inside this range. */
+  contains(other: RangeLike | U64Input): boolean {
+    const a = brand(this);
+    const b = typeof other === "object" && other !== null ? Range.from(other, "other") : Range.point(other as U64Input);
+    return compareParts(a.#minHi, a.#minLo, b.#minHi, b.#minLo) <= 0 && compareParts(b.#maxHi, b.#maxLo, a.#maxHi, a.#maxLo) <= 0;
   }
 
   /**
@@ -207,6 +289,7 @@ export class Range {
    * ```
    */
   alignUp(align: U64Input): Range | undefined {
+    brand(this);
     parseU64(align, "align");
     const a = toBigInt(parsedHi, parsedLo);
     if (a <= 1n) return this;
@@ -220,25 +303,47 @@ export class Range {
     return start <= this.max ? new Range(start, this.max) : undefined;
   }
 
-  /** True when both ranges have the same `min` and `max`. */
-  equals(other: Range): boolean {
-    return this.minHi === other.minHi && this.minLo === other.minLo && this.maxHi === other.maxHi && this.maxLo === other.maxLo;
+  /** True when both ranges have the same `min` and `max` (`other` may be range-like). */
+  equals(other: RangeLike): boolean {
+    const a = brand(this);
+    const b = Range.from(other, "other");
+    return a.#minHi === b.#minHi && a.#minLo === b.#minLo && a.#maxHi === b.#maxHi && a.#maxLo === b.#maxLo;
   }
 
   /** Orders by `min`, then `max`: negative, zero or positive. Usable with `Array.prototype.sort`. */
-  compare(other: Range): number {
-    return compareParts(this.minHi, this.minLo, other.minHi, other.minLo) || compareParts(this.maxHi, this.maxLo, other.maxHi, other.maxLo);
+  compare(other: RangeLike): number {
+    const a = brand(this);
+    const b = Range.from(other, "other");
+    return compareParts(a.#minHi, a.#minLo, b.#minHi, b.#minLo) || compareParts(a.#maxHi, a.#maxLo, b.#maxHi, b.#maxLo);
   }
 
   /** `[0x…, 0x…]` with 16 hex digits each. */
   toString(): string {
-    return `[${hexParts(this.minHi, this.minLo)}, ${hexParts(this.maxHi, this.maxLo)}]`;
+    const r = brand(this);
+    return `[${hexParts(r.#minHi, r.#minLo)}, ${hexParts(r.#maxHi, r.#maxLo)}]`;
   }
 
   /** JSON form: `{ min, max }` as `0x` hex strings (exact, unlike numbers). */
   toJSON(): { min: string; max: string } {
     return { min: `0x${this.min.toString(16)}`, max: `0x${this.max.toString(16)}` };
   }
+
+  static {
+    brand = (value: unknown): Range => {
+      if (typeof value === "object" && value !== null && #minHi in value) return value as Range;
+      throw new AllocError("INVALID_ARGUMENT", `expected a Range built by new Range, Range.from or an allocator; got ${value === null || typeof value !== "object" ? describeValue(value) : "an object that only looks like one"}`, {
+        argument: "range",
+      });
+    };
+  }
+}
+
+// Nothing outside may replace what the library calls.
+Object.freeze(Range.prototype);
+Object.freeze(Range);
+
+function isHalf(x: unknown): boolean {
+  return typeof x === "number" && x >>> 0 === x;
 }
 
 function safeNumber(hi: number, lo: number, argument: string): number {

@@ -4,7 +4,7 @@
  * Inputs may be a `bigint` or a safe-integer `number`; values read back are
  * always exact `bigint`s. The whole domain `0 .. 2^64-1` is valid.
  */
-import { parseU64, parsedHi, parsedLo, toBigInt } from "./internal/parts.js";
+import { readU64 } from "./boundary.js";
 
 /** A value accepted wherever an unsigned 64-bit integer is expected. */
 export type U64Input = bigint | number;
@@ -14,7 +14,7 @@ export const U64_MAX: bigint = 0xffff_ffff_ffff_ffffn;
 
 /**
  * Checks and converts a value to an exact bigint, or throws `INVALID_VALUE`
- * naming `argument`.
+ * naming `argument`; the typed form of {@link readU64}.
  *
  * @example
  * ```ts
@@ -23,8 +23,7 @@ export const U64_MAX: bigint = 0xffff_ffff_ffff_ffffn;
  * ```
  */
 export function toU64(value: U64Input, argument = "value"): bigint {
-  parseU64(value, argument);
-  return toBigInt(parsedHi, parsedLo);
+  return readU64(value, argument);
 }
 
 /**

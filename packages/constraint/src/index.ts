@@ -1,5 +1,7 @@
 export { AllocError, AllocErrorCode, isAllocError } from "./AllocError.js";
 export type { AllocErrorDetails } from "./AllocError.js";
+export { describeValue, quoteText, readFields, readOptionalU64, readRecord, readU64 } from "./boundary.js";
+export type { ReadRecordOptions } from "./boundary.js";
 export { Constraint, exactly } from "./Constraint.js";
 export type { ConstraintInit, ConstraintLike } from "./Constraint.js";
 export { Policy } from "./Policy.js";

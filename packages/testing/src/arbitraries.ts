@@ -6,7 +6,7 @@
  * inputs. Everything is driven by a {@link DomainProfile}.
  */
 import fc from "fast-check";
-import { Range, U64_MAX } from "@alloc/constraint";
+import { Constraint, Range, U64_MAX } from "@alloc/constraint";
 import type { RangeLike } from "@alloc/constraint";
 import type { ConstraintArg, Data, IdArg, PickKind, RangeArg, TreeOp, Tweak } from "./ops.js";
 
@@ -181,6 +181,16 @@ export function badValue(): fc.Arbitrary<unknown> {
 export function badRange(profile: DomainProfile): fc.Arbitrary<unknown> {
   return fc.oneof(
     fc.constantFrom<unknown>(null, undefined, 5, "range", Symbol("range"), [1n, 2n]),
+    // Hostile look-alikes: forged, cloned, round-tripped, misspelt or extra keys.
+    fc.tuple(valueIn(profile), valueIn(profile)).map(([a, b]) => new Range(a < b ? a : b, a < b ? b : a)).chain((r) =>
+      fc.constantFrom<unknown>(
+        Object.create(Range.prototype),
+        structuredClone(r),
+        JSON.parse(JSON.stringify(r)),
+        { min: r.min, mxa: r.max },
+        { min: r.min, max: r.max, size: r.size },
+      ),
+    ),
     fc.tuple(badValue(), valueIn(profile)).map(([bad, ok]) => ({ min: bad, max: ok })),
     fc.tuple(valueIn(profile), badValue()).map(([ok, bad]) => ({ min: ok, max: bad })),
     fc.tuple(valueIn(profile), valueIn(profile)).filter(([a, b]) => a !== b).map(([a, b]) => (a > b ? { min: a, max: b } : { min: b, max: a })),
@@ -191,6 +201,7 @@ export function badRange(profile: DomainProfile): fc.Arbitrary<unknown> {
 export function badConstraint(profile: DomainProfile): fc.Arbitrary<unknown> {
   return fc.oneof(
     fc.constantFrom<unknown>(null, undefined, 8, "size 8", { size: 0 }, { size: 0n }, { size: 1, policy: "worst-fit" }, { size: 1, align: 2n ** 64n }, {}),
+    fc.constantFrom<unknown>({ size: 1, allign: 4 }, { sise: 1 }, { size: 1, polcy: "best-fit" }, [1], Object.create(Constraint.prototype), structuredClone(new Constraint({ size: 1 }))),
     badValue().map((v) => ({ size: v })),
     fc.tuple(badValue(), fc.constantFrom("min", "max", "align")).filter(([v]) => v !== undefined).map(([v, k]) => ({ size: 1, [k]: v })),
     fc.bigInt(3n, U64_MAX).filter((a) => (a & (a - 1n)) !== 0n).map((a) => ({ size: 1, align: a })),

@@ -8,7 +8,7 @@
  * and that `checkInvariants()` still holds. Iterables returned by the call
  * (e.g. `overlapping`) are consumed, so lazy validation is caught too.
  */
-import { isAllocError } from "@alloc/constraint";
+import { Constraint, Range, isAllocError } from "@alloc/constraint";
 import type { AllocErrorCode } from "@alloc/constraint";
 import { contents, diffContents, diffStats, show } from "./internal/compare.js";
 import type { AllocatorFactory, AllocatorUnderTest } from "./interfaces.js";
@@ -67,7 +67,7 @@ export const TREE_BAD_INPUTS: readonly BadInputCase<T>[] = [
   { name: "insert: range is a number", code: "INVALID_ARGUMENT", run: (t) => t.insert(0x5000 as never) },
   {
     name: "insert: range from JSON with a __proto__ key",
-    code: "INVALID_VALUE",
+    code: "INVALID_ARGUMENT",
     run: (t) => t.insert(JSON.parse('{"__proto__": {"min": 20480, "max": 24575}}') as never),
   },
   // --- ranges
@@ -126,7 +126,51 @@ export const TREE_BAD_INPUTS: readonly BadInputCase<T>[] = [
   { name: "getById: id is a string", code: "INVALID_VALUE", run: (t) => t.getById("12288" as never) },
   { name: "getById: id is 2^64", code: "INVALID_VALUE", run: (t) => t.getById(2n ** 64n) },
   { name: "overlapping: min > max (consumed)", code: "INVALID_RANGE", run: (t) => t.overlapping(range(0x2000n, 0x1000n)) },
+  // --- hostile objects: forged, cloned, round-tripped, misspelt, proxies, throwing getters
+  { name: "free: a forged Range.prototype object", code: "INVALID_VALUE", run: (t) => t.free(Object.create(Range.prototype) as never) },
+  { name: "free: a structuredClone of an allocated Range", code: "INVALID_VALUE", run: (t) => t.free(structuredClone(new Range(0x1100n, 0x11ffn))) },
+  { name: "free: a JSON round trip of an allocated Range", code: "INVALID_VALUE", run: (t) => t.free(JSON.parse(JSON.stringify(new Range(0x1100n, 0x11ffn))) as never) },
+  { name: "update: a forged Range.prototype object", code: "INVALID_VALUE", run: (t) => t.update(Object.create(Range.prototype) as never, "x") },
+  { name: "delete: a structuredClone of a Range", code: "INVALID_VALUE", run: (t) => t.delete(structuredClone(new Range(0x3000n, 0x30ffn))) },
+  { name: "get: a proxy of a real Range (not trusted, no own min)", code: "INVALID_VALUE", run: (t) => t.get(new Proxy(new Range(0x3000n, 0x30ffn), {})) },
+  { name: "insert: a misspelt range key (mni)", code: "INVALID_ARGUMENT", run: (t) => t.insert({ mni: 0x5000, max: 0x5fff } as never) },
+  { name: "insert: an extra range key (size)", code: "INVALID_ARGUMENT", run: (t) => t.insert({ min: 0x5000, max: 0x5fff, size: 0x1000 } as never) },
+  { name: "insert: a symbol key on a range", code: "INVALID_ARGUMENT", run: (t) => t.insert({ min: 0x5000, max: 0x5fff, [Symbol("k")]: 1 } as never) },
+  { name: "insert: a range that is an array", code: "INVALID_ARGUMENT", run: (t) => t.insert([0x5000, 0x5fff] as never) },
+  { name: "insert: a range getter that throws", code: "INVALID_ARGUMENT", run: (t) => t.insert({ min: 0x5000, get max(): number { throw new Error("boom"); } }) },
+  { name: "insert: a range proxy whose ownKeys trap throws", code: "INVALID_ARGUMENT", run: (t) => t.insert(new Proxy({ min: 0x5000, max: 0x5fff }, { ownKeys: () => { throw new Error("boom"); } })) },
+  { name: "insert: a revoked proxy", code: "INVALID_ARGUMENT", run: (t) => t.insert(revoked() as never) },
+  { name: "insert: a 1 MB control-character key", code: "INVALID_ARGUMENT", run: (t) => t.insert({ min: 0x5000, max: 0x5fff, [`\u001b${"k".repeat(1 << 20)}`]: 1 } as never) },
+  { name: "overlapping: a forged range (not consumed lazily)", code: "INVALID_VALUE", run: (t) => t.overlapping(Object.create(Range.prototype) as never) },
+  { name: "getSuperset: max is an array", code: "INVALID_VALUE", run: (t) => t.getSuperset(range(0x1000, [0x1fff])) },
+  { name: "getById: id is a boolean", code: "INVALID_VALUE", run: (t) => t.getById(true as never) },
+  { name: "getById: id is a fraction", code: "INVALID_VALUE", run: (t) => t.getById(0x3000 + 0.5) },
+  { name: "getById: id is NaN", code: "INVALID_VALUE", run: (t) => t.getById(NaN) },
+  { name: "allocate: misspelt key allign", code: "INVALID_ARGUMENT", run: (t) => t.allocate(c({ size: 16, allign: 4 })) },
+  { name: "allocate: misspelt key sise", code: "INVALID_ARGUMENT", run: (t) => t.allocate(c({ sise: 16 })) },
+  { name: "allocate: a symbol key on a constraint", code: "INVALID_ARGUMENT", run: (t) => t.allocate(c({ size: 16, [Symbol("align")]: 4 })) },
+  { name: "allocate: a forged Constraint.prototype object", code: "INVALID_VALUE", run: (t) => t.allocate(Object.create(Constraint.prototype) as never) },
+  { name: "allocate: a structuredClone of a Constraint", code: "INVALID_VALUE", run: (t) => t.allocate(structuredClone(new Constraint({ size: 16 }))) },
+  { name: "allocate: a constraint that is an array", code: "INVALID_ARGUMENT", run: (t) => t.allocate(c([16])) },
+  { name: "allocate: a constraint getter that throws", code: "INVALID_ARGUMENT", run: (t) => t.allocate({ get size(): number { throw new Error("boom"); } }) },
+  { name: "allocate: size is a string", code: "INVALID_VALUE", run: (t) => t.allocate(c({ size: "16" })) },
+  { name: "allocate: size is a boolean", code: "INVALID_VALUE", run: (t) => t.allocate(c({ size: true })) },
+  { name: "allocate: size is an array", code: "INVALID_VALUE", run: (t) => t.allocate(c({ size: [16] })) },
+  { name: "allocate: size is Infinity", code: "INVALID_VALUE", run: (t) => t.allocate(c({ size: Infinity })) },
+  { name: "allocate: size is an unsafe integer", code: "INVALID_VALUE", run: (t) => t.allocate(c({ size: 2 ** 53 + 2 })) },
+  { name: "allocate: size is a Symbol", code: "INVALID_VALUE", run: (t) => t.allocate(c({ size: Symbol("16") })) },
+  { name: "allocate: align is a string", code: "INVALID_VALUE", run: (t) => t.allocate(c({ size: 8, align: "8" })) },
+  { name: "allocate: min is -Infinity", code: "INVALID_VALUE", run: (t) => t.allocate(c({ size: 8, min: -Infinity })) },
+  { name: "allocate: max is null", code: "INVALID_VALUE", run: (t) => t.allocate(c({ size: 8, max: null })) },
+  { name: "allocate: policy is a boxed string", code: "INVALID_ARGUMENT", run: (t) => t.allocate(c({ size: 8, policy: Object("best-fit") })) },
+  { name: "allocateOrThrow: misspelt key polcy", code: "INVALID_ARGUMENT", run: (t) => t.allocateOrThrow(c({ size: 8, polcy: "best-fit" })) },
 ];
+
+function revoked(): object {
+  const { proxy, revoke } = Proxy.revocable({ min: 0x5000, max: 0x5fff }, {});
+  revoke();
+  return proxy;
+}
 
 /** The result of one catalogue case. */
 export interface BadInputResult {

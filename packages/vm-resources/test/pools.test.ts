@@ -169,8 +169,9 @@ describe("IdPool (bitmap)", () => {
           const held: Range[] = [];
           for (const o of ops) {
             if (o.op === "alloc") {
-              const a = bits.tryAllocate("o", o);
-              const b = tree.tryAllocate("o", o);
+              const c = { size: o.size, align: o.align, policy: o.policy };
+              const a = bits.tryAllocate("o", c);
+              const b = tree.tryAllocate("o", c);
               expect(a?.toString()).toBe(b?.toString());
               if (a !== undefined) held.push(a);
             } else if (held.length > 0) {

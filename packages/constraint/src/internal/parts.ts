@@ -7,6 +7,8 @@
  * scratch `parsedHi`/`parsedLo` so the hot path allocates nothing.
  */
 import { AllocError } from "../AllocError.js";
+import type { AllocErrorCode } from "../AllocError.js";
+import { describeValue } from "../boundary.js";
 
 /** 2^32 as a number. */
 export const TWO_32 = 4294967296;
@@ -19,22 +21,11 @@ export let parsedLo = 0;
 const MASK_32 = 0xffffffffn;
 const MAX_U64 = 0xffff_ffff_ffff_ffffn;
 
-/** Describes a rejected value without throwing on exotic inputs (symbols, bigints). */
-export function describe(value: unknown): string {
-  if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "symbol") return value.toString();
-  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
-  if (value === null) return "null";
-  if (typeof value === "object") return Array.isArray(value) ? "an array" : "an object";
-  return String(value);
-}
-
 /**
  * Parses a `bigint` or safe-integer `number` in `0 .. 2^64-1` into
- * `parsedHi`/`parsedLo`, or throws `INVALID_VALUE` naming `argument`.
+ * `parsedHi`/`parsedLo`, or throws `code` (default `INVALID_VALUE`) naming `argument`.
  */
-export function parseU64(value: unknown, argument: string): void {
+export function parseU64(value: unknown, argument: string, code: AllocErrorCode = "INVALID_VALUE"): void {
   if (typeof value === "number") {
     if (Number.isSafeInteger(value) && value >= 0) {
       // `>>> 0` truncates (exact for 0 .. 2^53-1) and turns -0 into +0.
@@ -42,11 +33,10 @@ export function parseU64(value: unknown, argument: string): void {
       parsedLo = value >>> 0;
       return;
     }
-    throw new AllocError(
-      "INVALID_VALUE",
-      `${argument} must be an integer in 0..2^64-1 (a bigint, or a number up to 2^53-1); got ${describe(value)}`,
-      { argument, value },
-    );
+    throw new AllocError(code, `${argument} must be an integer in 0..2^64-1 (a bigint, or a number up to 2^53-1); got ${describeValue(value)}`, {
+      argument,
+      value,
+    });
   }
   if (typeof value === "bigint") {
     if (value >= 0n && value <= MAX_U64) {
@@ -54,16 +44,9 @@ export function parseU64(value: unknown, argument: string): void {
       parsedLo = Number(value & MASK_32);
       return;
     }
-    throw new AllocError("INVALID_VALUE", `${argument} must be in 0..2^64-1; got ${describe(value)}`, {
-      argument,
-      value,
-    });
+    throw new AllocError(code, `${argument} must be in 0..2^64-1; got ${describeValue(value)}`, { argument, value });
   }
-  throw new AllocError(
-    "INVALID_VALUE",
-    `${argument} must be a bigint or a safe-integer number; got ${value === undefined ? "undefined" : typeof value === "object" ? describe(value) : `${typeof value} ${describe(value)}`}`,
-    { argument, value },
-  );
+  throw new AllocError(code, `${argument} must be a bigint or a safe-integer number; got ${describeValue(value)}`, { argument, value });
 }
 
 /** The exact bigint of a pair. */

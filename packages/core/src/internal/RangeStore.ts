@@ -361,6 +361,55 @@ export class RangeStore {
     this.fixUp(p);
   }
 
+  /**
+   * Links every node of an empty store, created by `newNode` in ascending
+   * address order (indices 1 .. count), as a balanced tree in O(n): each
+   * subtree's root is the middle of its index span, so sibling heights differ
+   * by at most one. The caller has checked order, disjointness and coalescing.
+   */
+  buildSorted(): void {
+    const n = this.next - 1;
+    this.root = 0;
+    if (n === 0) return;
+    // Depth-first over index spans (lo, hi, parent) with an explicit stack: at
+    // most one pending sibling per level, so 64 levels is more than enough.
+    const spans = new Int32Array(3 * 66);
+    const order = new Int32Array(n);
+    let top = 1;
+    let k = 0;
+    spans[0] = 1;
+    spans[1] = n;
+    spans[2] = 0;
+    while (top > 0) {
+      top--;
+      const lo = spans[3 * top]!;
+      const hi = spans[3 * top + 1]!;
+      const p = spans[3 * top + 2]!;
+      const mid = (lo + hi) >>> 1;
+      this.parent[mid] = p;
+      this.left[mid] = 0;
+      this.right[mid] = 0;
+      if (p === 0) this.root = mid;
+      else if (mid < p) this.left[p] = mid;
+      else this.right[p] = mid;
+      order[k++] = mid;
+      if (lo < mid) {
+        spans[3 * top] = lo;
+        spans[3 * top + 1] = mid - 1;
+        spans[3 * top + 2] = mid;
+        top++;
+      }
+      if (mid < hi) {
+        spans[3 * top] = mid + 1;
+        spans[3 * top + 1] = hi;
+        spans[3 * top + 2] = mid;
+        top++;
+      }
+    }
+    // Pre-order reversed visits children before their parent.
+    for (let i = n - 1; i >= 0; i--) this.recompute(order[i]!);
+  }
+
   /** Links a detached node as the in-order successor of x. */
   linkAfter(x: number, n: number): void {
     let p = this.right[x]!;

@@ -1,0 +1,268 @@
+/**
+ * The trust boundary toolkit: how a value from outside is read, checked and
+ * described, once, before anything below trusts it.
+ *
+ * - {@link quoteText} and {@link describeValue} make any user text or value
+ *   safe to put in a one-line error message.
+ * - {@link readRecord} reads a plain-object input: own keys taken once, unknown
+ *   keys refused by name, each value read with a single `[[Get]]`.
+ * - {@link readU64} accepts exactly a `bigint` or a safe-integer `number` in
+ *   `0 .. 2^64-1`; nothing is coerced.
+ */
+import { AllocError } from "./AllocError.js";
+import type { AllocErrorCode } from "./AllocError.js";
+import { parseU64, parsedHi, parsedLo, toBigInt } from "./internal/parts.js";
+
+const ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" };
+
+// C0/C1 controls, DEL, line/paragraph separators, bidi controls, lone surrogates, and the characters above.
+const UNSAFE = /["\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function escapeChar(ch: string): string {
+  return ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * Quotes user text for a message: JSON-style double quotes, control characters,
+ * separators and lone surrogates escaped, so the result is always one line.
+ * Text longer than `max` characters (UTF-16 units) is cut there, and `…` and
+ * the full length are appended. Costs O(max), whatever the length of `text`.
+ *
+ * @example
+ * ```ts
+ * quoteText("a\nb");              // "\"a\\nb\""
+ * quoteText("x".repeat(100), 4);  // "\"xxxx…\" (100 chars)"
+ * ```
+ */
+export function quoteText(text: string, max = 80): string {
+  if (typeof text !== "string") return describeValue(text);
+  const limit = Math.max(0, Math.floor(max));
+  if (text.length <= limit) return `"${text.replace(UNSAFE, escapeChar)}"`;
+  let cut = limit;
+  // Do not split a surrogate pair.
+  const last = text.charCodeAt(cut - 1);
+  if (cut > 0 && last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return `"${text.slice(0, cut).replace(UNSAFE, escapeChar)}…" (${text.length} chars)`;
+}
+
+/**
+ * A short description of any value for an error message, computed without
+ * running user code (no `toString`, no getters, no proxy traps beyond an
+ * array's `length`).
+ *
+ * @example
+ * ```ts
+ * describeValue("0x10"); // 'string "0x10"'
+ * describeValue(1.5);    // "number 1.5"
+ * describeValue(NaN);    // "NaN"
+ * describeValue([7]);    // "array (length 1)"
+ * describeValue(5n);     // "bigint 5n"
+ * ```
+ */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case "string":
+      return `string ${quoteText(value, 40)}`;
+    case "number":
+      if (Number.isNaN(value)) return "NaN";
+      if (value === Infinity) return "Infinity";
+      if (value === -Infinity) return "-Infinity";
+      return `number ${Object.is(value, -0) ? "-0" : String(value)}`;
+    case "bigint": {
+      const digits = value.toString();
+      return digits.length <= 40 ? `bigint ${digits}n` : `bigint ${digits.slice(0, 20)}…n (${digits.length} digits)`;
+    }
+    case "boolean":
+      return `boolean ${value}`;
+    case "undefined":
+      return "undefined";
+    case "symbol":
+      return value.description === undefined ? "symbol" : `symbol ${quoteText(value.description, 40)}`;
+    case "function":
+      return "function";
+    default:
+      if (value === null) return "null";
+      return describeObject(value as object);
+  }
+}
+
+function describeObject(value: object): string {
+  try {
+    if (!Array.isArray(value)) return "object";
+    const length: unknown = (value as unknown[]).length;
+    return typeof length === "number" ? `array (length ${length})` : "array";
+  } catch {
+    // A revoked proxy, or a proxy whose trap throws.
+    return "object";
+  }
+}
+
+/** Options of {@link readRecord}. */
+export interface ReadRecordOptions {
+  /** What the input is, for messages, e.g. `"a constraint"`. */
+  readonly what: string;
+  /** The code of every error thrown. */
+  readonly code: AllocErrorCode;
+  /** Where the input sits, e.g. `"entries[3].range"`; goes to `details.path`. */
+  readonly path?: string;
+}
+
+/**
+ * Reads a plain-object input once: refuses non-objects, `null`, arrays and
+ * functions; takes `Reflect.ownKeys` once and refuses symbol keys and keys not
+ * in `allowed` (naming the key, listing the allowed ones, suggesting the
+ * nearest); then reads each present key with exactly one `[[Get]]`. Inherited
+ * properties are never read. A throwing getter or proxy trap becomes an
+ * `AllocError` with the thrown value as `cause`. Returns a frozen
+ * null-prototype record of the values read.
+ *
+ * @example
+ * ```ts
+ * readRecord({ base: 1 }, ["base", "size"], { what: "a request", code: "INVALID_REQUEST" }); // { base: 1 }
+ * readRecord({ bsae: 1 }, ["base", "size"], { what: "a request", code: "INVALID_REQUEST" });
+ * // throws: a request has an unknown key "bsae" (allowed: base, size); did you mean "base"?
+ * ```
+ */
+export function readRecord(input: unknown, allowed: readonly string[], options: ReadRecordOptions): Readonly<Record<string, unknown>> {
+  const out: unknown[] = new Array<unknown>(allowed.length);
+  const seen = readFields(input, allowed, options, out);
+  const record: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (let i = 0; i < allowed.length; i++) if (seen & (1 << i)) record[allowed[i]!] = out[i];
+  return Object.freeze(record);
+}
+
+/**
+ * The engine of {@link readRecord} without its record: writes the value of
+ * `allowed[i]` to `out[i]` (when present; `out` is not cleared) and returns a
+ * bit mask of the keys present. At most 31 allowed keys. Use a fresh `out`
+ * per call: a getter may re-enter.
+ *
+ * @example
+ * ```ts
+ * const out: unknown[] = [undefined, undefined];
+ * const seen = readFields({ max: 9 }, ["min", "max"], { what: "a range", code: "INVALID_ARGUMENT" }, out);
+ * // seen === 0b10, out[1] === 9
+ * ```
+ */
+export function readFields(input: unknown, allowed: readonly string[], options: ReadRecordOptions, out: unknown[]): number {
+  if (typeof input !== "object" || input === null || isArray(input, options)) {
+    throw new AllocError(options.code, `${options.what} must be a plain object; got ${describeValue(input)}`, details(options, options.path ?? options.what, input));
+  }
+  let keys: (string | symbol)[];
+  try {
+    keys = Reflect.ownKeys(input);
+  } catch (cause) {
+    throw new AllocError(options.code, `${options.what}: listing its keys threw`, details(options, options.path ?? options.what, undefined), { cause });
+  }
+  let seen = 0;
+  for (const key of keys) {
+    if (typeof key === "symbol") {
+      throw new AllocError(options.code, `${options.what} has a symbol key ${describeValue(key)}; allowed keys: ${allowed.join(", ")}`, details(options, String(key.description ?? ""), undefined));
+    }
+    const i = allowed.indexOf(key);
+    if (i < 0) throw unknownKey(key, allowed, options);
+    let value: unknown;
+    try {
+      value = (input as Record<string, unknown>)[key];
+    } catch (cause) {
+      throw new AllocError(options.code, `${options.what}: reading ${quoteText(key)} threw`, details(options, key, undefined), { cause });
+    }
+    out[i] = value;
+    seen |= 1 << i;
+  }
+  return seen;
+}
+
+function isArray(input: object, options: ReadRecordOptions): boolean {
+  try {
+    return Array.isArray(input);
+  } catch (cause) {
+    throw new AllocError(options.code, `${options.what} is a revoked proxy`, details(options, options.path ?? options.what, undefined), { cause });
+  }
+}
+
+function details(options: ReadRecordOptions, argument: string, value: unknown): { argument: string; path?: string; value?: unknown } {
+  const d: { argument: string; path?: string; value?: unknown } = { argument };
+  if (options.path !== undefined) d.path = options.path;
+  if (value !== undefined) d.value = value;
+  return d;
+}
+
+function unknownKey(key: string, allowed: readonly string[], options: ReadRecordOptions): AllocError {
+  const near = nearest(key, allowed);
+  const hint = near === undefined ? "" : `; did you mean "${near}"?`;
+  return new AllocError(
+    options.code,
+    `${options.what} has an unknown key ${quoteText(key)} (allowed: ${allowed.length === 0 ? "none" : allowed.join(", ")})${hint}`,
+    details(options, key, undefined),
+  );
+}
+
+/** The allowed key closest to `key` by edit distance (transpositions count 1), if close enough. */
+function nearest(key: string, allowed: readonly string[]): string | undefined {
+  if (key.length > 64) return undefined;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of allowed) {
+    const limit = candidate.length >= 4 ? 2 : 1;
+    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    const distance = d === 0 ? 1 : d; // a case-only difference is still a near miss
+    if (distance <= limit && distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    const row: number[] = [i];
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        row.push(j);
+        continue;
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      row.push(d);
+    }
+    rows.push(row);
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/**
+ * Reads an unsigned 64-bit value: only a `bigint` in `0 .. 2^64-1` or a
+ * safe-integer `number >= 0` (`-0` reads as 0). Anything else (strings,
+ * booleans, arrays, `NaN`, `±Infinity`, fractions, unsafe integers, symbols,
+ * objects, `undefined`) throws `code` naming `name` and describing the value.
+ *
+ * @example
+ * ```ts
+ * readU64(4096, "size");   // 4096n
+ * readU64("0x10", "base"); // throws INVALID_VALUE: base must be a bigint or a safe-integer number; got string "0x10"
+ * ```
+ */
+export function readU64(value: unknown, name: string, code: AllocErrorCode = "INVALID_VALUE"): bigint {
+  if (typeof value === "bigint") {
+    parseU64(value, name, code);
+    return value;
+  }
+  parseU64(value, name, code);
+  return toBigInt(parsedHi, parsedLo);
+}
+
+/**
+ * {@link readU64} for an optional field: `undefined` gives `fallback`.
+ *
+ * @example
+ * ```ts
+ * readOptionalU64(undefined, "align", 1n); // 1n
+ * ```
+ */
+export function readOptionalU64(value: unknown, name: string, fallback: bigint, code: AllocErrorCode = "INVALID_VALUE"): bigint {
+  return value === undefined ? fallback : readU64(value, name, code);
+}

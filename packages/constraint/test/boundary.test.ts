@@ -1,0 +1,209 @@
+/**
+ * The boundary toolkit: quoting, describing, reading records and u64 values.
+ */
+import { describe, expect, it } from "vitest";
+import { describeValue, quoteText, readFields, readOptionalU64, readRecord, readU64, toU64 } from "../src/index.js";
+import { expectAllocError } from "./helpers.js";
+
+const OPTS = { what: "a request", code: "INVALID_REQUEST" as const, path: "$.requests[0]" };
+
+describe("quoteText", () => {
+  it("quotes plain text JSON-style", () => {
+    expect(quoteText("base")).toBe('"base"');
+    expect(quoteText('a"b\\c')).toBe('"a\\"b\\\\c"');
+  });
+
+  it("escapes control characters, separators and lone surrogates: always one line", () => {
+    expect(quoteText("a\nb\rc\td")).toBe('"a\\nb\\rc\\td"');
+    expect(quoteText("\u0000\u001b[31m\u007f\u009b")).toBe('"\\u0000\\u001b[31m\\u007f\\u009b"');
+    expect(quoteText("x\u2028y\u2029z")).toBe('"x\\u2028y\\u2029z"');
+    expect(quoteText("\u202eevil")).toBe('"\\u202eevil"');
+    expect(quoteText("\ud800x\udc00")).toBe('"\\ud800x\\udc00"');
+    expect(quoteText("😀")).toBe('"😀"');
+    for (let c = 0; c < 0x20; c++) expect(quoteText(String.fromCharCode(c))).not.toMatch(/[\u0000-\u001f]/);
+  });
+
+  it("cuts long text at max characters with an ellipsis and the full length, in O(max)", () => {
+    expect(quoteText("x".repeat(100), 4)).toBe('"xxxx…" (100 chars)');
+    const huge = "k".repeat(50_000_000);
+    const q = quoteText(huge);
+    expect(q.length).toBeLessThan(120);
+    expect(q).toContain("(50000000 chars)");
+    expect(quoteText("ab😀", 3)).toBe('"ab…" (4 chars)');
+  });
+});
+
+describe("describeValue", () => {
+  it.each([
+    ["0x10", 'string "0x10"'],
+    [true, "boolean true"],
+    [1.5, "number 1.5"],
+    [-0, "number -0"],
+    [NaN, "NaN"],
+    [Infinity, "Infinity"],
+    [-Infinity, "-Infinity"],
+    [5n, "bigint 5n"],
+    [undefined, "undefined"],
+    [null, "null"],
+    [[7], "array (length 1)"],
+    [() => 1, "function"],
+    [{ a: 1 }, "object"],
+  ] as [unknown, string][])("describes %s", (v, text) => {
+    expect(describeValue(v)).toBe(text);
+  });
+
+  it("shortens long bigints and strings", () => {
+    const d = describeValue(10n ** 200n);
+    expect(d.length).toBeLessThan(60);
+    expect(d).toContain("201 digits");
+    expect(describeValue("s".repeat(1000)).length).toBeLessThan(80);
+  });
+
+  it("never runs user code: no toString, no getters, no proxy traps", () => {
+    let ran = 0;
+    const evil = { toString: () => `${ran++}`, valueOf: () => ran++, get x() { return ran++; } };
+    const proxy = new Proxy({}, { get: () => { ran++; return 1; }, getPrototypeOf: () => { ran++; return null; } });
+    expect(describeValue(evil)).toBe("object");
+    expect(describeValue(proxy)).toBe("object");
+    expect(describeValue(Symbol("s\n"))).toBe('symbol "s\\n"');
+    expect(ran).toBe(0);
+    const { proxy: revoked, revoke } = Proxy.revocable([], {});
+    revoke();
+    expect(describeValue(revoked)).toBe("object");
+  });
+});
+
+describe("readRecord", () => {
+  it("returns a frozen null-prototype record of the keys present", () => {
+    const r = readRecord({ base: 1, size: undefined }, ["base", "size", "align"], OPTS);
+    expect(Object.getPrototypeOf(r)).toBe(null);
+    expect(Object.isFrozen(r)).toBe(true);
+    expect({ ...r }).toEqual({ base: 1, size: undefined });
+    expect("align" in r).toBe(false);
+  });
+
+  it.each([null, undefined, 5, "x", [1], () => 1, Symbol("s"), 1n])("refuses %s as a record with the given code", (v) => {
+    const e = expectAllocError(() => readRecord(v, ["base"], OPTS), "INVALID_REQUEST");
+    expect(e.details.path).toBe("$.requests[0]");
+    expect(e.message).toContain("a request must be a plain object");
+  });
+
+  it("refuses an unknown key naming it, listing the allowed ones and suggesting the nearest", () => {
+    const e = expectAllocError(() => readRecord({ bsae: 0x3f8, size: 8 }, ["base", "size"], OPTS), "INVALID_REQUEST", "bsae");
+    expect(e.details.path).toBe("$.requests[0]");
+    expect(e.message).toBe('a request has an unknown key "bsae" (allowed: base, size); did you mean "base"?');
+    expect(expectAllocError(() => readRecord({ allign: 4 }, ["size", "align"], OPTS), "INVALID_REQUEST", "allign").message).toContain('did you mean "align"?');
+    expect(expectAllocError(() => readRecord({ line: 9 }, ["base", "count"], OPTS), "INVALID_REQUEST", "line").message).not.toContain("did you mean");
+  });
+
+  it("refuses a symbol key", () => {
+    expectAllocError(() => readRecord({ [Symbol("base")]: 1 }, ["base"], OPTS), "INVALID_REQUEST", "base");
+  });
+
+  it("refuses __proto__, constructor and toString as own keys", () => {
+    for (const json of ['{"__proto__": 1}', '{"constructor": 1}', '{"toString": 1}']) {
+      expectAllocError(() => readRecord(JSON.parse(json), ["base"], OPTS), "INVALID_REQUEST");
+    }
+  });
+
+  it("a 50 MB key gives a message of a few hundred characters, control characters escaped", () => {
+    const key = `\u001b[2J${"k".repeat(50_000_000)}`;
+    const e = expectAllocError(() => readRecord({ [key]: 1 }, ["base"], OPTS), "INVALID_REQUEST");
+    expect(e.message.length).toBeLessThan(300);
+    expect(e.message).not.toMatch(/[\u0000-\u001f]/);
+    expect(e.message).toContain("\\u001b");
+    expect(e.message).toContain("(50000004 chars)");
+  });
+
+  it("never reads inherited properties", () => {
+    const input = Object.create({ base: 1 }) as object;
+    expect({ ...readRecord(input, ["base"], OPTS) }).toEqual({});
+  });
+
+  it("through a proxy: one ownKeys and exactly one get per key, no other trap", () => {
+    const log: string[] = [];
+    const proxy = new Proxy({ base: 1, size: 2 } as Record<string, unknown>, {
+      ownKeys: (t) => (log.push("ownKeys"), Reflect.ownKeys(t)),
+      get: (t, k) => (log.push(`get ${String(k)}`), Reflect.get(t, k)),
+      has: (t, k) => (log.push(`has ${String(k)}`), Reflect.has(t, k)),
+      getOwnPropertyDescriptor: (t, k) => (log.push(`gopd ${String(k)}`), Reflect.getOwnPropertyDescriptor(t, k)),
+    });
+    expect({ ...readRecord(proxy, ["base", "size"], OPTS) }).toEqual({ base: 1, size: 2 });
+    expect(log).toEqual(["ownKeys", "get base", "get size"]);
+  });
+
+  it("a getter that changes between reads is read once; the record keeps that one value", () => {
+    let n = 0;
+    const input = {
+      get size() {
+        return ++n;
+      },
+    };
+    const r = readRecord(input, ["size"], OPTS);
+    expect(r.size).toBe(1);
+    expect(r.size).toBe(1);
+    expect(n).toBe(1);
+  });
+
+  it("a throwing getter or trap becomes an AllocError with the thrown value as cause", () => {
+    const boom = new Error("boom");
+    const e = expectAllocError(() => readRecord({ get base(): never { throw boom; } }, ["base"], OPTS), "INVALID_REQUEST", "base");
+    expect(e.cause).toBe(boom);
+    const p = new Proxy({}, { ownKeys: () => { throw boom; } });
+    expect(expectAllocError(() => readRecord(p, ["base"], OPTS), "INVALID_REQUEST").cause).toBe(boom);
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    expectAllocError(() => readRecord(revoked, ["base"], OPTS), "INVALID_REQUEST");
+  });
+
+  it("readFields fills slots by allowed index and returns the mask of keys present", () => {
+    const out: unknown[] = [undefined, undefined, undefined];
+    expect(readFields({ c: 3, a: 1 }, ["a", "b", "c"], OPTS, out)).toBe(0b101);
+    expect(out).toEqual([1, undefined, 3]);
+  });
+});
+
+describe("readU64", () => {
+  it("accepts bigints and safe-integer numbers, -0 as 0", () => {
+    expect(readU64(0, "x")).toBe(0n);
+    expect(readU64(-0, "x")).toBe(0n);
+    expect(readU64(2 ** 53 - 1, "x")).toBe(2n ** 53n - 1n);
+    expect(readU64(2n ** 64n - 1n, "x")).toBe(2n ** 64n - 1n);
+    expect(toU64(7n)).toBe(7n);
+  });
+
+  it.each([
+    ["a string", "0x10", 'string "0x10"'],
+    ["a numeric string", "16", 'string "16"'],
+    ["true", true, "boolean true"],
+    ["false", false, "boolean false"],
+    ["an array", [7], "array (length 1)"],
+    ["NaN", NaN, "NaN"],
+    ["Infinity", Infinity, "Infinity"],
+    ["-Infinity", -Infinity, "-Infinity"],
+    ["a fraction", 1.5, "number 1.5"],
+    ["an unsafe integer", 2 ** 53, "number 9007199254740992"],
+    ["a negative number", -1, "number -1"],
+    ["a negative bigint", -1n, "bigint -1n"],
+    ["2^64", 2n ** 64n, "bigint 18446744073709551616n"],
+    ["a symbol", Symbol("s"), 'symbol "s"'],
+    ["an object", { valueOf: () => 1 }, "object"],
+    ["undefined", undefined, "undefined"],
+    ["null", null, "null"],
+  ] as [string, unknown, string][])("refuses %s, naming the field and describing the value", (_name, v, text) => {
+    const e = expectAllocError(() => readU64(v, "pio.base"), "INVALID_VALUE", "pio.base");
+    expect(e.message).toContain("pio.base");
+    expect(e.message).toContain(text);
+    expect(e.message).not.toContain("\n");
+  });
+
+  it("throws the code asked for", () => {
+    expectAllocError(() => readU64("1", "x", "INVALID_REQUEST"), "INVALID_REQUEST", "x");
+  });
+
+  it("readOptionalU64 gives the fallback only for undefined", () => {
+    expect(readOptionalU64(undefined, "align", 1n)).toBe(1n);
+    expect(readOptionalU64(8, "align", 1n)).toBe(8n);
+    expectAllocError(() => readOptionalU64(null, "align", 1n), "INVALID_VALUE", "align");
+  });
+});

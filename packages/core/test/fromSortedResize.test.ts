@@ -1,0 +1,229 @@
+/**
+ * Examples and property tests of the bulk builder `fromSorted` (against
+ * building the same entries by insert) and of `resize` (against a naive
+ * resize on FreeListModel: free, then allocate exactly, then restore the data).
+ */
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { IntervalTree, Range, exactly, isAllocError } from "@alloc/core";
+import type { NodeState } from "@alloc/core";
+import { FreeListModel, contents } from "@alloc/testing";
+
+const TOP = 0xffff_ffff_ffff_ffffn;
+
+type Kind = "free" | "allocated" | "valued";
+interface Piece {
+  gap: bigint;
+  length: bigint;
+  kind: Kind;
+}
+
+const piece = fc.record({
+  gap: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 0x100n }), fc.bigInt({ min: 0n, max: 2n ** 60n })),
+  length: fc.oneof(fc.bigInt({ min: 1n, max: 0x40n }), fc.bigInt({ min: 1n, max: 2n ** 58n })),
+  kind: fc.constantFrom<Kind>("free", "allocated", "valued"),
+});
+
+function layout(pieces: readonly Piece[], start: bigint): [Range, NodeState<number>][] {
+  const out: [Range, NodeState<number>][] = [];
+  let at = start;
+  pieces.forEach((p, i) => {
+    const min = at + p.gap;
+    const max = min + p.length - 1n;
+    if (max > TOP) return;
+    out.push([new Range(min, max), p.kind === "valued" ? { kind: "valued", value: i } : { kind: p.kind }]);
+    at = max + 1n;
+  });
+  return out;
+}
+
+function byInsert(entries: readonly [Range, NodeState<number>][]): IntervalTree<number> {
+  const t = new IntervalTree<number>();
+  for (const [r, s] of entries) {
+    if (s.kind === "valued") t.insert(r, s.value);
+    else t.insert(r);
+  }
+  for (const [r, s] of entries) if (s.kind === "allocated") t.allocateOrThrow(exactly(r.min, r.size));
+  return t;
+}
+
+describe("fromSorted", () => {
+  it("coalesces adjacent free entries and keeps states and values", () => {
+    const t = IntervalTree.fromSorted<string>([
+      [{ min: 0, max: 0xff }, { kind: "free" }],
+      [new Range(0x100, 0x1ff), { kind: "free" }],
+      [new Range(0x200, 0x2ff), { kind: "valued", value: "dev" }],
+      [{ min: 0x300n, max: 0x3ffn }, { kind: "allocated" }],
+      [new Range(0x500, TOP), { kind: "free" }],
+    ]);
+    expect(t.toString().split("\n")).toEqual([
+      "[0x0000000000000000, 0x00000000000001ff] free",
+      "[0x0000000000000200, 0x00000000000002ff] valued dev",
+      "[0x0000000000000300, 0x00000000000003ff] allocated",
+      "[0x0000000000000500, 0xffffffffffffffff] free",
+    ]);
+    t.checkInvariants();
+    expect(t.stats().freeFragments).toBe(2);
+    expect(t.free(new Range(0x300, 0x3ff))).toBe(undefined);
+    expect(t.allocate({ size: 0x100, min: 0x200 })?.toString()).toBe("[0x0000000000000300, 0x00000000000003ff]");
+  });
+
+  it("an empty iterable gives an empty tree that works", () => {
+    const t = IntervalTree.fromSorted([]);
+    expect(t.isEmpty()).toBe(true);
+    t.insert(new Range(0, 9));
+    t.checkInvariants();
+  });
+
+  it("takes options like the constructor", () => {
+    expect(IntervalTree.fromSorted([], { initialCapacity: 1000 }).size).toBe(0);
+    expect(() => IntervalTree.fromSorted([], { initialCapcity: 1 } as never)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT" }) as Error);
+  });
+
+  it("a copy of any tree by fromSorted(entries()) equals it and behaves the same (property)", () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 80 }), fc.bigInt({ min: 0n, max: TOP }), (pieces, start) => {
+        const entries = layout(pieces, start);
+        const built = IntervalTree.fromSorted(entries);
+        const inserted = byInsert(entries);
+        built.checkInvariants();
+        expect(contents(built.entries())).toEqual(contents(inserted.entries()));
+        expect(built.stats()).toEqual(inserted.stats());
+        const copy = IntervalTree.fromSorted(built.entries());
+        expect(copy.toString()).toBe(built.toString());
+        for (const policy of ["first-match", "last-match", "best-fit"] as const) {
+          expect(String(built.allocate({ size: 3, align: 4, policy }))).toBe(String(inserted.allocate({ size: 3, align: 4, policy })));
+        }
+        built.checkInvariants();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("builds 100,000 entries in linear time with a balanced tree", () => {
+    const entries: [Range, NodeState<number>][] = [];
+    for (let i = 0; i < 100_000; i++) entries.push([Range.withSize(i * 0x20, 0x10), i % 2 === 0 ? { kind: "allocated" } : { kind: "valued", value: i }]);
+    const t = IntervalTree.fromSorted(entries);
+    expect(t.size).toBe(100_000);
+    t.checkInvariants();
+  });
+});
+
+/** The naive resize on the model: checks in the tree's order, then free + exact allocate + update. */
+function modelResize(m: FreeListModel<number>, r: Range, size: bigint): string {
+  if (size === 0n) return "INVALID_SIZE";
+  const st = m.get(r);
+  if (st === undefined) return "NOT_FOUND";
+  if (st.kind === "free") return "NOT_ALLOCATED";
+  const max = r.min + size - 1n;
+  if (max > TOP) return "NO_FIT";
+  if (max > r.max) {
+    const after = m.getSuperset({ min: r.max + 1n, max });
+    if (after === undefined || after[1].kind !== "free") return "NO_FIT";
+  }
+  m.free(r);
+  const got = m.allocate(exactly(r.min, size))!;
+  if (st.kind === "valued") m.update(got, st.value);
+  return got.toString();
+}
+
+describe("resize", () => {
+  it("grows into the free range after it, and shrinks giving the tail back", () => {
+    const t = new IntervalTree<string>();
+    t.insert(new Range(0, 0xfff));
+    const r = t.allocate({ size: 0x100 })!;
+    t.update(r, "dev");
+    const grown = t.resize(r, 0x300);
+    expect(grown.toString()).toBe("[0x0000000000000000, 0x00000000000002ff]");
+    expect(t.get(grown)).toEqual({ kind: "valued", value: "dev" });
+    expect(t.stats().free).toBe(0xd00n);
+    const shrunk = t.resize(grown, 0x10);
+    expect(t.toString().split("\n")).toEqual(["[0x0000000000000000, 0x000000000000000f] valued dev", "[0x0000000000000010, 0x0000000000000fff] free"]);
+    expect(t.free(shrunk)).toBe("dev");
+    t.checkInvariants();
+  });
+
+  it("grows to exactly the end of the free neighbour, removing it", () => {
+    const t = new IntervalTree();
+    t.insert(new Range(0, 0xff));
+    const r = t.allocate({ size: 0x10 })!;
+    expect(t.resize(r, 0x100).toString()).toBe("[0x0000000000000000, 0x00000000000000ff]");
+    expect(t.size).toBe(1);
+    t.checkInvariants();
+  });
+
+  it("shrinking before an allocated neighbour creates a free tail; the same size changes nothing", () => {
+    const t = new IntervalTree();
+    t.insert(new Range(0, 0xff));
+    const a = t.allocate({ size: 0x80 })!;
+    t.allocate({ size: 0x80 });
+    const before = t.toString();
+    expect(t.resize(a, 0x80).equals(a)).toBe(true);
+    expect(t.toString()).toBe(before);
+    t.resize(a, 0x40);
+    expect(t.get(new Range(0x40, 0x7f))).toEqual({ kind: "free" });
+    t.checkInvariants();
+  });
+
+  it("the returned Range finds its node again at once (its locator is valid)", () => {
+    const t = new IntervalTree();
+    t.insert(new Range(0, 0xffff));
+    const r = t.resize(t.allocate({ size: 0x10 })!, 0x20);
+    expect(Range.hintOf(r)).not.toBe(0);
+    t.free(r);
+    expect(t.size).toBe(1);
+  });
+
+  it("agrees with a naive resize on FreeListModel, with best-fit's size index in step (property)", () => {
+    const op = fc.oneof(
+      fc.record({ op: fc.constant("alloc" as const), size: fc.bigInt({ min: 1n, max: 0x40n }), policy: fc.constantFrom("first-match" as const, "last-match" as const, "best-fit" as const) }),
+      fc.record({ op: fc.constant("resize" as const), pick: fc.nat(), size: fc.oneof(fc.bigInt({ min: 0n, max: 0x80n }), fc.constant(TOP)) }),
+      fc.record({ op: fc.constant("free" as const), pick: fc.nat() }),
+      fc.record({ op: fc.constant("value" as const), pick: fc.nat(), value: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
+        const t = new IntervalTree<number>();
+        const m = new FreeListModel<number>();
+        for (const x of [t, m]) {
+          x.insert({ min: 0n, max: 0x3ffn });
+          x.insert({ min: TOP - 0xffn, max: TOP });
+        }
+        const held: Range[] = [];
+        for (const o of ops) {
+          if (o.op === "alloc") {
+            const a = t.allocate({ size: o.size, policy: o.policy });
+            const b = m.allocate({ size: o.size, policy: o.policy });
+            expect(String(a)).toBe(String(b));
+            if (a !== undefined) held.push(a);
+          } else if (held.length > 0) {
+            const i = o.pick % held.length;
+            const r = held[i]!;
+            if (o.op === "free") {
+              expect(t.free(r)).toBe(m.free(r));
+              held.splice(i, 1);
+            } else if (o.op === "value") {
+              expect(t.update(r, o.value)).toBe(m.update(r, o.value));
+            } else {
+              const expected = modelResize(m, r, o.size);
+              let actual: string;
+              try {
+                const n = t.resize(r, o.size);
+                actual = n.toString();
+                held[i] = n;
+              } catch (e) {
+                if (!isAllocError(e)) throw e;
+                actual = e.code;
+              }
+              expect(actual).toBe(expected);
+            }
+          }
+          expect(contents(t.entries())).toEqual(contents(m.entries()));
+          expect(t.stats()).toEqual(m.stats());
+        }
+        t.checkInvariants();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
