@@ -52,7 +52,7 @@ describe("alloc-fuzz arguments", () => {
     [["-x"], 'unknown option "-x"'],
     [["--help=1"], '"--help" takes no value'],
     [["core"], 'unexpected argument "core" (options are --name=value)'],
-    [["--seconds=1", "extra\u001b[2J"], 'unexpected argument "extra\\x1b[2J" (options are --name=value)'],
+    [["--seconds=1", "extra\u001b[2J"], 'unexpected argument "extra\\u001b[2J" (options are --name=value)'],
   ];
   it.each(bad)("refuses %j", (argv, message) => {
     expect(() => parseFuzzArgs(argv)).toThrow(UsageError);

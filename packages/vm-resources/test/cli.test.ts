@@ -108,7 +108,7 @@ describe("alloc-plan (in process)", () => {
     [["--help=1"], 'alloc-plan: error: "--help" takes no value (see --help)\n'],
     [["--scale=huge"], 'alloc-plan: error: --scale must be one of uniform, linear, log, auto; got "huge" (see --help)\n'],
     [["a.json", "b.json"], 'alloc-plan: error: one description file at most; got 2 ("a.json", "b.json") (see --help)\n'],
-    [["--bo\u001b[2Jgus"], 'alloc-plan: error: unknown option "--bo\\x1b[2Jgus" (see --help)\n'],
+    [["--bo\u001b[2Jgus"], 'alloc-plan: error: unknown option "--bo\\u001b[2Jgus" (see --help)\n'],
   ];
   it.each(usage)("usage error %j: one line, exit 2", (args, err) => {
     expect(run(args)).toEqual({ code: 2, out: "", err });

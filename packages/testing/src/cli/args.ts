@@ -4,7 +4,8 @@
  * and stray arguments refused with a one-line hint.
  */
 import { parseArgs } from "node:util";
-import { quoteText, safeText } from "./safeText.js";
+import { quoteText } from "@alloc/constraint";
+import { safeText } from "./safeText.js";
 
 /** Usage text of `alloc-fuzz`. */
 export const USAGE: string = `Usage: alloc-fuzz [--target=core|vm-resources] [--seconds=N] [--seed=S] [--batch=RUNS]

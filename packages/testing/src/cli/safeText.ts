@@ -1,5 +1,6 @@
 /**
- * Text that is safe to print on one terminal line: control characters escaped,
+ * Text that is safe to print on one terminal line (whole messages; user values
+ * inside them are quoted with `quoteText` from `@alloc/constraint`): control characters escaped,
  * anything long cut with an ellipsis and its full length. (The same rule as
  * alloc-plan's messages; @alloc/testing depends on neither CLI package.)
  */
@@ -27,9 +28,4 @@ function escapeControl(text: string): string {
 export function safeText(text: string, max = 80): string {
   const cut = text.length > max ? `${escapeControl(text.slice(0, max))}… (${text.length} chars)` : escapeControl(text);
   return cut;
-}
-
-/** `text` as a double-quoted, escaped, shortened literal for a message. */
-export function quoteText(text: string, max = 80): string {
-  return `"${safeText(text, max)}"`;
 }

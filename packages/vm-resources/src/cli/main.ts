@@ -13,7 +13,8 @@ import { formatPlan, planToJSON, planVm } from "../plan.js";
 import { renderSvg } from "../svg.js";
 import type { SvgScale } from "../svg.js";
 import { InputError, readJsonFile } from "./readInput.js";
-import { quoteText, safeText } from "./safeText.js";
+import { quoteText } from "@alloc/constraint";
+import { safeText } from "./safeText.js";
 
 /** Exit codes of `alloc-plan`. */
 export const EXIT: { readonly ok: 0; readonly failure: 1; readonly usage: 2 } = { ok: 0, failure: 1, usage: 2 };
