@@ -4,7 +4,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXAMPLE_MICROVM, parseVmDescription, planVm, renderSvg } from "../src/index.js";
+import { EXAMPLE_MICROVM, layoutToJSON, parseVmDescription, planVm, presetLayout, renderSvg } from "../src/index.js";
 import { runCli } from "../src/cli/main.js";
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
@@ -91,6 +91,25 @@ describe("alloc-plan (in process)", () => {
     // The schemas can fail: a plan without pools, a description with an unknown key.
     expect(validPlan({ ...(doc as object), pools: {} })).toBe(false);
     expect(validDescription({ ...EXAMPLE_MICROVM, colour: 1 })).toBe(false);
+  });
+  it("a custom layout (every preset in layoutToJSON form) matches the schema and plans", () => {
+    for (const [arch, flavor] of [
+      ["x86_64", "dragonball"],
+      ["aarch64", "dragonball"],
+      ["x86_64", "firecracker"],
+      ["aarch64", "firecracker"],
+    ] as const) {
+      const vm = {
+        name: "custom",
+        layout: layoutToJSON(presetLayout(arch, flavor)),
+        memory: "1GiB",
+        devices: [{ name: "d", requests: [{ kind: "mmio", size: 4096 }] }],
+      };
+      const plain = JSON.parse(JSON.stringify(vm)) as unknown;
+      expect(validDescription(plain), ajv.errorsText(validDescription.errors)).toBe(true);
+      expect(run([file("custom.json", plain)])).toMatchObject({ code: 0, err: "" });
+      expect(validDescription({ ...(plain as object), arch: "x86_64" })).toBe(false);
+    }
   });
   it("--help, -h, --version, -V, --example", () => {
     for (const h of ["--help", "-h"]) expect(run([h])).toMatchObject({ code: 0, out: expect.stringContaining("Usage: alloc-plan"), err: "" });
