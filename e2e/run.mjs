@@ -15,6 +15,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const packages = ["constraint", "core", "testing", "vm-resources"];
 const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
+// The pnpm to run (.ci/run passes its own, e.g. "npx -y pnpm@10.34.9" where pnpm is not installed).
+const [pnpmCmd, ...pnpmArgs] = (process.env.E2E_PNPM ?? "pnpm").split(" ");
 const tmp = mkdtempSync(join(tmpdir(), "alloc-e2e-"));
 const packs = join(tmp, "packs");
 const app = join(tmp, "app");
@@ -45,7 +47,7 @@ mkdirSync(packs, { recursive: true });
 const tarballs = {};
 await check("pnpm pack: every package", () => {
   for (const p of packages) {
-    const out = sh("pnpm", ["pack", "--pack-destination", packs], join(root, "packages", p));
+    const out = sh(pnpmCmd, [...pnpmArgs, "pack", "--pack-destination", packs], join(root, "packages", p));
     tarballs[p] = out.trim().split("\n").pop();
   }
   return Object.values(tarballs)
@@ -78,7 +80,7 @@ writeFileSync(
   ),
 );
 await check("install the tarballs into a fresh project", () => {
-  sh("pnpm", ["install", "--prefer-offline", "--config.update-notifier=false"], app);
+  sh(pnpmCmd, [...pnpmArgs, "install", "--prefer-offline", "--config.update-notifier=false"], app);
   for (const p of packages) if (!existsSync(join(app, "node_modules", "@alloc", p, "dist", "index.js"))) throw new Error(`@alloc/${p} not installed`);
 });
 
