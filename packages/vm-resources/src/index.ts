@@ -8,8 +8,8 @@ export { deviceId, guestAddress, irq, memSlot, mmioAddress, msiVector, pioPort }
 export type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
 export { ID_POOL_MAX, POOL_NAMES, PoolName, defineLayout, layoutToJSON, ramRegions } from "./Layout.js";
 export type { Layout, LayoutInit, PoolLayout, PoolLayoutInit, RangeInit, Reservation, ReservationInit } from "./Layout.js";
-export { PRESETS, PRESET_CONSTANTS, presetLayout } from "./presets.js";
-export type { Arch, Flavor } from "./presets.js";
+export { FIRECRACKER_SYSTEM_MEMORY, PRESETS, PRESET_CONSTANTS, presetLayout } from "./presets.js";
+export type { Arch, Flavor, PresetOptions } from "./presets.js";
 export { IdPool } from "./pools/IdPool.js";
 export { IrqPool } from "./pools/IrqPool.js";
 export { MemPool } from "./pools/MemPool.js";

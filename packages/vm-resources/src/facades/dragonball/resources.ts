@@ -1,0 +1,348 @@
+/**
+ * dbs-device `resources.rs`: what a device asks for (`ResourceConstraint`),
+ * what it gets (`Resource`) and the list handed to it (`DeviceResources`).
+ *
+ * Representation: plain frozen objects discriminated by `kind` (the upstream
+ * variant name); u16/u32 values are numbers, u64 values bigints. A
+ * `DeviceResources` returned by {@link DragonballResourceManager} also
+ * remembers, privately, the manager owner that holds it.
+ */
+import { AllocError } from "@alloc/constraint";
+import type { U64Input } from "@alloc/constraint";
+import { u32, u64 } from "../shared.js";
+
+/** A resource request (upstream `enum ResourceConstraint`). */
+export type ResourceConstraint =
+  | {
+      /** Port I/O: `size` ports aligned to `align`, inside the inclusive `range` when given. */
+      readonly kind: "PioAddress";
+      /** Inclusive `[min, max]` the block must lie in, or anywhere. */
+      readonly range: readonly [number, number] | undefined;
+      /** Alignment (0 and 1: none). */
+      readonly align: number;
+      /** Number of ports. */
+      readonly size: number;
+    }
+  | {
+      /** MMIO (`MmioAddress`) or guest memory (`MemAddress`): `size` bytes aligned to `align`, inside `range` when given. */
+      readonly kind: "MmioAddress" | "MemAddress";
+      /** Inclusive `[min, max]` the block must lie in, or anywhere. */
+      readonly range: readonly [bigint, bigint] | undefined;
+      /** Alignment (0 and 1: none). */
+      readonly align: bigint;
+      /** Number of bytes. */
+      readonly size: bigint;
+    }
+  | {
+      /** One legacy IRQ, fixed or any. */
+      readonly kind: "LegacyIrq";
+      /** The fixed IRQ, or any. */
+      readonly irq: number | undefined;
+    }
+  | {
+      /** A block of MSI vectors: PCI MSI (aligned), PCI MSI-X or generic. */
+      readonly kind: "PciMsiIrq" | "PciMsixIrq" | "GenericIrq";
+      /** Number of vectors. */
+      readonly size: number;
+    }
+  | {
+      /** KVM memory slots, from a fixed first slot or any. */
+      readonly kind: "KvmMemSlot";
+      /** The fixed first slot, or any. */
+      readonly slot: number | undefined;
+      /** Number of slots. */
+      readonly size: number;
+    };
+
+const u16 = (v: U64Input, name: string): number => {
+  const n = u32(v, name);
+  if (n > 0xffff) throw new AllocError("INVALID_VALUE", `${name} must be at most 0xffff; got ${n}`, { argument: name, value: n });
+  return n;
+};
+
+const pair16 = (r: readonly [U64Input, U64Input] | undefined): readonly [number, number] | undefined => (r === undefined ? undefined : Object.freeze([u16(r[0], "range.0"), u16(r[1], "range.1")] as const));
+const pair64 = (r: readonly [U64Input, U64Input] | undefined): readonly [bigint, bigint] | undefined => (r === undefined ? undefined : Object.freeze([u64(r[0], "range.0"), u64(r[1], "range.1")] as const));
+
+/**
+ * The constraint constructors of upstream (`ResourceConstraint::new_pio` etc.),
+ * with its defaults: PIO align 1, MMIO and memory align 0x1000.
+ *
+ * @example
+ * ```ts
+ * const reqs = [ResourceConstraint.newMmio(0x1000), ResourceConstraint.newLegacyIrq(undefined)];
+ * ```
+ */
+export const ResourceConstraint: {
+  readonly newPio: (size: number) => ResourceConstraint;
+  readonly pioWithConstraints: (size: number, range: readonly [number, number] | undefined, align: number) => ResourceConstraint;
+  readonly newMmio: (size: U64Input) => ResourceConstraint;
+  readonly mmioWithConstraints: (size: U64Input, range: readonly [U64Input, U64Input] | undefined, align: U64Input) => ResourceConstraint;
+  readonly newMem: (size: U64Input) => ResourceConstraint;
+  readonly memWithConstraints: (size: U64Input, range: readonly [U64Input, U64Input] | undefined, align: U64Input) => ResourceConstraint;
+  readonly newLegacyIrq: (irq: number | undefined) => ResourceConstraint;
+  readonly newPciMsiIrq: (size: number) => ResourceConstraint;
+  readonly newPciMsixIrq: (size: number) => ResourceConstraint;
+  readonly newGenericIrq: (size: number) => ResourceConstraint;
+  readonly newKvmMemSlot: (size: number, slot: number | undefined) => ResourceConstraint;
+} = Object.freeze({
+  newPio: (size: number): ResourceConstraint => Object.freeze({ kind: "PioAddress", range: undefined, align: 1, size: u16(size, "size") }),
+  pioWithConstraints: (size: number, range: readonly [number, number] | undefined, align: number): ResourceConstraint =>
+    Object.freeze({ kind: "PioAddress", range: pair16(range), align: u16(align, "align"), size: u16(size, "size") }),
+  newMmio: (size: U64Input): ResourceConstraint => Object.freeze({ kind: "MmioAddress", range: undefined, align: 0x1000n, size: u64(size, "size") }),
+  mmioWithConstraints: (size: U64Input, range: readonly [U64Input, U64Input] | undefined, align: U64Input): ResourceConstraint =>
+    Object.freeze({ kind: "MmioAddress", range: pair64(range), align: u64(align, "align"), size: u64(size, "size") }),
+  newMem: (size: U64Input): ResourceConstraint => Object.freeze({ kind: "MemAddress", range: undefined, align: 0x1000n, size: u64(size, "size") }),
+  memWithConstraints: (size: U64Input, range: readonly [U64Input, U64Input] | undefined, align: U64Input): ResourceConstraint =>
+    Object.freeze({ kind: "MemAddress", range: pair64(range), align: u64(align, "align"), size: u64(size, "size") }),
+  newLegacyIrq: (irq: number | undefined): ResourceConstraint => Object.freeze({ kind: "LegacyIrq", irq: irq === undefined ? undefined : u32(irq, "irq") }),
+  newPciMsiIrq: (size: number): ResourceConstraint => Object.freeze({ kind: "PciMsiIrq", size: u32(size, "size") }),
+  newPciMsixIrq: (size: number): ResourceConstraint => Object.freeze({ kind: "PciMsixIrq", size: u32(size, "size") }),
+  newGenericIrq: (size: number): ResourceConstraint => Object.freeze({ kind: "GenericIrq", size: u32(size, "size") }),
+  newKvmMemSlot: (size: number, slot: number | undefined): ResourceConstraint => Object.freeze({ kind: "KvmMemSlot", slot: slot === undefined ? undefined : u32(slot, "slot"), size: u32(size, "size") }),
+});
+
+const CONSTRAINT_KEYS: Readonly<Record<string, readonly string[]>> = {
+  PioAddress: ["range", "align", "size"],
+  MmioAddress: ["range", "align", "size"],
+  MemAddress: ["range", "align", "size"],
+  LegacyIrq: ["irq"],
+  PciMsiIrq: ["size"],
+  PciMsixIrq: ["size"],
+  GenericIrq: ["size"],
+  KvmMemSlot: ["slot", "size"],
+};
+
+/**
+ * @internal Reads a caller's constraint once into a checked, frozen one:
+ * `INVALID_REQUEST` for an unknown kind or key (named), `INVALID_VALUE` for a
+ * bad number.
+ */
+export function readConstraint(value: unknown): ResourceConstraint {
+  if (typeof value !== "object" || value === null) throw new AllocError("INVALID_REQUEST", "a resource constraint must be an object", { argument: "kind" });
+  const o = { ...(value as Record<string, unknown>) };
+  const kind = o["kind"];
+  const keys = typeof kind === "string" && Object.hasOwn(CONSTRAINT_KEYS, kind) ? CONSTRAINT_KEYS[kind] : undefined;
+  if (keys === undefined) {
+    const k = typeof kind === "string" ? JSON.stringify(kind.length > 80 ? `${kind.slice(0, 80)}…(${kind.length} chars)` : kind) : typeof kind;
+    throw new AllocError("INVALID_REQUEST", `unknown resource constraint ${k}; expected one of ${Object.keys(CONSTRAINT_KEYS).join(", ")}`, { argument: "kind" });
+  }
+  for (const key of Object.keys(o)) {
+    if (key !== "kind" && !keys.includes(key)) throw new AllocError("INVALID_REQUEST", `unknown key ${JSON.stringify(key.slice(0, 80))} in a ${kind} constraint; expected ${keys.join(", ")}`, { argument: key.slice(0, 80) });
+  }
+  const range = o["range"] as readonly [U64Input, U64Input] | undefined;
+  if (range !== undefined && (!Array.isArray(range) || range.length !== 2)) throw new AllocError("INVALID_REQUEST", "range must be [min, max] or undefined", { argument: "range" });
+  const size = o["size"] as number;
+  switch (kind) {
+    case "PioAddress":
+      return ResourceConstraint.pioWithConstraints(size, range as readonly [number, number] | undefined, o["align"] as number);
+    case "MmioAddress":
+      return ResourceConstraint.mmioWithConstraints(size, range, o["align"] as U64Input);
+    case "MemAddress":
+      return ResourceConstraint.memWithConstraints(size, range, o["align"] as U64Input);
+    case "LegacyIrq":
+      return ResourceConstraint.newLegacyIrq(o["irq"] as number | undefined);
+    case "PciMsiIrq":
+      return ResourceConstraint.newPciMsiIrq(size);
+    case "PciMsixIrq":
+      return ResourceConstraint.newPciMsixIrq(size);
+    case "GenericIrq":
+      return ResourceConstraint.newGenericIrq(size);
+    default:
+      return ResourceConstraint.newKvmMemSlot(size, o["slot"] as number | undefined);
+  }
+}
+
+/** The three MSI flavours (upstream `enum MsiIrqType`). */
+export const MsiIrqType = { PciMsi: "PciMsi", PciMsix: "PciMsix", GenericMsi: "GenericMsi" } as const;
+/** One of {@link MsiIrqType}. */
+export type MsiIrqType = (typeof MsiIrqType)[keyof typeof MsiIrqType];
+
+/** A resource given to a device (upstream `enum Resource`). */
+export type Resource =
+  | {
+      /** Ports `[base, base + size - 1]`. */
+      readonly kind: "PioAddressRange";
+      /** First port. */
+      readonly base: number;
+      /** Number of ports. */
+      readonly size: number;
+    }
+  | {
+      /** MMIO (`MmioAddressRange`) or guest memory (`MemAddressRange`) `[base, base + size - 1]`. */
+      readonly kind: "MmioAddressRange" | "MemAddressRange";
+      /** First address. */
+      readonly base: bigint;
+      /** Number of bytes. */
+      readonly size: bigint;
+    }
+  | {
+      /** A legacy IRQ. */
+      readonly kind: "LegacyIrq";
+      /** The IRQ number. */
+      readonly irq: number;
+    }
+  | {
+      /** A block of MSI vectors. */
+      readonly kind: "MsiIrq";
+      /** Which MSI flavour. */
+      readonly ty: MsiIrqType;
+      /** First vector. */
+      readonly base: number;
+      /** Number of vectors. */
+      readonly size: number;
+    }
+  | {
+      /** A MAC address (not allocated; carried for the device). */
+      readonly kind: "MacAddress";
+      /** The address text. */
+      readonly address: string;
+    }
+  | {
+      /** A KVM memory slot (the first of a block). */
+      readonly kind: "KvmMemSlot";
+      /** The slot number. */
+      readonly slot: number;
+    };
+
+/**
+ * Constructors for each {@link Resource} variant (upstream `Resource::LegacyIrq(5)` etc.).
+ *
+ * @example
+ * ```ts
+ * Resource.LegacyIrq(5); // { kind: "LegacyIrq", irq: 5 }
+ * ```
+ */
+export const Resource: {
+  readonly PioAddressRange: (base: number, size: number) => Resource;
+  readonly MmioAddressRange: (base: U64Input, size: U64Input) => Resource;
+  readonly MemAddressRange: (base: U64Input, size: U64Input) => Resource;
+  readonly LegacyIrq: (irq: number) => Resource;
+  readonly MsiIrq: (ty: MsiIrqType, base: number, size: number) => Resource;
+  readonly MacAddress: (address: string) => Resource;
+  readonly KvmMemSlot: (slot: number) => Resource;
+} = Object.freeze({
+  PioAddressRange: (base: number, size: number): Resource => Object.freeze({ kind: "PioAddressRange", base: u16(base, "base"), size: u16(size, "size") }),
+  MmioAddressRange: (base: U64Input, size: U64Input): Resource => Object.freeze({ kind: "MmioAddressRange", base: u64(base, "base"), size: u64(size, "size") }),
+  MemAddressRange: (base: U64Input, size: U64Input): Resource => Object.freeze({ kind: "MemAddressRange", base: u64(base, "base"), size: u64(size, "size") }),
+  LegacyIrq: (irq: number): Resource => Object.freeze({ kind: "LegacyIrq", irq: u32(irq, "irq") }),
+  MsiIrq: (ty: MsiIrqType, base: number, size: number): Resource => Object.freeze({ kind: "MsiIrq", ty, base: u32(base, "base"), size: u32(size, "size") }),
+  MacAddress: (address: string): Resource => Object.freeze({ kind: "MacAddress", address: String(address) }),
+  KvmMemSlot: (slot: number): Resource => Object.freeze({ kind: "KvmMemSlot", slot: u32(slot, "slot") }),
+});
+
+/** Owners recorded for the lists a manager handed out (a list built by hand has none). */
+const OWNER = new WeakMap<DeviceResources, string>();
+
+/** @internal The owner a {@link DragonballResourceManager} recorded for `list`. */
+export function ownerOfList(list: DeviceResources): string | undefined {
+  return OWNER.get(list);
+}
+
+/** @internal Records the owner holding `list`. */
+export function setOwnerOfList(list: DeviceResources, owner: string): void {
+  OWNER.set(list, owner);
+}
+
+/**
+ * The resources of one device, in request order (upstream `DeviceResources`).
+ *
+ * @example
+ * ```ts
+ * const res = new DeviceResources();
+ * res.append(Resource.LegacyIrq(5));
+ * res.getLegacyIrq(); // 5
+ * ```
+ */
+export class DeviceResources implements Iterable<Resource> {
+  readonly #items: Resource[] = [];
+
+  /** An empty list (upstream `DeviceResources::new()`). @example `DeviceResources.new()` */
+  static new(): DeviceResources {
+    return new DeviceResources();
+  }
+
+  /** Adds a resource at the end. @example `res.append(Resource.KvmMemSlot(0))` */
+  append(entry: Resource): void {
+    this.#items.push(entry);
+  }
+
+  /** Number of resources. @example `res.length` */
+  get length(): number {
+    return this.#items.length;
+  }
+
+  /** The resource at `index` (negative counts from the end), or undefined. @example `res.at(0)` */
+  at(index: number): Resource | undefined {
+    return this.#items.at(index);
+  }
+
+  /** In order. @example `[...res]` */
+  [Symbol.iterator](): IterableIterator<Resource> {
+    return this.#items[Symbol.iterator]();
+  }
+
+  /** Every resource (upstream `get_all_resources`). @example `res.getAllResources().length` */
+  getAllResources(): readonly Resource[] {
+    return this.#items.slice();
+  }
+
+  /** `[base, size]` of each port range. @example `res.getPioAddressRanges()` */
+  getPioAddressRanges(): [number, number][] {
+    const out: [number, number][] = [];
+    for (const r of this.#items) if (r.kind === "PioAddressRange") out.push([r.base, r.size]);
+    return out;
+  }
+
+  /** `[base, size]` of each MMIO range. @example `res.getMmioAddressRanges()` */
+  getMmioAddressRanges(): [bigint, bigint][] {
+    const out: [bigint, bigint][] = [];
+    for (const r of this.#items) if (r.kind === "MmioAddressRange") out.push([r.base, r.size]);
+    return out;
+  }
+
+  /** `[base, size]` of each memory range. @example `res.getMemAddressRanges()` */
+  getMemAddressRanges(): [bigint, bigint][] {
+    const out: [bigint, bigint][] = [];
+    for (const r of this.#items) if (r.kind === "MemAddressRange") out.push([r.base, r.size]);
+    return out;
+  }
+
+  /** The first legacy IRQ. @example `res.getLegacyIrq()` */
+  getLegacyIrq(): number | undefined {
+    for (const r of this.#items) if (r.kind === "LegacyIrq") return r.irq;
+    return undefined;
+  }
+
+  /** `[base, size]` of the first PCI MSI block. @example `res.getPciMsiIrqs()` */
+  getPciMsiIrqs(): [number, number] | undefined {
+    return this.#msi(MsiIrqType.PciMsi);
+  }
+
+  /** `[base, size]` of the first PCI MSI-X block. @example `res.getPciMsixIrqs()` */
+  getPciMsixIrqs(): [number, number] | undefined {
+    return this.#msi(MsiIrqType.PciMsix);
+  }
+
+  /** `[base, size]` of the first generic MSI block. @example `res.getGenericMsiIrqs()` */
+  getGenericMsiIrqs(): [number, number] | undefined {
+    return this.#msi(MsiIrqType.GenericMsi);
+  }
+
+  /** Each KVM memory slot. @example `res.getKvmMemSlots()` */
+  getKvmMemSlots(): number[] {
+    const out: number[] = [];
+    for (const r of this.#items) if (r.kind === "KvmMemSlot") out.push(r.slot);
+    return out;
+  }
+
+  /** The first MAC address. @example `res.getMacAddress()` */
+  getMacAddress(): string | undefined {
+    for (const r of this.#items) if (r.kind === "MacAddress") return r.address;
+    return undefined;
+  }
+
+  #msi(ty: MsiIrqType): [number, number] | undefined {
+    for (const r of this.#items) if (r.kind === "MsiIrq" && r.ty === ty) return [r.base, r.size];
+    return undefined;
+  }
+}

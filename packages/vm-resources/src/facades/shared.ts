@@ -1,0 +1,118 @@
+/**
+ * What the three facades share: synthesised owner names and the question
+ * "which of my allocations sits here?", both answered through the manager's
+ * public API only (`resourcesOf`, `ownerOf`, `placeOf`), so a facade holds no
+ * allocation state of its own.
+ *
+ * An owner name is `<prefix>#<n>`: one owner per upstream allocation, `n`
+ * counting up and skipping names already in use (for instance after a
+ * restore), so each name costs O(1) amortised.
+ */
+import { AllocError, toU64 } from "@alloc/constraint";
+import type { U64Input } from "@alloc/constraint";
+import type { PoolName } from "../Layout.js";
+import { placeOf } from "../ResourceManager.js";
+import type { ResourceManager } from "../ResourceManager.js";
+import type { Resource } from "../requests.js";
+
+/** Hands out fresh owner names `<prefix>#<n>` that no owner of `manager` holds. */
+export class OwnerNames {
+  readonly #manager: ResourceManager;
+  readonly prefix: string;
+  readonly #family: string;
+  #next = 0;
+
+  /** Names `<prefix>#<n>`; {@link OwnerNames.owns} accepts any name starting with `family` (default `<prefix>#`). */
+  constructor(manager: ResourceManager, prefix: string, family: string = `${prefix}#`) {
+    this.#manager = manager;
+    this.prefix = prefix;
+    this.#family = family;
+  }
+
+  /** A name no owner holds right now. */
+  fresh(): string {
+    for (;;) {
+      const name = `${this.prefix}#${this.#next++}`;
+      if (this.#manager.resourcesOf(name).length === 0) return name;
+    }
+  }
+
+  /** Whether `owner` belongs to this facade (its family of names). */
+  owns(owner: string): boolean {
+    return owner.startsWith(this.#family);
+  }
+}
+
+/** The facade-held resource exactly at `[min, max]` of `pool`, with its owner. */
+export interface Held {
+  readonly owner: string;
+  readonly resource: Resource;
+}
+
+/**
+ * The allocation of `names` that is exactly `[min, max]` in `pool`. Throws
+ * `NOT_ALLOCATED` when nothing is allocated at `min`, `RESERVED` or
+ * `CONFLICT` (with `details.conflictOwner`) when a reservation or another
+ * owner holds it, and `NOT_FOUND` when the allocation there is not exactly
+ * that range.
+ */
+export function heldAt(manager: ResourceManager, names: OwnerNames, pool: PoolName, min: bigint, max: bigint, what: string): Held {
+  const rec = manager.ownerOf(pool, min);
+  const text = `[0x${min.toString(16)}, 0x${max.toString(16)}]`;
+  if (rec === undefined) throw new AllocError("NOT_ALLOCATED", `${what} ${text} is not allocated`, { pool, range: text });
+  if (rec.kind === "reserved") throw new AllocError("RESERVED", `${what} ${text} is reserved (${rec.label})`, { pool, range: text, conflictOwner: `<reserved: ${rec.label}>` });
+  if (!names.owns(rec.owner)) {
+    throw new AllocError("CONFLICT", `${what} ${text} is held by ${rec.owner}, not by this allocator`, { pool, range: text, conflictOwner: rec.owner });
+  }
+  for (const resource of manager.resourcesOf(rec.owner)) {
+    const place = placeOf(resource);
+    if (place !== undefined && place.pool === pool && place.range.min === min && place.range.max === max) return { owner: rec.owner, resource };
+  }
+  throw new AllocError("NOT_FOUND", `${what} ${text} is not an allocation of this allocator (it lies inside one held by ${rec.owner})`, { pool, range: text, owner: rec.owner });
+}
+
+/** A u32 argument (an id or IRQ): a bigint or safe-integer number in 0..2^32-1, else `INVALID_VALUE`. */
+export function u32(value: unknown, argument: string): number {
+  if (typeof value !== "number" && typeof value !== "bigint") {
+    throw new AllocError("INVALID_VALUE", `${argument} must be a number or bigint; got ${typeof value}`, { argument });
+  }
+  const v = toU64(value, argument);
+  if (v > 0xffff_ffffn) throw new AllocError("INVALID_VALUE", `${argument} must be at most 2^32-1; got ${v}`, { argument, value: v });
+  return Number(v);
+}
+
+/** A u64 argument: a bigint or safe-integer number, else `INVALID_VALUE`. */
+export function u64(value: unknown, argument: string): bigint {
+  if (typeof value !== "number" && typeof value !== "bigint") {
+    throw new AllocError("INVALID_VALUE", `${argument} must be a number or bigint; got ${typeof value}`, { argument });
+  }
+  return toU64(value as U64Input, argument);
+}
+
+/** Quotes caller text for a message: at most 80 characters, control characters escaped. */
+function quote(text: string): string {
+  const cut = text.length > 80 ? `${text.slice(0, 80)}…(${text.length} chars)` : text;
+  return JSON.stringify(cut);
+}
+
+/**
+ * Reads an options object once: `undefined` is `{}`; anything but a plain
+ * object, or a key not in `allowed`, is `INVALID_ARGUMENT` naming it. Each
+ * property is read exactly once, into a null-prototype copy.
+ */
+export function readOptions(value: unknown, allowed: readonly string[], what: string): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  if (value === undefined) return out;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new AllocError("INVALID_ARGUMENT", `${what} must be an object`, { argument: what });
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) throw new AllocError("INVALID_ARGUMENT", `unknown ${what} key ${quote(key)}; expected one of ${allowed.join(", ")}`, { argument: key.slice(0, 80) });
+    out[key] = (value as Record<string, unknown>)[key];
+  }
+  return out;
+}
+
+/** A boolean argument, refusing anything else (no truthiness). */
+export function bool(value: unknown, argument: string): boolean {
+  if (typeof value !== "boolean") throw new AllocError("INVALID_ARGUMENT", `${argument} must be true or false; got ${typeof value}`, { argument });
+  return value;
+}
