@@ -22,6 +22,13 @@ const entries = [
   { name: "@alloc/core", code: 'export * from "@alloc/core";' },
   { name: "@alloc/vm-resources", code: 'export * from "@alloc/vm-resources";' },
   { name: "@alloc/testing", code: 'export * from "@alloc/testing";', external: ["fast-check"] },
+  { name: "@alloc/vm-resources/dragonball", code: 'export * from "@alloc/vm-resources/dragonball";', forbid: [/vm-resources\/dist\/(svg|plan|example|cli\/)/] },
+  { name: "@alloc/vm-resources/rust-vmm", code: 'export * from "@alloc/vm-resources/rust-vmm";', forbid: [/vm-resources\/dist\/(svg|plan|example|cli\/)/] },
+  {
+    name: "@alloc/vm-resources/firecracker",
+    code: 'export * from "@alloc/vm-resources/firecracker";',
+    forbid: [/vm-resources\/dist\/(svg|plan|example|cli\/)/],
+  },
   { name: "only IntervalTree", code: 'export { IntervalTree } from "@alloc/core";', forbid: [/testing/, /vm-resources/] },
   {
     name: "only ResourceManager",
@@ -57,7 +64,7 @@ const problems = [];
 for (const e of entries) {
   const full = await measure(e.code, e.external ?? []);
   sizes[`${e.name} (entry)`] = full.gzip;
-  if (e.name.startsWith("@alloc/")) sizes[`${e.name} (own)`] = (await measure(e.code, external(e.name))).gzip;
+  if (/^@alloc\/[a-z-]+$/.test(e.name)) sizes[`${e.name} (own)`] = (await measure(e.code, external(e.name))).gzip;
   for (const f of e.forbid ?? []) {
     const bad = full.modules.filter((m) => f.test(m));
     if (bad.length > 0) problems.push(`${e.name} pulls in ${bad.join(", ")}`);
