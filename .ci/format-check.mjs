@@ -24,8 +24,16 @@ const biome = join(root, "node_modules", "@biomejs", "biome", "bin", "biome");
 if (process.argv.includes("--update-pending")) {
   const all = tracked.filter((f) => /\.(ts|mts|cts|js|mjs|cjs|json|jsonc)$/.test(f) && existsSync(join(root, f)));
   const out = spawnSync(process.execPath, [biome, "format", "--reporter=summary", "--no-errors-on-unmatched", ...all], { cwd: root, encoding: "utf8" });
-  const unformatted = [...new Set(`${out.stdout}${out.stderr}`.split("\n").filter((l) => /^\s+- /.test(l)).map((l) => l.replace(/^\s+- /, "").trim()))].sort();
-  const header = "# Files not yet formatted by Biome (written before it was configured).\n# The lead runs `pnpm format` once after merging, then deletes this file.\n";
+  const unformatted = [
+    ...new Set(
+      `${out.stdout}${out.stderr}`
+        .split("\n")
+        .filter((l) => /^\s+- /.test(l))
+        .map((l) => l.replace(/^\s+- /, "").trim()),
+    ),
+  ].sort();
+  const header =
+    "# Files not yet formatted by Biome (written before it was configured).\n# The lead runs `pnpm format` once after merging, then deletes this file.\n";
   writeFileSync(pendingFile, header + unformatted.map((f) => `${f}\n`).join(""));
   console.log(`format: ${unformatted.length} files listed in .ci/format-pending.txt`);
   process.exit(0);

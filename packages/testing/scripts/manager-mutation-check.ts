@@ -1,9 +1,17 @@
 /**
  * Mutation check of the manager command set: breaks `@alloc/vm-resources` on
- * purpose (test-only patches of its source prototypes) and shows that the
- * harness catches each fault. Run through mutation-check.ts --target vm-resources.
+ * purpose and shows that the harness catches each fault. Two sorts:
+ * prototype patches (the model-based command set must diverge), and source
+ * mutants of the trust boundary (a double read of a request field, the
+ * unknown-key check dropped), applied to the source file for the time of one
+ * `vitest` run of the package's boundary tests (bad-input catalogue and the
+ * hostile-request property test), which must fail. Run through
+ * mutation-check.ts --target vm-resources; `--only-source` skips the first sort.
  */
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkManager } from "../src/commands/manager.js";
 import { importFromCwd, resolveFromCwd } from "../src/cli/loadTarget.js";
@@ -31,25 +39,25 @@ interface Mutant {
 const MUTANTS: Mutant[] = [
   {
     name: "free-leaks-single-units",
-    description: "a pool's free() silently keeps one-unit ranges (IRQs, ids) allocated",
+    description: "a pool's release() silently keeps one-unit ranges (IRQs, vectors) allocated",
     proto: RangePool.prototype,
-    method: "free",
+    method: "release",
     wrap: (orig) =>
-      function (this: unknown, owner, like) {
-        const r = like as { min: bigint; max: bigint };
-        if (BigInt(r.min) === BigInt(r.max)) return undefined;
-        return orig.call(this, owner, like);
+      function (this: unknown, range) {
+        const r = range as { min: bigint; max: bigint };
+        if (r.min === r.max) return undefined;
+        return orig.call(this, range);
       },
   },
   {
     name: "default-policy-last-match",
-    description: "pool allocations without a policy place from the top (last match) instead of first match",
+    description: "pool allocations with the default policy place from the top (last match) instead of first match",
     proto: RangePool.prototype,
-    method: "tryAllocate",
+    method: "take",
     wrap: (orig) =>
-      function (this: unknown, owner, c) {
-        const cc = c as Record<string, unknown>;
-        return orig.call(this, owner, cc.policy === undefined ? { ...cc, policy: "last-match" } : c);
+      function (this: unknown, record, c) {
+        const cc = c as { policy: string; with(changes: { policy: string }): unknown };
+        return orig.call(this, record, cc.policy === "first-match" ? cc.with({ policy: "last-match" }) : c);
       },
   },
   {
@@ -77,7 +85,37 @@ const MUTANTS: Mutant[] = [
   },
 ];
 
+/** A source mutant: `from` replaced by `to` in `file` (relative to the package). */
+interface SourceMutant {
+  name: string;
+  description: string;
+  file: string;
+  from: string;
+  to: string;
+}
+
+/** The workspace's vitest (resolved from the package, as its own tests run). */
+const vitestBin = join(dirname(createRequire(join(entry.packageDir, "package.json")).resolve("vitest/package.json")), "vitest.mjs");
+
+const SOURCE_MUTANTS: SourceMutant[] = [
+  {
+    name: "request-field-read-twice",
+    description: "readRequest reads the caller's object again after checking it (every field read twice; a getter's second answer is used)",
+    file: "src/requests.ts",
+    from: "const checked: CheckedRequest = { kind, req: kind.parse(rec) };",
+    to: "const checked: CheckedRequest = { kind, req: kind.parse({ ...rec, ...(value as object) }) };",
+  },
+  {
+    name: "unknown-key-check-dropped",
+    description: "readRequest allows whatever keys the request has (a misspelt field is silently ignored)",
+    file: "src/requests.ts",
+    from: "const present = readFields(value, KEYS, READ, out);",
+    to: "const present = readFields(value, [...KEYS, ...(typeof value === \"object\" && value !== null ? Object.keys(value).filter((k) => !KEYS.includes(k)) : [])], READ, out);",
+  },
+];
+
 let status = 0;
+if (argv.includes("--only-source")) MUTANTS.length = 0;
 console.log("| mutant | caught | seconds | runs | operations | first divergence |");
 console.log("| --- | --- | --- | --- | --- | --- |");
 for (const m of MUTANTS) {
@@ -99,5 +137,35 @@ for (const m of MUTANTS) {
   }
   if (caught === undefined) status = 1;
   console.log(`| ${m.name} | ${caught === undefined ? "NO" : "yes"} | ${((performance.now() - t0) / 1000).toFixed(2)} | ${runs} | ${ops} | ${caught ?? "-"} |`);
+}
+process.exitCode = status;
+
+console.log("");
+console.log("| source mutant | caught | seconds | first failing test |");
+console.log("| --- | --- | --- | --- |");
+for (const m of SOURCE_MUTANTS) {
+  const file = join(entry.packageDir, m.file);
+  const original = readFileSync(file, "utf8");
+  if (!original.includes(m.from)) {
+    console.log(`| ${m.name} | stale (the mutated text is gone from ${m.file}) | - | - |`);
+    status = 1;
+    continue;
+  }
+  const t0 = performance.now();
+  let r;
+  try {
+    writeFileSync(file, original.replace(m.from, m.to));
+    r = spawnSync(process.execPath, [vitestBin, "run", "test/harness.test.ts", "test/adversarial.test.ts", "--bail", "1"], {
+      cwd: entry.packageDir,
+      encoding: "utf8",
+      timeout: seconds * 1000,
+    });
+  } finally {
+    writeFileSync(file, original);
+  }
+  const caught = r.status !== 0;
+  if (!caught) status = 1;
+  const first = (`${r.stdout}`.split("\n").find((l) => l.includes("×") || l.includes("FAIL")) ?? "-").replace(/\x1b\[[0-9;]*m/g, "").replace(/\|/g, "/").trim().slice(0, 120);
+  console.log(`| ${m.name} | ${caught ? "yes" : "NO"} | ${((performance.now() - t0) / 1000).toFixed(2)} | ${first} |`);
 }
 process.exitCode = status;

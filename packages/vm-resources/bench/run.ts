@@ -21,7 +21,8 @@ if (!process.execArgv.includes(CONDITION)) {
   process.exit(r.status ?? 1);
 }
 
-const { IdPool, ResourceManager, defineLayout, layoutToJSON, pciBar, presetLayout } = await import("../src/index.js");
+const { ResourceManager, defineLayout, layoutToJSON, pciBar, presetLayout } = await import("../src/index.js");
+const { IdPool } = await import("../src/pools/IdPool.js");
 const { Range } = await import("@alloc/constraint");
 type RM = InstanceType<typeof ResourceManager>;
 
@@ -81,6 +82,25 @@ console.log(`runs per figure: ${RUNS} (median)\n`);
   console.log(`churn: plug + unplug of 1,000 devices (64-bit BAR, 4 MSI-X vectors, 1 IRQ): ${median(times).toFixed(0)} ns per device`);
 }
 
+// 1b. The same with frozen request templates (checked once, then known by identity).
+{
+  const N = 1000;
+  const rm = new ResourceManager(benchLayout);
+  const names = Array.from({ length: N }, (_, i) => `dev${i}`);
+  const reqs = Object.freeze([pciBar({ size: 0x4000, is64bit: true }), Object.freeze({ kind: "pci-msix" as const, count: 4 }), Object.freeze({ kind: "legacy-irq" as const })]);
+  const times: number[] = [];
+  for (let run = 0; run < RUNS + 2; run++) {
+    const order = shuffled(names);
+    const t0 = process.hrtime.bigint();
+    for (const n of names) rm.allocateDevice(n, reqs);
+    for (const n of order) rm.freeDevice(n);
+    const t1 = process.hrtime.bigint();
+    if (run >= 2) times.push(Number(t1 - t0) / N);
+  }
+  rm.checkInvariants();
+  console.log(`churn, frozen request templates: ${median(times).toFixed(0)} ns per device`);
+}
+
 // 2. Snapshot and restore at 100,000 allocations.
 {
   const N = 100_000;
@@ -88,6 +108,8 @@ console.log(`runs per figure: ${RUNS} (median)\n`);
   for (let i = 0; i < N; i++) rm.allocateDevice(`d${i}`, [{ kind: "mmio", size: 0x1000 }]);
   const snap: number[] = [];
   const rest: number[] = [];
+  const stringify: number[] = [];
+  const parse: number[] = [];
   let text = "";
   for (let run = 0; run < Math.max(3, Math.min(RUNS, 5)); run++) {
     const t0 = performance.now();
@@ -95,19 +117,28 @@ console.log(`runs per figure: ${RUNS} (median)\n`);
     const t1 = performance.now();
     const back = ResourceManager.restore(text);
     const t2 = performance.now();
+    // The yardstick: the same document through JSON alone, in the same process.
+    const doc: unknown = JSON.parse(text);
+    const t3 = performance.now();
+    JSON.stringify(doc);
+    const t4 = performance.now();
     snap.push(t1 - t0);
     rest.push(t2 - t1);
+    parse.push(t3 - t2);
+    stringify.push(t4 - t3);
     if (run === 0 && back.snapshot() !== text) throw new Error("round trip changed the snapshot");
   }
-  console.log(`snapshot at 100,000 allocations: ${median(snap).toFixed(0)} ms (${(text.length / 2 ** 20).toFixed(1)} MiB of JSON)`);
-  console.log(`restore  at 100,000 allocations: ${median(rest).toFixed(0)} ms (validation included)`);
+  const ratio = (a: number[], b: number[]): string => (median(a) / median(b)).toFixed(2);
+  console.log(`snapshot at 100,000 allocations: ${median(snap).toFixed(0)} ms (${(text.length / 2 ** 20).toFixed(1)} MiB of JSON), ${ratio(snap, stringify)}x JSON.stringify (${median(stringify).toFixed(0)} ms)`);
+  console.log(`restore  at 100,000 allocations: ${median(rest).toFixed(0)} ms (validation included), ${ratio(rest, parse)}x JSON.parse (${median(parse).toFixed(0)} ms)`);
 }
 
 // 3. IdPool W1.
 {
   const ROUNDS = 2000;
   const SIZE = 256;
-  const pool = new IdPool("ids", [new Range(0, SIZE - 1)]);
+  const pool = new IdPool("deviceId", [new Range(0, SIZE - 1)]);
+  const dev = { kind: "owner", owner: "dev" } as const;
   const ids = new Int32Array(SIZE);
   const times: number[] = [];
   for (let run = 0; run < RUNS + 2; run++) {
@@ -115,11 +146,11 @@ console.log(`runs per figure: ${RUNS} (median)\n`);
     for (let r = 0; r < ROUNDS; r++) {
       let n = 0;
       for (;;) {
-        const id = pool.allocateId("dev");
+        const id = pool.allocateId(dev);
         if (id < 0) break;
         ids[n++] = id;
       }
-      for (let i = 0; i < n; i++) pool.freeId("dev", ids[i] as number);
+      for (let i = 0; i < n; i++) pool.freeId(ids[i] as number);
     }
     const t1 = process.hrtime.bigint();
     if (run >= 2) times.push(Number(t1 - t0) / (ROUNDS * SIZE));

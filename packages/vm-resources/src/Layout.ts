@@ -77,33 +77,49 @@ export interface Layout {
 
 /** A `{ min, max }` pair as accepted in layouts: numbers, bigints or `"0x…"` strings. */
 export interface RangeInit {
+  /** First value (number, bigint or `"0x…"`/decimal string). */
   readonly min: U64Input | string;
+  /** Last value, at least `min`. */
   readonly max: U64Input | string;
 }
 
 /** A reserved region as accepted in layouts. */
 export interface ReservationInit extends RangeInit {
+  /** What sits there (non-empty). */
   readonly label: string;
 }
 
 /** The plain form of a pool layout. */
 export interface PoolLayoutInit {
+  /** The values that exist. */
   readonly ranges: readonly RangeInit[];
+  /** Reserved regions inside them. */
   readonly reserved?: readonly ReservationInit[];
+  /** Where requests without a range go. */
   readonly window?: RangeInit;
 }
 
 /** The plain (JSON) form of a layout, accepted by {@link defineLayout}. */
 export interface LayoutInit {
+  /** A name for humans. */
   readonly name: string;
+  /** The architecture. */
   readonly arch: string;
+  /** MMIO windows: `low` (below 4 GiB) and an optional `high`. */
   readonly mmio: { readonly low: RangeInit; readonly high?: RangeInit; readonly reserved?: readonly ReservationInit[]; readonly window?: RangeInit };
+  /** Guest-physical RAM space. */
   readonly mem: PoolLayoutInit;
+  /** Port I/O space (0..0xffff). */
   readonly pio: PoolLayoutInit;
+  /** Legacy IRQ lines and the optional shared IRQ (outside them). */
   readonly legacyIrq: PoolLayoutInit & { readonly shared?: number };
+  /** MSI vectors. */
   readonly msi: PoolLayoutInit;
+  /** Device ids (bitmap, at most 0xfffff). */
   readonly deviceId: PoolLayoutInit;
+  /** Memory slots (bitmap, at most 0xfffff). */
   readonly memSlot: PoolLayoutInit;
+  /** Where guest RAM goes, in fill order. */
   readonly ram: readonly RangeInit[];
 }
 
@@ -173,7 +189,26 @@ export function defineLayout(init: LayoutInit | unknown, options: { code?: "INVA
     if (!mem.ranges.some((m2) => m2.contains(x))) r.fail(`${p}.ram[${i}]`, `RAM region ${x} must lie inside one range of the mem pool`);
   });
 
-  return Object.freeze({ name, arch, mmio, mem, pio, legacyIrq, msi, deviceId, memSlot, ram: Object.freeze(ram) });
+  const layout: Layout = Object.freeze({ name, arch, mmio, mem, pio, legacyIrq, msi, deviceId, memSlot, ram: Object.freeze(ram) });
+  CHECKED.add(layout);
+  return layout;
+}
+
+/** Layouts {@link defineLayout} built (frozen, so still valid). */
+const CHECKED = new WeakSet<object>();
+
+/**
+ * `layout` itself when {@link defineLayout} built it, else `layout` checked
+ * by it (so a hand-made object never reaches the pools unchecked).
+ *
+ * @example
+ * ```ts
+ * checkedLayout(presetLayout("x86_64")) === presetLayout("x86_64"); // true (no copy)
+ * ```
+ */
+export function checkedLayout(layout: unknown): Layout {
+  if (typeof layout === "object" && layout !== null && CHECKED.has(layout)) return layout as Layout;
+  return defineLayout(layout);
 }
 
 function range(r: Reader, value: unknown, path: string, extra: readonly string[] = []): Range {
@@ -198,9 +233,9 @@ function finishPool(r: Reader, path: string, ranges: Range[], reservedRaw: unkno
   if (reservedRaw !== undefined) {
     r.array(reservedRaw, `${path}.reserved`).forEach((x, i) => {
       const at = `${path}.reserved[${i}]`;
-      const rr = range(r, x, at, ["label"]);
-      const o = x as Record<string, unknown>;
-      const label = r.nonEmptyString(Object.hasOwn(o, "label") ? o["label"] : undefined, `${at}.label`);
+      const { min, max, raw } = r.minMax(x, at, ["label"]);
+      const rr = new Range(min, max);
+      const label = r.nonEmptyString(raw["label"], `${at}.label`);
       if (!sorted.some((s) => s.contains(rr))) r.fail(at, `reserved region ${rr} must lie inside one range of the pool`);
       reserved.push(Object.freeze({ range: rr, label }));
     });

@@ -2,81 +2,92 @@
  * `ResourceManager`: one pool per kind of VMM resource, devices as owners.
  *
  * Representation: seven pools (MMIO, guest memory, port I/O, legacy IRQ, MSI,
- * device id, memory slot) built from a {@link Layout}, plus a map from owner
- * name to the resources it holds, in request order. Every allocated range of
- * every pool is valued with its owner, so reverse lookups are a pool query.
- * Invariants (`checkInvariants`): each recorded resource exists in its pool
- * valued with its owner, and nothing else is allocated. `allocateDevice` is
- * all-or-nothing: on failure it frees what it took, in reverse order, and since
- * free space is always coalesced that restores the pools exactly.
+ * device id, memory slot) built from a {@link Layout} and owned privately,
+ * plus a map from owner name to what it holds (its resources in request
+ * order, the pool range of each, and one owner record its pool ranges are
+ * valued with). The manager is a generic engine over the kind registry
+ * (`kinds/registry.ts`): a request is read once into its kind's checked form,
+ * the kind says where it may go, the engine takes the range from the pool and
+ * the kind builds the resource. Nothing public can change a pool: callers get
+ * read-only views, and every change goes through a method below with an owner.
+ * Invariants (`checkInvariants`): each recorded resource is allocated in its
+ * pool to its owner, and nothing else is allocated. Every change is atomic:
+ * a failing batch releases what it took in reverse order, a move takes the new
+ * place before releasing the old, a resize happens in place or not at all.
  * Cost: O(k log n) for a device with k requests over pools of n ranges.
  */
-import { AllocError, Constraint, Range, isAllocError } from "@alloc/constraint";
-import type { Policy, U64Input } from "@alloc/constraint";
+import { AllocError, Range } from "@alloc/constraint";
+import type { Constraint, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
-import { POOL_NAMES } from "./Layout.js";
-import type { Layout, PoolName } from "./Layout.js";
+import { describeValue, quoteText, readU64 } from "@alloc/constraint";
+import { readNested } from "./kinds/fields.js";
+import { POOL_NAMES, checkedLayout } from "./Layout.js";
+import type { Layout, PoolName, Reservation } from "./Layout.js";
 import { presetLayout } from "./presets.js";
 import type { Arch, Flavor } from "./presets.js";
+import { ANY_RESOURCE_KEYS, kindNamed, kindOfResource } from "./kinds/registry.js";
+import type { AnyKind } from "./kinds/registry.js";
+import type { ResourceReader } from "./kinds/Kind.js";
 import { IdPool } from "./pools/IdPool.js";
-import { IrqPool } from "./pools/IrqPool.js";
-import { MemPool } from "./pools/MemPool.js";
-import { MmioPool } from "./pools/MmioPool.js";
-import { MsiPool, checkMsiCount } from "./pools/MsiPool.js";
-import { PioPool } from "./pools/PioPool.js";
-import type { OwnerRecord, PoolEntry, RangePool, ResourcePool, ResourcePoolStats } from "./pools/RangePool.js";
-import { POOL_OF_KIND, checkRequest, describeRequest } from "./requests.js";
-import type { ResourceRequest, Resource } from "./requests.js";
-import { restoreSnapshot, writeSnapshot } from "./Snapshot.js";
+import { PoolView } from "./pools/Pool.js";
+import type { OwnerRecord, Pool, PoolEntry, ResourcePoolStats } from "./pools/Pool.js";
+import { RangePool } from "./pools/RangePool.js";
+import { readRequest } from "./requests.js";
+import type { CheckedRequest, Resource, ResourceRequest } from "./requests.js";
+import { readSnapshot, writeSnapshot } from "./Snapshot.js";
+import type { RestoredState } from "./Snapshot.js";
 
-/** The pool and range a resource occupies; `undefined` for the shared IRQ. */
+/**
+ * The pool and range a resource occupies; `undefined` for the shared IRQ.
+ *
+ * @example
+ * ```ts
+ * placeOf({ kind: "device-id", id: deviceId(3) }); // { pool: "deviceId", range: [3, 3] }
+ * ```
+ */
 export function placeOf(res: Resource): { pool: PoolName; range: Range } | undefined {
-  switch (res.kind) {
-    case "pio":
-      return { pool: "pio", range: Range.withSize(res.base, res.size) };
-    case "mmio":
-      return { pool: "mmio", range: Range.withSize(res.base, res.size) };
-    case "mem":
-      return { pool: "mem", range: Range.withSize(res.base, res.size) };
-    case "legacy-irq":
-      return res.shared ? undefined : { pool: "legacyIrq", range: Range.point(res.irq) };
-    case "mem-slot":
-      return { pool: "memSlot", range: Range.withSize(res.base, res.count) };
-    case "device-id":
-      return { pool: "deviceId", range: Range.point(res.id) };
-    default:
-      return { pool: "msi", range: Range.withSize(res.base, res.count) };
-  }
+  const kind = kindOfResource(res);
+  const range = kind.rangeOf(res);
+  return range === undefined ? undefined : { pool: kind.pool, range };
 }
 
 function checkOwner(owner: unknown): asserts owner is string {
   if (typeof owner !== "string" || owner.length === 0) {
-    throw new AllocError("INVALID_ARGUMENT", `an owner must be a non-empty string; got ${typeof owner}`, { argument: "owner", value: owner });
+    throw new AllocError("INVALID_ARGUMENT", `owner: must be a non-empty string; got ${describeValue(owner)}`, { argument: "owner", value: owner });
   }
 }
 
-/**
- * What an owner holds: its resources in request order, the pool range each
- * occupies as the pool handed it out (`undefined` for the shared IRQ), and the
- * record its pool ranges are valued with.
- * perf: freeing with the pool's own `Range` finds the tree node at once, and
- * one record per owner saves an object per allocation (bench "churn").
- */
+/** What an owner holds (see the module comment). */
 interface Holding {
   readonly resources: Resource[];
   readonly ranges: (Range | undefined)[];
   readonly record: OwnerRecord;
 }
 
-/** Largest number of cached MMIO constraints per cache before it is emptied. */
-const MMIO_CACHE_LIMIT = 64;
+/** The read-only view of the MMIO pool, with its windows. */
+export type MmioPoolView = PoolView & { readonly low: Range; readonly high: Range | undefined };
+/** The read-only view of the legacy IRQ pool, with the shared IRQ. */
+export type IrqPoolView = PoolView & { readonly shared: Irq | undefined };
 
-function sameResource(a: Resource, b: Resource): boolean {
-  const pa = placeOf(a);
-  const pb = placeOf(b);
-  if (pa === undefined || pb === undefined) return a.kind === b.kind && pa === pb;
-  return a.kind === b.kind && pa.pool === pb.pool && pa.range.equals(pb.range);
-}
+/** Reads a resource handed back by a caller: u64 fields are bigints or safe numbers. */
+const ARGUMENT_READER: ResourceReader = Object.freeze({
+  code: "INVALID_ARGUMENT" as const,
+  u64: (value: unknown, at: string, key: string): bigint => readU64(value, `${at}.${key}`, "INVALID_ARGUMENT"),
+  boolean(value: unknown, at: string, key: string): boolean {
+    if (typeof value !== "boolean") ARGUMENT_READER.fail(`${at}.${key}`, `must be true or false; got ${describeValue(value)}`);
+    return value as boolean;
+  },
+  string(value: unknown, at: string, key: string): string {
+    if (typeof value !== "string") ARGUMENT_READER.fail(`${at}.${key}`, `must be a string; got ${describeValue(value)}`);
+    return value as string;
+  },
+  fail(path: string, message: string): never {
+    throw new AllocError("INVALID_ARGUMENT", `${path}: ${message}`, { argument: path });
+  },
+});
+
+/** Set by `restore` for the constructor it calls (the only way in for prebuilt pools). */
+let restoring: RestoredState | undefined;
 
 /**
  * A VMM resource manager.
@@ -96,31 +107,63 @@ function sameResource(a: Resource, b: Resource): boolean {
 export class ResourceManager {
   /** The layout the pools were built from. */
   readonly layout: Layout;
-  readonly mmio: MmioPool;
-  readonly mem: MemPool;
-  readonly pio: PioPool;
-  readonly legacyIrq: IrqPool;
-  readonly msi: MsiPool;
-  readonly deviceId: IdPool;
-  readonly memSlot: IdPool;
+  /** Read-only view of the MMIO pool. */
+  readonly mmio: MmioPoolView;
+  /** Read-only view of the guest memory pool. */
+  readonly mem: PoolView;
+  /** Read-only view of the port I/O pool. */
+  readonly pio: PoolView;
+  /** Read-only view of the legacy IRQ pool. */
+  readonly legacyIrq: IrqPoolView;
+  /** Read-only view of the MSI vector pool. */
+  readonly msi: PoolView;
+  /** Read-only view of the device id pool. */
+  readonly deviceId: PoolView;
+  /** Read-only view of the memory slot pool. */
+  readonly memSlot: PoolView;
+  readonly #pools: ReadonlyMap<PoolName, Pool>;
+  readonly #views: ReadonlyMap<PoolName, PoolView>;
   readonly #owners = new Map<string, Holding>();
-  /** The pool range of the resource {@link ResourceManager.#allocateOne} last returned (perf: no tuple per request). */
-  #lastRange: Range | undefined = undefined;
-  /** perf: prebuilt constraints for requests that only differ by size/count (bench "churn"). */
-  #irqAny: Constraint | undefined = undefined;
-  #idAny: Constraint | undefined = undefined;
-  readonly #msiConstraints = new Map<number, Constraint>();
-  readonly #mmioConstraints = { low: new Map<bigint, Constraint>(), lowAligned: new Map<bigint, Constraint>(), high: new Map<bigint, Constraint>(), highAligned: new Map<bigint, Constraint>() };
+  readonly #extra = new Map<PoolName, Reservation[]>();
 
+  /**
+   * A manager with empty pools over `layout` (from {@link defineLayout} or a
+   * preset; any other object is checked by `defineLayout` first).
+   *
+   * @example
+   * ```ts
+   * const rm = new ResourceManager(presetLayout("aarch64"));
+   * ```
+   */
   constructor(layout: Layout) {
-    this.layout = layout;
-    this.mmio = new MmioPool(layout.mmio);
-    this.mem = new MemPool(layout.mem);
-    this.pio = new PioPool(layout.pio);
-    this.legacyIrq = new IrqPool(layout.legacyIrq);
-    this.msi = new MsiPool(layout.msi);
-    this.deviceId = new IdPool("deviceId", layout.deviceId.ranges, layout.deviceId.reserved);
-    this.memSlot = new IdPool("memSlot", layout.memSlot.ranges, layout.memSlot.reserved);
+    const state = restoring;
+    restoring = undefined;
+    this.layout = state?.layout ?? checkedLayout(layout);
+    const l = this.layout;
+    const pools = new Map<PoolName, Pool>();
+    for (const name of POOL_NAMES) {
+      const built = state?.pools.get(name);
+      if (built !== undefined) pools.set(name, built);
+      else if (name === "deviceId" || name === "memSlot") pools.set(name, new IdPool(name, l[name].ranges, l[name].reserved));
+      else pools.set(name, new RangePool(name, l[name].ranges, l[name].reserved));
+    }
+    this.#pools = pools;
+    const views = new Map<PoolName, PoolView>(POOL_NAMES.map((n) => [n, new PoolView(pools.get(n) as Pool)]));
+    this.#views = views;
+    const frozen = <V>(v: V): V => Object.freeze(v) as V;
+    this.mmio = frozen(Object.assign(views.get("mmio") as PoolView, { low: l.mmio.low, high: l.mmio.high }));
+    this.legacyIrq = frozen(Object.assign(views.get("legacyIrq") as PoolView, { shared: l.legacyIrq.shared as Irq | undefined }));
+    this.mem = frozen(views.get("mem") as PoolView);
+    this.pio = frozen(views.get("pio") as PoolView);
+    this.msi = frozen(views.get("msi") as PoolView);
+    this.deviceId = frozen(views.get("deviceId") as PoolView);
+    this.memSlot = frozen(views.get("memSlot") as PoolView);
+    // The views and the layout cannot be replaced behind the manager either.
+    for (const key of ["layout", "mmio", "mem", "pio", "legacyIrq", "msi", "deviceId", "memSlot"]) Object.defineProperty(this, key, { writable: false, configurable: false });
+    if (state !== undefined) {
+      for (const [owner, resources, ranges, record] of state.owners) this.#owners.set(owner, { resources, ranges, record });
+      for (const [name, list] of state.extra) this.#extra.set(name, list);
+    }
   }
 
   /**
@@ -136,8 +179,9 @@ export class ResourceManager {
   }
 
   /**
-   * Rebuilds a manager from {@link ResourceManager.snapshot} output; throws
-   * only `AllocError` `INVALID_SNAPSHOT` with `details.path`.
+   * Rebuilds a manager from {@link ResourceManager.snapshot} output (version 2,
+   * or version 1 of earlier releases); throws only `AllocError`
+   * `INVALID_SNAPSHOT` with `details.path`.
    *
    * @example
    * ```ts
@@ -145,7 +189,9 @@ export class ResourceManager {
    * ```
    */
   static restore(json: string): ResourceManager {
-    return restoreSnapshot(json, (layout) => new ResourceManager(layout));
+    const state = readSnapshot(json);
+    restoring = state;
+    return new ResourceManager(state.layout);
   }
 
   /**
@@ -157,39 +203,35 @@ export class ResourceManager {
    * ```
    */
   snapshot(): string {
-    return writeSnapshot(this);
+    const owners = this.#owners;
+    const extra = this.#extra;
+    return writeSnapshot({
+      layout: this.layout,
+      *ownerEntries() {
+        for (const [owner, h] of owners) yield [owner, h.resources] as const;
+      },
+      extraReservations: (pool) => extra.get(pool) ?? [],
+    });
   }
 
   /**
-   * The pool called `name`.
+   * The read-only view of the pool called `name`.
    *
    * @example
    * ```ts
    * rm.pool("pio").stats().free;
    * ```
    */
-  pool(name: PoolName): ResourcePool {
-    switch (name) {
-      case "mmio":
-        return this.mmio;
-      case "mem":
-        return this.mem;
-      case "pio":
-        return this.pio;
-      case "legacyIrq":
-        return this.legacyIrq;
-      case "msi":
-        return this.msi;
-      case "deviceId":
-        return this.deviceId;
-      case "memSlot":
-        return this.memSlot;
-      default:
-        throw new AllocError("INVALID_ARGUMENT", `unknown pool ${JSON.stringify(name)}; expected one of ${POOL_NAMES.join(", ")}`, {
-          argument: "pool",
-          value: name,
-        });
+  pool(name: PoolName): PoolView {
+    const view = typeof name === "string" ? this.#views.get(name) : undefined;
+    if (view === undefined) {
+      throw new AllocError("INVALID_ARGUMENT", `pool: unknown pool ${describeValue(name)}; expected one of ${POOL_NAMES.join(", ")}`, { argument: "pool", value: name });
     }
+    return view;
+  }
+
+  #poolOf(kind: AnyKind): Pool {
+    return this.#pools.get(kind.pool) as Pool;
   }
 
   /**
@@ -206,7 +248,7 @@ export class ResourceManager {
   allocateDevice(owner: string, requests: readonly ResourceRequest[]): Resource[] {
     checkOwner(owner);
     if (this.#owners.has(owner)) {
-      throw new AllocError("DUPLICATE_OWNER", `${owner} already holds resources; free it first or use extendDevice`, { owner });
+      throw new AllocError("DUPLICATE_OWNER", `${quoteText(owner)} already holds resources; free it first or use extendDevice`, { owner });
     }
     return this.#allocateBatch(owner, requests);
   }
@@ -225,38 +267,51 @@ export class ResourceManager {
     return this.#allocateBatch(owner, requests);
   }
 
-  #allocateBatch(owner: string, requests: readonly ResourceRequest[]): Resource[] {
+  #allocateBatch(owner: string, requests: readonly unknown[]): Resource[] {
     if (!Array.isArray(requests)) {
-      throw new AllocError("INVALID_ARGUMENT", "requests must be an array", { argument: "requests", value: requests, owner });
+      throw new AllocError("INVALID_ARGUMENT", `requests: must be an array; got ${describeValue(requests)}`, { argument: "requests", owner });
     }
+    // Each element is read once, then checked once by its kind.
     const n = requests.length;
+    const checked: CheckedRequest[] = new Array<CheckedRequest>(n);
     for (let i = 0; i < n; i++) {
-      if (!(i in requests)) continue; // as forEach: holes are not checked here
-      const req = requests[i] as ResourceRequest;
       try {
-        checkRequest(req);
+        checked[i] = readRequest(requests[i]);
       } catch (e) {
-        throw this.#wrap(e, owner, req, i);
+        throw this.#wrap(e, owner, undefined, i);
       }
     }
     const holding = this.#owners.get(owner);
     const record: OwnerRecord = holding?.record ?? { kind: "owner", owner };
-    const taken: Resource[] = [];
-    const ranges: (Range | undefined)[] = [];
+    const taken: Resource[] = new Array<Resource>(n);
+    const ranges: (Range | undefined)[] = new Array<Range | undefined>(n);
+    const layout = this.layout;
     for (let i = 0; i < n; i++) {
-      const req = requests[i] as ResourceRequest;
+      const c = checked[i] as CheckedRequest;
+      const kind = c.kind;
       try {
-        taken.push(this.#allocateOne(owner, record, req));
-        ranges.push(this.#lastRange);
+        const place = kind.place(c.req, layout);
+        let range: Range | undefined;
+        if (place.exact !== undefined) range = this.#poolOf(kind).takeExact(record, place.exact);
+        else if (place.fits !== undefined) {
+          const pool = this.#poolOf(kind);
+          for (let k = 0; k < place.fits.length && range === undefined; k++) range = pool.take(record, place.fits[k] as Constraint);
+          if (range === undefined) throw new AllocError("NO_FIT", `${kind.pool}: nothing free fits`, { pool: kind.pool });
+        }
+        ranges[i] = range;
+        taken[i] = kind.build(c.req, range, layout);
       } catch (e) {
-        for (let j = taken.length - 1; j >= 0; j--) this.#release(owner, taken[j] as Resource, ranges[j]);
-        throw this.#wrap(e, owner, req, i);
+        for (let j = i - 1; j >= 0; j--) {
+          const r = ranges[j];
+          if (r !== undefined) this.#poolOf((checked[j] as CheckedRequest).kind).release(r);
+        }
+        throw this.#wrap(e, owner, c, i);
       }
     }
-    if (taken.length === 0) return taken;
+    if (n === 0) return taken;
     if (holding === undefined) this.#owners.set(owner, { resources: taken.slice(), ranges, record });
     else {
-      for (let j = 0; j < taken.length; j++) {
+      for (let j = 0; j < n; j++) {
         holding.resources.push(taken[j] as Resource);
         holding.ranges.push(ranges[j]);
       }
@@ -264,198 +319,38 @@ export class ResourceManager {
     return taken;
   }
 
-  #wrap(e: unknown, owner: string, req: ResourceRequest, index: number): AllocError {
-    if (!isAllocError(e)) return new AllocError("INVALID_REQUEST", `${owner}: request ${index} is malformed: ${String(e)}`, { owner, request: index }, { cause: e });
-    const what = (() => {
-      try {
-        return describeRequest(req);
-      } catch {
-        return "request";
-      }
-    })();
-    return new AllocError(e.code, `${owner}: request ${index} (${what}) failed: ${e.message}`, { ...e.details, owner, request: index }, { cause: e });
+  #wrap(e: unknown, owner: string, c: CheckedRequest | undefined, index: number): AllocError {
+    const what = c === undefined ? "" : ` (${c.kind.describeRequest(c.req)})`;
+    if (!(e instanceof AllocError)) return new AllocError("INVALID_REQUEST", `${quoteText(owner)}: request ${index} is malformed`, { owner, request: index }, { cause: e });
+    return new AllocError(e.code, `${quoteText(owner)}: request ${index}${what} ${c === undefined ? "is invalid" : "failed"}: ${e.message}`, { ...e.details, owner, request: index }, { cause: e });
   }
 
-  #window(pool: "pio" | "mem" | "legacyIrq" | "msi" | "deviceId", range: { min: U64Input; max: U64Input } | undefined): { min?: bigint; max?: bigint } {
-    if (range !== undefined) return { min: BigInt(range.min), max: BigInt(range.max) };
-    const w = this.layout[pool].window;
-    return w === undefined ? {} : { min: w.min, max: w.max };
-  }
-
-  #noFit(pool: string, req: ResourceRequest): never {
-    throw new AllocError("NO_FIT", `${pool}: nothing free fits`, { pool });
-  }
-
-  /** Takes a range of a tree pool fitting `c` for the owner's record. */
-  #take(pool: RangePool, record: OwnerRecord, c: Constraint): Range | undefined {
-    const range = pool.tree.allocate(c);
-    if (range !== undefined) pool.tree.update(range, record);
-    return range;
-  }
-
-  /** The constraint for an MMIO request in one window (cached when it names no range and no policy). */
-  #mmioConstraint(win: Range, high: boolean, size: bigint, align: bigint, req: { readonly range?: { min: U64Input; max: U64Input } | undefined; readonly policy?: Policy | undefined }): Constraint | undefined {
-    const plain = req.range === undefined && req.policy === undefined && (align === 1n || align === size);
-    const caches = this.#mmioConstraints;
-    const cache = plain ? (high ? (align === 1n ? caches.high : caches.highAligned) : align === 1n ? caches.low : caches.lowAligned) : undefined;
-    const hit = cache?.get(size);
-    if (hit !== undefined) return hit;
-    const askMin = req.range === undefined ? undefined : BigInt(req.range.min);
-    const askMax = req.range === undefined ? undefined : BigInt(req.range.max);
-    const min = askMin !== undefined && askMin > win.min ? askMin : win.min;
-    const max = askMax !== undefined && askMax < win.max ? askMax : win.max;
-    if (min > max) return undefined;
-    const c = req.policy === undefined ? new Constraint({ size, min, max, align }) : new Constraint({ size, min, max, align, policy: req.policy });
-    if (cache !== undefined) {
-      if (cache.size >= MMIO_CACHE_LIMIT) cache.clear();
-      cache.set(size, c);
-    }
-    return c;
-  }
-
-  /**
-   * One request for `owner` (valued with `record`); the pool range taken is
-   * left in `#lastRange`.
-   */
-  #allocateOne(owner: string, record: OwnerRecord, req: ResourceRequest): Resource {
-    switch (req.kind) {
-      case "pio": {
-        let range: Range;
-        if (req.base !== undefined) range = this.pio.allocateExact(owner, Range.withSize(req.base, req.size));
-        else {
-          const w = req.range !== undefined ? req.range : this.layout.pio.window;
-          const c =
-            w === undefined
-              ? req.align === undefined
-                ? new Constraint({ size: req.size })
-                : new Constraint({ size: req.size, align: req.align })
-              : req.align === undefined
-                ? new Constraint({ size: req.size, min: BigInt(w.min), max: BigInt(w.max) })
-                : new Constraint({ size: req.size, align: req.align, min: BigInt(w.min), max: BigInt(w.max) });
-          range = this.#take(this.pio, record, c) ?? this.#noFit("pio", req);
+  /** The index of `resource` among what `owner` holds: the object itself, or a record of one read once. */
+  #find(owner: string, resource: unknown): { holding: Holding; index: number } {
+    checkOwner(owner);
+    const holding = this.#owners.get(owner);
+    let index = holding === undefined ? -1 : holding.resources.indexOf(resource as Resource);
+    let what = "it";
+    if (index < 0) {
+      const rec = readNested(resource, ANY_RESOURCE_KEYS, "resource", "INVALID_ARGUMENT");
+      const kind = kindNamed(rec["kind"], "resource.kind", "INVALID_ARGUMENT");
+      for (const key in rec) if (!kind.resourceKeys.includes(key)) readNested(rec, kind.resourceKeys, "resource", "INVALID_ARGUMENT");
+      for (const key of kind.resourceKeys) if (rec[key] === undefined) ARGUMENT_READER.fail(`resource.${key}`, "missing");
+      const res = kind.read(rec, "resource", this.layout, ARGUMENT_READER);
+      const range = kind.rangeOf(res);
+      what = `${kind.name} ${kind.describe(res)}`;
+      if (holding !== undefined) {
+        const held = holding.resources;
+        for (let i = 0; i < held.length && index < 0; i++) {
+          const h = held[i] as Resource;
+          if (h.kind !== kind.name) continue;
+          const hr = kind.rangeOf(h);
+          if (hr === undefined ? range === undefined : range !== undefined && hr.equals(range)) index = i;
         }
-        this.#lastRange = range;
-        return { kind: "pio", base: range.minNumber as PioPort, size: req.size };
-      }
-      case "mmio": {
-        const size = typeof req.size === "bigint" ? req.size : BigInt(req.size);
-        let align = 1n;
-        if (req.align !== undefined) {
-          align = typeof req.align === "bigint" ? req.align : BigInt(req.align);
-          if (align === 0n) align = 1n;
-        }
-        const prefetchable = req.prefetchable ?? false;
-        const is64bit = req.is64bit ?? false;
-        if (req.base !== undefined) {
-          const base = BigInt(req.base);
-          if (base % align !== 0n) throw new AllocError("INVALID_ALIGNMENT", `base 0x${base.toString(16)} is not aligned to 0x${align.toString(16)}`, { argument: "base" });
-          this.#lastRange = this.mmio.allocateExact(owner, Range.withSize(base, size));
-          return { kind: "mmio", base: base as MmioAddress, size, window: this.mmio.windowOf(base) ?? "low", prefetchable, is64bit, align };
-        }
-        // As MmioPool.tryAllocateIn: "high" tries the high window, "any" high then low, otherwise low.
-        const wanted = req.window ?? "low";
-        let range: Range | undefined;
-        let window: "low" | "high" = "low";
-        const high = this.mmio.high;
-        if ((wanted === "high" || wanted === "any") && high !== undefined) {
-          const c = this.#mmioConstraint(high, true, size, align, req);
-          if (c !== undefined) {
-            range = this.#take(this.mmio, record, c);
-            window = "high";
-          }
-        }
-        if (range === undefined && wanted !== "high") {
-          const c = this.#mmioConstraint(this.mmio.low, false, size, align, req);
-          if (c !== undefined) {
-            range = this.#take(this.mmio, record, c);
-            window = "low";
-          }
-        }
-        if (range === undefined) throw new AllocError("NO_FIT", `mmio: no free block of 0x${size.toString(16)} bytes aligned to 0x${align.toString(16)} in the ${req.window ?? "low"} window`, { pool: "mmio" });
-        this.#lastRange = range;
-        return { kind: "mmio", base: range.min as MmioAddress, size, window, prefetchable, is64bit, align };
-      }
-      case "mem": {
-        const size = typeof req.size === "bigint" ? req.size : BigInt(req.size);
-        let align = 1n;
-        if (req.align !== undefined) {
-          align = typeof req.align === "bigint" ? req.align : BigInt(req.align);
-          if (align === 0n) align = 1n;
-        }
-        let range: Range;
-        if (req.base !== undefined) {
-          const base = BigInt(req.base);
-          if (base % align !== 0n) throw new AllocError("INVALID_ALIGNMENT", `base 0x${base.toString(16)} is not aligned to 0x${align.toString(16)}`, { argument: "base" });
-          range = this.mem.allocateExact(owner, Range.withSize(base, size));
-        } else {
-          range =
-            this.#take(this.mem, record, new Constraint({ size, align, ...this.#window("mem", req.range), ...(req.policy === undefined ? {} : { policy: req.policy }) })) ??
-            this.#noFit("mem", req);
-        }
-        this.#lastRange = range;
-        return { kind: "mem", base: range.min as GuestAddress, size, align };
-      }
-      case "legacy-irq": {
-        if (req.shared === true) {
-          const shared = this.legacyIrq.shared;
-          if (shared === undefined) throw new AllocError("INVALID_REQUEST", `layout ${this.layout.name} has no shared IRQ`, { argument: "shared" });
-          if (req.irq !== undefined && req.irq !== shared) {
-            throw new AllocError("INVALID_REQUEST", `a shared legacy IRQ is always ${shared}; got irq ${req.irq}`, { argument: "irq", value: req.irq });
-          }
-          this.#lastRange = undefined;
-          return { kind: "legacy-irq", irq: shared, shared: true };
-        }
-        if (req.irq !== undefined && req.irq === this.legacyIrq.shared) {
-          throw new AllocError("CONFLICT", `IRQ ${req.irq} is the shared IRQ; ask for it with shared: true`, { conflictOwner: "<shared IRQ>", pool: "legacyIrq" });
-        }
-        let range: Range;
-        if (req.irq !== undefined) range = this.legacyIrq.allocateExact(owner, Range.point(req.irq));
-        else {
-          this.#irqAny ??= new Constraint({ size: 1, ...this.#window("legacyIrq", undefined) });
-          range = this.#take(this.legacyIrq, record, this.#irqAny) ?? this.#noFit("legacyIrq", req);
-        }
-        this.#lastRange = range;
-        return { kind: "legacy-irq", irq: range.minNumber as Irq, shared: false };
-      }
-      case "mem-slot": {
-        const count = req.count ?? 1;
-        const range =
-          req.slot !== undefined
-            ? this.memSlot.allocateExact(owner, Range.withSize(req.slot, count))
-            : (this.memSlot.tryAllocate(owner, { size: count }) ?? this.#noFit("memSlot", req));
-        this.#lastRange = range;
-        return { kind: "mem-slot", base: range.minNumber as MemSlot, count };
-      }
-      case "device-id": {
-        let range: Range;
-        if (req.id !== undefined) range = this.deviceId.allocateExact(owner, Range.point(req.id));
-        else {
-          this.#idAny ??= new Constraint({ size: 1, ...this.#window("deviceId", undefined) });
-          range = this.deviceId.tryAllocate(owner, this.#idAny) ?? this.#noFit("deviceId", req);
-        }
-        this.#lastRange = range;
-        return { kind: "device-id", id: range.minNumber as DeviceId };
-      }
-      default: {
-        // As MsiPool.tryAllocateVectors, with the constraint built once per kind and count.
-        checkMsiCount(req.kind, req.count);
-        const key = req.kind === "pci-msi" ? -req.count : req.count;
-        let c = this.#msiConstraints.get(key);
-        if (c === undefined) {
-          const w = this.layout.msi.window;
-          c = new Constraint({ size: req.count, ...(req.kind === "pci-msi" ? { align: req.count } : {}), ...(w === undefined ? {} : { min: w.min, max: w.max }) });
-          this.#msiConstraints.set(key, c);
-        }
-        const range = this.#take(this.msi, record, c) ?? this.#noFit("msi", req);
-        this.#lastRange = range;
-        return { kind: req.kind, base: range.minNumber as MsiVector, count: req.count };
       }
     }
-  }
-
-  /** Gives back one resource at `range` (the pool's own range for it; `undefined` for the shared IRQ). */
-  #release(owner: string, res: Resource, range: Range | undefined): void {
-    if (range !== undefined) this.pool(POOL_OF_KIND[res.kind]).free(owner, range);
+    if (holding === undefined || index < 0) throw new AllocError("UNKNOWN_OWNER", `${quoteText(owner)} does not hold ${what}`, { owner });
+    return { holding, index };
   }
 
   /**
@@ -467,17 +362,23 @@ export class ResourceManager {
    * ```
    */
   freeDevice(owner: string): Resource[] {
+    checkOwner(owner);
     const holding = this.#owners.get(owner);
-    if (holding === undefined) throw new AllocError("UNKNOWN_OWNER", `${String(owner)} holds no resources`, { owner: String(owner) });
+    if (holding === undefined) throw new AllocError("UNKNOWN_OWNER", `${quoteText(owner)} holds no resources`, { owner });
     const held = holding.resources;
     const ranges = holding.ranges;
-    for (let j = held.length - 1; j >= 0; j--) this.#release(owner, held[j] as Resource, ranges[j]);
+    for (let j = held.length - 1; j >= 0; j--) {
+      const r = ranges[j];
+      if (r !== undefined) this.#poolOf(kindOfResource(held[j] as Resource)).release(r);
+    }
     this.#owners.delete(owner);
     return held;
   }
 
   /**
-   * Gives back one resource of `owner`; `UNKNOWN_OWNER` if the owner does not hold it.
+   * Gives back one resource of `owner` (the object it was given, or a copy of
+   * it); `UNKNOWN_OWNER` if the owner does not hold it, `INVALID_ARGUMENT` for
+   * anything that is not a resource.
    *
    * @example
    * ```ts
@@ -485,24 +386,22 @@ export class ResourceManager {
    * ```
    */
   freeResource(owner: string, resource: Resource): void {
-    const holding = this.#owners.get(owner);
-    const held = holding?.resources;
-    const i = held === undefined ? -1 : held.findIndex((r) => sameResource(r, resource));
-    if (holding === undefined || held === undefined || i < 0) {
-      throw new AllocError("UNKNOWN_OWNER", `${String(owner)} does not hold ${resource.kind} ${describeResource(resource)}`, { owner: String(owner) });
-    }
-    this.#release(owner, held[i] as Resource, holding.ranges[i]);
-    held.splice(i, 1);
-    holding.ranges.splice(i, 1);
-    if (held.length === 0) this.#owners.delete(owner);
+    const { holding, index } = this.#find(owner, resource);
+    const r = holding.ranges[index];
+    if (r !== undefined) this.#poolOf(kindOfResource(holding.resources[index] as Resource)).release(r);
+    holding.resources.splice(index, 1);
+    holding.ranges.splice(index, 1);
+    if (holding.resources.length === 0) this.#owners.delete(owner);
   }
 
   /**
    * Moves one resource of `owner` to a new base (address, port, IRQ, first
    * vector, slot or id), atomically: the new place is taken first, then the old
-   * one released, so the device never holds nothing. A failure changes nothing
-   * (`CONFLICT` names the holder of the new place — the owner itself when the
-   * two places overlap). Returns the moved resource.
+   * one released, so the device never holds nothing. `to` is a bigint or a
+   * safe-integer number (anything else: `INVALID_ARGUMENT`); the kind's rules
+   * hold (alignment, a 32-bit BAR below 4 GiB, pool membership). A failure
+   * changes nothing (`CONFLICT` names the holder of the new place — the owner
+   * itself when the two places overlap). Returns the moved resource.
    *
    * @example
    * ```ts
@@ -511,37 +410,50 @@ export class ResourceManager {
    * ```
    */
   move(owner: string, resource: Resource, to: U64Input): Resource {
-    const holding = this.#owners.get(owner);
-    const held = holding?.resources;
-    const i = held === undefined ? -1 : held.findIndex((r) => sameResource(r, resource));
-    if (holding === undefined || held === undefined || i < 0) {
-      throw new AllocError("UNKNOWN_OWNER", `${String(owner)} does not hold ${resource.kind} ${describeResource(resource)}`, { owner: String(owner) });
-    }
-    const old = held[i] as Resource;
-    const place = placeOf(old);
-    if (place === undefined) throw new AllocError("INVALID_REQUEST", "the shared IRQ cannot be moved", { owner });
-    const base = BigInt(to);
-    const moved = rebase(old, base);
-    const align = old.kind === "mmio" || old.kind === "mem" ? old.align : old.kind === "pci-msi" ? BigInt(old.count) : 1n;
-    if (base % align !== 0n) {
-      throw new AllocError("INVALID_ALIGNMENT", `${owner}: new base 0x${base.toString(16)} is not aligned to 0x${align.toString(16)}`, { owner, argument: "to" });
-    }
-    const target = placeOf(moved) as { pool: PoolName; range: Range };
-    if (old.kind === "legacy-irq" && base === BigInt(this.legacyIrq.shared ?? -1)) {
-      throw new AllocError("CONFLICT", `IRQ ${base} is the shared IRQ`, { owner, conflictOwner: "<shared IRQ>", pool: "legacyIrq" });
-    }
-    const pool = this.pool(place.pool);
-    const taken = pool.allocateExact(owner, target.range);
-    pool.free(owner, holding.ranges[i] ?? place.range);
-    const fixed = moved.kind === "mmio" ? { ...moved, window: this.mmio.windowOf(base) ?? moved.window } : moved;
-    held[i] = fixed;
-    holding.ranges[i] = taken;
-    return fixed;
+    const { holding, index } = this.#find(owner, resource);
+    const base = readU64(to, "to", "INVALID_ARGUMENT");
+    const old = holding.resources[index] as Resource;
+    const kind = kindOfResource(old);
+    const target = kind.moveTarget(old, base, this.layout);
+    const pool = this.#poolOf(kind);
+    const taken = pool.takeExact(holding.record, target);
+    pool.release(holding.ranges[index] as Range);
+    const moved = kind.rebase(old, taken, this.layout);
+    holding.resources[index] = moved;
+    holding.ranges[index] = taken;
+    return moved;
+  }
+
+  /**
+   * Grows or shrinks one resource of `owner` in place to `size` units (bytes,
+   * ports, vectors, slots), keeping its base, atomically: `NO_FIT`/`CONFLICT`
+   * when the space after it is not free, `INVALID_ARGUMENT` when its kind has
+   * a fixed size or `size` breaks its rules, and nothing changed. Returns the
+   * resized resource.
+   *
+   * @example
+   * ```ts
+   * const [win] = rm.allocateDevice("virtio-fs0", [{ kind: "mem", size: 1n << 30n }]);
+   * rm.resizeResource("virtio-fs0", win, 2n << 30n);
+   * ```
+   */
+  resizeResource(owner: string, resource: Resource, size: U64Input): Resource {
+    const { holding, index } = this.#find(owner, resource);
+    const units = readU64(size, "size", "INVALID_ARGUMENT");
+    if (units === 0n) throw new AllocError("INVALID_SIZE", "size: must be at least 1", { argument: "size", owner });
+    const old = holding.resources[index] as Resource;
+    const kind = kindOfResource(old);
+    kind.resizeTarget(old, units, this.layout);
+    const range = this.#poolOf(kind).resize(holding.record, holding.ranges[index] as Range, units);
+    const resized = kind.rebase(old, range, this.layout);
+    holding.resources[index] = resized;
+    holding.ranges[index] = range;
+    return resized;
   }
 
   /**
    * Reserves a free range of a pool (a platform hole, a fixed legacy device);
-   * it can never be freed and dumps label it.
+   * it can never be freed, dumps label it and snapshots keep it.
    *
    * @example
    * ```ts
@@ -549,8 +461,14 @@ export class ResourceManager {
    * ```
    */
   reserve(pool: PoolName, range: { min: U64Input; max: U64Input } | Range, label: string): void {
-    if (typeof label !== "string" || label.length === 0) throw new AllocError("INVALID_ARGUMENT", "a reservation needs a non-empty label", { argument: "label" });
-    this.pool(pool).reserve(range, label);
+    this.pool(pool);
+    if (typeof label !== "string" || label.length === 0) throw new AllocError("INVALID_ARGUMENT", `label: a reservation needs a non-empty string; got ${describeValue(label)}`, { argument: "label" });
+    const r = Range.from(range);
+    (this.#pools.get(pool) as Pool).reserve(r, label);
+    const list = this.#extra.get(pool) ?? [];
+    list.push(Object.freeze({ range: r, label }));
+    list.sort((a, b) => a.range.compare(b.range));
+    this.#extra.set(pool, list);
   }
 
   /**
@@ -562,6 +480,7 @@ export class ResourceManager {
    * ```
    */
   resourcesOf(owner: string): readonly Resource[] {
+    checkOwner(owner);
     return this.#owners.get(owner)?.resources.slice() ?? [];
   }
 
@@ -579,6 +498,7 @@ export class ResourceManager {
 
   /**
    * Who holds `value` in pool `pool`: an owner, a reservation, or `undefined`.
+   * `value` is a bigint or a safe-integer number (`INVALID_ARGUMENT` otherwise).
    *
    * @example
    * ```ts
@@ -713,93 +633,34 @@ export class ResourceManager {
    */
   checkInvariants(): void {
     let recorded = 0;
-    for (const name of POOL_NAMES) this.pool(name).checkInvariants();
+    for (const pool of this.#pools.values()) pool.checkInvariants();
     for (const [owner, { resources: held, ranges, record }] of this.#owners) {
       if (held.length === 0) throw new Error(`owner ${owner} is recorded with no resources`);
       if (ranges.length !== held.length) throw new Error(`owner ${owner}: ${held.length} resources but ${ranges.length} ranges recorded`);
       if (record.kind !== "owner" || record.owner !== owner) throw new Error(`owner ${owner}: bad owner record`);
       for (let k = 0; k < held.length; k++) {
         const res = held[k] as Resource;
-        const place = placeOf(res);
+        if (!Object.isFrozen(res)) throw new Error(`owner ${owner}: resource ${k} is not frozen`);
+        const kind = kindOfResource(res);
+        const range = kind.rangeOf(res);
         const kept = ranges[k];
-        if (place === undefined) {
-          if (res.kind !== "legacy-irq" || res.irq !== this.legacyIrq.shared) throw new Error(`owner ${owner}: bad shared resource`);
+        if (range === undefined) {
+          if (res.kind !== "legacy-irq" || res.irq !== this.layout.legacyIrq.shared) throw new Error(`owner ${owner}: bad shared resource`);
           if (kept !== undefined) throw new Error(`owner ${owner}: the shared IRQ has a range recorded`);
           continue;
         }
-        if (kept === undefined || !kept.equals(place.range)) throw new Error(`owner ${owner}: ${res.kind} ${place.range} is recorded with range ${String(kept)}`);
+        if (kept === undefined || !kept.equals(range)) throw new Error(`owner ${owner}: ${res.kind} ${range} is recorded with range ${String(kept)}`);
         recorded++;
-        const e = this.pool(place.pool).entryAt(place.range.min);
-        if (e === undefined || e.state !== "allocated" || e.owner !== owner || !e.range.equals(place.range)) {
-          throw new Error(`owner ${owner}: ${res.kind} ${place.range} is not allocated to it in ${place.pool}`);
+        const e = (this.#pools.get(kind.pool) as Pool).entryAt(range.min);
+        if (e === undefined || e.state !== "allocated" || e.owner !== owner || !e.range.equals(range)) {
+          throw new Error(`owner ${owner}: ${res.kind} ${range} is not allocated to it in ${kind.pool}`);
         }
       }
     }
     let allocated = 0;
-    for (const name of POOL_NAMES) for (const e of this.pool(name).entries()) if (e.state === "allocated") allocated++;
+    for (const pool of this.#pools.values()) for (const e of pool.entries()) if (e.state === "allocated") allocated++;
     if (allocated !== recorded) throw new Error(`pools hold ${allocated} allocated ranges but owners record ${recorded}`);
   }
-
-  /** @internal Snapshot restore: record a resource already placed in its pool. */
-  _record(owner: string, res: Resource, range?: Range): void {
-    const held = this.#owners.get(owner);
-    const r = range ?? placeOf(res)?.range;
-    if (held === undefined) this.#owners.set(owner, { resources: [res], ranges: [r], record: { kind: "owner", owner } });
-    else {
-      held.resources.push(res);
-      held.ranges.push(r);
-    }
-  }
-
-  /** @internal Snapshot writing: owners and their resources in insertion order. */
-  *_ownerEntries(): IterableIterator<[string, readonly Resource[]]> {
-    for (const [owner, holding] of this.#owners) yield [owner, holding.resources];
-  }
 }
 
-function rebase(res: Resource, base: bigint): Resource {
-  switch (res.kind) {
-    case "pio":
-      return { ...res, base: Number(base) as PioPort };
-    case "mmio":
-      return { ...res, base: base as MmioAddress };
-    case "mem":
-      return { ...res, base: base as GuestAddress };
-    case "legacy-irq":
-      return { ...res, irq: Number(base) as Irq };
-    case "mem-slot":
-      return { ...res, base: Number(base) as MemSlot };
-    case "device-id":
-      return { ...res, id: Number(base) as DeviceId };
-    default:
-      return { ...res, base: Number(base) as MsiVector };
-  }
-}
-
-/**
- * Short text for a resource, e.g. `mmio [0xc0000000, 0xc0000fff] low`.
- *
- * @example
- * ```ts
- * describeResource({ kind: "legacy-irq", irq: irq(6), shared: false }); // "irq 6"
- * ```
- */
-export function describeResource(res: Resource): string {
-  const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
-  switch (res.kind) {
-    case "pio":
-      return `ports ${hex(res.base)}-${hex(res.base + res.size - 1)}`;
-    case "mmio":
-      return `${hex(res.base)}-${hex(res.base + res.size - 1n)} (${res.window}${res.is64bit ? ", 64-bit" : ""}${res.prefetchable ? ", prefetchable" : ""})`;
-    case "mem":
-      return `${hex(res.base)}-${hex(res.base + res.size - 1n)}`;
-    case "legacy-irq":
-      return `irq ${res.irq}${res.shared ? " (shared)" : ""}`;
-    case "mem-slot":
-      return res.count === 1 ? `slot ${res.base}` : `slots ${res.base}-${res.base + res.count - 1}`;
-    case "device-id":
-      return `id ${res.id}`;
-    default:
-      return res.count === 1 ? `vector ${res.base}` : `vectors ${res.base}-${res.base + res.count - 1}`;
-  }
-}
+export { describeResource } from "./requests.js";

@@ -1,47 +1,63 @@
 /**
  * Snapshots: the whole state of a resource manager as versioned canonical JSON.
  *
- * Representation (version 1): `{ format, version, layout, pools, owners }` with
- * keys sorted at every level, u64s as `"0x…"` strings, every range of every
- * pool listed once in address order with its state (`free`, `allocated` +
- * `owner`, `reserved` + `label`), and owners sorted by name with their
- * resources in request order. Equal states give byte-identical text.
- * `restoreSnapshot` validates everything before building (schema, version,
- * layout, ranges tiling each pool exactly with free space coalesced, layout
- * reservations present, resources aligned and inside their pools, owners and
- * pool records agreeing one to one) and throws only `AllocError`
- * `INVALID_SNAPSHOT` with `details.path`. Objects are read by own keys and
- * unknown keys are refused, so `__proto__` and friends do nothing.
- * Cost: O(n log n) in the number of ranges for both directions.
+ * Representation (version 2): `{ format, layout, owners, reserved, version }`
+ * with keys sorted at every level, u64 addresses as `"0x…"` strings. Each
+ * allocation is listed once: owners sorted by name, each with its resources in
+ * request order (every kind writes its own entry). `reserved` lists, per pool,
+ * the reservations made after the layout (`reserve()`); free space is what is
+ * left. Equal states give byte-identical text.
+ * Restore reads the parsed document in one pass, every key of every object
+ * checked (layout included), each resource through its kind's codec (window,
+ * alignment and pool membership), then builds each pool at once from its
+ * sorted entries: no replay, no second pass. Version 1 (every pool range
+ * listed beside the owners) is still read; its pool listing must agree with
+ * the owners exactly. Throws only `AllocError` `INVALID_SNAPSHOT` with
+ * `details.path`. Cost: O(n log n) to restore (one sort per pool), O(n) to write.
  */
 import { AllocError, Range, isAllocError } from "@alloc/constraint";
-import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
+import type { NodeState } from "@alloc/core";
 import { POOL_NAMES, defineLayout, layoutToJSON } from "./Layout.js";
-import type { Layout, PoolLayout, PoolName } from "./Layout.js";
+import type { Layout, PoolName, Reservation } from "./Layout.js";
+import { ANY_RESOURCE_KEYS, REQUEST_KINDS, kindNamed } from "./kinds/registry.js";
+import type { AnyKind } from "./kinds/registry.js";
+import type { ResourceReader } from "./kinds/Kind.js";
+import { IdPool } from "./pools/IdPool.js";
+import { tile } from "./pools/Pool.js";
+import type { OwnerRecord, Pool, PoolBuildEntry, PoolEntry } from "./pools/Pool.js";
 import { RangePool } from "./pools/RangePool.js";
-import type { PoolEntry, ResourcePool } from "./pools/RangePool.js";
-import { MSI_MAX_COUNT } from "./pools/MsiPool.js";
-import { REQUEST_KINDS } from "./requests.js";
 import type { Resource } from "./requests.js";
+import { quoteText } from "@alloc/constraint";
 import { Reader, hex, kindOf } from "./internal/validate.js";
+import { kindOfResource } from "./kinds/registry.js";
 
 /** The `format` field of every snapshot. */
 export const SNAPSHOT_FORMAT = "@alloc/vm-resources/snapshot";
-/** The snapshot version written (and the only one read). */
-export const SNAPSHOT_VERSION = 1;
+/** The snapshot version written. */
+export const SNAPSHOT_VERSION = 2;
+/** Every version {@link readSnapshot} (and so `ResourceManager.restore`) reads. */
+export const SNAPSHOT_VERSIONS_READ: readonly number[] = Object.freeze([1, 2]);
 
-/** What the snapshot code needs from a manager (structural, to avoid an import cycle). */
+/** What writing a snapshot needs from a manager. */
 export interface SnapshotSource {
+  /** The layout the pools were built from. */
   readonly layout: Layout;
-  pool(name: PoolName): ResourcePool;
-  _ownerEntries(): IterableIterator<[string, readonly Resource[]]>;
+  /** Owners and their resources, any order. */
+  ownerEntries(): Iterable<readonly [string, readonly Resource[]]>;
+  /** Reservations made after the layout, per pool. */
+  extraReservations(pool: PoolName): readonly Reservation[];
 }
 
-/** What restoring needs from a freshly built manager. */
-export interface SnapshotTarget extends SnapshotSource {
-  reserve(pool: PoolName, range: Range, label: string): void;
-  _record(owner: string, res: Resource, range?: Range): void;
-  checkInvariants(): void;
+/** A manager's state read back from a snapshot, pools built. */
+export interface RestoredState {
+  /** The checked layout. */
+  readonly layout: Layout;
+  /** Every pool, built. */
+  readonly pools: ReadonlyMap<PoolName, Pool>;
+  /** Owners (sorted) with their resources and the pool range of each (`undefined`: the shared IRQ). */
+  readonly owners: readonly (readonly [string, Resource[], (Range | undefined)[], OwnerRecord])[];
+  /** Reservations made after the layout, per pool. */
+  readonly extra: ReadonlyMap<PoolName, Reservation[]>;
 }
 
 /**
@@ -74,28 +90,28 @@ export function entryJSON(e: PoolEntry): Record<string, unknown> {
   return base;
 }
 
-/** The snapshot form of one resource (u64s as "0x…"). @example `resourceJSON(res) // { kind: "pio", base: 1016, size: 8 }` */
+/** The snapshot form of one resource, as its kind writes it. @example `resourceJSON(res) // { base: 1016, kind: "pio", size: 8 }` */
 export function resourceJSON(r: Resource): Record<string, unknown> {
-  switch (r.kind) {
-    case "mmio":
-      return { kind: r.kind, base: hex(r.base), size: hex(r.size), align: hex(r.align), window: r.window, prefetchable: r.prefetchable, is64bit: r.is64bit };
-    case "mem":
-      return { kind: r.kind, base: hex(r.base), size: hex(r.size), align: hex(r.align) };
-    case "pio":
-      return { kind: r.kind, base: r.base, size: r.size };
-    case "legacy-irq":
-      return { kind: r.kind, irq: r.irq, shared: r.shared };
-    case "mem-slot":
-      return { kind: r.kind, base: r.base, count: r.count };
-    case "device-id":
-      return { kind: r.kind, id: r.id };
-    default:
-      return { kind: r.kind, base: r.base, count: r.count };
+  return { ...kindOfResource(r).toJSON(r) };
+}
+
+/** The pool names in the order canonical JSON lists them (sorted keys). */
+const SORTED_POOL_NAMES: readonly PoolName[] = [...POOL_NAMES].sort();
+
+/** `value` with object keys sorted at every level (for the small layout part). */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value).sort()) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = sortedKeys(v);
   }
+  return out;
 }
 
 /**
- * The snapshot text of a manager (see {@link ResourceManager.snapshot}).
+ * The snapshot text of a manager (see `ResourceManager.snapshot`).
  *
  * @example
  * ```ts
@@ -103,102 +119,67 @@ export function resourceJSON(r: Resource): Record<string, unknown> {
  * ```
  */
 export function writeSnapshot(source: SnapshotSource): string {
-  // perf: written directly in canonical form (keys in sorted order, the same
-  // bytes as canonicalJSON of the object form; test/snapshot.test.ts checks
-  // both) instead of building and sorting an object graph (bench "snapshot").
-  const out: string[] = [`{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"layout":${canonicalJSON(layoutToJSON(source.layout))},"owners":[`];
-  const owners = [...source._ownerEntries()];
-  owners.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  for (let i = 0; i < owners.length; i++) {
-    const [owner, res] = owners[i] as [string, readonly Resource[]];
-    let line = `${i === 0 ? "" : ","}{"owner":${JSON.stringify(owner)},"resources":[`;
+  const list = [...source.ownerEntries()];
+  list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // perf: the document is built with its keys in sorted order and written by
+  // JSON.stringify, which keeps insertion order (bench "snapshot").
+  const owners = new Array<unknown>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const [owner, res] = list[i] as readonly [string, readonly Resource[]];
+    const resources = new Array<unknown>(res.length);
     for (let j = 0; j < res.length; j++) {
-      if (j !== 0) line += ",";
-      line += resourceText(res[j] as Resource);
+      const r = res[j] as Resource;
+      resources[j] = kindOfResource(r).toJSON(r);
     }
-    out.push(`${line}]}`);
+    owners[i] = { owner, resources };
   }
-  out.push('],"pools":{');
-  for (let p = 0; p < SORTED_POOL_NAMES.length; p++) {
-    const name = SORTED_POOL_NAMES[p] as PoolName;
-    out.push(`${p === 0 ? "" : ","}${JSON.stringify(name)}:{"ranges":[`);
-    const pool = source.pool(name);
-    let first = true;
-    if (pool instanceof RangePool) {
-      for (const [r, st] of pool.tree.entries()) {
-        let t = `${first ? "" : ","}{`;
-        if (st.kind === "valued" && st.value.kind !== "owner") t += `"label":${JSON.stringify(st.value.label)},`;
-        t += `"max":"${hexParts(r.maxHi, r.maxLo)}","min":"${hexParts(r.minHi, r.minLo)}",`;
-        if (st.kind === "valued") t += st.value.kind === "owner" ? `"owner":${JSON.stringify(st.value.owner)},"state":"allocated"}` : '"state":"reserved"}';
-        else t += '"state":"free"}'; // as entries(): a range with no record reads as free
-        out.push(t);
-        first = false;
-      }
-    } else {
-      for (const e of pool.entries()) {
-        out.push(`${first ? "" : ","}${canonicalJSON(entryJSON(e))}`);
-        first = false;
-      }
-    }
-    out.push("]}");
+  const reserved: Record<string, unknown> = {};
+  for (const name of SORTED_POOL_NAMES) {
+    const extra = source.extraReservations(name);
+    if (extra.length > 0) reserved[name] = extra.map((r) => ({ label: r.label, max: hex(r.range.max), min: hex(r.range.min) }));
   }
-  out.push(`},"version":${JSON.stringify(SNAPSHOT_VERSION)}}`);
-  return out.join("");
-}
-
-/** The pool names in the order canonical JSON lists them (sorted keys). */
-const SORTED_POOL_NAMES: readonly PoolName[] = [...POOL_NAMES].sort();
-
-/** `0x` + lowercase hex of the u64 with 32-bit halves `hi`, `lo` (same text as {@link hex} of its bigint). */
-function hexParts(hi: number, lo: number): string {
-  return hi === 0 ? `0x${lo.toString(16)}` : `0x${hi.toString(16)}${lo.toString(16).padStart(8, "0")}`;
-}
-
-/** `canonicalJSON(resourceJSON(r))`, written directly (keys in sorted order). */
-function resourceText(r: Resource): string {
-  switch (r.kind) {
-    case "mmio":
-      return `{"align":"${hex(r.align)}","base":"${hex(r.base)}","is64bit":${String(r.is64bit)},"kind":"mmio","prefetchable":${String(r.prefetchable)},"size":"${hex(r.size)}","window":${JSON.stringify(r.window)}}`;
-    case "mem":
-      return `{"align":"${hex(r.align)}","base":"${hex(r.base)}","kind":"mem","size":"${hex(r.size)}"}`;
-    case "pio":
-      return `{"base":${JSON.stringify(r.base)},"kind":"pio","size":${JSON.stringify(r.size)}}`;
-    case "legacy-irq":
-      return `{"irq":${JSON.stringify(r.irq)},"kind":"legacy-irq","shared":${String(r.shared)}}`;
-    case "mem-slot":
-      return `{"base":${JSON.stringify(r.base)},"count":${JSON.stringify(r.count)},"kind":"mem-slot"}`;
-    case "device-id":
-      return `{"id":${JSON.stringify(r.id)},"kind":"device-id"}`;
-    default:
-      return `{"base":${JSON.stringify(r.base)},"count":${JSON.stringify(r.count)},"kind":${JSON.stringify(r.kind)}}`;
-  }
-}
-
-/** One range of a snapshot pool; its JSON path is made only for messages (perf). */
-class ParsedEntry {
-  claimed = false;
-  /** The range as the rebuilt pool handed it out (restore, allocated entries). */
-  taken: Range | undefined = undefined;
-  constructor(
-    readonly range: Range,
-    readonly state: "free" | "allocated" | "reserved",
-    readonly who: string,
-    readonly list: string,
-    readonly index: number,
-  ) {}
-
-  get path(): string {
-    return `${this.list}[${this.index}]`;
-  }
+  return JSON.stringify({ format: SNAPSHOT_FORMAT, layout: sortedKeys(layoutToJSON(source.layout)), owners, reserved, version: SNAPSHOT_VERSION });
 }
 
 /**
- * perf: the value of a `"0x…"` string of 1 to 13 lowercase hex digits (below
- * 2^52, so exact as a number), or -1 for anything else (which then takes the
- * full reader, with the same result or error).
+ * Reads snapshot fields: u64s as numbers or `"0x…"` strings. Its input is
+ * always `JSON.parse` output (plain data: own enumerable string keys, no
+ * getters), so objects are checked in place rather than copied; a mistake
+ * goes to the general reader for its exact message.
  */
-function smallHex(s: unknown): number {
-  if (typeof s !== "string") return -1;
+class SnapshotReader extends Reader {
+  constructor() {
+    super("INVALID_SNAPSHOT");
+  }
+
+  /** The reader the kinds' codecs use: fields named by record and key (the path is built only for a message). */
+  readonly fields: ResourceReader = {
+    code: "INVALID_SNAPSHOT",
+    u64: (value, at, key) => {
+      const v = typeof value === "string" ? smallHex(value) : -1;
+      return v >= 0 ? BigInt(v) : this.u64(value, `${at}.${key}`);
+    },
+    boolean: (value, at, key) => (typeof value === "boolean" ? value : this.boolean(value, `${at}.${key}`)),
+    string: (value, at, key) => (typeof value === "string" ? value : this.string(value, `${at}.${key}`)),
+    fail: (path, message) => this.fail(path, message),
+  };
+
+  override object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Readonly<Record<string, unknown>> {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) this.fail(path, `expected an object; got ${kindOf(value)}`);
+    const o = value as Record<string, unknown>;
+    for (const key in o) if (!required.includes(key) && !optional.includes(key)) return super.object(value, path, required, optional);
+    for (let i = 0; i < required.length; i++) if (o[required[i] as string] === undefined) return super.object(value, path, required, optional);
+    return o;
+  }
+
+  override u64(value: unknown, path: string): bigint {
+    const v = typeof value === "string" ? smallHex(value) : -1;
+    return v >= 0 ? BigInt(v) : super.u64(value, path);
+  }
+}
+
+/** perf: the value of `"0x"` + 1..13 lowercase hex digits (below 2^52, exact as a number), or -1 for anything else. */
+function smallHex(s: string): number {
   const n = s.length;
   if (n < 3 || n > 15 || s.charCodeAt(0) !== 48 || s.charCodeAt(1) !== 120) return -1;
   let v = 0;
@@ -211,329 +192,195 @@ function smallHex(s: unknown): number {
   return v;
 }
 
-/** `Map` key for a range's first value (a number when it is exact as one). */
-function minKey(r: Range): number | bigint {
-  return r.minHi < 0x200000 ? r.minHi * 4294967296 + r.minLo : r.min;
+/** A taken range found while reading, with where it was found (its path is made only for messages). */
+class Taken {
+  /** The first value as a number when exact (the sort key), else `Infinity` (then compared as bigints). */
+  readonly key: number;
+  constructor(
+    readonly range: Range,
+    readonly state: NodeState<OwnerRecord>,
+    readonly list: string,
+    readonly index: number,
+    readonly item: number,
+  ) {
+    const min = range.min;
+    this.key = min <= 0x1f_ffff_ffff_ffffn ? Number(min) : Infinity;
+  }
+
+  get at(): string {
+    return this.item < 0 ? `${this.list}[${this.index}]` : `${this.list}[${this.index}].resources[${this.item}]`;
+  }
 }
 
-/** A power of two, for a number below 2^53. */
-function isPow2Number(v: number): boolean {
-  if (v <= 0) return false;
-  while (v > 0x40000000) {
-    if (v % 2 !== 0) return false;
-    v /= 2;
-  }
-  return (v & (v - 1)) === 0;
-}
+const mkRange = (min: bigint, max: bigint): Range => new Range(min, max);
 
-const hasOwn = Object.hasOwn;
-
-/** perf: a well-formed pool range with small hex bounds, read without the general reader; `undefined` sends it to the general reader. */
-function fastEntry(x: unknown, list: string, index: number): ParsedEntry | undefined {
-  if (typeof x !== "object" || x === null || Array.isArray(x)) return undefined;
-  const o = x as Record<string, unknown>;
-  if (!hasOwn(o, "min") || !hasOwn(o, "max") || !hasOwn(o, "state")) return undefined;
-  const min = smallHex(o["min"]);
-  const max = smallHex(o["max"]);
-  if (min < 0 || max < min) return undefined;
-  const n = Object.keys(o).length;
-  const state = o["state"];
-  let who = "";
-  if (state === "free") {
-    if (n !== 3) return undefined;
-  } else if (state === "allocated" || state === "reserved") {
-    const key = state === "allocated" ? "owner" : "label";
-    const w = o[key];
-    if (n !== 4 || !hasOwn(o, key) || typeof w !== "string" || w.length === 0) return undefined;
-    who = w;
-  } else return undefined;
-  return new ParsedEntry(new Range(min, max), state, who, list, index);
-}
-
-/** Merges adjacent or touching ranges into maximal segments. */
-function segments(ranges: readonly Range[]): Range[] {
-  const out: Range[] = [];
-  for (const r of ranges) {
-    const last = out[out.length - 1];
-    if (last !== undefined && last.max + 1n >= r.min) out[out.length - 1] = new Range(last.min, r.max > last.max ? r.max : last.max);
-    else out.push(r);
-  }
-  return out;
-}
-
-function readPool(rd: Reader, value: unknown, path: string, layout: PoolLayout): { entries: ParsedEntry[]; byMin: Map<number | bigint, ParsedEntry> } {
-  const o = rd.object(value, path, ["ranges"]);
-  const list = rd.array(o["ranges"], `${path}.ranges`);
-  const listPath = `${path}.ranges`;
-  const entries: ParsedEntry[] = new Array<ParsedEntry>(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const x = list[i];
-    entries[i] = fastEntry(x, listPath, i) ?? readEntry(rd, x, listPath, i);
-  }
-  // The entries must tile the pool's space exactly, in address order.
-  // perf: compared on 32-bit halves; bigints only for messages.
-  const segs = segments(layout.ranges);
-  let k = 0;
-  for (const seg of segs) {
-    let nextHi = seg.minHi;
-    let nextLo = seg.minLo;
-    let prevFree = false;
-    while (nextHi < seg.maxHi || (nextHi === seg.maxHi && nextLo <= seg.maxLo)) {
-      const e = entries[k];
-      const next = (): bigint => Range.fromParts(nextHi, nextLo, nextHi, nextLo).min;
-      if (e === undefined) rd.fail(`${path}.ranges`, `the ranges end before 0x${next().toString(16)}; the pool runs to 0x${seg.max.toString(16)}`);
-      const r = e.range;
-      if (r.minHi !== nextHi || r.minLo !== nextLo) rd.fail(`${e.path}.min`, `expected 0x${next().toString(16)} (ranges must be sorted, disjoint and cover the pool); got 0x${r.min.toString(16)}`);
-      if (r.maxHi > seg.maxHi || (r.maxHi === seg.maxHi && r.maxLo > seg.maxLo)) rd.fail(`${e.path}.max`, `runs past the end of the pool range at 0x${seg.max.toString(16)}`);
-      if (e.state === "free" && prevFree) rd.fail(`${e.path}.state`, "adjacent free ranges must be merged into one");
-      prevFree = e.state === "free";
-      k++;
-      if (r.maxHi === seg.maxHi && r.maxLo === seg.maxLo) break;
-      if (r.maxLo === 0xffffffff) {
-        nextHi = r.maxHi + 1;
-        nextLo = 0;
-      } else {
-        nextHi = r.maxHi;
-        nextLo = r.maxLo + 1;
-      }
-    }
-  }
-  if (k < entries.length) rd.fail(`${path}.ranges[${k}]`, "lies outside the pool");
-  // Tiled: at most one entry starts at any value.
-  const byMin = new Map<number | bigint, ParsedEntry>();
-  for (const e of entries) byMin.set(minKey(e.range), e);
-  for (const res of layout.reserved) {
-    const found = byMin.get(minKey(res.range));
-    const hit = found !== undefined && found.range.equals(res.range) ? found : undefined;
-    if (hit === undefined || hit.state !== "reserved" || hit.who !== res.label) {
-      rd.fail(`${path}.ranges`, `the layout's reservation ${res.range} (${res.label}) is missing`);
-    }
-  }
-  return { entries, byMin };
-}
-
-/** One pool range through the general reader (any form; exact errors). */
-function readEntry(rd: Reader, x: unknown, listPath: string, i: number): ParsedEntry {
-  const at = `${listPath}[${i}]`;
-  const { min, max, raw } = rd.minMax(x, at, ["state", "owner", "label"]);
-  const state = rd.string(raw["state"], `${at}.state`);
-  if (state === "free") {
-    if (raw["owner"] !== undefined) rd.fail(`${at}.owner`, "a free range has no owner");
-    if (raw["label"] !== undefined) rd.fail(`${at}.label`, "a free range has no label");
-    return new ParsedEntry(new Range(min, max), state, "", listPath, i);
-  }
-  if (state === "allocated") {
-    if (raw["label"] !== undefined) rd.fail(`${at}.label`, "an allocated range has an owner, not a label");
-    return new ParsedEntry(new Range(min, max), state, rd.nonEmptyString(raw["owner"], `${at}.owner`), listPath, i);
-  }
-  if (state === "reserved") {
-    if (raw["owner"] !== undefined) rd.fail(`${at}.owner`, "a reserved range has a label, not an owner");
-    return new ParsedEntry(new Range(min, max), state, rd.nonEmptyString(raw["label"], `${at}.label`), listPath, i);
-  }
-  return rd.fail(`${at}.state`, `expected "free", "allocated" or "reserved"; got ${kindOf(state)}`);
-}
-
-function isPow2(v: bigint): boolean {
-  return v > 0n && (v & (v - 1n)) === 0n;
-}
-
-/** The keys of a snapshot resource, by kind. */
-const RESOURCE_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
-  ["mmio", ["kind", "base", "size", "align", "window", "prefetchable", "is64bit"]],
-  ["mem", ["kind", "base", "size", "align"]],
-  ["pio", ["kind", "base", "size"]],
-  ["legacy-irq", ["kind", "irq", "shared"]],
-  ["mem-slot", ["kind", "base", "count"]],
-  ["device-id", ["kind", "id"]],
-  ["pci-msi", ["kind", "base", "count"]],
-  ["pci-msix", ["kind", "base", "count"]],
-  ["generic-msi", ["kind", "base", "count"]],
-]);
-const RESOURCE_OPTIONAL_KEYS: readonly string[] = ["base", "size", "align", "window", "prefetchable", "is64bit", "irq", "shared", "count", "id"];
-
-const MMIO_KEYS = RESOURCE_KEYS.get("mmio") as readonly string[];
-const MEM_KEYS = RESOURCE_KEYS.get("mem") as readonly string[];
-
-/**
- * perf: a well-formed mmio or mem resource with small hex values, read without
- * the general reader; `undefined` for anything else, which then takes
- * {@link readResource} (same result, or its exact error).
- */
-function fastResource(value: unknown, layout: Layout): { res: Resource; pool: PoolName | undefined; range: Range | undefined } | undefined {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-  const o = value as Record<string, unknown>;
-  const kind = o["kind"];
-  const keys = kind === "mmio" ? MMIO_KEYS : kind === "mem" ? MEM_KEYS : undefined;
-  if (keys === undefined || Object.keys(o).length !== keys.length) return undefined;
-  for (const k of keys) if (!hasOwn(o, k)) return undefined;
-  const base = smallHex(o["base"]);
-  const size = smallHex(o["size"]);
-  const align = smallHex(o["align"]);
-  if (base < 0 || size < 1 || !isPow2Number(align) || base % align !== 0) return undefined;
-  const range = new Range(base, base + size - 1);
-  if (kind === "mem") return { res: { kind, base: BigInt(base) as GuestAddress, size: BigInt(size), align: BigInt(align) }, pool: "mem", range };
-  const window = o["window"];
-  const prefetchable = o["prefetchable"];
-  const is64bit = o["is64bit"];
-  if (typeof prefetchable !== "boolean" || typeof is64bit !== "boolean") return undefined;
-  const actual = layout.mmio.low.contains(range) ? "low" : layout.mmio.high !== undefined && layout.mmio.high.contains(range) ? "high" : undefined;
-  if (actual === undefined || window !== actual) return undefined;
-  return { res: { kind: "mmio", base: BigInt(base) as MmioAddress, size: BigInt(size), align: BigInt(align), window: actual, prefetchable, is64bit }, pool: "mmio", range };
-}
-
-function readResource(rd: Reader, value: unknown, at: string, layout: Layout): { res: Resource; pool: PoolName | undefined; range: Range | undefined } {
-  const kindObj = rd.object(value, at, ["kind"], RESOURCE_OPTIONAL_KEYS);
-  const kind = rd.string(kindObj["kind"], `${at}.kind`);
-  if (!(REQUEST_KINDS as readonly string[]).includes(kind)) rd.fail(`${at}.kind`, `unknown resource kind ${kindOf(kind)}`);
-  const o = rd.object(value, at, RESOURCE_KEYS.get(kind) ?? []);
-  const withSize = (base: bigint, size: bigint, p: string): Range => {
-    if (size < 1n) rd.fail(`${p}`, "must be at least 1");
-    if (base + size - 1n > 0xffff_ffff_ffff_ffffn) rd.fail(p, "base + size runs past 2^64-1");
-    return Range.withSize(base, size);
-  };
-  switch (kind) {
-    case "mmio":
-    case "mem": {
-      const base = rd.u64(o["base"], `${at}.base`);
-      const size = rd.u64(o["size"], `${at}.size`);
-      const align = rd.u64(o["align"], `${at}.align`);
-      if (!isPow2(align)) rd.fail(`${at}.align`, "must be a power of two");
-      if (base % align !== 0n) rd.fail(`${at}.base`, `0x${base.toString(16)} is not aligned to 0x${align.toString(16)}`);
-      const range = withSize(base, size, `${at}.size`);
-      if (kind === "mem") return { res: { kind, base: base as GuestAddress, size, align }, pool: "mem", range };
-      const window = rd.string(o["window"], `${at}.window`);
-      const actual = layout.mmio.low.contains(range) ? "low" : layout.mmio.high !== undefined && layout.mmio.high.contains(range) ? "high" : undefined;
-      if (window !== actual) rd.fail(`${at}.window`, `the range ${range} lies in the ${actual ?? "no"} window, not ${kindOf(window)}`);
-      const prefetchable = rd.boolean(o["prefetchable"], `${at}.prefetchable`);
-      const is64bit = rd.boolean(o["is64bit"], `${at}.is64bit`);
-      return { res: { kind, base: base as MmioAddress, size, align, window, prefetchable, is64bit }, pool: "mmio", range };
-    }
-    case "pio": {
-      const base = rd.int(o["base"], `${at}.base`, 0xffff);
-      const size = rd.int(o["size"], `${at}.size`, 0x10000);
-      return { res: { kind, base: base as PioPort, size }, pool: "pio", range: withSize(BigInt(base), BigInt(size), `${at}.size`) };
-    }
-    case "legacy-irq": {
-      const irq = rd.int(o["irq"], `${at}.irq`, 0xffff_ffff);
-      const shared = rd.boolean(o["shared"], `${at}.shared`);
-      if (shared) {
-        if (layout.legacyIrq.shared !== irq) rd.fail(`${at}.irq`, `the layout's shared IRQ is ${String(layout.legacyIrq.shared)}, not ${irq}`);
-        return { res: { kind, irq: irq as Irq, shared }, pool: undefined, range: undefined };
-      }
-      return { res: { kind, irq: irq as Irq, shared }, pool: "legacyIrq", range: Range.point(irq) };
-    }
-    case "mem-slot": {
-      const base = rd.int(o["base"], `${at}.base`, 0xffff_ffff);
-      const count = rd.int(o["count"], `${at}.count`, 0xffff_ffff);
-      return { res: { kind, base: base as MemSlot, count }, pool: "memSlot", range: withSize(BigInt(base), BigInt(count), `${at}.count`) };
-    }
-    case "device-id": {
-      const id = rd.int(o["id"], `${at}.id`, 0xffff_ffff);
-      return { res: { kind, id: id as DeviceId }, pool: "deviceId", range: Range.point(id) };
-    }
-    default: {
-      const k = kind as "pci-msi" | "pci-msix" | "generic-msi";
-      const base = rd.int(o["base"], `${at}.base`, 0xffff_ffff);
-      const count = rd.int(o["count"], `${at}.count`, MSI_MAX_COUNT[k]);
-      if (count < 1) rd.fail(`${at}.count`, "must be at least 1");
-      if (k === "pci-msi") {
-        if (!isPow2(BigInt(count))) rd.fail(`${at}.count`, "a pci-msi block has a power-of-two count");
-        if (base % count !== 0) rd.fail(`${at}.base`, `a pci-msi block is aligned to its count ${count}`);
-      }
-      return { res: { kind: k, base: base as MsiVector, count }, pool: "msi", range: withSize(BigInt(base), BigInt(count), `${at}.count`) };
-    }
-  }
+function byMin(a: Taken, b: Taken): number {
+  if (a.key !== Infinity || b.key !== Infinity) return a.key - b.key;
+  const x = a.range.min;
+  const y = b.range.min;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /**
- * Validates snapshot text and builds a manager from it with `create(layout)`;
- * throws only `AllocError` `INVALID_SNAPSHOT` with `details.path`.
+ * Reads and checks snapshot text and builds the pools it describes; throws
+ * only `AllocError` `INVALID_SNAPSHOT` with `details.path`.
  *
  * @example
  * ```ts
- * const rm2 = restoreSnapshot(text, (layout) => new ResourceManager(layout));
+ * const state = readSnapshot(rm.snapshot());
  * ```
  */
-export function restoreSnapshot<M extends SnapshotTarget>(json: string, create: (layout: Layout) => M): M {
-  const rd: Reader = new Reader("INVALID_SNAPSHOT");
+export function readSnapshot(json: unknown): RestoredState {
+  const rd: SnapshotReader = new SnapshotReader();
   try {
     if (typeof json !== "string") rd.fail("$", `expected snapshot text; got ${kindOf(json)}`);
     let doc: unknown;
     try {
       doc = JSON.parse(json);
     } catch (e) {
-      rd.fail("$", `not JSON: ${(e as Error).message}`);
+      rd.fail("$", `not JSON: ${quoteText((e as Error).message)}`);
     }
-    const top = rd.object(doc, "$", ["format", "version", "layout", "pools", "owners"]);
+    const top = rd.object(doc, "$", ["format", "version", "layout", "owners"], ["pools", "reserved"]);
     if (top["format"] !== SNAPSHOT_FORMAT) rd.fail("$.format", `expected ${JSON.stringify(SNAPSHOT_FORMAT)}; got ${kindOf(top["format"])}`);
-    if (top["version"] !== SNAPSHOT_VERSION) rd.fail("$.version", `unsupported version ${kindOf(top["version"])}; this build reads version ${SNAPSHOT_VERSION}`);
+    const version = top["version"];
+    if (version !== 1 && version !== 2) rd.fail("$.version", `unsupported version ${kindOf(version)}; this build reads versions ${SNAPSHOT_VERSIONS_READ.join(", ")}`);
+    if (version === 2 && top["pools"] !== undefined) rd.fail("$.pools", "a version 2 snapshot lists no pools (free space is implied)");
+    if (version === 1 && top["reserved"] !== undefined) rd.fail("$.reserved", "a version 1 snapshot lists reservations in its pools");
+    if (version === 1 && top["pools"] === undefined) rd.fail("$.pools", "missing");
     const layout = defineLayout(top["layout"], { code: "INVALID_SNAPSHOT", path: "$.layout" });
 
-    const poolsObj = rd.object(top["pools"], "$.pools", POOL_NAMES);
-    const pools = new Map<PoolName, ParsedEntry[]>();
-    // perf: index entries by first value so matching resources is O(1) each (bench "restore").
-    const byMin = new Map<PoolName, Map<number | bigint, ParsedEntry>>();
-    for (const name of POOL_NAMES) {
-      const read = readPool(rd, poolsObj[name], `$.pools.${name}`, layout[name]);
-      pools.set(name, read.entries);
-      byMin.set(name, read.byMin);
-    }
-
-    const ownersList = rd.array(top["owners"], "$.owners");
-    const owners: { owner: string; resources: { res: Resource; entry: ParsedEntry | undefined }[] }[] = [];
-    for (let i = 0; i < ownersList.length; i++) {
-      const x = ownersList[i];
-      const at = `$.owners[${i}]`;
-      const o = rd.object(x, at, ["owner", "resources"]);
-      const owner = rd.nonEmptyString(o["owner"], `${at}.owner`);
-      const prev = owners[owners.length - 1];
-      if (prev !== undefined && !(prev.owner < owner)) rd.fail(`${at}.owner`, `owners must be sorted by name without duplicates; ${JSON.stringify(owner)} follows ${JSON.stringify(prev.owner)}`);
-      const list = rd.array(o["resources"], `${at}.resources`);
-      if (list.length === 0) rd.fail(`${at}.resources`, "an owner holds at least one resource");
-      const resources: { res: Resource; entry: ParsedEntry | undefined }[] = new Array(list.length);
-      for (let j = 0; j < list.length; j++) {
-        const r = list[j];
-        const parsed = fastResource(r, layout) ?? readResource(rd, r, `${at}.resources[${j}]`, layout);
-        if (parsed.pool !== undefined && parsed.range !== undefined) {
-          const range = parsed.range;
-          const found = byMin.get(parsed.pool)?.get(minKey(range));
-          const entry = found !== undefined && found.range.equals(range) ? found : undefined;
-          const p = (): string => `${at}.resources[${j}]`;
-          if (entry === undefined || entry.state !== "allocated") rd.fail(p(), `${range} is not an allocated range of pool ${parsed.pool}`);
-          if (entry.who !== owner) rd.fail(p(), `${range} of pool ${parsed.pool} is allocated to ${JSON.stringify(entry.who)}, not ${JSON.stringify(owner)}`);
-          if (entry.claimed) rd.fail(p(), `${range} of pool ${parsed.pool} is recorded twice`);
-          entry.claimed = true;
-          resources[j] = { res: parsed.res, entry };
-        } else resources[j] = { res: parsed.res, entry: undefined };
-      }
-      owners.push({ owner, resources });
-    }
-    for (const name of POOL_NAMES) {
-      for (const e of pools.get(name) ?? []) {
-        if (e.state === "allocated" && !e.claimed) rd.fail(`${e.path}.owner`, `${e.range} is allocated to ${JSON.stringify(e.who)}, which does not record it`);
+    const taken = new Map<PoolName, Taken[]>(POOL_NAMES.map((n) => [n, layout[n].reserved.map((r, i) => new Taken(r.range, { kind: "valued", value: { kind: "reserved", label: r.label } }, `$.layout.${n}.reserved`, i, -1))]));
+    const owners = readOwners(rd, top["owners"], layout, taken);
+    const extra = new Map<PoolName, Reservation[]>();
+    if (version === 2) {
+      const res = top["reserved"] === undefined ? {} : rd.object(top["reserved"], "$.reserved", [], POOL_NAMES);
+      for (const name of POOL_NAMES) {
+        const list = (res as Readonly<Record<string, unknown>>)[name];
+        if (list === undefined) continue;
+        const at = `$.reserved.${name}`;
+        const items = rd.array(list, at);
+        const out: Reservation[] = [];
+        for (let i = 0; i < items.length; i++) {
+          const { min, max, raw } = rd.minMax(items[i], `${at}[${i}]`, ["label"]);
+          const label = rd.nonEmptyString(raw["label"], `${at}[${i}].label`);
+          const range = new Range(min, max);
+          out.push(Object.freeze({ range, label }));
+          (taken.get(name) as Taken[]).push(new Taken(range, { kind: "valued", value: { kind: "reserved", label } }, at, i, -1));
+        }
+        if (out.length > 0) extra.set(name, out);
       }
     }
-
-    const m = create(layout);
-    // perf: every range is placed in address order (each one carves the start
-    // of the free space left), then owners are recorded with the ranges the
-    // pools handed out (bench "restore").
-    for (const name of POOL_NAMES) {
-      const fromLayout = layout[name].reserved;
-      const pool = m.pool(name);
-      for (const e of pools.get(name) ?? []) {
-        if (e.state === "reserved" && !fromLayout.some((r) => r.range.equals(e.range))) m.reserve(name, e.range, e.who);
-        else if (e.state === "allocated") e.taken = pool.allocateExact(e.who, e.range);
+    const listed = new Map<PoolName, ListedV1[]>();
+    if (version === 1) {
+      const poolsObj = rd.object(top["pools"], "$.pools", POOL_NAMES);
+      for (const name of POOL_NAMES) {
+        const list = readV1(rd, poolsObj[name], `$.pools.${name}`);
+        listed.set(name, list);
+        const out: Reservation[] = [];
+        for (const e of list) {
+          if (e.state !== "reserved" || layout[name].reserved.some((r) => r.range.equals(e.range))) continue;
+          const label = rd.nonEmptyString(e.label, `${e.at}.label`);
+          out.push(Object.freeze({ range: e.range, label }));
+          (taken.get(name) as Taken[]).push(new Taken(e.range, { kind: "valued", value: { kind: "reserved", label } }, `$.pools.${name}.ranges`, e.index, -1));
+        }
+        if (out.length > 0) extra.set(name, out);
       }
     }
-    for (const o of owners) {
-      for (const r of o.resources) m._record(o.owner, r.res, r.entry?.taken);
+    const pools = new Map<PoolName, Pool>();
+    for (const name of POOL_NAMES) {
+      const list = (taken.get(name) as Taken[]).sort(byMin);
+      const entries = tile(layout[name].ranges, list, (k, message) => rd.fail((list[k] as Taken).at, message), mkRange);
+      const v1 = listed.get(name);
+      if (v1 !== undefined) compareV1(rd, v1, `$.pools.${name}`, entries);
+      pools.set(name, name === "deviceId" || name === "memSlot" ? IdPool.fromSorted(name, layout[name].ranges, entries) : RangePool.fromSorted(name, entries));
     }
-    m.checkInvariants();
-    return m;
+    return { layout, pools, owners, extra };
   } catch (e) {
     if (isAllocError(e) && e.code === "INVALID_SNAPSHOT") throw e;
     const path = isAllocError(e) && e.details.path !== undefined ? e.details.path : "$";
     throw new AllocError("INVALID_SNAPSHOT", `${path}: ${e instanceof Error ? e.message : String(e)}`, { path }, { cause: e });
   }
+}
+
+function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: Map<PoolName, Taken[]>): [string, Resource[], (Range | undefined)[], OwnerRecord][] {
+  const list = rd.array(value, "$.owners");
+  const owners: [string, Resource[], (Range | undefined)[], OwnerRecord][] = new Array(list.length);
+  const path = (i: number, j?: number): string => (j === undefined ? `$.owners[${i}]` : `$.owners[${i}].resources[${j}]`);
+  let prev: string | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const o = rd.object(list[i], path(i), OWNER_KEYS);
+    const owner = rd.nonEmptyString(o["owner"], `${path(i)}.owner`);
+    if (prev !== undefined && !(prev < owner)) rd.fail(`${path(i)}.owner`, `owners must be sorted by name without duplicates; ${quoteText(owner)} follows ${quoteText(prev)}`);
+    prev = owner;
+    const items = rd.array(o["resources"], `${path(i)}.resources`);
+    if (items.length === 0) rd.fail(`${path(i)}.resources`, "an owner holds at least one resource");
+    const record: OwnerRecord = { kind: "owner", owner };
+    const state: NodeState<OwnerRecord> = { kind: "valued", value: record };
+    const resources: Resource[] = new Array<Resource>(items.length);
+    const ranges: (Range | undefined)[] = new Array<Range | undefined>(items.length);
+    for (let j = 0; j < items.length; j++) {
+      const item = items[j];
+      const kindName = typeof item === "object" && item !== null ? (item as Record<string, unknown>)["kind"] : undefined;
+      const kind = kindName === undefined ? undefined : KIND_BY_NAME.get(kindName as string);
+      // The kind's own keys, all present; anything else goes to the general reader for its message.
+      const rec = kind === undefined ? readUnknownResource(rd, item, path(i, j)) : rd.object(item, path(i, j), kind.resourceKeys);
+      const k = kind ?? kindNamed(rec["kind"], `${path(i, j)}.kind`, "INVALID_SNAPSHOT");
+      const res = k.read(rec, path(i, j), layout, rd.fields);
+      const range = k.rangeOf(res);
+      resources[j] = res;
+      ranges[j] = range;
+      if (range !== undefined) (taken.get(k.pool) as Taken[]).push(new Taken(range, state, "$.owners", i, j));
+    }
+    owners[i] = [owner, resources, ranges, record];
+  }
+  return owners;
+}
+
+const OWNER_KEYS: readonly string[] = ["owner", "resources"];
+const KIND_BY_NAME: ReadonlyMap<string, AnyKind> = new Map(REQUEST_KINDS.map((n) => [n, kindNamed(n)]));
+
+/** A resource whose kind is missing or unknown: the error names the key or the kind. */
+function readUnknownResource(rd: SnapshotReader, item: unknown, at: string): Readonly<Record<string, unknown>> {
+  const rec = rd.object(item, at, ["kind"], ANY_RESOURCE_KEYS.filter((k) => k !== "kind"));
+  kindNamed(rec["kind"], `${at}.kind`, "INVALID_SNAPSHOT");
+  return rec;
+}
+
+interface ListedV1 {
+  readonly range: Range;
+  readonly state: string;
+  readonly owner: unknown;
+  readonly label: unknown;
+  readonly at: string;
+  readonly index: number;
+}
+
+/** Version 1: one pool's listing, each range read once. */
+function readV1(rd: SnapshotReader, value: unknown, path: string): ListedV1[] {
+  const o = rd.object(value, path, ["ranges"]);
+  const list = rd.array(o["ranges"], `${path}.ranges`);
+  const out: ListedV1[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const at = `${path}.ranges[${i}]`;
+    const { min, max, raw } = rd.minMax(list[i], at, ["state", "owner", "label"]);
+    out.push({ range: new Range(min, max), state: rd.string(raw["state"], `${at}.state`), owner: raw["owner"], label: raw["label"], at, index: i });
+  }
+  return out;
+}
+
+/** Version 1: the pool listing must be exactly the tiling the owners and reservations give. */
+function compareV1(rd: SnapshotReader, listed: readonly ListedV1[], path: string, entries: readonly PoolBuildEntry[]): void {
+  for (let i = 0; i < listed.length; i++) {
+    const { range, state, owner, label, at } = listed[i] as ListedV1;
+    const want = entries[i];
+    if (want === undefined || !want[0].equals(range)) rd.fail(at, `${range} is not the pool's next range (expected ${want === undefined ? "no more ranges" : String(want[0])})`);
+    const st = want[1];
+    const wantState = st.kind === "free" ? "free" : st.kind === "valued" && st.value.kind === "owner" ? "allocated" : "reserved";
+    if (state !== wantState) rd.fail(`${at}.state`, `expected ${wantState}; got ${kindOf(state)}`);
+    if (st.kind === "valued" && st.value.kind === "owner" && owner !== st.value.owner) rd.fail(`${at}.owner`, `expected ${quoteText(st.value.owner)}; got ${kindOf(owner)}`);
+    if (st.kind === "valued" && st.value.kind === "reserved" && label !== st.value.label) rd.fail(`${at}.label`, `expected ${quoteText(st.value.label)}; got ${kindOf(label)}`);
+    if (wantState !== "allocated" && owner !== undefined) rd.fail(`${at}.owner`, `a ${wantState} range has no owner`);
+    if (wantState !== "reserved" && label !== undefined) rd.fail(`${at}.label`, `a ${wantState} range has no label`);
+  }
+  if (listed.length !== entries.length) rd.fail(`${path}.ranges`, `the pool has ${entries.length} ranges; ${listed.length} are listed`);
 }

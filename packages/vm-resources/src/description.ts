@@ -2,10 +2,12 @@
  * VM descriptions: the JSON input of `alloc-plan`.
  *
  * Shape: `{ name?, arch | layout, flavor?, memory, devices: [{ name, type?,
- * requests: [...] }] }`, where `memory` is bytes (number, `"0x…"`, or a string
- * like `"512MiB"`/`"2GiB"`), and each request is a {@link ResourceRequest} in
- * JSON (u64s as numbers or `"0x…"` strings) or `{ kind: "bar", size, is64bit?,
- * prefetchable? }` for a PCI BAR. Parsing is O(input) and throws
+ * requests: [...] }] }`, where `memory` and every request `size` follow one
+ * size grammar (a number, a `"0x…"`/decimal string, or `"512MiB"`-style with
+ * units B, KiB, MiB, GiB, TiB; never zero), other numbers are u64s (number or
+ * `"0x…"`/decimal string), and each request is a {@link ResourceRequest} or
+ * `{ kind: "bar", size, is64bit?, prefetchable? }` for a PCI BAR. Every object
+ * is read once and unknown keys are refused. Parsing is O(input) and throws
  * `INVALID_REQUEST` with `details.path` (`$.devices[2].requests[0].size`).
  */
 import { AllocError, isAllocError } from "@alloc/constraint";
@@ -13,86 +15,96 @@ import { defineLayout } from "./Layout.js";
 import type { Layout } from "./Layout.js";
 import { presetLayout } from "./presets.js";
 import type { Arch, Flavor } from "./presets.js";
-import { checkRequest, pciBar } from "./requests.js";
+import { ANY_REQUEST_KEYS, kindNamed } from "./kinds/registry.js";
+import { pciBar, readRequest } from "./requests.js";
 import type { ResourceRequest } from "./requests.js";
+import { quoteText } from "@alloc/constraint";
 import { Reader, kindOf } from "./internal/validate.js";
 
 /** One device of a VM description. */
 export interface DeviceDescription {
+  /** The owner name (unique; not `guest-ram`). */
   readonly name: string;
+  /** A label for tables (default `device`). */
   readonly type: string;
+  /** Checked requests, in order. */
   readonly requests: readonly ResourceRequest[];
 }
 
 /** A parsed, validated VM description. */
 export interface VmDescription {
+  /** The VM name (default `vm`). */
   readonly name: string;
+  /** The checked layout (a preset or a custom one). */
   readonly layout: Layout;
+  /** Guest RAM in bytes (at least 1). */
   readonly memory: bigint;
+  /** The devices, in order. */
   readonly devices: readonly DeviceDescription[];
 }
 
-const UNITS: Record<string, bigint> = { "": 1n, B: 1n, KiB: 1n << 10n, MiB: 1n << 20n, GiB: 1n << 30n, TiB: 1n << 40n };
+const UNITS: ReadonlyMap<string, bigint> = new Map([
+  ["B", 1n],
+  ["KiB", 1n << 10n],
+  ["MiB", 1n << 20n],
+  ["GiB", 1n << 30n],
+  ["TiB", 1n << 40n],
+]);
 
-function memorySize(rd: Reader, value: unknown, path: string): bigint {
+/**
+ * A size in the one grammar every size field of a description uses: a
+ * safe-integer number, a `"0x…"` or decimal string, or a decimal with a binary
+ * unit (`"512MiB"`, `"2 GiB"`; units B, KiB, MiB, GiB, TiB). Zero is refused
+ * in every spelling (`0`, `"0"`, `"0x0"`, `"0GiB"`).
+ */
+function sizeValue(rd: Reader, value: unknown, path: string, what: string): bigint {
+  let v: bigint | undefined;
   if (typeof value === "string") {
-    const m = /^([0-9]+)\s*(B|KiB|MiB|GiB|TiB)$/.exec(value);
-    if (m !== null) return BigInt(m[1] as string) * (UNITS[m[2] as string] as bigint);
+    const m = /^([0-9]{1,20})\s?(B|KiB|MiB|GiB|TiB)$/.exec(value);
+    if (m !== null) {
+      v = BigInt(m[1] as string) * (UNITS.get(m[2] as string) as bigint);
+      if (v > 0xffff_ffff_ffff_ffffn) rd.fail(path, `${quoteText(value)} is more than 2^64-1 bytes`);
+    }
   }
-  const v = rd.u64(value, path);
-  if (v === 0n) rd.fail(path, "guest memory must be at least 1 byte");
+  v ??= rd.u64(value, path);
+  if (v === 0n) rd.fail(path, `${what} must be at least 1 byte; got ${kindOf(value)}`);
   return v;
 }
 
-const REQUEST_KEYS: Record<string, readonly string[]> = {
-  pio: ["size", "align", "range", "base"],
-  mmio: ["size", "align", "range", "base", "window", "prefetchable", "is64bit", "policy"],
-  mem: ["size", "align", "range", "base", "policy"],
-  "legacy-irq": ["irq", "shared"],
-  "pci-msi": ["count"],
-  "pci-msix": ["count"],
-  "generic-msi": ["count"],
-  "mem-slot": ["slot", "count"],
-  "device-id": ["id"],
-  bar: ["size", "is64bit", "prefetchable"],
-};
-const REQUIRED: Record<string, readonly string[]> = { pio: ["size"], mmio: ["size"], mem: ["size"], "pci-msi": ["count"], "pci-msix": ["count"], "generic-msi": ["count"], bar: ["size"] };
+/** The request kinds of a description: the manager's, plus `bar` (a PCI BAR, see `pciBar`). */
+const BAR_KEYS: readonly string[] = ["kind", "size", "is64bit", "prefetchable"];
+/** Fields in the size grammar; other numeric fields are u64s (number or `"0x…"`/decimal string). */
+const SIZE_KEYS: readonly string[] = ["size"];
+const TEXT_KEYS: readonly string[] = ["kind", "window", "policy", "prefetchable", "is64bit", "shared"];
 
-function readRequest(rd: Reader, value: unknown, path: string): ResourceRequest {
-  const head = rd.object(value, path, ["kind"], Object.values(REQUEST_KEYS).flat());
-  const kind = rd.string(head["kind"], `${path}.kind`);
-  const allowed = Object.hasOwn(REQUEST_KEYS, kind) ? REQUEST_KEYS[kind] : undefined;
-  if (allowed === undefined) rd.fail(`${path}.kind`, `unknown request kind ${kindOf(kind)}; expected one of ${Object.keys(REQUEST_KEYS).join(", ")}`);
-  const required = (Object.hasOwn(REQUIRED, kind) ? REQUIRED[kind] : undefined) ?? [];
-  const o = rd.object(value, path, ["kind", ...required], allowed.filter((k) => !required.includes(k)));
-  const out: Record<string, unknown> = { kind };
-  for (const key of allowed) {
+function readRequestJSON(rd: Reader, value: unknown, path: string): ResourceRequest {
+  const head = rd.object(value, path, ["kind"], [...new Set([...ANY_REQUEST_KEYS, ...BAR_KEYS])].filter((k) => k !== "kind"));
+  const kindName = head["kind"];
+  const isBar = kindName === "bar";
+  const keys = isBar ? BAR_KEYS : kindNamed(kindName, `${path}.kind`, "INVALID_REQUEST").requestKeys;
+  const o = rd.object(head, path, ["kind"], keys.filter((k) => k !== "kind"));
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
     const v = o[key];
     if (v === undefined) continue;
     const at = `${path}.${key}`;
-    if (key === "range") {
+    if (TEXT_KEYS.includes(key)) out[key] = v;
+    else if (key === "range") {
       const { min, max } = rd.minMax(v, at);
       out[key] = { min, max };
-    } else if (key === "prefetchable" || key === "is64bit" || key === "shared") {
-      out[key] = rd.boolean(v, at);
-    } else if (key === "window" || key === "policy") {
-      out[key] = rd.string(v, at);
-    } else if ((kind === "mmio" || kind === "mem" || kind === "bar") && (key === "size" || key === "align" || key === "base")) {
-      out[key] = rd.u64(v, at);
-    } else {
-      out[key] = Number(rd.u64(v, at) > 0xffff_ffffn ? rd.fail(at, `expected an integer in 0..${0xffff_ffff}; got ${kindOf(v)}`) : rd.u64(v, at));
-    }
+    } else if (SIZE_KEYS.includes(key)) out[key] = sizeValue(rd, v, at, key);
+    else out[key] = rd.u64(v, at);
   }
   try {
-    if (kind === "bar") {
-      return pciBar(out as { size: bigint; is64bit?: boolean; prefetchable?: boolean });
+    if (isBar) {
+      const { kind: _kind, ...bar } = out;
+      return pciBar(bar as { size: bigint });
     }
-    checkRequest(out as unknown as ResourceRequest);
+    readRequest(out);
   } catch (e) {
     if (!isAllocError(e)) throw e;
     const arg = e.details.argument;
-    const field = arg !== undefined && arg !== "kind" ? `${path}.${arg}` : path;
-    rd.fail(field, e.message.replace(/^[a-z.]+ must/, "must"));
+    rd.fail(arg !== undefined ? `${path}.${arg}` : path, e.message.replace(/^[a-zA-Z.]+: /, ""));
   }
   return out as unknown as ResourceRequest;
 }
@@ -127,17 +139,17 @@ export function parseVmDescription(value: unknown): VmDescription {
     if (flavor !== "dragonball" && flavor !== "firecracker") rd.fail("$.flavor", `expected "dragonball" or "firecracker"; got ${kindOf(flavor)}`);
     layout = presetLayout(arch as Arch, flavor as Flavor);
   }
-  const memory = memorySize(rd, o["memory"], "$.memory");
+  const memory = sizeValue(rd, o["memory"], "$.memory", "guest memory");
   const seen = new Set<string>();
   const devices = rd.array(o["devices"], "$.devices").map((d, i) => {
     const at = `$.devices[${i}]`;
     const dev = rd.object(d, at, ["name", "requests"], ["type"]);
     const devName = rd.nonEmptyString(dev["name"], `${at}.name`);
-    if (seen.has(devName)) rd.fail(`${at}.name`, `duplicate device name ${JSON.stringify(devName)}`);
+    if (seen.has(devName)) rd.fail(`${at}.name`, `duplicate device name ${quoteText(devName)}`);
     if (devName === RAM_OWNER) rd.fail(`${at}.name`, `${JSON.stringify(RAM_OWNER)} is the planner's name for guest RAM`);
     seen.add(devName);
     const type = dev["type"] === undefined ? "device" : rd.nonEmptyString(dev["type"], `${at}.type`);
-    const requests = rd.array(dev["requests"], `${at}.requests`).map((r, j) => readRequest(rd, r, `${at}.requests[${j}]`));
+    const requests = rd.array(dev["requests"], `${at}.requests`).map((r, j) => readRequestJSON(rd, r, `${at}.requests[${j}]`));
     return { name: devName, type, requests };
   });
   return { name, layout, memory, devices };

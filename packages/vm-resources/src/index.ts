@@ -6,37 +6,41 @@
 export { AllocError, isAllocError } from "@alloc/constraint";
 export { deviceId, guestAddress, irq, memSlot, mmioAddress, msiVector, pioPort } from "./brands.js";
 export type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
-export { ID_POOL_MAX, POOL_NAMES, PoolName, defineLayout, layoutToJSON, ramRegions } from "./Layout.js";
+export { ID_POOL_MAX, POOL_NAMES, PoolName, checkedLayout, defineLayout, layoutToJSON, ramRegions } from "./Layout.js";
 export type { Layout, LayoutInit, PoolLayout, PoolLayoutInit, RangeInit, Reservation, ReservationInit } from "./Layout.js";
 export { FIRECRACKER_SYSTEM_MEMORY, PRESETS, PRESET_CONSTANTS, presetLayout } from "./presets.js";
 export type { Arch, Flavor, PresetOptions } from "./presets.js";
-export { IdPool } from "./pools/IdPool.js";
-export { IrqPool } from "./pools/IrqPool.js";
-export { MemPool } from "./pools/MemPool.js";
-export { MmioPool } from "./pools/MmioPool.js";
-export type { MmioAsk, MmioWindow } from "./pools/MmioPool.js";
-export { MSI_MAX_COUNT, MsiPool, checkMsiCount } from "./pools/MsiPool.js";
-export type { MsiKind } from "./pools/MsiPool.js";
-export { PioPool } from "./pools/PioPool.js";
-export { RangePool, holderName, reservedOwnerName } from "./pools/RangePool.js";
-export type { OwnerRecord, PoolEntry, ResourcePool, ResourcePoolStats } from "./pools/RangePool.js";
-export { POOL_OF_KIND, REQUEST_KINDS, checkRequest, describeRequest, pciBar } from "./requests.js";
+export { PoolView, holderName } from "./pools/Pool.js";
+export type { OwnerRecord, PoolEntry, ResourcePoolStats } from "./pools/Pool.js";
+export { kindNamed } from "./kinds/registry.js";
+export type { Placement, ResourceKind, ResourceReader } from "./kinds/Kind.js";
+export { POOL_OF_KIND, REQUEST_KINDS, checkRequest, describeRequest, describeResource, pciBar } from "./requests.js";
 export type {
   DeviceIdRequest,
   LegacyIrqRequest,
   MemRequest,
   MemSlotRequest,
   MmioRequest,
+  DeviceIdResource,
+  LegacyIrqResource,
+  MemResource,
+  MemSlotResource,
+  MmioResource,
+  MmioWindow,
+  MsiBlock,
+  MsiKind,
   MsiRequest,
   PioRequest,
+  PioResource,
   RangeBounds,
   RequestKind,
   Resource,
   ResourceRequest,
 } from "./requests.js";
-export { ResourceManager, describeResource, placeOf } from "./ResourceManager.js";
-export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, canonicalJSON, restoreSnapshot, writeSnapshot } from "./Snapshot.js";
-export type { SnapshotSource, SnapshotTarget } from "./Snapshot.js";
+export { ResourceManager, placeOf } from "./ResourceManager.js";
+export type { IrqPoolView, MmioPoolView } from "./ResourceManager.js";
+export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SNAPSHOT_VERSIONS_READ, canonicalJSON, readSnapshot, writeSnapshot } from "./Snapshot.js";
+export type { RestoredState, SnapshotSource } from "./Snapshot.js";
 export { RAM_OWNER, parseVmDescription } from "./description.js";
 export type { DeviceDescription, VmDescription } from "./description.js";
 export { EXAMPLE_MICROVM } from "./example.js";

@@ -18,15 +18,21 @@ import { entryJSON, resourceJSON } from "./Snapshot.js";
 
 /** One planned device. */
 export interface PlannedDevice {
+  /** The owner name. */
   readonly name: string;
+  /** Its label. */
   readonly type: string;
+  /** What it was given, in request order. */
   readonly resources: readonly Resource[];
 }
 
 /** The result of planning a VM. */
 export interface Plan {
+  /** The VM name. */
   readonly name: string;
+  /** The manager holding the plan. */
   readonly manager: ResourceManager;
+  /** Guest RAM, then every device, in order. */
   readonly devices: readonly PlannedDevice[];
 }
 

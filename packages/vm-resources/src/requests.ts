@@ -4,87 +4,121 @@
  * PCI MSI-X, generic MSI, KVM memory slot) plus device ids, and the resources
  * handed back for them.
  *
- * Representation: plain objects discriminated by `kind`; sizes and addresses
- * accept numbers or bigints, results are exact and branded. A request with
- * `base` (or `irq`/`slot`/`id`) asks for exact placement; `range` bounds where
- * it may go; without either it goes to the pool's default window.
- * {@link checkRequest} validates one request in O(1).
+ * Representation: plain objects discriminated by `kind`; numeric fields are
+ * `bigint`s or safe-integer `number`s (nothing else is converted), results are
+ * exact, branded and frozen. A request with `base` (or `irq`/`slot`/`id`) asks
+ * for exact placement; `range` bounds where it may go; without either it goes
+ * to the pool's default window. Each kind's rules live in its module under
+ * `kinds/`; the helpers below look the kind up in the registry.
  */
-import { AllocError, isPowerOfTwo, toU64 } from "@alloc/constraint";
+import { AllocError, isPowerOfTwo } from "@alloc/constraint";
 import type { Policy, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
-import type { PoolName } from "./Layout.js";
-import type { MmioWindow } from "./pools/MmioPool.js";
-import { checkMsiCount } from "./pools/MsiPool.js";
+import { readFields, readRecord, readU64 } from "@alloc/constraint";
+import { ANY_REQUEST_KEYS, POOL_OF_KIND, REQUEST_KINDS, kindNamed } from "./kinds/registry.js";
+import type { AnyKind } from "./kinds/registry.js";
+
+export { POOL_OF_KIND, REQUEST_KINDS };
 
 /** Bounds for an address-like request: `[min, max]` that the whole block must lie in. */
 export interface RangeBounds {
+  /** Lowest value the block may use. */
   readonly min: U64Input;
+  /** Highest value the block may use. */
   readonly max: U64Input;
 }
 
 /** Port I/O ports (Dragonball `PioAddress`). */
 export interface PioRequest {
+  /** Port I/O. */
   readonly kind: "pio";
-  readonly size: number;
-  readonly align?: number;
+  /** Ports, 1..0x10000. */
+  readonly size: U64Input;
+  /** Alignment of the first port (a power of two; 0/1 none). */
+  readonly align?: U64Input;
+  /** Where the ports may go (default: the pool window). */
   readonly range?: RangeBounds;
   /** Exact first port. */
-  readonly base?: number;
+  readonly base?: U64Input;
 }
+
+/** Which MMIO window a request may use: `"any"` tries high first, then low. */
+export type MmioWindow = "low" | "high" | "any";
 
 /** MMIO space (Dragonball `MmioAddress`), in the low or high window. */
 export interface MmioRequest {
+  /** MMIO space. */
   readonly kind: "mmio";
+  /** Bytes, at least 1. */
   readonly size: U64Input;
+  /** Alignment of the base (a power of two; 0/1 none). */
   readonly align?: U64Input;
+  /** Bounds intersected with the window(s). */
   readonly range?: RangeBounds;
+  /** Exact base (aligned to `align`). */
   readonly base?: U64Input;
   /** `"low"` (default, below 4 GiB), `"high"`, or `"any"` (high first, then low). */
   readonly window?: MmioWindow;
   /** A prefetchable BAR (recorded; it does not change placement). */
   readonly prefetchable?: boolean;
-  /** A 64-bit BAR (recorded; it allows the high window through {@link pciBar}). */
+  /** A 64-bit region; default `true` for the `"high"`/`"any"` windows. A 32-bit region always lies below 4 GiB. */
   readonly is64bit?: boolean;
+  /** Placement policy (default first match). */
   readonly policy?: Policy;
 }
 
 /** Guest RAM space (Dragonball `MemAddress`). */
 export interface MemRequest {
+  /** Guest memory space. */
   readonly kind: "mem";
+  /** Bytes, at least 1. */
   readonly size: U64Input;
+  /** Alignment of the base (a power of two; 0/1 none). */
   readonly align?: U64Input;
+  /** Where the block may go (default: the pool window). */
   readonly range?: RangeBounds;
+  /** Exact base (aligned to `align`). */
   readonly base?: U64Input;
+  /** Placement policy (default first match). */
   readonly policy?: Policy;
 }
 
 /** One legacy IRQ line (Dragonball `LegacyIrq`): fixed or any, shared or not. */
 export interface LegacyIrqRequest {
+  /** A legacy IRQ line. */
   readonly kind: "legacy-irq";
   /** A fixed line; omit for any line of the pool's window. */
-  readonly irq?: number;
+  readonly irq?: U64Input;
   /** Accept the layout's shared IRQ (outside the pool). */
   readonly shared?: boolean;
 }
 
 /** A block of MSI vectors (Dragonball `PciMsiIrq`, `PciMsixIrq`, `GenericIrq`). */
 export interface MsiRequest {
+  /** Which MSI flavour. */
   readonly kind: "pci-msi" | "pci-msix" | "generic-msi";
-  readonly count: number;
+  /** Vectors: PCI MSI 1, 2, 4, 8, 16 or 32; MSI-X and generic 1..2048. */
+  readonly count: U64Input;
+  /** Exact first vector (a PCI MSI block is aligned to its count). */
+  readonly base?: U64Input;
 }
 
 /** KVM user memory slots (Dragonball `KvmMemSlot`): fixed first slot or any, `count` contiguous. */
 export interface MemSlotRequest {
+  /** KVM memory slots. */
   readonly kind: "mem-slot";
-  readonly slot?: number;
-  readonly count?: number;
+  /** Exact first slot. */
+  readonly slot?: U64Input;
+  /** Contiguous slots (default 1). */
+  readonly count?: U64Input;
 }
 
 /** A device instance id, e.g. a PCI device number. */
 export interface DeviceIdRequest {
+  /** A device id. */
   readonly kind: "device-id";
-  readonly id?: number;
+  /** Exact id. */
+  readonly id?: U64Input;
 }
 
 /** Anything a device may ask for. */
@@ -93,45 +127,117 @@ export type ResourceRequest = PioRequest | MmioRequest | MemRequest | LegacyIrqR
 /** The kinds of requests. */
 export type RequestKind = ResourceRequest["kind"];
 
-/** Every request kind. */
-export const REQUEST_KINDS: readonly RequestKind[] = ["pio", "mmio", "mem", "legacy-irq", "pci-msi", "pci-msix", "generic-msi", "mem-slot", "device-id"];
+/** The three kinds of message-signalled interrupts. */
+export type MsiKind = MsiRequest["kind"];
 
-/** The pool each request kind draws from. */
-export const POOL_OF_KIND: Readonly<Record<RequestKind, PoolName>> = {
-  pio: "pio",
-  mmio: "mmio",
-  mem: "mem",
-  "legacy-irq": "legacyIrq",
-  "pci-msi": "msi",
-  "pci-msix": "msi",
-  "generic-msi": "msi",
-  "mem-slot": "memSlot",
-  "device-id": "deviceId",
+/** Ports handed out. */
+export type PioResource = { readonly kind: "pio"; readonly base: PioPort; readonly size: number };
+/** An MMIO block handed out, with the window it lies in. */
+export type MmioResource = {
+  readonly kind: "mmio";
+  readonly base: MmioAddress;
+  readonly size: bigint;
+  readonly window: "low" | "high";
+  readonly prefetchable: boolean;
+  readonly is64bit: boolean;
+  readonly align: bigint;
 };
+/** A guest memory block handed out. */
+export type MemResource = { readonly kind: "mem"; readonly base: GuestAddress; readonly size: bigint; readonly align: bigint };
+/** A legacy IRQ line handed out (`shared`: the layout's shared IRQ). */
+export type LegacyIrqResource = { readonly kind: "legacy-irq"; readonly irq: Irq; readonly shared: boolean };
+/** A block of MSI vectors handed out. */
+export type MsiBlock = { readonly kind: MsiKind; readonly base: MsiVector; readonly count: number };
+/** Memory slots handed out. */
+export type MemSlotResource = { readonly kind: "mem-slot"; readonly base: MemSlot; readonly count: number };
+/** A device id handed out. */
+export type DeviceIdResource = { readonly kind: "device-id"; readonly id: DeviceId };
 
-/** A resource handed to a device; `request` is its index in the request list. */
-export type Resource =
-  | { readonly kind: "pio"; readonly base: PioPort; readonly size: number }
-  | {
-      readonly kind: "mmio";
-      readonly base: MmioAddress;
-      readonly size: bigint;
-      readonly window: "low" | "high";
-      readonly prefetchable: boolean;
-      readonly is64bit: boolean;
-      readonly align: bigint;
-    }
-  | { readonly kind: "mem"; readonly base: GuestAddress; readonly size: bigint; readonly align: bigint }
-  | { readonly kind: "legacy-irq"; readonly irq: Irq; readonly shared: boolean }
-  | { readonly kind: "pci-msi" | "pci-msix" | "generic-msi"; readonly base: MsiVector; readonly count: number }
-  | { readonly kind: "mem-slot"; readonly base: MemSlot; readonly count: number }
-  | { readonly kind: "device-id"; readonly id: DeviceId };
+/** A resource handed to a device (frozen). */
+export type Resource = PioResource | MmioResource | MemResource | LegacyIrqResource | MsiBlock | MemSlotResource | DeviceIdResource;
+
+/** A request read and checked once: its kind and the kind's frozen internal form. */
+export interface CheckedRequest {
+  readonly kind: AnyKind;
+  readonly req: unknown;
+}
+
+/**
+ * Reads a caller's request once (every key read exactly once, unknown keys
+ * refused with a near miss named) and checks it with its kind's rules.
+ * Throws `INVALID_REQUEST` with `details.argument` naming the field. Internal:
+ * the checked form never leaves the package.
+ *
+ * @example
+ * ```ts
+ * readRequest({ kind: "pio", size: 8 }).kind.name; // "pio"
+ * ```
+ */
+export function readRequest(value: unknown): CheckedRequest {
+  const known = typeof value === "object" && value !== null ? IMMUTABLE.get(value) : undefined;
+  if (known !== undefined) return known;
+  const out = new Array<unknown>(KEYS.length);
+  const present = readFields(value, KEYS, READ, out);
+  const kind = kindNamed(out[KIND]);
+  const own = OWN.get(kind) as readonly number[];
+  const rec: Record<string, unknown> = {};
+  for (let i = 0; i < own.length; i++) {
+    const k = own[i] as number;
+    rec[KEYS[k] as string] = out[k];
+  }
+  // A key of another kind: the kind's own reader names it (with its allowed keys and a near miss).
+  if ((present & (FOREIGN.get(kind) as number)) !== 0) {
+    const mine = Object.create(null) as Record<string, unknown>;
+    for (let i = 0; i < KEYS.length; i++) if ((present & (1 << i)) !== 0) mine[KEYS[i] as string] = out[i];
+    readRecord(mine, kind.requestKeys, { what: `${kind.name} request`, code: "INVALID_REQUEST" });
+  }
+  const checked: CheckedRequest = { kind, req: kind.parse(rec) };
+  if (isImmutable(value as object)) IMMUTABLE.set(value as object, checked);
+  return checked;
+}
+
+/** Every request key, `kind` first; a request is read once into an array in this order. */
+const KEYS: readonly string[] = ANY_REQUEST_KEYS;
+const KIND = KEYS.indexOf("kind");
+const READ = Object.freeze({ what: "request", code: "INVALID_REQUEST" as const });
+
+/** For each kind, the positions of its own keys in {@link KEYS}. */
+const OWN: ReadonlyMap<AnyKind, readonly number[]> = new Map(REQUEST_KINDS.map((name) => [kindNamed(name), kindNamed(name).requestKeys.map((k) => KEYS.indexOf(k))] as const));
+
+/** For each kind, the bit mask of the request keys of other kinds (refused on its requests). */
+const FOREIGN: ReadonlyMap<AnyKind, number> = new Map(
+  REQUEST_KINDS.map((name) => {
+    const kind = kindNamed(name);
+    let mask = 0;
+    KEYS.forEach((k, i) => {
+      if (!kind.requestKeys.includes(k)) mask |= 1 << i;
+    });
+    return [kind, mask] as const;
+  }),
+);
+
+/**
+ * perf: requests that can never change (frozen, every own property a data
+ * property holding a primitive — a proxy over such an object must answer the
+ * same, by the proxy invariants) are checked once and remembered by identity:
+ * `pciBar` results and frozen device templates (bench "churn").
+ */
+const IMMUTABLE = new WeakMap<object, CheckedRequest>();
+
+function isImmutable(value: object): boolean {
+  if (!Object.isFrozen(value)) return false;
+  for (const key of Reflect.ownKeys(value)) {
+    const d = Reflect.getOwnPropertyDescriptor(value, key);
+    if (d === undefined || !("value" in d) || (typeof d.value === "object" && d.value !== null) || typeof d.value === "function") return false;
+  }
+  return true;
+}
 
 /**
  * A PCI memory BAR request: natural alignment (align = size), a 64-bit BAR may
- * go to the high window (`window: "any"`), a 32-bit one stays low. The size must
- * be a power of two of at least 16 bytes (PCI Local Bus spec); throws
- * `INVALID_REQUEST` otherwise.
+ * go to the high window (`window: "any"`), a 32-bit one stays below 4 GiB. The
+ * size must be a power of two of at least 16 bytes (PCI Local Bus spec);
+ * throws `INVALID_REQUEST` otherwise.
  *
  * @example
  * ```ts
@@ -139,32 +245,14 @@ export type Resource =
  * ```
  */
 export function pciBar(bar: { size: U64Input; is64bit?: boolean; prefetchable?: boolean }): MmioRequest {
-  const size = toU64(bar.size, "bar.size");
+  const rec = readRecord(bar, ["size", "is64bit", "prefetchable"], { what: "PCI BAR", code: "INVALID_REQUEST" });
+  const size = readU64(rec["size"], "size", "INVALID_REQUEST");
   if (!isPowerOfTwo(size) || size < 16n) {
-    throw new AllocError("INVALID_REQUEST", `a PCI BAR size must be a power of two of at least 16 bytes; got ${size}`, {
-      argument: "size",
-      value: bar.size,
-    });
+    throw new AllocError("INVALID_REQUEST", `size: a PCI BAR size must be a power of two of at least 16 bytes; got ${size}`, { argument: "size", value: size });
   }
-  const is64bit = bar.is64bit ?? false;
-  return { kind: "mmio", size, align: size, window: is64bit ? "any" : "low", is64bit, prefetchable: bar.prefetchable ?? false };
-}
-
-function bad(message: string, argument: string, value: unknown): never {
-  throw new AllocError("INVALID_REQUEST", message, { argument, value });
-}
-
-function smallInt(v: unknown, name: string, max: number): void {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0 || v > max) bad(`${name} must be an integer in 0..${max}; got ${String(v)}`, name, v);
-}
-
-function u64(v: unknown, name: string): bigint {
-  if (typeof v !== "number" && typeof v !== "bigint") bad(`${name} must be a number or bigint; got ${typeof v}`, name, v);
-  try {
-    return toU64(v, name);
-  } catch (e) {
-    return bad(`${name} must be an integer in 0..2^64-1; got ${String(v)}`, name, v);
-  }
+  const req = { kind: "mmio" as const, size, align: size, window: rec["is64bit"] === true ? ("any" as const) : ("low" as const), is64bit: rec["is64bit"] ?? false, prefetchable: rec["prefetchable"] ?? false };
+  readRequest(req); // the mmio kind's own checks (booleans)
+  return Object.freeze(req) as MmioRequest;
 }
 
 /**
@@ -176,68 +264,8 @@ function u64(v: unknown, name: string): bigint {
  * checkRequest({ kind: "pci-msi", count: 3 }); // throws: power of two
  * ```
  */
-export function checkRequest(req: ResourceRequest): void {
-  if (typeof req !== "object" || req === null) bad("a request must be an object with a kind", "kind", req);
-  switch (req.kind) {
-    case "pio": {
-      smallInt(req.size, "size", 0x10000);
-      if (req.size < 1) bad("size must be at least 1", "size", req.size);
-      if (req.align !== undefined && (smallInt(req.align, "align", 0x10000), !isPowerOfTwo(req.align) && req.align !== 0)) bad("align must be a power of two", "align", req.align);
-      if (req.base !== undefined) smallInt(req.base, "base", 0xffff);
-      if (req.range !== undefined) checkRange(req.range);
-      return;
-    }
-    case "mmio":
-    case "mem": {
-      const size = u64(req.size, "size");
-      if (size < 1n) bad("size must be at least 1", "size", req.size);
-      if (req.align !== undefined) {
-        const a = u64(req.align, "align");
-        if (a !== 0n && !isPowerOfTwo(a)) bad(`align must be a power of two; got ${a}`, "align", req.align);
-      }
-      if (req.base !== undefined) {
-        const b = u64(req.base, "base");
-        if (b + size - 1n > 0xffff_ffff_ffff_ffffn) bad("base + size runs past 2^64-1", "base", req.base);
-      }
-      if (req.range !== undefined) checkRange(req.range);
-      if (req.kind === "mmio" && req.window !== undefined && !["low", "high", "any"].includes(req.window)) {
-        bad(`window must be "low", "high" or "any"; got ${String(req.window)}`, "window", req.window);
-      }
-      return;
-    }
-    case "legacy-irq":
-      if (req.irq !== undefined) smallInt(req.irq, "irq", 0xffff_ffff);
-      if (req.shared !== undefined && typeof req.shared !== "boolean") bad("shared must be true or false", "shared", req.shared);
-      return;
-    case "pci-msi":
-    case "pci-msix":
-    case "generic-msi":
-      try {
-        checkMsiCount(req.kind, req.count);
-      } catch (e) {
-        throw new AllocError("INVALID_REQUEST", (e as Error).message, { argument: "count", value: req.count });
-      }
-      return;
-    case "mem-slot":
-      if (req.slot !== undefined) smallInt(req.slot, "slot", 0xffff_ffff);
-      if (req.count !== undefined) {
-        smallInt(req.count, "count", 0xffff_ffff);
-        if (req.count < 1) bad("count must be at least 1", "count", req.count);
-      }
-      return;
-    case "device-id":
-      if (req.id !== undefined) smallInt(req.id, "id", 0xffff_ffff);
-      return;
-    default:
-      bad(`unknown request kind ${JSON.stringify((req as { kind?: unknown }).kind)}; expected one of ${REQUEST_KINDS.join(", ")}`, "kind", (req as { kind?: unknown }).kind);
-  }
-}
-
-function checkRange(r: RangeBounds): void {
-  if (typeof r !== "object" || r === null) bad("range must be { min, max }", "range", r);
-  const min = u64(r.min, "range.min");
-  const max = u64(r.max, "range.max");
-  if (min > max) bad(`range.min 0x${min.toString(16)} is above range.max 0x${max.toString(16)}`, "range.min", r);
+export function checkRequest(req: unknown): void {
+  readRequest(req);
 }
 
 /**
@@ -248,22 +276,20 @@ function checkRange(r: RangeBounds): void {
  * describeRequest({ kind: "pci-msix", count: 8 }); // "pci-msix x8"
  * ```
  */
-export function describeRequest(req: ResourceRequest): string {
-  switch (req.kind) {
-    case "pio":
-    case "mmio":
-    case "mem": {
-      const at = req.base !== undefined ? ` at 0x${BigInt(req.base).toString(16)}` : "";
-      const al = req.align !== undefined ? ` align 0x${BigInt(req.align).toString(16)}` : "";
-      return `${req.kind} size 0x${BigInt(req.size).toString(16)}${al}${at}`;
-    }
-    case "legacy-irq":
-      return `legacy-irq ${req.shared === true ? "shared" : req.irq !== undefined ? String(req.irq) : "any"}`;
-    case "mem-slot":
-      return `mem-slot ${req.slot !== undefined ? String(req.slot) : "any"} x${req.count ?? 1}`;
-    case "device-id":
-      return `device-id ${req.id !== undefined ? String(req.id) : "any"}`;
-    default:
-      return `${req.kind} x${req.count}`;
-  }
+export function describeRequest(req: unknown): string {
+  const c = readRequest(req);
+  return c.kind.describeRequest(c.req);
+}
+
+/**
+ * Short text for a resource, e.g. `ports 0x3f8-0x3ff`.
+ *
+ * @example
+ * ```ts
+ * describeResource({ kind: "legacy-irq", irq: irq(6), shared: false }); // "irq 6"
+ * ```
+ */
+export function describeResource(res: Resource): string {
+  const kind = kindNamed(typeof res === "object" && res !== null ? res.kind : res, "resource.kind", "INVALID_ARGUMENT");
+  return kind.describe(res);
 }

@@ -14,7 +14,7 @@
 import type { PoolName } from "./Layout.js";
 import { POOL_NAMES } from "./Layout.js";
 import type { Plan } from "./plan.js";
-import type { PoolEntry } from "./pools/RangePool.js";
+import type { PoolEntry } from "./pools/Pool.js";
 import { describeResource } from "./ResourceManager.js";
 
 /**

@@ -194,7 +194,7 @@ describe("alloc-plan (in process)", () => {
   it.each(["toString", "constructor", "__proto__", "hasOwnProperty", "valueOf"])("request kind %j is an unknown kind, not an internal error", (kind) => {
     const r = run([file("kind.json", { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind }] }] })]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(new RegExp(`^alloc-plan: error at \\$\\.devices\\[0\\]\\.requests\\[0\\]\\.kind: unknown request kind "${kind}"`));
+    expect(r.err).toMatch(new RegExp(`^alloc-plan: error at \\$\\.devices\\[0\\]\\.requests\\[0\\]\\.kind: unknown kind string "${kind}"`));
     expectOneSafeLine(r.err);
   });
   it("a huge or hostile key never makes a huge or multi-line message", () => {
@@ -205,9 +205,9 @@ describe("alloc-plan (in process)", () => {
   });
   const bad: [string, unknown, string][] = [
     ["not JSON", "{", "alloc-plan: error at $: not valid JSON"],
-    ["not an object", [], "alloc-plan: error at $: expected an object; got an array"],
+    ["not an object", [], "alloc-plan: error at $: expected an object; got array (length 0)"],
     ["no arch", { memory: 1, devices: [] }, "alloc-plan: error at $.arch: missing"],
-    ["bad arch", { arch: "mips", memory: 1, devices: [] }, 'alloc-plan: error at $.arch: expected "x86_64" or "aarch64"; got "mips"'],
+    ["bad arch", { arch: "mips", memory: 1, devices: [] }, 'alloc-plan: error at $.arch: expected "x86_64" or "aarch64"; got string "mips"'],
     ["bad memory", { arch: "x86_64", memory: "lots", devices: [] }, "alloc-plan: error at $.memory:"],
     ["too much memory", { arch: "x86_64", memory: "4096GiB", devices: [] }, "alloc-plan: error at $.memory: guest memory"],
     [
@@ -231,7 +231,7 @@ describe("alloc-plan (in process)", () => {
     [
       "bad kind",
       { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "gpu" }] }] },
-      "alloc-plan: error at $.devices[0].requests[0].kind: unknown request kind",
+      "alloc-plan: error at $.devices[0].requests[0].kind: unknown kind",
     ],
     [
       "bad bar",
@@ -270,12 +270,12 @@ describe("alloc-plan (in process)", () => {
           { name: "s1", requests: [{ kind: "legacy-irq" }, { kind: "pio", size: 8, base: 1020 }] },
         ],
       },
-      "alloc-plan: error at $.devices[1].requests[1]: s1: request 1 (pio size 0x8 at 0x3fc) failed: pio:",
+      'alloc-plan: error at $.devices[1].requests[1]: "s1": request 1 (pio size 0x8 at 0x3fc) failed: pio:',
     ],
     [
       "no fit",
       { arch: "x86_64", memory: "1GiB", devices: [{ name: "big", requests: [{ kind: "mmio", size: "0x100000000" }] }] },
-      "alloc-plan: error at $.devices[0].requests[0]: big: request 0",
+      'alloc-plan: error at $.devices[0].requests[0]: "big": request 0',
     ],
     ["proto key", JSON.parse('{"arch":"x86_64","memory":1,"devices":[],"__proto__":{"x":1}}'), "alloc-plan: error at $.__proto__: unknown key"],
   ];

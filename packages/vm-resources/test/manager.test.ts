@@ -149,7 +149,7 @@ describe("allocateDevice is all-or-nothing", () => {
     expect(e.details.request).toBe(3);
     expect(e.details.conflictOwner).toBe("serial0");
     expect(e.details.owner).toBe("net0");
-    expect(e.message).toMatch(/net0: request 3 \(pio size 0x8 at 0x3f8\) failed/);
+    expect(e.message).toMatch(/"net0": request 3 \(pio size 0x8 at 0x3f8\) failed/);
     expect(rm.snapshot()).toBe(before);
     expect(rm.owners()).toEqual(["serial0"]);
     rm.checkInvariants();
@@ -191,7 +191,8 @@ describe("owners", () => {
     const rm = fresh();
     rm.reserve("pio", { min: 0x2f8, max: 0x2ff }, "COM2");
     expect(rm.dump()).toContain("02f8-02ff : reserved: COM2");
-    expectAllocError(() => rm.pool("pio").free("x", { min: 0x2f8, max: 0x2ff }), "RESERVED");
+    expect("free" in rm.pool("pio")).toBe(false);
+    expectAllocError(() => rm.freeResource("x", { kind: "pio", base: pioPort(0x2f8), size: 8 }), "UNKNOWN_OWNER");
     expect(expectAllocError(() => rm.allocateDevice("s", [{ kind: "pio", size: 8, base: 0x2f8 }]), "CONFLICT").details.conflictOwner).toBe("<reserved: COM2>");
     expectAllocError(() => rm.reserve("pio", { min: 0x2f8, max: 0x2f8 }, "again"), "CONFLICT");
     expectAllocError(() => rm.reserve("pio", { min: 0x10, max: 0x11 }, ""), "INVALID_ARGUMENT");
@@ -208,7 +209,12 @@ describe("move", () => {
     expect(rm.resourcesOf("gpu")).toEqual([moved]);
     expect(rm.ownerOfMmio(mmioAddress(0xc0000000n))).toBeUndefined();
     expectAllocError(() => rm.move("gpu", moved, 0xe0001000n), "INVALID_ALIGNMENT");
-    const high = rm.move("gpu", moved, 1n << 40n);
+    // A 32-bit BAR never goes above 4 GiB; a 64-bit one may.
+    const before = rm.snapshot();
+    expect(expectAllocError(() => rm.move("gpu", moved, 1n << 40n), "INVALID_ARGUMENT").details.argument).toBe("to");
+    expect(rm.snapshot()).toBe(before);
+    const [bar64] = rm.allocateDevice("gpu64", [pciBar({ size: 0x10000, is64bit: true })]);
+    const high = rm.move("gpu64", bar64!, (1n << 40n) + 0x100000n);
     expect(high).toMatchObject({ window: "high" });
     rm.checkInvariants();
   });

@@ -21,6 +21,6 @@ it("the README example runs", async () => {
     console.log = origLog;
     rmSync(file, { force: true });
   }
-  expect(String(errors[0])).toContain("clash: request 1");
+  expect(String(errors[0])).toContain('"clash": request 1');
   expect(String(logs[0])).toContain("serial0");
 });

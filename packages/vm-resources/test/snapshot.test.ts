@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ResourceManager, SNAPSHOT_FORMAT, canonicalJSON, pciBar } from "../src/index.js";
+import { POOL_NAMES, ResourceManager, SNAPSHOT_FORMAT, canonicalJSON, entryJSON, layoutToJSON, pciBar } from "../src/index.js";
 import type { ResourceRequest } from "../src/index.js";
 import { expectAllocError } from "./helpers.js";
 
@@ -27,11 +27,13 @@ describe("snapshot", () => {
     const text = rm.snapshot();
     const doc = JSON.parse(text) as Record<string, unknown>;
     expect(doc["format"]).toBe(SNAPSHOT_FORMAT);
-    expect(doc["version"]).toBe(1);
+    expect(doc["version"]).toBe(2);
     expect(canonicalJSON(doc)).toBe(text);
-    expect(Object.keys(doc)).toEqual(["format", "layout", "owners", "pools", "version"]);
-    expect(text).toContain('{"max":"0x3ff","min":"0x3f8","owner":"serial0","state":"allocated"}');
-    expect(text).toContain('"label":"COM2"');
+    expect(Object.keys(doc)).toEqual(["format", "layout", "owners", "reserved", "version"]);
+    expect(text).toContain('{"owner":"serial0","resources":[{"base":1016,"kind":"pio","size":8},{"irq":4,"kind":"legacy-irq","shared":false}]}');
+    expect(text).toContain('"reserved":{"pio":[{"label":"COM2","max":"0x2ff","min":"0x2f8"}]}');
+    // each allocation once: no pool listing
+    expect(text.match(/serial0/g)).toHaveLength(1);
     expect((doc["owners"] as { owner: string }[]).map((o) => o.owner)).toEqual(["blk0", "fs0", "net1", "serial0"]);
   });
 
@@ -47,6 +49,14 @@ describe("snapshot", () => {
     expect(b.snapshot()).toBe(a.snapshot());
   });
 
+  it("still reads version 1 (pools listed beside the owners) to the same state", () => {
+    const a = populated();
+    const b = ResourceManager.restore(v1Of(a));
+    b.checkInvariants();
+    expect(b.snapshot()).toBe(a.snapshot());
+    NEXT.forEach((reqs, i) => expect(b.allocateDevice(`n${i}`, reqs)).toEqual(a.allocateDevice(`n${i}`, reqs)));
+  });
+
   it("round trips every preset, empty", () => {
     for (const [arch, flavor] of [["x86_64", "firecracker"], ["aarch64", "dragonball"], ["aarch64", "firecracker"]] as const) {
       const a = ResourceManager.fromPreset(arch, flavor);
@@ -57,62 +67,73 @@ describe("snapshot", () => {
 
 type Doc = Record<string, any>;
 const base = (): Doc => JSON.parse(populated().snapshot()) as Doc;
-const idx = (d: Doc, pool: string, pred: (e: Doc) => boolean): number => (d["pools"][pool]["ranges"] as Doc[]).findIndex(pred);
 
+/** The version 1 text of a manager's state (every pool range listed). */
+function v1Of(rm: ResourceManager): string {
+  const pools: Record<string, unknown> = {};
+  for (const name of POOL_NAMES) pools[name] = { ranges: [...rm.entries(name)].map(entryJSON) };
+  return canonicalJSON({ format: SNAPSHOT_FORMAT, layout: layoutToJSON(rm.layout), owners: (JSON.parse(rm.snapshot()) as Doc)["owners"], pools, version: 1 });
+}
+const v1 = (): Doc => JSON.parse(v1Of(populated())) as Doc;
+
+// owners (sorted): blk0 [mmio, shared irq, pci-msi x2, mem-slot x2], fs0 [mem], net1 [msix x2, irq], serial0 [pio, irq 4]
 const BAD: [string, (d: Doc) => unknown, string][] = [
   ["not an object", () => [], "$"],
   ["wrong format", (d) => ((d["format"] = "other"), d), "$.format"],
-  ["future version", (d) => ((d["version"] = 2), d), "$.version"],
+  ["future version", (d) => ((d["version"] = 3), d), "$.version"],
   ["unknown top key", (d) => ((d["extra"] = 1), d), "$.extra"],
+  ["version 2 with pools", (d) => ((d["pools"] = {}), d), "$.pools"],
   ["missing owners", (d) => (delete d["owners"], d), "$.owners"],
   ["layout broken", (d) => ((d["layout"]["mmio"]["low"]["min"] = "0x1_0000_0000_0000_0000"), d), "$.layout.mmio.low.min"],
   ["layout reversed range", (d) => ((d["layout"]["msi"]["ranges"][0]["min"] = "0xffff"), d), "$.layout.msi.ranges[0].min"],
-  ["unknown pool", (d) => ((d["pools"]["gpu"] = { ranges: [] }), d), '$.pools.gpu'],
-  ["missing pool", (d) => (delete d["pools"]["msi"], d), "$.pools.msi"],
-  ["range min not hex", (d) => ((d["pools"]["mmio"]["ranges"][1]["min"] = "zz"), d), "$.pools.mmio.ranges[1].min"],
-  ["range min above max", (d) => ((d["pools"]["mmio"]["ranges"][0]["min"] = "0xffffffff"), d), "$.pools.mmio.ranges[0].min"],
-  ["gap between ranges", (d) => ((d["pools"]["mmio"]["ranges"][1]["min"] = "0xc0001001"), d), "$.pools.mmio.ranges[1].min"],
-  ["range past the pool", (d) => {
-    const r = d["pools"]["msi"]["ranges"];
-    r[r.length - 1]["max"] = "0x400";
-    return d;
-  }, "$.pools.msi.ranges[3].max"],
-  ["ranges end early", (d) => (d["pools"]["msi"]["ranges"].pop(), d), "$.pools.msi.ranges"],
-  ["bad state", (d) => ((d["pools"]["msi"]["ranges"][0]["state"] = "lent"), d), "$.pools.msi.ranges[0].state"],
-  ["allocated without owner", (d) => (delete d["pools"]["msi"]["ranges"][0]["owner"], d), "$.pools.msi.ranges[0].owner"],
-  ["free with owner", (d) => ((d["pools"]["msi"]["ranges"][1]["owner"] = "x"), d), "$.pools.msi.ranges[1].owner"],
-  ["adjacent free ranges", (d) => {
-    const r = d["pools"]["memSlot"]["ranges"] as Doc[];
-    const last = r[r.length - 1]!;
-    r.splice(r.length - 1, 1, { min: last["min"], max: "0x10", state: "free" }, { min: "0x11", max: last["max"], state: "free" });
-    return d;
-  }, "$.pools.memSlot.ranges[2].state"],
-  ["layout reservation missing", (d) => {
-    const i = idx(d, "mmio", (e) => e["state"] === "reserved");
-    d["pools"]["mmio"]["ranges"][i]["label"] = "something else";
-    return d;
-  }, "$.pools.mmio.ranges"],
+  ["layout unknown key", (d) => ((d["layout"]["msi"]["windw"] = {}), d), "$.layout.msi.windw"],
+  ["layout reservation unknown key", (d) => ((d["layout"]["mmio"]["reserved"][0]["lable"] = "x"), d), "$.layout.mmio.reserved[0].lable"],
+  ["reserved: unknown pool", (d) => ((d["reserved"]["gpu"] = []), d), "$.reserved.gpu"],
+  ["reserved: not a list", (d) => ((d["reserved"]["pio"] = {}), d), "$.reserved.pio"],
+  ["reserved: empty label", (d) => ((d["reserved"]["pio"][0]["label"] = ""), d), "$.reserved.pio[0].label"],
+  ["reserved: over an allocation", (d) => ((d["reserved"]["pio"][0] = { label: "x", min: "0x3f8", max: "0x3f8" }), d), "$.reserved.pio[0]"],
+  ["reserved: outside the pool", (d) => ((d["reserved"]["msi"] = [{ label: "x", min: "0xffffff", max: "0xffffff" }]), d), "$.reserved.msi[0]"],
   ["owners unsorted", (d) => (d["owners"].reverse(), d), "$.owners[1].owner"],
+  ["owner duplicated", (d) => (d["owners"].splice(1, 0, d["owners"][0]), d), "$.owners[1].owner"],
+  ["owner empty", (d) => ((d["owners"][0]["owner"] = ""), d), "$.owners[0].owner"],
+  ["owner unknown key", (d) => ((d["owners"][0]["ownr"] = "x"), d), "$.owners[0].ownr"],
   ["owner with no resources", (d) => ((d["owners"][0]["resources"] = []), d), "$.owners[0].resources"],
   ["resource of unknown kind", (d) => ((d["owners"][0]["resources"][0]["kind"] = "gpu"), d), "$.owners[0].resources[0].kind"],
+  ["resource kind __proto__", (d) => ((d["owners"][0]["resources"][0]["kind"] = "__proto__"), d), "$.owners[0].resources[0].kind"],
   ["resource with extra key", (d) => ((d["owners"][0]["resources"][0]["color"] = "red"), d), "$.owners[0].resources[0].color"],
+  ["resource with another kind's key", (d) => ((d["owners"][3]["resources"][0]["count"] = 1), d), "$.owners[3].resources[0].count"],
+  ["resource missing a key", (d) => (delete d["owners"][3]["resources"][0]["size"], d), "$.owners[3].resources[0].size"],
   ["resource misaligned", (d) => ((d["owners"][1]["resources"][0]["base"] = "0x100000"), d), "$.owners[1].resources[0].base"],
   ["resource align not power of two", (d) => ((d["owners"][1]["resources"][0]["align"] = "0x3"), d), "$.owners[1].resources[0].align"],
   ["mmio window wrong", (d) => ((d["owners"][0]["resources"][0]["window"] = "high"), d), "$.owners[0].resources[0].window"],
+  ["32-bit mmio above 4 GiB", (d) => (Object.assign(d["owners"][0]["resources"][0], { base: "0x10000000000", window: "high" }), d), "$.owners[0].resources[0].is64bit"],
   ["pci-msi count not a power of two", (d) => ((d["owners"][0]["resources"][2]["count"] = 3), d), "$.owners[0].resources[2].count"],
-  ["resource not in its pool", (d) => ((d["owners"][0]["resources"][2]["base"] = 600), d), "$.owners[0].resources[2]"],
-  ["resource held by another owner", (d) => ((d["owners"][3]["resources"][1]["irq"] = 6), d), "$.owners[3].resources[1]"],
+  ["pci-msi base not aligned to its count", (d) => ((d["owners"][0]["resources"][2]["base"] += 1), d), "$.owners[0].resources[2].base"],
+  ["resource not in its pool", (d) => ((d["owners"][0]["resources"][2]["base"] = 0x10000000), d), "$.owners[0].resources[2]"],
+  ["resource overlapping another owner's", (d) => ((d["owners"][3]["resources"][1]["irq"] = d["owners"][2]["resources"][1]["irq"]), d), "$.owners[3].resources[1]"],
   ["shared IRQ wrong", (d) => ((d["owners"][0]["resources"][1]["irq"] = 6), d), "$.owners[0].resources[1].irq"],
-  ["pool allocation no owner records", (d) => (d["owners"].splice(1, 1), d), "$.pools.mem.ranges[0].owner"],
+  ["pio base a string number", (d) => ((d["owners"][3]["resources"][0]["base"] = true), d), "$.owners[3].resources[0].base"],
   ["resource recorded twice", (d) => (d["owners"][3]["resources"].push(d["owners"][3]["resources"][0]), d), "$.owners[3].resources[2]"],
-  ["__proto__ key", (d) => JSON.parse(JSON.stringify(d).replace('"format":', '"__proto__":{"polluted":true},"format":')), '$.__proto__'],
-  ["constructor key in a range", (d) => ((d["pools"]["msi"]["ranges"][0]["constructor"] = {}), d), "$.pools.msi.ranges[0].constructor"],
-  ["number where hex expected too large", (d) => ((d["pools"]["msi"]["ranges"][0]["min"] = -1), d), "$.pools.msi.ranges[0].min"],
+  ["__proto__ key", (d) => JSON.parse(JSON.stringify(d).replace('"format":', '"__proto__":{"polluted":true},"format":')), "$.__proto__"],
+  ["number where hex expected too large", (d) => ((d["owners"][1]["resources"][0]["size"] = -1), d), "$.owners[1].resources[0].size"],
+];
+
+const BAD_V1: [string, (d: Doc) => unknown, string][] = [
+  ["v1: missing pools", (d) => (delete d["pools"], d), "$.pools"],
+  ["v1: unknown pool", (d) => ((d["pools"]["gpu"] = { ranges: [] }), d), "$.pools.gpu"],
+  ["v1: range min not hex", (d) => ((d["pools"]["mmio"]["ranges"][1]["min"] = "zz"), d), "$.pools.mmio.ranges[1].min"],
+  ["v1: gap between ranges", (d) => ((d["pools"]["mmio"]["ranges"][1]["min"] = "0xc0001001"), d), "$.pools.mmio.ranges[1]"],
+  ["v1: ranges end early", (d) => (d["pools"]["msi"]["ranges"].pop(), d), "$.pools.msi.ranges"],
+  ["v1: bad state", (d) => ((d["pools"]["msi"]["ranges"][0]["state"] = "lent"), d), "$.pools.msi.ranges[0].state"],
+  ["v1: wrong owner", (d) => ((d["pools"]["msi"]["ranges"][0]["owner"] = "x"), d), "$.pools.msi.ranges[0].owner"],
+  ["v1: free with owner", (d) => ((d["pools"]["msi"]["ranges"][1]["owner"] = "x"), d), "$.pools.msi.ranges[1].owner"],
+  ["v1: constructor key in a range", (d) => ((d["pools"]["msi"]["ranges"][0]["constructor"] = {}), d), "$.pools.msi.ranges[0].constructor"],
+  ["v1: an allocation no owner records", (d) => (d["owners"].splice(1, 1), d), "$.pools.mem.ranges[0]"],
 ];
 
 describe("restore rejects invalid snapshots with the JSON path", () => {
-  it.each(BAD)("%s", (_name, mutate, path) => {
-    const bad = mutate(base());
+  it.each([...BAD.map((b) => [...b, base] as const), ...BAD_V1.map((b) => [...b, v1] as const)])("%s", (_name, mutate, path, from) => {
+    const bad = mutate(from());
     const text = typeof bad === "string" ? bad : JSON.stringify(bad);
     const e = expectAllocError(() => ResourceManager.restore(text), "INVALID_SNAPSHOT");
     expect(e.details.path).toBe(path);

@@ -81,6 +81,16 @@ export type ManagerOp =
       };
     }
   | {
+      /** `resize`: grow or shrink one resource in place. */
+      readonly op: "resize";
+      /** Index into {@link OWNERS}. */
+      readonly owner: number;
+      /** Which of the owner's resources (modulo their number). */
+      readonly pick: number;
+      /** The new size relative to the old one (the command set derives the size from it). */
+      readonly scale: number;
+    }
+  | {
       /** `snapshot()` then `restore()`; the restored manager replaces the one under test. */
       readonly op: "snapshotRestore";
     }
@@ -119,11 +129,12 @@ export function requestSpec(): fc.Arbitrary<RequestSpec> {
   return fc.oneof(
     spec(fc.record({ kind: fc.constant("pio" as const), size: fc.integer({ min: 1, max: 16 }), align: fc.constantFrom(1, 2, 4, 8) })),
     spec(
-      fc.tuple(pow2(12, 24), fc.boolean(), fc.constantFrom<"low" | "high" | "any">("low", "high", "any"), pol).map(([size, natural, window, policy]) => ({
+      fc.tuple(pow2(12, 24), fc.boolean(), fc.constantFrom<"low" | "high" | "any">("low", "high", "any"), pol, fc.constantFrom<boolean | undefined>(undefined, true, false)).map(([size, natural, window, policy, is64bit]) => ({
         kind: "mmio" as const,
         size,
         align: natural ? size : 0x1000n,
         window,
+        ...(is64bit === undefined ? {} : { is64bit }),
         ...(policy === undefined ? {} : { policy }),
       })),
     ),
@@ -137,9 +148,9 @@ export function requestSpec(): fc.Arbitrary<RequestSpec> {
     ),
     spec(fc.constant({ kind: "legacy-irq" as const })),
     spec(fc.constant({ kind: "legacy-irq" as const, shared: true }), false),
-    spec(fc.constantFrom(1, 2, 4, 8, 16, 32).map((count) => ({ kind: "pci-msi" as const, count })), false),
-    spec(fc.integer({ min: 1, max: 64 }).map((count) => ({ kind: "pci-msix" as const, count })), false),
-    spec(fc.integer({ min: 1, max: 8 }).map((count) => ({ kind: "generic-msi" as const, count })), false),
+    spec(fc.constantFrom(1, 2, 4, 8, 16, 32).map((count) => ({ kind: "pci-msi" as const, count }))),
+    spec(fc.integer({ min: 1, max: 64 }).map((count) => ({ kind: "pci-msix" as const, count }))),
+    spec(fc.integer({ min: 1, max: 8 }).map((count) => ({ kind: "generic-msi" as const, count }))),
     spec(fc.integer({ min: 1, max: 4 }).map((count) => ({ kind: "mem-slot" as const, count }))),
     spec(fc.constant({ kind: "device-id" as const })),
   );
@@ -153,6 +164,7 @@ export function managerOp(): fc.Arbitrary<ManagerOp> {
     { weight: 3, arbitrary: fc.record({ op: fc.constant("freeDevice" as const), owner }) },
     { weight: 4, arbitrary: fc.record({ op: fc.constant("freeResource" as const), owner, pick: fc.nat(20), wrongOwner: fc.boolean() }) },
     { weight: 4, arbitrary: fc.record({ op: fc.constant("move" as const), owner, pick: fc.nat(20), to: fc.record({ index: fc.nat(50), offset: fc.nat(40) }) }) },
+    { weight: 3, arbitrary: fc.record({ op: fc.constant("resize" as const), owner, pick: fc.nat(20), scale: fc.constantFrom(0.25, 0.5, 1, 1.5, 2, 4) }) },
     { weight: 2, arbitrary: fc.constant({ op: "snapshotRestore" as const }) },
     {
       weight: 2,
@@ -174,7 +186,7 @@ function resolveRequest(spec: RequestSpec, model: ManagerModel): ModelRequest {
   if (free.length === 0) return r;
   const [range] = free[spec.exact.index % free.length]!;
   const unit = r.kind === "mmio" || r.kind === "mem" ? 0x1000n : 1n;
-  const align = r.kind === "mmio" || r.kind === "mem" ? (r.align ?? 1n) : r.kind === "pio" ? BigInt(r.align ?? 1) : 1n;
+  const align = r.kind === "mmio" || r.kind === "mem" ? (r.align ?? 1n) : r.kind === "pio" ? BigInt(r.align ?? 1) : r.kind === "pci-msi" ? BigInt(r.count) : 1n;
   let base = range.min + BigInt(spec.exact.offset) * unit;
   base = ((base + align - 1n) / align) * align;
   switch (r.kind) {
@@ -190,7 +202,7 @@ function resolveRequest(spec: RequestSpec, model: ManagerModel): ModelRequest {
     case "device-id":
       return { kind: "device-id", id: Number(base) };
     default:
-      return r;
+      return { ...r, base: Number(base) };
   }
 }
 
@@ -351,13 +363,20 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
       real = () => rm.freeDevice(owner).map(normalizeResource);
       break;
     case "freeResource":
+    case "resize":
     case "move": {
       const all = [...model.owners.entries()].flatMap(([o, list]) => list.map((r) => [o, r] as const));
       if (all.length === 0) return;
       const [holder, res] = all[op.pick % all.length]!;
       const who = op.op === "freeResource" && op.wrongOwner ? OWNERS[(OWNERS.indexOf(holder) + 1) % OWNERS.length]! : holder;
       const resource = toRealResource(res);
-      if (op.op === "freeResource") {
+      if (op.op === "resize") {
+        const units = res.max - res.min + 1n;
+        const scaled = BigInt(Math.max(1, Math.round(Number(units) * op.scale)));
+        describe = () => `resizeResource(${literal(who)}, ${literal(resource)}, ${literal(scaled)})`;
+        expect = () => model.resize(who, res, scaled);
+        real = () => normalizeResource((rm as ManagerUnderTest & { resizeResource(o: string, r: unknown, s: bigint): never }).resizeResource(who, resource, scaled));
+      } else if (op.op === "freeResource") {
         describe = () => `freeResource(${literal(who)}, ${literal(resource)})`;
         expect = () => model.freeResource(who, res);
         real = () => rm.freeResource(who, resource);

@@ -50,6 +50,8 @@ export type ModelRequest =
       readonly base?: bigint;
       /** Below 4 GiB, above it, or either (low first). */
       readonly window?: "low" | "high" | "any";
+      /** A 64-bit BAR: may be placed above 4 GiB. */
+      readonly is64bit?: boolean;
       /** Placement policy. */
       readonly policy?: "first-match" | "last-match" | "best-fit";
     }
@@ -78,6 +80,8 @@ export type ModelRequest =
       readonly kind: "pci-msi" | "pci-msix" | "generic-msi";
       /** Number of vectors. */
       readonly count: number;
+      /** Exact first vector. */
+      readonly base?: number;
     }
   | {
       /** KVM memory slots. */
@@ -108,6 +112,8 @@ export interface ModelResource {
   readonly window?: string;
   /** MMIO/mem only: the alignment recorded. */
   readonly align?: bigint;
+  /** MMIO only: a 64-bit region (a 32-bit one stays below 4 GiB on every path). */
+  readonly is64bit?: boolean;
 }
 
 /** Reduces a real resource (`Resource` of vm-resources) to a {@link ModelResource}. */
@@ -121,11 +127,13 @@ export function normalizeResource(r: {
   readonly shared?: unknown;
   readonly window?: unknown;
   readonly align?: unknown;
+  readonly is64bit?: unknown;
 }): ModelResource {
   const big = (v: unknown): bigint => BigInt(v as bigint);
   const extra = {
     ...(r.window === undefined ? {} : { window: String(r.window) }),
     ...(r.align === undefined ? {} : { align: big(r.align) }),
+    ...(r.is64bit === undefined ? {} : { is64bit: r.is64bit === true }),
   };
   switch (r.kind) {
     case "pio":
@@ -150,7 +158,7 @@ export function toRealResource(m: ModelResource): Record<string, unknown> {
     case "pio":
       return { kind: "pio", base: n(m.min), size: n(m.max - m.min + 1n) };
     case "mmio":
-      return { kind: "mmio", base: m.min, size: m.max - m.min + 1n, window: m.window, prefetchable: false, is64bit: false, align: m.align };
+      return { kind: "mmio", base: m.min, size: m.max - m.min + 1n, window: m.window, prefetchable: false, is64bit: m.is64bit ?? false, align: m.align };
     case "mem":
       return { kind: "mem", base: m.min, size: m.max - m.min + 1n, align: m.align };
     case "legacy-irq":
@@ -164,7 +172,7 @@ export function toRealResource(m: ModelResource): Record<string, unknown> {
   }
 }
 
-const fail = (code: "NO_FIT" | "CONFLICT" | "INVALID_ALIGNMENT" | "INVALID_REQUEST" | "UNKNOWN_OWNER" | "DUPLICATE_OWNER", msg: string): never => {
+const fail = (code: "NO_FIT" | "CONFLICT" | "INVALID_ALIGNMENT" | "INVALID_REQUEST" | "INVALID_ARGUMENT" | "INVALID_SIZE" | "UNKNOWN_OWNER" | "DUPLICATE_OWNER", msg: string): never => {
   throw new AllocError(code, `model: ${msg}`);
 };
 
@@ -244,19 +252,24 @@ export class ManagerModel {
       }
       case "mmio": {
         const align = req.align === undefined || req.align === 0n ? 1n : req.align;
+        const is64bit = req.is64bit ?? (req.window !== undefined && req.window !== "low");
+        if (!is64bit && req.window === "high") fail("INVALID_REQUEST", "a 32-bit region in the high window");
         if (req.base !== undefined) {
           if (req.base % align !== 0n) fail("INVALID_ALIGNMENT", "mmio base");
+          if (!is64bit && req.base + req.size - 1n > 0xffff_ffffn) fail("INVALID_REQUEST", "a 32-bit region above 4 GiB");
           this.exact("mmio", owner, req.base, req.base + req.size - 1n);
           const l = this.layout.mmio;
           const window = inRange(l.low, req.base) ? "low" : l.high !== undefined && inRange(l.high, req.base) ? "high" : "low";
-          return { kind: "mmio", pool: "mmio", min: req.base, max: req.base + req.size - 1n, window, align };
+          return { kind: "mmio", pool: "mmio", min: req.base, max: req.base + req.size - 1n, window, align, is64bit };
         }
-        const order: Array<"low" | "high"> = req.window === "high" ? ["high"] : req.window === "any" ? ["high", "low"] : ["low"];
+        const order: Array<"low" | "high"> = req.window === "high" ? ["high"] : req.window === "any" ? (is64bit ? ["high", "low"] : ["low"]) : ["low"];
         for (const w of order) {
           const win = w === "low" ? this.layout.mmio.low : this.layout.mmio.high;
           if (win === undefined) continue;
-          const r = this.fit("mmio", owner, { size: req.size, min: win.min, max: win.max, align, ...(req.policy === undefined ? {} : { policy: req.policy }) });
-          if (r !== undefined) return { kind: "mmio", pool: "mmio", min: r.min, max: r.max, window: w, align };
+          const max = !is64bit && win.max > 0xffff_ffffn ? 0xffff_ffffn : win.max;
+          if (win.min > max) continue;
+          const r = this.fit("mmio", owner, { size: req.size, min: win.min, max, align, ...(req.policy === undefined ? {} : { policy: req.policy }) });
+          if (r !== undefined) return { kind: "mmio", pool: "mmio", min: r.min, max: r.max, window: w, align, is64bit };
         }
         return fail("NO_FIT", "mmio");
       }
@@ -304,6 +317,12 @@ export class ManagerModel {
       }
       default: {
         const count = BigInt(req.count);
+        if (req.base !== undefined) {
+          const base = BigInt(req.base);
+          if (req.kind === "pci-msi" && base % count !== 0n) fail("INVALID_ALIGNMENT", "pci-msi base");
+          this.exact("msi", owner, base, base + count - 1n);
+          return { kind: req.kind, pool: "msi", min: base, max: base + count - 1n };
+        }
         const r = this.fit("msi", owner, { size: count, ...(req.kind === "pci-msi" ? { align: count } : {}), ...this.win("msi") }) ?? fail("NO_FIT", "msi");
         return { kind: req.kind, pool: "msi", min: r.min, max: r.max };
       }
@@ -347,6 +366,35 @@ export class ManagerModel {
     if (held.length === 0) this.owners.delete(owner);
   }
 
+  /** Grows or shrinks a resource in place (same base) to `size` units; throws and changes nothing otherwise. */
+  resize(owner: string, res: ModelResource, size: bigint): ModelResource {
+    const i = this.find(owner, res);
+    const held = this.owners.get(owner)!;
+    const old = held[i]!;
+    if (old.pool === undefined || old.kind === "legacy-irq" || old.kind === "device-id") fail("INVALID_ARGUMENT", `${old.kind} has a fixed size`);
+    if (size < 1n) fail("INVALID_ARGUMENT", "size 0");
+    const max = old.min + size - 1n;
+    if (old.kind === "pci-msi" && (size > 32n || (size & (size - 1n)) !== 0n || old.min % size !== 0n)) fail("INVALID_ARGUMENT", "pci-msi count");
+    if ((old.kind === "pci-msix" || old.kind === "generic-msi") && size > 2048n) fail("INVALID_ARGUMENT", "msi count");
+    if (old.kind === "mmio") {
+      const l = this.layout.mmio;
+      if (old.is64bit !== true && max > 0xffff_ffffn) fail("INVALID_ARGUMENT", "a 32-bit region above 4 GiB");
+      const win = inRange(l.low, old.min) ? l.low : l.high;
+      if (win === undefined || max > win.max) fail("INVALID_ARGUMENT", "leaves its window");
+    }
+    const pool = this.pools[old.pool!];
+    if (max > old.max) {
+      const sup = pool.getSuperset({ min: old.max + 1n, max });
+      if (sup === undefined || sup[1].kind !== "free") fail("CONFLICT", "the space after it is not free");
+    }
+    pool.free({ min: old.min, max: old.max });
+    const r = pool.allocate({ size, min: old.min, max })!;
+    pool.update(r, `o:${owner}`);
+    const resized: ModelResource = { ...old, max };
+    held[i] = resized;
+    return resized;
+  }
+
   /** Moves one resource of `owner` to start at `to`, all or nothing. */
   move(owner: string, res: ModelResource, to: bigint): ModelResource {
     const i = this.find(owner, res);
@@ -355,6 +403,7 @@ export class ManagerModel {
     if (old.pool === undefined) fail("INVALID_REQUEST", "shared IRQ");
     const align = old.align ?? (old.kind === "pci-msi" ? old.max - old.min + 1n : 1n);
     if (to % align !== 0n) fail("INVALID_ALIGNMENT", "move target");
+    if (old.kind === "mmio" && old.is64bit !== true && to + (old.max - old.min) > 0xffff_ffffn) fail("INVALID_ARGUMENT", "a 32-bit region above 4 GiB");
     if (old.kind === "legacy-irq" && this.layout.legacyIrq.shared !== undefined && to === BigInt(this.layout.legacyIrq.shared)) fail("CONFLICT", "shared IRQ");
     const size = old.max - old.min;
     this.exact(old.pool!, owner, to, to + size);

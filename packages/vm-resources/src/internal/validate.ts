@@ -4,11 +4,12 @@
  * Every reader takes the value and its JSON path (`$.pools.mmio.ranges[3].min`)
  * and either returns a typed value or throws an `AllocError` with the code the
  * caller chose and `details.path` set. Objects are read through their own keys
- * only (`Object.hasOwn`), and unknown keys are refused, so crafted keys such as
- * `__proto__` or `constructor` can never reach a prototype. Cost: O(size of input).
+ * once through `readRecord` (own keys only, unknown keys refused with a near
+ * miss named), so crafted keys such as `__proto__` never reach a prototype. Cost: O(size of input).
  */
-import { AllocError } from "@alloc/constraint";
+import { AllocError, isAllocError } from "@alloc/constraint";
 import type { AllocErrorCode } from "@alloc/constraint";
+import { describeValue, quoteText, readRecord } from "@alloc/constraint";
 
 /** Reads untrusted values, throwing `code` with a JSON path on the first mistake. */
 export class Reader {
@@ -19,19 +20,25 @@ export class Reader {
   }
 
   fail(path: string, message: string): never {
-    throw new AllocError(this.code, `${path}: ${message}`, { path });
+    throw new AllocError(this.code, `${path}: ${message}`, { path, argument: path });
   }
 
-  /** A plain object whose own keys are all in `allowed`; `required` must be present. */
-  object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
+  /** A plain object read once (`readRecord`): own keys all in `required`/`optional`, `required` present. */
+  object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Readonly<Record<string, unknown>> {
     if (typeof value !== "object" || value === null || Array.isArray(value)) this.fail(path, `expected an object; got ${kindOf(value)}`);
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    for (const key of Object.keys(value)) {
-      if (!required.includes(key) && !optional.includes(key)) this.fail(`${path}${keyPath(key)}`, `unknown key ${JSON.stringify(key)}`);
-      out[key] = (value as Record<string, unknown>)[key];
+    let out: Readonly<Record<string, unknown>>;
+    try {
+      out = readRecord(value, [...required, ...optional], { what: path, code: this.code, path });
+    } catch (e) {
+      if (!isAllocError(e)) throw e;
+      // readRecord names the key in `argument`; the message starts with `what` (the path).
+      const key = e.details.argument;
+      const at = key !== undefined && key !== path ? `${path}${keyPath(key)}` : path;
+      const message = e.message.startsWith(`${path} has `) ? e.message.slice(path.length + 5).replace(/^an? /, "") : e.message;
+      throw new AllocError(this.code, `${at}: ${message}`, { path: at, argument: at }, { cause: e });
     }
     for (const key of required) {
-      if (!Object.hasOwn(value, key)) this.fail(`${path}${keyPath(key)}`, "missing");
+      if (out[key] === undefined) this.fail(`${path}${keyPath(key)}`, "missing");
     }
     return out;
   }
@@ -83,7 +90,7 @@ export class Reader {
   }
 
   /** `{ min, max }` with `min <= max`. */
-  minMax(value: unknown, path: string, extra: readonly string[] = []): { min: bigint; max: bigint; raw: Record<string, unknown> } {
+  minMax(value: unknown, path: string, extra: readonly string[] = []): { min: bigint; max: bigint; raw: Readonly<Record<string, unknown>> } {
     const o = this.object(value, path, ["min", "max"], extra);
     const min = this.u64(o["min"], `${path}.min`);
     const max = this.u64(o["max"], `${path}.max`);
@@ -94,18 +101,12 @@ export class Reader {
 
 /** `.key` for identifiers, `["key"]` otherwise. */
 export function keyPath(key: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? `.${key}` : `[${quoteText(key)}]`;
 }
 
-/** A short description of a value for messages. */
+/** A short description of a value for messages (control characters escaped, long text cut). */
 export function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "object") return "an object";
-  return typeof value;
+  return describeValue(value);
 }
 
 /** `0x` + lowercase hex, no padding: the snapshot form of a u64. */

@@ -16,11 +16,11 @@
  * perf: `allocateId`/`freeId` take no objects in or out — see bench/run.ts
  * ("IdPool W1").
  */
-import { AllocError, Constraint, Range } from "@alloc/constraint";
-import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
-import type { PoolLayout } from "../Layout.js";
-import type { OwnerRecord, PoolEntry, ResourcePool, ResourcePoolStats } from "./RangePool.js";
-import { holderName } from "./RangePool.js";
+import { AllocError, Range, quoteText } from "@alloc/constraint";
+import type { Constraint } from "@alloc/constraint";
+import type { PoolLayout, PoolName } from "../Layout.js";
+import type { OwnerRecord, Pool, PoolBuildEntry, PoolEntry, ResourcePoolStats } from "./Pool.js";
+import { holderName } from "./Pool.js";
 
 const FREE = 0;
 const ALLOCATED = 1;
@@ -33,25 +33,25 @@ const ABSENT = 3;
  * @example
  * ```ts
  * const slots = new IdPool("memSlot", [new Range(0, 508)]);
- * const s = slots.allocateId("ram0");   // 0
- * slots.freeId("ram0", s);
- * slots.allocate("dax", { size: 2 });   // [0, 1] as a Range
+ * const ram0 = { kind: "owner", owner: "ram0" } as const;
+ * const s = slots.allocateId(ram0);   // 0
+ * slots.freeId(s);
  * ```
  */
-export class IdPool implements ResourcePool {
-  readonly name: string;
+export class IdPool implements Pool {
+  readonly name: PoolName;
   /** One more than the largest id the bitmap can hold. */
   readonly limit: number;
   readonly #taken: Uint32Array;
   readonly #state: Uint8Array;
   readonly #start: Uint32Array;
   readonly #span: Uint32Array;
-  readonly #owners: (string | undefined)[];
+  readonly #owners: (OwnerRecord | undefined)[];
   #hint = 0;
   #freeCount = 0;
   #total = 0;
 
-  constructor(name: string, ranges: readonly Range[], reserved: PoolLayout["reserved"] = []) {
+  constructor(name: PoolName, ranges: readonly Range[], reserved: PoolLayout["reserved"] = []) {
     this.name = name;
     let limit = 0;
     for (const r of ranges) {
@@ -64,7 +64,7 @@ export class IdPool implements ResourcePool {
     this.#state = new Uint8Array(limit).fill(ABSENT);
     this.#start = new Uint32Array(limit);
     this.#span = new Uint32Array(limit);
-    this.#owners = new Array<string | undefined>(limit).fill(undefined);
+    this.#owners = new Array<OwnerRecord | undefined>(limit).fill(undefined);
     for (const r of ranges) {
       for (let i = r.minNumber; i <= r.maxNumber; i++) {
         if (this.#state[i] !== ABSENT) throw new AllocError("INVALID_LAYOUT", `${name}: ranges overlap at ${i}`, { pool: name });
@@ -104,15 +104,15 @@ export class IdPool implements ResourcePool {
   }
 
   /**
-   * perf: the W1 fast path — one free id for `owner`, or -1 when the pool is
-   * full. No objects are created (bench/run.ts "IdPool W1").
+   * perf: the W1 fast path — the lowest free id for `record`, or -1 when the
+   * pool is full. No objects are created (bench/run.ts "IdPool W1").
    *
    * @example
    * ```ts
-   * const id = pool.allocateId("dev0"); // -1 when full
+   * const id = pool.allocateId({ kind: "owner", owner: "dev0" }); // -1 when full
    * ```
    */
-  allocateId(owner: string): number {
+  allocateId(record: OwnerRecord): number {
     const taken = this.#taken;
     const n = taken.length;
     for (let w = this.#hint; w < n; w++) {
@@ -126,7 +126,7 @@ export class IdPool implements ResourcePool {
       this.#state[id] = ALLOCATED;
       this.#start[id] = id;
       this.#span[id] = 1;
-      this.#owners[id] = owner;
+      this.#owners[id] = record;
       this.#freeCount--;
       return id;
     }
@@ -135,29 +135,27 @@ export class IdPool implements ResourcePool {
   }
 
   /**
-   * perf: the W1 fast path for freeing one id held by `owner` (a span of one).
-   * Throws like {@link IdPool.free} otherwise.
+   * perf: the W1 fast path for freeing one id this pool handed out.
    *
    * @example
    * ```ts
-   * pool.freeId("dev0", 3);
+   * pool.freeId(3);
    * ```
    */
-  freeId(owner: string, id: number): void {
-    if (this.#state[id] === ALLOCATED && this.#span[id] === 1 && this.#owners[id] === owner) {
-      this.#state[id] = FREE;
-      this.#span[id] = 0;
-      this.#owners[id] = undefined;
-      const w = id >>> 5;
-      this.#taken[w] = (this.#taken[w] as number) & ~(1 << (id & 31));
-      if (w < this.#hint) this.#hint = w;
-      this.#freeCount++;
-      return;
+  freeId(id: number): void {
+    const first = this.#start[id] as number;
+    const size = this.#span[first] as number;
+    for (let i = first; i < first + size; i++) {
+      this.#state[i] = FREE;
+      this.#owners[i] = undefined;
+      this.#clearBit(i);
     }
-    this.free(owner, Range.point(id));
+    this.#span[first] = 0;
+    this.#freeCount += size;
+    if (first >>> 5 < this.#hint) this.#hint = first >>> 5;
   }
 
-  #mark(first: number, size: number, state: number, who: string): void {
+  #mark(first: number, size: number, state: number, who: OwnerRecord): void {
     for (let i = first; i < first + size; i++) {
       this.#state[i] = state;
       this.#start[i] = first;
@@ -228,43 +226,31 @@ export class IdPool implements ResourcePool {
     return -1;
   }
 
-  tryAllocate(owner: string, constraint: ConstraintLike): Range | undefined {
-    const c = Constraint.from(constraint);
+  take(record: OwnerRecord, c: Constraint): Range | undefined {
     if (c.size === 1n && c.align === 1n && c.min === 0n && c.max >= BigInt(this.limit - 1) && c.policy === "first-match") {
-      const id = this.allocateId(owner);
+      const id = this.allocateId(record);
       return id < 0 ? undefined : Range.point(id);
     }
     const s = this.#find(c);
     if (s < 0) return undefined;
     const size = Number(c.size);
-    this.#mark(s, size, ALLOCATED, owner);
+    this.#mark(s, size, ALLOCATED, record);
     return new Range(s, s + size - 1);
   }
 
-  allocate(owner: string, constraint: ConstraintLike): Range {
-    const r = this.tryAllocate(owner, constraint);
-    if (r === undefined) throw new AllocError("NO_FIT", `${this.name}: nothing fits ${Constraint.from(constraint).toString()}`, { pool: this.name, owner });
-    return r;
-  }
-
-  #takeExact(like: RangeLike, state: number, who: string, owner: string | undefined): Range {
-    const range = Range.from(like);
-    if (range.max < BigInt(this.limit) && this.#runFree(range.minNumber, Number(range.size))) {
-      this.#mark(range.minNumber, Number(range.size), state, who);
-      return range;
-    }
+  #refuse(range: Range, owner: string | undefined): never {
     const end = range.max < BigInt(this.limit) ? range.maxNumber : this.limit - 1;
     for (let i = range.min < BigInt(this.limit) ? range.minNumber : this.limit; i <= end; i++) {
       const st = this.#state[i];
       if (st === ALLOCATED || st === RESERVED) {
         const first = this.#start[i] as number;
         const held = new Range(first, first + (this.#span[first] as number) - 1);
-        const rec = this.#record(i) as OwnerRecord;
-        throw new AllocError("CONFLICT", `${this.name}: ${range} overlaps ${held} held by ${holderName(rec)}`, {
+        const who = holderName(this.#owners[i] as OwnerRecord);
+        throw new AllocError("CONFLICT", `${this.name}: ${range} overlaps ${held} held by ${quoteText(who)}`, {
           pool: this.name,
           range: range.toString(),
           conflict: held.toString(),
-          conflictOwner: holderName(rec),
+          conflictOwner: who,
           ...(owner === undefined ? {} : { owner }),
         });
       }
@@ -276,76 +262,75 @@ export class IdPool implements ResourcePool {
     });
   }
 
-  allocateExact(owner: string, like: RangeLike): Range {
-    return this.#takeExact(like, ALLOCATED, owner, owner);
+  #takeExact(range: Range, state: number, record: OwnerRecord): Range {
+    if (range.max < BigInt(this.limit) && this.#runFree(range.minNumber, Number(range.size))) {
+      this.#mark(range.minNumber, Number(range.size), state, record);
+      return range;
+    }
+    return this.#refuse(range, record.kind === "owner" ? record.owner : undefined);
   }
 
-  reserve(like: RangeLike, label: string): void {
-    this.#takeExact(like, RESERVED, label, undefined);
+  takeExact(record: OwnerRecord, range: Range): Range {
+    return this.#takeExact(range, ALLOCATED, record);
   }
 
-  free(owner: string, like: RangeLike): void {
-    const range = Range.from(like);
-    const inside = range.max < BigInt(this.limit);
-    const first = inside ? range.minNumber : -1;
-    const size = Number(range.size);
-    const st = inside ? this.#state[first] : ABSENT;
-    if (!inside || st === ABSENT || ((st === ALLOCATED || st === RESERVED) && (this.#start[first] !== first || this.#span[first] !== size))) {
-      if (inside && this.#runFree(first, size)) {
-        throw new AllocError("NOT_ALLOCATED", `${this.name}: ${range} is free`, { pool: this.name, range: range.toString(), owner });
+  reserve(range: Range, label: string): void {
+    this.#takeExact(range, RESERVED, { kind: "reserved", label });
+  }
+
+  release(range: Range): void {
+    this.freeId(range.minNumber);
+  }
+
+  resize(record: OwnerRecord, range: Range, size: bigint): Range {
+    const first = range.minNumber;
+    const old = Number(range.size);
+    const n = Number(size);
+    if (size > range.size) {
+      const extra = Range.withSize(range.max + 1n, size - range.size);
+      if (extra.max >= BigInt(this.limit) || !this.#runFree(first + old, n - old)) this.#refuse(extra, record.kind === "owner" ? record.owner : undefined);
+      for (let i = first + old; i < first + n; i++) {
+        this.#state[i] = ALLOCATED;
+        this.#start[i] = first;
+        this.#owners[i] = record;
+        this.#setBit(i);
       }
-      throw new AllocError("NOT_FOUND", `${this.name}: no range is exactly ${range}`, { pool: this.name, range: range.toString(), owner });
+      this.#freeCount -= n - old;
+    } else {
+      for (let i = first + n; i < first + old; i++) {
+        this.#state[i] = FREE;
+        this.#owners[i] = undefined;
+        this.#clearBit(i);
+      }
+      this.#freeCount += old - n;
+      if ((first + n) >>> 5 < this.#hint) this.#hint = (first + n) >>> 5;
     }
-    if (st === FREE) {
-      if (this.#runFree(first, size)) throw new AllocError("NOT_ALLOCATED", `${this.name}: ${range} is free`, { pool: this.name, range: range.toString(), owner });
-      throw new AllocError("NOT_FOUND", `${this.name}: no range is exactly ${range}`, { pool: this.name, range: range.toString(), owner });
-    }
-    const who = this.#owners[first] as string;
-    if (st === RESERVED) {
-      throw new AllocError("RESERVED", `${this.name}: ${range} is reserved (${who}) and cannot be freed`, {
-        pool: this.name,
-        range: range.toString(),
-        owner,
-        conflictOwner: holderName({ kind: "reserved", label: who }),
-      });
-    }
-    if (who !== owner) {
-      throw new AllocError("UNKNOWN_OWNER", `${this.name}: ${range} is held by ${who}, not ${owner}`, {
-        pool: this.name,
-        range: range.toString(),
-        owner,
-        conflictOwner: who,
-      });
-    }
-    for (let i = first; i < first + size; i++) {
-      this.#state[i] = FREE;
-      this.#owners[i] = undefined;
-      this.#clearBit(i);
-    }
-    this.#span[first] = 0;
-    this.#freeCount += size;
-    if (first >>> 5 < this.#hint) this.#hint = first >>> 5;
+    this.#span[first] = n;
+    return Range.withSize(range.min, size);
   }
 
-  #record(i: number): OwnerRecord | undefined {
-    const st = this.#state[i];
-    const who = this.#owners[i];
-    if (who === undefined) return undefined;
-    if (st === ALLOCATED) return { kind: "owner", owner: who };
-    if (st === RESERVED) return { kind: "reserved", label: who };
-    return undefined;
+  /**
+   * A pool over `ranges` holding `entries` (sorted, disjoint, inside the
+   * ranges, as `tile` makes them). O(ids).
+   *
+   * @example
+   * ```ts
+   * IdPool.fromSorted("deviceId", layout.deviceId.ranges, entries);
+   * ```
+   */
+  static fromSorted(name: PoolName, ranges: readonly Range[], entries: readonly PoolBuildEntry[]): IdPool {
+    const pool = new IdPool(name, ranges);
+    for (const [range, st] of entries) if (st.kind === "valued") pool.#takeExact(range, st.value.kind === "owner" ? ALLOCATED : RESERVED, st.value);
+    return pool;
   }
 
-  ownerAt(value: U64Input): OwnerRecord | undefined {
-    const v = typeof value === "bigint" ? value : BigInt(value);
-    if (v < 0n || v >= BigInt(this.limit)) return undefined;
-    return this.#record(Number(v));
+  ownerAt(value: bigint): OwnerRecord | undefined {
+    return value < BigInt(this.limit) ? this.#owners[Number(value)] : undefined;
   }
 
-  entryAt(value: U64Input): PoolEntry | undefined {
-    const v = typeof value === "bigint" ? value : BigInt(value);
-    if (v < 0n || v >= BigInt(this.limit)) return undefined;
-    for (const e of this.entries()) if (e.range.contains(v)) return e;
+  entryAt(value: bigint): PoolEntry | undefined {
+    if (value >= BigInt(this.limit)) return undefined;
+    for (const e of this.entries()) if (e.range.contains(value)) return e;
     return undefined;
   }
 
@@ -364,8 +349,8 @@ export class IdPool implements ResourcePool {
       } else {
         const len = this.#span[i] as number;
         const range = new Range(i, i + len - 1);
-        const who = this.#owners[i] as string;
-        yield st === ALLOCATED ? { range, state: "allocated", owner: who } : { range, state: "reserved", label: who };
+        const who = this.#owners[i] as OwnerRecord;
+        yield who.kind === "owner" ? { range, state: "allocated", owner: who.owner } : { range, state: "reserved", label: who.label };
         i += len;
       }
     }

@@ -1,0 +1,87 @@
+/**
+ * `ResourceKind`: everything the manager knows about one kind of resource.
+ *
+ * A kind module owns its request (read once from the caller's object into a
+ * frozen internal form), its placement (an exact range, or constraints tried
+ * in window order, or the shared IRQ that lies in no pool), the `Resource` it
+ * builds, how that resource moves and resizes, how it is described, and its
+ * snapshot codec. The manager is a generic engine over these modules and the
+ * registry (`registry.ts`) that lists them; nothing else switches on a kind.
+ */
+import type { AllocErrorCode, Constraint, Range } from "@alloc/constraint";
+import type { Layout, PoolName } from "../Layout.js";
+import type { Resource } from "../requests.js";
+
+/** Where a request goes: exactly one range, the first constraint that fits, or the shared IRQ. */
+export type Placement =
+  | { readonly exact: Range; readonly fits?: undefined }
+  | { readonly fits: readonly Constraint[]; readonly exact?: undefined }
+  | { readonly shared: true; readonly exact?: undefined; readonly fits?: undefined };
+
+/** How a resource record (a snapshot entry, or a resource given back to the manager) is read. */
+export interface ResourceReader {
+  /** The code every mistake throws (`INVALID_SNAPSHOT`, `INVALID_ARGUMENT`). */
+  readonly code: AllocErrorCode;
+  /** An unsigned 64-bit field `key` of the record at `at`. */
+  u64(value: unknown, at: string, key: string): bigint;
+  /** A boolean field. */
+  boolean(value: unknown, at: string, key: string): boolean;
+  /** A string field. */
+  string(value: unknown, at: string, key: string): string;
+  /** Throws `code` naming `path`. */
+  fail(path: string, message: string): never;
+}
+
+/**
+ * One kind of resource. `Q` is its checked request, `R` its resource.
+ *
+ * @example
+ * ```ts
+ * const kind = kindNamed("pci-msix");
+ * kind.pool; // "msi"
+ * ```
+ */
+export interface ResourceKind<Q = unknown, R extends Resource = Resource> {
+  /** The `kind` field of its requests and resources. */
+  readonly name: R["kind"];
+  /** The pool it draws from. */
+  readonly pool: PoolName;
+  /** Every key a request may have, `kind` included. */
+  readonly requestKeys: readonly string[];
+  /** Every key its resource (and snapshot entry) has, `kind` included. */
+  readonly resourceKeys: readonly string[];
+  /** Checks a request record (read once by the engine) into its frozen internal form; throws `INVALID_REQUEST` naming the field. */
+  parse(record: Readonly<Record<string, unknown>>): Q;
+  /** Where the request may go in this layout (constraints in the order to try them). */
+  place(req: Q, layout: Layout): Placement;
+  /** The resource for `req` placed at `range` (`undefined` for the shared IRQ). */
+  build(req: Q, range: Range | undefined, layout: Layout): R;
+  /** The pool range a resource occupies (`undefined` for the shared IRQ). */
+  rangeOf(res: R): Range | undefined;
+  /** The range `res` would occupy at `base`, checked against the kind's rules (alignment, window); throws `argument` named. */
+  moveTarget(res: R, base: bigint, layout: Layout): Range;
+  /** The range `res` would occupy with `size` units at the same base, checked likewise. */
+  resizeTarget(res: R, size: bigint, layout: Layout): Range;
+  /** `res` at a new range (after a move or a resize). */
+  rebase(res: R, range: Range, layout: Layout): R;
+  /** One line for a request, e.g. `pci-msix x8`. */
+  describeRequest(req: Q): string;
+  /** One line for a resource, e.g. `vectors 24-31`. */
+  describe(res: R): string;
+  /** The snapshot (JSON) form of a resource, keys in sorted order, u64 addresses as `"0x…"`. */
+  toJSON(res: R): Readonly<Record<string, string | number | boolean>>;
+  /** Reads a resource record (keys already checked against {@link ResourceKind.resourceKeys}) and checks it against the layout. */
+  read(record: Readonly<Record<string, unknown>>, at: string, layout: Layout, rd: ResourceReader): R;
+}
+
+/**
+ * A kind module's definition, frozen.
+ *
+ * @example
+ * ```ts
+ * export const deviceId: ResourceKind<DeviceIdPlan, DeviceIdResource> = defineKind({ name: "device-id", ... });
+ * ```
+ */
+export function defineKind<Q, R extends Resource>(kind: ResourceKind<Q, R>): ResourceKind<Q, R> {
+  return Object.freeze(kind);
+}

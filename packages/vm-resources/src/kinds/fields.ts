@@ -1,0 +1,135 @@
+/**
+ * Field readers shared by the kind modules: each takes a request record
+ * (already read once from the caller's object) and one key, and returns the
+ * checked value or throws `INVALID_REQUEST` with `details.argument` naming the
+ * field. No coercion: numbers are bigints or safe-integer numbers only.
+ */
+import { AllocError, Constraint, Policy, Range, isAllocError } from "@alloc/constraint";
+import type { AllocErrorCode } from "@alloc/constraint";
+import { describeValue, readRecord, readU64 } from "@alloc/constraint";
+
+type Rec = Readonly<Record<string, unknown>>;
+
+/** Throws `INVALID_REQUEST` naming `argument`. */
+export function bad(argument: string, message: string, value?: unknown): never {
+  throw new AllocError("INVALID_REQUEST", `${argument}: ${message}`, value === undefined ? { argument } : { argument, value });
+}
+
+/** An optional u64 field. */
+export function u64Field(rec: Rec, key: string): bigint | undefined {
+  const v = rec[key];
+  return v === undefined ? undefined : readU64(v, key, "INVALID_REQUEST");
+}
+
+/** A required size/count field in `1 .. max`. */
+export function sizeField(rec: Rec, key: string, max: bigint): bigint {
+  const v = rec[key];
+  if (v === undefined) bad(key, "is required");
+  const n = readU64(v, key, "INVALID_REQUEST");
+  if (n < 1n || n > max) bad(key, `must be in 1..${max}; got ${n}`, v);
+  return n;
+}
+
+/** An optional integer field in `0 .. max`, as a number. */
+export function intField(rec: Rec, key: string, max: number): number | undefined {
+  const v = rec[key];
+  if (v === undefined) return undefined;
+  const n = readU64(v, key, "INVALID_REQUEST");
+  if (n > BigInt(max)) bad(key, `must be in 0..${max}; got ${n}`, v);
+  return Number(n);
+}
+
+/** An optional alignment: a power of two, or 0/1 for none (normalised to 1). */
+export function alignField(rec: Rec, max: bigint = 1n << 63n): bigint {
+  const a = u64Field(rec, "align");
+  if (a === undefined || a === 0n) return 1n;
+  if ((a & (a - 1n)) !== 0n || a > max) bad("align", `must be a power of two (or 0/1 for none); got ${a}`, a);
+  return a;
+}
+
+/** An optional boolean field. */
+export function boolField(rec: Rec, key: string): boolean | undefined {
+  const v = rec[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "boolean") bad(key, `must be true or false; got ${describeValue(v)}`, v);
+  return v;
+}
+
+/** An optional string field that must be one of `allowed`. */
+export function oneOf<T extends string>(rec: Rec, key: string, allowed: readonly T[]): T | undefined {
+  const v = rec[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) bad(key, `must be one of ${allowed.join(", ")}; got ${describeValue(v)}`, v);
+  return v as T;
+}
+
+const POLICIES: readonly Policy[] = Object.values(Policy);
+
+/** An optional placement policy. */
+export function policyField(rec: Rec): Policy | undefined {
+  return oneOf(rec, "policy", POLICIES);
+}
+
+/**
+ * `readRecord` of an object found at `path` (e.g. `range`, `resource`): the
+ * error names the field by its full name (`range.mx`) in `details.argument`.
+ */
+export function readNested(value: unknown, allowed: readonly string[], path: string, code: AllocErrorCode): Readonly<Record<string, unknown>> {
+  try {
+    return readRecord(value, allowed, { what: path, code, path });
+  } catch (e) {
+    if (!isAllocError(e)) throw e;
+    const key = e.details.argument;
+    const argument = key === undefined || key === path ? path : `${path}.${key}`;
+    throw new AllocError(e.code, e.message, { ...e.details, argument, path: argument }, { cause: e });
+  }
+}
+
+/** An optional `range: { min, max }` bound, read once, `min <= max`. */
+export function rangeField(rec: Rec): Range | undefined {
+  const v = rec["range"];
+  if (v === undefined) return undefined;
+  const r = readNested(v, ["min", "max"], "range", "INVALID_REQUEST");
+  if (r["min"] === undefined) bad("range.min", "is required");
+  if (r["max"] === undefined) bad("range.max", "is required");
+  const min = readU64(r["min"], "range.min", "INVALID_REQUEST");
+  const max = readU64(r["max"], "range.max", "INVALID_REQUEST");
+  if (min > max) bad("range.min", `0x${min.toString(16)} is above range.max 0x${max.toString(16)}`);
+  return new Range(min, max);
+}
+
+/** `[base, base+size-1]`, refusing a block that runs past 2^64-1 (naming `argument`). */
+export function blockAt(base: bigint, size: bigint, argument: string): Range {
+  if (base + size - 1n > 0xffff_ffff_ffff_ffffn) bad(argument, `0x${base.toString(16)} + size 0x${size.toString(16)} runs past 2^64-1`);
+  return Range.withSize(base, size);
+}
+
+/** The part of `window` inside `bounds` (both optional), or `null` when they do not meet. */
+export function narrow(window: Range | undefined, bounds: Range | undefined): Range | undefined | null {
+  if (bounds === undefined) return window;
+  if (window === undefined) return bounds;
+  const min = bounds.min > window.min ? bounds.min : window.min;
+  const max = bounds.max < window.max ? bounds.max : window.max;
+  return min > max ? null : new Range(min, max);
+}
+
+/** A constraint of `size` units aligned to `align` inside `win` (anywhere when `undefined`). */
+export function fit(size: bigint, align: bigint, win: Range | undefined, policy?: Policy): Constraint {
+  if (win === undefined) return policy === undefined ? new Constraint({ size, align }) : new Constraint({ size, align, policy });
+  return policy === undefined ? new Constraint({ size, align, min: win.min, max: win.max }) : new Constraint({ size, align, min: win.min, max: win.max, policy });
+}
+
+/** Throws `INVALID_ALIGNMENT` when `base` is not a multiple of `align`. */
+export function checkAligned(base: bigint, align: bigint, argument: string): void {
+  if (base % align !== 0n) throw new AllocError("INVALID_ALIGNMENT", `${argument}: 0x${base.toString(16)} is not aligned to 0x${align.toString(16)}`, { argument });
+}
+
+/** `0x` + lowercase hex. */
+export function hex(v: bigint | number): string {
+  return `0x${v.toString(16)}`;
+}
+
+/** Throws `INVALID_ARGUMENT` (argument `size`): this kind has a fixed size. */
+export function notResizable(what: string): never {
+  throw new AllocError("INVALID_ARGUMENT", `size: ${what} cannot be resized`, { argument: "size" });
+}

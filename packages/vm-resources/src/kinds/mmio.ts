@@ -1,0 +1,176 @@
+/**
+ * The `mmio` kind: MMIO address space in a low window (below 4 GiB) and an
+ * optional high 64-bit window.
+ *
+ * Request `{ kind: "mmio", size, align?, range?, base?, window?, prefetchable?,
+ * is64bit?, policy? }`. `window` is `"low"` (default), `"high"` or `"any"`
+ * (high first, then low); `is64bit` defaults to `true` for `"high"`/`"any"`
+ * and `false` otherwise. The rule this module keeps on every path (request,
+ * exact base, move, resize, restore): a 32-bit region (`is64bit: false`) lies
+ * entirely below 4 GiB, so it can never use the high window.
+ * Resource `{ kind, base, size, window, prefetchable, is64bit, align }`.
+ */
+import { AllocError, Range } from "@alloc/constraint";
+import type { Constraint, Policy } from "@alloc/constraint";
+import type { MmioAddress } from "../brands.js";
+import type { MmioResource } from "../requests.js";
+import { quoteText } from "@alloc/constraint";
+import type { Layout } from "../Layout.js";
+import { defineKind } from "./Kind.js";
+import { PlacementCache } from "./memo.js";
+import type { ResourceKind } from "./Kind.js";
+import { alignField, bad, blockAt, boolField, checkAligned, fit, hex, narrow, oneOf, policyField, rangeField, sizeField, u64Field } from "./fields.js";
+
+import type { MmioWindow } from "../requests.js";
+
+/** The last address a 32-bit region may use. */
+const LAST_32 = 0xffff_ffffn;
+const BELOW_4G = new Range(0, LAST_32);
+const U64_MAX = 0xffff_ffff_ffff_ffffn;
+/** Placement caches by [32-bit, 64-bit] and window; keyed by size (align = size) or -size (no alignment). */
+const CACHES: readonly Readonly<Record<MmioWindow, PlacementCache<bigint>>>[] = [0, 1].map(() => ({ low: new PlacementCache<bigint>(), high: new PlacementCache<bigint>(), any: new PlacementCache<bigint>() }));
+
+/** A checked `mmio` request. */
+export interface MmioPlan {
+  readonly size: bigint;
+  readonly align: bigint;
+  readonly range: Range | undefined;
+  readonly base: bigint | undefined;
+  readonly window: MmioWindow;
+  readonly prefetchable: boolean;
+  readonly is64bit: boolean;
+  readonly policy: Policy | undefined;
+}
+
+
+/** The window holding `range`, if one holds it whole. */
+function windowOf(layout: Layout, range: Range): "low" | "high" | undefined {
+  if (layout.mmio.low.contains(range)) return "low";
+  const high = layout.mmio.high;
+  return high !== undefined && high.contains(range) ? "high" : undefined;
+}
+
+const BOUNDS = new WeakMap<Layout, readonly [bigint, bigint, bigint, bigint]>();
+
+/** `[low.min, low.max, high.min, high.max]` of a layout (an empty high window when it has none). */
+function boundsOf(layout: Layout): readonly [bigint, bigint, bigint, bigint] {
+  let b = BOUNDS.get(layout);
+  if (b === undefined) {
+    const { low, high } = layout.mmio;
+    b = [low.min, low.max, high?.min ?? 1n, high?.max ?? 0n];
+    BOUNDS.set(layout, b);
+  }
+  return b;
+}
+
+function make(range: Range, window: "low" | "high", prefetchable: boolean, is64bit: boolean, align: bigint): MmioResource {
+  return mmioAt(range.min, range.size, window, prefetchable, is64bit, align);
+}
+
+function mmioAt(base: bigint, size: bigint, window: "low" | "high", prefetchable: boolean, is64bit: boolean, align: bigint): MmioResource {
+  return Object.freeze({ kind: "mmio", base: base as MmioAddress, size, window, prefetchable, is64bit, align });
+}
+
+function check32(is64bit: boolean, range: Range, argument: string): void {
+  if (is64bit || range.max <= LAST_32) return;
+  const message = `${argument}: a 32-bit region must lie below 4 GiB; ${range} does not (is64bit: true for a 64-bit BAR)`;
+  throw new AllocError(argument === "base" ? "INVALID_REQUEST" : "INVALID_ARGUMENT", message, { argument });
+}
+
+/**
+ * The MMIO kind.
+ *
+ * @example
+ * ```ts
+ * rm.allocateDevice("nvme0", [{ kind: "mmio", size: 0x4000, align: 0x4000, window: "any" }]);
+ * ```
+ */
+export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
+  name: "mmio",
+  pool: "mmio",
+  requestKeys: ["kind", "size", "align", "range", "base", "window", "prefetchable", "is64bit", "policy"],
+  resourceKeys: ["kind", "base", "size", "window", "prefetchable", "is64bit", "align"],
+  parse(rec) {
+    const size = sizeField(rec, "size", U64_MAX);
+    const align = alignField(rec);
+    const range = rangeField(rec);
+    const base = u64Field(rec, "base");
+    const window = oneOf<MmioWindow>(rec, "window", ["low", "high", "any"]) ?? "low";
+    const prefetchable = boolField(rec, "prefetchable") ?? false;
+    const is64bit = boolField(rec, "is64bit") ?? window !== "low";
+    const policy = policyField(rec);
+    if (!is64bit && window === "high") bad("window", 'a 32-bit region (is64bit: false) cannot use the high window');
+    if (base !== undefined) {
+      checkAligned(base, align, "base");
+      check32(is64bit, blockAt(base, size, "base"), "base");
+    }
+    return Object.freeze({ size, align, range, base, window, prefetchable, is64bit, policy });
+  },
+  place(req, layout) {
+    if (req.base !== undefined) return { exact: Range.withSize(req.base, req.size) };
+    // perf: requests that name no range or policy share placements, by window, width, size and alignment.
+    const plain = req.range === undefined && req.policy === undefined;
+    const cache = plain ? (CACHES[req.is64bit ? 1 : 0] as Readonly<Record<MmioWindow, PlacementCache<bigint>>>)[req.window] : undefined;
+    const key = req.align === req.size ? req.size : req.align === 1n ? -req.size : undefined;
+    const hit = cache !== undefined && key !== undefined ? cache.get(layout, key) : undefined;
+    if (hit !== undefined) return hit;
+    const fits: Constraint[] = [];
+    const high = layout.mmio.high;
+    if (req.window !== "low" && high !== undefined && req.is64bit) {
+      const w = narrow(high, req.range);
+      if (w !== null) fits.push(fit(req.size, req.align, w, req.policy));
+    }
+    if (req.window !== "high") {
+      const low = narrow(layout.mmio.low, req.range);
+      const w = low === null || req.is64bit ? low : narrow(low, BELOW_4G);
+      if (w !== null) fits.push(fit(req.size, req.align, w, req.policy));
+    }
+    if (fits.length === 0) throw new AllocError("NO_FIT", `mmio: the ${req.window} window does not meet the requested range`, { pool: "mmio", argument: "range" });
+    return cache !== undefined && key !== undefined ? cache.set(layout, key, { fits }) : { fits };
+  },
+  build: (req, range, layout) => make(range as Range, windowOf(layout, range as Range) ?? "low", req.prefetchable, req.is64bit, req.align),
+  rangeOf: (res) => Range.withSize(res.base, res.size),
+  moveTarget(res, base) {
+    checkAligned(base, res.align, "to");
+    const target = blockAt(base, res.size, "to");
+    check32(res.is64bit, target, "to");
+    return target;
+  },
+  resizeTarget(res, size, layout) {
+    const target = blockAt(res.base, size, "size");
+    check32(res.is64bit, target, "size");
+    if (windowOf(layout, target) === undefined) bad("size", `${target} would leave the ${res.window} MMIO window`);
+    return target;
+  },
+  rebase: (res, range, layout) => make(range, windowOf(layout, range) ?? res.window, res.prefetchable, res.is64bit, res.align),
+  describeRequest: (req) =>
+    `mmio size ${hex(req.size)}${req.align > 1n ? ` align ${hex(req.align)}` : ""}${req.base === undefined ? ` ${req.window}` : ` at ${hex(req.base)}`}`,
+  describe: (res) => `${hex(res.base)}-${hex(res.base + res.size - 1n)} (${res.window}${res.is64bit ? ", 64-bit" : ""}${res.prefetchable ? ", prefetchable" : ""})`,
+  toJSON: (res) => ({
+    align: hex(res.align),
+    base: hex(res.base),
+    is64bit: res.is64bit,
+    kind: "mmio",
+    prefetchable: res.prefetchable,
+    size: hex(res.size),
+    window: res.window,
+  }),
+  read(rec, at, layout, rd) {
+    const base = rd.u64(rec["base"], at, "base");
+    const size = rd.u64(rec["size"], at, "size");
+    const align = rd.u64(rec["align"], at, "align");
+    if (align === 0n || (align & (align - 1n)) !== 0n) rd.fail(`${at}.align`, "must be a power of two");
+    if (base % align !== 0n) rd.fail(`${at}.base`, `${hex(base)} is not aligned to ${hex(align)}`);
+    const last = base + size - 1n;
+    if (size < 1n || last > U64_MAX) rd.fail(`${at}.size`, "must be at least 1 and end by 2^64-1");
+    const window = rd.string(rec["window"], at, "window");
+    // perf: the windows' bounds as bigints, once per layout (bench "restore").
+    const w = boundsOf(layout);
+    const actual = base >= w[0] && last <= w[1] ? "low" : base >= w[2] && last <= w[3] ? "high" : undefined;
+    if (window !== actual) rd.fail(`${at}.window`, `[${hex(base)}, ${hex(last)}] lies in the ${actual ?? "no"} window, not ${quoteText(window)}`);
+    const prefetchable = rd.boolean(rec["prefetchable"], at, "prefetchable");
+    const is64bit = rd.boolean(rec["is64bit"], at, "is64bit");
+    if (!is64bit && last > LAST_32) rd.fail(`${at}.is64bit`, `a 32-bit region must lie below 4 GiB; [${hex(base)}, ${hex(last)}] does not`);
+    return mmioAt(base, size, actual as "low" | "high", prefetchable, is64bit, align);
+  },
+});

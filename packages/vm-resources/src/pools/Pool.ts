@@ -1,0 +1,170 @@
+/**
+ * `Pool`: what the manager's engine needs from one pool, and `PoolView`, the
+ * read-only face of a pool that the manager hands out.
+ *
+ * A pool belongs to exactly one manager; every change goes through the
+ * manager (with an owner), which has already checked the range against the
+ * kind's rules, so pools take `Range`s and `Constraint`s as proof and only
+ * answer "free / taken by whom". Views validate what callers pass (values
+ * read with `readU64`) and expose no way to change anything.
+ */
+import type { Constraint, Range, U64Input } from "@alloc/constraint";
+import type { NodeState } from "@alloc/core";
+import type { PoolName } from "../Layout.js";
+import { readU64 } from "@alloc/constraint";
+
+/** Who holds a range of a pool: a device (owner) or the platform (reserved). */
+export type OwnerRecord = { readonly kind: "owner"; readonly owner: string } | { readonly kind: "reserved"; readonly label: string };
+
+/** One range of a pool as seen by dumps and snapshots. */
+export type PoolEntry =
+  | { readonly range: Range; readonly state: "free" }
+  | { readonly range: Range; readonly state: "allocated"; readonly owner: string }
+  | { readonly range: Range; readonly state: "reserved"; readonly label: string };
+
+/** Per-pool figures; all sizes in units of the pool (bytes, ports, vectors, ids). */
+export interface ResourcePoolStats {
+  /** Every value that exists in the pool. */
+  readonly total: bigint;
+  /** Values held by owners. */
+  readonly used: bigint;
+  /** Values in reserved regions. */
+  readonly reserved: bigint;
+  /** Values free to allocate. */
+  readonly free: bigint;
+  /** The largest free block. */
+  readonly largestFree: bigint;
+  /** How many separate free blocks there are. */
+  readonly fragments: number;
+  /** How many ranges (free, allocated, reserved) the pool holds. */
+  readonly ranges: number;
+}
+
+/** A sorted, checked entry for building a pool at once (restore). */
+export type PoolBuildEntry = readonly [Range, NodeState<OwnerRecord>];
+
+/** The engine's side of a pool. */
+export interface Pool {
+  /** The pool's name, e.g. `"mmio"`. */
+  readonly name: PoolName;
+  /** The policy's fit for `c`, valued with `record`; `undefined` when nothing fits. */
+  take(record: OwnerRecord, c: Constraint): Range | undefined;
+  /** Exactly `range`, valued with `record`; `CONFLICT` names the holder, `NO_FIT` when it is not inside the pool. */
+  takeExact(record: OwnerRecord, range: Range): Range;
+  /** Frees a range this pool handed out (the manager's own record of it). */
+  release(range: Range): void;
+  /** The held `range` grown or shrunk in place to `size` units; `NO_FIT`/`CONFLICT` and nothing changed otherwise. */
+  resize(record: OwnerRecord, range: Range, size: bigint): Range;
+  /** Marks free `range` reserved with `label`. */
+  reserve(range: Range, label: string): void;
+  /** Who holds the value, or `undefined`. */
+  ownerAt(value: bigint): OwnerRecord | undefined;
+  /** The range holding the value, with its state. */
+  entryAt(value: bigint): PoolEntry | undefined;
+  /** Every range in address order. */
+  entries(): IterableIterator<PoolEntry>;
+  /** Figures for the pool. */
+  stats(): ResourcePoolStats;
+  /** Throws an `Error` naming the first broken invariant. */
+  checkInvariants(): void;
+}
+
+/** The text naming a holder in errors: the owner, or `<reserved: label>`. */
+export function holderName(h: OwnerRecord): string {
+  return h.kind === "owner" ? h.owner : `<reserved: ${h.label}>`;
+}
+
+/**
+ * A read-only view of one pool of a manager: lookups, entries and figures.
+ *
+ * @example
+ * ```ts
+ * rm.pool("pio").ownerAt(0x3f8); // { kind: "owner", owner: "serial0" }
+ * ```
+ */
+export class PoolView {
+  readonly #pool: Pool;
+
+  /** @internal Built (and frozen) by the manager over its own pool. */
+  constructor(pool: Pool) {
+    this.#pool = pool;
+  }
+
+  /** The pool's name. */
+  get name(): PoolName {
+    return this.#pool.name;
+  }
+
+  /** Who holds `value` (a bigint or safe-integer number; anything else is `INVALID_ARGUMENT`). */
+  ownerAt(value: U64Input): OwnerRecord | undefined {
+    return this.#pool.ownerAt(readU64(value, "value", "INVALID_ARGUMENT"));
+  }
+
+  /** The range holding `value`, with its state. */
+  entryAt(value: U64Input): PoolEntry | undefined {
+    return this.#pool.entryAt(readU64(value, "value", "INVALID_ARGUMENT"));
+  }
+
+  /** Every range in address order (free, allocated, reserved). */
+  entries(): IterableIterator<PoolEntry> {
+    return this.#pool.entries();
+  }
+
+  /** Figures for the pool. */
+  stats(): ResourcePoolStats {
+    return this.#pool.stats();
+  }
+}
+
+/** A taken range to place in a tiling: its range, its state, and its first value as a sort key. */
+export interface TakenRange {
+  readonly range: Range;
+  readonly state: NodeState<OwnerRecord>;
+}
+
+/**
+ * The tiling of a pool: its layout ranges with the taken entries (sorted by
+ * address) in place and free ranges in the gaps. Throws `fail(index, message)`
+ * for an entry that overlaps the one before it or lies outside every range.
+ * O(ranges + entries); each bound is read once.
+ */
+export function tile(space: readonly Range[], taken: readonly TakenRange[], fail: (index: number, message: string) => never, makeRange: (min: bigint, max: bigint) => Range): PoolBuildEntry[] {
+  const out: PoolBuildEntry[] = [];
+  const FREE = { kind: "free" } as const;
+  let k = 0;
+  for (const seg of segments(space, makeRange)) {
+    const segMax = seg.max;
+    let next = seg.min;
+    while (k < taken.length) {
+      const e = taken[k] as TakenRange;
+      const r = e.range;
+      const min = r.min;
+      if (min > segMax) break;
+      const max = r.max;
+      if (min < next) fail(k, `${r} overlaps the range before it or lies outside the pool`);
+      if (max > segMax) fail(k, `${r} runs past the end of the pool range ${seg}`);
+      if (min > next) out.push([makeRange(next, min - 1n), FREE]);
+      out.push([r, e.state]);
+      k++;
+      if (max === segMax) {
+        next = -1n;
+        break;
+      }
+      next = max + 1n;
+    }
+    if (next >= 0n) out.push([makeRange(next, segMax), FREE]);
+  }
+  if (k < taken.length) fail(k, `${(taken[k] as TakenRange).range} lies outside the pool`);
+  return out;
+}
+
+/** Layout ranges with touching neighbours merged (an allocation may span them). */
+function segments(space: readonly Range[], makeRange: (min: bigint, max: bigint) => Range): Range[] {
+  const out: Range[] = [];
+  for (const r of space) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.max + 1n === r.min) out[out.length - 1] = makeRange(last.min, r.max);
+    else out.push(r);
+  }
+  return out;
+}
