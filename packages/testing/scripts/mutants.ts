@@ -16,10 +16,21 @@ import { resolveFromCwd } from "../src/cli/loadTarget.js";
 
 /** The kernel fields the mutants read (values are `(d, x)` pairs, see core's `internal/u64.ts`). */
 type Kernel = Record<string, unknown> & {
-  ls: Float64Array; lx: Uint16Array; lt: Uint8Array;
-  fitD: number; fitX: number; freeSegments: number;
-  cSizeD: number; cSizeX: number; cAlignD: number; cAlignInv: number;
-  cWlD: number; cWlX: number; cWhD: number; cWhX: number; cFast: boolean;
+  ls: Float64Array;
+  lx: Uint16Array;
+  lt: Uint8Array;
+  fitD: number;
+  fitX: number;
+  freeSegments: number;
+  cSizeD: number;
+  cSizeX: number;
+  cAlignD: number;
+  cAlignInv: number;
+  cWlD: number;
+  cWlX: number;
+  cWhD: number;
+  cWhX: number;
+  cFast: boolean;
   next(pos: number): number;
   locate(d: number, x: number): number;
   setKind(pos: number, kind: number): void;
@@ -50,7 +61,8 @@ export interface Mutant {
 export const MUTANTS: readonly Mutant[] = [
   {
     name: "fit-end-off-by-one",
-    description: "the float64 fit test of first/best fit uses `>=` for `start + size - 1 > hi`: a block that would end exactly at the segment's (or window's) last value is refused",
+    description:
+      "the float64 fit test of first/best fit uses `>=` for `start + size - 1 > hi`: a block that would end exactly at the segment's (or window's) last value is refused",
     patch(p) {
       const orig = p.fitsFirst!;
       p.fitsFirst = function (sD, sX, nD, nX) {
@@ -169,8 +181,11 @@ export const MUTANTS: readonly Mutant[] = [
 /** Loads the SegmentTree prototype of the `@alloc/core` resolved from cwd (run with --conditions=@alloc/source). */
 export async function loadStoreProto(): Promise<Record<string, Method>> {
   const entry = resolveFromCwd("@alloc/core");
-  if (!entry.fromSource) throw new Error("mutation check: run with --conditions=@alloc/source so that the tree and the patched kernel are the same source module");
-  const mod = (await import(pathToFileURL(join(entry.packageDir, "src/internal/SegmentTree.ts")).href)) as { SegmentTree: { prototype: Record<string, Method> } };
+  if (!entry.fromSource)
+    throw new Error("mutation check: run with --conditions=@alloc/source so that the tree and the patched kernel are the same source module");
+  const mod = (await import(pathToFileURL(join(entry.packageDir, "src/internal/SegmentTree.ts")).href)) as {
+    SegmentTree: { prototype: Record<string, Method> };
+  };
   const proto = mod.SegmentTree.prototype;
   // A renamed kernel method would make a mutant patch nothing and pass silently.
   for (const name of ["fitsFirst", "fitsLast", "raiseUp", "release", "noteFree", "next", "locate", "setKind", "updateUp"]) {
