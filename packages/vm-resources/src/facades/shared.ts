@@ -8,7 +8,7 @@
  * counting up and skipping names already in use (for instance after a
  * restore), so each name costs O(1) amortised.
  */
-import { AllocError, toU64 } from "@alloc/constraint";
+import { AllocError, quoteText, toU64 } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import type { PoolName } from "../Layout.js";
 import { placeOf } from "../ResourceManager.js";
@@ -57,18 +57,23 @@ export interface Held {
  * that range.
  */
 export function heldAt(manager: ResourceManager, names: OwnerNames, pool: PoolName, min: bigint, max: bigint, what: string): Held {
-  const rec = manager.ownerOf(pool, min);
+  const entry = manager.pool(pool).entryAt(min);
+  if (entry !== undefined && entry.state === "allocated" && names.owns(entry.owner) && entry.range.min === min && entry.range.max === max) {
+    const held = manager.resourcesOf(entry.owner);
+    // An owner holding one resource holds it here; otherwise find the one at [min, max].
+    if (held.length === 1) return { owner: entry.owner, resource: held[0] as Resource };
+    for (const resource of held) {
+      const place = placeOf(resource);
+      if (place !== undefined && place.pool === pool && place.range.min === min && place.range.max === max) return { owner: entry.owner, resource };
+    }
+  }
   const text = `[0x${min.toString(16)}, 0x${max.toString(16)}]`;
-  if (rec === undefined) throw new AllocError("NOT_ALLOCATED", `${what} ${text} is not allocated`, { pool, range: text });
-  if (rec.kind === "reserved") throw new AllocError("RESERVED", `${what} ${text} is reserved (${rec.label})`, { pool, range: text, conflictOwner: `<reserved: ${rec.label}>` });
-  if (!names.owns(rec.owner)) {
-    throw new AllocError("CONFLICT", `${what} ${text} is held by ${rec.owner}, not by this allocator`, { pool, range: text, conflictOwner: rec.owner });
+  if (entry === undefined || entry.state === "free") throw new AllocError("NOT_ALLOCATED", `${what} ${text} is not allocated`, { pool, range: text });
+  if (entry.state === "reserved") throw new AllocError("RESERVED", `${what} ${text} is reserved (${quoteText(entry.label)})`, { pool, range: text, conflictOwner: `<reserved: ${entry.label}>` });
+  if (!names.owns(entry.owner)) {
+    throw new AllocError("CONFLICT", `${what} ${text} is held by ${quoteText(entry.owner)}, not by this allocator`, { pool, range: text, conflictOwner: entry.owner });
   }
-  for (const resource of manager.resourcesOf(rec.owner)) {
-    const place = placeOf(resource);
-    if (place !== undefined && place.pool === pool && place.range.min === min && place.range.max === max) return { owner: rec.owner, resource };
-  }
-  throw new AllocError("NOT_FOUND", `${what} ${text} is not an allocation of this allocator (it lies inside one held by ${rec.owner})`, { pool, range: text, owner: rec.owner });
+  throw new AllocError("NOT_FOUND", `${what} ${text} is not an allocation of this allocator (it lies inside one held by ${quoteText(entry.owner)})`, { pool, range: text, owner: entry.owner });
 }
 
 /** A u32 argument (an id or IRQ): a bigint or safe-integer number in 0..2^32-1, else `INVALID_VALUE`. */

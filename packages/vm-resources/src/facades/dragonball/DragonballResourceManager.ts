@@ -13,7 +13,7 @@
  * (low window first). Cost: O(log n) per call; a device of k requests is k
  * manager calls.
  */
-import { AllocError, isAllocError } from "@alloc/constraint";
+import { AllocError, U64_MAX, isAllocError } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import type { PoolName } from "../../Layout.js";
 import { presetLayout } from "../../presets.js";
@@ -65,6 +65,7 @@ export class DragonballResourceManager {
   readonly #irqMax: number;
   readonly #names: Readonly<Record<"pio" | "mmio" | "mem" | "irq" | "msi" | "slot" | "device", OwnerNames>>;
   readonly #family: OwnerNames;
+  readonly #optionsOf = new WeakMap<ResourceConstraint, readonly ResourceRequest[]>();
 
   /**
    * Upstream `ResourceManager::new(max_kvm_mem_slot)`: `maxKvmMemSlot` is the
@@ -329,22 +330,79 @@ export class DragonballResourceManager {
   allocateDeviceResources(requests: readonly ResourceConstraint[], sharedIrq: boolean): DeviceResources {
     if (!Array.isArray(requests)) throw new AllocError("INVALID_ARGUMENT", "requests must be an array", { argument: "requests" });
     const share = bool(sharedIrq, "sharedIrq");
-    // Read each request once, into a checked constraint, before anything is allocated.
+    // Read each request once, into a checked constraint, then into the manager requests it may become.
     const checked = requests.map((rc: unknown) => readConstraint(rc));
-    const owner = this.#names.device.fresh();
-    const out = new DeviceResources();
-    try {
-      checked.forEach((rc: ResourceConstraint, i: number) => {
-        const got = this.#deviceOne(owner, rc, share);
-        if (got === undefined) throw new AllocError("NO_FIT", `no resource available for request ${i} (${String((rc as { kind?: unknown }).kind)})`, { request: i, owner });
-        out.append(got);
-      });
-    } catch (e) {
-      if (this.manager.resourcesOf(owner).length > 0) this.manager.freeDevice(owner);
-      throw e;
+    const n = checked.length;
+    const options: (readonly ResourceRequest[])[] = new Array<readonly ResourceRequest[]>(n);
+    for (let i = 0; i < n; i++) {
+      const rc = checked[i] as ResourceConstraint;
+      const o = rc.kind === "LegacyIrq" && share ? SHARED_IRQ_REQUEST : this.#options(rc);
+      if (o.length === 0) throw noFit(i, rc);
+      options[i] = o;
     }
+    // One manager call for the device; a request that does not fit its first option (MMIO: the low window) is retried with the next.
+    const choice = new Array<number>(n).fill(0);
+    const batch = options.map((o) => o[0] as ResourceRequest);
+    const owner = this.#names.device.fresh();
+    let got: ManagerResource[];
+    for (;;) {
+      try {
+        got = this.manager.allocateDevice(owner, batch);
+        break;
+      } catch (e) {
+        const i = isAllocError(e) && NONE_CODES.has(e.code) ? e.details["request"] : undefined;
+        if (typeof i !== "number") throw e;
+        const o = options[i] as readonly ResourceRequest[];
+        const next = (choice[i] as number) + 1;
+        if (next >= o.length) throw noFit(i, checked[i] as ResourceConstraint);
+        choice[i] = next;
+        batch[i] = o[next] as ResourceRequest;
+      }
+    }
+    const out = new DeviceResources();
+    for (let i = 0; i < n; i++) out.append(resourceFor(checked[i] as ResourceConstraint, got[i] as ManagerResource));
     setOwnerOfList(out, owner);
     return out;
+  }
+
+  /** The manager requests `rc` may become, in the order to try them (none: it cannot fit); frozen and remembered per helper-made constraint, so the manager knows them by identity. */
+  #options(rc: ResourceConstraint): readonly ResourceRequest[] {
+    const known = this.#optionsOf.get(rc);
+    if (known !== undefined) return known;
+    let o: ResourceRequest[];
+    switch (rc.kind) {
+      case "PioAddress": {
+        const req = this.#pioRequest(rangeConstraint(rc.size, rc.range, rc.align));
+        o = req === undefined ? [] : [req];
+        break;
+      }
+      case "MmioAddress":
+        o = mmioRequests(rangeConstraint(rc.size, rc.range, rc.align));
+        break;
+      case "MemAddress": {
+        const req = memRequest(rangeConstraint(rc.size, rc.range, rc.align));
+        o = req === undefined ? [] : [req];
+        break;
+      }
+      case "LegacyIrq": {
+        const req = this.#irqRequest(rc.irq);
+        o = req === undefined ? [] : [req];
+        break;
+      }
+      case "PciMsiIrq":
+      case "PciMsixIrq":
+      case "GenericIrq": {
+        const kind = rc.kind === "PciMsiIrq" ? "pci-msi" : rc.kind === "PciMsixIrq" ? "pci-msix" : "generic-msi";
+        o = rc.size > MSI_BLOCK_MAX ? [] : [{ kind, count: rc.size }];
+        break;
+      }
+      default:
+        // KvmMemSlot: the last kind; readConstraint let no other through.
+        o = [slotRequest(rc.size, rc.slot)];
+    }
+    const frozen = Object.freeze(o.map((r) => Object.freeze(r)));
+    this.#optionsOf.set(rc, frozen);
+    return frozen;
   }
 
   /**
@@ -369,7 +427,9 @@ export class DragonballResourceManager {
       seen.add(held.resource);
       plan.push(held);
     }
-    for (const h of plan) this.#free(h);
+    // The whole device at once when the list is everything its owner holds (the usual unplug).
+    if (listOwner !== undefined && plan.length > 0 && plan.every((h) => h.owner === listOwner) && plan.length === this.manager.resourcesOf(listOwner).length) this.manager.freeDevice(listOwner);
+    else for (const h of plan) this.#free(h);
   }
 
   #heldFor(r: Resource, listOwner: string | undefined, seen: ReadonlySet<ManagerResource>): Held | undefined {
@@ -392,45 +452,6 @@ export class DragonballResourceManager {
         return this.#heldFrom("memSlot", BigInt(r.slot), "memory slot");
       default:
         return undefined;
-    }
-  }
-
-  /** One device request for `owner`: the resource, or undefined when nothing fits. */
-  #deviceOne(owner: string, rc: ResourceConstraint, sharedIrq: boolean): Resource | undefined {
-    switch (rc.kind) {
-      case "PioAddress": {
-        const req = this.#pioRequest(rangeConstraint(rc.size, rc.range, rc.align));
-        const got = req === undefined ? undefined : this.#extend(owner, req);
-        return got === undefined ? undefined : Resource.PioAddressRange((got as { base: number }).base, rc.size);
-      }
-      case "MmioAddress": {
-        for (const req of mmioRequests(rangeConstraint(rc.size, rc.range, rc.align))) {
-          const got = this.#extend(owner, req);
-          if (got !== undefined) return Resource.MmioAddressRange((got as { base: bigint }).base, rc.size);
-        }
-        return undefined;
-      }
-      case "MemAddress": {
-        const got = this.#extend(owner, memRequest(rangeConstraint(rc.size, rc.range, rc.align)));
-        return got === undefined ? undefined : Resource.MemAddressRange((got as { base: bigint }).base, rc.size);
-      }
-      case "LegacyIrq": {
-        const got = this.#extend(owner, sharedIrq ? { kind: "legacy-irq", shared: true } : this.#irqRequest(rc.irq));
-        return got === undefined ? undefined : Resource.LegacyIrq((got as { irq: number }).irq);
-      }
-      case "PciMsiIrq":
-      case "PciMsixIrq":
-      case "GenericIrq": {
-        const kind = rc.kind === "PciMsiIrq" ? "pci-msi" : rc.kind === "PciMsixIrq" ? "pci-msix" : "generic-msi";
-        const got = rc.size > MSI_BLOCK_MAX ? undefined : this.#extend(owner, { kind, count: rc.size });
-        const ty = rc.kind === "PciMsiIrq" ? MsiIrqType.PciMsi : rc.kind === "PciMsixIrq" ? MsiIrqType.PciMsix : MsiIrqType.GenericMsi;
-        return got === undefined ? undefined : Resource.MsiIrq(ty, (got as { base: number }).base, rc.size);
-      }
-      default: {
-        // KvmMemSlot: the last kind; readConstraint let no other through.
-        const got = this.#extend(owner, slotRequest(rc.size, rc.slot));
-        return got === undefined ? undefined : Resource.KvmMemSlot((got as { base: number }).base);
-      }
     }
   }
 
@@ -492,6 +513,34 @@ export class DragonballResourceManager {
   }
 }
 
+const SHARED_IRQ_REQUEST: readonly ResourceRequest[] = Object.freeze([Object.freeze({ kind: "legacy-irq", shared: true } as const)]);
+
+function noFit(i: number, rc: ResourceConstraint): AllocError {
+  return new AllocError("NO_FIT", `no resource available for request ${i} (${rc.kind})`, { request: i });
+}
+
+/** The upstream resource for a device request `rc` given `got` by the manager. */
+function resourceFor(rc: ResourceConstraint, got: ManagerResource): Resource {
+  switch (rc.kind) {
+    case "PioAddress":
+      return Resource.PioAddressRange((got as { base: number }).base, rc.size);
+    case "MmioAddress":
+      return Resource.MmioAddressRange((got as { base: bigint }).base, rc.size);
+    case "MemAddress":
+      return Resource.MemAddressRange((got as { base: bigint }).base, rc.size);
+    case "LegacyIrq":
+      return Resource.LegacyIrq((got as { irq: number }).irq);
+    case "PciMsiIrq":
+      return Resource.MsiIrq(MsiIrqType.PciMsi, (got as { base: number }).base, rc.size);
+    case "PciMsixIrq":
+      return Resource.MsiIrq(MsiIrqType.PciMsix, (got as { base: number }).base, rc.size);
+    case "GenericIrq":
+      return Resource.MsiIrq(MsiIrqType.GenericMsi, (got as { base: number }).base, rc.size);
+    default:
+      return Resource.KvmMemSlot((got as { base: number }).base);
+  }
+}
+
 function check(c: Constraint): Constraint {
   if (!(c instanceof Constraint)) throw new AllocError("INVALID_ARGUMENT", "expected a Constraint (Constraint.new(size)...)", { argument: "constraint" });
   return c;
@@ -505,8 +554,13 @@ function rangeConstraint(size: U64Input, range: readonly [U64Input, U64Input] | 
 /** An empty window (min above max) is "nothing fits", as in dbs-allocator. */
 function mmioRequests(c: Constraint): ResourceRequest[] {
   if (c.min() > c.max()) return [];
-  const base = { kind: "mmio", size: c.size(), align: c.align(), range: { min: c.min(), max: c.max() }, is64bit: true } as const;
+  const base = { kind: "mmio", size: c.size(), align: c.align(), ...anyRange(c), is64bit: true } as const;
   return [{ ...base, window: "low" }, { ...base, window: "high" }];
+}
+
+/** An MMIO request's `range`, left out when it is all of 0..2^64-1 (the window alone: the same request, with primitive fields only). */
+function anyRange(c: Constraint): { readonly range?: { readonly min: bigint; readonly max: bigint } } {
+  return c.min() === 0n && c.max() === U64_MAX ? {} : { range: { min: c.min(), max: c.max() } };
 }
 
 function memRequest(c: Constraint): ResourceRequest | undefined {

@@ -51,11 +51,12 @@ function soleIrqManager(base: number, end: number): ResourceManager {
 }
 
 /** For each pool: the request for any id and for one exact id. */
+// The "any" requests are frozen, so the manager checks each once and then knows it by identity.
 const REQUESTS: Readonly<Record<IdPoolName, { readonly any: ResourceRequest; readonly at: (id: number) => ResourceRequest }>> = {
-  legacyIrq: { any: { kind: "legacy-irq" }, at: (id) => ({ kind: "legacy-irq", irq: id }) },
-  msi: { any: { kind: "generic-msi", count: 1 }, at: (id) => ({ kind: "generic-msi", count: 1, base: id }) },
-  deviceId: { any: { kind: "device-id" }, at: (id) => ({ kind: "device-id", id }) },
-  memSlot: { any: { kind: "mem-slot" }, at: (id) => ({ kind: "mem-slot", slot: id }) },
+  legacyIrq: { any: Object.freeze({ kind: "legacy-irq" }), at: (id) => ({ kind: "legacy-irq", irq: id }) },
+  msi: { any: Object.freeze({ kind: "generic-msi", count: 1 }), at: (id) => ({ kind: "generic-msi", count: 1, base: id }) },
+  deviceId: { any: Object.freeze({ kind: "device-id" }), at: (id) => ({ kind: "device-id", id }) },
+  memSlot: { any: Object.freeze({ kind: "mem-slot" }), at: (id) => ({ kind: "mem-slot", slot: id }) },
 };
 
 function idOf(res: unknown): number {
