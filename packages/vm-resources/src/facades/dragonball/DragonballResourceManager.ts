@@ -419,37 +419,49 @@ export class DragonballResourceManager {
     const plan: Held[] = [];
     const seen = new Set<ManagerResource>();
     const listOwner = ownerOfList(resources);
+    // The list owner's resources and their places, looked up once; anything else is found by address.
+    const own = listOwner === undefined ? [] : this.manager.resourcesOf(listOwner);
+    const places = own.map(placeOf);
+    const at = (pool: PoolName, min: bigint, max: bigint | undefined): Held | undefined => {
+      for (let i = 0; i < own.length; i++) {
+        const p = places[i];
+        const res = own[i] as ManagerResource;
+        if (p !== undefined && p.pool === pool && p.range.min === min && (max === undefined || p.range.max === max) && !seen.has(res)) return { owner: listOwner as string, resource: res };
+      }
+      return undefined;
+    };
     for (const entry of resources) {
       const r = { ...entry } as Resource; // read once
-      const held = this.#heldFor(r, listOwner, seen);
+      const held = this.#heldFor(r, listOwner, seen, at);
       if (held === undefined) continue;
       if (seen.has(held.resource)) throw new AllocError("INVALID_ARGUMENT", `resources lists ${r.kind} twice`, { argument: "resources" });
       seen.add(held.resource);
       plan.push(held);
     }
     // The whole device at once when the list is everything its owner holds (the usual unplug).
-    if (listOwner !== undefined && plan.length > 0 && plan.every((h) => h.owner === listOwner) && plan.length === this.manager.resourcesOf(listOwner).length) this.manager.freeDevice(listOwner);
+    if (plan.length > 0 && plan.length === own.length && plan.every((h) => h.owner === listOwner)) this.manager.freeDevice(listOwner as string);
     else for (const h of plan) this.#free(h);
   }
 
-  #heldFor(r: Resource, listOwner: string | undefined, seen: ReadonlySet<ManagerResource>): Held | undefined {
+  #heldFor(r: Resource, listOwner: string | undefined, seen: ReadonlySet<ManagerResource>, at: (pool: PoolName, min: bigint, max: bigint | undefined) => Held | undefined): Held | undefined {
+    const range = (pool: PoolName, min: bigint, max: bigint, what: string): Held => at(pool, min, max) ?? this.#held(pool, min, max, what);
     switch (r.kind) {
       case "PioAddressRange":
-        return this.#held("pio", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "port range");
+        return range("pio", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "port range");
       case "MmioAddressRange":
-        return this.#held("mmio", r.base, r.base + r.size - 1n, "MMIO range");
+        return range("mmio", r.base, r.base + r.size - 1n, "MMIO range");
       case "MemAddressRange":
-        return this.#held("mem", r.base, r.base + r.size - 1n, "memory range");
+        return range("mem", r.base, r.base + r.size - 1n, "memory range");
       case "LegacyIrq": {
-        if (r.irq !== this.sharedIrq) return this.#held("legacyIrq", BigInt(r.irq), BigInt(r.irq), "legacy IRQ");
+        if (r.irq !== this.sharedIrq) return range("legacyIrq", BigInt(r.irq), BigInt(r.irq), "legacy IRQ");
         // One of the list owner's shared-IRQ resources not yet planned (a device may list the shared IRQ more than once).
         const shared = listOwner === undefined ? undefined : this.manager.resourcesOf(listOwner).find((x) => x.kind === "legacy-irq" && x.shared && !seen.has(x));
         return listOwner === undefined || shared === undefined ? undefined : { owner: listOwner, resource: shared };
       }
       case "MsiIrq":
-        return this.#held("msi", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "MSI block");
+        return range("msi", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "MSI block");
       case "KvmMemSlot":
-        return this.#heldFrom("memSlot", BigInt(r.slot), "memory slot");
+        return at("memSlot", BigInt(r.slot), undefined) ?? this.#heldFrom("memSlot", BigInt(r.slot), "memory slot");
       default:
         return undefined;
     }
