@@ -7,7 +7,7 @@
  * `DeviceResources` returned by {@link DragonballResourceManager} also
  * remembers, privately, the manager owner that holds it.
  */
-import { AllocError } from "@alloc/constraint";
+import { AllocError, describeValue, quoteText } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { u32, u64 } from "../shared.js";
 
@@ -133,11 +133,11 @@ export function readConstraint(value: unknown): ResourceConstraint {
   const kind = o["kind"];
   const keys = typeof kind === "string" && Object.hasOwn(CONSTRAINT_KEYS, kind) ? CONSTRAINT_KEYS[kind] : undefined;
   if (keys === undefined) {
-    const k = typeof kind === "string" ? JSON.stringify(kind.length > 80 ? `${kind.slice(0, 80)}…(${kind.length} chars)` : kind) : typeof kind;
+    const k = describeValue(kind);
     throw new AllocError("INVALID_REQUEST", `unknown resource constraint ${k}; expected one of ${Object.keys(CONSTRAINT_KEYS).join(", ")}`, { argument: "kind" });
   }
   for (const key of Object.keys(o)) {
-    if (key !== "kind" && !keys.includes(key)) throw new AllocError("INVALID_REQUEST", `unknown key ${JSON.stringify(key.slice(0, 80))} in a ${kind} constraint; expected ${keys.join(", ")}`, { argument: key.slice(0, 80) });
+    if (key !== "kind" && !keys.includes(key)) throw new AllocError("INVALID_REQUEST", `unknown key ${quoteText(key)} in a ${kind} constraint; expected ${keys.join(", ")}`, { argument: key.slice(0, 80) });
   }
   const range = o["range"] as readonly [U64Input, U64Input] | undefined;
   if (range !== undefined && (!Array.isArray(range) || range.length !== 2)) throw new AllocError("INVALID_REQUEST", "range must be [min, max] or undefined", { argument: "range" });
@@ -236,7 +236,10 @@ export const Resource: {
   MemAddressRange: (base: U64Input, size: U64Input): Resource => Object.freeze({ kind: "MemAddressRange", base: u64(base, "base"), size: u64(size, "size") }),
   LegacyIrq: (irq: number): Resource => Object.freeze({ kind: "LegacyIrq", irq: u32(irq, "irq") }),
   MsiIrq: (ty: MsiIrqType, base: number, size: number): Resource => Object.freeze({ kind: "MsiIrq", ty, base: u32(base, "base"), size: u32(size, "size") }),
-  MacAddress: (address: string): Resource => Object.freeze({ kind: "MacAddress", address: String(address) }),
+  MacAddress: (address: string): Resource => {
+    if (typeof address !== "string") throw new AllocError("INVALID_ARGUMENT", `address: a MAC address is a string; got ${describeValue(address)}`, { argument: "address" });
+    return Object.freeze({ kind: "MacAddress", address });
+  },
   KvmMemSlot: (slot: number): Resource => Object.freeze({ kind: "KvmMemSlot", slot: u32(slot, "slot") }),
 });
 

@@ -10,7 +10,7 @@
  * whose `mmio` pool is exactly `[base, end]`.
  * Cost: O(log n) per call (one manager call; a free adds one lookup).
  */
-import { AllocError, Policy, U64_MAX } from "@alloc/constraint";
+import { AllocError, Policy, U64_MAX, describeValue } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { defineLayout } from "../../Layout.js";
 import { ResourceManager } from "../../ResourceManager.js";
@@ -86,7 +86,7 @@ export class AddressAllocator {
     const manager = o["manager"] as ResourceManager | undefined;
     const pool = (o["pool"] ?? "mmio") as "mmio" | "mem";
     const ownerPrefix = (o["ownerPrefix"] ?? `rust-vmm:${String(pool)}`) as string;
-    if (pool !== "mmio" && pool !== "mem") throw new AllocError("INVALID_ARGUMENT", `pool must be "mmio" or "mem"; got ${String(pool)}`, { argument: "pool" });
+    if (pool !== "mmio" && pool !== "mem") throw new AllocError("INVALID_ARGUMENT", `pool must be "mmio" or "mem"; got ${describeValue(pool)}`, { argument: "pool" });
     if (typeof ownerPrefix !== "string" || ownerPrefix.length === 0) throw new AllocError("INVALID_ARGUMENT", "ownerPrefix must be a non-empty string", { argument: "ownerPrefix" });
     const rm = manager ?? soleMmioLayout(b, end);
     if (!(rm instanceof ResourceManager)) throw new AllocError("INVALID_ARGUMENT", "manager must be a ResourceManager", { argument: "manager" });

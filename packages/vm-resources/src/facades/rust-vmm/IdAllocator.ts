@@ -11,7 +11,7 @@
  * bit). Without a manager the allocator builds its own whose `legacyIrq`
  * pool is exactly the range. Cost: O(log n) per call.
  */
-import { AllocError } from "@alloc/constraint";
+import { AllocError, describeValue } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { defineLayout } from "../../Layout.js";
 import { ResourceManager } from "../../ResourceManager.js";
@@ -95,7 +95,7 @@ export class IdAllocator {
     const manager = o["manager"] as ResourceManager | undefined;
     const pool = (o["pool"] ?? "legacyIrq") as IdPoolName;
     const ownerPrefix = (o["ownerPrefix"] ?? `rust-vmm:${String(pool)}`) as string;
-    if (typeof pool !== "string" || !Object.hasOwn(REQUESTS, pool)) throw new AllocError("INVALID_ARGUMENT", `pool must be legacyIrq, msi, deviceId or memSlot; got ${String(pool)}`, { argument: "pool" });
+    if (typeof pool !== "string" || !Object.hasOwn(REQUESTS, pool)) throw new AllocError("INVALID_ARGUMENT", `pool must be legacyIrq, msi, deviceId or memSlot; got ${describeValue(pool)}`, { argument: "pool" });
     if (typeof ownerPrefix !== "string" || ownerPrefix.length === 0) throw new AllocError("INVALID_ARGUMENT", "ownerPrefix must be a non-empty string", { argument: "ownerPrefix" });
     const rm = manager ?? soleIrqManager(b, e);
     if (!(rm instanceof ResourceManager)) throw new AllocError("INVALID_ARGUMENT", "manager must be a ResourceManager", { argument: "manager" });
