@@ -331,8 +331,9 @@ export class DragonballResourceManager {
     if (!Array.isArray(requests)) throw new AllocError("INVALID_ARGUMENT", "requests must be an array", { argument: "requests" });
     const share = bool(sharedIrq, "sharedIrq");
     // Read each request once, into a checked constraint, then into the manager requests it may become.
-    const checked = requests.map((rc: unknown) => readConstraint(rc));
-    const n = checked.length;
+    const n = requests.length;
+    const checked: ResourceConstraint[] = new Array<ResourceConstraint>(n);
+    for (let i = 0; i < n; i++) checked[i] = readConstraint(requests[i]);
     const options: (readonly ResourceRequest[])[] = new Array<readonly ResourceRequest[]>(n);
     for (let i = 0; i < n; i++) {
       const rc = checked[i] as ResourceConstraint;
@@ -342,7 +343,8 @@ export class DragonballResourceManager {
     }
     // One manager call for the device; a request that does not fit its first option (MMIO: the low window) is retried with the next.
     const choice = new Array<number>(n).fill(0);
-    const batch = options.map((o) => o[0] as ResourceRequest);
+    const batch: ResourceRequest[] = new Array<ResourceRequest>(n);
+    for (let i = 0; i < n; i++) batch[i] = (options[i] as readonly ResourceRequest[])[0] as ResourceRequest;
     const owner = this.#names.device.fresh();
     let got: ManagerResource[];
     for (;;) {
@@ -422,49 +424,47 @@ export class DragonballResourceManager {
     // The list owner's resources and their places, looked up once; anything else is found by address.
     const own = listOwner === undefined ? [] : this.manager.resourcesOf(listOwner);
     const places = own.map(placeOf);
-    const at = (pool: PoolName, min: bigint, max: bigint | undefined): Held | undefined => {
-      for (let i = 0; i < own.length; i++) {
-        const p = places[i];
-        const res = own[i] as ManagerResource;
-        if (p !== undefined && p.pool === pool && p.range.min === min && (max === undefined || p.range.max === max) && !seen.has(res)) return { owner: listOwner as string, resource: res };
-      }
-      return undefined;
-    };
     for (const entry of resources) {
       const r = { ...entry } as Resource; // read once
-      const held = this.#heldFor(r, listOwner, seen, at);
+      const held = this.#heldFor(r, { owner: listOwner, own, places, seen });
       if (held === undefined) continue;
       if (seen.has(held.resource)) throw new AllocError("INVALID_ARGUMENT", `resources lists ${r.kind} twice`, { argument: "resources" });
       seen.add(held.resource);
       plan.push(held);
     }
     // The whole device at once when the list is everything its owner holds (the usual unplug).
-    if (plan.length > 0 && plan.length === own.length && plan.every((h) => h.owner === listOwner)) this.manager.freeDevice(listOwner as string);
+    let whole = plan.length > 0 && plan.length === own.length;
+    for (let i = 0; whole && i < plan.length; i++) whole = (plan[i] as Held).owner === listOwner;
+    if (whole) this.manager.freeDevice(listOwner as string);
     else for (const h of plan) this.#free(h);
   }
 
-  #heldFor(r: Resource, listOwner: string | undefined, seen: ReadonlySet<ManagerResource>, at: (pool: PoolName, min: bigint, max: bigint | undefined) => Held | undefined): Held | undefined {
-    const range = (pool: PoolName, min: bigint, max: bigint, what: string): Held => at(pool, min, max) ?? this.#held(pool, min, max, what);
+  #heldFor(r: Resource, list: ListLookup): Held | undefined {
     switch (r.kind) {
       case "PioAddressRange":
-        return range("pio", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "port range");
+        return this.#heldIn(list, "pio", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "port range");
       case "MmioAddressRange":
-        return range("mmio", r.base, r.base + r.size - 1n, "MMIO range");
+        return this.#heldIn(list, "mmio", r.base, r.base + r.size - 1n, "MMIO range");
       case "MemAddressRange":
-        return range("mem", r.base, r.base + r.size - 1n, "memory range");
+        return this.#heldIn(list, "mem", r.base, r.base + r.size - 1n, "memory range");
       case "LegacyIrq": {
-        if (r.irq !== this.sharedIrq) return range("legacyIrq", BigInt(r.irq), BigInt(r.irq), "legacy IRQ");
+        if (r.irq !== this.sharedIrq) return this.#heldIn(list, "legacyIrq", BigInt(r.irq), BigInt(r.irq), "legacy IRQ");
         // One of the list owner's shared-IRQ resources not yet planned (a device may list the shared IRQ more than once).
-        const shared = listOwner === undefined ? undefined : this.manager.resourcesOf(listOwner).find((x) => x.kind === "legacy-irq" && x.shared && !seen.has(x));
-        return listOwner === undefined || shared === undefined ? undefined : { owner: listOwner, resource: shared };
+        for (const x of list.own) if (x.kind === "legacy-irq" && x.shared && !list.seen.has(x)) return { owner: list.owner as string, resource: x };
+        return undefined;
       }
       case "MsiIrq":
-        return range("msi", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "MSI block");
+        return this.#heldIn(list, "msi", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "MSI block");
       case "KvmMemSlot":
-        return at("memSlot", BigInt(r.slot), undefined) ?? this.#heldFrom("memSlot", BigInt(r.slot), "memory slot");
+        return ownedAt(list, "memSlot", BigInt(r.slot), undefined) ?? this.#heldFrom("memSlot", BigInt(r.slot), "memory slot");
       default:
         return undefined;
     }
+  }
+
+  /** The list owner's unplanned resource at exactly `[min, max]`, else the facade allocation there. */
+  #heldIn(list: ListLookup, pool: PoolName, min: bigint, max: bigint, what: string): Held {
+    return ownedAt(list, pool, min, max) ?? this.#held(pool, min, max, what);
   }
 
   /** A legacy IRQ request inside upstream's pool `IRQ_BASE + 1 ..= IRQ_MAX`; an impossible one when `fixed` is outside it. */
@@ -523,6 +523,25 @@ export class DragonballResourceManager {
   #free(h: Held): void {
     this.manager.freeResource(h.owner, h.resource);
   }
+}
+
+/** What `freeDeviceResources` knows of the list's owner: its resources, their places, and those already planned. */
+interface ListLookup {
+  readonly owner: string | undefined;
+  readonly own: readonly ManagerResource[];
+  readonly places: readonly ({ pool: PoolName; range: { readonly min: bigint; readonly max: bigint } } | undefined)[];
+  readonly seen: ReadonlySet<ManagerResource>;
+}
+
+/** The list owner's resource not yet planned that starts at `min` of `pool` (and ends at `max` when given). */
+function ownedAt(list: ListLookup, pool: PoolName, min: bigint, max: bigint | undefined): Held | undefined {
+  const { own, places } = list;
+  for (let i = 0; i < own.length; i++) {
+    const p = places[i];
+    const res = own[i] as ManagerResource;
+    if (p !== undefined && p.pool === pool && p.range.min === min && (max === undefined || p.range.max === max) && !list.seen.has(res)) return { owner: list.owner as string, resource: res };
+  }
+  return undefined;
 }
 
 const SHARED_IRQ_REQUEST: readonly ResourceRequest[] = Object.freeze([Object.freeze({ kind: "legacy-irq", shared: true } as const)]);
