@@ -89,7 +89,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
 
   /**
    * Builds a tree in O(n) from entries in ascending address order, such as
-   * those of {@link entries} or a snapshot. Each entry `[range, state]` is
+   * those of {@link IntervalTree.entries} or a snapshot. Each entry `[range, state]` is
    * checked as it is read (range-like validated, state read once: `{ kind:
    * "free" }`, `{ kind: "allocated" }` or `{ kind: "valued", value }`), and
    * so are order and disjointness; adjacent free entries are coalesced.
