@@ -45,7 +45,14 @@ import type { RestoredState } from "./Snapshot.js";
  * placeOf({ kind: "device-id", id: deviceId(3) }); // { pool: "deviceId", range: [3, 3] }
  * ```
  */
-export function placeOf(res: Resource): { pool: PoolName; range: Range } | undefined {
+export function placeOf(res: Resource):
+  | {
+      /** The pool the resource draws from. */
+      pool: PoolName;
+      /** The inclusive range it occupies, in the pool's units (bytes, ports, vectors, ids or slots). */
+      range: Range;
+    }
+  | undefined {
   const kind = kindOfResource(res);
   const range = kind.rangeOf(res);
   return range === undefined ? undefined : { pool: kind.pool, range };
@@ -65,9 +72,17 @@ interface Holding {
 }
 
 /** The read-only view of the MMIO pool, with its windows. */
-export type MmioPoolView = PoolView & { readonly low: Range; readonly high: Range | undefined };
+export type MmioPoolView = PoolView & {
+  /** The layout's MMIO window below 4 GiB (inclusive, in bytes). */
+  readonly low: Range;
+  /** The layout's 64-bit MMIO window above `low` (inclusive, in bytes), or `undefined` when it has none. */
+  readonly high: Range | undefined;
+};
 /** The read-only view of the legacy IRQ pool, with the shared IRQ. */
-export type IrqPoolView = PoolView & { readonly shared: Irq | undefined };
+export type IrqPoolView = PoolView & {
+  /** The layout's shared IRQ (outside the pool's ranges), or `undefined` when it has none. */
+  readonly shared: Irq | undefined;
+};
 
 /** Reads a resource handed back by a caller: u64 fields are bigints or safe numbers. */
 const ARGUMENT_READER: ResourceReader = Object.freeze({

@@ -44,6 +44,7 @@ export const PRESET_CONSTANTS = {
   X86_PCI_MMCONFIG_SIZE: 0x1000_0000n,
   /** x86_64 Firecracker: 64-bit MMIO window start and size, 256 GiB each (`MMIO64_MEM_START`, `MMIO64_MEM_SIZE`). */
   X86_FIRECRACKER_MMIO64_START: 0x40_0000_0000n,
+  /** x86_64 Firecracker: size in bytes of the 64-bit MMIO window, 256 GiB (Firecracker `src/vmm/src/arch/x86_64/layout.rs` `MMIO64_MEM_SIZE`). */
   X86_FIRECRACKER_MMIO64_SIZE: 0x40_0000_0000n,
   /** x86_64 Firecracker: memory past the 64-bit MMIO gap, 512 GiB from `FIRST_ADDR_PAST_64BITS_MMIO` (`PAST_64BITS_MMIO_SIZE`). */
   X86_FIRECRACKER_PAST_64BITS_MMIO_SIZE: 0x80_0000_0000n,
@@ -51,6 +52,7 @@ export const PRESET_CONSTANTS = {
   X86_DRAGONBALL_DEFAULT_PHYS_BITS: 41,
   /** x86_64 Firecracker: system memory for ACPI/MP tables, `SYSTEM_MEM_START` 0x9FC00 .. `RSDP_ADDR` 0xE0000 (`SYSTEM_MEM_SIZE` = `RSDP_ADDR` - `SYSTEM_MEM_START`). */
   X86_FIRECRACKER_SYSTEM_MEM_START: 0x9_fc00n,
+  /** x86_64 Firecracker: the ACPI RSDP address 0xE0000, the exclusive end of system memory (Firecracker `src/vmm/src/arch/x86_64/layout.rs` `RSDP_ADDR`). */
   X86_FIRECRACKER_RSDP_ADDR: 0xe_0000n,
   /** aarch64 Firecracker: system memory, the first 2 MiB of DRAM (`SYSTEM_MEM_START` = `DRAM_MEM_START`, `SYSTEM_MEM_SIZE` 0x20_0000). */
   ARM_FIRECRACKER_SYSTEM_MEM_SIZE: 0x20_0000n,
@@ -58,9 +60,11 @@ export const PRESET_CONSTANTS = {
   X86_FIRST_ADDR_PAST_32BITS: 0x1_0000_0000n,
   /** x86_64 Dragonball: shared legacy IRQ (`SHARED_IRQ` = `IRQ_BASE` 5) and the legacy pool after it up to `IRQ_MAX` 15. */
   X86_DRAGONBALL_SHARED_IRQ: 5,
+  /** x86_64 Dragonball: last legacy IRQ of the pool, inclusive (`dbs_boot` x86_64 `layout.rs` `IRQ_MAX` 15, used as `LEGACY_IRQ_MAX` by `resource_manager.rs`). */
   X86_DRAGONBALL_IRQ_MAX: 15,
   /** x86_64 Firecracker: legacy GSIs `GSI_LEGACY_START` 5 .. `GSI_LEGACY_END` 23 (24 IOAPIC pins; `IRQ_BASE`/`IRQ_MAX` before v1.13). */
   X86_FIRECRACKER_IRQ_BASE: 5,
+  /** x86_64 Firecracker: last legacy GSI, inclusive (Firecracker `src/vmm/src/arch/x86_64/layout.rs` `GSI_LEGACY_END` 23). */
   X86_FIRECRACKER_IRQ_MAX: 23,
   /** x86_64: MSI GSIs start after the 24 IOAPIC pins (Dragonball `MSI_IRQ_BASE` 24, Firecracker `GSI_MSI_START` = `GSI_LEGACY_END` + 1). */
   X86_MSI_BASE: 24,
@@ -70,17 +74,21 @@ export const PRESET_CONSTANTS = {
   FIRECRACKER_GSI_MSI_END: 4095,
   /** KVM user memory slots: 509 on x86_64, 512 on arm64 (Dragonball `KVM_USER_MEM_SLOTS`, from the kernel's kvm_host.h). */
   X86_KVM_USER_MEM_SLOTS: 509,
+  /** aarch64: number of KVM user memory slots, 512 (Dragonball `resource_manager.rs` `KVM_USER_MEM_SLOTS`, from Linux `arch/arm64/include/asm/kvm_host.h`). */
   ARM_KVM_USER_MEM_SLOTS: 512,
   /** Port I/O space 0..0xffff (Dragonball `PIO_MIN`, `PIO_MAX`). */
   PIO_MIN: 0,
+  /** Last port of the port I/O space, inclusive (Dragonball `resource_manager.rs` `PIO_MAX` 0xFFFF). */
   PIO_MAX: 0xffff,
   /** aarch64: MMIO devices live from 1 GiB (Dragonball `MAPPED_IO_START` = dbs-arch `GIC_REG_END_ADDRESS`, Firecracker `MMIO32_MEM_START`; the GIC sits below) up to DRAM at 2 GiB (`DRAM_MEM_START`). */
   ARM_MAPPED_IO_START: 0x4000_0000n,
+  /** aarch64: start of DRAM at 2 GiB, the exclusive end of the low MMIO window (`DRAM_MEM_START` in Firecracker `src/vmm/src/arch/aarch64/layout.rs` and `dbs-boot` aarch64 `layout.rs`). */
   ARM_DRAM_MEM_START: 0x8000_0000n,
   /** aarch64 Firecracker: PCIe ECAM, the last 256 MiB below DRAM (`PCI_MMCONFIG_SIZE`; `PCI_MMCONFIG_START` = `DRAM_MEM_START` - size). */
   ARM_FIRECRACKER_PCI_MMCONFIG_SIZE: 0x1000_0000n,
   /** aarch64 Firecracker: 64-bit MMIO window, 256 GiB at 256 GiB (`MMIO64_MEM_START`, `MMIO64_MEM_SIZE`); DRAM skips it. */
   ARM_FIRECRACKER_MMIO64_START: 0x40_0000_0000n,
+  /** aarch64 Firecracker: size in bytes of the 64-bit MMIO window, 256 GiB (Firecracker `src/vmm/src/arch/aarch64/layout.rs` `MMIO64_MEM_SIZE`). */
   ARM_FIRECRACKER_MMIO64_SIZE: 0x40_0000_0000n,
   /** aarch64 Firecracker: `DRAM_MEM_MAX_SIZE` = 0xFF_8000_0000 (1022 GiB) of DRAM, split around the 64-bit MMIO window. */
   ARM_FIRECRACKER_DRAM_MEM_MAX_SIZE: 0xff_8000_0000n,
@@ -94,6 +102,7 @@ export const PRESET_CONSTANTS = {
   ARM_DRAGONBALL_IRQ_MAX: 159,
   /** aarch64 Firecracker: legacy GSIs `GSI_LEGACY_START` 0 .. `GSI_LEGACY_END` 95 (SPIs `SPI_START` 32 .. `SPI_END` 127; KVM adds the 32). */
   ARM_FIRECRACKER_GSI_LEGACY_START: 0,
+  /** aarch64 Firecracker: last legacy GSI, inclusive (Firecracker `src/vmm/src/arch/aarch64/layout.rs` `GSI_LEGACY_END` 95). */
   ARM_FIRECRACKER_GSI_LEGACY_END: 95,
   /** PCI: 32 device numbers per bus, device 0 taken by the host bridge (PCI Local Bus spec). */
   PCI_DEVICES_PER_BUS: 32,

@@ -131,27 +131,76 @@ export type RequestKind = ResourceRequest["kind"];
 export type MsiKind = MsiRequest["kind"];
 
 /** Ports handed out. */
-export type PioResource = { readonly kind: "pio"; readonly base: PioPort; readonly size: number };
+export type PioResource = {
+  /** Port I/O. */
+  readonly kind: "pio";
+  /** The first port. */
+  readonly base: PioPort;
+  /** Number of ports (1..0x10000): the block is `base` .. `base + size - 1` inclusive. */
+  readonly size: number;
+};
 /** An MMIO block handed out, with the window it lies in. */
 export type MmioResource = {
+  /** MMIO space. */
   readonly kind: "mmio";
+  /** The first address. */
   readonly base: MmioAddress;
+  /** Size in bytes (at least 1): the block is `base` .. `base + size - 1` inclusive. */
   readonly size: bigint;
+  /** The layout's MMIO window that holds the whole block. */
   readonly window: "low" | "high";
+  /** The request's `prefetchable` flag (recorded only; it did not change placement). */
   readonly prefetchable: boolean;
+  /** Whether the region is 64-bit; a 32-bit region always lies below 4 GiB, and moves and resizes keep it there. */
   readonly is64bit: boolean;
+  /** Alignment of `base` in bytes, a power of two (1 when the request asked for none); moves keep it. */
   readonly align: bigint;
 };
 /** A guest memory block handed out. */
-export type MemResource = { readonly kind: "mem"; readonly base: GuestAddress; readonly size: bigint; readonly align: bigint };
+export type MemResource = {
+  /** Guest memory space. */
+  readonly kind: "mem";
+  /** The first guest-physical address. */
+  readonly base: GuestAddress;
+  /** Size in bytes (at least 1): the block is `base` .. `base + size - 1` inclusive. */
+  readonly size: bigint;
+  /** Alignment of `base` in bytes, a power of two (1 when the request asked for none); moves keep it. */
+  readonly align: bigint;
+};
 /** A legacy IRQ line handed out (`shared`: the layout's shared IRQ). */
-export type LegacyIrqResource = { readonly kind: "legacy-irq"; readonly irq: Irq; readonly shared: boolean };
+export type LegacyIrqResource = {
+  /** A legacy IRQ line. */
+  readonly kind: "legacy-irq";
+  /** The IRQ line (GSI) number. */
+  readonly irq: Irq;
+  /** `true` for the layout's shared IRQ, which lies outside the pool and is never held exclusively. */
+  readonly shared: boolean;
+};
 /** A block of MSI vectors handed out. */
-export type MsiBlock = { readonly kind: MsiKind; readonly base: MsiVector; readonly count: number };
+export type MsiBlock = {
+  /** The MSI flavour the block was asked for. */
+  readonly kind: MsiKind;
+  /** The first vector. */
+  readonly base: MsiVector;
+  /** Number of vectors: the block is `base` .. `base + count - 1` inclusive. */
+  readonly count: number;
+};
 /** Memory slots handed out. */
-export type MemSlotResource = { readonly kind: "mem-slot"; readonly base: MemSlot; readonly count: number };
+export type MemSlotResource = {
+  /** KVM memory slots. */
+  readonly kind: "mem-slot";
+  /** The first slot number. */
+  readonly base: MemSlot;
+  /** Number of contiguous slots: `base` .. `base + count - 1` inclusive. */
+  readonly count: number;
+};
 /** A device id handed out. */
-export type DeviceIdResource = { readonly kind: "device-id"; readonly id: DeviceId };
+export type DeviceIdResource = {
+  /** A device id. */
+  readonly kind: "device-id";
+  /** The id (one value of the device id pool). */
+  readonly id: DeviceId;
+};
 
 /** A resource handed to a device (frozen). */
 export type Resource = PioResource | MmioResource | MemResource | LegacyIrqResource | MsiBlock | MemSlotResource | DeviceIdResource;

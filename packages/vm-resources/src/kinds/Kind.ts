@@ -14,9 +14,26 @@ import type { Resource } from "../requests.js";
 
 /** Where a request goes: exactly one range, the first constraint that fits, or the shared IRQ. */
 export type Placement =
-  | { readonly exact: Range; readonly fits?: undefined }
-  | { readonly fits: readonly Constraint[]; readonly exact?: undefined }
-  | { readonly shared: true; readonly exact?: undefined; readonly fits?: undefined };
+  | {
+      /** The one inclusive range the request must occupy (a fixed base, line, slot or id). */
+      readonly exact: Range;
+      /** Not set: placement is exact. */
+      readonly fits?: undefined;
+    }
+  | {
+      /** Constraints tried in this order; the first that fits is taken. */
+      readonly fits: readonly Constraint[];
+      /** Not set: placement is by constraint. */
+      readonly exact?: undefined;
+    }
+  | {
+      /** The layout's shared IRQ, which lies in no pool. */
+      readonly shared: true;
+      /** Not set: the shared IRQ takes no pool range. */
+      readonly exact?: undefined;
+      /** Not set: the shared IRQ takes no pool range. */
+      readonly fits?: undefined;
+    };
 
 /** How a resource record (a snapshot entry, or a resource given back to the manager) is read. */
 export interface ResourceReader {

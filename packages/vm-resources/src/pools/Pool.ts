@@ -14,13 +14,44 @@ import type { PoolName } from "../Layout.js";
 import { readU64 } from "@alloc/constraint";
 
 /** Who holds a range of a pool: a device (owner) or the platform (reserved). */
-export type OwnerRecord = { readonly kind: "owner"; readonly owner: string } | { readonly kind: "reserved"; readonly label: string };
+export type OwnerRecord =
+  | {
+      /** Held by a device. */
+      readonly kind: "owner";
+      /** The owner name the range was allocated to (e.g. `"virtio-net0"`). */
+      readonly owner: string;
+    }
+  | {
+      /** Reserved by the layout or a `reserve` call; never handed out. */
+      readonly kind: "reserved";
+      /** The reservation's label (e.g. `"PCIe MMCONFIG (ECAM)"`). */
+      readonly label: string;
+    };
 
 /** One range of a pool as seen by dumps and snapshots. */
 export type PoolEntry =
-  | { readonly range: Range; readonly state: "free" }
-  | { readonly range: Range; readonly state: "allocated"; readonly owner: string }
-  | { readonly range: Range; readonly state: "reserved"; readonly label: string };
+  | {
+      /** The inclusive range `[min, max]`, in the pool's units (bytes, ports, vectors, ids or slots). */
+      readonly range: Range;
+      /** Free: available to allocations. */
+      readonly state: "free";
+    }
+  | {
+      /** The inclusive range `[min, max]`, in the pool's units (bytes, ports, vectors, ids or slots). */
+      readonly range: Range;
+      /** Allocated to `owner`. */
+      readonly state: "allocated";
+      /** The owner name holding the range. */
+      readonly owner: string;
+    }
+  | {
+      /** The inclusive range `[min, max]`, in the pool's units (bytes, ports, vectors, ids or slots). */
+      readonly range: Range;
+      /** Reserved under `label`; never handed out. */
+      readonly state: "reserved";
+      /** The reservation's label. */
+      readonly label: string;
+    };
 
 /** Per-pool figures; all sizes in units of the pool (bytes, ports, vectors, ids). */
 export interface ResourcePoolStats {

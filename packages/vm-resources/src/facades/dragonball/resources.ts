@@ -82,16 +82,27 @@ const pair64 = (r: readonly [U64Input, U64Input] | undefined): readonly [bigint,
  * ```
  */
 export const ResourceConstraint: {
+  /** Port I/O: `size` ports (a u16), anywhere, align 1 (upstream `ResourceConstraint::new_pio`). */
   readonly newPio: (size: number) => ResourceConstraint;
+  /** Port I/O: `size` ports inside the inclusive port `range` when given, aligned to `align` (u16s; upstream `ResourceConstraint::pio_with_constraints`). */
   readonly pioWithConstraints: (size: number, range: readonly [number, number] | undefined, align: number) => ResourceConstraint;
+  /** MMIO: `size` bytes (a u64), anywhere, align 0x1000 (upstream `ResourceConstraint::new_mmio`). */
   readonly newMmio: (size: U64Input) => ResourceConstraint;
+  /** MMIO: `size` bytes inside the inclusive address `range` when given, aligned to `align` bytes (u64s; upstream `ResourceConstraint::mmio_with_constraints`). */
   readonly mmioWithConstraints: (size: U64Input, range: readonly [U64Input, U64Input] | undefined, align: U64Input) => ResourceConstraint;
+  /** Guest memory: `size` bytes (a u64), anywhere, align 0x1000 (upstream `ResourceConstraint::new_mem`). */
   readonly newMem: (size: U64Input) => ResourceConstraint;
+  /** Guest memory: `size` bytes inside the inclusive address `range` when given, aligned to `align` bytes (u64s; upstream `ResourceConstraint::mem_with_constraints`). */
   readonly memWithConstraints: (size: U64Input, range: readonly [U64Input, U64Input] | undefined, align: U64Input) => ResourceConstraint;
+  /** One legacy IRQ: the fixed line `irq` (a u32), or any when `undefined` (upstream `ResourceConstraint::new_legacy_irq`). */
   readonly newLegacyIrq: (irq: number | undefined) => ResourceConstraint;
+  /** A PCI MSI block of `size` vectors (a u32; upstream `ResourceConstraint::new_pci_msi_irq`). */
   readonly newPciMsiIrq: (size: number) => ResourceConstraint;
+  /** A PCI MSI-X block of `size` vectors (a u32; upstream `ResourceConstraint::new_pci_msix_irq`). */
   readonly newPciMsixIrq: (size: number) => ResourceConstraint;
+  /** A generic MSI block of `size` vectors (a u32; upstream `ResourceConstraint::new_generic_irq`). */
   readonly newGenericIrq: (size: number) => ResourceConstraint;
+  /** `size` contiguous KVM memory slots from the fixed first `slot`, or anywhere when `undefined` (u32s; upstream `ResourceConstraint::new_kvm_mem_slot`). */
   readonly newKvmMemSlot: (size: number, slot: number | undefined) => ResourceConstraint;
 } = Object.freeze({
   newPio: (size: number): ResourceConstraint => made({ kind: "PioAddress", range: undefined, align: 1, size: u16(size, "size") }),
@@ -163,7 +174,14 @@ export function readConstraint(value: unknown): ResourceConstraint {
 }
 
 /** The three MSI flavours (upstream `enum MsiIrqType`). */
-export const MsiIrqType = { PciMsi: "PciMsi", PciMsix: "PciMsix", GenericMsi: "GenericMsi" } as const;
+export const MsiIrqType = {
+  /** PCI MSI vectors (upstream `MsiIrqType::PciMsi`). */
+  PciMsi: "PciMsi",
+  /** PCI MSI-X vectors (upstream `MsiIrqType::PciMsix`). */
+  PciMsix: "PciMsix",
+  /** Generic (non-PCI) MSI vectors (upstream `MsiIrqType::GenericMsi`). */
+  GenericMsi: "GenericMsi",
+} as const;
 /** One of {@link MsiIrqType}. */
 export type MsiIrqType = (typeof MsiIrqType)[keyof typeof MsiIrqType];
 
@@ -223,12 +241,19 @@ export type Resource =
  * ```
  */
 export const Resource: {
+  /** Ports `base` .. `base + size - 1` (u16s; upstream `Resource::PioAddressRange { base, size }`). */
   readonly PioAddressRange: (base: number, size: number) => Resource;
+  /** MMIO bytes `base` .. `base + size - 1` (u64s; upstream `Resource::MmioAddressRange { base, size }`). */
   readonly MmioAddressRange: (base: U64Input, size: U64Input) => Resource;
+  /** Guest memory bytes `base` .. `base + size - 1` (u64s; upstream `Resource::MemAddressRange { base, size }`). */
   readonly MemAddressRange: (base: U64Input, size: U64Input) => Resource;
+  /** The legacy IRQ line `irq` (a u32; upstream `Resource::LegacyIrq(u32)`). */
   readonly LegacyIrq: (irq: number) => Resource;
+  /** `size` MSI vectors of flavour `ty` from `base` (u32s; upstream `Resource::MsiIrq { ty, base, size }`). */
   readonly MsiIrq: (ty: MsiIrqType, base: number, size: number) => Resource;
+  /** A NIC MAC address, carried as text and not allocated (upstream `Resource::MacAddress(String)`). */
   readonly MacAddress: (address: string) => Resource;
+  /** The KVM memory slot `slot` (a u32; upstream `Resource::KvmMemSlot(u32)`). */
   readonly KvmMemSlot: (slot: number) => Resource;
 } = Object.freeze({
   PioAddressRange: (base: number, size: number): Resource => Object.freeze({ kind: "PioAddressRange", base: u16(base, "base"), size: u16(size, "size") }),

@@ -34,8 +34,11 @@ export type AllocPolicy =
  * ```
  */
 export const AllocPolicy: {
+  /** The lowest-addressed fitting block; the default (upstream `AllocPolicy::FirstMatch`). */
   readonly FirstMatch: AllocPolicy;
+  /** The highest-addressed fitting block (upstream `AllocPolicy::LastMatch`). */
   readonly LastMatch: AllocPolicy;
+  /** Exactly `[address, address + size - 1]`, `address` a u64 (upstream `AllocPolicy::ExactMatch(u64)`). */
   readonly ExactMatch: (address: U64Input) => AllocPolicy;
 } = Object.freeze({
   FirstMatch: Object.freeze({ kind: "first-match" as const }),
