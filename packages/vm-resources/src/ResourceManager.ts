@@ -61,6 +61,8 @@ function checkOwner(owner: unknown): asserts owner is string {
 interface Holding {
   readonly resources: Resource[];
   readonly ranges: (Range | undefined)[];
+  /** The pool each range lies in (perf: no kind or pool lookup on unplug, bench "churn"). */
+  readonly pools: Pool[];
   readonly record: OwnerRecord;
 }
 
@@ -161,7 +163,9 @@ export class ResourceManager {
     // The views and the layout cannot be replaced behind the manager either.
     for (const key of ["layout", "mmio", "mem", "pio", "legacyIrq", "msi", "deviceId", "memSlot"]) Object.defineProperty(this, key, { writable: false, configurable: false });
     if (state !== undefined) {
-      for (const [owner, resources, ranges, record] of state.owners) this.#owners.set(owner, { resources, ranges, record });
+      for (const [owner, resources, ranges, record] of state.owners) {
+        this.#owners.set(owner, { resources, ranges, pools: resources.map((r) => pools.get(kindOfResource(r).pool) as Pool), record });
+      }
       for (const [name, list] of state.extra) this.#extra.set(name, list);
     }
   }
@@ -285,16 +289,18 @@ export class ResourceManager {
     const record: OwnerRecord = holding?.record ?? { kind: "owner", owner };
     const taken: Resource[] = new Array<Resource>(n);
     const ranges: (Range | undefined)[] = new Array<Range | undefined>(n);
+    const pools: Pool[] = new Array<Pool>(n);
     const layout = this.layout;
     for (let i = 0; i < n; i++) {
       const c = checked[i] as CheckedRequest;
       const kind = c.kind;
       try {
         const place = kind.place(c.req, layout);
+        const pool = this.#poolOf(kind);
+        pools[i] = pool;
         let range: Range | undefined;
-        if (place.exact !== undefined) range = this.#poolOf(kind).takeExact(record, place.exact);
+        if (place.exact !== undefined) range = pool.takeExact(record, place.exact);
         else if (place.fits !== undefined) {
-          const pool = this.#poolOf(kind);
           for (let k = 0; k < place.fits.length && range === undefined; k++) range = pool.take(record, place.fits[k] as Constraint);
           if (range === undefined) throw new AllocError("NO_FIT", `${kind.pool}: nothing free fits`, { pool: kind.pool });
         }
@@ -303,17 +309,18 @@ export class ResourceManager {
       } catch (e) {
         for (let j = i - 1; j >= 0; j--) {
           const r = ranges[j];
-          if (r !== undefined) this.#poolOf((checked[j] as CheckedRequest).kind).release(r);
+          if (r !== undefined) (pools[j] as Pool).release(r);
         }
         throw this.#wrap(e, owner, c, i);
       }
     }
     if (n === 0) return taken;
-    if (holding === undefined) this.#owners.set(owner, { resources: taken.slice(), ranges, record });
+    if (holding === undefined) this.#owners.set(owner, { resources: taken.slice(), ranges, pools, record });
     else {
       for (let j = 0; j < n; j++) {
         holding.resources.push(taken[j] as Resource);
         holding.ranges.push(ranges[j]);
+        holding.pools.push(pools[j] as Pool);
       }
     }
     return taken;
@@ -367,9 +374,10 @@ export class ResourceManager {
     if (holding === undefined) throw new AllocError("UNKNOWN_OWNER", `${quoteText(owner)} holds no resources`, { owner });
     const held = holding.resources;
     const ranges = holding.ranges;
+    const pools = holding.pools;
     for (let j = held.length - 1; j >= 0; j--) {
       const r = ranges[j];
-      if (r !== undefined) this.#poolOf(kindOfResource(held[j] as Resource)).release(r);
+      if (r !== undefined) (pools[j] as Pool).release(r);
     }
     this.#owners.delete(owner);
     return held;
@@ -388,9 +396,10 @@ export class ResourceManager {
   freeResource(owner: string, resource: Resource): void {
     const { holding, index } = this.#find(owner, resource);
     const r = holding.ranges[index];
-    if (r !== undefined) this.#poolOf(kindOfResource(holding.resources[index] as Resource)).release(r);
+    if (r !== undefined) (holding.pools[index] as Pool).release(r);
     holding.resources.splice(index, 1);
     holding.ranges.splice(index, 1);
+    holding.pools.splice(index, 1);
     if (holding.resources.length === 0) this.#owners.delete(owner);
   }
 
@@ -634,14 +643,16 @@ export class ResourceManager {
   checkInvariants(): void {
     let recorded = 0;
     for (const pool of this.#pools.values()) pool.checkInvariants();
-    for (const [owner, { resources: held, ranges, record }] of this.#owners) {
+    for (const [owner, { resources: held, ranges, pools, record }] of this.#owners) {
       if (held.length === 0) throw new Error(`owner ${owner} is recorded with no resources`);
       if (ranges.length !== held.length) throw new Error(`owner ${owner}: ${held.length} resources but ${ranges.length} ranges recorded`);
+      if (pools.length !== held.length) throw new Error(`owner ${owner}: ${held.length} resources but ${pools.length} pools recorded`);
       if (record.kind !== "owner" || record.owner !== owner) throw new Error(`owner ${owner}: bad owner record`);
       for (let k = 0; k < held.length; k++) {
         const res = held[k] as Resource;
         if (!Object.isFrozen(res)) throw new Error(`owner ${owner}: resource ${k} is not frozen`);
         const kind = kindOfResource(res);
+        if (pools[k] !== this.#pools.get(kind.pool)) throw new Error(`owner ${owner}: resource ${k} is recorded in the wrong pool`);
         const range = kind.rangeOf(res);
         const kept = ranges[k];
         if (range === undefined) {

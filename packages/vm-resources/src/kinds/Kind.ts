@@ -50,8 +50,12 @@ export interface ResourceKind<Q = unknown, R extends Resource = Resource> {
   readonly requestKeys: readonly string[];
   /** Every key its resource (and snapshot entry) has, `kind` included. */
   readonly resourceKeys: readonly string[];
-  /** Checks a request record (read once by the engine) into its frozen internal form; throws `INVALID_REQUEST` naming the field. */
-  parse(record: Readonly<Record<string, unknown>>): Q;
+  /**
+   * Checks a request (read once by the engine: `values[i]` is the value of
+   * `requestKeys[i]`, `undefined` when absent) into its frozen internal form;
+   * throws `INVALID_REQUEST` naming the field.
+   */
+  parse(values: readonly unknown[]): Q;
   /** Where the request may go in this layout (constraints in the order to try them). */
   place(req: Q, layout: Layout): Placement;
   /** The resource for `req` placed at `range` (`undefined` for the shared IRQ). */

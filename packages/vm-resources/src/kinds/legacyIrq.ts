@@ -46,8 +46,8 @@ export const legacyIrq: ResourceKind<LegacyIrqPlan, IrqResource> = defineKind({
   pool: "legacyIrq",
   requestKeys: ["kind", "irq", "shared"],
   resourceKeys: ["kind", "irq", "shared"],
-  parse(rec) {
-    return Object.freeze({ irq: intField(rec, "irq", U32_MAX), shared: boolField(rec, "shared") ?? false });
+  parse([, irqIn, sharedIn]) {
+    return Object.freeze({ irq: intField(irqIn, "irq", U32_MAX), shared: boolField(sharedIn, "shared") ?? false });
   },
   place(req, layout) {
     const shared = layout.legacyIrq.shared;

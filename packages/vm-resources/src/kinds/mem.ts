@@ -43,12 +43,12 @@ export const mem: ResourceKind<MemPlan, MemResource> = defineKind({
   pool: "mem",
   requestKeys: ["kind", "size", "align", "range", "base", "policy"],
   resourceKeys: ["kind", "base", "size", "align"],
-  parse(rec) {
-    const size = sizeField(rec, "size", U64_MAX);
-    const align = alignField(rec);
-    const range = rangeField(rec);
-    const base = u64Field(rec, "base");
-    const policy = policyField(rec);
+  parse([, sizeIn, alignIn, rangeIn, baseIn, policyIn]) {
+    const size = sizeField(sizeIn, "size", U64_MAX);
+    const align = alignField(alignIn);
+    const range = rangeField(rangeIn);
+    const base = u64Field(baseIn, "base");
+    const policy = policyField(policyIn);
     if (base !== undefined) {
       checkAligned(base, align, "base");
       blockAt(base, size, "base");

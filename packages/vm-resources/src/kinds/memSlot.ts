@@ -38,9 +38,9 @@ export const memSlot: ResourceKind<MemSlotPlan, SlotResource> = defineKind({
   pool: "memSlot",
   requestKeys: ["kind", "slot", "count"],
   resourceKeys: ["kind", "base", "count"],
-  parse(rec) {
-    const slot = intField(rec, "slot", U32_MAX);
-    const count = rec["count"] === undefined ? 1n : sizeField(rec, "count", BigInt(U32_MAX));
+  parse([, slotIn, countIn]) {
+    const slot = intField(slotIn, "slot", U32_MAX);
+    const count = countIn === undefined ? 1n : sizeField(countIn, "count", BigInt(U32_MAX));
     if (slot !== undefined) blockAt(BigInt(slot), count, "slot");
     return Object.freeze({ slot, count });
   },

@@ -27,6 +27,7 @@ import type { MmioWindow } from "../requests.js";
 const LAST_32 = 0xffff_ffffn;
 const BELOW_4G = new Range(0, LAST_32);
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
+const WINDOWS: readonly MmioWindow[] = ["low", "high", "any"];
 /** Placement caches by [32-bit, 64-bit] and window; keyed by size (align = size) or -size (no alignment). */
 const CACHES: readonly Readonly<Record<MmioWindow, PlacementCache<bigint>>>[] = [0, 1].map(() => ({ low: new PlacementCache<bigint>(), high: new PlacementCache<bigint>(), any: new PlacementCache<bigint>() }));
 
@@ -90,15 +91,15 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
   pool: "mmio",
   requestKeys: ["kind", "size", "align", "range", "base", "window", "prefetchable", "is64bit", "policy"],
   resourceKeys: ["kind", "base", "size", "window", "prefetchable", "is64bit", "align"],
-  parse(rec) {
-    const size = sizeField(rec, "size", U64_MAX);
-    const align = alignField(rec);
-    const range = rangeField(rec);
-    const base = u64Field(rec, "base");
-    const window = oneOf<MmioWindow>(rec, "window", ["low", "high", "any"]) ?? "low";
-    const prefetchable = boolField(rec, "prefetchable") ?? false;
-    const is64bit = boolField(rec, "is64bit") ?? window !== "low";
-    const policy = policyField(rec);
+  parse([, sizeIn, alignIn, rangeIn, baseIn, windowIn, prefetchableIn, is64bitIn, policyIn]) {
+    const size = sizeField(sizeIn, "size", U64_MAX);
+    const align = alignField(alignIn);
+    const range = rangeField(rangeIn);
+    const base = u64Field(baseIn, "base");
+    const window = oneOf<MmioWindow>(windowIn, "window", WINDOWS) ?? "low";
+    const prefetchable = boolField(prefetchableIn, "prefetchable") ?? false;
+    const is64bit = boolField(is64bitIn, "is64bit") ?? window !== "low";
+    const policy = policyField(policyIn);
     if (!is64bit && window === "high") bad("window", 'a 32-bit region (is64bit: false) cannot use the high window');
     if (base !== undefined) {
       checkAligned(base, align, "base");

@@ -38,11 +38,11 @@ export const pio: ResourceKind<PioPlan, PioResource> = defineKind({
   pool: "pio",
   requestKeys: ["kind", "size", "align", "range", "base"],
   resourceKeys: ["kind", "base", "size"],
-  parse(rec) {
-    const size = sizeField(rec, "size", 0x10000n);
-    const align = alignField(rec, 0x10000n);
-    const range = rangeField(rec);
-    const b = intField(rec, "base", 0xffff);
+  parse([, sizeIn, alignIn, rangeIn, baseIn]) {
+    const size = sizeField(sizeIn, "size", 0x10000n);
+    const align = alignField(alignIn, 0x10000n);
+    const range = rangeField(rangeIn);
+    const b = intField(baseIn, "base", 0xffff);
     const base = b === undefined ? undefined : BigInt(b);
     if (base !== undefined) {
       checkAligned(base, align, "base");
