@@ -27,7 +27,7 @@ import { presetLayout } from "./presets.js";
 import type { Arch, Flavor } from "./presets.js";
 import { ANY_RESOURCE_KEYS, kindNamed, kindOfResource } from "./kinds/registry.js";
 import type { AnyKind } from "./kinds/registry.js";
-import type { ResourceReader } from "./kinds/Kind.js";
+import type { At, ResourceReader } from "./kinds/Kind.js";
 import { IdPool } from "./pools/IdPool.js";
 import { PoolView } from "./pools/Pool.js";
 import type { OwnerRecord, Pool, PoolEntry, ResourcePoolStats } from "./pools/Pool.js";
@@ -74,12 +74,12 @@ export type IrqPoolView = PoolView & { readonly shared: Irq | undefined };
 /** Reads a resource handed back by a caller: u64 fields are bigints or safe numbers. */
 const ARGUMENT_READER: ResourceReader = Object.freeze({
   code: "INVALID_ARGUMENT" as const,
-  u64: (value: unknown, at: string, key: string): bigint => readU64(value, `${at}.${key}`, "INVALID_ARGUMENT"),
-  boolean(value: unknown, at: string, key: string): boolean {
+  u64: (value: unknown, at: At, key: string): bigint => readU64(value, `${at}.${key}`, "INVALID_ARGUMENT"),
+  boolean(value: unknown, at: At, key: string): boolean {
     if (typeof value !== "boolean") ARGUMENT_READER.fail(`${at}.${key}`, `must be true or false; got ${describeValue(value)}`);
     return value as boolean;
   },
-  string(value: unknown, at: string, key: string): string {
+  string(value: unknown, at: At, key: string): string {
     if (typeof value !== "string") ARGUMENT_READER.fail(`${at}.${key}`, `must be a string; got ${describeValue(value)}`);
     return value as string;
   },

@@ -18,16 +18,23 @@ export type Placement =
   | { readonly fits: readonly Constraint[]; readonly exact?: undefined }
   | { readonly shared: true; readonly exact?: undefined; readonly fits?: undefined };
 
+/**
+ * Where a record sits, for messages only: its path, or an object that writes
+ * the path when a message needs it (perf: no string building while every
+ * record reads well, bench "restore").
+ */
+export type At = string | { toString(): string };
+
 /** How a resource record (a snapshot entry, or a resource given back to the manager) is read. */
 export interface ResourceReader {
   /** The code every mistake throws (`INVALID_SNAPSHOT`, `INVALID_ARGUMENT`). */
   readonly code: AllocErrorCode;
   /** An unsigned 64-bit field `key` of the record at `at`. */
-  u64(value: unknown, at: string, key: string): bigint;
+  u64(value: unknown, at: At, key: string): bigint;
   /** A boolean field. */
-  boolean(value: unknown, at: string, key: string): boolean;
+  boolean(value: unknown, at: At, key: string): boolean;
   /** A string field. */
-  string(value: unknown, at: string, key: string): string;
+  string(value: unknown, at: At, key: string): string;
   /** Throws `code` naming `path`. */
   fail(path: string, message: string): never;
 }
@@ -75,7 +82,7 @@ export interface ResourceKind<Q = unknown, R extends Resource = Resource> {
   /** The snapshot (JSON) form of a resource, keys in sorted order, u64 addresses as `"0x…"`. */
   toJSON(res: R): Readonly<Record<string, string | number | boolean>>;
   /** Reads a resource record (keys already checked against {@link ResourceKind.resourceKeys}) and checks it against the layout. */
-  read(record: Readonly<Record<string, unknown>>, at: string, layout: Layout, rd: ResourceReader): R;
+  read(record: Readonly<Record<string, unknown>>, at: At, layout: Layout, rd: ResourceReader): R;
 }
 
 /**
