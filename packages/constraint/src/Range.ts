@@ -1,16 +1,17 @@
 /**
  * `Range`: a closed interval `[min, max]` of unsigned 64-bit integers.
  *
- * Representation: four 32-bit halves in private fields, so allocators compare
- * and build ranges without touching `bigint`, and nothing a caller writes can
- * change a checked range. `min`, `max` and `size` read back as exact
+ * Representation: `min` and `max` each as two private numbers `A * 2^30 + B`
+ * with `B < 2^30` (so both are small integers, stored unboxed, for every value
+ * below 2^60, and exact over the whole domain); nothing a caller writes can
+ * change a checked range, and allocators read 32-bit halves without `bigint`. `min`, `max` and `size` read back as exact
  * `bigint`s. The whole domain `[0, 2^64-1]` is valid and its `size` is
  * exactly `2^64`. Library code reads the halves through the static readers
  * (`Range.minHiOf` ...), which an own property on an instance cannot shadow.
  */
 import { AllocError } from "./AllocError.js";
 import { describeValue, readFields } from "./boundary.js";
-import { TWO_32, compareParts, hexParts, parseU64, parsedHi, parsedLo, toBigInt } from "./internal/parts.js";
+import { compareParts, hexParts, parseU64, parsedHi, parsedLo, toBigInt } from "./internal/parts.js";
 import type { U64Input } from "./U64.js";
 
 /** A range, or anything with exact `min` and `max` fields. */
@@ -21,12 +22,13 @@ const RANGE_KEYS: readonly string[] = ["min", "max"];
 // A trusted construction path: `Range.fromParts` sets these, then calls the
 // constructor, so every Range shares one hidden class.
 let trusted = false;
-let tMinHi = 0;
-let tMinLo = 0;
-let tMaxHi = 0;
-let tMaxLo = 0;
+let tMinA = 0;
+let tMinB = 0;
+let tMaxA = 0;
+let tMaxB = 0;
 let tHint = 0;
-// The brand check of a real Range; set inside the class, where `#minHi in` is allowed.
+const TWO_30 = 1073741824;
+// The brand check of a real Range; set inside the class, where `#minA in` is allowed.
 let brand: (value: unknown) => Range;
 // The name a plain-object range is reported under (see Range.from).
 let rangeName = "range";
@@ -43,10 +45,10 @@ let rangeName = "range";
  * ```
  */
 export class Range {
-  #minHi: number;
-  #minLo: number;
-  #maxHi: number;
-  #maxLo: number;
+  #minA: number;
+  #minB: number;
+  #maxA: number;
+  #maxB: number;
   // An allocator's locator for this range (see fromParts); not part of its value.
   #hint: number;
 
@@ -56,22 +58,24 @@ export class Range {
    */
   constructor(min: U64Input, max: U64Input) {
     if (trusted) {
-      this.#minHi = tMinHi;
-      this.#minLo = tMinLo;
-      this.#maxHi = tMaxHi;
-      this.#maxLo = tMaxLo;
+      this.#minA = tMinA;
+      this.#minB = tMinB;
+      this.#maxA = tMaxA;
+      this.#maxB = tMaxB;
       this.#hint = tHint;
       return;
     }
     this.#hint = 0;
     parseU64(min, `${rangeName}.min`);
-    this.#minHi = parsedHi;
-    this.#minLo = parsedLo;
+    const minHi = parsedHi;
+    const minLo = parsedLo;
+    this.#minA = chunkA(minHi, minLo);
+    this.#minB = chunkB(minLo);
     parseU64(max, `${rangeName}.max`);
-    this.#maxHi = parsedHi;
-    this.#maxLo = parsedLo;
-    if (compareParts(this.#minHi, this.#minLo, this.#maxHi, this.#maxLo) > 0) {
-      throw new AllocError("INVALID_RANGE", `${rangeName} min ${hexParts(this.#minHi, this.#minLo)} is above max ${hexParts(this.#maxHi, this.#maxLo)}`, {
+    this.#maxA = chunkA(parsedHi, parsedLo);
+    this.#maxB = chunkB(parsedLo);
+    if (compareParts(minHi, minLo, parsedHi, parsedLo) > 0) {
+      throw new AllocError("INVALID_RANGE", `${rangeName} min ${hexParts(minHi, minLo)} is above max ${hexParts(parsedHi, parsedLo)}`, {
         argument: rangeName,
         value: { min, max },
       });
@@ -90,27 +94,27 @@ export class Range {
    * ```
    */
   static is(value: unknown): value is Range {
-    return typeof value === "object" && value !== null && #minHi in value;
+    return typeof value === "object" && value !== null && #minA in value;
   }
 
   /** High 32 bits of `min` of a real Range, for allocators; unshadowable by instance properties. */
   static minHiOf(r: Range): number {
-    return r.#minHi;
+    return hiOf(r.#minA);
   }
 
   /** Low 32 bits of `min`; see {@link minHiOf}. */
   static minLoOf(r: Range): number {
-    return r.#minLo;
+    return loOf(r.#minA, r.#minB);
   }
 
   /** High 32 bits of `max`; see {@link minHiOf}. */
   static maxHiOf(r: Range): number {
-    return r.#maxHi;
+    return hiOf(r.#maxA);
   }
 
   /** Low 32 bits of `max`; see {@link minHiOf}. */
   static maxLoOf(r: Range): number {
-    return r.#maxLo;
+    return loOf(r.#maxA, r.#maxB);
   }
 
   /**
@@ -172,10 +176,10 @@ export class Range {
       throw new AllocError("INVALID_RANGE", `Range.fromParts: min ${hexParts(minHi, minLo)} is above max ${hexParts(maxHi, maxLo)}`, { argument: "parts" });
     }
     trusted = true;
-    tMinHi = minHi;
-    tMinLo = minLo;
-    tMaxHi = maxHi;
-    tMaxLo = maxLo;
+    tMinA = chunkA(minHi, minLo);
+    tMinB = chunkB(minLo);
+    tMaxA = chunkA(maxHi, maxLo);
+    tMaxB = chunkB(maxLo);
     tHint = hint;
     const r = new Range(0, 0);
     trusted = false;
@@ -198,7 +202,7 @@ export class Range {
    * ```
    */
   static from(like: RangeLike, name = "range"): Range {
-    if (typeof like === "object" && like !== null && #minHi in like) return like;
+    if (typeof like === "object" && like !== null && #minA in like) return like;
     const out: unknown[] = [undefined, undefined];
     readFields(like, RANGE_KEYS, { what: name, code: "INVALID_ARGUMENT" }, out);
     rangeName = name;
@@ -216,34 +220,36 @@ export class Range {
 
   /** High 32 bits of `min`. */
   get minHi(): number {
-    return brand(this).#minHi;
+    return hiOf(brand(this).#minA);
   }
 
   /** Low 32 bits of `min`. */
   get minLo(): number {
-    return brand(this).#minLo;
+    const r = brand(this);
+    return loOf(r.#minA, r.#minB);
   }
 
   /** High 32 bits of `max`. */
   get maxHi(): number {
-    return brand(this).#maxHi;
+    return hiOf(brand(this).#maxA);
   }
 
   /** Low 32 bits of `max`. */
   get maxLo(): number {
-    return brand(this).#maxLo;
+    const r = brand(this);
+    return loOf(r.#maxA, r.#maxB);
   }
 
   /** The first value, exact. */
   get min(): bigint {
     const r = brand(this);
-    return toBigInt(r.#minHi, r.#minLo);
+    return exact(r.#minA, r.#minB);
   }
 
   /** The last value, exact. */
   get max(): bigint {
     const r = brand(this);
-    return toBigInt(r.#maxHi, r.#maxLo);
+    return exact(r.#maxA, r.#maxB);
   }
 
   /** The number of values, `max - min + 1`, exact (up to `2^64`). */
@@ -254,27 +260,27 @@ export class Range {
   /** `min` as a number; throws `INVALID_VALUE` above `2^53-1`. Handy for ids and IRQs. */
   get minNumber(): number {
     const r = brand(this);
-    return safeNumber(r.#minHi, r.#minLo, "range.min");
+    return safeNumber(r.#minA, r.#minB, "range.min");
   }
 
   /** `max` as a number; throws `INVALID_VALUE` above `2^53-1`. */
   get maxNumber(): number {
     const r = brand(this);
-    return safeNumber(r.#maxHi, r.#maxLo, "range.max");
+    return safeNumber(r.#maxA, r.#maxB, "range.max");
   }
 
   /** True when the two ranges share at least one value (`other` may be range-like; it is validated). */
   intersects(other: RangeLike): boolean {
     const a = brand(this);
     const b = Range.from(other, "other");
-    return compareParts(a.#minHi, a.#minLo, b.#maxHi, b.#maxLo) <= 0 && compareParts(b.#minHi, b.#minLo, a.#maxHi, a.#maxLo) <= 0;
+    return compareParts(a.#minA, a.#minB, b.#maxA, b.#maxB) <= 0 && compareParts(b.#minA, b.#minB, a.#maxA, a.#maxB) <= 0;
   }
 
   /** True when `other` (a range, range-like or a single value) lies entirely inside this range. */
   contains(other: RangeLike | U64Input): boolean {
     const a = brand(this);
     const b = typeof other === "object" && other !== null ? Range.from(other, "other") : Range.point(other as U64Input);
-    return compareParts(a.#minHi, a.#minLo, b.#minHi, b.#minLo) <= 0 && compareParts(b.#maxHi, b.#maxLo, a.#maxHi, a.#maxLo) <= 0;
+    return compareParts(a.#minA, a.#minB, b.#minA, b.#minB) <= 0 && compareParts(b.#maxA, b.#maxB, a.#maxA, a.#maxB) <= 0;
   }
 
   /**
@@ -307,20 +313,20 @@ export class Range {
   equals(other: RangeLike): boolean {
     const a = brand(this);
     const b = Range.from(other, "other");
-    return a.#minHi === b.#minHi && a.#minLo === b.#minLo && a.#maxHi === b.#maxHi && a.#maxLo === b.#maxLo;
+    return a.#minA === b.#minA && a.#minB === b.#minB && a.#maxA === b.#maxA && a.#maxB === b.#maxB;
   }
 
   /** Orders by `min`, then `max`: negative, zero or positive. Usable with `Array.prototype.sort`. */
   compare(other: RangeLike): number {
     const a = brand(this);
     const b = Range.from(other, "other");
-    return compareParts(a.#minHi, a.#minLo, b.#minHi, b.#minLo) || compareParts(a.#maxHi, a.#maxLo, b.#maxHi, b.#maxLo);
+    return compareParts(a.#minA, a.#minB, b.#minA, b.#minB) || compareParts(a.#maxA, a.#maxB, b.#maxA, b.#maxB);
   }
 
   /** `[0x…, 0x…]` with 16 hex digits each. */
   toString(): string {
     const r = brand(this);
-    return `[${hexParts(r.#minHi, r.#minLo)}, ${hexParts(r.#maxHi, r.#maxLo)}]`;
+    return `[${hexParts(hiOf(r.#minA), loOf(r.#minA, r.#minB))}, ${hexParts(hiOf(r.#maxA), loOf(r.#maxA, r.#maxB))}]`;
   }
 
   /** JSON form: `{ min, max }` as `0x` hex strings (exact, unlike numbers). */
@@ -330,7 +336,7 @@ export class Range {
 
   static {
     brand = (value: unknown): Range => {
-      if (typeof value === "object" && value !== null && #minHi in value) return value as Range;
+      if (typeof value === "object" && value !== null && #minA in value) return value as Range;
       throw new AllocError("INVALID_ARGUMENT", `expected a Range built by new Range, Range.from or an allocator; got ${value === null || typeof value !== "object" ? describeValue(value) : "an object that only looks like one"}`, {
         argument: "range",
       });
@@ -346,11 +352,32 @@ function isHalf(x: unknown): boolean {
   return typeof x === "number" && x >>> 0 === x;
 }
 
-function safeNumber(hi: number, lo: number, argument: string): number {
-  if (hi >= 0x200000) {
-    throw new AllocError("INVALID_VALUE", `${argument} ${hexParts(hi, lo)} does not fit in a safe-integer number; read it as a bigint`, {
+// Chunks: a value is A * 2^30 + B, 0 <= B < 2^30 (A < 2^34), from or to 32-bit halves.
+function chunkA(hi: number, lo: number): number {
+  return hi * 4 + (lo >>> 30);
+}
+
+function chunkB(lo: number): number {
+  return lo & 0x3fffffff;
+}
+
+function hiOf(a: number): number {
+  return Math.floor(a / 4); // exact: a < 2^34
+}
+
+function loOf(a: number, b: number): number {
+  return (a - Math.floor(a / 4) * 4) * TWO_30 + b;
+}
+
+function exact(a: number, b: number): bigint {
+  return a < 0x800000 ? BigInt(a * TWO_30 + b) : (BigInt(a) << 30n) | BigInt(b);
+}
+
+function safeNumber(a: number, b: number, argument: string): number {
+  if (a >= 0x800000) {
+    throw new AllocError("INVALID_VALUE", `${argument} ${hexParts(hiOf(a), loOf(a, b))} does not fit in a safe-integer number; read it as a bigint`, {
       argument,
     });
   }
-  return hi * TWO_32 + lo;
+  return a * TWO_30 + b;
 }

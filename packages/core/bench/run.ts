@@ -8,9 +8,14 @@
  *   pnpm bench W2 W4                # only some workloads
  *   pnpm bench --quick              # 1 repetition, no warm-up, N = 1,000 only
  *   pnpm bench --reps=9 --no-naive  # more repetitions, ours only
- *   pnpm bench --forced-gc          # force a full GC before every repetition (see measure())
+ *   pnpm bench --forced-gc          # force a full GC before every repetition (see measureAll())
  *   pnpm bench --naive-w3-steps=100000   # cap naive's W3 churn (ours always runs the spec)
  *   pnpm bench --dist               # time the built dist/ (run `pnpm build` first) instead of src/
+ *   pnpm bench --cpu-clock          # time with process CPU time (a loaded, shared machine) instead of wall time
+ *   pnpm bench --fresh-reps=20      # also: fresh pool per repetition, new process, no warm-up, no forced GC (N = 1,000)
+ *
+ * Repetitions alternate between the implementations (ours, naive, ours, ...)
+ * so that a change in machine load hits both alike.
  *
  * Results are also written to bench/results/latest.json.
  * The script re-executes itself once under `node --expose-gc
@@ -67,13 +72,51 @@ const reps = numOpt("reps") ?? (quick ? 1 : 5);
 const warmup = !quick;
 const forcedGc = argv.includes("--forced-gc");
 const naiveW3Steps = numOpt("naive-w3-steps");
+const cpuClock = argv.includes("--cpu-clock");
+const freshReps = numOpt("fresh-reps") ?? (quick ? 0 : 20);
+const freshChild = argv.find((a) => a.startsWith("--fresh-child="))?.slice("--fresh-child=".length);
 const filters = argv.filter((a) => !a.startsWith("--")).map((a) => a.toUpperCase());
 const wanted = (w: string): boolean => filters.length === 0 || filters.includes(w);
 const SIZES: readonly number[] = quick ? [1000] : [1000, 10000, 100000];
 
 const gc: () => void = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const hrBase = process.hrtime.bigint();
-const clock: Clock = () => Number(process.hrtime.bigint() - hrBase);
+const clock: Clock = cpuClock
+  ? () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) * 1000;
+    }
+  : () => Number(process.hrtime.bigint() - hrBase);
+
+// ------------------------------------------------------------ fresh-process child
+
+/** The workload runs a fresh-process child can replay, by key. */
+function freshRun(key: string, f: AllocatorFactory): () => WorkloadResult {
+  const [w, n] = key.split("/") as [string, string];
+  if (w === "W1") return () => runW1(f, clock);
+  if (w === "W2") {
+    const plan = planW2(Number(n));
+    return () => runW2(f, plan, clock);
+  }
+  if (w === "W3") {
+    const plan = planW3(Number(n));
+    return () => runW3(f, plan, clock);
+  }
+  return () => runW4(f, clock);
+}
+
+if (freshChild !== undefined) {
+  // A new process: no warm-up, no forced GC, one fresh pool per repetition.
+  const [key, implName] = freshChild.split("@") as [string, string];
+  const f = implName === naiveFactory.name ? naiveFactory : (await import("./tree.js")).treeFactory;
+  const run = freshRun(key, f);
+  const out: Record<string, number[]> = {};
+  for (let i = 0; i < reps; i++) {
+    for (const p of run().phases) (out[p.name] ??= []).push(p.ns / p.ops);
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+  process.exit(0);
+}
 
 // ------------------------------------------------------------ machine
 
@@ -88,7 +131,8 @@ const machine = {
 };
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node} (V8 ${machine.v8}), ${machine.platform}, ${machine.totalMemGiB} GiB`);
 const code = argv.includes("--dist") ? "dist/ (built)" : "src/ (TypeScript via tsx)";
-console.log(`options: reps=${reps}${warmup ? " after 1 warm-up" : ", no warm-up"}${quick ? ", quick" : ""}${filters.length ? `, workloads ${filters.join(" ")}` : ""}; @alloc/* from ${code}`);
+console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus.length} cores (shared machine: figures are noisy; repetitions alternate between implementations)`);
+console.log(`options: reps=${reps}${warmup ? " after 1 warm-up" : ", no warm-up"}, ${cpuClock ? "CPU-time clock" : "wall clock"}${quick ? ", quick" : ""}${filters.length ? `, workloads ${filters.join(" ")}` : ""}; @alloc/* from ${code}`);
 
 let tree: AllocatorFactory | undefined;
 let treeMod: typeof import("./tree.js") | undefined;
@@ -134,52 +178,58 @@ function stat(samples: number[]): Stat {
 }
 
 /**
- * One warm-up, then `reps` repetitions; a repetition replays the workload
- * `inner` times back to back (fresh allocator each time) and reports total
- * ns / total ops per phase, so that short workloads (W2 at N = 1,000) are
- * timed over tens of milliseconds rather than a few hundred microseconds.
+ * One warm-up each, then `reps` repetitions that alternate between the
+ * implementations; a repetition replays the workload `inner` times back to
+ * back (fresh allocator each time) and reports total ns / total ops per
+ * phase, so that short workloads (W2 at N = 1,000) are timed over tens of
+ * milliseconds rather than a few hundred microseconds.
  */
-function measure(impl: string, key: string, run: () => WorkloadResult, inner = 1): ImplResult {
-  if (warmup) for (let j = 0; j < inner; j++) run();
-  const perPhase = new Map<string, number[]>();
-  let first: WorkloadResult | undefined;
+function measureAll(key: string, runs: { impl: string; run: () => WorkloadResult }[], inner = 1): ImplResult[] {
+  if (warmup) for (const r of runs) for (let j = 0; j < inner; j++) r.run();
+  const perPhase = runs.map(() => new Map<string, number[]>());
+  const first: (WorkloadResult | undefined)[] = runs.map(() => undefined);
   for (let i = 0; i < reps; i++) {
-    // No forced collection here: a forced full GC while the previous
-    // repetition's pool dies makes V8 drop the optimised code of everything
-    // that touched it ("weak objects" deopts), so each repetition would time
-    // a re-warming JIT, which a long-lived VMM pool never sees. Both
-    // implementations are measured the same way; --forced-gc restores it.
-    if (forcedGc) gc();
-    const ns = new Map<string, number>();
-    const ops = new Map<string, number>();
-    for (let j = 0; j < inner; j++) {
-      const r = run();
-      if (first === undefined) first = r;
-      else if (r.checksum !== first.checksum) throw new Error(`${impl} ${key}: checksum differs between repetitions`);
-      for (const p of r.phases) {
-        ns.set(p.name, (ns.get(p.name) ?? 0) + p.ns);
-        ops.set(p.name, (ops.get(p.name) ?? 0) + p.ops);
+    for (const [x, { impl, run }] of runs.entries()) {
+      // No forced collection here: a forced full GC while the previous
+      // repetition's pool dies makes V8 drop the optimised code of everything
+      // that touched it ("weak objects" deopts), so each repetition would time
+      // a re-warming JIT, which a long-lived VMM pool never sees. Both
+      // implementations are measured the same way; --forced-gc restores it.
+      if (forcedGc) gc();
+      const ns = new Map<string, number>();
+      const ops = new Map<string, number>();
+      for (let j = 0; j < inner; j++) {
+        const r = run();
+        const f = first[x];
+        if (f === undefined) first[x] = r;
+        else if (r.checksum !== f.checksum) throw new Error(`${impl} ${key}: checksum differs between repetitions`);
+        for (const p of r.phases) {
+          ns.set(p.name, (ns.get(p.name) ?? 0) + p.ns);
+          ops.set(p.name, (ops.get(p.name) ?? 0) + p.ops);
+        }
+      }
+      for (const [name, total] of ns) {
+        let arr = perPhase[x]!.get(name);
+        if (arr === undefined) perPhase[x]!.set(name, (arr = []));
+        arr.push(total / (ops.get(name) as number));
       }
     }
-    for (const [name, total] of ns) {
-      let arr = perPhase.get(name);
-      if (arr === undefined) perPhase.set(name, (arr = []));
-      arr.push(total / (ops.get(name) as number));
-    }
   }
-  const r = first as WorkloadResult;
-  const checksum = hex64(r.checksum);
-  const ref = REFERENCE[key];
-  const out: ImplResult = {
-    impl,
-    checksum,
-    match: ref === undefined || r.steps !== undefined && r.steps !== 1_000_000 ? "n/a" : ref === checksum ? "ok" : "MISMATCH",
-    phases: Object.fromEntries([...perPhase].map(([k, v]) => [k, stat(v)])),
-  };
-  if (r.successes !== undefined) out.successes = r.successes;
-  if (r.steps !== undefined) out.steps = r.steps;
-  process.stderr.write(`  ${key.padEnd(10)} ${impl.padEnd(12)} ${checksum} ${out.match}\n`);
-  return out;
+  return runs.map(({ impl }, x) => {
+    const r = first[x] as WorkloadResult;
+    const checksum = hex64(r.checksum);
+    const ref = REFERENCE[key];
+    const out: ImplResult = {
+      impl,
+      checksum,
+      match: ref === undefined || r.steps !== undefined && r.steps !== 1_000_000 ? "n/a" : ref === checksum ? "ok" : "MISMATCH",
+      phases: Object.fromEntries([...perPhase[x]!].map(([k, v]) => [k, stat(v)])),
+    };
+    if (r.successes !== undefined) out.successes = r.successes;
+    if (r.steps !== undefined) out.steps = r.steps;
+    process.stderr.write(`  ${key.padEnd(10)} ${impl.padEnd(12)} ${checksum} ${out.match}\n`);
+    return out;
+  });
 }
 
 const rows: Row[] = [];
@@ -189,32 +239,66 @@ function addRow(workload: string, n: number, results: ImplResult[], note?: strin
 }
 
 if (wanted("W1")) {
-  addRow("W1", 256, impls.map((f) => measure(f.name, "W1/256", () => runW1(f, clock))));
+  addRow("W1", 256, measureAll("W1/256", impls.map((f) => ({ impl: f.name, run: () => runW1(f, clock) }))));
 }
 if (wanted("W2")) {
   for (const n of SIZES) {
     const plan = planW2(n);
     const inner = Math.max(1, Math.round(100_000 / n)); // >= 100,000 phase-1 allocations per repetition
-    addRow("W2", n, impls.map((f) => measure(f.name, `W2/${n}`, () => runW2(f, plan, clock), inner)));
+    addRow("W2", n, measureAll(`W2/${n}`, impls.map((f) => ({ impl: f.name, run: () => runW2(f, plan, clock) })), inner));
   }
 }
 if (wanted("W3")) {
   for (const n of SIZES) {
     const plan = planW3(n);
     let note: string | undefined;
-    const res = impls.map((f) => {
-      const steps = f === naiveFactory && naiveW3Steps !== undefined ? Math.min(naiveW3Steps, plan.ops.length) : plan.ops.length;
-      if (steps < plan.ops.length) {
-        const same = tree === undefined ? "no tree to compare" : hex64(runW3(tree, plan, undefined, steps).checksum) === hex64(runW3(f, plan, undefined, steps).checksum) ? "matches" : "DIFFERS from";
-        note = `naive capped at ${steps} churn steps (ns/step of that prefix); its checksum of the prefix ${same} IntervalTree's`;
-      }
-      return measure(f.name, `W3/${n}`, () => runW3(f, plan, clock, steps));
-    });
+    const res = measureAll(
+      `W3/${n}`,
+      impls.map((f) => {
+        const steps = f === naiveFactory && naiveW3Steps !== undefined ? Math.min(naiveW3Steps, plan.ops.length) : plan.ops.length;
+        if (steps < plan.ops.length) {
+          const same = tree === undefined ? "no tree to compare" : hex64(runW3(tree, plan, undefined, steps).checksum) === hex64(runW3(f, plan, undefined, steps).checksum) ? "matches" : "DIFFERS from";
+          note = `naive capped at ${steps} churn steps (ns/step of that prefix); its checksum of the prefix ${same} IntervalTree's`;
+        }
+        return { impl: f.name, run: () => runW3(f, plan, clock, steps) };
+      }),
+    );
     addRow("W3", n, res, note);
   }
 }
 if (wanted("W4")) {
-  addRow("W4", 10000, impls.map((f) => measure(f.name, "W4/10000", () => runW4(f, clock), 5)));
+  addRow("W4", 10000, measureAll("W4/10000", impls.map((f) => ({ impl: f.name, run: () => runW4(f, clock) })), 5));
+}
+
+// ------------------------------------------------------------ fresh pools in new processes (N = 1,000)
+
+interface Fresh {
+  key: string;
+  impl: string;
+  phase: string;
+  first: number;
+  median: number;
+  min: number;
+  max: number;
+}
+const fresh: Fresh[] = [];
+if (freshReps > 0) {
+  const keys = [["W1", "W1/256"], ["W2", "W2/1000"], ["W3", "W3/1000"], ["W4", "W4/10000"]].filter(([w]) => wanted(w as string)).map(([, k]) => k as string);
+  for (const key of keys) {
+    for (const f of impls) {
+      const child = spawnSync(
+        process.execPath,
+        [...process.execArgv, process.argv[1] as string, `--fresh-child=${key}@${f.name}`, `--reps=${freshReps}`, ...(cpuClock ? ["--cpu-clock"] : [])],
+        { encoding: "utf8", env: process.env },
+      );
+      if (child.status !== 0) throw new Error(`fresh child ${key} ${f.name} failed: ${child.stderr}`);
+      const res = JSON.parse(child.stdout.trim().split("\n").pop() as string) as Record<string, number[]>;
+      for (const [phase, samples] of Object.entries(res)) {
+        const st = stat(samples);
+        fresh.push({ key, impl: f.name, phase, first: samples[0] as number, median: st.median, min: st.min, max: st.max });
+      }
+    }
+  }
 }
 
 // ------------------------------------------------------------ memory (W2 N=100,000 after phase 1)
@@ -317,6 +401,18 @@ if (nMax > 1000) {
   }
 }
 
+if (fresh.length > 0) {
+  console.log(`\nfresh: a new process per workload and implementation, a fresh pool per repetition, no warm-up, no forced GC, ${freshReps} repetitions`);
+  console.log("  workload   impl          phase                 first rep  median     min     max  median/warm");
+  for (const x of fresh) {
+    const [w, n] = x.key.split("/");
+    const warm = rows.find((r) => r.workload === w && String(r.n) === n)?.results.find((r) => r.impl === x.impl)?.phases[x.phase]?.median;
+    console.log(
+      `  ${x.key.padEnd(10)} ${x.impl.padEnd(12)}  ${x.phase.padEnd(20)} ${fmt(x.first).padStart(9)} ${fmt(x.median).padStart(7)} ${fmt(x.min).padStart(7)} ${fmt(x.max).padStart(7)}  ${warm === undefined ? "-" : `x${(x.median / warm).toFixed(2)}`}`,
+    );
+  }
+}
+
 if (memory) {
   const { n, treeSize, treeOnlyBytes, withRangesBytes, rangesBytes } = memory;
   console.log(`\nmemory: W2 N=${n} after phase 1; heapUsed + arrayBuffers deltas after forced GC; tree.size = ${treeSize} ranges (${n} allocated + ${treeSize - n} free)`);
@@ -330,7 +426,7 @@ mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, "latest.json");
 writeFileSync(
   outFile,
-  `${JSON.stringify({ date: new Date().toISOString(), machine, options: { reps, warmup, quick, filters, code, naiveW3Steps: naiveW3Steps ?? null }, rows, growth, memory: memory ?? null }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, options: { reps, warmup, quick, filters, code, cpuClock, freshReps, naiveW3Steps: naiveW3Steps ?? null }, loadavg: os.loadavg(), rows, growth, fresh, memory: memory ?? null }, null, 2)}\n`,
 );
 console.log(`\nwrote ${outFile}`);
 const bad = rows.some((r) => r.results.some((x) => x.match === "MISMATCH"));

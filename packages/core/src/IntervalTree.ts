@@ -2,26 +2,30 @@
  * `IntervalTree<T>`: a pool of non-overlapping ranges, each free, allocated or
  * valued, that hands out ranges fitting a `Constraint`.
  *
- * Representation: a `RangeStore` kernel (an AVL tree in typed arrays, augmented
- * per subtree with the longest free run and the largest aligned free block)
- * plus a `Map` from node to data for valued ranges only. Free space is always
+ * Representation: a `SegmentTree` kernel (the domain as a sequence of free,
+ * allocated, valued and not-in-pool segments in a B+tree of typed arrays, each
+ * child summarised by its longest free segment and largest aligned free block)
+ * plus a `Map` from start to data for valued ranges only. Free space is always
  * coalesced.
  *
  * Cost, n = number of ranges: insert, delete, free, update, get, getSuperset,
- * getById are O(log n). First- and last-match allocation are O(log n) when the
- * first free range that passes the run and block tests also fits (always when
- * size == align); each one passed over for window or alignment adds O(log n).
- * Best fit uses a size index built on first use (O(n log n) once, then kept in
- * step at O(log n) per change): O(log n) plus one step per long-enough free
- * range rejected for alignment or window. Every refused call throws
- * `AllocError` before anything changes.
+ * getById are O(log n) (free and update of a range this pool returned find it
+ * through its locator, O(1) before the summaries are refreshed). First- and
+ * last-match allocation are O(log n) when the first subtree that passes the
+ * length and block summaries holds a fit: always when align == 1 or size ==
+ * align, windows included. Worst case, align > 1 and size != align: each leaf
+ * whose long-enough free segments are all misaligned for the request costs one
+ * scan of its 32 segments, O(log n + k * 32) for k such leaves. Best fit uses a
+ * size index built on first use (O(n log n) once, then O(log n) per change):
+ * O(log n) per long-enough free range rejected for alignment or window. Every
+ * refused call throws `AllocError` before anything changes.
  */
 import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, readFields, readRecord, readU64 } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
-import { ALLOCATED, FREE, RangeStore, VALUED } from "./internal/RangeStore.js";
-import { add, isSuccessor, less, outHi, outLo } from "./internal/u64.js";
+import { ALLOCATED, B, FREE, HOLE, SegmentTree, VALUED } from "./internal/SegmentTree.js";
+import { OUT, TWO_53, dec, fromBig, fromHalves, hiOf, inc, loOf, lessDX, toBig } from "./internal/u64.js";
 
 /** Options for a new tree. */
 export interface IntervalTreeOptions {
@@ -34,6 +38,15 @@ const STATE_KEYS: readonly string[] = ["kind", "value"];
 const MAX_CAPACITY = 1 << 24;
 const { minHiOf, minLoOf, maxHiOf, maxLoOf, hintOf } = Range;
 const { sizeHiOf, sizeLoOf, alignHiOf, alignLoOf, policyOf } = Constraint;
+// A constraint no caller holds: a new tree has no request yet.
+const NO_REQUEST = new Constraint({ size: 1 });
+
+/** The key of a valued range in the value table: its start, a number below 2^53. */
+type Key = number | bigint;
+
+function keyOf(d: number, x: number): Key {
+  return d < TWO_53 ? d : toBig(d, x);
+}
 
 /**
  * An interval-tree resource pool.
@@ -49,8 +62,16 @@ const { sizeHiOf, sizeLoOf, alignHiOf, alignLoOf, policyOf } = Constraint;
  * ```
  */
 export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]> {
-  #store: RangeStore;
-  #values: Map<number, T>;
+  #k: SegmentTree;
+  #values: Map<Key, T>;
+  /** The constraint whose request the kernel holds. */
+  #request: Constraint = NO_REQUEST;
+  // The range being handled, as (d, x) pairs: start s, exclusive end n.
+  // -0: double fields from construction (see SegmentTree).
+  #sD = -0;
+  #sX = 0;
+  #nD = -0;
+  #nX = 0;
 
   /**
    * An empty tree. `options` is read once; unknown keys and a capacity that is
@@ -62,7 +83,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   constructor(options: IntervalTreeOptions = {}) {
-    this.#store = new RangeStore(readCapacity(options));
+    this.#k = new SegmentTree(Math.ceil((2 * readCapacity(options) + 2) / (B - 4)));
     this.#values = new Map();
   }
 
@@ -87,22 +108,38 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   static fromSorted<T>(entries: Iterable<readonly [RangeLike, NodeState<T>]>, options?: IntervalTreeOptions): IntervalTree<T> {
     const tree = new IntervalTree<T>(options);
-    const s = tree.#store;
+    const k = tree.#k;
     const values = tree.#values;
+    // The whole sequence of segments (holes included), built in address order.
+    let cap = 64;
+    let sD = new Float64Array(cap);
+    let sX = new Uint16Array(cap);
+    let kind = new Uint8Array(cap);
+    let count = 1;
+    kind[0] = HOLE;
+    const push = (d: number, x: number, t: number): void => {
+      if (count === cap) {
+        cap *= 2;
+        const a = new Float64Array(cap);
+        a.set(sD);
+        sD = a;
+        const b = new Uint16Array(cap);
+        b.set(sX);
+        sX = b;
+        const c = new Uint8Array(cap);
+        c.set(kind);
+        kind = c;
+      }
+      sD[count] = d;
+      sX[count] = x;
+      kind[count] = t;
+      count++;
+    };
+    // The exclusive end of the last entry, 0 before the first.
+    let endD = 0;
+    let endX = 0;
     let index = 0;
     let prev: Range | undefined;
-    // A free run not yet stored: consecutive free entries coalesce into it.
-    let runOpen = false;
-    let runMinHi = 0;
-    let runMinLo = 0;
-    let runMaxHi = 0;
-    let runMaxLo = 0;
-    const flush = (): void => {
-      if (!runOpen) return;
-      s.countFree(runMinHi, runMinLo, runMaxHi, runMaxLo, 1);
-      s.newNode(runMinHi, runMinLo, runMaxHi, runMaxLo, FREE);
-      runOpen = false;
-    };
     let iterator: Iterator<readonly [RangeLike, NodeState<T>]>;
     try {
       iterator = entries[Symbol.iterator]();
@@ -120,54 +157,52 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
       if (step.done === true) break;
       readEntry(step.value, index);
       const r = entryRange;
-      const kind = entryKind;
-      const value = entryValue;
-      const minHi = minHiOf(r);
-      const minLo = minLoOf(r);
-      const maxHi = maxHiOf(r);
-      const maxLo = maxLoOf(r);
-      if (prev !== undefined && !less(maxHiOf(prev), maxLoOf(prev), minHi, minLo)) {
-        const overlaps = !less(maxHi, maxLo, minHiOf(prev), minLoOf(prev));
+      const t = entryKind;
+      fromHalves(minHiOf(r), minLoOf(r));
+      const d = OUT.d;
+      const x = OUT.x;
+      if (prev !== undefined && lessDX(d, x, endD, endX)) {
+        const overlaps = !(maxHiOf(r) < minHiOf(prev) || (maxHiOf(r) === minHiOf(prev) && maxLoOf(r) < minLoOf(prev)));
         throw new AllocError(
           overlaps ? "OVERLAP" : "INVALID_ARGUMENT",
           overlaps ? `fromSorted: entries[${index}] ${r} overlaps the entry before it, ${prev}` : `fromSorted: entries[${index}] ${r} comes after ${prev}; entries must be in ascending address order`,
           { argument: "entries", path: `entries[${index}]`, range: r.toString(), conflict: prev.toString() },
         );
       }
-      s.countTotal(minHi, minLo, maxHi, maxLo, 1);
-      if (kind === FREE) {
-        if (runOpen && isSuccessor(runMaxHi, runMaxLo, minHi, minLo)) {
-          runMaxHi = maxHi;
-          runMaxLo = maxLo;
-        } else {
-          flush();
-          runOpen = true;
-          runMinHi = minHi;
-          runMinLo = minLo;
-          runMaxHi = maxHi;
-          runMaxLo = maxLo;
-        }
-      } else {
-        flush();
-        const n = s.newNode(minHi, minLo, maxHi, maxLo, kind);
-        if (kind === VALUED) values.set(n, value as T);
+      // A gap before this entry is a hole; a free entry right after a free one extends it.
+      const gap = d !== endD || x !== endX;
+      if (gap) {
+        if (kind[count - 1] !== HOLE) push(endD, endX, HOLE);
       }
+      if (gap || t !== FREE || kind[count - 1] !== FREE) {
+        if (count === 1 && d === 0 && x === 0) {
+          kind[0] = t;
+        } else {
+          push(d, x, t);
+        }
+      }
+      if (t === VALUED) values.set(keyOf(d, x), entryValue as T);
+      fromHalves(maxHiOf(r), maxLoOf(r));
+      inc(OUT.d, OUT.x);
+      endD = OUT.d;
+      endX = OUT.x;
       prev = r;
       index++;
     }
-    flush();
-    s.buildSorted();
+    if (prev !== undefined && endD !== 18446744073709551616) push(endD, endX, HOLE);
+    k.build(count, sD, sX, kind);
     return tree;
   }
 
+
   /** The number of ranges of any state. */
   get size(): number {
-    return this.#store.count;
+    return this.#k.ranges;
   }
 
   /** True when the tree holds no range at all. */
   isEmpty(): boolean {
-    return this.#store.count === 0;
+    return this.#k.ranges === 0;
   }
 
   /**
@@ -183,43 +218,30 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   insert(range: RangeLike, data?: T): this {
     const r = Range.from(range);
-    const minHi = minHiOf(r);
-    const minLo = minLoOf(r);
-    const maxHi = maxHiOf(r);
-    const maxLo = maxLoOf(r);
-    const s = this.#store;
-    const below = s.floor(maxHi, maxLo);
-    if (below !== 0 && !less(s.maxHi[below]!, s.maxLo[below]!, minHi, minLo)) {
-      throw new AllocError("OVERLAP", `insert ${r} overlaps ${this.#rangeOf(below)} already in the pool`, {
+    this.#read(r);
+    const k = this.#k;
+    const sD = this.#sD;
+    const sX = this.#sX;
+    const nD = this.#nD;
+    const nX = this.#nX;
+    const pos = k.locate(sD, sX);
+    k.end(pos);
+    if (k.lt[pos] !== HOLE || lessDX(k.outEndD, k.outEndX, nD, nX)) {
+      // The conflict reported is the highest range starting at or below r.max.
+      dec(nD, nX);
+      let c = k.locate(OUT.d, OUT.x);
+      if (k.lt[c] === HOLE) c = k.prev(c);
+      throw new AllocError("OVERLAP", `insert ${r} overlaps ${this.#rangeAt(c)} already in the pool`, {
         argument: "range",
         range: r.toString(),
-        conflict: this.#rangeOf(below).toString(),
+        conflict: this.#rangeAt(c).toString(),
       });
     }
-    s.countTotal(minHi, minLo, maxHi, maxLo, 1);
     if (data !== undefined) {
-      const n = s.newNode(minHi, minLo, maxHi, maxLo, VALUED);
-      this.#values.set(n, data);
-      s.link(n);
-      return this;
-    }
-    s.countFree(minHi, minLo, maxHi, maxLo, 1);
-    const next = below !== 0 ? s.successor(below) : s.first();
-    const mergePrev = below !== 0 && s.state[below] === FREE && isSuccessor(s.maxHi[below]!, s.maxLo[below]!, minHi, minLo);
-    const mergeNext = next !== 0 && s.state[next] === FREE && isSuccessor(maxHi, maxLo, s.minHi[next]!, s.minLo[next]!);
-    if (mergePrev) {
-      let endHi = maxHi;
-      let endLo = maxLo;
-      if (mergeNext) {
-        endHi = s.maxHi[next]!;
-        endLo = s.maxLo[next]!;
-        s.remove(next);
-      }
-      s.setBounds(below, s.minHi[below]!, s.minLo[below]!, endHi, endLo);
-    } else if (mergeNext) {
-      s.setBounds(next, minHi, minLo, s.maxHi[next]!, s.maxLo[next]!);
+      k.fill(pos, sD, sX, nD, nX, VALUED);
+      this.#values.set(keyOf(sD, sX), data);
     } else {
-      s.link(s.newNode(minHi, minLo, maxHi, maxLo, FREE));
+      k.fill(pos, sD, sX, nD, nX, FREE);
     }
     return this;
   }
@@ -236,10 +258,11 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   update(range: RangeLike, data: T): T | undefined {
-    const n = this.#exactTaken(Range.from(range), "update");
-    const previous = this.#values.get(n);
-    this.#values.set(n, data);
-    this.#store.state[n] = VALUED;
+    const pos = this.#exactTaken(Range.from(range), "update");
+    const key = keyOf(this.#sD, this.#sX);
+    const previous = this.#values.get(key);
+    this.#values.set(key, data);
+    this.#k.setTaken(pos, VALUED);
     return previous;
   }
 
@@ -254,14 +277,15 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   delete(range: RangeLike): T | undefined {
     const r = Range.from(range);
-    const n = this.#find(r);
-    if (n === 0) throw this.#notFound(r, "delete");
-    const s = this.#store;
-    s.countTotal(minHiOf(r), minLoOf(r), maxHiOf(r), maxLoOf(r), -1);
-    if (s.state[n] === FREE) s.countFree(minHiOf(r), minLoOf(r), maxHiOf(r), maxLoOf(r), -1);
-    const data = this.#values.get(n);
-    this.#values.delete(n);
-    s.remove(n);
+    const pos = this.#find(r);
+    if (pos < 0) throw this.#notFound(r, "delete");
+    let data: T | undefined;
+    if (this.#k.lt[pos] === VALUED) {
+      const key = keyOf(this.#sD, this.#sX);
+      data = this.#values.get(key);
+      this.#values.delete(key);
+    }
+    this.#k.drop(pos);
     return data;
   }
 
@@ -274,9 +298,8 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   get(range: RangeLike): NodeState<T> | undefined {
-    const r = Range.from(range);
-    const n = this.#find(r);
-    return n === 0 ? undefined : this.#stateOf(n);
+    const pos = this.#find(Range.from(range));
+    return pos < 0 ? undefined : this.#stateAt(pos);
   }
 
   /**
@@ -288,11 +311,13 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   getSuperset(range: RangeLike): [Range, NodeState<T>] | undefined {
-    const r = Range.from(range);
-    const s = this.#store;
-    const n = s.findContaining(minHiOf(r), minLoOf(r));
-    if (n === 0 || less(s.maxHi[n]!, s.maxLo[n]!, maxHiOf(r), maxLoOf(r))) return undefined;
-    return [this.#rangeOf(n), this.#stateOf(n)];
+    this.#read(Range.from(range));
+    const k = this.#k;
+    const pos = k.locate(this.#sD, this.#sX);
+    if (k.lt[pos] === HOLE) return undefined;
+    k.end(pos);
+    if (lessDX(k.outEndD, k.outEndX, this.#nD, this.#nX)) return undefined;
+    return [this.#rangeAt(pos, true), this.#stateAt(pos)];
   }
 
   /**
@@ -304,9 +329,10 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   getById(id: U64Input): T | undefined {
-    const v = readU64(id, "id");
-    const n = this.#store.findContaining(Number(v >> 32n), Number(v & 0xffffffffn));
-    return n !== 0 && this.#store.state[n] === VALUED ? this.#values.get(n) : undefined;
+    fromBig(readU64(id, "id"));
+    const k = this.#k;
+    const pos = k.locate(OUT.d, OUT.x);
+    return k.lt[pos] === VALUED ? this.#values.get(keyOf(k.ls[pos]!, k.lx[pos]!)) : undefined;
   }
 
   /**
@@ -320,13 +346,29 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   allocate(constraint: ConstraintLike): Range | undefined {
     const c = Constraint.from(constraint);
-    const s = this.#store;
-    s.setRequest(sizeHiOf(c), sizeLoOf(c), Constraint.minHiOf(c), Constraint.minLoOf(c), Constraint.maxHiOf(c), Constraint.maxLoOf(c), alignHiOf(c), alignLoOf(c));
+    const k = this.#k;
+    // perf: a constraint is immutable, so the request the kernel holds from the
+    // last call is still right when the same one comes again (bench W1).
+    if (c !== this.#request) this.#setRequest(c);
     const policy = policyOf(c);
-    const x = policy === "first-match" ? s.findFirst() : policy === "last-match" ? s.findLast() : s.findBest();
-    if (x === 0) return undefined;
-    const n = s.take(x);
-    return Range.fromParts(s.minHi[n]!, s.minLo[n]!, s.maxHi[n]!, s.maxLo[n]!, n);
+    const pos = policy === "first-match" ? k.findFirst() : policy === "last-match" ? k.findLast() : k.findBest();
+    if (pos < 0) return undefined;
+    return this.#rangeAt(k.carve(pos), true);
+  }
+
+  #setRequest(c: Constraint): void {
+    const k = this.#k;
+    fromHalves(sizeHiOf(c), sizeLoOf(c));
+    const sizeD = OUT.d;
+    const sizeX = OUT.x;
+    fromHalves(alignHiOf(c), alignLoOf(c));
+    const alignD = OUT.d;
+    fromHalves(Constraint.minHiOf(c), Constraint.minLoOf(c));
+    const wlD = OUT.d;
+    const wlX = OUT.x;
+    fromHalves(Constraint.maxHiOf(c), Constraint.maxLoOf(c));
+    k.setRequest(sizeD, sizeX, alignD, wlD, wlX, OUT.d, OUT.x);
+    this.#request = c;
   }
 
   /**
@@ -358,13 +400,14 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   free(range: RangeLike): T | undefined {
     const r = Range.from(range);
-    const n = this.#exactTaken(r, "free");
+    const pos = this.#exactTaken(r, "free");
     let data: T | undefined;
-    if (this.#store.state[n] === VALUED) {
-      data = this.#values.get(n);
-      this.#values.delete(n);
+    if (this.#k.lt[pos] === VALUED) {
+      const key = keyOf(this.#sD, this.#sX);
+      data = this.#values.get(key);
+      this.#values.delete(key);
     }
-    this.#store.freeNode(n);
+    this.#k.release(pos);
     return data;
   }
 
@@ -387,42 +430,25 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const r = Range.from(range);
     const size = readU64(newSize, "newSize");
     if (size === 0n) throw new AllocError("INVALID_SIZE", "resize: newSize must be at least 1; got 0", { argument: "newSize", value: newSize });
-    const n = this.#exactTaken(r, "resize");
-    const s = this.#store;
-    const baseHi = minHiOf(r);
-    const baseLo = minLoOf(r);
-    const oldHi = maxHiOf(r);
-    const oldLo = maxLoOf(r);
-    const m1 = size - 1n;
-    if (!add(baseHi, baseLo, Number(m1 >> 32n), Number(m1 & 0xffffffffn))) throw this.#cannotGrow(r, size, "it would run past 2^64-1");
-    const endHi = outHi;
-    const endLo = outLo;
-    if (endHi === oldHi && endLo === oldLo) return Range.fromParts(baseHi, baseLo, endHi, endLo, n);
-    const next = s.successor(n);
-    const nextFree = next !== 0 && s.state[next] === FREE && isSuccessor(oldHi, oldLo, s.minHi[next]!, s.minLo[next]!);
-    if (less(oldHi, oldLo, endHi, endLo)) {
-      if (!nextFree || less(s.maxHi[next]!, s.maxLo[next]!, endHi, endLo)) {
-        throw this.#cannotGrow(r, size, nextFree ? `the free range after it, ${this.#rangeOf(next)}, is too short` : "the space right after it is not free");
+    const pos = this.#exactTaken(r, "resize");
+    const k = this.#k;
+    const base = toBig(this.#sD, this.#sX);
+    const end = base + size;
+    if (end > 0x1_0000_0000_0000_0000n) throw this.#cannotGrow(r, size, "it would run past 2^64-1");
+    fromBig(end);
+    const eD = OUT.d;
+    const eX = OUT.x;
+    if (lessDX(this.#nD, this.#nX, eD, eX)) {
+      const next = k.next(pos);
+      const nextFree = next >= 0 && k.lt[next] === FREE;
+      if (nextFree) k.end(next);
+      if (!nextFree || lessDX(k.outEndD, k.outEndX, eD, eX)) {
+        throw this.#cannotGrow(r, size, nextFree ? `the free range after it, ${this.#rangeAt(next)}, is too short` : "the space right after it is not free");
       }
-      add(oldHi, oldLo, 0, 1);
-      s.countFree(outHi, outLo, endHi, endLo, -1);
-      if (s.maxHi[next] === endHi && s.maxLo[next] === endLo) {
-        s.remove(next);
-      } else {
-        add(endHi, endLo, 0, 1);
-        s.setBounds(next, outHi, outLo, s.maxHi[next]!, s.maxLo[next]!);
-      }
-      s.setBounds(n, baseHi, baseLo, endHi, endLo);
-    } else {
-      add(endHi, endLo, 0, 1);
-      const tailHi = outHi;
-      const tailLo = outLo;
-      s.countFree(tailHi, tailLo, oldHi, oldLo, 1);
-      s.setBounds(n, baseHi, baseLo, endHi, endLo);
-      if (nextFree) s.setBounds(next, tailHi, tailLo, s.maxHi[next]!, s.maxLo[next]!);
-      else s.linkAfter(n, s.newNode(tailHi, tailLo, oldHi, oldLo, FREE));
     }
-    return Range.fromParts(baseHi, baseLo, endHi, endLo, n);
+    k.moveEnd(pos, eD, eX);
+    fromBig(base);
+    return this.#rangeAt(k.locate(OUT.d, OUT.x), true);
   }
 
   /**
@@ -435,35 +461,21 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   overlapping(range: RangeLike): IterableIterator<[Range, NodeState<T>]> {
     // Validated now, not on the first `next()`.
-    return this.#overlapping(Range.from(range));
-  }
-
-  *#overlapping(r: Range): IterableIterator<[Range, NodeState<T>]> {
-    const s = this.#store;
-    const minHi = minHiOf(r);
-    const minLo = minLoOf(r);
-    let n = s.floor(minHi, minLo);
-    if (n === 0 || less(s.maxHi[n]!, s.maxLo[n]!, minHi, minLo)) n = n === 0 ? s.first() : s.successor(n);
-    while (n !== 0 && !less(maxHiOf(r), maxLoOf(r), s.minHi[n]!, s.minLo[n]!)) {
-      const next = s.successor(n);
-      yield [this.#rangeOf(n), this.#stateOf(n)];
-      n = next;
-    }
+    this.#read(Range.from(range));
+    return this.#walk(this.#sD, this.#sX, this.#nD, this.#nX);
   }
 
   /**
-   * Every range with its state, in address order. Do not change the tree while iterating.
+   * Every range with its state, in address order. Changing the tree while
+   * iterating is safe: iteration continues after the last range it yielded.
    *
    * @example
    * ```ts
    * for (const [range, state] of tree.entries()) console.log(`${range} ${state.kind}`);
    * ```
    */
-  *entries(): IterableIterator<[Range, NodeState<T>]> {
-    const s = this.#store;
-    for (let n = s.first(); n !== 0; n = s.successor(n)) {
-      yield [this.#rangeOf(n), this.#stateOf(n)];
-    }
+  entries(): IterableIterator<[Range, NodeState<T>]> {
+    return this.#walk(0, 0, 18446744073709551616, 0);
   }
 
   /** Same as {@link entries}. */
@@ -472,7 +484,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   }
 
   /**
-   * Pool figures, O(1) (the largest free block above 2^53 compares a few candidates): total, free, allocated, largest free block, free fragments, ranges.
+   * Pool figures: total, free, allocated, largest free block, free fragments,
+   * ranges. O(1) but the largest free block, which follows the summaries down
+   * to the longest free segment (O(log n) when one segment is the longest).
    *
    * @example
    * ```ts
@@ -480,24 +494,28 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   stats(): PoolStats {
-    const s = this.#store;
-    const total = BigInt(s.totalHi) * 4294967296n + BigInt(s.totalLo);
-    const free = BigInt(s.freeHi) * 4294967296n + BigInt(s.freeLo);
-    return { total, free, allocated: total - free, largestFree: s.largestFree(), freeFragments: s.freeNodes, ranges: s.count };
+    const k = this.#k;
+    const total = k.totalBig + BigInt(k.totalSmall);
+    const free = k.freeBig + BigInt(k.freeSmall);
+    return { total, free, allocated: total - free, largestFree: k.largestFree(), freeFragments: k.freeSegments, ranges: k.ranges };
   }
 
   /**
-   * Verifies every structural invariant (order, no overlap, AVL balance and
-   * heights, parent links, the largest-free-run augmentation, free space
-   * coalesced, counters, value table) and throws an `Error` naming the first
-   * broken one. O(n); for tests and fuzzing, never needed in production.
+   * Verifies every structural invariant (B+tree shape, keys and summaries,
+   * segment order and coalescing, counters, best-fit index, value table) and
+   * throws an `Error` naming the first broken one. O(n); for tests and
+   * fuzzing, never needed in production.
    */
   checkInvariants(): void {
-    const valued = new Set(this.#values.keys());
-    this.#store.check(valued);
-    for (const n of valued) {
-      if (this.#store.state[n] !== VALUED) throw new Error(`IntervalTree invariant broken: value held for node ${n} that is not valued`);
+    const k = this.#k;
+    k.check();
+    let valued = 0;
+    for (let p = k.first(); p >= 0; p = k.next(p)) {
+      if (k.lt[p] !== VALUED) continue;
+      valued++;
+      if (!this.#values.has(keyOf(k.ls[p]!, k.lx[p]!))) throw new Error(`IntervalTree invariant broken: valued range ${this.#rangeAt(p)} has no value`);
     }
+    if (valued !== this.#values.size) throw new Error("IntervalTree invariant broken: value table holds ranges that are not valued");
   }
 
   /**
@@ -509,8 +527,8 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   clone(): IntervalTree<T> {
-    const c = new IntervalTree<T>({ initialCapacity: 0 });
-    c.#store = this.#store.clone();
+    const c = new IntervalTree<T>();
+    c.#k = this.#k.clone();
     c.#values = new Map(this.#values);
     return c;
   }
@@ -522,43 +540,91 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     return lines.join("\n");
   }
 
-  /** Node n as a Range carrying its locator (verified against the bounds on use). */
-  #rangeOf(n: number): Range {
-    const s = this.#store;
-    return Range.fromParts(s.minHi[n]!, s.minLo[n]!, s.maxHi[n]!, s.maxLo[n]!, n);
+  /** Reads r into #s*, #n* (start, exclusive end). */
+  #read(r: Range): void {
+    fromHalves(maxHiOf(r), maxLoOf(r));
+    inc(OUT.d, OUT.x);
+    this.#nD = OUT.d;
+    this.#nX = OUT.x;
+    fromHalves(minHiOf(r), minLoOf(r));
+    this.#sD = OUT.d;
+    this.#sX = OUT.x;
   }
 
-  #stateOf(n: number): NodeState<T> {
-    const st = this.#store.state[n];
+  /** Ranges intersecting `[s, n)`, re-seeking after the last one yielded when the tree changed. */
+  *#walk(sD: number, sX: number, nD: number, nX: number): IterableIterator<[Range, NodeState<T>]> {
+    const k = this.#k;
+    let pos = k.locate(sD, sX);
+    let version = k.version;
+    while (pos >= 0 && lessDX(k.ls[pos]!, k.lx[pos]!, nD, nX)) {
+      if (k.lt[pos] !== HOLE) {
+        const d = k.ls[pos]!;
+        const x = k.lx[pos]!;
+        yield [this.#rangeAt(pos, true), this.#stateAt(pos)];
+        if (k.version !== version) {
+          version = k.version;
+          pos = k.locate(d, x);
+          if (k.ls[pos] !== d || k.lx[pos] !== x) {
+            // The range yielded last is gone: continue from what now holds its start.
+            if (k.lt[pos] !== HOLE && lessDX(k.ls[pos]!, k.lx[pos]!, d, x)) pos = k.next(pos);
+            continue;
+          }
+        }
+      }
+      pos = k.next(pos);
+    }
+  }
+
+  /** The range of the segment at pos; `locator` attaches its leaf for a fast free. */
+  #rangeAt(pos: number, locator = false): Range {
+    const k = this.#k;
+    const sD = k.ls[pos]!;
+    const sX = k.lx[pos]!;
+    k.end(pos);
+    dec(k.outEndD, k.outEndX);
+    return Range.fromParts(hiOf(sD), loOf(sD, sX), hiOf(OUT.d), loOf(OUT.d, OUT.x), locator ? (pos >> 5) + 1 : 0);
+  }
+
+  #stateAt(pos: number): NodeState<T> {
+    const st = this.#k.lt[pos];
     if (st === FREE) return FREE_STATE;
     if (st === ALLOCATED) return ALLOCATED_STATE;
-    return { kind: "valued", value: this.#values.get(n) as T };
+    return { kind: "valued", value: this.#values.get(keyOf(this.#k.ls[pos]!, this.#k.lx[pos]!)) as T };
   }
 
-  /** The node holding exactly `r`, or 0. */
+  /** The position of the segment that is exactly `r` and in the pool, or -1; leaves r in #s*, #n*. */
   #find(r: Range): number {
-    // perf: a range this pool handed out knows its node; trust it only when
-    // that node is live with exactly these bounds (bench W2 free, W3).
-    const s = this.#store;
-    const minHi = minHiOf(r);
-    const minLo = minLoOf(r);
-    const maxHi = maxHiOf(r);
-    const maxLo = maxLoOf(r);
-    const hinted = s.liveWithBounds(hintOf(r), minHi, minLo, maxHi, maxLo);
-    return hinted !== 0 ? hinted : s.findExact(minHi, minLo, maxHi, maxLo);
+    this.#read(r);
+    const k = this.#k;
+    const sD = this.#sD;
+    const sX = this.#sX;
+    // perf: a range this pool handed out knows its leaf; trust it only when
+    // that leaf is live and spans the start (bench W2 free, W3).
+    const leaf = hintOf(r) - 1;
+    let pos: number;
+    if (k.isLeaf(leaf) && !lessDX(sD, sX, k.ls[leaf * B]!, k.lx[leaf * B]!)) {
+      pos = k.locateIn(leaf, sD, sX);
+      k.end(pos);
+      if (!lessDX(sD, sX, k.outEndD, k.outEndX)) pos = k.locate(sD, sX);
+    } else {
+      pos = k.locate(sD, sX);
+    }
+    if (k.ls[pos] !== sD || k.lx[pos] !== sX || k.lt[pos] === HOLE) return -1;
+    k.end(pos);
+    return k.outEndD === this.#nD && k.outEndX === this.#nX ? pos : -1;
   }
 
-  /** The node exactly `r` that is allocated or valued, or throws. */
+  /** The segment exactly `r` that is allocated or valued, or throws. */
   #exactTaken(r: Range, operation: string): number {
-    const n = this.#find(r);
-    if (n === 0) throw this.#notFound(r, operation);
-    if (this.#store.state[n] === FREE) {
+    const pos = this.#find(r);
+    if (pos < 0) throw this.#notFound(r, operation);
+    if (this.#k.lt[pos] === FREE) {
       throw new AllocError("NOT_ALLOCATED", `${operation} ${r}: the range is free (${operation === "free" ? "double free" : "allocate it first"})`, {
         argument: "range",
         range: r.toString(),
       });
     }
-    return n;
+    return pos;
   }
 
   #cannotGrow(r: Range, size: bigint, why: string): AllocError {
@@ -566,23 +632,25 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   }
 
   #notFound(r: Range, operation: string): AllocError {
-    const s = this.#store;
-    const n = s.findContaining(minHiOf(r), minLoOf(r));
-    const hint = n === 0 ? "no range of the pool contains its start" : `it is not exactly ${this.#rangeOf(n)} (${this.#stateOf(n).kind}), which contains its start`;
+    this.#read(r);
+    const k = this.#k;
+    const pos = k.locate(this.#sD, this.#sX);
+    const inPool = k.lt[pos] !== HOLE;
+    const hint = inPool ? `it is not exactly ${this.#rangeAt(pos)} (${this.#stateAt(pos).kind}), which contains its start` : "no range of the pool contains its start";
     return new AllocError("NOT_FOUND", `${operation} ${r}: no such range in the pool; ${hint}`, {
       argument: "range",
       range: r.toString(),
-      ...(n === 0 ? {} : { conflict: this.#rangeOf(n).toString() }),
+      ...(inPool ? { conflict: this.#rangeAt(pos).toString() } : {}),
     });
   }
 }
 
 /** `options.initialCapacity`, read once and checked. */
 function readCapacity(options: IntervalTreeOptions | undefined): number {
-  if (options === undefined) return 16;
+  if (options === undefined) return 0;
   const o = readRecord(options, OPTION_KEYS, { what: "tree options", code: "INVALID_ARGUMENT" });
   const cap = o.initialCapacity;
-  if (cap === undefined) return 16;
+  if (cap === undefined) return 0;
   if (typeof cap !== "number" || !Number.isSafeInteger(cap) || cap < 0 || cap > MAX_CAPACITY) {
     throw new AllocError("INVALID_ARGUMENT", `initialCapacity must be an integer in 0..${MAX_CAPACITY}; got ${describeValue(cap)}`, {
       argument: "initialCapacity",

@@ -1,0 +1,1515 @@
+/**
+ * The kernel of `IntervalTree`: the whole domain `[0, 2^64)` as a sequence of
+ * segments in a B+tree stored in typed arrays.
+ *
+ * Representation. A segment is its start and a kind: FREE, ALLOCATED, VALUED
+ * or HOLE (space that is not in the pool). It ends where the next one starts
+ * (the last one at 2^64), so the sequence covers the domain, the first starts
+ * at 0, and neither two FREE nor two HOLE segments are ever adjacent. Growing
+ * or shrinking a segment is changing one start; coalescing is deleting one.
+ * Values are `(d, x)` pairs (see u64.ts): float64 arithmetic below 2^53, an
+ * exact bigint path at and above it, chosen per segment.
+ *
+ * Leaves hold up to B = 32 segments (starts in `ls`/`lx`, kinds in `lt`, slot
+ * `pos = leaf * B + i`) and are chained in address order. Inner nodes hold up
+ * to B children, and for each child its first start and two summaries over
+ * the free segments below it: `il`, the largest length (a float64 never below
+ * the true length: exact up to 2^53), and `ib`, 1 + log2 of the largest
+ * naturally aligned power-of-two block (0 when none). All leaves are at the
+ * same depth; a node below B/4 entries merges with or borrows from a sibling.
+ *
+ * Allocation (first/last match) walks children in address order and enters
+ * only those whose summaries can hold the request (length >= size, block >=
+ * min(align, largest power of two <= size)) and that meet the window; inside
+ * a leaf each free segment gets the exact fit test. Cost, n = segments:
+ * O(log n) when the first child that passes the summaries holds a fit, which
+ * is always the case when align == 1, or size == align (a power of two), or
+ * the request has a window only at its ends (the window cuts at most two
+ * children per level). Worst case: a request with align > 1 and size != align
+ * can pass the summaries of subtrees whose long-enough segments are all
+ * misaligned for it; each such leaf costs one scan of B segments, so a first
+ * match that steps over k such leaves costs O(log n + k * B), k <= n / B: free
+ * segments `[m*A - 5, (m+1)*A - 1]` asked for size A + 1 aligned to A all pass
+ * and none fits (the audit's linear case). Best fit uses `SizeIndex`: O(log n)
+ * per step, one step per long-enough segment rejected for alignment or window.
+ * The walks use a preallocated stack: nothing on an allocation path recurses
+ * or calls a closure.
+ *
+ * Invariants are checked by `check()` (tests only, never on the hot path).
+ */
+import { SizeIndex } from "./SizeIndex.js";
+import { OUT, POW2, TWO_53, TWO_64, blockOf, fromBig, lengthOf, log2Floor, modPow2, toBig } from "./u64.js";
+
+export const FREE = 0;
+export const ALLOCATED = 1;
+export const VALUED = 2;
+export const HOLE = 3;
+
+/** Slots per node. */
+export const B = 32;
+const SHIFT = 5;
+const MIN_FILL = 8;
+const MERGE_LIMIT = 28;
+const TWO_52 = 4503599627370496;
+
+export class SegmentTree {
+  // Leaves: starts, kinds, counts, chain, parent.
+  ls: Float64Array;
+  lx: Uint16Array;
+  lt: Uint8Array;
+  lCount: Int32Array;
+  /** Bit i set when slot i of the leaf is FREE: scans visit only free segments. */
+  lFree: Int32Array;
+  lNext: Int32Array;
+  lPrev: Int32Array;
+  lParent: Int32Array;
+  // Inner nodes: per child slot its first start, node, summaries.
+  ik: Float64Array;
+  ikx: Uint16Array;
+  ic: Int32Array;
+  il: Float64Array;
+  ib: Uint8Array;
+  iCount: Int32Array;
+  iParent: Int32Array;
+
+  // Number fields that hold doubles start as -0 (a double), so every pool has
+  // one hidden class from construction and none migrates on its first large value.
+  root = 0;
+  /** Inner levels above the leaves (0: the root is a leaf). */
+  height = 0;
+  /** Bumped by every change, so iterators can tell they must re-seek. */
+  version = 0;
+  /** Segments that are not HOLE. */
+  ranges = 0;
+  freeSegments = 0;
+  /** Length sums as small + big, exact (small stays within +-2^52). */
+  totalSmall = -0;
+  totalBig = 0n;
+  freeSmall = -0;
+  freeBig = 0n;
+  sizeIndex: SizeIndex;
+
+  private leafTop = 0;
+  private leafReleased = -1;
+  private innerTop = 0;
+  private innerReleased = -1;
+
+  // The request being served (see setRequest).
+  private cSizeD = -0;
+  private cSizeX = 0;
+  private cAlignD = -0;
+  private cAlignInv = -0;
+  private cWlD = -0;
+  private cWlX = 0;
+  private cWhD = -0;
+  private cWhX = 0;
+  private cBlk = 1;
+  private cFast = true;
+  private cWindowed = false;
+  /** Start of the fit found by the last search. */
+  fitD = -0;
+  fitX = 0;
+  // The descent of findFirst/findLast: node and slot per inner level.
+  private readonly stackNode = new Int32Array(64);
+  private readonly stackSlot = new Int32Array(64);
+  // Scratch summary of the last leafSum/innerSum.
+  private sLen = -0;
+  private sBlk = 0;
+
+  constructor(leafCapacity = 4) {
+    const leaves = Math.max(2, leafCapacity);
+    const inner = Math.max(2, leaves >> 3);
+    this.ls = new Float64Array(leaves * B);
+    this.lx = new Uint16Array(leaves * B);
+    this.lt = new Uint8Array(leaves * B);
+    this.lCount = new Int32Array(leaves);
+    this.lFree = new Int32Array(leaves);
+    this.lNext = new Int32Array(leaves);
+    this.lPrev = new Int32Array(leaves);
+    this.lParent = new Int32Array(leaves);
+    this.ik = new Float64Array(inner * B);
+    this.ikx = new Uint16Array(inner * B);
+    this.ic = new Int32Array(inner * B);
+    this.il = new Float64Array(inner * B);
+    this.ib = new Uint8Array(inner * B);
+    this.iCount = new Int32Array(inner);
+    this.iParent = new Int32Array(inner);
+    this.sizeIndex = new SizeIndex(2);
+    const l = this.newLeaf();
+    this.lCount[l] = 1;
+    this.lt[0] = HOLE;
+    this.root = l;
+  }
+
+  // ------------------------------------------------------------ storage
+
+  private newLeaf(): number {
+    let l = this.leafReleased;
+    if (l >= 0) {
+      this.leafReleased = this.lNext[l]!;
+    } else {
+      if (this.leafTop === this.lCount.length) this.growLeaves();
+      l = this.leafTop++;
+    }
+    this.lCount[l] = 0;
+    this.lFree[l] = 0;
+    this.lNext[l] = -1;
+    this.lPrev[l] = -1;
+    this.lParent[l] = -1;
+    return l;
+  }
+
+  private releaseLeaf(l: number): void {
+    this.lCount[l] = 0;
+    this.lParent[l] = -2;
+    this.lNext[l] = this.leafReleased;
+    this.leafReleased = l;
+  }
+
+  private newInner(): number {
+    let k = this.innerReleased;
+    if (k >= 0) {
+      this.innerReleased = this.iParent[k]!;
+    } else {
+      if (this.innerTop === this.iCount.length) this.growInner();
+      k = this.innerTop++;
+    }
+    this.iCount[k] = 0;
+    this.iParent[k] = -1;
+    return k;
+  }
+
+  private releaseInner(k: number): void {
+    this.iCount[k] = 0;
+    this.iParent[k] = this.innerReleased;
+    this.innerReleased = k;
+  }
+
+  private growLeaves(): void {
+    const cap = Math.ceil(this.lCount.length * 1.5);
+    this.ls = copyF64(this.ls, cap * B);
+    this.lx = copyU16(this.lx, cap * B);
+    this.lt = copyU8(this.lt, cap * B);
+    this.lCount = copyI32(this.lCount, cap);
+    this.lFree = copyI32(this.lFree, cap);
+    this.lNext = copyI32(this.lNext, cap);
+    this.lPrev = copyI32(this.lPrev, cap);
+    this.lParent = copyI32(this.lParent, cap);
+  }
+
+  private growInner(): void {
+    const cap = Math.ceil(this.iCount.length * 1.5);
+    this.ik = copyF64(this.ik, cap * B);
+    this.ikx = copyU16(this.ikx, cap * B);
+    this.ic = copyI32(this.ic, cap * B);
+    this.il = copyF64(this.il, cap * B);
+    this.ib = copyU8(this.ib, cap * B);
+    this.iCount = copyI32(this.iCount, cap);
+    this.iParent = copyI32(this.iParent, cap);
+  }
+
+  // ------------------------------------------------------------ navigation
+
+  /** True when `l` is a live leaf (any number is safe to ask about). */
+  isLeaf(l: number): boolean {
+    return l >= 0 && l < this.leafTop && this.lParent[l] !== -2 && this.lCount[l]! > 0;
+  }
+
+  /** The position of the segment that contains the value `(d, x)`. */
+  locate(d: number, x: number): number {
+    let node = this.root;
+    for (let h = this.height; h > 0; h--) {
+      const base = node << SHIFT;
+      let lo = 0;
+      let hi = this.iCount[node]! - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        const k = this.ik[base + mid]!;
+        if (k < d || (k === d && this.ikx[base + mid]! <= x)) lo = mid;
+        else hi = mid - 1;
+      }
+      node = this.ic[base + lo]!;
+    }
+    return this.locateIn(node, d, x);
+  }
+
+  /** The position in leaf `l` of the last segment starting at or below `(d, x)`. */
+  locateIn(l: number, d: number, x: number): number {
+    const base = l << SHIFT;
+    let lo = 0;
+    let hi = this.lCount[l]! - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      const s = this.ls[base + mid]!;
+      if (s < d || (s === d && this.lx[base + mid]! <= x)) lo = mid;
+      else hi = mid - 1;
+    }
+    return base + lo;
+  }
+
+  /** The next segment's position, or -1 after the last. */
+  next(pos: number): number {
+    const l = pos >> SHIFT;
+    if ((pos & (B - 1)) + 1 < this.lCount[l]!) return pos + 1;
+    const n = this.lNext[l]!;
+    return n < 0 ? -1 : n << SHIFT;
+  }
+
+  /** The previous segment's position, or -1 before the first. */
+  prev(pos: number): number {
+    if ((pos & (B - 1)) !== 0) return pos - 1;
+    const p = this.lPrev[pos >> SHIFT]!;
+    return p < 0 ? -1 : (p << SHIFT) + this.lCount[p]! - 1;
+  }
+
+  /** The end (exclusive) of the segment at pos into outEnd*. */
+  end(pos: number): void {
+    const l = pos >> SHIFT;
+    if ((pos & (B - 1)) + 1 < this.lCount[l]!) {
+      this.outEndD = this.ls[pos + 1]!;
+      this.outEndX = this.lx[pos + 1]!;
+      return;
+    }
+    this.leafEnd(l);
+  }
+
+  /** Exclusive end of the segment at pos (after `end(pos)`). */
+  outEndD = -0;
+  outEndX = 0;
+
+  /** The start of the leaf after l (2^64 after the last) into outEnd*; skips leaves emptied mid-operation. */
+  private leafEnd(l: number): void {
+    let n = this.lNext[l]!;
+    while (n >= 0 && this.lCount[n] === 0) n = this.lNext[n]!;
+    if (n < 0) {
+      this.outEndD = TWO_64;
+      this.outEndX = 0;
+    } else {
+      this.outEndD = this.ls[n << SHIFT]!;
+      this.outEndX = this.lx[n << SHIFT]!;
+    }
+  }
+
+  /** The first segment's position (always the one starting at 0). */
+  first(): number {
+    let node = this.root;
+    for (let h = this.height; h > 0; h--) node = this.ic[node << SHIFT]!;
+    return node << SHIFT;
+  }
+
+  // ------------------------------------------------------------ summaries
+
+  /** Summary of leaf l into sLen/sBlk. */
+  private leafSum(l: number): void {
+    const base = l << SHIFT;
+    const c = this.lCount[l]!;
+    const ls = this.ls;
+    let len = -1;
+    let blk = 0;
+    for (let m = this.lFree[l]!; m !== 0; ) {
+      const i = 31 - Math.clz32(m & -m);
+      m &= m - 1;
+      const sD = ls[base + i]!;
+      let nD: number;
+      let nX: number;
+      if (i + 1 < c) {
+        nD = ls[base + i + 1]!;
+        nX = this.lx[base + i + 1]!;
+      } else {
+        this.leafEnd(l);
+        nD = this.outEndD;
+        nX = this.outEndX;
+      }
+      const sX = this.lx[base + i]!;
+      const n = nD < TWO_53 ? nD - sD : lengthOf(sD, sX, nD, nX);
+      if (n > len) len = n;
+      // perf: a block can only beat blk when the length can (bench W2, W3).
+      if (n >= POW2[blk]!) {
+        const b = blockOf(sD, sX, nD, nX);
+        if (b > blk) blk = b;
+      }
+    }
+    this.sLen = len;
+    this.sBlk = blk;
+  }
+
+  private innerSum(k: number): void {
+    const base = k << SHIFT;
+    const c = this.iCount[k]!;
+    let len = -1;
+    let blk = 0;
+    for (let j = 0; j < c; j++) {
+      const a = this.il[base + j]!;
+      if (a > len) len = a;
+      const b = this.ib[base + j]!;
+      if (b > blk) blk = b;
+    }
+    this.sLen = len;
+    this.sBlk = blk;
+  }
+
+  private slotOf(parent: number, child: number): number {
+    const base = parent << SHIFT;
+    const c = this.iCount[parent]!;
+    for (let j = 0; j < c; j++) if (this.ic[base + j] === child) return base + j;
+    throw new Error("IntervalTree invariant broken: a node is missing from its parent");
+  }
+
+  /**
+   * Recomputes the summary of `node` (a leaf when `leaf`) and writes it with
+   * its first start into its parent's slot, then upwards while anything changed.
+   */
+  private updateUp(node: number, leaf: boolean): void {
+    for (;;) {
+      let p: number;
+      let kD: number;
+      let kX: number;
+      if (leaf) {
+        this.leafSum(node);
+        p = this.lParent[node]!;
+        kD = this.ls[node << SHIFT]!;
+        kX = this.lx[node << SHIFT]!;
+      } else {
+        this.innerSum(node);
+        p = this.iParent[node]!;
+        kD = this.ik[node << SHIFT]!;
+        kX = this.ikx[node << SHIFT]!;
+      }
+      if (p < 0) return;
+      const q = this.slotOf(p, node);
+      if (this.il[q] === this.sLen && this.ib[q] === this.sBlk && this.ik[q] === kD && this.ikx[q] === kX) return;
+      this.il[q] = this.sLen;
+      this.ib[q] = this.sBlk;
+      this.ik[q] = kD;
+      this.ikx[q] = kX;
+      node = p;
+      leaf = false;
+    }
+  }
+
+  // ------------------------------------------------------------ structure
+
+  /**
+   * Inserts a segment `(d, x, kind)` at slot i of leaf l (0 < i <= count),
+   * splitting a full leaf. Summaries of l are left to the caller's updateUp;
+   * returns the new segment's position.
+   */
+  private insertAt(l: number, i: number, d: number, x: number, kind: number): number {
+    if (this.lCount[l] === B) {
+      const r = this.splitLeaf(l, i);
+      const c = this.lCount[l]!;
+      if (i > c) {
+        l = r;
+        i -= c;
+      }
+    }
+    const base = l << SHIFT;
+    const c = this.lCount[l]!;
+    const ls = this.ls;
+    const lx = this.lx;
+    const lt = this.lt;
+    if (c - i > 4) {
+      // perf: a native move beats an element loop past a few slots (bench W1, W2).
+      ls.copyWithin(base + i + 1, base + i, base + c);
+      lx.copyWithin(base + i + 1, base + i, base + c);
+      lt.copyWithin(base + i + 1, base + i, base + c);
+    } else {
+      for (let k = base + c; k > base + i; k--) {
+        ls[k] = ls[k - 1]!;
+        lx[k] = lx[k - 1]!;
+        lt[k] = lt[k - 1]!;
+      }
+    }
+    ls[base + i] = d;
+    lx[base + i] = x;
+    lt[base + i] = kind;
+    this.lCount[l] = c + 1;
+    // c < B here, so bit c-1 <= 30 and the high part never shifts out.
+    const m = this.lFree[l]!;
+    this.lFree[l] = (i === 0 ? 0 : m & (-1 >>> (32 - i))) | ((m >>> i) << (i + 1)) | (kind === FREE ? 1 << i : 0);
+    if (kind !== HOLE) this.ranges++;
+    return base + i;
+  }
+
+  /** Splits full leaf l (an insert is coming at slot i); returns the new right leaf. */
+  private splitLeaf(l: number, i: number): number {
+    const r = this.newLeaf();
+    // perf: an insert at the end (the usual allocation frontier) keeps the left leaf nearly full (memory).
+    const mid = i >= B - 4 ? B - 4 : B >> 1;
+    this.moveEntries(l, mid, r, 0, B - mid);
+    this.lCount[l] = mid;
+    this.lCount[r] = B - mid;
+    this.remask(l);
+    this.remask(r);
+    const n = this.lNext[l]!;
+    this.lNext[r] = n;
+    this.lPrev[r] = l;
+    if (n >= 0) this.lPrev[n] = r;
+    this.lNext[l] = r;
+    this.attachAfter(l, r, true);
+    return r;
+  }
+
+  private moveEntries(from: number, i: number, to: number, j: number, count: number): void {
+    const a = (from << SHIFT) + i;
+    const b = (to << SHIFT) + j;
+    if (b < a) {
+      for (let k = 0; k < count; k++) this.copyEntry(a + k, b + k);
+    } else {
+      for (let k = count - 1; k >= 0; k--) this.copyEntry(a + k, b + k);
+    }
+  }
+
+  private copyEntry(a: number, b: number): void {
+    this.ls[b] = this.ls[a]!;
+    this.lx[b] = this.lx[a]!;
+    this.lt[b] = this.lt[a]!;
+  }
+
+  /** Links the new node r (a leaf when `leaf`) as the next sibling of node l, and refreshes both. */
+  private attachAfter(l: number, r: number, leaf: boolean): void {
+    let p = leaf ? this.lParent[l]! : this.iParent[l]!;
+    if (p < 0) {
+      p = this.newInner();
+      this.ic[p << SHIFT] = l;
+      this.iCount[p] = 1;
+      this.setParent(l, p, leaf);
+      this.root = p;
+      this.height++;
+    }
+    const q = this.slotOf(p, l) + 1;
+    if (this.iCount[p] === B) {
+      this.splitInner(p, q - (p << SHIFT));
+      p = leaf ? this.lParent[l]! : this.iParent[l]!;
+    }
+    const j = this.slotOf(p, l) + 1 - (p << SHIFT);
+    this.insertSlot(p, j, r);
+    this.setParent(r, p, leaf);
+    this.updateUp(l, leaf);
+    this.updateUp(r, leaf);
+    this.updateUp(p, false);
+  }
+
+  private setParent(child: number, p: number, leaf: boolean): void {
+    if (leaf) this.lParent[child] = p;
+    else this.iParent[child] = p;
+  }
+
+  /** Opens slot j of inner node p for child (summaries written by the caller's updateUp). */
+  private insertSlot(p: number, j: number, child: number): void {
+    const base = p << SHIFT;
+    const c = this.iCount[p]!;
+    for (let k = base + c; k > base + j; k--) this.copySlot(k - 1, k);
+    this.ic[base + j] = child;
+    this.il[base + j] = -1;
+    this.ib[base + j] = 0;
+    this.ik[base + j] = -1;
+    this.ikx[base + j] = 0;
+    this.iCount[p] = c + 1;
+  }
+
+  private copySlot(a: number, b: number): void {
+    this.ik[b] = this.ik[a]!;
+    this.ikx[b] = this.ikx[a]!;
+    this.ic[b] = this.ic[a]!;
+    this.il[b] = this.il[a]!;
+    this.ib[b] = this.ib[a]!;
+  }
+
+  /** True when inner node k's children are leaves. */
+  private kidsAreLeaves(k: number): boolean {
+    let h = 0;
+    while (k !== this.root) {
+      k = this.iParent[k]!;
+      h++;
+    }
+    return h === this.height - 1;
+  }
+
+  /** Splits full inner node p (an insert is coming at slot j). */
+  private splitInner(p: number, j: number): void {
+    const leafKids = this.kidsAreLeaves(p);
+    const r = this.newInner();
+    const mid = j >= B - 4 ? B - 4 : B >> 1;
+    const a = p << SHIFT;
+    const b = r << SHIFT;
+    for (let k = mid; k < B; k++) {
+      this.copySlot(a + k, b + k - mid);
+      this.setParent(this.ic[a + k]!, r, leafKids);
+    }
+    this.iCount[p] = mid;
+    this.iCount[r] = B - mid;
+    this.attachAfter(p, r, false);
+  }
+
+  /** Removes slot j of inner node p. */
+  private removeSlot(p: number, j: number): void {
+    const base = p << SHIFT;
+    const c = this.iCount[p]!;
+    for (let k = base + j; k < base + c - 1; k++) this.copySlot(k + 1, k);
+    this.iCount[p] = c - 1;
+  }
+
+  /** Sets the kind of the segment at pos, keeping the leaf's free mask. */
+  private setKind(pos: number, kind: number): void {
+    this.lt[pos] = kind;
+    const l = pos >> SHIFT;
+    const bit = 1 << (pos & (B - 1));
+    this.lFree[l] = kind === FREE ? this.lFree[l]! | bit : this.lFree[l]! & ~bit;
+  }
+
+  /** Recomputes the free mask of leaf l from its kinds (after entries moved in bulk). */
+  private remask(l: number): void {
+    const base = l << SHIFT;
+    let m = 0;
+    for (let i = this.lCount[l]! - 1; i >= 0; i--) if (this.lt[base + i] === FREE) m |= 1 << i;
+    this.lFree[l] = m;
+  }
+
+  /** Removes the segment at pos without rebalancing (see settle). */
+  private deleteAt(pos: number): void {
+    const l = pos >> SHIFT;
+    if (this.lt[pos] !== HOLE) this.ranges--;
+    const end = (l << SHIFT) + this.lCount[l]! - 1;
+    if (end - pos > 4) {
+      this.ls.copyWithin(pos, pos + 1, end + 1);
+      this.lx.copyWithin(pos, pos + 1, end + 1);
+      this.lt.copyWithin(pos, pos + 1, end + 1);
+    } else {
+      for (let k = pos; k < end; k++) this.copyEntry(k + 1, k);
+    }
+    const i = pos & (B - 1);
+    const m = this.lFree[l]!;
+    this.lFree[l] = (i === 0 ? 0 : m & (-1 >>> (32 - i))) | (i === B - 1 ? 0 : (m >>> (i + 1)) << i);
+    this.lCount[l] = this.lCount[l]! - 1;
+  }
+
+  /** Rebalances leaf l after deletions (merge or borrow below B/4) and refreshes it. */
+  private settle(l: number): void {
+    if (this.lParent[l] === -2) return;
+    const p = this.lParent[l]!;
+    if (p < 0 || this.lCount[l]! >= MIN_FILL) {
+      this.updateUp(l, true);
+      return;
+    }
+    const q = this.slotOf(p, l);
+    const j = q - (p << SHIFT);
+    const c = this.iCount[p]!;
+    if (c < 2) {
+      this.updateUp(l, true);
+      return;
+    }
+    const a = j + 1 < c ? l : this.ic[q - 1]!;
+    const b = j + 1 < c ? this.ic[q + 1]! : l;
+    const ca = this.lCount[a]!;
+    const cb = this.lCount[b]!;
+    if (ca + cb <= MERGE_LIMIT) {
+      this.moveEntries(b, 0, a, ca, cb);
+      this.lCount[a] = ca + cb;
+      this.remask(a);
+      const n = this.lNext[b]!;
+      this.lNext[a] = n;
+      if (n >= 0) this.lPrev[n] = a;
+      this.removeSlot(p, this.slotOf(p, b) - (p << SHIFT));
+      this.releaseLeaf(b);
+      this.updateUp(a, true);
+      this.settleInner(p);
+      return;
+    }
+    const half = (ca + cb) >> 1;
+    if (ca < half) {
+      const k = half - ca;
+      this.moveEntries(b, 0, a, ca, k);
+      this.moveEntries(b, k, b, 0, cb - k);
+    } else {
+      const k = ca - half;
+      this.moveEntries(b, 0, b, k, cb);
+      this.moveEntries(a, half, b, 0, k);
+    }
+    this.lCount[a] = half;
+    this.lCount[b] = ca + cb - half;
+    this.remask(a);
+    this.remask(b);
+    this.updateUp(a, true);
+    this.updateUp(b, true);
+  }
+
+  /** Rebalances inner node p after it lost a child, collapsing the root when it has one child. */
+  private settleInner(p: number): void {
+    const g = this.iParent[p]!;
+    if (g < 0) {
+      if (this.iCount[p] === 1 && this.height > 0) {
+        const only = this.ic[p << SHIFT]!;
+        this.height--;
+        this.setParent(only, -1, this.height === 0);
+        this.root = only;
+        this.releaseInner(p);
+        return;
+      }
+      this.updateUp(p, false);
+      return;
+    }
+    if (this.iCount[p]! >= MIN_FILL) {
+      this.updateUp(p, false);
+      return;
+    }
+    const leafKids = this.kidsAreLeaves(p);
+    const q = this.slotOf(g, p);
+    const j = q - (g << SHIFT);
+    const c = this.iCount[g]!;
+    const a = j + 1 < c ? p : this.ic[q - 1]!;
+    const b = j + 1 < c ? this.ic[q + 1]! : p;
+    const ca = this.iCount[a]!;
+    const cb = this.iCount[b]!;
+    const A = a << SHIFT;
+    const Bb = b << SHIFT;
+    if (ca + cb <= MERGE_LIMIT) {
+      for (let k = 0; k < cb; k++) {
+        this.copySlot(Bb + k, A + ca + k);
+        this.setParent(this.ic[A + ca + k]!, a, leafKids);
+      }
+      this.iCount[a] = ca + cb;
+      this.removeSlot(g, this.slotOf(g, b) - (g << SHIFT));
+      this.releaseInner(b);
+      this.updateUp(a, false);
+      this.settleInner(g);
+      return;
+    }
+    const half = (ca + cb) >> 1;
+    if (ca < half) {
+      const k = half - ca;
+      for (let t = 0; t < k; t++) {
+        this.copySlot(Bb + t, A + ca + t);
+        this.setParent(this.ic[A + ca + t]!, a, leafKids);
+      }
+      for (let t = k; t < cb; t++) this.copySlot(Bb + t, Bb + t - k);
+    } else {
+      const k = ca - half;
+      for (let t = cb - 1; t >= 0; t--) this.copySlot(Bb + t, Bb + t + k);
+      for (let t = 0; t < k; t++) {
+        this.copySlot(A + half + t, Bb + t);
+        this.setParent(this.ic[Bb + t]!, b, leafKids);
+      }
+    }
+    this.iCount[a] = half;
+    this.iCount[b] = ca + cb - half;
+    this.updateUp(a, false);
+    this.updateUp(b, false);
+  }
+
+  // ------------------------------------------------------------ bookkeeping
+
+  /** A free segment `[s, n)` appears (sign 1) or goes (sign -1). */
+  private noteFree(sign: number, sD: number, sX: number, nD: number, nX: number): void {
+    this.freeSegments += sign;
+    if (nD < TWO_53 && nD - sD <= TWO_52) {
+      const f = this.freeSmall + sign * (nD - sD);
+      if (f > TWO_52 || f < -TWO_52) {
+        this.freeBig += BigInt(f);
+        this.freeSmall = 0;
+      } else {
+        this.freeSmall = f;
+      }
+    } else {
+      const len = toBig(nD, nX) - toBig(sD, sX);
+      this.freeBig += sign > 0 ? len : -len;
+    }
+    if (this.sizeIndex.active) {
+      if (sign > 0) this.sizeIndex.add(sD, sX, nD, nX);
+      else this.sizeIndex.remove(sD, sX, nD, nX);
+    }
+  }
+
+  /** A range `[s, n)` enters (sign 1) or leaves (sign -1) the pool. */
+  private noteTotal(sign: number, sD: number, sX: number, nD: number, nX: number): void {
+    if (nD < TWO_53 && nD - sD <= TWO_52) {
+      const t = this.totalSmall + sign * (nD - sD);
+      if (t > TWO_52 || t < -TWO_52) {
+        this.totalBig += BigInt(t);
+        this.totalSmall = 0;
+      } else {
+        this.totalSmall = t;
+      }
+    } else {
+      const len = toBig(nD, nX) - toBig(sD, sX);
+      this.totalBig += sign > 0 ? len : -len;
+    }
+  }
+
+  // ------------------------------------------------------------ allocation
+
+  /** Sets the request for the next find: size, align (power of two, 1 = none), window `[wl, wh]`. */
+  setRequest(sizeD: number, sizeX: number, alignD: number, wlD: number, wlX: number, whD: number, whX: number): void {
+    this.cSizeD = sizeD;
+    this.cSizeX = sizeX;
+    this.cAlignD = alignD;
+    this.cAlignInv = 1 / alignD;
+    this.cWlD = wlD;
+    this.cWlX = wlX;
+    this.cWhD = whD;
+    this.cWhX = whX;
+    const sizeLog = log2Floor(sizeD);
+    const alignLog = log2Floor(alignD);
+    this.cBlk = 1 + (sizeLog < alignLog ? sizeLog : alignLog);
+    this.cFast = sizeD < TWO_53 && alignD < TWO_53 && wlD < TWO_53;
+    this.cWindowed = wlD !== 0 || whD < 18446744073709549568;
+  }
+
+  /** Whether free segment `[s, n)` holds the request; if so its lowest start goes to fit*. */
+  fitsFirst(sD: number, sX: number, nD: number, nX: number): boolean {
+    if (this.cFast && nD < TWO_53) {
+      const lo = sD < this.cWlD ? this.cWlD : sD;
+      let hi = nD - 1;
+      if (this.cWhD < hi) hi = this.cWhD;
+      const a = this.cAlignD;
+      let start = lo;
+      if (a !== 1) {
+        const r = modPow2(lo, a, this.cAlignInv);
+        if (r !== 0) start = lo - r + a;
+      }
+      if (start + this.cSizeD - 1 > hi) return false;
+      this.fitD = start;
+      this.fitX = 0;
+      return true;
+    }
+    const s = toBig(sD, sX);
+    const wl = toBig(this.cWlD, this.cWlX);
+    const wh = toBig(this.cWhD, this.cWhX);
+    const lo = s > wl ? s : wl;
+    let hi = toBig(nD, nX) - 1n;
+    if (wh < hi) hi = wh;
+    const a = BigInt(this.cAlignD);
+    const start = ((lo + a - 1n) / a) * a;
+    if (start + toBig(this.cSizeD, this.cSizeX) - 1n > hi) return false;
+    fromBig(start);
+    this.fitD = OUT.d;
+    this.fitX = OUT.x;
+    return true;
+  }
+
+  /** Whether free segment `[s, n)` holds the request; if so its highest start goes to fit*. */
+  private fitsLast(sD: number, sX: number, nD: number, nX: number): boolean {
+    if (this.cFast && nD < TWO_53) {
+      const lo = sD < this.cWlD ? this.cWlD : sD;
+      let hi = nD - 1;
+      if (this.cWhD < hi) hi = this.cWhD;
+      const t = hi - this.cSizeD + 1;
+      if (t < lo) return false;
+      const a = this.cAlignD;
+      const start = a === 1 ? t : t - modPow2(t, a, this.cAlignInv);
+      if (start < lo) return false;
+      this.fitD = start;
+      this.fitX = 0;
+      return true;
+    }
+    const s = toBig(sD, sX);
+    const wl = toBig(this.cWlD, this.cWlX);
+    const wh = toBig(this.cWhD, this.cWhX);
+    const lo = s > wl ? s : wl;
+    let hi = toBig(nD, nX) - 1n;
+    if (wh < hi) hi = wh;
+    const t = hi - toBig(this.cSizeD, this.cSizeX) + 1n;
+    if (t < lo) return false;
+    const a = BigInt(this.cAlignD);
+    const start = t - (t % a);
+    if (start < lo) return false;
+    fromBig(start);
+    this.fitD = OUT.d;
+    this.fitX = OUT.x;
+    return true;
+  }
+
+  /** The position of the lowest free segment that fits (start in fit*), or -1. */
+  findFirst(): number {
+    return this.find(true);
+  }
+
+  /** The position of the highest free segment that fits (start in fit*), or -1. */
+  findLast(): number {
+    return this.find(false);
+  }
+
+  /**
+   * Walks the children in address order (reversed for last match) with a
+   * preallocated stack, entering only those whose summaries can hold the
+   * request and that meet the window; each leaf reached tests its free
+   * segments exactly. A leaf or child past the window ends the whole walk.
+   */
+  private find(lowestFirst: boolean): number {
+    const il = this.il;
+    const ib = this.ib;
+    const ik = this.ik;
+    const need = this.cSizeD;
+    const needBlk = this.cBlk;
+    const windowed = this.cWindowed;
+    const wlD = this.cWlD;
+    const whD = this.cWhD;
+    let node = this.root;
+    let h = this.height;
+    let top = 0;
+    // Next slot to look at in `node`; -1 for "start from the far end" (last match).
+    let j = lowestFirst ? 0 : -1;
+    for (;;) {
+      if (h === 0) {
+        const r = lowestFirst ? this.firstInLeaf(node) : this.lastInLeaf(node);
+        if (r >= 0) return r;
+        if (r === -2 || top === 0) return -1;
+        top--;
+        node = this.stackNode[top]!;
+        j = this.stackSlot[top]! + (lowestFirst ? 1 : -1);
+        h++;
+        if (!lowestFirst && j < 0) j = -2;
+        continue;
+      }
+      const base = node << SHIFT;
+      const c = this.iCount[node]!;
+      let found = -1;
+      if (lowestFirst) {
+        for (; j < c; j++) {
+          const q = base + j;
+          if (il[q]! < need || ib[q]! < needBlk) continue;
+          if (windowed) {
+            if (ik[q]! > whD) return -1;
+            if (j + 1 < c && ik[q + 1]! < wlD) continue;
+          }
+          found = j;
+          break;
+        }
+      } else {
+        if (j === -1) j = c - 1;
+        for (; j >= 0; j--) {
+          const q = base + j;
+          if (il[q]! < need || ib[q]! < needBlk) continue;
+          if (windowed) {
+            if (ik[q]! > whD) continue;
+            if (j + 1 < c && ik[q + 1]! < wlD) return -1;
+          }
+          found = j;
+          break;
+        }
+      }
+      if (found < 0) {
+        if (top === 0) return -1;
+        top--;
+        node = this.stackNode[top]!;
+        j = this.stackSlot[top]! + (lowestFirst ? 1 : -1);
+        h++;
+        if (!lowestFirst && j < 0) j = -2;
+        continue;
+      }
+      this.stackNode[top] = node;
+      this.stackSlot[top] = found;
+      top++;
+      node = this.ic[base + found]!;
+      h--;
+      j = lowestFirst ? 0 : -1;
+    }
+  }
+
+  private firstInLeaf(l: number): number {
+    const base = l << SHIFT;
+    const c = this.lCount[l]!;
+    const ls = this.ls;
+    for (let m = this.lFree[l]!; m !== 0; ) {
+      const i = 31 - Math.clz32(m & -m);
+      m &= m - 1;
+      const sD = ls[base + i]!;
+      if (sD > this.cWhD) return -2;
+      let nD: number;
+      let nX: number;
+      if (i + 1 < c) {
+        nD = ls[base + i + 1]!;
+        nX = this.lx[base + i + 1]!;
+      } else {
+        this.leafEnd(l);
+        nD = this.outEndD;
+        nX = this.outEndX;
+      }
+      if (this.fitsFirst(sD, this.lx[base + i]!, nD, nX)) return base + i;
+    }
+    return -1;
+  }
+
+  private lastInLeaf(l: number): number {
+    const base = l << SHIFT;
+    const c = this.lCount[l]!;
+    for (let m = this.lFree[l]!; m !== 0; ) {
+      const i = 31 - Math.clz32(m);
+      m ^= 1 << i;
+      let nD: number;
+      let nX: number;
+      if (i + 1 < c) {
+        nD = this.ls[base + i + 1]!;
+        nX = this.lx[base + i + 1]!;
+      } else {
+        this.leafEnd(l);
+        nD = this.outEndD;
+        nX = this.outEndX;
+      }
+      if (nD < this.cWlD) return -2;
+      const sD = this.ls[base + i]!;
+      if (sD <= this.cWhD && this.fitsLast(sD, this.lx[base + i]!, nD, nX)) return base + i;
+    }
+    return -1;
+  }
+
+  /** The position of the smallest free segment that fits, ties to the lowest (start in fit*), or -1. */
+  findBest(): number {
+    const index = this.sizeIndex;
+    if (!index.active) {
+      index.active = true;
+      for (let p = this.first(); p >= 0; p = this.next(p)) {
+        if (this.lt[p] !== FREE) continue;
+        this.end(p);
+        index.add(this.ls[p]!, this.lx[p]!, this.outEndD, this.outEndX);
+      }
+    }
+    for (let ok = index.seek(this.cSizeD, this.cSizeX); ok; ok = index.advance()) {
+      if (this.fitsFirst(index.curSD, index.curSX, index.curND, index.curNX)) return this.locate(index.curSD, index.curSX);
+    }
+    return -1;
+  }
+
+  // ------------------------------------------------------------ changes
+
+  /**
+   * Carves `[fit, fit + size)` out of the free segment at pos (found by a
+   * find*) and marks it ALLOCATED; returns the allocated segment's position.
+   */
+  carve(pos: number): number {
+    this.version++;
+    const fD = this.fitD;
+    const fX = this.fitX;
+    let eD: number;
+    let eX: number;
+    if (fD + this.cSizeD < TWO_53 && this.cSizeX === 0) {
+      eD = fD + this.cSizeD;
+      eX = 0;
+    } else {
+      fromBig(toBig(fD, fX) + toBig(this.cSizeD, this.cSizeX));
+      eD = OUT.d;
+      eX = OUT.x;
+    }
+    const sD = this.ls[pos]!;
+    const sX = this.lx[pos]!;
+    this.end(pos);
+    const nD = this.outEndD;
+    const nX = this.outEndX;
+    this.noteFree(-1, sD, sX, nD, nX);
+    const l = pos >> SHIFT;
+    const i = pos & (B - 1);
+    const atStart = fD === sD && fX === sX;
+    const atEnd = eD === nD && eX === nX;
+    if (atStart) {
+      this.setKind(pos, ALLOCATED);
+      if (atEnd) {
+        this.updateUp(l, true);
+        return pos;
+      }
+      this.noteFree(1, eD, eX, nD, nX);
+      const f = this.insertAt(l, i + 1, eD, eX, FREE);
+      const taken = this.prev(f);
+      this.refreshSpan(taken, f);
+      return taken;
+    }
+    this.noteFree(1, sD, sX, fD, fX);
+    let taken = this.insertAt(l, i + 1, fD, fX, ALLOCATED);
+    if (atEnd) {
+      this.refreshSpan(this.prev(taken), taken);
+      return taken;
+    }
+    this.noteFree(1, eD, eX, nD, nX);
+    const f = this.insertAt(taken >> SHIFT, (taken & (B - 1)) + 1, eD, eX, FREE);
+    taken = this.prev(f);
+    this.refreshSpan(this.prev(taken), f);
+    return taken;
+  }
+
+  /** Refreshes every leaf from the one of position a to the one of position b (a few, in chain order). */
+  private refreshSpan(a: number, b: number): void {
+    let l = a >> SHIFT;
+    const last = b >> SHIFT;
+    for (;;) {
+      this.updateUp(l, true);
+      if (l === last) return;
+      l = this.lNext[l]!;
+    }
+  }
+
+  /** Refreshes the leaf of pos and, when pos starts its leaf, the leaf before it. */
+  private refreshAround(pos: number): void {
+    const l = pos >> SHIFT;
+    this.updateUp(l, true);
+    const p = this.lPrev[l]!;
+    if (p >= 0 && (pos & (B - 1)) === 0) this.updateUp(p, true);
+  }
+
+  /** Frees the ALLOCATED or VALUED segment at pos, merging it with free neighbours. */
+  release(pos: number): void {
+    this.version++;
+    const sD = this.ls[pos]!;
+    const sX = this.lx[pos]!;
+    this.end(pos);
+    const nD = this.outEndD;
+    const nX = this.outEndX;
+    const p = this.prev(pos);
+    const q = this.next(pos);
+    const mergePrev = p >= 0 && this.lt[p] === FREE;
+    const mergeNext = q >= 0 && this.lt[q] === FREE;
+    let mD = sD;
+    let mX = sX;
+    let eD = nD;
+    let eX = nX;
+    if (mergePrev) {
+      mD = this.ls[p]!;
+      mX = this.lx[p]!;
+      this.noteFree(-1, mD, mX, sD, sX);
+    }
+    if (mergeNext) {
+      this.end(q);
+      eD = this.outEndD;
+      eX = this.outEndX;
+      this.noteFree(-1, nD, nX, eD, eX);
+    }
+    this.noteFree(1, mD, mX, eD, eX);
+    const l = pos >> SHIFT;
+    const ql = q >> SHIFT;
+    const pl = p >> SHIFT;
+    if (mergeNext) this.deleteAt(q);
+    if (mergePrev) this.deleteAt(pos);
+    else this.setKind(pos, FREE);
+    if ((!mergeNext || ql === l) && (!mergePrev || pl === l) && (this.lCount[l]! >= MIN_FILL || this.lParent[l]! < 0)) {
+      // perf: merging only grows free space inside one leaf, so its summary
+      // can only rise: no rescan, and the walk stops where it already holds (bench W1-W3).
+      this.raiseUp(l, lengthOf(mD, mX, eD, eX), blockOf(mD, mX, eD, eX));
+      return;
+    }
+    this.settle(l);
+    if (mergeNext && ql !== l) this.settle(ql);
+    if (mergePrev && pl !== l && this.isLeaf(pl)) this.updateUp(pl, true);
+  }
+
+  /** Raises the summaries above leaf l to at least (len, blk), stopping where they already are. */
+  private raiseUp(l: number, len: number, blk: number): void {
+    let node = l;
+    let p = this.lParent[l]!;
+    while (p >= 0) {
+      const q = this.slotOf(p, node);
+      const a = this.il[q]!;
+      const b = this.ib[q]!;
+      if (a >= len && b >= blk) return;
+      if (a < len) this.il[q] = len;
+      if (b < blk) this.ib[q] = blk;
+      node = p;
+      p = this.iParent[p]!;
+    }
+  }
+
+  /** Marks the taken segment at pos VALUED or ALLOCATED (no summary depends on it). */
+  setTaken(pos: number, kind: number): void {
+    this.setKind(pos, kind);
+  }
+
+  /**
+   * Adds `[s, n)` of `kind` (FREE, ALLOCATED or VALUED) inside the HOLE at
+   * pos, which contains all of it; free space is merged with free neighbours.
+   */
+  fill(pos: number, sD: number, sX: number, nD: number, nX: number, kind: number): void {
+    this.version++;
+    this.noteTotal(1, sD, sX, nD, nX);
+    if (kind === FREE) this.noteFree(1, sD, sX, nD, nX);
+    this.end(pos);
+    const hD = this.outEndD;
+    const hX = this.outEndX;
+    let at: number;
+    if (this.ls[pos] === sD && this.lx[pos] === sX) {
+      this.setKind(pos, kind);
+      this.ranges++;
+      at = pos;
+    } else {
+      at = this.insertAt(pos >> SHIFT, (pos & (B - 1)) + 1, sD, sX, kind);
+    }
+    this.refreshAround(at);
+    if (nD !== hD || nX !== hX) {
+      at = this.locate(sD, sX);
+      this.refreshAround(this.insertAt(at >> SHIFT, (at & (B - 1)) + 1, nD, nX, HOLE));
+    }
+    this.coalesce(sD, sX);
+  }
+
+  /** Turns the segment at pos into a HOLE (the space leaves the pool). */
+  drop(pos: number): void {
+    this.version++;
+    const sD = this.ls[pos]!;
+    const sX = this.lx[pos]!;
+    this.end(pos);
+    this.noteTotal(-1, sD, sX, this.outEndD, this.outEndX);
+    if (this.lt[pos] === FREE) this.noteFree(-1, sD, sX, this.outEndD, this.outEndX);
+    this.setKind(pos, HOLE);
+    this.ranges--;
+    this.updateUp(pos >> SHIFT, true);
+    this.coalesce(sD, sX);
+  }
+
+  /** Merges the segment starting at `(d, x)` with neighbours of the same mergeable kind. */
+  private coalesce(d: number, x: number): void {
+    let pos = this.locate(d, x);
+    const kind = this.lt[pos]!;
+    if (kind !== FREE && kind !== HOLE) return;
+    const q = this.next(pos);
+    if (q >= 0 && this.lt[q] === kind) {
+      if (kind === FREE) {
+        this.end(q);
+        const eD = this.outEndD;
+        const eX = this.outEndX;
+        this.noteFree(-1, d, x, this.ls[q]!, this.lx[q]!);
+        this.noteFree(-1, this.ls[q]!, this.lx[q]!, eD, eX);
+        this.noteFree(1, d, x, eD, eX);
+      }
+      const l = q >> SHIFT;
+      this.deleteAt(q);
+      this.settle(l);
+      pos = this.locate(d, x);
+      this.updateUp(pos >> SHIFT, true);
+    }
+    const p = this.prev(pos);
+    if (p >= 0 && this.lt[p] === kind) {
+      if (kind === FREE) {
+        this.end(pos);
+        const eD = this.outEndD;
+        const eX = this.outEndX;
+        this.noteFree(-1, this.ls[p]!, this.lx[p]!, d, x);
+        this.noteFree(-1, d, x, eD, eX);
+        this.noteFree(1, this.ls[p]!, this.lx[p]!, eD, eX);
+      }
+      const pD = this.ls[p]!;
+      const pX = this.lx[p]!;
+      const l = pos >> SHIFT;
+      this.deleteAt(pos);
+      this.settle(l);
+      const at = this.locate(pD, pX);
+      this.updateUp(at >> SHIFT, true);
+    }
+  }
+
+  /**
+   * Moves the end of the taken segment at pos to `(eD, eX)`: into the free
+   * segment after it (which the caller has checked is long enough) or back,
+   * handing the space to the free segment after it (or a new one).
+   */
+  moveEnd(pos: number, eD: number, eX: number): void {
+    this.version++;
+    const sD = this.ls[pos]!;
+    const sX = this.lx[pos]!;
+    this.end(pos);
+    const nD = this.outEndD;
+    const nX = this.outEndX;
+    if (eD === nD && eX === nX) return;
+    const q = this.next(pos);
+    if (q >= 0 && this.lt[q] === FREE) {
+      this.end(q);
+      const fD = this.outEndD;
+      const fX = this.outEndX;
+      this.noteFree(-1, nD, nX, fD, fX);
+      if (eD === fD && eX === fX) {
+        const l = q >> SHIFT;
+        this.deleteAt(q);
+        this.settle(l);
+      } else {
+        this.noteFree(1, eD, eX, fD, fX);
+        this.ls[q] = eD;
+        this.lx[q] = eX;
+        this.refreshAround(q);
+      }
+    } else {
+      this.noteFree(1, eD, eX, nD, nX);
+      this.refreshAround(this.insertAt(pos >> SHIFT, (pos & (B - 1)) + 1, eD, eX, FREE));
+    }
+    const at = this.locate(sD, sX);
+    this.updateUp(at >> SHIFT, true);
+  }
+
+  /**
+   * Replaces the contents with `count` segments given in address order
+   * (starts strictly increasing, the first at 0, kinds already coalesced),
+   * bottom-up in O(n), counters included.
+   */
+  build(count: number, sD: Float64Array, sX: Uint16Array, kind: Uint8Array): void {
+    this.version++;
+    this.sizeIndex = new SizeIndex(2);
+    this.ranges = 0;
+    this.freeSegments = 0;
+    this.totalSmall = 0;
+    this.totalBig = 0n;
+    this.freeSmall = 0;
+    this.freeBig = 0n;
+    for (let i = 0; i < count; i++) {
+      const t = kind[i]!;
+      if (t === HOLE) continue;
+      const nD = i + 1 < count ? sD[i + 1]! : TWO_64;
+      const nX = i + 1 < count ? sX[i + 1]! : 0;
+      this.ranges++;
+      this.noteTotal(1, sD[i]!, sX[i]!, nD, nX);
+      if (t === FREE) this.noteFree(1, sD[i]!, sX[i]!, nD, nX);
+    }
+    const per = MERGE_LIMIT;
+    const leaves = Math.max(1, Math.ceil(count / per));
+    while (this.lCount.length < leaves) this.growLeaves();
+    this.leafTop = 0;
+    this.leafReleased = -1;
+    this.innerTop = 0;
+    this.innerReleased = -1;
+    let level: number[] = [];
+    for (let k = 0; k < leaves; k++) {
+      const l = this.newLeaf();
+      const from = Math.floor((k * count) / leaves);
+      const to = Math.floor(((k + 1) * count) / leaves);
+      const base = l << SHIFT;
+      for (let i = from; i < to; i++) {
+        this.ls[base + i - from] = sD[i]!;
+        this.lx[base + i - from] = sX[i]!;
+        this.lt[base + i - from] = kind[i]!;
+      }
+      this.lCount[l] = to - from;
+      this.remask(l);
+      if (k > 0) {
+        this.lNext[l - 1] = l;
+        this.lPrev[l] = l - 1;
+      }
+      level.push(l);
+    }
+    this.height = 0;
+    let leafLevel = true;
+    while (level.length > 1) {
+      const groups = Math.ceil(level.length / per);
+      const up: number[] = [];
+      for (let g = 0; g < groups; g++) {
+        const k = this.newInner();
+        const from = Math.floor((g * level.length) / groups);
+        const to = Math.floor(((g + 1) * level.length) / groups);
+        for (let i = from; i < to; i++) {
+          const child = level[i]!;
+          const q = (k << SHIFT) + i - from;
+          this.ic[q] = child;
+          this.setParent(child, k, leafLevel);
+          if (leafLevel) {
+            this.leafSum(child);
+            this.ik[q] = this.ls[child << SHIFT]!;
+            this.ikx[q] = this.lx[child << SHIFT]!;
+          } else {
+            this.innerSum(child);
+            this.ik[q] = this.ik[child << SHIFT]!;
+            this.ikx[q] = this.ikx[child << SHIFT]!;
+          }
+          this.il[q] = this.sLen;
+          this.ib[q] = this.sBlk;
+        }
+        this.iCount[k] = to - from;
+        up.push(k);
+      }
+      level = up;
+      leafLevel = false;
+      this.height++;
+    }
+    this.root = level[0]!;
+    this.setParent(this.root, -1, this.height === 0);
+  }
+
+  /** The exact length of the largest free segment, 0n when none: children are entered only while their summary can beat the best so far. */
+  largestFree(): bigint {
+    let best = 0n;
+    let bound = 0;
+    // Pending (node, height) pairs; at most 32 per level.
+    const nodes = new Int32Array(B * (this.height + 1));
+    const heights = new Int32Array(B * (this.height + 1));
+    const bounds = new Float64Array(B * (this.height + 1));
+    let top = 0;
+    nodes[top] = this.root;
+    heights[top] = this.height;
+    bounds[top] = Infinity;
+    top++;
+    while (top > 0) {
+      top--;
+      const node = nodes[top]!;
+      const h = heights[top]!;
+      if (bounds[top]! < bound) continue;
+      if (h === 0) {
+        for (let m = this.lFree[node]!; m !== 0; ) {
+          const i = 31 - Math.clz32(m & -m);
+          m &= m - 1;
+          const p = (node << SHIFT) + i;
+          this.end(p);
+          const len = toBig(this.outEndD, this.outEndX) - toBig(this.ls[p]!, this.lx[p]!);
+          if (len > best) {
+            best = len;
+            bound = Number(len) - 4096;
+          }
+        }
+        continue;
+      }
+      const base = node << SHIFT;
+      for (let j = this.iCount[node]! - 1; j >= 0; j--) {
+        const len = this.il[base + j]!;
+        if (len < 0 || len < bound) continue;
+        nodes[top] = this.ic[base + j]!;
+        heights[top] = h - 1;
+        bounds[top] = len;
+        top++;
+      }
+    }
+    return best;
+  }
+
+  /** A deep copy. */
+  clone(): SegmentTree {
+    const c = new SegmentTree(2);
+    c.ls = this.ls.slice();
+    c.lx = this.lx.slice();
+    c.lt = this.lt.slice();
+    c.lCount = this.lCount.slice();
+    c.lFree = this.lFree.slice();
+    c.lNext = this.lNext.slice();
+    c.lPrev = this.lPrev.slice();
+    c.lParent = this.lParent.slice();
+    c.ik = this.ik.slice();
+    c.ikx = this.ikx.slice();
+    c.ic = this.ic.slice();
+    c.il = this.il.slice();
+    c.ib = this.ib.slice();
+    c.iCount = this.iCount.slice();
+    c.iParent = this.iParent.slice();
+    c.root = this.root;
+    c.height = this.height;
+    c.ranges = this.ranges;
+    c.freeSegments = this.freeSegments;
+    c.totalSmall = this.totalSmall;
+    c.totalBig = this.totalBig;
+    c.freeSmall = this.freeSmall;
+    c.freeBig = this.freeBig;
+    c.sizeIndex = this.sizeIndex.clone();
+    c.leafTop = this.leafTop;
+    c.leafReleased = this.leafReleased;
+    c.innerTop = this.innerTop;
+    c.innerReleased = this.innerReleased;
+    return c;
+  }
+
+  // ------------------------------------------------------------ checking
+
+  /** Throws an Error naming the first broken invariant. */
+  check(): void {
+    // Structure: depth, parents, keys, summaries, fill.
+    const leavesInOrder: number[] = [];
+    const walk = (node: number, h: number, parent: number): void => {
+      if (h === 0) {
+        if (this.lParent[node] !== parent) fail(`leaf ${node}: parent ${this.lParent[node]} should be ${parent}`);
+        const c = this.lCount[node]!;
+        if (c < 1 || c > B) fail(`leaf ${node}: ${c} segments`);
+        const m = this.lFree[node]!;
+        this.remask(node);
+        if (this.lFree[node] !== m) fail(`leaf ${node}: free mask is stale`);
+        leavesInOrder.push(node);
+        return;
+      }
+      if (this.iParent[node] !== parent) fail(`inner node ${node}: parent ${this.iParent[node]} should be ${parent}`);
+      const c = this.iCount[node]!;
+      if (c < (parent < 0 ? 2 : 1) || c > B) fail(`inner node ${node}: ${c} children`);
+      for (let j = 0; j < c; j++) {
+        const q = (node << SHIFT) + j;
+        const child = this.ic[q]!;
+        walk(child, h - 1, node);
+        if (h === 1) {
+          this.leafSum(child);
+          if (this.ik[q] !== this.ls[child << SHIFT] || this.ikx[q] !== this.lx[child << SHIFT]) fail(`inner node ${node} slot ${j}: stale key`);
+        } else {
+          this.innerSum(child);
+          if (this.ik[q] !== this.ik[child << SHIFT] || this.ikx[q] !== this.ikx[child << SHIFT]) fail(`inner node ${node} slot ${j}: stale key`);
+        }
+        if (this.il[q] !== this.sLen || this.ib[q] !== this.sBlk) fail(`inner node ${node} slot ${j}: stale summary`);
+      }
+    };
+    walk(this.root, this.height, -1);
+    for (let k = 0; k < leavesInOrder.length; k++) {
+      const l = leavesInOrder[k]!;
+      if (this.lPrev[l] !== (k === 0 ? -1 : leavesInOrder[k - 1])) fail(`leaf ${l}: broken back link`);
+      if (this.lNext[l] !== (k + 1 === leavesInOrder.length ? -1 : leavesInOrder[k + 1])) fail(`leaf ${l}: broken chain`);
+    }
+    // Sequence: order, first at 0, coalesced, counters, exact form.
+    let ranges = 0;
+    let free = 0;
+    let total = 0n;
+    let freeLen = 0n;
+    const frees: [bigint, bigint][] = [];
+    let prevKind = -1;
+    let prevStart = -1n;
+    for (let p = this.first(); p >= 0; p = this.next(p)) {
+      const d = this.ls[p]!;
+      const x = this.lx[p]!;
+      const s = toBig(d, x);
+      fromBig(s);
+      if (OUT.d !== d || OUT.x !== x) fail(`segment at ${s}: start not in canonical form`);
+      if (prevStart < 0n ? s !== 0n : s <= prevStart) fail(`segment at ${s}: out of order`);
+      const kind = this.lt[p]!;
+      if (kind > HOLE) fail(`segment at ${s}: bad kind ${kind}`);
+      if (kind === prevKind && (kind === FREE || kind === HOLE)) fail(`segment at ${s}: adjacent ${kind === FREE ? "free" : "hole"} segments not merged`);
+      this.end(p);
+      const n = toBig(this.outEndD, this.outEndX);
+      if (kind !== HOLE) {
+        ranges++;
+        total += n - s;
+      }
+      if (kind === FREE) {
+        free++;
+        freeLen += n - s;
+        frees.push([s, n]);
+      }
+      prevKind = kind;
+      prevStart = s;
+    }
+    if (ranges !== this.ranges) fail(`range count ${this.ranges} should be ${ranges}`);
+    if (free !== this.freeSegments) fail(`free segment count ${this.freeSegments} should be ${free}`);
+    if (total !== this.totalBig + BigInt(this.totalSmall)) fail("total length counter is wrong");
+    if (freeLen !== this.freeBig + BigInt(this.freeSmall)) fail("free length counter is wrong");
+    if (this.sizeIndex.active) {
+      const keys = this.sizeIndex.keys();
+      frees.sort((a, b) => (a[1] - a[0] < b[1] - b[0] ? -1 : a[1] - a[0] > b[1] - b[0] ? 1 : a[0] < b[0] ? -1 : 1));
+      if (keys.length !== frees.length || keys.some((k, i) => k[0] !== frees[i]![0] || k[1] !== frees[i]![1])) fail("best-fit index disagrees with the free segments");
+    }
+  }
+
+  /** Every segment as [start, end, kind] exact, in address order (for checks). */
+  forEachSegment(fn: (pos: number, s: bigint, n: bigint, kind: number) => void): void {
+    for (let p = this.first(); p >= 0; p = this.next(p)) {
+      this.end(p);
+      fn(p, toBig(this.ls[p]!, this.lx[p]!), toBig(this.outEndD, this.outEndX), this.lt[p]!);
+    }
+  }
+}
+
+function fail(message: string): never {
+  throw new Error(`IntervalTree invariant broken: ${message}`);
+}
+
+function copyF64(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+
+function copyU16(a: Uint16Array, n: number): Uint16Array {
+  const b = new Uint16Array(n);
+  b.set(a);
+  return b;
+}
+
+function copyI32(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
+}
+
+function copyU8(a: Uint8Array, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  b.set(a);
+  return b;
+}
