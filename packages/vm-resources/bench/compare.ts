@@ -4,7 +4,9 @@
  * copies of them (e.g. a previous release unpacked with
  * `git archive <commit> packages/vm-resources/src | tar -x -C packages/vm-resources/.old --strip-components=2`),
  * repetitions alternating between the copies so that the shared machine's
- * drift hits them alike. Prints the median and min–max per copy.
+ * drift hits them alike. Times are this process's CPU time (`process.cpuUsage`,
+ * all its threads), which a loaded machine disturbs far less than the wall
+ * clock. Prints the median and min–max per copy.
  * Run: `tsx --conditions=@alloc/source bench/compare.ts [path/to/other/src/index.ts ...]`.
  */
 import { pathToFileURL } from "node:url";
@@ -32,10 +34,16 @@ function shuffled<T>(xs: T[]): T[] {
   }
   return a;
 }
+/** CPU time of this process so far, in ms. */
+function cpu(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 const spread = (xs: number[], digits: number): string => `median ${median(xs).toFixed(digits)} (min ${Math.min(...xs).toFixed(digits)} – max ${Math.max(...xs).toFixed(digits)})`;
 
 const CHURN_RUNS = Number(process.env["CHURN_RUNS"] ?? 25);
+const ROUNDS = 5; // plug+unplug rounds of 1,000 devices per timed run
 const N = 1000;
 const names = Array.from({ length: N }, (_, i) => `dev${i}`);
 for (const frozen of [false, true]) {
@@ -48,11 +56,13 @@ for (const frozen of [false, true]) {
   for (let run = 0; run < CHURN_RUNS; run++) {
     const order = shuffled(names);
     for (const s of run % 2 === 0 ? setups : [...setups].reverse()) {
-      const t0 = process.hrtime.bigint();
-      for (const n of names) s.rm.allocateDevice(n, s.reqs);
-      for (const n of order) s.rm.freeDevice(n);
-      const t1 = process.hrtime.bigint();
-      if (run >= 3) s.times.push(Number(t1 - t0) / N);
+      const t0 = cpu();
+      for (let k = 0; k < ROUNDS; k++) {
+        for (const n of names) s.rm.allocateDevice(n, s.reqs);
+        for (const n of order) s.rm.freeDevice(n);
+      }
+      const t1 = cpu();
+      if (run >= 3) s.times.push(((t1 - t0) * 1e6) / (N * ROUNDS));
     }
   }
   setups.forEach((s, i) => console.log(`${targets[i]!.label}: churn (${frozen ? "frozen templates" : "request literals"}): ${spread(s.times, 0)} ns per device`));
@@ -67,15 +77,15 @@ const snaps = SNAP_RUNS === 0 ? [] : targets.map(({ api }) => {
 for (let run = 0; run < SNAP_RUNS; run++) {
   for (const t of run % 2 === 0 ? snaps : [...snaps].reverse()) {
     // Each ratio is taken against JSON.stringify / JSON.parse of the same document, timed next to it.
-    const t0 = performance.now();
+    const t0 = cpu();
     const text: string = t.rm.snapshot();
-    const t1 = performance.now();
+    const t1 = cpu();
     t.api.ResourceManager.restore(text);
-    const t2 = performance.now();
+    const t2 = cpu();
     const doc: unknown = JSON.parse(text);
-    const t3 = performance.now();
+    const t3 = cpu();
     JSON.stringify(doc);
-    const t4 = performance.now();
+    const t4 = cpu();
     t.s.push((t1 - t0) / (t4 - t3));
     t.r.push((t2 - t1) / (t3 - t2));
   }
