@@ -96,6 +96,30 @@ export function rangeField(v: unknown): Range | undefined {
 /** `[base, base+size-1]`, refusing a block that runs past 2^64-1 (naming `argument`). */
 export function blockAt(base: bigint, size: bigint, argument: string): Range {
   if (base + size - 1n > 0xffff_ffff_ffff_ffffn) bad(argument, `0x${base.toString(16)} + size 0x${size.toString(16)} runs past 2^64-1`);
+  return span(base, size);
+}
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+const SAFE_BIG = BigInt(SAFE);
+
+/**
+ * `[base, base+size-1]` of a checked base and size (size at least 1, the end
+ * at most 2^64-1). perf: below 2^53 the range is built from exact numbers, not
+ * bigints (bench "churn", "restore"); above, through `Range.withSize`.
+ *
+ * @example
+ * ```ts
+ * span(0x1000n, 0x100n); // [0x1000, 0x10ff]
+ * ```
+ */
+export function span(base: bigint | number, size: bigint | number): Range {
+  if (typeof base === "bigint" ? base <= SAFE_BIG : true) {
+    if (typeof size === "bigint" ? size <= SAFE_BIG : true) {
+      const b = Number(base);
+      const s = Number(size);
+      if (s - 1 <= SAFE - b) return new Range(b, b + s - 1);
+    }
+  }
   return Range.withSize(base, size);
 }
 

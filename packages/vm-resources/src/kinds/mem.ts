@@ -12,7 +12,7 @@ import type { GuestAddress } from "../brands.js";
 import type { MemResource } from "../requests.js";
 import { defineKind } from "./Kind.js";
 import type { ResourceKind } from "./Kind.js";
-import { alignField, blockAt, checkAligned, fit, hex, policyField, rangeField, sizeField, u64Field } from "./fields.js";
+import { alignField, blockAt, checkAligned, fit, hex, policyField, rangeField, sizeField, span, u64Field } from "./fields.js";
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
@@ -56,11 +56,11 @@ export const mem: ResourceKind<MemPlan, MemResource> = defineKind({
     return Object.freeze({ size, align, range, base, policy });
   },
   place(req, layout) {
-    if (req.base !== undefined) return { exact: Range.withSize(req.base, req.size) };
+    if (req.base !== undefined) return { exact: span(req.base, req.size) };
     return { fits: [fit(req.size, req.align, req.range ?? layout.mem.window, req.policy)] };
   },
   build: (req, range) => make(range as Range, req.align),
-  rangeOf: (res) => Range.withSize(res.base, res.size),
+  rangeOf: (res) => span(res.base, res.size),
   moveTarget(res, base) {
     checkAligned(base, res.align, "to");
     return blockAt(base, res.size, "to");

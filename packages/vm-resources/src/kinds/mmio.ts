@@ -19,7 +19,7 @@ import type { Layout } from "../Layout.js";
 import { defineKind } from "./Kind.js";
 import { PlacementCache } from "./memo.js";
 import type { ResourceKind } from "./Kind.js";
-import { alignField, bad, blockAt, boolField, checkAligned, fit, hex, narrow, oneOf, policyField, rangeField, sizeField, u64Field } from "./fields.js";
+import { alignField, bad, blockAt, boolField, checkAligned, fit, hex, narrow, oneOf, policyField, rangeField, sizeField, span, u64Field } from "./fields.js";
 
 import type { MmioWindow } from "../requests.js";
 
@@ -108,7 +108,7 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
     return Object.freeze({ size, align, range, base, window, prefetchable, is64bit, policy });
   },
   place(req, layout) {
-    if (req.base !== undefined) return { exact: Range.withSize(req.base, req.size) };
+    if (req.base !== undefined) return { exact: span(req.base, req.size) };
     // perf: requests that name no range or policy share placements, by window, width, size and alignment.
     const plain = req.range === undefined && req.policy === undefined;
     const cache = plain ? (CACHES[req.is64bit ? 1 : 0] as Readonly<Record<MmioWindow, PlacementCache<bigint>>>)[req.window] : undefined;
@@ -129,8 +129,9 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
     if (fits.length === 0) throw new AllocError("NO_FIT", `mmio: the ${req.window} window does not meet the requested range`, { pool: "mmio", argument: "range" });
     return cache !== undefined && key !== undefined ? cache.set(layout, key, { fits }) : { fits };
   },
-  build: (req, range, layout) => make(range as Range, windowOf(layout, range as Range) ?? "low", req.prefetchable, req.is64bit, req.align),
-  rangeOf: (res) => Range.withSize(res.base, res.size),
+  // The range taken has exactly the requested size.
+  build: (req, range, layout) => mmioAt((range as Range).min, req.size, windowOf(layout, range as Range) ?? "low", req.prefetchable, req.is64bit, req.align),
+  rangeOf: (res) => span(res.base, res.size),
   moveTarget(res, base) {
     checkAligned(base, res.align, "to");
     const target = blockAt(base, res.size, "to");

@@ -11,7 +11,7 @@ import type { MsiBlock, MsiKind } from "../requests.js";
 import { defineKind } from "./Kind.js";
 import { PlacementCache } from "./memo.js";
 import type { ResourceKind } from "./Kind.js";
-import { bad, blockAt, checkAligned, fit, intField, sizeField } from "./fields.js";
+import { bad, blockAt, checkAligned, fit, intField, sizeField, span } from "./fields.js";
 
 
 /** A checked MSI-family request. */
@@ -36,7 +36,7 @@ const U32_MAX = 0xffff_ffff;
 export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolean): ResourceKind<MsiPlan, MsiResource<K>> {
   const cache = new PlacementCache<bigint>();
   const maxCount = BigInt(max);
-  const make = (range: Range): MsiResource<K> => Object.freeze({ kind: name, base: range.minNumber as MsiVector, count: Number(range.size) });
+  const make = (range: Range): MsiResource<K> => Object.freeze({ kind: name, base: range.minNumber as MsiVector, count: range.maxNumber - range.minNumber + 1 });
   const checkCount = (count: bigint, argument: string): void => {
     if (aligned && (count & (count - 1n)) !== 0n) bad(argument, `${name} needs a power-of-two count (1, 2, 4, 8, 16, 32); got ${count}`, count);
   };
@@ -58,11 +58,11 @@ export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolea
       return Object.freeze({ count, base });
     },
     place(req, layout) {
-      if (req.base !== undefined) return { exact: Range.withSize(req.base, req.count) };
+      if (req.base !== undefined) return { exact: span(req.base, req.count) };
       return cache.get(layout, req.count) ?? cache.set(layout, req.count, { fits: [fit(req.count, aligned ? req.count : 1n, layout.msi.window)] });
     },
     build: (_req, range) => make(range as Range),
-    rangeOf: (res) => Range.withSize(res.base, res.count),
+    rangeOf: (res) => span(res.base, res.count),
     moveTarget: (res, base) => checkBase(base, BigInt(res.count), "to"),
     resizeTarget(res, size) {
       if (size < 1n || size > maxCount) throw new AllocError("INVALID_ARGUMENT", `size: a ${name} block holds 1..${max} vectors; got ${size}`, { argument: "size" });
@@ -81,7 +81,7 @@ export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolea
       if (aligned && (count & (count - 1n)) !== 0n) rd.fail(`${at}.count`, `a ${name} block has a power-of-two count`);
       if (aligned && base % count !== 0n) rd.fail(`${at}.base`, `a ${name} block is aligned to its count ${count}`);
       if (base + count - 1n > BigInt(U32_MAX)) rd.fail(`${at}.base`, `vectors must lie in 0..${U32_MAX}`);
-      return make(Range.withSize(base, count));
+      return make(span(base, count));
     },
   });
 }
