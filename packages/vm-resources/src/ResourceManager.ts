@@ -164,7 +164,9 @@ export class ResourceManager {
     for (const key of ["layout", "mmio", "mem", "pio", "legacyIrq", "msi", "deviceId", "memSlot"]) Object.defineProperty(this, key, { writable: false, configurable: false });
     if (state !== undefined) {
       for (const [owner, resources, ranges, record] of state.owners) {
-        this.#owners.set(owner, { resources, ranges, pools: resources.map((r) => pools.get(kindOfResource(r).pool) as Pool), record });
+        const held = new Array<Pool>(resources.length);
+        for (let j = 0; j < resources.length; j++) held[j] = pools.get(kindOfResource(resources[j] as Resource).pool) as Pool;
+        this.#owners.set(owner, { resources, ranges, pools: held, record });
       }
       for (const [name, list] of state.extra) this.#extra.set(name, list);
     }
