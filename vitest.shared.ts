@@ -12,5 +12,8 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     include: ["test/**/*.test.ts"],
+    // Correctness tests, not timed ones (speed is proven by `pnpm bench`): on a
+    // loaded 2-core CI machine a workload replay can take far over vitest's 5 s.
+    testTimeout: 120_000,
   },
 });

@@ -25,7 +25,7 @@ import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
 import { ALLOCATED, B, FREE, HOLE, SegmentTree, VALUED } from "./internal/SegmentTree.js";
-import { OUT, TWO_53, dec, fromBig, fromHalves, hiOf, inc, loOf, lessDX, toBig } from "./internal/u64.js";
+import { OUT, TWO_53, TWO_64, dec, fromBig, fromHalves, hiOf, inc, loOf, lessDX, toBig } from "./internal/u64.js";
 
 /** Options for a new tree. */
 export interface IntervalTreeOptions {
@@ -89,7 +89,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
 
   /**
    * Builds a tree in O(n) from entries in ascending address order, such as
-   * those of {@link entries} or a snapshot. Each entry `[range, state]` is
+   * those of {@link IntervalTree.entries} or a snapshot. Each entry `[range, state]` is
    * checked as it is read (range-like validated, state read once: `{ kind:
    * "free" }`, `{ kind: "allocated" }` or `{ kind: "valued", value }`), and
    * so are order and disjointness; adjacent free entries are coalesced.
@@ -189,7 +189,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
       prev = r;
       index++;
     }
-    if (prev !== undefined && endD !== 18446744073709551616) push(endD, endX, HOLE);
+    if (prev !== undefined && endD !== TWO_64) push(endD, endX, HOLE);
     k.build(count, sD, sX, kind);
     return tree;
   }
@@ -475,7 +475,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   entries(): IterableIterator<[Range, NodeState<T>]> {
-    return this.#walk(0, 0, 18446744073709551616, 0);
+    return this.#walk(0, 0, TWO_64, 0);
   }
 
   /** Same as {@link entries}. */

@@ -10,7 +10,7 @@
  * detection and the first line of the divergence. Exit 1 if a mutant survives,
  * or if the unmutated tree diverges.
  */
-import { fuzzTreeCampaign } from "../src/cli/alloc-fuzz.js";
+import { fuzzTreeCampaign } from "../src/cli/campaign.js";
 import { importFromCwd } from "../src/cli/loadTarget.js";
 import { MUTANTS, apply, loadStoreProto } from "./mutants.js";
 
@@ -34,7 +34,7 @@ if (selected.length === 0) {
   console.error(`unknown mutant ${only}; known: ${MUTANTS.map((m) => m.name).join(", ")}`);
   process.exit(2);
 }
-const control = fuzzTreeCampaign(factory, { seconds: 2, seed, batch: 50 });
+const control = await fuzzTreeCampaign(factory, { seconds: 2, seed, batch: 50 });
 console.log(`control (no mutant): ${control.ops} ops, ${control.failure === undefined ? "0 divergences" : "DIVERGED"}`);
 if (control.failure !== undefined) status = 1;
 console.log("| mutant | checkInvariants | caught | seconds | runs | operations | first divergence |");
@@ -45,7 +45,7 @@ for (const m of selected) {
     const undo = apply(proto, m);
     let r;
     try {
-      r = fuzzTreeCampaign(factory, { seconds, seed, batch: 10, invariants });
+      r = await fuzzTreeCampaign(factory, { seconds, seed, batch: 10, invariants });
     } finally {
       undo();
     }

@@ -33,6 +33,7 @@ export const EDGE_VALUES: readonly bigint[] = [
  * `spread`, so that generated ranges meet, overlap and touch.
  */
 export interface DomainProfile {
+  /** A name for reports, e.g. `"small256"`. */
   readonly name: string;
   /** Highest value generated for well-formed calls. */
   readonly max: bigint;

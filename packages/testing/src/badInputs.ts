@@ -174,7 +174,9 @@ function revoked(): object {
 
 /** The result of one catalogue case. */
 export interface BadInputResult {
+  /** The case's name. */
   readonly name: string;
+  /** The error code the case must be refused with. */
   readonly expected: AllocErrorCode;
   /** The code thrown, `"returned"` when nothing was thrown, or `"<not an AllocError>"`. */
   readonly actual: string;

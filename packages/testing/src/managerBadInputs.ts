@@ -12,17 +12,23 @@ import type { ManagerFactory, ManagerUnderTest } from "./interfaces.js";
 
 /** A manager as the catalogue drives it (a few calls beyond {@link ManagerUnderTest}). */
 export type ManagerCatalogueTarget = ManagerUnderTest & {
+  /** Reserves `range` of `pool` with `label` (a normal free can never release it). */
   reserve(pool: unknown, range: { min: number | bigint; max: number | bigint }, label: string): void;
+  /** Who holds `value` of `pool`, or `undefined`. */
   ownerOf(pool: unknown, value: unknown): unknown;
+  /** Grows or shrinks one of `owner`'s resources to `size`, in place. */
   resizeResource(owner: unknown, resource: unknown, size: unknown): unknown;
 };
 
 /** One kind of bad call on a manager; `restore` rebuilds a manager from JSON. */
 export interface ManagerBadInputCase {
+  /** What the case tries, e.g. `"move to a string address"`. */
   readonly name: string;
+  /** The error code the call must be refused with. */
   readonly code: AllocErrorCode;
   /** The field the error must name (`details.argument`, or `details.path` for snapshots). */
   readonly argument?: string;
+  /** Makes the bad call against `target` (`restore` for snapshot cases). */
   run(target: ManagerCatalogueTarget, restore: (json: string) => unknown): unknown;
 }
 

@@ -27,41 +27,134 @@ export type Tweak =
 
 /** The range argument of an op: a literal value (possibly malformed) or a pick. */
 export type RangeArg =
-  | { readonly at: unknown }
-  | { readonly pick: PickKind; readonly index: number; readonly tweak: Tweak };
+  | {
+      /** The literal argument, passed as it is. */
+      readonly at: unknown;
+    }
+  | {
+      /** Which entries to pick from. */
+      readonly pick: PickKind;
+      /** Which one (modulo the number of candidates). */
+      readonly index: number;
+      /** How the picked entry's bounds are changed. */
+      readonly tweak: Tweak;
+    };
 
 /** The constraint argument of an op: a literal (possibly malformed) or one aimed inside a free entry. */
 export type ConstraintArg =
-  | { readonly init: unknown }
   | {
+      /** The literal constraint, passed as it is. */
+      readonly init: unknown;
+    }
+  | {
+      /** Which free entry to aim at (modulo the number of free entries). */
       readonly inFree: number;
+      /** Where the block starts inside it. */
       readonly offset: bigint;
+      /** Size of the block. */
       readonly size: bigint;
+      /** Alignment asked for. */
       readonly align: bigint;
+      /** Placement policy. */
       readonly policy: "first-match" | "last-match" | "best-fit";
+      /** Ask for exactly that block (`exactly(base, size)`) rather than a window. */
       readonly exact: boolean;
     };
 
 /** The id argument of `getById`: a literal or a point relative to a picked entry. */
-export type IdArg = { readonly id: unknown } | { readonly pick: PickKind; readonly index: number; readonly offset: number };
+export type IdArg =
+  | {
+      /** The literal id, passed as it is. */
+      readonly id: unknown;
+    }
+  | {
+      /** Which entries to pick from. */
+      readonly pick: PickKind;
+      /** Which one (modulo the number of candidates). */
+      readonly index: number;
+      /** The point's offset from the entry's start. */
+      readonly offset: number;
+    };
 
 /** User data stored in valued ranges. */
 export type Data = number | string | null;
 
 /** One operation on an interval tree. `insert` without `data` inserts free space. */
 export type TreeOp =
-  | { readonly op: "insert"; readonly range: RangeArg; readonly data?: Data }
-  | { readonly op: "allocate"; readonly constraint: ConstraintArg; readonly orThrow: boolean }
-  | { readonly op: "update"; readonly range: RangeArg; readonly data: Data }
-  | { readonly op: "free"; readonly range: RangeArg }
-  | { readonly op: "delete"; readonly range: RangeArg }
-  | { readonly op: "get"; readonly range: RangeArg }
-  | { readonly op: "getSuperset"; readonly range: RangeArg }
-  | { readonly op: "overlapping"; readonly range: RangeArg }
-  | { readonly op: "getById"; readonly id: IdArg }
-  | { readonly op: "clone" }
-  /** `body` applied `times` times, its pick indices advanced by `step` each time (grows and fragments the pool fast). */
-  | { readonly op: "repeat"; readonly times: number; readonly step: number; readonly body: TreeOp };
+  | {
+      /** `insert(range, data?)`. */
+      readonly op: "insert";
+      /** The range to insert. */
+      readonly range: RangeArg;
+      /** Data for a valued range; none inserts free space. */
+      readonly data?: Data;
+    }
+  | {
+      /** `allocate` or `allocateOrThrow`. */
+      readonly op: "allocate";
+      /** What to ask for. */
+      readonly constraint: ConstraintArg;
+      /** Call `allocateOrThrow` instead of `allocate`. */
+      readonly orThrow: boolean;
+    }
+  | {
+      /** `update(range, data)`. */
+      readonly op: "update";
+      /** The range to update. */
+      readonly range: RangeArg;
+      /** The new data. */
+      readonly data: Data;
+    }
+  | {
+      /** `free(range)`. */
+      readonly op: "free";
+      /** The range to free. */
+      readonly range: RangeArg;
+    }
+  | {
+      /** `delete(range)`. */
+      readonly op: "delete";
+      /** The range to delete. */
+      readonly range: RangeArg;
+    }
+  | {
+      /** `get(range)`. */
+      readonly op: "get";
+      /** The range to look up. */
+      readonly range: RangeArg;
+    }
+  | {
+      /** `getSuperset(range)`. */
+      readonly op: "getSuperset";
+      /** The range to look up. */
+      readonly range: RangeArg;
+    }
+  | {
+      /** `overlapping(range)`. */
+      readonly op: "overlapping";
+      /** The range to look up. */
+      readonly range: RangeArg;
+    }
+  | {
+      /** `getById(id)`. */
+      readonly op: "getById";
+      /** The point to look up. */
+      readonly id: IdArg;
+    }
+  | {
+      /** `clone()`, then carry on with the copy. */
+      readonly op: "clone";
+    }
+  | {
+      /** `body` applied `times` times, its pick indices advanced by `step` each time (grows and fragments the pool fast). */
+      readonly op: "repeat";
+      /** How many times. */
+      readonly times: number;
+      /** Pick-index advance per repetition. */
+      readonly step: number;
+      /** The op repeated. */
+      readonly body: TreeOp;
+    };
 
 /** The i-th instance of a repeated op: pick indices advanced by `i * step`. */
 export function shiftOp(op: TreeOp, delta: number): TreeOp {

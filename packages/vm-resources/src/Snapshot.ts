@@ -35,7 +35,7 @@ import { kindOfResource } from "./kinds/registry.js";
 export const SNAPSHOT_FORMAT = "@alloc/vm-resources/snapshot";
 /** The snapshot version written. */
 export const SNAPSHOT_VERSION = 2;
-/** Every version {@link restoreSnapshot} reads. */
+/** Every version {@link readSnapshot} (and so `ResourceManager.restore`) reads. */
 export const SNAPSHOT_VERSIONS_READ: readonly number[] = Object.freeze([1, 2]);
 
 /** What writing a snapshot needs from a manager. */

@@ -47,4 +47,5 @@ export { EXAMPLE_MICROVM } from "./example.js";
 export { formatPlan, planToJSON, planVm } from "./plan.js";
 export type { Plan, PlannedDevice } from "./plan.js";
 export { renderSvg, xmlEscape } from "./svg.js";
+export type { SvgOptions, SvgScale } from "./svg.js";
 export { entryJSON, resourceJSON } from "./Snapshot.js";

@@ -752,7 +752,7 @@ export class SegmentTree {
     const alignLog = log2Floor(alignD);
     this.cBlk = 1 + (sizeLog < alignLog ? sizeLog : alignLog);
     this.cFast = sizeD < TWO_53 && alignD < TWO_53 && wlD < TWO_53;
-    this.cWindowed = wlD !== 0 || whD < 18446744073709549568;
+    this.cWindowed = wlD !== 0 || whD < TWO_64 - 2048;
   }
 
   /** Whether free segment `[s, n)` holds the request; if so its lowest start goes to fit*. */

@@ -18,7 +18,7 @@ export const TWO_32 = 4294967296;
 /** 2^53: values below it are exact in `d` alone. */
 export const TWO_53 = 9007199254740992;
 /** 2^64, exact as a float64. */
-export const TWO_64 = 18446744073709551616;
+export const TWO_64: number = 2 ** 64;
 
 const BIG_53 = 1n << 53n;
 

@@ -12,12 +12,22 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { AllocatorFactory, AllocatorUnderTest, ManagerFactory, ManagerUnderTest } from "../interfaces.js";
 
 /** Where a package's entry was found. */
 export interface ResolvedEntry {
+  /** The package's directory (where its package.json is). */
   readonly packageDir: string;
+  /** The entry file that will be imported. */
   readonly file: string;
+  /** True when `file` is the TypeScript source (the `@alloc/source` condition). */
   readonly fromSource: boolean;
+}
+
+/** A target package that cannot be found or has no usable entry. */
+export class TargetNotFoundError extends Error {
+  /** Always `"TargetNotFoundError"`. */
+  override readonly name = "TargetNotFoundError";
 }
 
 function sourceConditionActive(): boolean {
@@ -25,7 +35,14 @@ function sourceConditionActive(): boolean {
   return flags.includes("@alloc/source");
 }
 
-/** Resolves `name`'s main entry from `cwd` (default `process.cwd()`). */
+/**
+ * Resolves `name`'s main entry from `cwd` (default `process.cwd()`).
+ *
+ * @example
+ * ```ts
+ * resolveFromCwd("@alloc/core").file; // ".../node_modules/@alloc/core/dist/index.js"
+ * ```
+ */
 export function resolveFromCwd(name: string, cwd: string = process.cwd()): ResolvedEntry {
   let dir = resolve(cwd);
   for (;;) {
@@ -43,17 +60,46 @@ export function resolveFromCwd(name: string, cwd: string = process.cwd()): Resol
       const builtFile = built === undefined ? undefined : join(packageDir, built);
       const useSource = source !== undefined && (sourceConditionActive() || builtFile === undefined || !existsSync(builtFile));
       const file = useSource ? join(packageDir, source!) : builtFile;
-      if (file === undefined) throw new Error(`${name}: no usable entry in ${pj}`);
+      if (file === undefined) throw new TargetNotFoundError(`${name}: no usable entry in ${pj}`);
       return { packageDir, file, fromSource: useSource };
     }
     const up = dirname(dir);
-    if (up === dir) throw new Error(`cannot find ${name} from ${cwd}: run alloc-fuzz from a project that depends on it (e.g. the repository root)`);
+    if (up === dir) throw new TargetNotFoundError(`cannot find ${name} from ${cwd}: run alloc-fuzz in a project that depends on it`);
     dir = up;
   }
 }
 
-/** Imports `name` as resolved by {@link resolveFromCwd}. */
+/**
+ * Imports `name` as resolved by {@link resolveFromCwd}.
+ *
+ * @example
+ * ```ts
+ * const { IntervalTree } = await importFromCwd<typeof import("@alloc/core")>("@alloc/core");
+ * ```
+ */
 export async function importFromCwd<M>(name: string, cwd?: string): Promise<M> {
   const entry = resolveFromCwd(name, cwd);
   return (await import(pathToFileURL(entry.file).href)) as M;
+}
+
+/** The shape of `@alloc/core` that `alloc-fuzz` needs. */
+interface CoreModule {
+  readonly IntervalTree: new () => unknown;
+}
+
+/** The shape of `@alloc/vm-resources` that `alloc-fuzz` needs. */
+interface VmResourcesModule {
+  readonly ResourceManager: { fromPreset(arch: string): ManagerUnderTest; restore(json: string): ManagerUnderTest };
+}
+
+/** Loads `@alloc/core` from `cwd`: a factory of empty `IntervalTree`s. */
+export async function loadTreeTarget(cwd?: string): Promise<AllocatorFactory<unknown>> {
+  const core = await importFromCwd<CoreModule>("@alloc/core", cwd);
+  return () => new core.IntervalTree() as AllocatorUnderTest<unknown>;
+}
+
+/** Loads `@alloc/vm-resources` from `cwd`: x86_64-preset managers. */
+export async function loadManagerTarget(cwd?: string): Promise<ManagerFactory> {
+  const vm = await importFromCwd<VmResourcesModule>("@alloc/vm-resources", cwd);
+  return { create: () => vm.ResourceManager.fromPreset("x86_64"), restore: (json) => vm.ResourceManager.restore(json) };
 }

@@ -13,8 +13,6 @@
  */
 import fc from "fast-check";
 import { isAllocError } from "@alloc/constraint";
-import type { CampaignResult, FuzzArgs } from "../cli/alloc-fuzz.js";
-import { importFromCwd } from "../cli/loadTarget.js";
 import { capture, show } from "../internal/compare.js";
 import type { ManagerFactory, ManagerUnderTest } from "../interfaces.js";
 import { MANAGER_POOLS, ManagerModel, normalizeResource, toRealResource } from "../models/ManagerModel.js";
@@ -28,20 +26,82 @@ export const OWNERS: readonly string[] = ["dev0", "dev1", "dev2", "dev3", "dev4"
 
 /** A request, possibly aimed at free space of its pool (resolved at run time). */
 export interface RequestSpec {
+  /** The request, as the model reads it. */
   readonly req: ModelRequest;
   /** Exact placement inside the `index`-th free range of the pool, `offset` units in. */
-  readonly exact?: { readonly index: number; readonly offset: number };
+  readonly exact?: {
+    /** Which free range (modulo the number of free ranges). */
+    readonly index: number;
+    /** Units from its start. */
+    readonly offset: number;
+  };
 }
 
 /** One manager operation. */
 export type ManagerOp =
-  | { readonly op: "allocate"; readonly owner: number; readonly extend: boolean; readonly requests: readonly RequestSpec[] }
-  | { readonly op: "freeDevice"; readonly owner: number }
-  | { readonly op: "freeResource"; readonly owner: number; readonly pick: number; readonly wrongOwner: boolean }
-  | { readonly op: "move"; readonly owner: number; readonly pick: number; readonly to: { readonly index: number; readonly offset: number } }
-  | { readonly op: "resize"; readonly owner: number; readonly pick: number; readonly scale: number }
-  | { readonly op: "snapshotRestore" }
-  | { readonly op: "mutateSnapshot"; readonly mutation: SnapshotMutation; readonly at: number };
+  | {
+      /** `allocateDevice`, or `extendDevice` when `extend`. */
+      readonly op: "allocate";
+      /** Index into {@link OWNERS}. */
+      readonly owner: number;
+      /** Extend an existing owner rather than add a new one. */
+      readonly extend: boolean;
+      /** The requests, placed all or nothing. */
+      readonly requests: readonly RequestSpec[];
+    }
+  | {
+      /** `freeDevice`. */
+      readonly op: "freeDevice";
+      /** Index into {@link OWNERS}. */
+      readonly owner: number;
+    }
+  | {
+      /** `freeResource`. */
+      readonly op: "freeResource";
+      /** Index into {@link OWNERS}. */
+      readonly owner: number;
+      /** Which of the owner's resources (modulo their number). */
+      readonly pick: number;
+      /** Name another owner than the holder (must be refused). */
+      readonly wrongOwner: boolean;
+    }
+  | {
+      /** `move`. */
+      readonly op: "move";
+      /** Index into {@link OWNERS}. */
+      readonly owner: number;
+      /** Which of the owner's resources (modulo their number). */
+      readonly pick: number;
+      /** Target: inside the `index`-th free range of the resource's pool, `offset` units in. */
+      readonly to: {
+        /** Which free range (modulo the number of free ranges). */
+        readonly index: number;
+        /** Units from its start. */
+        readonly offset: number;
+      };
+    }
+  | {
+      /** `resize`: grow or shrink one resource in place. */
+      readonly op: "resize";
+      /** Index into {@link OWNERS}. */
+      readonly owner: number;
+      /** Which of the owner's resources (modulo their number). */
+      readonly pick: number;
+      /** The new size relative to the old one (the command set derives the size from it). */
+      readonly scale: number;
+    }
+  | {
+      /** `snapshot()` then `restore()`; the restored manager replaces the one under test. */
+      readonly op: "snapshotRestore";
+    }
+  | {
+      /** Restore a damaged snapshot: refused with `INVALID_SNAPSHOT`, or a consistent manager. */
+      readonly op: "mutateSnapshot";
+      /** How the snapshot is damaged. */
+      readonly mutation: SnapshotMutation;
+      /** Where (a position or index, modulo the text's size). */
+      readonly at: number;
+    };
 
 /** Ways to damage a snapshot. */
 export type SnapshotMutation = "truncate" | "char" | "dropKey" | "version" | "proto" | "duplicate" | "notJson" | "swapNumbers";
@@ -153,12 +213,15 @@ function realRequest(r: ModelRequest): Record<string, unknown> {
 
 /** The mutable state a manager command sees. */
 export interface ManagerHarness {
+  /** The reference model the real manager is compared with. */
   model: ManagerModel;
 }
 
 /** A mutable box: snapshot/restore replaces the manager under test. */
 export interface ManagerBox {
+  /** The manager under test (replaced by each snapshot round trip). */
   rm: ManagerUnderTest;
+  /** Where fresh and restored managers come from. */
   readonly factory: ManagerFactory;
 }
 
@@ -386,11 +449,17 @@ const managerCounter = { value: 0 };
 
 /** Options of {@link checkManager}. */
 export interface ManagerFuzzOptions {
+  /** Generated sequences to run. */
   readonly numRuns?: number;
+  /** Longest sequence generated. */
   readonly maxCommands?: number;
+  /** fast-check seed (replay: the one a failure printed). */
   readonly seed?: number;
+  /** Replay: the counterexample path a failure printed. */
   readonly path?: string;
+  /** Replay: the command replay path a failure printed. */
   readonly replayPath?: string;
+  /** Stop generating new runs after this many milliseconds. */
   readonly timeLimitMs?: number;
 }
 
@@ -454,27 +523,4 @@ export function fuzzManager(factory: ManagerFactory, options: ManagerFuzzOptions
   const r = checkManager(factory, options);
   if (r.failed) throw new Error(r.message);
   return r;
-}
-
-/** Loads `@alloc/vm-resources` from the current directory: x86_64 preset managers. */
-export async function loadManagerTarget(): Promise<ManagerFactory> {
-  const vm = await importFromCwd<{ ResourceManager: { fromPreset(arch: string): ManagerUnderTest; restore(json: string): ManagerUnderTest } }>("@alloc/vm-resources");
-  return { create: () => vm.ResourceManager.fromPreset("x86_64"), restore: (json) => vm.ResourceManager.restore(json) };
-}
-
-/** Runs manager batches until the time is up or something diverges. */
-export function fuzzManagerCampaign(factory: ManagerFactory, args: Pick<FuzzArgs, "seconds" | "seed" | "batch">, log: (s: string) => void = () => {}): CampaignResult {
-  const start = performance.now();
-  const deadline = start + args.seconds * 1000;
-  let ops = 0;
-  let runs = 0;
-  for (let i = 0; performance.now() < deadline; i++) {
-    const batchSeed = (args.seed + i) | 0;
-    const report = checkManager(factory, { numRuns: Math.max(1, Math.ceil(args.batch / 5)), seed: batchSeed, timeLimitMs: Math.max(1, deadline - performance.now()) });
-    ops += report.opsRun;
-    runs += report.numRuns;
-    if (report.failed) return { ops, runs, seconds: (performance.now() - start) / 1000, failure: { ...report, batchSeed, profile: "x86_64 preset" } };
-    if (i % 50 === 49) log(`  ... ${ops} operations, ${runs} runs, ${((performance.now() - start) / 1000).toFixed(1)} s`);
-  }
-  return { ops, runs, seconds: (performance.now() - start) / 1000 };
 }

@@ -53,13 +53,17 @@ export interface TreeFuzzOptions {
 
 /** What a fuzz campaign did, for any command set whose commands are `Op`s. */
 export interface CampaignReport<Op> {
+  /** True when the allocator diverged from the model (or broke an invariant). */
   readonly failed: boolean;
   /** Runs (generated sequences) tried, including the failing one. */
   readonly numRuns: number;
   /** Commands executed, including those run while shrinking. */
   readonly opsRun: number;
+  /** The fast-check seed of the campaign (replay with it). */
   readonly seed: number;
+  /** fast-check's counterexample path of the failure (replay with it). */
   readonly path?: string;
+  /** fast-check's replay path of the shrunk command sequence. */
   readonly replayPath?: string;
   /** The shrunk failing sequence, up to and including the failing op. */
   readonly ops?: Op[];
@@ -86,13 +90,17 @@ export function countOp(): void {
 
 /** The state a tree command sees on the model side. */
 export interface TreeHarness {
+  /** The reference model the real allocator is compared with. */
   readonly model: AllocatorUnderTest<unknown>;
+  /** The highest value of the domain profile in use. */
   readonly domainMax: bigint;
+  /** Whether `checkInvariants()` runs after every command. */
   readonly invariants: boolean;
 }
 
 /** One `TreeOp` as an `fc.Command`. */
 export class TreeCommand implements fc.Command<TreeHarness, AllocatorUnderTest<unknown>> {
+  /** @param op The operation this command applies to the model and the real allocator. */
   constructor(readonly op: TreeOp) {}
   check(): boolean {
     return true;

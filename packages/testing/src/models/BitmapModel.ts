@@ -33,6 +33,7 @@ const VALUED = 3;
  * ```
  */
 export class BitmapModel<T = unknown> implements AllocatorUnderTest<T> {
+  /** Number of units: the model covers `[0, cells-1]`. */
   readonly cells: number;
   private kind: Uint8Array;
   private start: Uint8Array;
@@ -189,6 +190,7 @@ export class BitmapModel<T = unknown> implements AllocatorUnderTest<T> {
     for (const x of this.ranges()) yield [new Range(x.min, x.max), this.state(x)];
   }
 
+  /** Every held range with its state, in address order (as {@link entries}). */
   [Symbol.iterator](): IterableIterator<[Range, NodeState<T>]> {
     return this.entries();
   }

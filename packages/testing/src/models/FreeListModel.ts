@@ -15,9 +15,13 @@ import type { AllocatorUnderTest, NodeState, PoolStats } from "../interfaces.js"
 
 /** One entry of the free list (mutable only inside the model). */
 export interface FreeListEntry<T> {
+  /** First value of the range. */
   min: bigint;
+  /** Last value of the range. */
   max: bigint;
+  /** Free space, taken without data, or taken with data. */
   kind: "free" | "allocated" | "valued";
+  /** The data (`kind` `"valued"`). */
   value: T | undefined;
 }
 
@@ -157,6 +161,7 @@ export class FreeListModel<T = unknown> implements AllocatorUnderTest<T> {
     for (const e of [...this.list]) yield [new Range(e.min, e.max), state(e)];
   }
 
+  /** Every held range with its state, in address order (as {@link entries}). */
   [Symbol.iterator](): IterableIterator<[Range, NodeState<T>]> {
     return this.entries();
   }

@@ -22,20 +22,91 @@ export type ManagerPool = (typeof MANAGER_POOLS)[number];
 
 /** A well-formed device request, as the command set generates them. */
 export type ModelRequest =
-  | { readonly kind: "pio"; readonly size: number; readonly align?: number; readonly base?: number; readonly range?: { min: bigint; max: bigint } }
-  | { readonly kind: "mmio"; readonly size: bigint; readonly align?: bigint; readonly base?: bigint; readonly window?: "low" | "high" | "any"; readonly is64bit?: boolean; readonly policy?: "first-match" | "last-match" | "best-fit" }
-  | { readonly kind: "mem"; readonly size: bigint; readonly align?: bigint; readonly base?: bigint; readonly policy?: "first-match" | "last-match" | "best-fit" }
-  | { readonly kind: "legacy-irq"; readonly irq?: number; readonly shared?: boolean }
-  | { readonly kind: "pci-msi" | "pci-msix" | "generic-msi"; readonly count: number; readonly base?: number }
-  | { readonly kind: "mem-slot"; readonly slot?: number; readonly count?: number }
-  | { readonly kind: "device-id"; readonly id?: number };
+  | {
+      /** Port I/O. */
+      readonly kind: "pio";
+      /** Number of ports. */
+      readonly size: number;
+      /** Alignment of the first port. */
+      readonly align?: number;
+      /** Exact first port. */
+      readonly base?: number;
+      /** Window to place it in. */
+      readonly range?: {
+        /** First port of the window. */
+        min: bigint;
+        /** Last port of the window. */
+        max: bigint;
+      };
+    }
+  | {
+      /** MMIO space. */
+      readonly kind: "mmio";
+      /** Bytes. */
+      readonly size: bigint;
+      /** Alignment. */
+      readonly align?: bigint;
+      /** Exact base address. */
+      readonly base?: bigint;
+      /** Below 4 GiB, above it, or either (low first). */
+      readonly window?: "low" | "high" | "any";
+      /** A 64-bit BAR: may be placed above 4 GiB. */
+      readonly is64bit?: boolean;
+      /** Placement policy. */
+      readonly policy?: "first-match" | "last-match" | "best-fit";
+    }
+  | {
+      /** Guest memory. */
+      readonly kind: "mem";
+      /** Bytes. */
+      readonly size: bigint;
+      /** Alignment. */
+      readonly align?: bigint;
+      /** Exact base address. */
+      readonly base?: bigint;
+      /** Placement policy. */
+      readonly policy?: "first-match" | "last-match" | "best-fit";
+    }
+  | {
+      /** A legacy IRQ line. */
+      readonly kind: "legacy-irq";
+      /** Exact line. */
+      readonly irq?: number;
+      /** The layout's shared line instead of a pool line. */
+      readonly shared?: boolean;
+    }
+  | {
+      /** MSI-family vectors. */
+      readonly kind: "pci-msi" | "pci-msix" | "generic-msi";
+      /** Number of vectors. */
+      readonly count: number;
+      /** Exact first vector. */
+      readonly base?: number;
+    }
+  | {
+      /** KVM memory slots. */
+      readonly kind: "mem-slot";
+      /** Exact first slot. */
+      readonly slot?: number;
+      /** Number of slots (default 1). */
+      readonly count?: number;
+    }
+  | {
+      /** A device instance id. */
+      readonly kind: "device-id";
+      /** Exact id. */
+      readonly id?: number;
+    };
 
 /** A resource reduced to what is compared: kind, pool placement, and its size fields. */
 export interface ModelResource {
+  /** The request kind that produced it. */
   readonly kind: string;
   /** `undefined` for the shared IRQ. */
   readonly pool: ManagerPool | undefined;
+  /** First value held in the pool. */
   readonly min: bigint;
+  /** Last value held in the pool. */
   readonly max: bigint;
   /** MMIO only: the window it landed in. */
   readonly window?: string;
@@ -114,8 +185,11 @@ const fail = (code: "NO_FIT" | "CONFLICT" | "INVALID_ALIGNMENT" | "INVALID_REQUE
  * ```
  */
 export class ManagerModel {
+  /** The layout the pools were built from. */
   readonly layout: ManagerLayoutView;
+  /** One free-list model per pool; holders are owner names, reservations `r:<label>`. */
   pools: Record<ManagerPool, FreeListModel<string>>;
+  /** What each owner holds, in allocation order. */
   owners: Map<string, ModelResource[]>;
 
   constructor(layout: ManagerLayoutView, copyFrom?: ManagerModel) {
@@ -139,6 +213,7 @@ export class ManagerModel {
     }
   }
 
+  /** An independent deep copy. */
   clone(): ManagerModel {
     return new ManagerModel(this.layout, this);
   }
@@ -266,6 +341,7 @@ export class ManagerModel {
     return out;
   }
 
+  /** Releases everything `owner` holds; returns it. Throws `UNKNOWN_OWNER` like the real manager. */
   freeDevice(owner: string): ModelResource[] {
     const held = this.owners.get(owner) ?? fail("UNKNOWN_OWNER", owner);
     for (const r of [...held].reverse()) if (r.pool !== undefined) this.pools[r.pool].free({ min: r.min, max: r.max });
@@ -280,6 +356,7 @@ export class ManagerModel {
     return i;
   }
 
+  /** Releases one resource of `owner`. */
   freeResource(owner: string, res: ModelResource): void {
     const i = this.find(owner, res);
     const held = this.owners.get(owner)!;
@@ -318,6 +395,7 @@ export class ManagerModel {
     return resized;
   }
 
+  /** Moves one resource of `owner` to start at `to`, all or nothing. */
   move(owner: string, res: ModelResource, to: bigint): ModelResource {
     const i = this.find(owner, res);
     const held = this.owners.get(owner)!;

@@ -1,36 +1,82 @@
 /**
  * The `alloc-plan` command, as a function: parse arguments, read and validate
- * the VM description, plan it, print. Returns the exit code (0 ok, 2 bad input
- * or usage, 1 unexpected failure) and never lets a stack trace out.
- * Only node builtins are used.
+ * the VM description, plan it, print. Returns the exit code and never lets a
+ * stack trace out; every message is one line, with user text escaped and
+ * shortened. Only node builtins are used.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import { isAllocError } from "@alloc/constraint";
 import { parseVmDescription } from "../description.js";
 import { EXAMPLE_MICROVM } from "../example.js";
 import { formatPlan, planToJSON, planVm } from "../plan.js";
 import { renderSvg } from "../svg.js";
+import type { SvgScale } from "../svg.js";
+import { InputError, readJsonFile } from "./readInput.js";
+import { quoteText } from "@alloc/constraint";
+import { safeText } from "./safeText.js";
+
+/** Exit codes of `alloc-plan`. */
+export const EXIT: { readonly ok: 0; readonly failure: 1; readonly usage: 2 } = { ok: 0, failure: 1, usage: 2 };
 
 /** Usage text of `alloc-plan`. */
-export const USAGE: string = `Usage: alloc-plan [FILE] [--json] [--svg OUT.svg]
+export const USAGE: string = `Usage: alloc-plan [FILE] [--json] [--svg=OUT.svg] [--scale=MODE]
 
 Lays out a VM's guest RAM and devices with @alloc/vm-resources and prints a
 table per device and an address map.
 
-  FILE          VM description (JSON). Without it, plans the built-in example
-                microVM (x86_64, serial, RTC, virtio-mmio block/net/vsock, PCI).
-  --json        print machine-readable JSON instead of text
-  --svg OUT     also write the address map as an SVG picture to OUT
-  --example     print the built-in example description (JSON) and exit
-  -h, --help    show this help
+  FILE            VM description (JSON, UTF-8; "-" reads standard input).
+                  Without it, plans the built-in example microVM (x86_64,
+                  serial, RTC, virtio-mmio block/net/vsock, PCI devices).
+  --json          print the plan as JSON (schema: schema/plan.schema.json)
+  --svg=OUT       also write the address map as an SVG picture to OUT
+  --scale=MODE    SVG box heights: uniform (default), linear, log, or auto
+                  (log when sizes span orders of magnitude)
+  --example       print the built-in example description (JSON) and exit
+  -h, --help      show this help and exit
+  -V, --version   print the version and exit
 
-Exit codes: 0 planned, 2 bad description or usage, 1 unexpected failure.
+Exit codes: 0 planned; 1 cannot read the input or write the output;
+2 bad usage or a description that cannot be planned.
+Colour: never (output is plain text).
 `;
 
 /** Where the command writes. */
 export interface CliIo {
+  /** Standard output. */
   readonly out: (text: string) => void;
+  /** Standard error. */
   readonly err: (text: string) => void;
+}
+
+const OPTIONS = {
+  json: { type: "boolean" },
+  svg: { type: "string" },
+  scale: { type: "string" },
+  example: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+} as const;
+
+const SCALES: readonly SvgScale[] = ["uniform", "linear", "log", "auto"];
+
+/** The version of this package, as in its package.json. */
+export function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return manifest.version;
+}
+
+/** A one-line message for a `node:util` parseArgs error, naming the option without echoing raw input. */
+function usageMessage(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  const message = e instanceof Error ? e.message : String(e);
+  const option = /'(?:-\w, )?(-[^' ]*)/.exec(message)?.[1];
+  const name = option === undefined ? "option" : quoteText(option, 40);
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${name}`;
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return message.includes("does not take an argument") ? `${name} takes no value` : `${name} needs a value, as in ${option ?? "--svg"}=VALUE`;
+  }
+  return safeText(message, 120);
 }
 
 /**
@@ -42,73 +88,61 @@ export interface CliIo {
  * ```
  */
 export function runCli(argv: readonly string[], io: CliIo): number {
-  let file: string | undefined;
-  let json = false;
-  let svg: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (a === "-h" || a === "--help") {
-      io.out(USAGE);
-      return 0;
-    } else if (a === "--example") {
-      io.out(`${JSON.stringify(EXAMPLE_MICROVM, null, 2)}\n`);
-      return 0;
-    } else if (a === "--json") {
-      json = true;
-    } else if (a === "--svg") {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith("--")) {
-        io.err("alloc-plan: error: --svg needs a file name\n");
-        return 2;
-      }
-      svg = next;
-      i++;
-    } else if (a.startsWith("-") && a !== "-") {
-      io.err(`alloc-plan: error: unknown option ${a} (see --help)\n`);
-      return 2;
-    } else if (file === undefined) {
-      file = a;
-    } else {
-      io.err(`alloc-plan: error: more than one description file (${file}, ${a})\n`);
-      return 2;
-    }
-  }
+  const fail = (code: number, message: string): number => {
+    io.err(`alloc-plan: error: ${message}\n`);
+    return code;
+  };
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
-    let input: unknown = EXAMPLE_MICROVM;
-    if (file !== undefined) {
-      let text: string;
-      try {
-        text = readFileSync(file === "-" ? 0 : file, "utf8");
-      } catch (e) {
-        io.err(`alloc-plan: error: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-        return 2;
-      }
-      try {
-        input = JSON.parse(text);
-      } catch (e) {
-        io.err(`alloc-plan: error at $: not valid JSON: ${(e as Error).message}\n`);
-        return 2;
-      }
-    }
-    const plan = planVm(parseVmDescription(input));
-    if (svg !== undefined) {
-      try {
-        writeFileSync(svg, renderSvg(plan));
-      } catch (e) {
-        io.err(`alloc-plan: error: cannot write ${svg}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-        return 2;
-      }
-    }
-    io.out(json ? `${JSON.stringify(planToJSON(plan), null, 2)}\n` : formatPlan(plan));
-    return 0;
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
+    return fail(EXIT.usage, `${usageMessage(e)} (see --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) {
+    io.out(USAGE);
+    return EXIT.ok;
+  }
+  if (values.version === true) {
+    io.out(`${version()}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1)
+    return fail(EXIT.usage, `one description file at most; got ${positionals.length} (${positionals.map((p) => quoteText(p, 40)).join(", ")}) (see --help)`);
+  if (values.example === true) {
+    io.out(`${JSON.stringify(EXAMPLE_MICROVM, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  const scale = values.scale ?? "uniform";
+  if (!(SCALES as readonly string[]).includes(scale))
+    return fail(EXIT.usage, `--scale must be one of ${SCALES.join(", ")}; got ${quoteText(scale, 40)} (see --help)`);
+  if (values.svg === "") return fail(EXIT.usage, "--svg needs a file name (see --help)");
+  const file = positionals[0];
+  try {
+    const input = file === undefined ? EXAMPLE_MICROVM : readJsonFile(file);
+    const plan = planVm(parseVmDescription(input));
+    if (values.svg !== undefined) {
+      try {
+        writeFileSync(values.svg, renderSvg(plan, { scale: scale as SvgScale }));
+      } catch (e) {
+        return fail(EXIT.failure, `cannot write ${quoteText(values.svg)}: ${(e as NodeJS.ErrnoException).code ?? "write failed"}`);
+      }
+    }
+    io.out(values.json === true ? `${JSON.stringify(planToJSON(plan), null, 2)}\n` : formatPlan(plan));
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof InputError) {
+      if (e.unreadable) return fail(EXIT.failure, e.message);
+      io.err(`alloc-plan: error at $: ${e.message}\n`);
+      return EXIT.usage;
+    }
     if (isAllocError(e)) {
       const path = e.details.path ?? "$";
       const msg = e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message;
-      io.err(`alloc-plan: error at ${path}: ${msg.replace(/\s+/g, " ")}\n`);
-      return 2;
+      io.err(`alloc-plan: error at ${safeText(path, 120)}: ${safeText(msg.replace(/\s+/g, " "), 400)}\n`);
+      return EXIT.usage;
     }
-    io.err(`alloc-plan: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
+    // Not reachable for any input file; kept so a bug still ends in one line, not a stack trace.
+    return fail(EXIT.failure, `unexpected failure (please report): ${safeText(e instanceof Error ? e.message : String(e), 200)}`);
   }
 }
