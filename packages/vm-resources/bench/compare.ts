@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 
 interface Target {
   readonly label: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: each copy of the sources is loaded at run time, untyped
   readonly api: any;
 }
 const targets: Target[] = [{ label: "this tree", api: await import(new URL("../src/index.js", import.meta.url).href) }];

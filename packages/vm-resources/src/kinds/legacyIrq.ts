@@ -62,7 +62,7 @@ export const legacyIrq: ResourceKind<LegacyIrqPlan, IrqResource> = defineKind({
     }
     return ANY.get(layout, true) ?? ANY.set(layout, true, { fits: [fit(1n, 1n, layout.legacyIrq.window)] });
   },
-  build: (req, range, layout) => (range === undefined ? line(layout.legacyIrq.shared as number, true) : line(range.minNumber, false)),
+  build: (_req, range, layout) => (range === undefined ? line(layout.legacyIrq.shared as number, true) : line(range.minNumber, false)),
   rangeOf: (res) => (res.shared ? undefined : Range.point(res.irq)),
   moveTarget(res, base, layout) {
     if (res.shared) throw new AllocError("INVALID_REQUEST", "resource: the shared IRQ cannot be moved", { argument: "resource" });

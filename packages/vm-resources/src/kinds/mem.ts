@@ -6,7 +6,7 @@
  * `base` (aligned to `align`), or the policy's fit in `range` (default: the
  * pool's window). Resource `{ kind, base, size, align }` (bigints).
  */
-import { Range } from "@alloc/constraint";
+import type { Range } from "@alloc/constraint";
 import type { Policy } from "@alloc/constraint";
 import type { GuestAddress } from "../brands.js";
 import type { MemResource } from "../requests.js";

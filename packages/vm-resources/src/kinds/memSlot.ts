@@ -5,7 +5,7 @@
  * contiguous slots, from the exact first `slot` or the lowest that fits.
  * Resource `{ kind, base, count }`.
  */
-import { Range } from "@alloc/constraint";
+import type { Range } from "@alloc/constraint";
 import type { MemSlot } from "../brands.js";
 import type { MemSlotResource as SlotResource } from "../requests.js";
 import { defineKind } from "./Kind.js";

@@ -5,7 +5,7 @@
  * (1..32, PCI Local Bus spec, Multiple Message Enable) and are aligned to it
  * on every path (request, exact base, move, resize, restore).
  */
-import { AllocError, Range } from "@alloc/constraint";
+import { AllocError, type Range } from "@alloc/constraint";
 import type { MsiVector } from "../brands.js";
 import type { MsiBlock, MsiKind } from "../requests.js";
 import { defineKind } from "./Kind.js";

@@ -5,7 +5,7 @@
  * 0x10000), an exact first port `base`, or the first fit in `range` (default:
  * the pool's window). Resource `{ kind, base, size }` (numbers).
  */
-import { Range } from "@alloc/constraint";
+import type { Range } from "@alloc/constraint";
 import type { PioPort } from "../brands.js";
 import type { PioResource } from "../requests.js";
 import { defineKind } from "./Kind.js";
