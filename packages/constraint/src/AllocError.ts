@@ -93,6 +93,7 @@ export class AllocError extends Error {
     Object.defineProperty(this, BRAND, { value: true });
   }
 
+  /** Always `"AllocError"`, whichever copy of the package threw it. */
   override get name(): string {
     return "AllocError";
   }

@@ -297,8 +297,27 @@ export class Constraint {
     return new Constraint({ ...base, ...ch } as ConstraintInit);
   }
 
-  /** The plain-object form, with exact bigint fields. */
-  toInit(): { size: bigint; min: bigint; max: bigint; align: bigint; policy: Policy } {
+  /**
+   * The plain-object form, with exact bigint fields; `new Constraint(c.toInit())`
+   * builds an equal constraint.
+   *
+   * @example
+   * ```ts
+   * new Constraint({ size: 8 }).toInit(); // { size: 8n, min: 0n, max: 0xffffffffffffffffn, align: 1n, policy: "first-match" }
+   * ```
+   */
+  toInit(): {
+    /** Units to allocate, at least 1. */
+    size: bigint;
+    /** Lowest acceptable first value. */
+    min: bigint;
+    /** Highest acceptable last value. */
+    max: bigint;
+    /** Alignment of the first value; 1 means none. */
+    align: bigint;
+    /** Placement policy. */
+    policy: Policy;
+  } {
     return { size: this.size, min: this.min, max: this.max, align: this.align, policy: this.policy };
   }
 

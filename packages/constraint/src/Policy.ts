@@ -17,8 +17,11 @@
  * ```
  */
 export const Policy = {
+  /** The lowest aligned address that fits; the default. */
   FirstMatch: "first-match",
+  /** The highest aligned address that fits. */
   LastMatch: "last-match",
+  /** The lowest fitting address inside the smallest free range that fits (ties go to the lowest range). */
   BestFit: "best-fit",
 } as const;
 

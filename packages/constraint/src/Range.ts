@@ -15,7 +15,14 @@ import { compareParts, hexParts, parseU64, parsedHi, parsedLo, toBigInt } from "
 import type { U64Input } from "./U64.js";
 
 /** A range, or anything with exact `min` and `max` fields. */
-export type RangeLike = Range | { readonly min: U64Input; readonly max: U64Input };
+export type RangeLike =
+  | Range
+  | {
+      /** The first value, in `0 .. 2^64-1`. */
+      readonly min: U64Input;
+      /** The last value, at least `min`. */
+      readonly max: U64Input;
+    };
 
 const RANGE_KEYS: readonly string[] = ["min", "max"];
 
@@ -329,8 +336,20 @@ export class Range {
     return `[${hexParts(hiOf(r.#minA), loOf(r.#minA, r.#minB))}, ${hexParts(hiOf(r.#maxA), loOf(r.#maxA, r.#maxB))}]`;
   }
 
-  /** JSON form: `{ min, max }` as `0x` hex strings (exact, unlike numbers). */
-  toJSON(): { min: string; max: string } {
+  /**
+   * JSON form: `{ min, max }` as `0x` hex strings (exact, unlike numbers).
+   *
+   * @example
+   * ```ts
+   * JSON.stringify(new Range(0x1000, 0x1fff)); // '{"min":"0x1000","max":"0x1fff"}'
+   * ```
+   */
+  toJSON(): {
+    /** The first value as lower-case hex, e.g. `"0x1000"`. */
+    min: string;
+    /** The last value as lower-case hex. */
+    max: string;
+  } {
     return { min: `0x${this.min.toString(16)}`, max: `0x${this.max.toString(16)}` };
   }
 

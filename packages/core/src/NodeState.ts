@@ -14,15 +14,32 @@
  * ```
  */
 export type NodeState<T> =
-  | { readonly kind: "free" }
-  | { readonly kind: "allocated" }
-  | { readonly kind: "valued"; readonly value: T };
+  | {
+      /** The range is free: available to `allocate`. */
+      readonly kind: "free";
+    }
+  | {
+      /** The range is taken, with no data attached. */
+      readonly kind: "allocated";
+    }
+  | {
+      /** The range is taken and carries `value`. */
+      readonly kind: "valued";
+      /** The data attached by `insert(range, data)` or `update`. */
+      readonly value: T;
+    };
 
 /** The shared `free` state object. */
-export const FREE_STATE: { readonly kind: "free" } = Object.freeze({ kind: "free" });
+export const FREE_STATE: {
+  /** Always `"free"`. */
+  readonly kind: "free";
+} = Object.freeze({ kind: "free" });
 
 /** The shared `allocated` state object. */
-export const ALLOCATED_STATE: { readonly kind: "allocated" } = Object.freeze({ kind: "allocated" });
+export const ALLOCATED_STATE: {
+  /** Always `"allocated"`. */
+  readonly kind: "allocated";
+} = Object.freeze({ kind: "allocated" });
 
 /** Pool figures, all exact. */
 export interface PoolStats {

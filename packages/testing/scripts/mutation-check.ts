@@ -1,13 +1,14 @@
 /**
- * Mutation check: breaks `IntervalTree` on purpose (see mutants.ts) and shows
- * that the harness catches each fault, recording how long it took.
+ * Mutation check: breaks `IntervalTree` on purpose (see mutants.ts: each
+ * mutant patches one method of the `SegmentTree` kernel) and shows that the
+ * harness catches each fault, recording how long it took.
  *
  *   cd packages/core && tsx --conditions=@alloc/source ../testing/scripts/mutation-check.ts [--mutant NAME] [--seconds 60] [--seed S]
  *   cd packages/vm-resources && tsx --conditions=@alloc/source ../testing/scripts/mutation-check.ts --target vm-resources
  *
  * For each mutant: fuzz batches (same profiles as alloc-fuzz) until the first
- * divergence or the time limit; print seconds, runs and operations to
- * detection and the first line of the divergence. Exit 1 if a mutant survives,
+ * divergence or the time limit; print the domain profile that caught it,
+ * seconds, runs and operations to detection and the first line of the divergence. Exit 1 if a mutant survives,
  * or if the unmutated tree diverges.
  */
 import { fuzzTreeCampaign } from "../src/cli/campaign.js";
@@ -37,8 +38,8 @@ if (selected.length === 0) {
 const control = await fuzzTreeCampaign(factory, { seconds: 2, seed, batch: 50 });
 console.log(`control (no mutant): ${control.ops} ops, ${control.failure === undefined ? "0 divergences" : "DIVERGED"}`);
 if (control.failure !== undefined) status = 1;
-console.log("| mutant | checkInvariants | caught | seconds | runs | operations | first divergence |");
-console.log("| --- | --- | --- | --- | --- | --- | --- |");
+console.log("| mutant | checkInvariants | caught | profile | seconds | runs | operations | first divergence |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const m of selected) {
   // With the invariant checker, and with the model comparison alone.
   for (const invariants of [true, false]) {
@@ -52,7 +53,7 @@ for (const m of selected) {
     const caught = r.failure !== undefined;
     if (!caught && invariants) status = 1;
     const first = caught ? (r.failure!.error ?? "").split("\n")[0]!.replace(/\|/g, "/").slice(0, 150) : "-";
-    console.log(`| ${m.name} | ${invariants ? "on" : "off"} | ${caught ? "yes" : "NO"} | ${r.seconds.toFixed(2)} | ${r.runs} | ${r.ops} | ${first} |`);
+    console.log(`| ${m.name} | ${invariants ? "on" : "off"} | ${caught ? "yes" : "NO"} | ${caught ? r.failure!.profile : "-"} | ${r.seconds.toFixed(2)} | ${r.runs} | ${r.ops} | ${first} |`);
     if (argv.includes("--verbose") && caught) console.log(r.failure!.message);
   }
 }

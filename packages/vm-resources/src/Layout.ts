@@ -18,12 +18,19 @@ import { Reader, hex } from "./internal/validate.js";
 
 /** The names of the pools of a resource manager. */
 export const PoolName = {
+  /** MMIO address space: the low window and the optional high 64-bit window. */
   Mmio: "mmio",
+  /** Guest-physical RAM space, including device memory such as DAX windows. */
   Mem: "mem",
+  /** Port I/O space, `0 .. 0xffff`. */
   Pio: "pio",
+  /** Legacy interrupt lines (GSIs), with the optional shared IRQ. */
   LegacyIrq: "legacyIrq",
+  /** MSI / MSI-X vectors (GSIs). */
   Msi: "msi",
+  /** Device instance ids. */
   DeviceId: "deviceId",
+  /** KVM user memory slots. */
   MemSlot: "memSlot",
 } as const;
 
@@ -58,13 +65,21 @@ export interface Layout {
   /** The architecture, e.g. `"x86_64"`, `"aarch64"`, or anything for custom layouts. */
   readonly arch: string;
   /** MMIO space: `ranges` is `[low]` or `[low, high]`. */
-  readonly mmio: PoolLayout & { readonly low: Range; readonly high: Range | undefined };
+  readonly mmio: PoolLayout & {
+    /** The MMIO window below 4 GiB; always `ranges[0]`. */
+    readonly low: Range;
+    /** The 64-bit MMIO window above `low`, or `undefined` when the layout has none. */
+    readonly high: Range | undefined;
+  };
   /** Guest-physical RAM space (for RAM and device memory such as DAX windows). */
   readonly mem: PoolLayout;
   /** Port I/O space. */
   readonly pio: PoolLayout;
   /** Legacy IRQ lines; `shared` is the one line handed to every shared request. */
-  readonly legacyIrq: PoolLayout & { readonly shared: number | undefined };
+  readonly legacyIrq: PoolLayout & {
+    /** The line every shared request gets, outside `ranges`; `undefined` when the layout has none. */
+    readonly shared: number | undefined;
+  };
   /** MSI / MSI-X vectors (GSIs). */
   readonly msi: PoolLayout;
   /** Device instance ids. */
@@ -106,13 +121,25 @@ export interface LayoutInit {
   /** The architecture. */
   readonly arch: string;
   /** MMIO windows: `low` (below 4 GiB) and an optional `high`. */
-  readonly mmio: { readonly low: RangeInit; readonly high?: RangeInit; readonly reserved?: readonly ReservationInit[]; readonly window?: RangeInit };
+  readonly mmio: {
+    /** The MMIO window below 4 GiB. */
+    readonly low: RangeInit;
+    /** An optional 64-bit MMIO window, entirely above `low`. */
+    readonly high?: RangeInit;
+    /** Reserved regions, each inside `low` or `high`. */
+    readonly reserved?: readonly ReservationInit[];
+    /** Where requests without an explicit range go; it must meet `low` or `high`. */
+    readonly window?: RangeInit;
+  };
   /** Guest-physical RAM space. */
   readonly mem: PoolLayoutInit;
   /** Port I/O space (0..0xffff). */
   readonly pio: PoolLayoutInit;
   /** Legacy IRQ lines and the optional shared IRQ (outside them). */
-  readonly legacyIrq: PoolLayoutInit & { readonly shared?: number };
+  readonly legacyIrq: PoolLayoutInit & {
+    /** The line handed to every shared request (`0 .. 2^32-1`); it must lie outside the legacy IRQ and MSI ranges. */
+    readonly shared?: number;
+  };
   /** MSI vectors. */
   readonly msi: PoolLayoutInit;
   /** Device ids (bitmap, at most 0xfffff). */

@@ -12,19 +12,40 @@ import { AllocError, toU64 } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 
 /** A legacy interrupt line (GSI) number. */
-export type Irq = number & { readonly __brand: "Irq" };
+export type Irq = number & {
+  /** Type-only tag that tells `Irq` apart from other numbers; it does not exist at run time. */
+  readonly __brand: "Irq";
+};
 /** An MSI / MSI-X interrupt vector (GSI) number. */
-export type MsiVector = number & { readonly __brand: "MsiVector" };
+export type MsiVector = number & {
+  /** Type-only tag that tells `MsiVector` apart from other numbers; it does not exist at run time. */
+  readonly __brand: "MsiVector";
+};
 /** A port I/O address, `0 .. 0xffff`. */
-export type PioPort = number & { readonly __brand: "PioPort" };
+export type PioPort = number & {
+  /** Type-only tag that tells `PioPort` apart from other numbers; it does not exist at run time. */
+  readonly __brand: "PioPort";
+};
 /** A device instance id (e.g. a PCI device number on a bus). */
-export type DeviceId = number & { readonly __brand: "DeviceId" };
+export type DeviceId = number & {
+  /** Type-only tag that tells `DeviceId` apart from other numbers; it does not exist at run time. */
+  readonly __brand: "DeviceId";
+};
 /** A KVM user memory slot number. */
-export type MemSlot = number & { readonly __brand: "MemSlot" };
+export type MemSlot = number & {
+  /** Type-only tag that tells `MemSlot` apart from other numbers; it does not exist at run time. */
+  readonly __brand: "MemSlot";
+};
 /** An exact 64-bit guest-physical address in guest RAM space. */
-export type GuestAddress = bigint & { readonly __brand: "GuestAddress" };
+export type GuestAddress = bigint & {
+  /** Type-only tag that tells `GuestAddress` apart from other bigints; it does not exist at run time. */
+  readonly __brand: "GuestAddress";
+};
 /** An exact 64-bit guest-physical address in MMIO space. */
-export type MmioAddress = bigint & { readonly __brand: "MmioAddress" };
+export type MmioAddress = bigint & {
+  /** Type-only tag that tells `MmioAddress` apart from other bigints; it does not exist at run time. */
+  readonly __brand: "MmioAddress";
+};
 
 function smallInt(value: number, max: number, what: string): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > max) {

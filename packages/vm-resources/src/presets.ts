@@ -12,7 +12,7 @@
  * (`GUEST_PHYS_END` = 2^bits - 1, `GUEST_MEM_END` = `GUEST_PHYS_END` >> 1);
  * every other window is clipped to the last address the guest can reach.
  */
-import { AllocError, toU64 } from "@alloc/constraint";
+import { AllocError, describeValue, readRecord, readU64 } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { defineLayout } from "./Layout.js";
 import type { Layout, LayoutInit } from "./Layout.js";
@@ -132,38 +132,28 @@ function badOption(argument: string, message: string, value: unknown): never {
   throw new AllocError("INVALID_ARGUMENT", message, { argument, value });
 }
 
+/** An integer option in `min..max`, read with `readU64` (no strings, fractions, NaN or booleans). */
+function intOption(value: unknown, name: string, min: number, max: number): number {
+  const v = readU64(value, name, "INVALID_ARGUMENT");
+  if (v < BigInt(min) || v > BigInt(max)) badOption(name, `${name}: must be an integer in ${min}..${max}; got ${describeValue(value)}`, value);
+  return Number(v);
+}
+
+/** Reads the options once (`readRecord`: unknown keys refused with a near miss, each key read once), then checks each value. */
 function readOptions(options: unknown): Fit {
   if (options === undefined) return { end: undefined, physBits: undefined, memSize: undefined, memSlots: undefined };
-  if (typeof options !== "object" || options === null || Array.isArray(options)) badOption("options", "preset options must be an object", options);
-  const o = options as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (!(OPTION_KEYS as readonly string[]).includes(k)) badOption(k, `unknown preset option ${JSON.stringify(k.length > 80 ? `${k.slice(0, 80)}…` : k)}; expected one of ${OPTION_KEYS.join(", ")}`, k);
-  }
-  const physBits = o["physBits"];
-  const guestPhysEnd = o["guestPhysEnd"];
-  const memSize = o["memSize"];
-  const memSlots = o["memSlots"];
-  let end: bigint | undefined;
-  if (physBits !== undefined) {
-    if (typeof physBits !== "number" || !Number.isInteger(physBits) || physBits < 1 || physBits > 64) badOption("physBits", `physBits must be an integer in 1..64; got ${String(physBits)}`, physBits);
-    end = (1n << BigInt(physBits)) - 1n;
-  }
-  if (guestPhysEnd !== undefined) {
-    if (typeof guestPhysEnd !== "bigint" && typeof guestPhysEnd !== "number") badOption("guestPhysEnd", `guestPhysEnd must be a number or bigint; got ${typeof guestPhysEnd}`, guestPhysEnd);
-    const g = toU64(guestPhysEnd, "guestPhysEnd");
-    if (end === undefined) badOption("guestPhysEnd", "guestPhysEnd needs physBits", guestPhysEnd);
-    if (g > end) badOption("guestPhysEnd", `guestPhysEnd 0x${g.toString(16)} lies above what ${String(physBits)} physical address bits reach (0x${end.toString(16)})`, guestPhysEnd);
+  const o = readRecord(options, OPTION_KEYS, { what: "preset options", code: "INVALID_ARGUMENT" });
+  const physBits = o["physBits"] === undefined ? undefined : intOption(o["physBits"], "physBits", 1, 64);
+  let end = physBits === undefined ? undefined : (1n << BigInt(physBits)) - 1n;
+  if (o["guestPhysEnd"] !== undefined) {
+    const g = readU64(o["guestPhysEnd"], "guestPhysEnd", "INVALID_ARGUMENT");
+    if (end === undefined) badOption("guestPhysEnd", "guestPhysEnd: needs physBits", o["guestPhysEnd"]);
+    if (g > end) badOption("guestPhysEnd", `guestPhysEnd: 0x${g.toString(16)} lies above what ${String(physBits)} physical address bits reach (0x${end.toString(16)})`, o["guestPhysEnd"]);
     end = g;
   }
-  let size: bigint | undefined;
-  if (memSize !== undefined) {
-    if (typeof memSize !== "bigint" && typeof memSize !== "number") badOption("memSize", `memSize must be a number or bigint; got ${typeof memSize}`, memSize);
-    size = toU64(memSize, "memSize");
-  }
-  if (memSlots !== undefined && (typeof memSlots !== "number" || !Number.isInteger(memSlots) || memSlots < 1 || memSlots > 0x10_0000)) {
-    badOption("memSlots", `memSlots must be an integer in 1..${0x10_0000}; got ${String(memSlots)}`, memSlots);
-  }
-  return { end, physBits: physBits as number | undefined, memSize: size, memSlots: memSlots as number | undefined };
+  const memSize = o["memSize"] === undefined ? undefined : readU64(o["memSize"], "memSize", "INVALID_ARGUMENT");
+  const memSlots = o["memSlots"] === undefined ? undefined : intOption(o["memSlots"], "memSlots", 1, 0x10_0000);
+  return { end, physBits, memSize, memSlots };
 }
 
 const GiB = 1n << 30n;
@@ -350,13 +340,13 @@ function checkMemSize(init: LayoutInit, fit: Fit): void {
  */
 export function presetLayout(arch: Arch, flavor: Flavor = "dragonball", options?: PresetOptions): Layout {
   if (flavor !== "dragonball" && flavor !== "firecracker") {
-    throw new AllocError("INVALID_ARGUMENT", `unknown preset flavor ${JSON.stringify(flavor)}; expected "dragonball" or "firecracker"`, {
+    throw new AllocError("INVALID_ARGUMENT", `flavor: unknown preset flavor ${describeValue(flavor)}; expected "dragonball" or "firecracker"`, {
       argument: "flavor",
       value: flavor,
     });
   }
   if (arch !== "x86_64" && arch !== "aarch64") {
-    throw new AllocError("INVALID_ARGUMENT", `unknown architecture ${JSON.stringify(arch)}; expected "x86_64" or "aarch64"`, {
+    throw new AllocError("INVALID_ARGUMENT", `arch: unknown architecture ${describeValue(arch)}; expected "x86_64" or "aarch64"`, {
       argument: "arch",
       value: arch,
     });

@@ -251,3 +251,64 @@ describe("layouts derived from the host (physBits)", () => {
     expect(e.details.argument).toBe("physbits");
   });
 });
+
+describe("preset options are hostile input", () => {
+  const opts = (o: unknown) => () => presetLayout("x86_64", "dragonball", o as never);
+  it("a misspelt key is refused by name with a near miss", () => {
+    const e = expectAllocError(opts({ physBit: 40 }), "INVALID_ARGUMENT");
+    expect(e.message).toContain('"physBit"');
+    expect(e.message).toContain('did you mean "physBits"');
+  });
+  it("physBits and memSlots are never coerced: a string, a fraction, NaN, Infinity, a boolean, a negative", () => {
+    for (const [key, value, shown] of [
+      ["physBits", "40", 'string "40"'],
+      ["physBits", 1.5, "1.5"],
+      ["physBits", NaN, "NaN"],
+      ["physBits", Infinity, "Infinity"],
+      ["physBits", true, "boolean"],
+      ["physBits", -1, "-1"],
+      ["memSlots", "32", 'string "32"'],
+      ["memSlots", 2.5, "2.5"],
+      ["guestPhysEnd", "0x1000", 'string "0x1000"'],
+      ["memSize", 1.5, "1.5"],
+    ] as const) {
+      const e = expectAllocError(opts({ physBits: 46, [key]: value }), "INVALID_ARGUMENT");
+      expect(e.message).toContain(key);
+      expect(e.message).toContain(shown);
+    }
+  });
+  it("a bigint physBits is the same number (no coercion needed), out of range is refused", () => {
+    expect(layoutToJSON(presetLayout("x86_64", "dragonball", { physBits: 39n as never }))).toEqual(layoutToJSON(presetLayout("x86_64", "dragonball", { physBits: 39 })));
+    expectAllocError(opts({ physBits: 65n }), "INVALID_ARGUMENT");
+  });
+  it("each option is read exactly once: a getter that changes between reads cannot make the checked value differ from the used one", () => {
+    let reads = 0;
+    const sneaky = {
+      get physBits() {
+        reads++;
+        return reads === 1 ? 39 : 52;
+      },
+    };
+    const layout = presetLayout("x86_64", "dragonball", sneaky as never);
+    expect(reads).toBe(1);
+    expect(layoutToJSON(layout)).toEqual(layoutToJSON(presetLayout("x86_64", "dragonball", { physBits: 39 })));
+  });
+  it("a throwing getter, a proxy, an array and null are typed errors", () => {
+    const e = expectAllocError(opts({ get physBits(): number { throw new Error("boom"); } }), "INVALID_ARGUMENT");
+    expect(e.cause).toBeInstanceOf(Error);
+    expectAllocError(opts([39]), "INVALID_ARGUMENT");
+    expectAllocError(opts(null), "INVALID_ARGUMENT");
+    expectAllocError(opts("physBits=39"), "INVALID_ARGUMENT");
+    expectAllocError(opts(new Proxy({}, { ownKeys: () => { throw new Error("trap"); } })), "INVALID_ARGUMENT");
+  });
+  it("an unknown arch or flavor is quoted briefly, on one line, control characters escaped", () => {
+    const long = `x86\n${"y".repeat(500)}`;
+    for (const e of [expectAllocError(() => presetLayout(long as never), "INVALID_ARGUMENT"), expectAllocError(() => presetLayout("x86_64", long as never), "INVALID_ARGUMENT")]) {
+      expect(e.message).not.toContain("\n");
+      expect(e.message).toContain("x86\\n");
+      expect(e.message.length).toBeLessThan(200);
+      expect(e.message).toContain("chars)");
+    }
+    expect(expectAllocError(() => presetLayout(42 as never), "INVALID_ARGUMENT").message).toContain("number 42");
+  });
+});

@@ -8,7 +8,7 @@
  * counting up and skipping names already in use (for instance after a
  * restore), so each name costs O(1) amortised.
  */
-import { AllocError, toU64 } from "@alloc/constraint";
+import { AllocError, describeValue, quoteText, readRecord, toU64 } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import type { PoolName } from "../Layout.js";
 import { placeOf } from "../ResourceManager.js";
@@ -57,24 +57,29 @@ export interface Held {
  * that range.
  */
 export function heldAt(manager: ResourceManager, names: OwnerNames, pool: PoolName, min: bigint, max: bigint, what: string): Held {
-  const rec = manager.ownerOf(pool, min);
+  const entry = manager.pool(pool).entryAt(min);
+  if (entry !== undefined && entry.state === "allocated" && names.owns(entry.owner) && entry.range.min === min && entry.range.max === max) {
+    const held = manager.resourcesOf(entry.owner);
+    // An owner holding one resource holds it here; otherwise find the one at [min, max].
+    if (held.length === 1) return { owner: entry.owner, resource: held[0] as Resource };
+    for (const resource of held) {
+      const place = placeOf(resource);
+      if (place !== undefined && place.pool === pool && place.range.min === min && place.range.max === max) return { owner: entry.owner, resource };
+    }
+  }
   const text = `[0x${min.toString(16)}, 0x${max.toString(16)}]`;
-  if (rec === undefined) throw new AllocError("NOT_ALLOCATED", `${what} ${text} is not allocated`, { pool, range: text });
-  if (rec.kind === "reserved") throw new AllocError("RESERVED", `${what} ${text} is reserved (${rec.label})`, { pool, range: text, conflictOwner: `<reserved: ${rec.label}>` });
-  if (!names.owns(rec.owner)) {
-    throw new AllocError("CONFLICT", `${what} ${text} is held by ${rec.owner}, not by this allocator`, { pool, range: text, conflictOwner: rec.owner });
+  if (entry === undefined || entry.state === "free") throw new AllocError("NOT_ALLOCATED", `${what} ${text} is not allocated`, { pool, range: text });
+  if (entry.state === "reserved") throw new AllocError("RESERVED", `${what} ${text} is reserved (${quoteText(entry.label)})`, { pool, range: text, conflictOwner: `<reserved: ${entry.label}>` });
+  if (!names.owns(entry.owner)) {
+    throw new AllocError("CONFLICT", `${what} ${text} is held by ${quoteText(entry.owner)}, not by this allocator`, { pool, range: text, conflictOwner: entry.owner });
   }
-  for (const resource of manager.resourcesOf(rec.owner)) {
-    const place = placeOf(resource);
-    if (place !== undefined && place.pool === pool && place.range.min === min && place.range.max === max) return { owner: rec.owner, resource };
-  }
-  throw new AllocError("NOT_FOUND", `${what} ${text} is not an allocation of this allocator (it lies inside one held by ${rec.owner})`, { pool, range: text, owner: rec.owner });
+  throw new AllocError("NOT_FOUND", `${what} ${text} is not an allocation of this allocator (it lies inside one held by ${quoteText(entry.owner)})`, { pool, range: text, owner: entry.owner });
 }
 
 /** A u32 argument (an id or IRQ): a bigint or safe-integer number in 0..2^32-1, else `INVALID_VALUE`. */
 export function u32(value: unknown, argument: string): number {
   if (typeof value !== "number" && typeof value !== "bigint") {
-    throw new AllocError("INVALID_VALUE", `${argument} must be a number or bigint; got ${typeof value}`, { argument });
+    throw new AllocError("INVALID_VALUE", `${argument} must be a number or bigint; got ${describeValue(value)}`, { argument });
   }
   const v = toU64(value, argument);
   if (v > 0xffff_ffffn) throw new AllocError("INVALID_VALUE", `${argument} must be at most 2^32-1; got ${v}`, { argument, value: v });
@@ -84,35 +89,22 @@ export function u32(value: unknown, argument: string): number {
 /** A u64 argument: a bigint or safe-integer number, else `INVALID_VALUE`. */
 export function u64(value: unknown, argument: string): bigint {
   if (typeof value !== "number" && typeof value !== "bigint") {
-    throw new AllocError("INVALID_VALUE", `${argument} must be a number or bigint; got ${typeof value}`, { argument });
+    throw new AllocError("INVALID_VALUE", `${argument} must be a number or bigint; got ${describeValue(value)}`, { argument });
   }
   return toU64(value as U64Input, argument);
 }
 
-/** Quotes caller text for a message: at most 80 characters, control characters escaped. */
-function quote(text: string): string {
-  const cut = text.length > 80 ? `${text.slice(0, 80)}…(${text.length} chars)` : text;
-  return JSON.stringify(cut);
-}
-
 /**
- * Reads an options object once: `undefined` is `{}`; anything but a plain
- * object, or a key not in `allowed`, is `INVALID_ARGUMENT` naming it. Each
- * property is read exactly once, into a null-prototype copy.
+ * Reads an options object once (`readRecord`): `undefined` is `{}`; anything
+ * but a plain object, or a key not in `allowed` (named, with a near miss), is
+ * `INVALID_ARGUMENT`. Each property is read exactly once.
  */
-export function readOptions(value: unknown, allowed: readonly string[], what: string): Record<string, unknown> {
-  const out = Object.create(null) as Record<string, unknown>;
-  if (value === undefined) return out;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new AllocError("INVALID_ARGUMENT", `${what} must be an object`, { argument: what });
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new AllocError("INVALID_ARGUMENT", `unknown ${what} key ${quote(key)}; expected one of ${allowed.join(", ")}`, { argument: key.slice(0, 80) });
-    out[key] = (value as Record<string, unknown>)[key];
-  }
-  return out;
+export function readOptions(value: unknown, allowed: readonly string[], what: string): Readonly<Record<string, unknown>> {
+  return value === undefined ? Object.freeze(Object.create(null) as Record<string, unknown>) : readRecord(value, allowed, { what, code: "INVALID_ARGUMENT" });
 }
 
 /** A boolean argument, refusing anything else (no truthiness). */
 export function bool(value: unknown, argument: string): boolean {
-  if (typeof value !== "boolean") throw new AllocError("INVALID_ARGUMENT", `${argument} must be true or false; got ${typeof value}`, { argument });
+  if (typeof value !== "boolean") throw new AllocError("INVALID_ARGUMENT", `${argument} must be true or false; got ${describeValue(value)}`, { argument });
   return value;
 }

@@ -1,7 +1,7 @@
 // The facades' trust boundary: options and constraints are read once, unknown
 // keys are named, nothing is coerced, and a refused call changes nothing.
 import { describe, expect, it } from "vitest";
-import { DragonballResourceManager, ResourceConstraint } from "../../src/facades/dragonball/index.js";
+import { DragonballResourceManager, Resource, ResourceConstraint } from "../../src/facades/dragonball/index.js";
 import { ResourceAllocator } from "../../src/facades/firecracker/index.js";
 import { AddressAllocator, IdAllocator } from "../../src/facades/rust-vmm/index.js";
 import { presetLayout } from "../../src/index.js";
@@ -13,6 +13,23 @@ describe("facade boundary", () => {
     expect(expectAllocError(() => new IdAllocator(0, 16, { manger: 1 } as never), "INVALID_ARGUMENT").details.argument).toBe("manger");
     expect(expectAllocError(() => new DragonballResourceManager(undefined, { physbits: 40 } as never), "INVALID_ARGUMENT").details.argument).toBe("physbits");
     expectAllocError(() => presetLayout("x86_64", "dragonball", { physBits: 40, extra: 1 } as never), "INVALID_ARGUMENT");
+    expect(expectAllocError(() => new AddressAllocator(0, 16, { pol: "mem" } as never), "INVALID_ARGUMENT").message).toContain('did you mean "pool"');
+  });
+  it("caller text in messages is quoted briefly, on one line", () => {
+    const long = `Mmio\n${"x".repeat(300)}`;
+    const messages = [
+      expectAllocError(() => new DragonballResourceManager().allocateDeviceResources([{ kind: long } as never], false), "INVALID_REQUEST").message,
+      expectAllocError(() => new DragonballResourceManager().allocateDeviceResources([{ kind: "PioAddress", size: 1, align: 1, range: undefined, [long]: 1 } as never], false), "INVALID_REQUEST").message,
+      expectAllocError(() => new AddressAllocator(0, 16, { pool: long } as never), "INVALID_ARGUMENT").message,
+      expectAllocError(() => new IdAllocator(0, 16, { pool: long } as never), "INVALID_ARGUMENT").message,
+      expectAllocError(() => new ResourceAllocator(long as never), "INVALID_ARGUMENT").message,
+    ];
+    for (const m of messages) {
+      expect(m).not.toContain("\n");
+      expect(m.length).toBeLessThan(240);
+      expect(m).toContain("chars)");
+    }
+    expectAllocError(() => ResourceConstraint.newMmio(1) && (Resource.MacAddress(42 as never) as unknown), "INVALID_ARGUMENT");
   });
   it("no coercion: strings, booleans, fractions, unsafe numbers are refused", () => {
     const mgr = new DragonballResourceManager();

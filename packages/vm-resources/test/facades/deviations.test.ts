@@ -100,11 +100,21 @@ describe("Dragonball deviations", () => {
     expect(mgr.allocateKvmMemSlot(3, 10)).toBe(10);
     expect(mgr.allocateKvmMemSlot(1, 12)).toBeUndefined();
   });
-  it("17: allocateMsiIrqAligned follows PCI MSI rules", () => {
+  it("17: allocateMsiIrqAligned needs a power-of-two count; blocks beyond 32 are aligned generic MSI", () => {
     const mgr = new DragonballResourceManager();
-    expect(mgr.allocateMsiIrqAligned(32)! % 32).toBe(0);
+    expect(mgr.allocateMsiIrqAligned(32)).toBe(32);
+    const heldAt = (v: number): readonly unknown[] => mgr.manager.resourcesOf((mgr.manager.ownerOf("msi", v) as { owner: string }).owner);
+    expect(heldAt(32)).toEqual([{ kind: "pci-msi", base: 32, count: 32 }]);
     expectAllocError(() => mgr.allocateMsiIrqAligned(3), "INVALID_REQUEST");
-    expectAllocError(() => mgr.allocateMsiIrqAligned(64), "INVALID_REQUEST");
+    expectAllocError(() => mgr.allocateMsiIrqAligned(96), "INVALID_REQUEST");
+    expect(mgr.allocateMsiIrqAligned(64)).toBe(64);
+    expect(heldAt(64)).toEqual([{ kind: "generic-msi", base: 64, count: 64 }]);
+    // 128..255 is the next aligned block of 128 (0..127 is partly outside the window, partly taken).
+    expect(mgr.allocateMsiIrqAligned(128)).toBe(128);
+    expect(mgr.allocateMsiIrq(1)).toBe(24);
+    expect(mgr.allocateMsiIrqAligned(1024)).toBeUndefined();
+    expect(mgr.allocateMsiIrqAligned(4096)).toBeUndefined();
+    mgr.manager.checkInvariants();
   });
   it("18: the i8042 and PCI configuration ports are never handed out on x86_64", () => {
     const mgr = new DragonballResourceManager();

@@ -286,7 +286,7 @@ export function driveDragonball(seed: number, calls: number): RunResult {
       });
     } else if (k < 0.16) {
       const aligned = r() < 0.5;
-      const n = aligned ? pick(r, [1, 2, 4, 8, 16, 32, 3]) : int(r, 1, 40);
+      const n = aligned ? pick(r, [1, 2, 4, 8, 16, 32, 3, 64, 96, 256, 512, 4096]) : int(r, 1, 40);
       d = step(`allocateMsiIrq${aligned ? "Aligned" : ""}(${n})`, () => (aligned ? fd.allocateMsiIrqAligned(n) : fd.allocateMsiIrq(n)), () => {
         if (aligned && (n & (n - 1)) !== 0) fail("INVALID_REQUEST");
         const s = takeFirst(m.msi, BigInt(n), aligned ? BigInt(n) : 1n, 0n, U64_MAX, m.tag());

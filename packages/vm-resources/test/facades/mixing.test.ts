@@ -136,22 +136,19 @@ describe("mixing facade calls with the owner-based API", () => {
 });
 
 describe("IdAllocator over the MSI pool", () => {
-  it("allocateIdAt places exactly, or (while the manager cannot place MSI vectors exactly) refuses with nothing changed", () => {
+  it("allocateIdAt takes exactly the vector asked for, and a taken one is a CONFLICT with nothing changed", () => {
     const ra = new ResourceAllocator("x86_64");
-    expect(ra.gsiMsiAllocator.allocateIdAt(24)).toBe(24); // the lowest free vector is placeable either way
+    const msi = ra.gsiMsiAllocator;
+    expect(msi.allocateIdAt(100)).toBe(100);
+    expect(msi.isAllocated(100)).toBe(true);
+    expect(msi.isAllocated(99)).toBe(false);
+    expect(msi.isAllocated(101)).toBe(false);
     const before = ra.manager.snapshot();
-    let got: number | undefined;
-    try {
-      got = ra.gsiMsiAllocator.allocateIdAt(100);
-    } catch (e) {
-      expect((e as { code?: unknown }).code).toBe("INVALID_REQUEST");
-      expect(ra.manager.snapshot()).toBe(before);
-    }
-    if (got !== undefined) {
-      expect(got).toBe(100);
-      expect(ra.gsiMsiAllocator.isAllocated(100)).toBe(true);
-      expect(ra.gsiMsiAllocator.isAllocated(25)).toBe(false);
-    }
+    expectAllocError(() => msi.allocateIdAt(100), "CONFLICT");
+    expect(ra.manager.snapshot()).toBe(before);
+    expect(msi.allocateId()).not.toBe(100);
+    msi.freeId(100);
+    expect(msi.isAllocated(100)).toBe(false);
     ra.manager.checkInvariants();
   });
 });

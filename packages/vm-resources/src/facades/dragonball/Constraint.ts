@@ -4,7 +4,7 @@
  * returns a new constraint; the same method without an argument reads the
  * value. Defaults are upstream's: min 0, max 2^64-1, align 1, first match.
  */
-import { AllocError, U64_MAX } from "@alloc/constraint";
+import { AllocError, U64_MAX, describeValue } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { u64 } from "../shared.js";
 
@@ -71,7 +71,7 @@ export class Constraint {
   policy(value: DbsAllocPolicy): Constraint;
   policy(value?: DbsAllocPolicy): DbsAllocPolicy | Constraint {
     if (value === undefined) return this.#policy;
-    if (value !== "Default" && value !== "FirstMatch") throw new AllocError("INVALID_ARGUMENT", `policy must be "Default" or "FirstMatch"; got ${String(value)}`, { argument: "policy" });
+    if (value !== "Default" && value !== "FirstMatch") throw new AllocError("INVALID_ARGUMENT", `policy must be "Default" or "FirstMatch"; got ${describeValue(value)}`, { argument: "policy" });
     return new Constraint(this.#size, this.#min, this.#max, this.#align, value);
   }
 }

@@ -13,7 +13,7 @@
  * (low window first). Cost: O(log n) per call; a device of k requests is k
  * manager calls.
  */
-import { AllocError, isAllocError } from "@alloc/constraint";
+import { AllocError, U64_MAX, isAllocError } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import type { PoolName } from "../../Layout.js";
 import { presetLayout } from "../../presets.js";
@@ -65,6 +65,7 @@ export class DragonballResourceManager {
   readonly #irqMax: number;
   readonly #names: Readonly<Record<"pio" | "mmio" | "mem" | "irq" | "msi" | "slot" | "device", OwnerNames>>;
   readonly #family: OwnerNames;
+  readonly #optionsOf = new WeakMap<ResourceConstraint, readonly ResourceRequest[]>();
 
   /**
    * Upstream `ResourceManager::new(max_kvm_mem_slot)`: `maxKvmMemSlot` is the
@@ -145,17 +146,48 @@ export class DragonballResourceManager {
   }
 
   /**
-   * `count` MSI vectors aligned to `count`, for PCI MSI (1..32, a power of
-   * two, else `INVALID_REQUEST`); `undefined` when nothing fits.
+   * `count` MSI vectors aligned to `count` (a power of two, else
+   * `INVALID_REQUEST`); `undefined` when nothing fits. Up to 32 vectors this
+   * is a PCI MSI block (the manager aligns it); a larger block (upstream's
+   * test asks for 512) is a generic MSI block placed at the lowest free
+   * aligned base of the MSI window, found through the pool's read-only view
+   * (one O(log n) lookup per allocated range skipped).
    *
    * @example
    * ```ts
    * mgr.allocateMsiIrqAligned(8); // a multiple of 8
+   * mgr.allocateMsiIrqAligned(512); // 512 on x86_64 (vectors 24..1023)
    * ```
    */
   allocateMsiIrqAligned(count: number): number | undefined {
-    const res = this.#one(this.#names.msi, { kind: "pci-msi", count: u32(count, "count") });
-    return res === undefined ? undefined : (res as { base: number }).base;
+    const n = u32(count, "count");
+    if (n <= 32) {
+      const res = this.#one(this.#names.msi, { kind: "pci-msi", count: n });
+      return res === undefined ? undefined : (res as { base: number }).base;
+    }
+    if ((n & (n - 1)) !== 0) throw new AllocError("INVALID_REQUEST", `count: an aligned MSI block needs a power-of-two count; got ${n}`, { argument: "count", value: n });
+    const base = n > MSI_BLOCK_MAX ? undefined : this.#alignedMsiBase(BigInt(n));
+    if (base === undefined) return undefined;
+    this.manager.allocateDevice(this.#names.msi.fresh(), [{ kind: "generic-msi", count: n, base: Number(base) }]);
+    return Number(base);
+  }
+
+  /** The lowest multiple of `n` in the MSI window starting `n` free vectors, or undefined. */
+  #alignedMsiBase(n: bigint): bigint | undefined {
+    const layout = this.manager.layout.msi;
+    const first = layout.ranges[0];
+    const last = layout.ranges[layout.ranges.length - 1];
+    const w = layout.window ?? (first === undefined || last === undefined ? undefined : { min: first.min, max: last.max });
+    if (w === undefined) return undefined;
+    const view = this.manager.msi;
+    const up = (v: bigint): bigint => ((v + n - 1n) / n) * n;
+    for (let at = up(w.min); at + n - 1n <= w.max; ) {
+      const e = view.entryAt(at);
+      if (e === undefined) at += n;
+      else if (e.state === "free" && e.range.max >= at + n - 1n) return at;
+      else at = up(e.range.max + 1n);
+    }
+    return undefined;
   }
 
   /**
@@ -298,22 +330,81 @@ export class DragonballResourceManager {
   allocateDeviceResources(requests: readonly ResourceConstraint[], sharedIrq: boolean): DeviceResources {
     if (!Array.isArray(requests)) throw new AllocError("INVALID_ARGUMENT", "requests must be an array", { argument: "requests" });
     const share = bool(sharedIrq, "sharedIrq");
-    // Read each request once, into a checked constraint, before anything is allocated.
-    const checked = requests.map((rc: unknown) => readConstraint(rc));
-    const owner = this.#names.device.fresh();
-    const out = new DeviceResources();
-    try {
-      checked.forEach((rc: ResourceConstraint, i: number) => {
-        const got = this.#deviceOne(owner, rc, share);
-        if (got === undefined) throw new AllocError("NO_FIT", `no resource available for request ${i} (${String((rc as { kind?: unknown }).kind)})`, { request: i, owner });
-        out.append(got);
-      });
-    } catch (e) {
-      if (this.manager.resourcesOf(owner).length > 0) this.manager.freeDevice(owner);
-      throw e;
+    // Read each request once, into a checked constraint, then into the manager requests it may become.
+    const n = requests.length;
+    const checked: ResourceConstraint[] = new Array<ResourceConstraint>(n);
+    for (let i = 0; i < n; i++) checked[i] = readConstraint(requests[i]);
+    const options: (readonly ResourceRequest[])[] = new Array<readonly ResourceRequest[]>(n);
+    for (let i = 0; i < n; i++) {
+      const rc = checked[i] as ResourceConstraint;
+      const o = rc.kind === "LegacyIrq" && share ? SHARED_IRQ_REQUEST : this.#options(rc);
+      if (o.length === 0) throw noFit(i, rc);
+      options[i] = o;
     }
+    // One manager call for the device; a request that does not fit its first option (MMIO: the low window) is retried with the next.
+    const choice = new Array<number>(n).fill(0);
+    const batch: ResourceRequest[] = new Array<ResourceRequest>(n);
+    for (let i = 0; i < n; i++) batch[i] = (options[i] as readonly ResourceRequest[])[0] as ResourceRequest;
+    const owner = this.#names.device.fresh();
+    let got: ManagerResource[];
+    for (;;) {
+      try {
+        got = this.manager.allocateDevice(owner, batch);
+        break;
+      } catch (e) {
+        const i = isAllocError(e) && NONE_CODES.has(e.code) ? e.details["request"] : undefined;
+        if (typeof i !== "number") throw e;
+        const o = options[i] as readonly ResourceRequest[];
+        const next = (choice[i] as number) + 1;
+        if (next >= o.length) throw noFit(i, checked[i] as ResourceConstraint);
+        choice[i] = next;
+        batch[i] = o[next] as ResourceRequest;
+      }
+    }
+    const out = new DeviceResources();
+    for (let i = 0; i < n; i++) out.append(resourceFor(checked[i] as ResourceConstraint, got[i] as ManagerResource));
     setOwnerOfList(out, owner);
     return out;
+  }
+
+  /** The manager requests `rc` may become, in the order to try them (none: it cannot fit); frozen and remembered per helper-made constraint, so the manager knows them by identity. */
+  #options(rc: ResourceConstraint): readonly ResourceRequest[] {
+    const known = this.#optionsOf.get(rc);
+    if (known !== undefined) return known;
+    let o: ResourceRequest[];
+    switch (rc.kind) {
+      case "PioAddress": {
+        const req = this.#pioRequest(rangeConstraint(rc.size, rc.range, rc.align));
+        o = req === undefined ? [] : [req];
+        break;
+      }
+      case "MmioAddress":
+        o = mmioRequests(rangeConstraint(rc.size, rc.range, rc.align));
+        break;
+      case "MemAddress": {
+        const req = memRequest(rangeConstraint(rc.size, rc.range, rc.align));
+        o = req === undefined ? [] : [req];
+        break;
+      }
+      case "LegacyIrq": {
+        const req = this.#irqRequest(rc.irq);
+        o = req === undefined ? [] : [req];
+        break;
+      }
+      case "PciMsiIrq":
+      case "PciMsixIrq":
+      case "GenericIrq": {
+        const kind = rc.kind === "PciMsiIrq" ? "pci-msi" : rc.kind === "PciMsixIrq" ? "pci-msix" : "generic-msi";
+        o = rc.size > MSI_BLOCK_MAX ? [] : [{ kind, count: rc.size }];
+        break;
+      }
+      default:
+        // KvmMemSlot: the last kind; readConstraint let no other through.
+        o = [slotRequest(rc.size, rc.slot)];
+    }
+    const frozen = Object.freeze(o.map((r) => Object.freeze(r)));
+    this.#optionsOf.set(rc, frozen);
+    return frozen;
   }
 
   /**
@@ -330,77 +421,50 @@ export class DragonballResourceManager {
     const plan: Held[] = [];
     const seen = new Set<ManagerResource>();
     const listOwner = ownerOfList(resources);
+    // The list owner's resources and their places, looked up once; anything else is found by address.
+    const own = listOwner === undefined ? [] : this.manager.resourcesOf(listOwner);
+    const places = own.map(placeOf);
     for (const entry of resources) {
       const r = { ...entry } as Resource; // read once
-      const held = this.#heldFor(r, listOwner, seen);
+      const held = this.#heldFor(r, { owner: listOwner, own, places, seen });
       if (held === undefined) continue;
       if (seen.has(held.resource)) throw new AllocError("INVALID_ARGUMENT", `resources lists ${r.kind} twice`, { argument: "resources" });
       seen.add(held.resource);
       plan.push(held);
     }
-    for (const h of plan) this.#free(h);
+    // The whole device at once when the list is everything its owner holds (the usual unplug).
+    let whole = plan.length > 0 && plan.length === own.length;
+    for (let i = 0; whole && i < plan.length; i++) whole = (plan[i] as Held).owner === listOwner;
+    if (whole) this.manager.freeDevice(listOwner as string);
+    else for (const h of plan) this.#free(h);
   }
 
-  #heldFor(r: Resource, listOwner: string | undefined, seen: ReadonlySet<ManagerResource>): Held | undefined {
+  #heldFor(r: Resource, list: ListLookup): Held | undefined {
     switch (r.kind) {
       case "PioAddressRange":
-        return this.#held("pio", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "port range");
+        return this.#heldIn(list, "pio", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "port range");
       case "MmioAddressRange":
-        return this.#held("mmio", r.base, r.base + r.size - 1n, "MMIO range");
+        return this.#heldIn(list, "mmio", r.base, r.base + r.size - 1n, "MMIO range");
       case "MemAddressRange":
-        return this.#held("mem", r.base, r.base + r.size - 1n, "memory range");
+        return this.#heldIn(list, "mem", r.base, r.base + r.size - 1n, "memory range");
       case "LegacyIrq": {
-        if (r.irq !== this.sharedIrq) return this.#held("legacyIrq", BigInt(r.irq), BigInt(r.irq), "legacy IRQ");
+        if (r.irq !== this.sharedIrq) return this.#heldIn(list, "legacyIrq", BigInt(r.irq), BigInt(r.irq), "legacy IRQ");
         // One of the list owner's shared-IRQ resources not yet planned (a device may list the shared IRQ more than once).
-        const shared = listOwner === undefined ? undefined : this.manager.resourcesOf(listOwner).find((x) => x.kind === "legacy-irq" && x.shared && !seen.has(x));
-        return listOwner === undefined || shared === undefined ? undefined : { owner: listOwner, resource: shared };
+        for (const x of list.own) if (x.kind === "legacy-irq" && x.shared && !list.seen.has(x)) return { owner: list.owner as string, resource: x };
+        return undefined;
       }
       case "MsiIrq":
-        return this.#held("msi", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "MSI block");
+        return this.#heldIn(list, "msi", BigInt(r.base), BigInt(r.base) + BigInt(r.size) - 1n, "MSI block");
       case "KvmMemSlot":
-        return this.#heldFrom("memSlot", BigInt(r.slot), "memory slot");
+        return ownedAt(list, "memSlot", BigInt(r.slot), undefined) ?? this.#heldFrom("memSlot", BigInt(r.slot), "memory slot");
       default:
         return undefined;
     }
   }
 
-  /** One device request for `owner`: the resource, or undefined when nothing fits. */
-  #deviceOne(owner: string, rc: ResourceConstraint, sharedIrq: boolean): Resource | undefined {
-    switch (rc.kind) {
-      case "PioAddress": {
-        const req = this.#pioRequest(rangeConstraint(rc.size, rc.range, rc.align));
-        const got = req === undefined ? undefined : this.#extend(owner, req);
-        return got === undefined ? undefined : Resource.PioAddressRange((got as { base: number }).base, rc.size);
-      }
-      case "MmioAddress": {
-        for (const req of mmioRequests(rangeConstraint(rc.size, rc.range, rc.align))) {
-          const got = this.#extend(owner, req);
-          if (got !== undefined) return Resource.MmioAddressRange((got as { base: bigint }).base, rc.size);
-        }
-        return undefined;
-      }
-      case "MemAddress": {
-        const got = this.#extend(owner, memRequest(rangeConstraint(rc.size, rc.range, rc.align)));
-        return got === undefined ? undefined : Resource.MemAddressRange((got as { base: bigint }).base, rc.size);
-      }
-      case "LegacyIrq": {
-        const got = this.#extend(owner, sharedIrq ? { kind: "legacy-irq", shared: true } : this.#irqRequest(rc.irq));
-        return got === undefined ? undefined : Resource.LegacyIrq((got as { irq: number }).irq);
-      }
-      case "PciMsiIrq":
-      case "PciMsixIrq":
-      case "GenericIrq": {
-        const kind = rc.kind === "PciMsiIrq" ? "pci-msi" : rc.kind === "PciMsixIrq" ? "pci-msix" : "generic-msi";
-        const got = rc.size > MSI_BLOCK_MAX ? undefined : this.#extend(owner, { kind, count: rc.size });
-        const ty = rc.kind === "PciMsiIrq" ? MsiIrqType.PciMsi : rc.kind === "PciMsixIrq" ? MsiIrqType.PciMsix : MsiIrqType.GenericMsi;
-        return got === undefined ? undefined : Resource.MsiIrq(ty, (got as { base: number }).base, rc.size);
-      }
-      default: {
-        // KvmMemSlot: the last kind; readConstraint let no other through.
-        const got = this.#extend(owner, slotRequest(rc.size, rc.slot));
-        return got === undefined ? undefined : Resource.KvmMemSlot((got as { base: number }).base);
-      }
-    }
+  /** The list owner's unplanned resource at exactly `[min, max]`, else the facade allocation there. */
+  #heldIn(list: ListLookup, pool: PoolName, min: bigint, max: bigint, what: string): Held {
+    return ownedAt(list, pool, min, max) ?? this.#held(pool, min, max, what);
   }
 
   /** A legacy IRQ request inside upstream's pool `IRQ_BASE + 1 ..= IRQ_MAX`; an impossible one when `fixed` is outside it. */
@@ -461,6 +525,53 @@ export class DragonballResourceManager {
   }
 }
 
+/** What `freeDeviceResources` knows of the list's owner: its resources, their places, and those already planned. */
+interface ListLookup {
+  readonly owner: string | undefined;
+  readonly own: readonly ManagerResource[];
+  readonly places: readonly ({ pool: PoolName; range: { readonly min: bigint; readonly max: bigint } } | undefined)[];
+  readonly seen: ReadonlySet<ManagerResource>;
+}
+
+/** The list owner's resource not yet planned that starts at `min` of `pool` (and ends at `max` when given). */
+function ownedAt(list: ListLookup, pool: PoolName, min: bigint, max: bigint | undefined): Held | undefined {
+  const { own, places } = list;
+  for (let i = 0; i < own.length; i++) {
+    const p = places[i];
+    const res = own[i] as ManagerResource;
+    if (p !== undefined && p.pool === pool && p.range.min === min && (max === undefined || p.range.max === max) && !list.seen.has(res)) return { owner: list.owner as string, resource: res };
+  }
+  return undefined;
+}
+
+const SHARED_IRQ_REQUEST: readonly ResourceRequest[] = Object.freeze([Object.freeze({ kind: "legacy-irq", shared: true } as const)]);
+
+function noFit(i: number, rc: ResourceConstraint): AllocError {
+  return new AllocError("NO_FIT", `no resource available for request ${i} (${rc.kind})`, { request: i });
+}
+
+/** The upstream resource for a device request `rc` given `got` by the manager. */
+function resourceFor(rc: ResourceConstraint, got: ManagerResource): Resource {
+  switch (rc.kind) {
+    case "PioAddress":
+      return Resource.PioAddressRange((got as { base: number }).base, rc.size);
+    case "MmioAddress":
+      return Resource.MmioAddressRange((got as { base: bigint }).base, rc.size);
+    case "MemAddress":
+      return Resource.MemAddressRange((got as { base: bigint }).base, rc.size);
+    case "LegacyIrq":
+      return Resource.LegacyIrq((got as { irq: number }).irq);
+    case "PciMsiIrq":
+      return Resource.MsiIrq(MsiIrqType.PciMsi, (got as { base: number }).base, rc.size);
+    case "PciMsixIrq":
+      return Resource.MsiIrq(MsiIrqType.PciMsix, (got as { base: number }).base, rc.size);
+    case "GenericIrq":
+      return Resource.MsiIrq(MsiIrqType.GenericMsi, (got as { base: number }).base, rc.size);
+    default:
+      return Resource.KvmMemSlot((got as { base: number }).base);
+  }
+}
+
 function check(c: Constraint): Constraint {
   if (!(c instanceof Constraint)) throw new AllocError("INVALID_ARGUMENT", "expected a Constraint (Constraint.new(size)...)", { argument: "constraint" });
   return c;
@@ -474,8 +585,13 @@ function rangeConstraint(size: U64Input, range: readonly [U64Input, U64Input] | 
 /** An empty window (min above max) is "nothing fits", as in dbs-allocator. */
 function mmioRequests(c: Constraint): ResourceRequest[] {
   if (c.min() > c.max()) return [];
-  const base = { kind: "mmio", size: c.size(), align: c.align(), range: { min: c.min(), max: c.max() }, is64bit: true } as const;
+  const base = { kind: "mmio", size: c.size(), align: c.align(), ...anyRange(c), is64bit: true } as const;
   return [{ ...base, window: "low" }, { ...base, window: "high" }];
+}
+
+/** An MMIO request's `range`, left out when it is all of 0..2^64-1 (the window alone: the same request, with primitive fields only). */
+function anyRange(c: Constraint): { readonly range?: { readonly min: bigint; readonly max: bigint } } {
+  return c.min() === 0n && c.max() === U64_MAX ? {} : { range: { min: c.min(), max: c.max() } };
 }
 
 function memRequest(c: Constraint): ResourceRequest | undefined {

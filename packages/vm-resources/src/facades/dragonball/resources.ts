@@ -7,7 +7,7 @@
  * `DeviceResources` returned by {@link DragonballResourceManager} also
  * remembers, privately, the manager owner that holds it.
  */
-import { AllocError } from "@alloc/constraint";
+import { AllocError, describeValue, quoteText } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { u32, u64 } from "../shared.js";
 
@@ -60,6 +60,15 @@ const u16 = (v: U64Input, name: string): number => {
   return n;
 };
 
+/** Constraints built by the helpers below: checked and frozen, so known by identity. */
+const MADE = new WeakSet<object>();
+
+function made(c: ResourceConstraint): ResourceConstraint {
+  Object.freeze(c);
+  MADE.add(c);
+  return c;
+}
+
 const pair16 = (r: readonly [U64Input, U64Input] | undefined): readonly [number, number] | undefined => (r === undefined ? undefined : Object.freeze([u16(r[0], "range.0"), u16(r[1], "range.1")] as const));
 const pair64 = (r: readonly [U64Input, U64Input] | undefined): readonly [bigint, bigint] | undefined => (r === undefined ? undefined : Object.freeze([u64(r[0], "range.0"), u64(r[1], "range.1")] as const));
 
@@ -85,20 +94,20 @@ export const ResourceConstraint: {
   readonly newGenericIrq: (size: number) => ResourceConstraint;
   readonly newKvmMemSlot: (size: number, slot: number | undefined) => ResourceConstraint;
 } = Object.freeze({
-  newPio: (size: number): ResourceConstraint => Object.freeze({ kind: "PioAddress", range: undefined, align: 1, size: u16(size, "size") }),
+  newPio: (size: number): ResourceConstraint => made({ kind: "PioAddress", range: undefined, align: 1, size: u16(size, "size") }),
   pioWithConstraints: (size: number, range: readonly [number, number] | undefined, align: number): ResourceConstraint =>
-    Object.freeze({ kind: "PioAddress", range: pair16(range), align: u16(align, "align"), size: u16(size, "size") }),
-  newMmio: (size: U64Input): ResourceConstraint => Object.freeze({ kind: "MmioAddress", range: undefined, align: 0x1000n, size: u64(size, "size") }),
+    made({ kind: "PioAddress", range: pair16(range), align: u16(align, "align"), size: u16(size, "size") }),
+  newMmio: (size: U64Input): ResourceConstraint => made({ kind: "MmioAddress", range: undefined, align: 0x1000n, size: u64(size, "size") }),
   mmioWithConstraints: (size: U64Input, range: readonly [U64Input, U64Input] | undefined, align: U64Input): ResourceConstraint =>
-    Object.freeze({ kind: "MmioAddress", range: pair64(range), align: u64(align, "align"), size: u64(size, "size") }),
-  newMem: (size: U64Input): ResourceConstraint => Object.freeze({ kind: "MemAddress", range: undefined, align: 0x1000n, size: u64(size, "size") }),
+    made({ kind: "MmioAddress", range: pair64(range), align: u64(align, "align"), size: u64(size, "size") }),
+  newMem: (size: U64Input): ResourceConstraint => made({ kind: "MemAddress", range: undefined, align: 0x1000n, size: u64(size, "size") }),
   memWithConstraints: (size: U64Input, range: readonly [U64Input, U64Input] | undefined, align: U64Input): ResourceConstraint =>
-    Object.freeze({ kind: "MemAddress", range: pair64(range), align: u64(align, "align"), size: u64(size, "size") }),
-  newLegacyIrq: (irq: number | undefined): ResourceConstraint => Object.freeze({ kind: "LegacyIrq", irq: irq === undefined ? undefined : u32(irq, "irq") }),
-  newPciMsiIrq: (size: number): ResourceConstraint => Object.freeze({ kind: "PciMsiIrq", size: u32(size, "size") }),
-  newPciMsixIrq: (size: number): ResourceConstraint => Object.freeze({ kind: "PciMsixIrq", size: u32(size, "size") }),
-  newGenericIrq: (size: number): ResourceConstraint => Object.freeze({ kind: "GenericIrq", size: u32(size, "size") }),
-  newKvmMemSlot: (size: number, slot: number | undefined): ResourceConstraint => Object.freeze({ kind: "KvmMemSlot", slot: slot === undefined ? undefined : u32(slot, "slot"), size: u32(size, "size") }),
+    made({ kind: "MemAddress", range: pair64(range), align: u64(align, "align"), size: u64(size, "size") }),
+  newLegacyIrq: (irq: number | undefined): ResourceConstraint => made({ kind: "LegacyIrq", irq: irq === undefined ? undefined : u32(irq, "irq") }),
+  newPciMsiIrq: (size: number): ResourceConstraint => made({ kind: "PciMsiIrq", size: u32(size, "size") }),
+  newPciMsixIrq: (size: number): ResourceConstraint => made({ kind: "PciMsixIrq", size: u32(size, "size") }),
+  newGenericIrq: (size: number): ResourceConstraint => made({ kind: "GenericIrq", size: u32(size, "size") }),
+  newKvmMemSlot: (size: number, slot: number | undefined): ResourceConstraint => made({ kind: "KvmMemSlot", slot: slot === undefined ? undefined : u32(slot, "slot"), size: u32(size, "size") }),
 });
 
 const CONSTRAINT_KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -118,16 +127,17 @@ const CONSTRAINT_KEYS: Readonly<Record<string, readonly string[]>> = {
  * bad number.
  */
 export function readConstraint(value: unknown): ResourceConstraint {
+  if (typeof value === "object" && value !== null && MADE.has(value)) return value as ResourceConstraint;
   if (typeof value !== "object" || value === null) throw new AllocError("INVALID_REQUEST", "a resource constraint must be an object", { argument: "kind" });
   const o = { ...(value as Record<string, unknown>) };
   const kind = o["kind"];
   const keys = typeof kind === "string" && Object.hasOwn(CONSTRAINT_KEYS, kind) ? CONSTRAINT_KEYS[kind] : undefined;
   if (keys === undefined) {
-    const k = typeof kind === "string" ? JSON.stringify(kind.length > 80 ? `${kind.slice(0, 80)}…(${kind.length} chars)` : kind) : typeof kind;
+    const k = describeValue(kind);
     throw new AllocError("INVALID_REQUEST", `unknown resource constraint ${k}; expected one of ${Object.keys(CONSTRAINT_KEYS).join(", ")}`, { argument: "kind" });
   }
   for (const key of Object.keys(o)) {
-    if (key !== "kind" && !keys.includes(key)) throw new AllocError("INVALID_REQUEST", `unknown key ${JSON.stringify(key.slice(0, 80))} in a ${kind} constraint; expected ${keys.join(", ")}`, { argument: key.slice(0, 80) });
+    if (key !== "kind" && !keys.includes(key)) throw new AllocError("INVALID_REQUEST", `unknown key ${quoteText(key)} in a ${kind} constraint; expected ${keys.join(", ")}`, { argument: key.slice(0, 80) });
   }
   const range = o["range"] as readonly [U64Input, U64Input] | undefined;
   if (range !== undefined && (!Array.isArray(range) || range.length !== 2)) throw new AllocError("INVALID_REQUEST", "range must be [min, max] or undefined", { argument: "range" });
@@ -226,7 +236,10 @@ export const Resource: {
   MemAddressRange: (base: U64Input, size: U64Input): Resource => Object.freeze({ kind: "MemAddressRange", base: u64(base, "base"), size: u64(size, "size") }),
   LegacyIrq: (irq: number): Resource => Object.freeze({ kind: "LegacyIrq", irq: u32(irq, "irq") }),
   MsiIrq: (ty: MsiIrqType, base: number, size: number): Resource => Object.freeze({ kind: "MsiIrq", ty, base: u32(base, "base"), size: u32(size, "size") }),
-  MacAddress: (address: string): Resource => Object.freeze({ kind: "MacAddress", address: String(address) }),
+  MacAddress: (address: string): Resource => {
+    if (typeof address !== "string") throw new AllocError("INVALID_ARGUMENT", `address: a MAC address is a string; got ${describeValue(address)}`, { argument: "address" });
+    return Object.freeze({ kind: "MacAddress", address });
+  },
   KvmMemSlot: (slot: number): Resource => Object.freeze({ kind: "KvmMemSlot", slot: u32(slot, "slot") }),
 });
 

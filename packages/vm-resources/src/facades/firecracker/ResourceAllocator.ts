@@ -10,7 +10,7 @@
  * `firecracker:<allocator>#<n>`. Cost: O(log n) per id or range; a GSI block
  * of k is k calls.
  */
-import { AllocError } from "@alloc/constraint";
+import { AllocError, describeValue, quoteText } from "@alloc/constraint";
 import { defineLayout, layoutToJSON } from "../../Layout.js";
 import { FIRECRACKER_SYSTEM_MEMORY, presetLayout } from "../../presets.js";
 import type { Arch } from "../../presets.js";
@@ -138,7 +138,7 @@ function own(o: object, key: string): unknown {
 
 function keys(value: unknown, path: string, allowed: readonly string[]): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) bad(path, "expected an object");
-  for (const k of Object.keys(value)) if (!allowed.includes(k)) bad(path, `unknown key ${JSON.stringify(k.length > 80 ? `${k.slice(0, 80)}…(${k.length} chars)` : k)}; expected ${allowed.join(", ")}`);
+  for (const k of Object.keys(value)) if (!allowed.includes(k)) bad(path, `unknown key ${quoteText(k)}; expected ${allowed.join(", ")}`);
   for (const k of allowed) if (!Object.hasOwn(value, k)) bad(`${path}.${k}`, "missing");
   return value as Record<string, unknown>;
 }
@@ -179,7 +179,7 @@ export class ResourceAllocator {
 
   /** A fresh allocator for `arch` (default `"x86_64"`); `INVALID_ARGUMENT` for an unknown arch. */
   constructor(arch: Arch = "x86_64") {
-    if (arch !== "x86_64" && arch !== "aarch64") throw new AllocError("INVALID_ARGUMENT", `unknown architecture ${JSON.stringify(String(arch))}; expected "x86_64" or "aarch64"`, { argument: "arch" });
+    if (arch !== "x86_64" && arch !== "aarch64") throw new AllocError("INVALID_ARGUMENT", `unknown architecture ${describeValue(arch)}; expected "x86_64" or "aarch64"`, { argument: "arch" });
     const L = FIRECRACKER_LAYOUT[arch];
     const manager = facadeManager(arch);
     this.arch = arch;

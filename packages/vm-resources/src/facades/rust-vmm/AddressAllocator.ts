@@ -10,7 +10,7 @@
  * whose `mmio` pool is exactly `[base, end]`.
  * Cost: O(log n) per call (one manager call; a free adds one lookup).
  */
-import { AllocError, Policy, U64_MAX } from "@alloc/constraint";
+import { AllocError, Policy, U64_MAX, describeValue } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { defineLayout } from "../../Layout.js";
 import { ResourceManager } from "../../ResourceManager.js";
@@ -65,6 +65,10 @@ export class AddressAllocator {
   readonly #manager: ResourceManager;
   readonly #names: OwnerNames;
   readonly #window: "low" | "high";
+  /** Whether `[base, end]` is exactly the window "any" requests go to. */
+  readonly #rangeIsWindow: boolean;
+  /** The request of the last allocate by fit (a VMM asks for the same shape over and over). */
+  #last: { readonly size: bigint; readonly align: bigint; readonly lastMatch: boolean; readonly request: MmioRequest | MemRequest } | undefined;
 
   /**
    * Manages `size` units from `base`. Throws `INVALID_SIZE` for size 0
@@ -82,7 +86,7 @@ export class AddressAllocator {
     const manager = o["manager"] as ResourceManager | undefined;
     const pool = (o["pool"] ?? "mmio") as "mmio" | "mem";
     const ownerPrefix = (o["ownerPrefix"] ?? `rust-vmm:${String(pool)}`) as string;
-    if (pool !== "mmio" && pool !== "mem") throw new AllocError("INVALID_ARGUMENT", `pool must be "mmio" or "mem"; got ${String(pool)}`, { argument: "pool" });
+    if (pool !== "mmio" && pool !== "mem") throw new AllocError("INVALID_ARGUMENT", `pool must be "mmio" or "mem"; got ${describeValue(pool)}`, { argument: "pool" });
     if (typeof ownerPrefix !== "string" || ownerPrefix.length === 0) throw new AllocError("INVALID_ARGUMENT", "ownerPrefix must be a non-empty string", { argument: "ownerPrefix" });
     const rm = manager ?? soleMmioLayout(b, end);
     if (!(rm instanceof ResourceManager)) throw new AllocError("INVALID_ARGUMENT", "manager must be a ResourceManager", { argument: "manager" });
@@ -96,6 +100,8 @@ export class AddressAllocator {
     this.#manager = rm;
     this.#names = new OwnerNames(rm, ownerPrefix);
     this.#window = pool === "mmio" && high !== undefined && high.min <= b && end <= high.max ? "high" : "low";
+    const w = pool === "mmio" ? (this.#window === "high" ? high : rm.layout.mmio.low) : rm.layout.mem.window;
+    this.#rangeIsWindow = w !== undefined && w.min === b && w.max === end;
   }
 
   /** The manager whose pool this allocator is a view of. @example `pool.manager.dump()` */
@@ -126,21 +132,37 @@ export class AddressAllocator {
     const s = c.size();
     const align = c.align();
     const p = c.policy();
-    const shape = this.#pool === "mmio" ? ({ kind: "mmio", window: this.#window, is64bit: true } as const) : ({ kind: "mem" } as const);
     let request: MmioRequest | MemRequest;
-    if (p.kind === "exact-match") {
+    if (p.kind !== "exact-match") {
+      const last = this.#last;
+      if (last !== undefined && last.size === s && last.align === align && last.lastMatch === (p.kind === "last-match")) request = last.request;
+      else {
+        request = this.#request(s, align, p.kind === "last-match");
+        this.#last = { size: s, align, lastMatch: p.kind === "last-match", request };
+      }
+    } else {
       const last = p.address + s - 1n;
       if (last > U64_MAX) throw new AllocError("INVALID_RANGE", `0x${p.address.toString(16)} + size 0x${s.toString(16)} runs past 2^64-1`, { argument: "size" });
       if (p.address < this.#base || last > this.#end) {
         throw new AllocError("NO_FIT", `[0x${p.address.toString(16)}, 0x${last.toString(16)}] is outside the allocator's [0x${this.#base.toString(16)}, 0x${this.#end.toString(16)}]`, { pool: this.#pool });
       }
-      request = { ...shape, size: s, align, base: p.address };
-    } else {
-      request = { ...shape, size: s, align, range: { min: this.#base, max: this.#end }, policy: p.kind === "last-match" ? Policy.LastMatch : Policy.FirstMatch };
+      request = this.#pool === "mmio" ? { kind: "mmio", window: this.#window, is64bit: true, size: s, align, base: p.address } : { kind: "mem", size: s, align, base: p.address };
     }
     const [res] = this.#manager.allocateDevice(this.#names.fresh(), [request]);
     const start = (res as { base: bigint }).base;
     return new RangeInclusive(start, start + s - 1n);
+  }
+
+  /**
+   * The frozen request for `size` units aligned to `align` in `[base, end]`:
+   * no `range` when that is the window itself and no policy for first match,
+   * so the manager checks it once and then knows it by identity.
+   */
+  #request(size: bigint, align: bigint, lastMatch: boolean): MmioRequest | MemRequest {
+    const policy = lastMatch ? { policy: Policy.LastMatch } : {};
+    const range = this.#rangeIsWindow ? {} : { range: { min: this.#base, max: this.#end } };
+    const shape = this.#pool === "mmio" ? ({ kind: "mmio", window: this.#window, is64bit: true } as const) : ({ kind: "mem" } as const);
+    return Object.freeze({ ...shape, size, align, ...range, ...policy });
   }
 
   /**

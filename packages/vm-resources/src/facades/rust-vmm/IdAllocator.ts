@@ -11,7 +11,7 @@
  * bit). Without a manager the allocator builds its own whose `legacyIrq`
  * pool is exactly the range. Cost: O(log n) per call.
  */
-import { AllocError } from "@alloc/constraint";
+import { AllocError, describeValue } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { defineLayout } from "../../Layout.js";
 import { ResourceManager } from "../../ResourceManager.js";
@@ -51,11 +51,12 @@ function soleIrqManager(base: number, end: number): ResourceManager {
 }
 
 /** For each pool: the request for any id and for one exact id. */
+// The "any" requests are frozen, so the manager checks each once and then knows it by identity.
 const REQUESTS: Readonly<Record<IdPoolName, { readonly any: ResourceRequest; readonly at: (id: number) => ResourceRequest }>> = {
-  legacyIrq: { any: { kind: "legacy-irq" }, at: (id) => ({ kind: "legacy-irq", irq: id }) },
-  msi: { any: { kind: "generic-msi", count: 1 }, at: (id) => ({ kind: "generic-msi", count: 1, base: id }) as ResourceRequest },
-  deviceId: { any: { kind: "device-id" }, at: (id) => ({ kind: "device-id", id }) },
-  memSlot: { any: { kind: "mem-slot" }, at: (id) => ({ kind: "mem-slot", slot: id }) },
+  legacyIrq: { any: Object.freeze({ kind: "legacy-irq" }), at: (id) => ({ kind: "legacy-irq", irq: id }) },
+  msi: { any: Object.freeze({ kind: "generic-msi", count: 1 }), at: (id) => ({ kind: "generic-msi", count: 1, base: id }) },
+  deviceId: { any: Object.freeze({ kind: "device-id" }), at: (id) => ({ kind: "device-id", id }) },
+  memSlot: { any: Object.freeze({ kind: "mem-slot" }), at: (id) => ({ kind: "mem-slot", slot: id }) },
 };
 
 function idOf(res: unknown): number {
@@ -94,7 +95,7 @@ export class IdAllocator {
     const manager = o["manager"] as ResourceManager | undefined;
     const pool = (o["pool"] ?? "legacyIrq") as IdPoolName;
     const ownerPrefix = (o["ownerPrefix"] ?? `rust-vmm:${String(pool)}`) as string;
-    if (typeof pool !== "string" || !Object.hasOwn(REQUESTS, pool)) throw new AllocError("INVALID_ARGUMENT", `pool must be legacyIrq, msi, deviceId or memSlot; got ${String(pool)}`, { argument: "pool" });
+    if (typeof pool !== "string" || !Object.hasOwn(REQUESTS, pool)) throw new AllocError("INVALID_ARGUMENT", `pool must be legacyIrq, msi, deviceId or memSlot; got ${describeValue(pool)}`, { argument: "pool" });
     if (typeof ownerPrefix !== "string" || ownerPrefix.length === 0) throw new AllocError("INVALID_ARGUMENT", "ownerPrefix must be a non-empty string", { argument: "ownerPrefix" });
     const rm = manager ?? soleIrqManager(b, e);
     if (!(rm instanceof ResourceManager)) throw new AllocError("INVALID_ARGUMENT", "manager must be a ResourceManager", { argument: "manager" });
@@ -150,12 +151,7 @@ export class IdAllocator {
    */
   allocateIdAt(id: U64Input): number {
     const v = this.#inRange(id);
-    const owner = this.#names.fresh();
-    const [res] = this.#manager.allocateDevice(owner, [REQUESTS[this.#pool].at(v)]);
-    if (idOf(res) !== v) {
-      this.#manager.freeDevice(owner);
-      throw new AllocError("INVALID_REQUEST", `this manager cannot place a ${this.#pool} value exactly (asked ${v}, got ${idOf(res)}); nothing was changed`, { pool: this.#pool, argument: "id" });
-    }
+    this.#manager.allocateDevice(this.#names.fresh(), [REQUESTS[this.#pool].at(v)]);
     return v;
   }
 
