@@ -4,8 +4,9 @@
  *
  * - {@link quoteText} and {@link describeValue} make any user text or value
  *   safe to put in a one-line error message.
- * - {@link readRecord} reads a plain-object input: own keys taken once, unknown
- *   keys refused by name, each value read with a single `[[Get]]`.
+ * - {@link readRecord} reads a plain-object input: own string keys taken once,
+ *   unknown ones refused by name, each value read with a single `[[Get]]`;
+ *   symbol keys are ignored (never read).
  * - {@link readU64} accepts exactly a `bigint` or a safe-integer `number` in
  *   `0 .. 2^64-1`; nothing is coerced.
  */
@@ -109,10 +110,11 @@ export interface ReadRecordOptions {
 
 /**
  * Reads a plain-object input once: refuses non-objects, `null`, arrays and
- * functions; takes `Reflect.ownKeys` once and refuses symbol keys and keys not
- * in `allowed` (naming the key, listing the allowed ones, suggesting the
- * nearest); then reads each present key with exactly one `[[Get]]`. Inherited
- * properties are never read. A throwing getter or proxy trap becomes an
+ * functions; takes `Object.getOwnPropertyNames` once and refuses every own
+ * string key (enumerable or not) not in `allowed`, naming the key, listing the
+ * allowed ones and suggesting the nearest; then reads each present key with
+ * exactly one `[[Get]]`. Symbol-keyed properties are not part of any input:
+ * they are never read and never an error. Inherited properties are never read. A throwing getter or proxy trap becomes an
  * `AllocError` with the thrown value as `cause`. Returns a frozen
  * null-prototype record of the values read.
  *
@@ -148,17 +150,15 @@ export function readFields(input: unknown, allowed: readonly string[], options: 
   if (typeof input !== "object" || input === null || isArray(input, options)) {
     throw new AllocError(options.code, `${options.what} must be a plain object; got ${describeValue(input)}`, details(options, options.path ?? options.what, input));
   }
-  let keys: (string | symbol)[];
+  let keys: string[];
   try {
-    keys = Reflect.ownKeys(input);
+    keys = Object.getOwnPropertyNames(input);
   } catch (cause) {
     throw new AllocError(options.code, `${options.what}: listing its keys threw`, details(options, options.path ?? options.what, undefined), { cause });
   }
   let seen = 0;
-  for (const key of keys) {
-    if (typeof key === "symbol") {
-      throw new AllocError(options.code, `${options.what} has a symbol key ${describeValue(key)}; allowed keys: ${allowed.join(", ")}`, details(options, String(key.description ?? ""), undefined));
-    }
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
     const i = allowed.indexOf(key);
     if (i < 0) throw unknownKey(key, allowed, options);
     let value: unknown;

@@ -96,8 +96,43 @@ describe("readRecord", () => {
     expect(expectAllocError(() => readRecord({ line: 9 }, ["base", "count"], OPTS), "INVALID_REQUEST", "line").message).not.toContain("did you mean");
   });
 
-  it("refuses a symbol key", () => {
-    expectAllocError(() => readRecord({ [Symbol("base")]: 1 }, ["base"], OPTS), "INVALID_REQUEST", "base");
+  it("ignores a symbol key and never reads it", () => {
+    let reads = 0;
+    const input = {
+      size: 8,
+      get [Symbol("base")](): number {
+        reads++;
+        throw new Error("a symbol-keyed getter must not run");
+      },
+    };
+    const record = readRecord(input, ["base", "size"], OPTS);
+    expect(record).toEqual({ size: 8 });
+    expect(Object.getOwnPropertySymbols(record)).toEqual([]);
+    const out: unknown[] = [undefined, undefined];
+    expect(readFields(input, ["base", "size"], OPTS, out)).toBe(0b10);
+    expect(reads).toBe(0);
+  });
+
+  it("ignores a symbol key listed by a proxy's ownKeys trap and never asks for it", () => {
+    const sym = Symbol("base");
+    const asked: (string | symbol)[] = [];
+    const proxy = new Proxy({ base: 1, [sym]: 2 }, {
+      get(target, key, receiver) {
+        asked.push(key);
+        return Reflect.get(target, key, receiver);
+      },
+      getOwnPropertyDescriptor(target, key) {
+        asked.push(key);
+        return Reflect.getOwnPropertyDescriptor(target, key);
+      },
+    });
+    expect(readRecord(proxy, ["base"], OPTS)).toEqual({ base: 1 });
+    expect(asked).not.toContain(sym);
+  });
+
+  it("still refuses a non-enumerable unknown string key", () => {
+    const input = Object.defineProperty({ size: 8 }, "bsae", { value: 1, enumerable: false });
+    expectAllocError(() => readRecord(input, ["base", "size"], OPTS), "INVALID_REQUEST", "bsae");
   });
 
   it("refuses __proto__, constructor and toString as own keys", () => {

@@ -1,16 +1,23 @@
 /**
- * Before/after comparison in one session: the same churn and snapshot/restore
- * workloads as bench/run.ts, against this package's sources or another copy
- * of them (e.g. a previous release unpacked with
- * `git archive <commit> packages/vm-resources/src | tar -x -C /tmp/old --strip-components=2`).
- * Prints the minimum and median over several runs, since a shared machine's
- * medians drift. Run: `tsx --conditions=@alloc/source bench/compare.ts [path/to/src/index.ts]`.
+ * Before/after comparison in one process: the same churn and snapshot/restore
+ * workloads as bench/run.ts, against this package's sources and any other
+ * copies of them (e.g. a previous release unpacked with
+ * `git archive <commit> packages/vm-resources/src | tar -x -C packages/vm-resources/.old --strip-components=2`),
+ * repetitions alternating between the copies so that the shared machine's
+ * drift hits them alike. Times are this process's CPU time (`process.cpuUsage`,
+ * all its threads), which a loaded machine disturbs far less than the wall
+ * clock. Prints the median and min–max per copy.
+ * Run: `tsx --conditions=@alloc/source bench/compare.ts [path/to/other/src/index.ts ...]`.
  */
 import { pathToFileURL } from "node:url";
 
-const target = process.argv[2] === undefined ? new URL("../src/index.js", import.meta.url).href : pathToFileURL(process.argv[2]).href;
-const { ResourceManager, defineLayout, layoutToJSON, pciBar, presetLayout } = await import(target);
-const label = process.argv[2] ?? "this tree";
+interface Target {
+  readonly label: string;
+  // biome-ignore lint/suspicious/noExplicitAny: each copy of the sources is loaded at run time, untyped
+  readonly api: any;
+}
+const targets: Target[] = [{ label: "this tree", api: await import(new URL("../src/index.js", import.meta.url).href) }];
+for (const p of process.argv.slice(2)) targets.push({ label: p, api: await import(pathToFileURL(p).href) });
 
 let seed = 0x9e3779b9;
 function rand(): number {
@@ -27,49 +34,60 @@ function shuffled<T>(xs: T[]): T[] {
   }
   return a;
 }
+/** CPU time of this process so far, in ms. */
+function cpu(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
+const spread = (xs: number[], digits: number): string => `median ${median(xs).toFixed(digits)} (min ${Math.min(...xs).toFixed(digits)} – max ${Math.max(...xs).toFixed(digits)})`;
 
-const base = layoutToJSON(presetLayout("x86_64"));
-const layout = defineLayout({ ...base, name: "bench", legacyIrq: { ranges: [{ min: 24, max: 4095 }] }, msi: { ranges: [{ min: 4096, max: 64095 }] } });
+const CHURN_RUNS = Number(process.env["CHURN_RUNS"] ?? 25);
+const ROUNDS = 5; // plug+unplug rounds of 1,000 devices per timed run
+const N = 1000;
+const names = Array.from({ length: N }, (_, i) => `dev${i}`);
 for (const frozen of [false, true]) {
-  const N = 1000;
-  const rm = new ResourceManager(layout);
-  const names = Array.from({ length: N }, (_, i) => `dev${i}`);
-  const list = [pciBar({ size: 0x4000, is64bit: true }), { kind: "pci-msix", count: 4 }, { kind: "legacy-irq" }];
-  const reqs = frozen ? Object.freeze(list.map((r) => Object.freeze(r))) : list;
-  const times: number[] = [];
-  for (let run = 0; run < 25; run++) {
+  const setups = targets.map(({ api }) => {
+    const base = api.layoutToJSON(api.presetLayout("x86_64"));
+    const layout = api.defineLayout({ ...base, name: "bench", legacyIrq: { ranges: [{ min: 24, max: 4095 }] }, msi: { ranges: [{ min: 4096, max: 64095 }] } });
+    const list = [api.pciBar({ size: 0x4000, is64bit: true }), { kind: "pci-msix", count: 4 }, { kind: "legacy-irq" }];
+    return { rm: new api.ResourceManager(layout), reqs: frozen ? Object.freeze(list.map((r) => Object.freeze(r))) : list, times: [] as number[] };
+  });
+  for (let run = 0; run < CHURN_RUNS; run++) {
     const order = shuffled(names);
-    const t0 = process.hrtime.bigint();
-    for (const n of names) rm.allocateDevice(n, reqs);
-    for (const n of order) rm.freeDevice(n);
-    const t1 = process.hrtime.bigint();
-    if (run >= 3) times.push(Number(t1 - t0) / N);
+    for (const s of run % 2 === 0 ? setups : [...setups].reverse()) {
+      const t0 = cpu();
+      for (let k = 0; k < ROUNDS; k++) {
+        for (const n of names) s.rm.allocateDevice(n, s.reqs);
+        for (const n of order) s.rm.freeDevice(n);
+      }
+      const t1 = cpu();
+      if (run >= 3) s.times.push(((t1 - t0) * 1e6) / (N * ROUNDS));
+    }
   }
-  console.log(`${label}: churn (${frozen ? "frozen templates" : "request literals"}): min ${Math.min(...times).toFixed(0)} ns, median ${median(times).toFixed(0)} ns per device`);
+  setups.forEach((s, i) => console.log(`${targets[i]!.label}: churn (${frozen ? "frozen templates" : "request literals"}): ${spread(s.times, 0)} ns per device`));
 }
-{
-  const rm = ResourceManager.fromPreset("x86_64");
+
+const SNAP_RUNS = Number(process.env["SNAP_RUNS"] ?? 7);
+const snaps = SNAP_RUNS === 0 ? [] : targets.map(({ api }) => {
+  const rm = api.ResourceManager.fromPreset("x86_64");
   for (let i = 0; i < 100_000; i++) rm.allocateDevice(`d${i}`, [{ kind: "mmio", size: 0x1000 }]);
-  const s: number[] = [];
-  const r: number[] = [];
-  const p: number[] = [];
-  const j: number[] = [];
-  for (let run = 0; run < 7; run++) {
-    const t0 = performance.now();
-    const text = rm.snapshot();
-    const t1 = performance.now();
-    ResourceManager.restore(text);
-    const t2 = performance.now();
+  return { api, rm, s: [] as number[], r: [] as number[] };
+});
+for (let run = 0; run < SNAP_RUNS; run++) {
+  for (const t of run % 2 === 0 ? snaps : [...snaps].reverse()) {
+    // Each ratio is taken against JSON.stringify / JSON.parse of the same document, timed next to it.
+    const t0 = cpu();
+    const text: string = t.rm.snapshot();
+    const t1 = cpu();
+    t.api.ResourceManager.restore(text);
+    const t2 = cpu();
     const doc: unknown = JSON.parse(text);
-    const t3 = performance.now();
+    const t3 = cpu();
     JSON.stringify(doc);
-    const t4 = performance.now();
-    s.push(t1 - t0);
-    r.push(t2 - t1);
-    p.push(t3 - t2);
-    j.push(t4 - t3);
+    const t4 = cpu();
+    t.s.push((t1 - t0) / (t4 - t3));
+    t.r.push((t2 - t1) / (t3 - t2));
   }
-  const m = (xs: number[]): number => Math.min(...xs);
-  console.log(`${label}: snapshot min ${m(s).toFixed(0)} ms (${(m(s) / m(j)).toFixed(2)}x JSON.stringify ${m(j).toFixed(0)} ms), restore min ${m(r).toFixed(0)} ms (${(m(r) / m(p)).toFixed(2)}x JSON.parse ${m(p).toFixed(0)} ms)`);
 }
+snaps.forEach((t, i) => console.log(`${targets[i]!.label}: snapshot ${spread(t.s, 2)} x JSON.stringify; restore ${spread(t.r, 2)} x JSON.parse`));

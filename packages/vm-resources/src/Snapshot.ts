@@ -165,10 +165,15 @@ class SnapshotReader extends Reader {
   };
 
   override object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Readonly<Record<string, unknown>> {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) this.fail(path, `expected an object; got ${kindOf(value)}`);
+    return this.fastObject(value, required, optional) ?? super.object(value, path, required, optional);
+  }
+
+  /** `value` when it is an object with every `required` key and no key outside `required`/`optional`; else `undefined` (the caller then asks {@link object} for the message). */
+  fastObject(value: unknown, required: readonly string[], optional: readonly string[] = NONE): Readonly<Record<string, unknown>> | undefined {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
     const o = value as Record<string, unknown>;
-    for (const key in o) if (!required.includes(key) && !optional.includes(key)) return super.object(value, path, required, optional);
-    for (let i = 0; i < required.length; i++) if (o[required[i] as string] === undefined) return super.object(value, path, required, optional);
+    for (const key in o) if (!required.includes(key) && !optional.includes(key)) return undefined;
+    for (let i = 0; i < required.length; i++) if (o[required[i] as string] === undefined) return undefined;
     return o;
   }
 
@@ -177,6 +182,8 @@ class SnapshotReader extends Reader {
     return v >= 0 ? BigInt(v) : super.u64(value, path);
   }
 }
+
+const NONE: readonly string[] = [];
 
 /** perf: the value of `"0x"` + 1..13 lowercase hex digits (below 2^52, exact as a number), or -1 for anything else. */
 function smallHex(s: string): number {
@@ -306,26 +313,33 @@ function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: M
   const list = rd.array(value, "$.owners");
   const owners: [string, Resource[], (Range | undefined)[], OwnerRecord][] = new Array(list.length);
   const path = (i: number, j?: number): string => (j === undefined ? `$.owners[${i}]` : `$.owners[${i}].resources[${j}]`);
+  // perf: paths are written only for a message (bench "restore").
+  const at = new ResourceAt();
   let prev: string | undefined;
   for (let i = 0; i < list.length; i++) {
-    const o = rd.object(list[i], path(i), OWNER_KEYS);
-    const owner = rd.nonEmptyString(o["owner"], `${path(i)}.owner`);
+    const item = list[i];
+    const o = rd.fastObject(item, OWNER_KEYS) ?? rd.object(item, path(i), OWNER_KEYS);
+    const name = o["owner"];
+    const owner = typeof name === "string" && name.length > 0 ? name : rd.nonEmptyString(name, `${path(i)}.owner`);
     if (prev !== undefined && !(prev < owner)) rd.fail(`${path(i)}.owner`, `owners must be sorted by name without duplicates; ${quoteText(owner)} follows ${quoteText(prev)}`);
     prev = owner;
-    const items = rd.array(o["resources"], `${path(i)}.resources`);
+    const held = o["resources"];
+    const items = Array.isArray(held) ? (held as readonly unknown[]) : rd.array(held, `${path(i)}.resources`);
     if (items.length === 0) rd.fail(`${path(i)}.resources`, "an owner holds at least one resource");
     const record: OwnerRecord = { kind: "owner", owner };
     const state: NodeState<OwnerRecord> = { kind: "valued", value: record };
     const resources: Resource[] = new Array<Resource>(items.length);
     const ranges: (Range | undefined)[] = new Array<Range | undefined>(items.length);
+    at.owner = i;
     for (let j = 0; j < items.length; j++) {
       const item = items[j];
+      at.item = j;
       const kindName = typeof item === "object" && item !== null ? (item as Record<string, unknown>)["kind"] : undefined;
       const kind = kindName === undefined ? undefined : KIND_BY_NAME.get(kindName as string);
       // The kind's own keys, all present; anything else goes to the general reader for its message.
-      const rec = kind === undefined ? readUnknownResource(rd, item, path(i, j)) : rd.object(item, path(i, j), kind.resourceKeys);
+      const rec = kind === undefined ? readUnknownResource(rd, item, path(i, j)) : (rd.fastObject(item, kind.resourceKeys) ?? rd.object(item, path(i, j), kind.resourceKeys));
       const k = kind ?? kindNamed(rec["kind"], `${path(i, j)}.kind`, "INVALID_SNAPSHOT");
-      const res = k.read(rec, path(i, j), layout, rd.fields);
+      const res = k.read(rec, at, layout, rd.fields);
       const range = k.rangeOf(res);
       resources[j] = res;
       ranges[j] = range;
@@ -337,6 +351,15 @@ function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: M
 }
 
 const OWNER_KEYS: readonly string[] = ["owner", "resources"];
+
+/** The resource being read, written as its path only when a message needs it. */
+class ResourceAt {
+  owner = 0;
+  item = 0;
+  toString(): string {
+    return `$.owners[${this.owner}].resources[${this.item}]`;
+  }
+}
 const KIND_BY_NAME: ReadonlyMap<string, AnyKind> = new Map(REQUEST_KINDS.map((n) => [n, kindNamed(n)]));
 
 /** A resource whose kind is missing or unknown: the error names the key or the kind. */

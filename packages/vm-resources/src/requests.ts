@@ -227,21 +227,20 @@ export function readRequest(value: unknown): CheckedRequest {
   if (known !== undefined) return known;
   const out = new Array<unknown>(KEYS.length);
   const present = readFields(value, KEYS, READ, out);
-  const kind = kindNamed(out[KIND]);
-  const own = OWN.get(kind) as readonly number[];
-  const rec: Record<string, unknown> = {};
-  for (let i = 0; i < own.length; i++) {
-    const k = own[i] as number;
-    rec[KEYS[k] as string] = out[k];
-  }
+  const name = out[KIND];
+  const shape = (typeof name === "string" ? SHAPES.get(name) : undefined) ?? SHAPES.get(kindNamed(name).name);
+  const { kind, own } = shape as KindShape;
   // A key of another kind: the kind's own reader names it (with its allowed keys and a near miss).
-  if ((present & (FOREIGN.get(kind) as number)) !== 0) {
+  if ((present & (shape as KindShape).foreign) !== 0) {
     const mine = Object.create(null) as Record<string, unknown>;
     for (let i = 0; i < KEYS.length; i++) if ((present & (1 << i)) !== 0) mine[KEYS[i] as string] = out[i];
     readRecord(mine, kind.requestKeys, { what: `${kind.name} request`, code: "INVALID_REQUEST" });
   }
-  const checked: CheckedRequest = { kind, req: kind.parse(rec) };
-  if (isImmutable(value as object)) IMMUTABLE.set(value as object, checked);
+  // perf: the kind's values by position, not a record built key by key (bench "churn").
+  const values = new Array<unknown>(own.length);
+  for (let i = 0; i < own.length; i++) values[i] = out[own[i] as number];
+  const checked: CheckedRequest = { kind, req: kind.parse(values) };
+  if (Object.isFrozen(value) && isImmutable(value as object)) IMMUTABLE.set(value as object, checked);
   return checked;
 }
 
@@ -250,18 +249,22 @@ const KEYS: readonly string[] = ANY_REQUEST_KEYS;
 const KIND = KEYS.indexOf("kind");
 const READ = Object.freeze({ what: "request", code: "INVALID_REQUEST" as const });
 
-/** For each kind, the positions of its own keys in {@link KEYS}. */
-const OWN: ReadonlyMap<AnyKind, readonly number[]> = new Map(REQUEST_KINDS.map((name) => [kindNamed(name), kindNamed(name).requestKeys.map((k) => KEYS.indexOf(k))] as const));
+/** A kind with the positions of its own keys in {@link KEYS} and the bit mask of the others' (refused on its requests). */
+interface KindShape {
+  readonly kind: AnyKind;
+  readonly own: readonly number[];
+  readonly foreign: number;
+}
 
-/** For each kind, the bit mask of the request keys of other kinds (refused on its requests). */
-const FOREIGN: ReadonlyMap<AnyKind, number> = new Map(
+/** perf: one lookup by the `kind` field gives the kind and where its keys sit (bench "churn"). */
+const SHAPES: ReadonlyMap<string, KindShape> = new Map(
   REQUEST_KINDS.map((name) => {
     const kind = kindNamed(name);
-    let mask = 0;
+    let foreign = 0;
     KEYS.forEach((k, i) => {
-      if (!kind.requestKeys.includes(k)) mask |= 1 << i;
+      if (!kind.requestKeys.includes(k)) foreign |= 1 << i;
     });
-    return [kind, mask] as const;
+    return [name, Object.freeze({ kind, own: Object.freeze(kind.requestKeys.map((k) => KEYS.indexOf(k))), foreign })] as const;
   }),
 );
 

@@ -35,16 +35,23 @@ export type Placement =
       readonly fits?: undefined;
     };
 
+/**
+ * Where a record sits, for messages only: its path, or an object that writes
+ * the path when a message needs it (perf: no string building while every
+ * record reads well, bench "restore").
+ */
+export type At = string | { toString(): string };
+
 /** How a resource record (a snapshot entry, or a resource given back to the manager) is read. */
 export interface ResourceReader {
   /** The code every mistake throws (`INVALID_SNAPSHOT`, `INVALID_ARGUMENT`). */
   readonly code: AllocErrorCode;
   /** An unsigned 64-bit field `key` of the record at `at`. */
-  u64(value: unknown, at: string, key: string): bigint;
+  u64(value: unknown, at: At, key: string): bigint;
   /** A boolean field. */
-  boolean(value: unknown, at: string, key: string): boolean;
+  boolean(value: unknown, at: At, key: string): boolean;
   /** A string field. */
-  string(value: unknown, at: string, key: string): string;
+  string(value: unknown, at: At, key: string): string;
   /** Throws `code` naming `path`. */
   fail(path: string, message: string): never;
 }
@@ -67,8 +74,12 @@ export interface ResourceKind<Q = unknown, R extends Resource = Resource> {
   readonly requestKeys: readonly string[];
   /** Every key its resource (and snapshot entry) has, `kind` included. */
   readonly resourceKeys: readonly string[];
-  /** Checks a request record (read once by the engine) into its frozen internal form; throws `INVALID_REQUEST` naming the field. */
-  parse(record: Readonly<Record<string, unknown>>): Q;
+  /**
+   * Checks a request (read once by the engine: `values[i]` is the value of
+   * `requestKeys[i]`, `undefined` when absent) into its frozen internal form;
+   * throws `INVALID_REQUEST` naming the field.
+   */
+  parse(values: readonly unknown[]): Q;
   /** Where the request may go in this layout (constraints in the order to try them). */
   place(req: Q, layout: Layout): Placement;
   /** The resource for `req` placed at `range` (`undefined` for the shared IRQ). */
@@ -88,7 +99,7 @@ export interface ResourceKind<Q = unknown, R extends Resource = Resource> {
   /** The snapshot (JSON) form of a resource, keys in sorted order, u64 addresses as `"0x…"`. */
   toJSON(res: R): Readonly<Record<string, string | number | boolean>>;
   /** Reads a resource record (keys already checked against {@link ResourceKind.resourceKeys}) and checks it against the layout. */
-  read(record: Readonly<Record<string, unknown>>, at: string, layout: Layout, rd: ResourceReader): R;
+  read(record: Readonly<Record<string, unknown>>, at: At, layout: Layout, rd: ResourceReader): R;
 }
 
 /**

@@ -38,7 +38,7 @@ export const deviceId: ResourceKind<DeviceIdPlan, IdResource> = defineKind({
   pool: "deviceId",
   requestKeys: ["kind", "id"],
   resourceKeys: ["kind", "id"],
-  parse: (rec) => Object.freeze({ id: intField(rec, "id", U32_MAX) }),
+  parse: ([, idIn]) => Object.freeze({ id: intField(idIn, "id", U32_MAX) }),
   place: (req, layout) => (req.id !== undefined ? { exact: Range.point(req.id) } : (ANY.get(layout, true) ?? ANY.set(layout, true, { fits: [fit(1n, 1n, layout.deviceId.window)] }))),
   build: (_req, range) => make(range as Range),
   rangeOf: (res) => Range.point(res.id),

@@ -1,14 +1,13 @@
 /**
- * Field readers shared by the kind modules: each takes a request record
- * (already read once from the caller's object) and one key, and returns the
- * checked value or throws `INVALID_REQUEST` with `details.argument` naming the
- * field. No coercion: numbers are bigints or safe-integer numbers only.
+ * Field readers shared by the kind modules: each takes one value of a request
+ * (already read once from the caller's object, `undefined` when absent) and
+ * its key, and returns the checked value or throws `INVALID_REQUEST` with
+ * `details.argument` naming the field. No coercion: numbers are bigints or
+ * safe-integer numbers only.
  */
 import { AllocError, Constraint, Policy, Range, isAllocError } from "@alloc/constraint";
 import type { AllocErrorCode } from "@alloc/constraint";
 import { describeValue, readRecord, readU64 } from "@alloc/constraint";
-
-type Rec = Readonly<Record<string, unknown>>;
 
 /** Throws `INVALID_REQUEST` naming `argument`. */
 export function bad(argument: string, message: string, value?: unknown): never {
@@ -16,14 +15,12 @@ export function bad(argument: string, message: string, value?: unknown): never {
 }
 
 /** An optional u64 field. */
-export function u64Field(rec: Rec, key: string): bigint | undefined {
-  const v = rec[key];
+export function u64Field(v: unknown, key: string): bigint | undefined {
   return v === undefined ? undefined : readU64(v, key, "INVALID_REQUEST");
 }
 
 /** A required size/count field in `1 .. max`. */
-export function sizeField(rec: Rec, key: string, max: bigint): bigint {
-  const v = rec[key];
+export function sizeField(v: unknown, key: string, max: bigint): bigint {
   if (v === undefined) bad(key, "is required");
   const n = readU64(v, key, "INVALID_REQUEST");
   if (n < 1n || n > max) bad(key, `must be in 1..${max}; got ${n}`, v);
@@ -31,33 +28,32 @@ export function sizeField(rec: Rec, key: string, max: bigint): bigint {
 }
 
 /** An optional integer field in `0 .. max`, as a number. */
-export function intField(rec: Rec, key: string, max: number): number | undefined {
-  const v = rec[key];
+export function intField(v: unknown, key: string, max: number): number | undefined {
   if (v === undefined) return undefined;
+  // perf: a safe-integer number is checked without a bigint (bench "churn").
+  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && v <= max) return v + 0;
   const n = readU64(v, key, "INVALID_REQUEST");
   if (n > BigInt(max)) bad(key, `must be in 0..${max}; got ${n}`, v);
   return Number(n);
 }
 
 /** An optional alignment: a power of two, or 0/1 for none (normalised to 1). */
-export function alignField(rec: Rec, max: bigint = 1n << 63n): bigint {
-  const a = u64Field(rec, "align");
+export function alignField(v: unknown, max: bigint = 1n << 63n): bigint {
+  const a = u64Field(v, "align");
   if (a === undefined || a === 0n) return 1n;
   if ((a & (a - 1n)) !== 0n || a > max) bad("align", `must be a power of two (or 0/1 for none); got ${a}`, a);
   return a;
 }
 
 /** An optional boolean field. */
-export function boolField(rec: Rec, key: string): boolean | undefined {
-  const v = rec[key];
+export function boolField(v: unknown, key: string): boolean | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "boolean") bad(key, `must be true or false; got ${describeValue(v)}`, v);
   return v;
 }
 
 /** An optional string field that must be one of `allowed`. */
-export function oneOf<T extends string>(rec: Rec, key: string, allowed: readonly T[]): T | undefined {
-  const v = rec[key];
+export function oneOf<T extends string>(v: unknown, key: string, allowed: readonly T[]): T | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) bad(key, `must be one of ${allowed.join(", ")}; got ${describeValue(v)}`, v);
   return v as T;
@@ -66,8 +62,8 @@ export function oneOf<T extends string>(rec: Rec, key: string, allowed: readonly
 const POLICIES: readonly Policy[] = Object.values(Policy);
 
 /** An optional placement policy. */
-export function policyField(rec: Rec): Policy | undefined {
-  return oneOf(rec, "policy", POLICIES);
+export function policyField(v: unknown): Policy | undefined {
+  return oneOf(v, "policy", POLICIES);
 }
 
 /**
@@ -86,8 +82,7 @@ export function readNested(value: unknown, allowed: readonly string[], path: str
 }
 
 /** An optional `range: { min, max }` bound, read once, `min <= max`. */
-export function rangeField(rec: Rec): Range | undefined {
-  const v = rec["range"];
+export function rangeField(v: unknown): Range | undefined {
   if (v === undefined) return undefined;
   const r = readNested(v, ["min", "max"], "range", "INVALID_REQUEST");
   if (r["min"] === undefined) bad("range.min", "is required");
@@ -101,6 +96,30 @@ export function rangeField(rec: Rec): Range | undefined {
 /** `[base, base+size-1]`, refusing a block that runs past 2^64-1 (naming `argument`). */
 export function blockAt(base: bigint, size: bigint, argument: string): Range {
   if (base + size - 1n > 0xffff_ffff_ffff_ffffn) bad(argument, `0x${base.toString(16)} + size 0x${size.toString(16)} runs past 2^64-1`);
+  return span(base, size);
+}
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+const SAFE_BIG = BigInt(SAFE);
+
+/**
+ * `[base, base+size-1]` of a checked base and size (size at least 1, the end
+ * at most 2^64-1). perf: below 2^53 the range is built from exact numbers, not
+ * bigints (bench "churn", "restore"); above, through `Range.withSize`.
+ *
+ * @example
+ * ```ts
+ * span(0x1000n, 0x100n); // [0x1000, 0x10ff]
+ * ```
+ */
+export function span(base: bigint | number, size: bigint | number): Range {
+  if (typeof base === "bigint" ? base <= SAFE_BIG : true) {
+    if (typeof size === "bigint" ? size <= SAFE_BIG : true) {
+      const b = Number(base);
+      const s = Number(size);
+      if (s - 1 <= SAFE - b) return new Range(b, b + s - 1);
+    }
+  }
   return Range.withSize(base, size);
 }
 

@@ -46,8 +46,8 @@ export const legacyIrq: ResourceKind<LegacyIrqPlan, IrqResource> = defineKind({
   pool: "legacyIrq",
   requestKeys: ["kind", "irq", "shared"],
   resourceKeys: ["kind", "irq", "shared"],
-  parse(rec) {
-    return Object.freeze({ irq: intField(rec, "irq", U32_MAX), shared: boolField(rec, "shared") ?? false });
+  parse([, irqIn, sharedIn]) {
+    return Object.freeze({ irq: intField(irqIn, "irq", U32_MAX), shared: boolField(sharedIn, "shared") ?? false });
   },
   place(req, layout) {
     const shared = layout.legacyIrq.shared;
@@ -62,7 +62,7 @@ export const legacyIrq: ResourceKind<LegacyIrqPlan, IrqResource> = defineKind({
     }
     return ANY.get(layout, true) ?? ANY.set(layout, true, { fits: [fit(1n, 1n, layout.legacyIrq.window)] });
   },
-  build: (req, range, layout) => (range === undefined ? line(layout.legacyIrq.shared as number, true) : line(range.minNumber, false)),
+  build: (_req, range, layout) => (range === undefined ? line(layout.legacyIrq.shared as number, true) : line(range.minNumber, false)),
   rangeOf: (res) => (res.shared ? undefined : Range.point(res.irq)),
   moveTarget(res, base, layout) {
     if (res.shared) throw new AllocError("INVALID_REQUEST", "resource: the shared IRQ cannot be moved", { argument: "resource" });

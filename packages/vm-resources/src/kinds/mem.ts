@@ -6,13 +6,13 @@
  * `base` (aligned to `align`), or the policy's fit in `range` (default: the
  * pool's window). Resource `{ kind, base, size, align }` (bigints).
  */
-import { Range } from "@alloc/constraint";
+import type { Range } from "@alloc/constraint";
 import type { Policy } from "@alloc/constraint";
 import type { GuestAddress } from "../brands.js";
 import type { MemResource } from "../requests.js";
 import { defineKind } from "./Kind.js";
 import type { ResourceKind } from "./Kind.js";
-import { alignField, blockAt, checkAligned, fit, hex, policyField, rangeField, sizeField, u64Field } from "./fields.js";
+import { alignField, blockAt, checkAligned, fit, hex, policyField, rangeField, sizeField, span, u64Field } from "./fields.js";
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
@@ -43,12 +43,12 @@ export const mem: ResourceKind<MemPlan, MemResource> = defineKind({
   pool: "mem",
   requestKeys: ["kind", "size", "align", "range", "base", "policy"],
   resourceKeys: ["kind", "base", "size", "align"],
-  parse(rec) {
-    const size = sizeField(rec, "size", U64_MAX);
-    const align = alignField(rec);
-    const range = rangeField(rec);
-    const base = u64Field(rec, "base");
-    const policy = policyField(rec);
+  parse([, sizeIn, alignIn, rangeIn, baseIn, policyIn]) {
+    const size = sizeField(sizeIn, "size", U64_MAX);
+    const align = alignField(alignIn);
+    const range = rangeField(rangeIn);
+    const base = u64Field(baseIn, "base");
+    const policy = policyField(policyIn);
     if (base !== undefined) {
       checkAligned(base, align, "base");
       blockAt(base, size, "base");
@@ -56,11 +56,11 @@ export const mem: ResourceKind<MemPlan, MemResource> = defineKind({
     return Object.freeze({ size, align, range, base, policy });
   },
   place(req, layout) {
-    if (req.base !== undefined) return { exact: Range.withSize(req.base, req.size) };
+    if (req.base !== undefined) return { exact: span(req.base, req.size) };
     return { fits: [fit(req.size, req.align, req.range ?? layout.mem.window, req.policy)] };
   },
   build: (req, range) => make(range as Range, req.align),
-  rangeOf: (res) => Range.withSize(res.base, res.size),
+  rangeOf: (res) => span(res.base, res.size),
   moveTarget(res, base) {
     checkAligned(base, res.align, "to");
     return blockAt(base, res.size, "to");

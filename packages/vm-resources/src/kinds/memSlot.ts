@@ -5,12 +5,12 @@
  * contiguous slots, from the exact first `slot` or the lowest that fits.
  * Resource `{ kind, base, count }`.
  */
-import { Range } from "@alloc/constraint";
+import type { Range } from "@alloc/constraint";
 import type { MemSlot } from "../brands.js";
 import type { MemSlotResource as SlotResource } from "../requests.js";
 import { defineKind } from "./Kind.js";
 import type { ResourceKind } from "./Kind.js";
-import { blockAt, fit, intField, sizeField } from "./fields.js";
+import { blockAt, fit, intField, sizeField, span } from "./fields.js";
 
 const U32_MAX = 0xffff_ffff;
 
@@ -38,15 +38,15 @@ export const memSlot: ResourceKind<MemSlotPlan, SlotResource> = defineKind({
   pool: "memSlot",
   requestKeys: ["kind", "slot", "count"],
   resourceKeys: ["kind", "base", "count"],
-  parse(rec) {
-    const slot = intField(rec, "slot", U32_MAX);
-    const count = rec["count"] === undefined ? 1n : sizeField(rec, "count", BigInt(U32_MAX));
+  parse([, slotIn, countIn]) {
+    const slot = intField(slotIn, "slot", U32_MAX);
+    const count = countIn === undefined ? 1n : sizeField(countIn, "count", BigInt(U32_MAX));
     if (slot !== undefined) blockAt(BigInt(slot), count, "slot");
     return Object.freeze({ slot, count });
   },
-  place: (req) => (req.slot !== undefined ? { exact: Range.withSize(req.slot, req.count) } : { fits: [fit(req.count, 1n, undefined)] }),
+  place: (req) => (req.slot !== undefined ? { exact: span(req.slot, req.count) } : { fits: [fit(req.count, 1n, undefined)] }),
   build: (_req, range) => make(range as Range),
-  rangeOf: (res) => Range.withSize(res.base, res.count),
+  rangeOf: (res) => span(res.base, res.count),
   moveTarget: (res, base) => blockAt(base, BigInt(res.count), "to"),
   resizeTarget: (res, size) => blockAt(BigInt(res.base), size, "size"),
   rebase: (_res, range) => make(range),
@@ -57,6 +57,6 @@ export const memSlot: ResourceKind<MemSlotPlan, SlotResource> = defineKind({
     const base = rd.u64(rec["base"], at, "base");
     const count = rd.u64(rec["count"], at, "count");
     if (count < 1n || base + count - 1n > BigInt(U32_MAX)) rd.fail(`${at}.count`, `slots must lie in 0..${U32_MAX}, at least one`);
-    return make(Range.withSize(base, count));
+    return make(span(base, count));
   },
 });

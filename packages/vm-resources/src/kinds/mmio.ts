@@ -19,7 +19,7 @@ import type { Layout } from "../Layout.js";
 import { defineKind } from "./Kind.js";
 import { PlacementCache } from "./memo.js";
 import type { ResourceKind } from "./Kind.js";
-import { alignField, bad, blockAt, boolField, checkAligned, fit, hex, narrow, oneOf, policyField, rangeField, sizeField, u64Field } from "./fields.js";
+import { alignField, bad, blockAt, boolField, checkAligned, fit, hex, narrow, oneOf, policyField, rangeField, sizeField, span, u64Field } from "./fields.js";
 
 import type { MmioWindow } from "../requests.js";
 
@@ -27,6 +27,7 @@ import type { MmioWindow } from "../requests.js";
 const LAST_32 = 0xffff_ffffn;
 const BELOW_4G = new Range(0, LAST_32);
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
+const WINDOWS: readonly MmioWindow[] = ["low", "high", "any"];
 /** Placement caches by [32-bit, 64-bit] and window; keyed by size (align = size) or -size (no alignment). */
 const CACHES: readonly Readonly<Record<MmioWindow, PlacementCache<bigint>>>[] = [0, 1].map(() => ({ low: new PlacementCache<bigint>(), high: new PlacementCache<bigint>(), any: new PlacementCache<bigint>() }));
 
@@ -90,15 +91,15 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
   pool: "mmio",
   requestKeys: ["kind", "size", "align", "range", "base", "window", "prefetchable", "is64bit", "policy"],
   resourceKeys: ["kind", "base", "size", "window", "prefetchable", "is64bit", "align"],
-  parse(rec) {
-    const size = sizeField(rec, "size", U64_MAX);
-    const align = alignField(rec);
-    const range = rangeField(rec);
-    const base = u64Field(rec, "base");
-    const window = oneOf<MmioWindow>(rec, "window", ["low", "high", "any"]) ?? "low";
-    const prefetchable = boolField(rec, "prefetchable") ?? false;
-    const is64bit = boolField(rec, "is64bit") ?? window !== "low";
-    const policy = policyField(rec);
+  parse([, sizeIn, alignIn, rangeIn, baseIn, windowIn, prefetchableIn, is64bitIn, policyIn]) {
+    const size = sizeField(sizeIn, "size", U64_MAX);
+    const align = alignField(alignIn);
+    const range = rangeField(rangeIn);
+    const base = u64Field(baseIn, "base");
+    const window = oneOf<MmioWindow>(windowIn, "window", WINDOWS) ?? "low";
+    const prefetchable = boolField(prefetchableIn, "prefetchable") ?? false;
+    const is64bit = boolField(is64bitIn, "is64bit") ?? window !== "low";
+    const policy = policyField(policyIn);
     if (!is64bit && window === "high") bad("window", 'a 32-bit region (is64bit: false) cannot use the high window');
     if (base !== undefined) {
       checkAligned(base, align, "base");
@@ -107,7 +108,7 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
     return Object.freeze({ size, align, range, base, window, prefetchable, is64bit, policy });
   },
   place(req, layout) {
-    if (req.base !== undefined) return { exact: Range.withSize(req.base, req.size) };
+    if (req.base !== undefined) return { exact: span(req.base, req.size) };
     // perf: requests that name no range or policy share placements, by window, width, size and alignment.
     const plain = req.range === undefined && req.policy === undefined;
     const cache = plain ? (CACHES[req.is64bit ? 1 : 0] as Readonly<Record<MmioWindow, PlacementCache<bigint>>>)[req.window] : undefined;
@@ -128,8 +129,9 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
     if (fits.length === 0) throw new AllocError("NO_FIT", `mmio: the ${req.window} window does not meet the requested range`, { pool: "mmio", argument: "range" });
     return cache !== undefined && key !== undefined ? cache.set(layout, key, { fits }) : { fits };
   },
-  build: (req, range, layout) => make(range as Range, windowOf(layout, range as Range) ?? "low", req.prefetchable, req.is64bit, req.align),
-  rangeOf: (res) => Range.withSize(res.base, res.size),
+  // The range taken has exactly the requested size.
+  build: (req, range, layout) => mmioAt((range as Range).min, req.size, windowOf(layout, range as Range) ?? "low", req.prefetchable, req.is64bit, req.align),
+  rangeOf: (res) => span(res.base, res.size),
   moveTarget(res, base) {
     checkAligned(base, res.align, "to");
     const target = blockAt(base, res.size, "to");

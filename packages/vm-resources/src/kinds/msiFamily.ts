@@ -5,13 +5,13 @@
  * (1..32, PCI Local Bus spec, Multiple Message Enable) and are aligned to it
  * on every path (request, exact base, move, resize, restore).
  */
-import { AllocError, Range } from "@alloc/constraint";
+import { AllocError, type Range } from "@alloc/constraint";
 import type { MsiVector } from "../brands.js";
 import type { MsiBlock, MsiKind } from "../requests.js";
 import { defineKind } from "./Kind.js";
 import { PlacementCache } from "./memo.js";
 import type { ResourceKind } from "./Kind.js";
-import { bad, blockAt, checkAligned, fit, intField, sizeField } from "./fields.js";
+import { bad, blockAt, checkAligned, fit, intField, sizeField, span } from "./fields.js";
 
 
 /** A checked MSI-family request. */
@@ -35,7 +35,8 @@ const U32_MAX = 0xffff_ffff;
  */
 export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolean): ResourceKind<MsiPlan, MsiResource<K>> {
   const cache = new PlacementCache<bigint>();
-  const make = (range: Range): MsiResource<K> => Object.freeze({ kind: name, base: range.minNumber as MsiVector, count: Number(range.size) });
+  const maxCount = BigInt(max);
+  const make = (range: Range): MsiResource<K> => Object.freeze({ kind: name, base: range.minNumber as MsiVector, count: range.maxNumber - range.minNumber + 1 });
   const checkCount = (count: bigint, argument: string): void => {
     if (aligned && (count & (count - 1n)) !== 0n) bad(argument, `${name} needs a power-of-two count (1, 2, 4, 8, 16, 32); got ${count}`, count);
   };
@@ -48,23 +49,23 @@ export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolea
     pool: "msi",
     requestKeys: ["kind", "count", "base"],
     resourceKeys: ["kind", "base", "count"],
-    parse(rec) {
-      const count = sizeField(rec, "count", BigInt(max));
+    parse([, countIn, baseIn]) {
+      const count = sizeField(countIn, "count", maxCount);
       checkCount(count, "count");
-      const b = intField(rec, "base", U32_MAX);
+      const b = intField(baseIn, "base", U32_MAX);
       const base = b === undefined ? undefined : BigInt(b);
       if (base !== undefined) checkBase(base, count, "base");
       return Object.freeze({ count, base });
     },
     place(req, layout) {
-      if (req.base !== undefined) return { exact: Range.withSize(req.base, req.count) };
+      if (req.base !== undefined) return { exact: span(req.base, req.count) };
       return cache.get(layout, req.count) ?? cache.set(layout, req.count, { fits: [fit(req.count, aligned ? req.count : 1n, layout.msi.window)] });
     },
     build: (_req, range) => make(range as Range),
-    rangeOf: (res) => Range.withSize(res.base, res.count),
+    rangeOf: (res) => span(res.base, res.count),
     moveTarget: (res, base) => checkBase(base, BigInt(res.count), "to"),
     resizeTarget(res, size) {
-      if (size < 1n || size > BigInt(max)) throw new AllocError("INVALID_ARGUMENT", `size: a ${name} block holds 1..${max} vectors; got ${size}`, { argument: "size" });
+      if (size < 1n || size > maxCount) throw new AllocError("INVALID_ARGUMENT", `size: a ${name} block holds 1..${max} vectors; got ${size}`, { argument: "size" });
       if (aligned && (size & (size - 1n)) !== 0n) throw new AllocError("INVALID_ARGUMENT", `size: ${name} needs a power-of-two count; got ${size}`, { argument: "size" });
       if (aligned) checkAligned(BigInt(res.base), size, "size");
       return blockAt(BigInt(res.base), size, "size");
@@ -76,11 +77,11 @@ export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolea
     read(rec, at, _layout, rd) {
       const base = rd.u64(rec["base"], at, "base");
       const count = rd.u64(rec["count"], at, "count");
-      if (count < 1n || count > BigInt(max)) rd.fail(`${at}.count`, `a ${name} block holds 1..${max} vectors; got ${count}`);
+      if (count < 1n || count > maxCount) rd.fail(`${at}.count`, `a ${name} block holds 1..${max} vectors; got ${count}`);
       if (aligned && (count & (count - 1n)) !== 0n) rd.fail(`${at}.count`, `a ${name} block has a power-of-two count`);
       if (aligned && base % count !== 0n) rd.fail(`${at}.base`, `a ${name} block is aligned to its count ${count}`);
       if (base + count - 1n > BigInt(U32_MAX)) rd.fail(`${at}.base`, `vectors must lie in 0..${U32_MAX}`);
-      return make(Range.withSize(base, count));
+      return make(span(base, count));
     },
   });
 }

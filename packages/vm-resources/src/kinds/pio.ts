@@ -5,12 +5,12 @@
  * 0x10000), an exact first port `base`, or the first fit in `range` (default:
  * the pool's window). Resource `{ kind, base, size }` (numbers).
  */
-import { Range } from "@alloc/constraint";
+import type { Range } from "@alloc/constraint";
 import type { PioPort } from "../brands.js";
 import type { PioResource } from "../requests.js";
 import { defineKind } from "./Kind.js";
 import type { ResourceKind } from "./Kind.js";
-import { alignField, blockAt, checkAligned, fit, hex, intField, rangeField, sizeField } from "./fields.js";
+import { alignField, blockAt, checkAligned, fit, hex, intField, rangeField, sizeField, span } from "./fields.js";
 
 /** A checked `pio` request. */
 export interface PioPlan {
@@ -38,11 +38,11 @@ export const pio: ResourceKind<PioPlan, PioResource> = defineKind({
   pool: "pio",
   requestKeys: ["kind", "size", "align", "range", "base"],
   resourceKeys: ["kind", "base", "size"],
-  parse(rec) {
-    const size = sizeField(rec, "size", 0x10000n);
-    const align = alignField(rec, 0x10000n);
-    const range = rangeField(rec);
-    const b = intField(rec, "base", 0xffff);
+  parse([, sizeIn, alignIn, rangeIn, baseIn]) {
+    const size = sizeField(sizeIn, "size", 0x10000n);
+    const align = alignField(alignIn, 0x10000n);
+    const range = rangeField(rangeIn);
+    const b = intField(baseIn, "base", 0xffff);
     const base = b === undefined ? undefined : BigInt(b);
     if (base !== undefined) {
       checkAligned(base, align, "base");
@@ -51,11 +51,11 @@ export const pio: ResourceKind<PioPlan, PioResource> = defineKind({
     return Object.freeze({ size, align, range, base });
   },
   place(req, layout) {
-    if (req.base !== undefined) return { exact: Range.withSize(req.base, req.size) };
+    if (req.base !== undefined) return { exact: span(req.base, req.size) };
     return { fits: [fit(req.size, req.align, req.range ?? layout.pio.window)] };
   },
   build: (_req, range) => make(range as Range),
-  rangeOf: (res) => Range.withSize(res.base, res.size),
+  rangeOf: (res) => span(res.base, res.size),
   moveTarget: (res, base) => blockAt(base, BigInt(res.size), "to"),
   resizeTarget: (res, size) => blockAt(BigInt(res.base), size, "size"),
   rebase: (_res, range) => make(range),
@@ -67,6 +67,6 @@ export const pio: ResourceKind<PioPlan, PioResource> = defineKind({
     const size = rd.u64(rec["size"], at, "size");
     if (base > 0xffffn) rd.fail(`${at}.base`, `a port is at most 0xffff; got ${hex(base)}`);
     if (size < 1n || base + size - 1n > 0xffffn) rd.fail(`${at}.size`, `the ports must lie in 0..0xffff; got size ${size}`);
-    return make(Range.withSize(base, size));
+    return make(span(base, size));
   },
 });
