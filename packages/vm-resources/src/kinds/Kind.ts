@@ -40,7 +40,12 @@ export type Placement =
  * the path when a message needs it (perf: no string building while every
  * record reads well, bench "restore").
  */
-export type At = string | { toString(): string };
+export type At =
+  | string
+  | {
+      /** The record's path, e.g. `$.owners[0].resources[1]`, built only when a message needs it. */
+      toString(): string;
+    };
 
 /** How a resource record (a snapshot entry, or a resource given back to the manager) is read. */
 export interface ResourceReader {
