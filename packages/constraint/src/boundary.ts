@@ -3,7 +3,8 @@
  * described, once, before anything below trusts it.
  *
  * - {@link quoteText} and {@link describeValue} make any user text or value
- *   safe to put in a one-line error message.
+ *   safe to put in a one-line error message; {@link safeLine} does the same
+ *   for a whole message a CLI prints.
  * - {@link readRecord} reads a plain-object input: own string keys taken once,
  *   unknown ones refused by name, each value read with a single `[[Get]]`;
  *   symbol keys are ignored (never read).
@@ -37,13 +38,39 @@ function escapeChar(ch: string): string {
  */
 export function quoteText(text: string, max = 80): string {
   if (typeof text !== "string") return describeValue(text);
+  const body = escapeClipped(text, max, UNSAFE);
+  return text.length <= Math.max(0, Math.floor(max)) ? `"${body}"` : `"${body}" (${text.length} chars)`;
+}
+
+// `text` escaped, cut to at most `max` UTF-16 units (never inside a surrogate pair) with `…`.
+function escapeClipped(text: string, max: number, unsafe: RegExp): string {
   const limit = Math.max(0, Math.floor(max));
-  if (text.length <= limit) return `"${text.replace(UNSAFE, escapeChar)}"`;
+  if (text.length <= limit) return text.replace(unsafe, escapeChar);
   let cut = limit;
-  // Do not split a surrogate pair.
   const last = text.charCodeAt(cut - 1);
   if (cut > 0 && last >= 0xd800 && last <= 0xdbff) cut -= 1;
-  return `"${text.slice(0, cut).replace(UNSAFE, escapeChar)}…" (${text.length} chars)`;
+  return `${text.slice(0, cut).replace(unsafe, escapeChar)}…`;
+}
+
+// The same set without the quote and backslash: whole lines keep those as they are.
+const UNSAFE_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Makes a whole message safe to print on one terminal line: the characters
+ * {@link quoteText} escapes are escaped the same way (quotes and backslashes
+ * excepted, since the line is not quoted), and text longer than `max`
+ * characters is cut there with `…` and the full length appended. For CLIs
+ * that print messages built from user input.
+ *
+ * @example
+ * ```ts
+ * safeLine("bad\u001b[31m input");   // "bad\\u001b[31m input"
+ * safeLine("x".repeat(100), 4);      // "xxxx… (100 chars)"
+ * ```
+ */
+export function safeLine(text: string, max = 200): string {
+  const body = escapeClipped(text, max, UNSAFE_IN_LINE);
+  return text.length <= Math.max(0, Math.floor(max)) ? body : `${body} (${text.length} chars)`;
 }
 
 /**

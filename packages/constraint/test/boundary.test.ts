@@ -2,7 +2,7 @@
  * The boundary toolkit: quoting, describing, reading records and u64 values.
  */
 import { describe, expect, it } from "vitest";
-import { describeValue, quoteText, readFields, readOptionalU64, readRecord, readU64, toU64 } from "../src/index.js";
+import { describeValue, quoteText, readFields, readOptionalU64, readRecord, readU64, safeLine, toU64 } from "../src/index.js";
 import { expectAllocError } from "./helpers.js";
 
 const OPTS = { what: "a request", code: "INVALID_REQUEST" as const, path: "$.requests[0]" };
@@ -240,5 +240,22 @@ describe("readU64", () => {
     expect(readOptionalU64(undefined, "align", 1n)).toBe(1n);
     expect(readOptionalU64(8, "align", 1n)).toBe(8n);
     expectAllocError(() => readOptionalU64(null, "align", 1n), "INVALID_VALUE", "align");
+  });
+});
+
+describe("safeLine", () => {
+  it("escapes control characters, separators and lone surrogates like quoteText, but keeps quotes and backslashes", () => {
+    expect(safeLine('a "b" \\ c')).toBe('a "b" \\ c');
+    expect(safeLine("a\nb\u0000c\u001b[31md\u2028e\ud800f")).toBe("a\\nb\\u0000c\\u001b[31md\\u2028e\\ud800f");
+  });
+  it("cuts long text with an ellipsis and the full length, never inside a surrogate pair", () => {
+    expect(safeLine("x".repeat(100), 4)).toBe("xxxx… (100 chars)");
+    expect(safeLine(`ab${"😀".repeat(3)}`, 3)).toBe("ab… (8 chars)");
+    expect(safeLine("short", 5)).toBe("short");
+  });
+  it("is one line and bounded for a 50 MB message", () => {
+    const out = safeLine(`${"\n".repeat(25_000_000)}${"y".repeat(25_000_000)}`);
+    expect(out).not.toMatch(/[\n\r]/);
+    expect(out.length).toBeLessThan(500);
   });
 });

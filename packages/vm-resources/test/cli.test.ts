@@ -181,7 +181,7 @@ describe("alloc-plan (in process)", () => {
   const notJson: [string, string, string][] = [
     ["truncated", "{", "alloc-plan: error at $: not valid JSON: Expected property name or '}' (line 1, column 2)\n"],
     ["empty", "", "alloc-plan: error at $: not valid JSON: Unexpected end of JSON input\n"],
-    ["a NUL byte", '{"a":\u0000}', "alloc-plan: error at $: not valid JSON: Unexpected token '\\x00'\n"],
+    ["a NUL byte", '{"a":\u0000}', "alloc-plan: error at $: not valid JSON: Unexpected token '\\u0000'\n"],
     ["an escape sequence", '{"\u001b[31mred":1,}', "alloc-plan: error at $: not valid JSON: Bad control character in string literal (line 1, column 3)\n"],
     ["a second line", '{\n"a": tru\n}', "alloc-plan: error at $: not valid JSON: Unexpected token '\\n'\n"],
     ["a long bad token", `[${"é".repeat(100_000)}]`, "alloc-plan: error at $: not valid JSON: Unexpected token 'é'\n"],

@@ -6,7 +6,7 @@
  * the process at once).
  */
 import { runFuzzCli } from "./main.js";
-import { safeText } from "./safeText.js";
+import { safeLine } from "@alloc/constraint";
 
 const stop = new AbortController();
 process.on("SIGINT", () => {
@@ -30,7 +30,7 @@ runFuzzCli(process.argv.slice(2), io).then(
     process.removeAllListeners("SIGINT");
   },
   (e: unknown) => {
-    process.stderr.write(`alloc-fuzz: error: unexpected failure (please report): ${safeText(e instanceof Error ? e.message : String(e), 300)}\n`);
+    process.stderr.write(`alloc-fuzz: error: unexpected failure (please report): ${safeLine(e instanceof Error ? e.message : String(e), 300)}\n`);
     process.exitCode = 1;
   },
 );

@@ -4,8 +4,7 @@
  * and stray arguments refused with a one-line hint.
  */
 import { parseArgs } from "node:util";
-import { quoteText } from "@alloc/constraint";
-import { safeText } from "./safeText.js";
+import { quoteText, safeLine } from "@alloc/constraint";
 
 /** Usage text of `alloc-fuzz`. */
 export const USAGE: string = `Usage: alloc-fuzz [--target=core|vm-resources] [--seconds=N] [--seed=S] [--batch=RUNS]
@@ -71,7 +70,7 @@ function parseError(e: unknown): UsageError {
       message.includes("does not take an argument") ? `${name} takes no value` : `${name} needs a value, as in ${option ?? "--seed"}=VALUE`,
     );
   }
-  return new UsageError(safeText(message, 120));
+  return new UsageError(safeLine(message, 120));
 }
 
 function integer(text: string, flag: string, min: number, max: number): number {

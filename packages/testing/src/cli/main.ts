@@ -8,7 +8,7 @@ import { USAGE, UsageError, parseFuzzArgs } from "./args.js";
 import { fuzzManagerCampaign, fuzzTreeCampaign } from "./campaign.js";
 import type { CampaignProgress, CampaignResult } from "./campaign.js";
 import { TargetNotFoundError, loadManagerTarget, loadTreeTarget } from "./loadTarget.js";
-import { safeText } from "./safeText.js";
+import { safeLine } from "@alloc/constraint";
 
 /** Where the command writes, and what kind of terminal it has. */
 export interface FuzzIo {
@@ -79,7 +79,7 @@ export async function runFuzzCli(argv: readonly string[], io: FuzzIo): Promise<n
   } catch (e) {
     if (!(e instanceof TargetNotFoundError)) throw e;
     Error.stackTraceLimit = stackTraceLimit;
-    io.err(`alloc-fuzz: error: ${safeText(e.message, 300)}\n`);
+    io.err(`alloc-fuzz: error: ${safeLine(e.message, 300)}\n`);
     return 2;
   }
   io.out(`alloc-fuzz: target ${args.target}, ${args.seconds} s, seed ${args.seed} (a divergence prints the batch seed that replays it)\n`);

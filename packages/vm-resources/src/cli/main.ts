@@ -13,8 +13,7 @@ import { formatPlan, planToJSON, planVm } from "../plan.js";
 import { renderSvg } from "../svg.js";
 import type { SvgScale } from "../svg.js";
 import { InputError, readJsonFile } from "./readInput.js";
-import { quoteText } from "@alloc/constraint";
-import { safeText } from "./safeText.js";
+import { quoteText, safeLine } from "@alloc/constraint";
 
 /** Exit codes of `alloc-plan`. */
 export const EXIT: { readonly ok: 0; readonly failure: 1; readonly usage: 2 } = { ok: 0, failure: 1, usage: 2 };
@@ -76,7 +75,7 @@ function usageMessage(e: unknown): string {
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
     return message.includes("does not take an argument") ? `${name} takes no value` : `${name} needs a value, as in ${option ?? "--svg"}=VALUE`;
   }
-  return safeText(message, 120);
+  return safeLine(message, 120);
 }
 
 /**
@@ -139,10 +138,10 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     if (isAllocError(e)) {
       const path = e.details.path ?? "$";
       const msg = e.message.startsWith(`${path}: `) ? e.message.slice(path.length + 2) : e.message;
-      io.err(`alloc-plan: error at ${safeText(path, 120)}: ${safeText(msg.replace(/\s+/g, " "), 400)}\n`);
+      io.err(`alloc-plan: error at ${safeLine(path, 120)}: ${safeLine(msg.replace(/\s+/g, " "), 400)}\n`);
       return EXIT.usage;
     }
     // Not reachable for any input file; kept so a bug still ends in one line, not a stack trace.
-    return fail(EXIT.failure, `unexpected failure (please report): ${safeText(e instanceof Error ? e.message : String(e), 200)}`);
+    return fail(EXIT.failure, `unexpected failure (please report): ${safeLine(e instanceof Error ? e.message : String(e), 200)}`);
   }
 }

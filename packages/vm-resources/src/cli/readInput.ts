@@ -4,7 +4,7 @@
  * error becomes one line with its line and column and no raw input bytes.
  */
 import { readFileSync } from "node:fs";
-import { safeText } from "./safeText.js";
+import { safeLine } from "@alloc/constraint";
 
 /** A file that cannot be used, with a message that is safe to print. */
 export class InputError extends Error {
@@ -53,7 +53,7 @@ export function parseJson(text: string): unknown {
     const reason = raw.replace(/, ".*is not valid JSON$/s, "").replace(/ in JSON at position \d+.*$/s, "");
     const at = /position (\d+)/.exec(raw);
     const where = at === null ? "" : ` (${lineAndColumn(text, Number(at[1]))})`;
-    throw new InputError(`not valid JSON: ${safeText(reason, 60)}${where}`);
+    throw new InputError(`not valid JSON: ${safeLine(reason, 60)}${where}`);
   }
 }
 
@@ -63,7 +63,7 @@ export function readJsonFile(path: string): unknown {
   try {
     bytes = readFileSync(path === "-" ? 0 : path);
   } catch (e) {
-    throw new InputError(`cannot read ${safeText(path)}: ${(e as NodeJS.ErrnoException).code ?? "read failed"}`, true);
+    throw new InputError(`cannot read ${safeLine(path, 80)}: ${(e as NodeJS.ErrnoException).code ?? "read failed"}`, true);
   }
   return parseJson(decodeUtf8(bytes));
 }
