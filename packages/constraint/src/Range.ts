@@ -35,6 +35,8 @@ let tMaxA = 0;
 let tMaxB = 0;
 let tHint = 0;
 const TWO_30 = 1073741824;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const MAX_SAFE_N = 9007199254740991n;
 // The brand check of a real Range; set inside the class, where `#minA in` is allowed.
 let brand: (value: unknown) => Range;
 // The name a plain-object range is reported under (see Range.from).
@@ -73,6 +75,16 @@ export class Range {
       return;
     }
     this.#hint = 0;
+    const lo = smallOf(min);
+    const hi = smallOf(max);
+    if (lo >= 0 && hi >= lo) {
+      // Both below 2^53 and ordered: straight into chunks, nothing can fail.
+      this.#minA = Math.floor(lo / TWO_30);
+      this.#minB = chunkB(lo >>> 0);
+      this.#maxA = Math.floor(hi / TWO_30);
+      this.#maxB = chunkB(hi >>> 0);
+      return;
+    }
     parseU64(min, `${rangeName}.min`);
     const minHi = parsedHi;
     const minLo = parsedLo;
@@ -134,6 +146,13 @@ export class Range {
    * ```
    */
   static withSize(base: U64Input, size: U64Input): Range {
+    const nb = smallOf(base);
+    const ns = smallOf(size);
+    if (nb >= 0 && ns >= 1 && nb <= MAX_SAFE - (ns - 1)) {
+      // Base, size and last all below 2^53: exact in float64, nothing can fail.
+      const last = nb + ns - 1;
+      return build(Math.floor(nb / TWO_30), chunkB(nb >>> 0), Math.floor(last / TWO_30), chunkB(last >>> 0), 0);
+    }
     const b = (parseU64(base, "base"), toBigInt(parsedHi, parsedLo));
     parseU64(size, "size");
     if (parsedHi === 0 && parsedLo === 0) {
@@ -182,15 +201,7 @@ export class Range {
     if (compareParts(minHi, minLo, maxHi, maxLo) > 0) {
       throw new AllocError("INVALID_RANGE", `Range.fromParts: min ${hexParts(minHi, minLo)} is above max ${hexParts(maxHi, maxLo)}`, { argument: "parts" });
     }
-    trusted = true;
-    tMinA = chunkA(minHi, minLo);
-    tMinB = chunkB(minLo);
-    tMaxA = chunkA(maxHi, maxLo);
-    tMaxB = chunkB(maxLo);
-    tHint = hint;
-    const r = new Range(0, 0);
-    trusted = false;
-    return r;
+    return build(chunkA(minHi, minLo), chunkB(minLo), chunkA(maxHi, maxLo), chunkB(maxLo), hint);
   }
 
   /**
@@ -261,7 +272,10 @@ export class Range {
 
   /** The number of values, `max - min + 1`, exact (up to `2^64`). */
   get size(): bigint {
-    return this.max - this.min + 1n;
+    const r = brand(this);
+    // perf: below 2^53 the difference is exact in float64 (at most 2^53).
+    if (r.#maxA < 0x800000) return BigInt(r.#maxA * TWO_30 + r.#maxB - (r.#minA * TWO_30 + r.#minB) + 1);
+    return exact(r.#maxA, r.#maxB) - exact(r.#minA, r.#minB) + 1n;
   }
 
   /** `min` as a number; throws `INVALID_VALUE` above `2^53-1`. Handy for ids and IRQs. */
@@ -366,6 +380,27 @@ export class Range {
 // Nothing outside may replace what the library calls.
 Object.freeze(Range.prototype);
 Object.freeze(Range);
+
+// A Range from trusted chunks (see the `trusted` flag), one hidden class for all.
+function build(minA: number, minB: number, maxA: number, maxB: number, hint: number): Range {
+  trusted = true;
+  tMinA = minA;
+  tMinB = minB;
+  tMaxA = maxA;
+  tMaxB = maxB;
+  tHint = hint;
+  const r = new Range(0, 0);
+  trusted = false;
+  return r;
+}
+
+// `value` as a number when it is a valid input below 2^53 (safe-integer number
+// or bigint), else -1: the caller then takes the exact path, which reports errors.
+function smallOf(value: unknown): number {
+  if (typeof value === "number") return Number.isSafeInteger(value) && value >= 0 ? value + 0 : -1; // + 0: -0 -> 0
+  if (typeof value === "bigint") return value >= 0n && value <= MAX_SAFE_N ? Number(value) : -1;
+  return -1;
+}
 
 function isHalf(x: unknown): boolean {
   return typeof x === "number" && x >>> 0 === x;
