@@ -330,9 +330,13 @@ export class Constraint {
   static {
     brand = (value: unknown): Constraint => {
       if (typeof value === "object" && value !== null && #sizeHi in value) return value as Constraint;
-      throw new AllocError("INVALID_ARGUMENT", `expected a Constraint built by new Constraint or Constraint.from; got ${value === null || typeof value !== "object" ? describeValue(value) : "an object that only looks like one"}`, {
-        argument: "constraint",
-      });
+      throw new AllocError(
+        "INVALID_ARGUMENT",
+        `expected a Constraint built by new Constraint or Constraint.from; got ${value === null || typeof value !== "object" ? describeValue(value) : "an object that only looks like one"}`,
+        {
+          argument: "constraint",
+        },
+      );
     };
   }
 }

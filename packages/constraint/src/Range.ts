@@ -370,9 +370,13 @@ export class Range {
   static {
     brand = (value: unknown): Range => {
       if (typeof value === "object" && value !== null && #minA in value) return value as Range;
-      throw new AllocError("INVALID_ARGUMENT", `expected a Range built by new Range, Range.from or an allocator; got ${value === null || typeof value !== "object" ? describeValue(value) : "an object that only looks like one"}`, {
-        argument: "range",
-      });
+      throw new AllocError(
+        "INVALID_ARGUMENT",
+        `expected a Range built by new Range, Range.from or an allocator; got ${value === null || typeof value !== "object" ? describeValue(value) : "an object that only looks like one"}`,
+        {
+          argument: "range",
+        },
+      );
     };
   }
 }

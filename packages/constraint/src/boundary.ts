@@ -18,7 +18,8 @@ import { parseU64, parsedHi, parsedLo, toBigInt } from "./internal/parts.js";
 const ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" };
 
 // C0/C1 controls, DEL, line/paragraph separators, bidi controls, lone surrogates, and the characters above.
-const UNSAFE = /["\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE =
+  /["\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function escapeChar(ch: string): string {
   return ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
@@ -53,7 +54,8 @@ function escapeClipped(text: string, max: number, unsafe: RegExp): string {
 }
 
 // The same set without the quote and backslash: whole lines keep those as they are.
-const UNSAFE_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE_IN_LINE =
+  /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * Makes a whole message safe to print on one terminal line: the characters
@@ -175,7 +177,11 @@ export function readRecord(input: unknown, allowed: readonly string[], options: 
  */
 export function readFields(input: unknown, allowed: readonly string[], options: ReadRecordOptions, out: unknown[]): number {
   if (typeof input !== "object" || input === null || isArray(input, options)) {
-    throw new AllocError(options.code, `${options.what} must be a plain object; got ${describeValue(input)}`, details(options, options.path ?? options.what, input));
+    throw new AllocError(
+      options.code,
+      `${options.what} must be a plain object; got ${describeValue(input)}`,
+      details(options, options.path ?? options.what, input),
+    );
   }
   let keys: string[];
   try {

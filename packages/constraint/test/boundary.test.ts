@@ -61,8 +61,26 @@ describe("describeValue", () => {
 
   it("never runs user code: no toString, no getters, no proxy traps", () => {
     let ran = 0;
-    const evil = { toString: () => `${ran++}`, valueOf: () => ran++, get x() { return ran++; } };
-    const proxy = new Proxy({}, { get: () => { ran++; return 1; }, getPrototypeOf: () => { ran++; return null; } });
+    const evil = {
+      toString: () => `${ran++}`,
+      valueOf: () => ran++,
+      get x() {
+        return ran++;
+      },
+    };
+    const proxy = new Proxy(
+      {},
+      {
+        get: () => {
+          ran++;
+          return 1;
+        },
+        getPrototypeOf: () => {
+          ran++;
+          return null;
+        },
+      },
+    );
     expect(describeValue(evil)).toBe("object");
     expect(describeValue(proxy)).toBe("object");
     expect(describeValue(Symbol("s\n"))).toBe('symbol "s\\n"');
@@ -116,16 +134,19 @@ describe("readRecord", () => {
   it("ignores a symbol key listed by a proxy's ownKeys trap and never asks for it", () => {
     const sym = Symbol("base");
     const asked: (string | symbol)[] = [];
-    const proxy = new Proxy({ base: 1, [sym]: 2 }, {
-      get(target, key, receiver) {
-        asked.push(key);
-        return Reflect.get(target, key, receiver);
+    const proxy = new Proxy(
+      { base: 1, [sym]: 2 },
+      {
+        get(target, key, receiver) {
+          asked.push(key);
+          return Reflect.get(target, key, receiver);
+        },
+        getOwnPropertyDescriptor(target, key) {
+          asked.push(key);
+          return Reflect.getOwnPropertyDescriptor(target, key);
+        },
       },
-      getOwnPropertyDescriptor(target, key) {
-        asked.push(key);
-        return Reflect.getOwnPropertyDescriptor(target, key);
-      },
-    });
+    );
     expect(readRecord(proxy, ["base"], OPTS)).toEqual({ base: 1 });
     expect(asked).not.toContain(sym);
   });
@@ -182,9 +203,29 @@ describe("readRecord", () => {
 
   it("a throwing getter or trap becomes an AllocError with the thrown value as cause", () => {
     const boom = new Error("boom");
-    const e = expectAllocError(() => readRecord({ get base(): never { throw boom; } }, ["base"], OPTS), "INVALID_REQUEST", "base");
+    const e = expectAllocError(
+      () =>
+        readRecord(
+          {
+            get base(): never {
+              throw boom;
+            },
+          },
+          ["base"],
+          OPTS,
+        ),
+      "INVALID_REQUEST",
+      "base",
+    );
     expect(e.cause).toBe(boom);
-    const p = new Proxy({}, { ownKeys: () => { throw boom; } });
+    const p = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw boom;
+        },
+      },
+    );
     expect(expectAllocError(() => readRecord(p, ["base"], OPTS), "INVALID_REQUEST").cause).toBe(boom);
     const { proxy: revoked, revoke } = Proxy.revocable({}, {});
     revoke();

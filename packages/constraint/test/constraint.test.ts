@@ -88,11 +88,7 @@ describe("Constraint validation", () => {
     ["align", 4.5],
     ["align", null],
   ])("%s %s → INVALID_VALUE naming the field", (field, value) => {
-    expectAllocError(
-      () => new Constraint({ size: 1, [field]: value } as unknown as ConstraintInit),
-      "INVALID_VALUE",
-      `constraint.${field}`,
-    );
+    expectAllocError(() => new Constraint({ size: 1, [field]: value } as unknown as ConstraintInit), "INVALID_VALUE", `constraint.${field}`);
   });
 
   it.each([3, 6, 12n, 0x1001, MAX, 2n ** 63n + 1n, 3n * 2n ** 40n])("align %s → INVALID_ALIGNMENT naming constraint.align", (align) => {
@@ -125,11 +121,7 @@ describe("Constraint validation", () => {
   });
 
   it.each(["first", "FIRST-MATCH", "worst-fit", "", 0, null, {}])("policy %s → INVALID_ARGUMENT naming constraint.policy", (policy) => {
-    const e = expectAllocError(
-      () => new Constraint({ size: 1, policy } as unknown as ConstraintInit),
-      "INVALID_ARGUMENT",
-      "constraint.policy",
-    );
+    const e = expectAllocError(() => new Constraint({ size: 1, policy } as unknown as ConstraintInit), "INVALID_ARGUMENT", "constraint.policy");
     expect(e.details.value).toBe(policy);
   });
 

@@ -116,7 +116,17 @@ describe("Range.from re-validates anything that is not a real Range", () => {
 
   it("a throwing getter becomes an AllocError with the cause", () => {
     const boom = new Error("boom");
-    const e = expectAllocError(() => Range.from({ min: 1, get max(): number { throw boom; } }), "INVALID_ARGUMENT", "max");
+    const e = expectAllocError(
+      () =>
+        Range.from({
+          min: 1,
+          get max(): number {
+            throw boom;
+          },
+        }),
+      "INVALID_ARGUMENT",
+      "max",
+    );
     expect(e.cause).toBe(boom);
   });
 });
@@ -158,7 +168,12 @@ describe("Constraint keeps its checked value", () => {
   it("Constraint.from re-validates a forged object, a clone and a JSON round trip", () => {
     expectAllocError(() => Constraint.from(Object.create(Constraint.prototype) as Constraint), "INVALID_VALUE", "constraint.size");
     expectAllocError(() => Constraint.from(structuredClone(new Constraint({ size: 4 }))), "INVALID_VALUE", "constraint.size");
-    expectAllocError(() => Constraint.from(JSON.parse(JSON.stringify(new Constraint({ size: 4 }).toInit(), (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))) as never), "INVALID_VALUE", "constraint.size");
+    expectAllocError(
+      () =>
+        Constraint.from(JSON.parse(JSON.stringify(new Constraint({ size: 4 }).toInit(), (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))) as never),
+      "INVALID_VALUE",
+      "constraint.size",
+    );
   });
 
   it("new Constraint(existing) copies a real one", () => {
@@ -216,10 +231,7 @@ describe("plain constraints: read once, unknown keys refused", () => {
 
   it("a proxy constraint: each property read exactly once", () => {
     const log: string[] = [];
-    const p = new Proxy(
-      { size: 8, align: 8, min: 0, max: 0xff, policy: "last-match" },
-      { get: (t, k) => (log.push(String(k)), Reflect.get(t, k)) },
-    );
+    const p = new Proxy({ size: 8, align: 8, min: 0, max: 0xff, policy: "last-match" }, { get: (t, k) => (log.push(String(k)), Reflect.get(t, k)) });
     new Constraint(p as never);
     expect(log.sort()).toEqual(["align", "max", "min", "policy", "size"]);
   });

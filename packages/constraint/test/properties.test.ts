@@ -6,20 +6,7 @@ import { MAX } from "./helpers.js";
 const TWO_32 = 2n ** 32n;
 
 /** Values in the domain, with extra weight on the boundaries that matter to a hi/lo representation. */
-const edge = fc.constantFrom(
-  0n,
-  1n,
-  TWO_32 - 1n,
-  TWO_32,
-  TWO_32 + 1n,
-  2n ** 53n - 1n,
-  2n ** 53n,
-  2n ** 53n + 1n,
-  2n ** 63n - 1n,
-  2n ** 63n,
-  MAX - 1n,
-  MAX,
-);
+const edge = fc.constantFrom(0n, 1n, TWO_32 - 1n, TWO_32, TWO_32 + 1n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 63n - 1n, 2n ** 63n, MAX - 1n, MAX);
 const u64 = fc.oneof(
   { arbitrary: fc.bigInt({ min: 0n, max: MAX }), weight: 4 },
   { arbitrary: edge, weight: 1 },
@@ -103,16 +90,14 @@ describe("Range properties", () => {
 
   it("intersects and contains agree with bigints on nearby ranges", () => {
     // Ranges drawn close together so that overlaps and touching bounds are common.
-    const near = fc
-      .tuple(u64, fc.bigInt({ min: -8n, max: 8n }), fc.bigInt({ min: 0n, max: 8n }))
-      .map(([base, shift, len]) => {
-        let lo = base + shift;
-        if (lo < 0n) lo = 0n;
-        if (lo > MAX) lo = MAX;
-        let hi = lo + len;
-        if (hi > MAX) hi = MAX;
-        return new Range(lo, hi);
-      });
+    const near = fc.tuple(u64, fc.bigInt({ min: -8n, max: 8n }), fc.bigInt({ min: 0n, max: 8n })).map(([base, shift, len]) => {
+      let lo = base + shift;
+      if (lo < 0n) lo = 0n;
+      if (lo > MAX) lo = MAX;
+      let hi = lo + len;
+      if (hi > MAX) hi = MAX;
+      return new Range(lo, hi);
+    });
     fc.assert(
       fc.property(u64, fc.bigInt({ min: 0n, max: 8n }), near, (base, len, b) => {
         const a = new Range(base, base + len > MAX ? MAX : base + len);
@@ -247,7 +232,12 @@ describe("U64 helper properties", () => {
 // Constraint: a model of the validation rules, checked against the class.
 
 type Field = { readonly value: unknown; readonly ok: boolean };
-const validU64: fc.Arbitrary<Field> = fc.oneof(u64, fc.maxSafeNat().map((n) => n as number | bigint)).map((value) => ({ value, ok: true }));
+const validU64: fc.Arbitrary<Field> = fc
+  .oneof(
+    u64,
+    fc.maxSafeNat().map((n) => n as number | bigint),
+  )
+  .map((value) => ({ value, ok: true }));
 const invalidU64: fc.Arbitrary<Field> = fc
   .oneof(
     fc.bigInt({ max: -1n }),
@@ -276,13 +266,7 @@ const policyArb = fc.option(
 );
 
 /** The code the contract predicts, in validation order, or undefined when valid. */
-function expectedCode(
-  size: Field,
-  min: Field | undefined,
-  max: Field | undefined,
-  align: Field | undefined,
-  policy: unknown,
-): [string, string] | undefined {
+function expectedCode(size: Field, min: Field | undefined, max: Field | undefined, align: Field | undefined, policy: unknown): [string, string] | undefined {
   if (!size.ok) return ["INVALID_VALUE", "constraint.size"];
   if (BigInt(size.value as bigint) === 0n) return ["INVALID_SIZE", "constraint.size"];
   if (min && !min.ok) return ["INVALID_VALUE", "constraint.min"];

@@ -41,7 +41,7 @@ describe("formatHex", () => {
   it("prints 0x and 16 lowercase digits", () => {
     expect(formatHex(0)).toBe("0x0000000000000000");
     expect(formatHex(0xfee00000n)).toBe("0x00000000fee00000");
-    expect(formatHex(0xABCDEF)).toBe("0x0000000000abcdef");
+    expect(formatHex(0xabcdef)).toBe("0x0000000000abcdef");
     expect(formatHex(MAX)).toBe("0xffffffffffffffff");
     expect(formatHex(2n ** 53n + 1n)).toBe("0x0020000000000001");
   });

@@ -131,8 +131,15 @@ const machine = {
 };
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node} (V8 ${machine.v8}), ${machine.platform}, ${machine.totalMemGiB} GiB`);
 const code = argv.includes("--dist") ? "dist/ (built)" : "src/ (TypeScript via tsx)";
-console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} on ${cpus.length} cores (shared machine: figures are noisy; repetitions alternate between implementations)`);
-console.log(`options: reps=${reps}${warmup ? " after 1 warm-up" : ", no warm-up"}, ${cpuClock ? "CPU-time clock" : "wall clock"}${quick ? ", quick" : ""}${filters.length ? `, workloads ${filters.join(" ")}` : ""}; @alloc/* from ${code}`);
+console.log(
+  `load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")} on ${cpus.length} cores (shared machine: figures are noisy; repetitions alternate between implementations)`,
+);
+console.log(
+  `options: reps=${reps}${warmup ? " after 1 warm-up" : ", no warm-up"}, ${cpuClock ? "CPU-time clock" : "wall clock"}${quick ? ", quick" : ""}${filters.length ? `, workloads ${filters.join(" ")}` : ""}; @alloc/* from ${code}`,
+);
 
 let tree: AllocatorFactory | undefined;
 let treeMod: typeof import("./tree.js") | undefined;
@@ -222,7 +229,7 @@ function measureAll(key: string, runs: { impl: string; run: () => WorkloadResult
     const out: ImplResult = {
       impl,
       checksum,
-      match: ref === undefined || r.steps !== undefined && r.steps !== 1_000_000 ? "n/a" : ref === checksum ? "ok" : "MISMATCH",
+      match: ref === undefined || (r.steps !== undefined && r.steps !== 1_000_000) ? "n/a" : ref === checksum ? "ok" : "MISMATCH",
       phases: Object.fromEntries([...perPhase[x]!].map(([k, v]) => [k, stat(v)])),
     };
     if (r.successes !== undefined) out.successes = r.successes;
@@ -239,13 +246,28 @@ function addRow(workload: string, n: number, results: ImplResult[], note?: strin
 }
 
 if (wanted("W1")) {
-  addRow("W1", 256, measureAll("W1/256", impls.map((f) => ({ impl: f.name, run: () => runW1(f, clock) }))));
+  addRow(
+    "W1",
+    256,
+    measureAll(
+      "W1/256",
+      impls.map((f) => ({ impl: f.name, run: () => runW1(f, clock) })),
+    ),
+  );
 }
 if (wanted("W2")) {
   for (const n of SIZES) {
     const plan = planW2(n);
     const inner = Math.max(1, Math.round(100_000 / n)); // >= 100,000 phase-1 allocations per repetition
-    addRow("W2", n, measureAll(`W2/${n}`, impls.map((f) => ({ impl: f.name, run: () => runW2(f, plan, clock) })), inner));
+    addRow(
+      "W2",
+      n,
+      measureAll(
+        `W2/${n}`,
+        impls.map((f) => ({ impl: f.name, run: () => runW2(f, plan, clock) })),
+        inner,
+      ),
+    );
   }
 }
 if (wanted("W3")) {
@@ -257,7 +279,12 @@ if (wanted("W3")) {
       impls.map((f) => {
         const steps = f === naiveFactory && naiveW3Steps !== undefined ? Math.min(naiveW3Steps, plan.ops.length) : plan.ops.length;
         if (steps < plan.ops.length) {
-          const same = tree === undefined ? "no tree to compare" : hex64(runW3(tree, plan, undefined, steps).checksum) === hex64(runW3(f, plan, undefined, steps).checksum) ? "matches" : "DIFFERS from";
+          const same =
+            tree === undefined
+              ? "no tree to compare"
+              : hex64(runW3(tree, plan, undefined, steps).checksum) === hex64(runW3(f, plan, undefined, steps).checksum)
+                ? "matches"
+                : "DIFFERS from";
           note = `naive capped at ${steps} churn steps (ns/step of that prefix); its checksum of the prefix ${same} IntervalTree's`;
         }
         return { impl: f.name, run: () => runW3(f, plan, clock, steps) };
@@ -267,7 +294,15 @@ if (wanted("W3")) {
   }
 }
 if (wanted("W4")) {
-  addRow("W4", 10000, measureAll("W4/10000", impls.map((f) => ({ impl: f.name, run: () => runW4(f, clock) })), 5));
+  addRow(
+    "W4",
+    10000,
+    measureAll(
+      "W4/10000",
+      impls.map((f) => ({ impl: f.name, run: () => runW4(f, clock) })),
+      5,
+    ),
+  );
 }
 
 // ------------------------------------------------------------ fresh pools in new processes (N = 1,000)
@@ -283,7 +318,14 @@ interface Fresh {
 }
 const fresh: Fresh[] = [];
 if (freshReps > 0) {
-  const keys = [["W1", "W1/256"], ["W2", "W2/1000"], ["W3", "W3/1000"], ["W4", "W4/10000"]].filter(([w]) => wanted(w as string)).map(([, k]) => k as string);
+  const keys = [
+    ["W1", "W1/256"],
+    ["W2", "W2/1000"],
+    ["W3", "W3/1000"],
+    ["W4", "W4/10000"],
+  ]
+    .filter(([w]) => wanted(w as string))
+    .map(([, k]) => k as string);
   for (const key of keys) {
     for (const f of impls) {
       const child = spawnSync(
@@ -323,10 +365,7 @@ if (treeMod && wanted("W2") && !quick) {
   const m0 = used();
   const t = treeMod.newPool(W2_POOL_MIN, W2_POOL_MAX);
   const cs = treeMod.constraintsFor(Array.from({ length: 9 }, (_, k) => ({ size: 4096 * 2 ** k, align: 4096 * 2 ** k })));
-  let handles: unknown[] | undefined = fillW2(
-    { allocate: (req) => t.allocate(cs[req] as (typeof cs)[number]), free: () => {}, start: () => 0 },
-    plan,
-  );
+  let handles: unknown[] | undefined = fillW2({ allocate: (req) => t.allocate(cs[req] as (typeof cs)[number]), free: () => {}, start: () => 0 }, plan);
   const m1 = used();
   const live = handles.length;
   handles = undefined;
@@ -372,7 +411,9 @@ for (const r of rows) {
 const widths = header.map((_, c) => Math.max(...table.map((row) => (row[c] as string).length)));
 console.log("\nns per operation (median/min/max over the repetitions); ref = checksum vs WORKLOADS.md (n/a: no reference)");
 for (const [i, row] of table.entries()) {
-  console.log(row.map((cell, c) => (c < 3 || c === 6 || c === 7 || c === 11 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join("  "));
+  console.log(
+    row.map((cell, c) => (c < 3 || c === 6 || c === 7 || c === 11 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join("  "),
+  );
   if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
 }
 for (const r of rows) if (r.note) console.log(`note: ${r.workload} N=${r.n}: ${r.note}`);
@@ -415,8 +456,12 @@ if (fresh.length > 0) {
 
 if (memory) {
   const { n, treeSize, treeOnlyBytes, withRangesBytes, rangesBytes } = memory;
-  console.log(`\nmemory: W2 N=${n} after phase 1; heapUsed + arrayBuffers deltas after forced GC; tree.size = ${treeSize} ranges (${n} allocated + ${treeSize - n} free)`);
-  console.log(`  tree only (returned Ranges dropped):   ${treeOnlyBytes} B = ${(treeOnlyBytes / treeSize).toFixed(1)} B per tree range, ${(treeOnlyBytes / n).toFixed(1)} B per allocation`);
+  console.log(
+    `\nmemory: W2 N=${n} after phase 1; heapUsed + arrayBuffers deltas after forced GC; tree.size = ${treeSize} ranges (${n} allocated + ${treeSize - n} free)`,
+  );
+  console.log(
+    `  tree only (returned Ranges dropped):   ${treeOnlyBytes} B = ${(treeOnlyBytes / treeSize).toFixed(1)} B per tree range, ${(treeOnlyBytes / n).toFixed(1)} B per allocation`,
+  );
   console.log(`  tree + the ${n} returned Range objects + their array: ${withRangesBytes} B = ${(withRangesBytes / n).toFixed(1)} B per allocation`);
   console.log(`  the returned Ranges + array alone: ${rangesBytes} B = ${(rangesBytes / n).toFixed(1)} B per Range`);
 }

@@ -165,7 +165,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
         const overlaps = !(maxHiOf(r) < minHiOf(prev) || (maxHiOf(r) === minHiOf(prev) && maxLoOf(r) < minLoOf(prev)));
         throw new AllocError(
           overlaps ? "OVERLAP" : "INVALID_ARGUMENT",
-          overlaps ? `fromSorted: entries[${index}] ${r} overlaps the entry before it, ${prev}` : `fromSorted: entries[${index}] ${r} comes after ${prev}; entries must be in ascending address order`,
+          overlaps
+            ? `fromSorted: entries[${index}] ${r} overlaps the entry before it, ${prev}`
+            : `fromSorted: entries[${index}] ${r} comes after ${prev}; entries must be in ascending address order`,
           { argument: "entries", path: `entries[${index}]`, range: r.toString(), conflict: prev.toString() },
         );
       }
@@ -193,7 +195,6 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     k.build(count, sD, sX, kind);
     return tree;
   }
-
 
   /** The number of ranges of any state. */
   get size(): number {
@@ -636,7 +637,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const k = this.#k;
     const pos = k.locate(this.#sD, this.#sX);
     const inPool = k.lt[pos] !== HOLE;
-    const hint = inPool ? `it is not exactly ${this.#rangeAt(pos)} (${this.#stateAt(pos).kind}), which contains its start` : "no range of the pool contains its start";
+    const hint = inPool
+      ? `it is not exactly ${this.#rangeAt(pos)} (${this.#stateAt(pos).kind}), which contains its start`
+      : "no range of the pool contains its start";
     return new AllocError("NOT_FOUND", `${operation} ${r}: no such range in the pool; ${hint}`, {
       argument: "range",
       range: r.toString(),
@@ -713,7 +716,11 @@ function readEntry(entry: unknown, index: number): void {
   else if (kind === "allocated" && !hasValue) state = ALLOCATED;
   if (state < 0) {
     const why =
-      kind === "valued" ? 'a "valued" state needs a value' : kind === "free" || kind === "allocated" ? `a ${quoteText(kind)} state has no value` : `kind must be "free", "allocated" or "valued"; got ${describeValue(kind)}`;
+      kind === "valued"
+        ? 'a "valued" state needs a value'
+        : kind === "free" || kind === "allocated"
+          ? `a ${quoteText(kind)} state has no value`
+          : `kind must be "free", "allocated" or "valued"; got ${describeValue(kind)}`;
     throw new AllocError("INVALID_ARGUMENT", `fromSorted: entries[${index}][1]: ${why}`, { argument: `entries[${index}][1].kind`, path: `entries[${index}]` });
   }
   entryRange = r;

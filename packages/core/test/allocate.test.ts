@@ -144,14 +144,7 @@ describe("best fit", () => {
     expect(str(t.allocate({ size: 0x20, align: 0x20, policy: "best-fit" }))).toBe("3000..301f");
     expect(str(t.allocate({ size: 0x10, align: 0x10, policy: "best-fit" }))).toBe("2010..201f");
     t.checkInvariants();
-    expect(dump(t)).toEqual([
-      "1000..10ff free",
-      "2008..200f free",
-      "2010..201f allocated",
-      "2020..2027 free",
-      "3000..301f allocated",
-      "3020..303f free",
-    ]);
+    expect(dump(t)).toEqual(["1000..10ff free", "2008..200f free", "2010..201f allocated", "2020..2027 free", "3000..301f allocated", "3020..303f free"]);
   });
 
   it("respects the window: ranges outside it do not count however small", () => {
@@ -285,7 +278,11 @@ describe("nothing fits", () => {
   it("allocateOrThrow returns the same range allocate would", () => {
     const a = fourHoles();
     const b = fourHoles();
-    for (const c of [{ size: 8, align: 16, policy: "last-match" as const }, { size: 0x30, policy: "best-fit" as const }, { size: 3, min: 0x2001 }]) {
+    for (const c of [
+      { size: 8, align: 16, policy: "last-match" as const },
+      { size: 0x30, policy: "best-fit" as const },
+      { size: 3, min: 0x2001 },
+    ]) {
       expect(str(a.allocateOrThrow(c))).toBe(str(b.allocate(c)));
     }
     expect(dump(a)).toEqual(dump(b));
@@ -315,7 +312,12 @@ describe("the edges of the 64-bit domain", () => {
     const c = t.allocateOrThrow(exactly(MAX, 1));
     expect([c.min, c.max]).toEqual([MAX, MAX]);
     t.checkInvariants();
-    expect(dump(t)).toEqual([`${(MAX - 0x2fffn).toString(16)}..${(MAX - 0x2000n).toString(16)} free`, `${(MAX - 0x1fffn).toString(16)}..${(MAX - 0x1000n).toString(16)} allocated`, `${(MAX - 0xfffn).toString(16)}..${(MAX - 1n).toString(16)} free`, `${MAX.toString(16)}..${MAX.toString(16)} allocated`]);
+    expect(dump(t)).toEqual([
+      `${(MAX - 0x2fffn).toString(16)}..${(MAX - 0x2000n).toString(16)} free`,
+      `${(MAX - 0x1fffn).toString(16)}..${(MAX - 0x1000n).toString(16)} allocated`,
+      `${(MAX - 0xfffn).toString(16)}..${(MAX - 1n).toString(16)} free`,
+      `${MAX.toString(16)}..${MAX.toString(16)} allocated`,
+    ]);
     expect(t.free(c)).toBeUndefined();
     expect(t.free(b)).toBeUndefined();
     t.checkInvariants();

@@ -176,7 +176,11 @@ describe("resize", () => {
 
   it("agrees with a naive resize on FreeListModel, with best-fit's size index in step (property)", () => {
     const op = fc.oneof(
-      fc.record({ op: fc.constant("alloc" as const), size: fc.bigInt({ min: 1n, max: 0x40n }), policy: fc.constantFrom("first-match" as const, "last-match" as const, "best-fit" as const) }),
+      fc.record({
+        op: fc.constant("alloc" as const),
+        size: fc.bigInt({ min: 1n, max: 0x40n }),
+        policy: fc.constantFrom("first-match" as const, "last-match" as const, "best-fit" as const),
+      }),
       fc.record({ op: fc.constant("resize" as const), pick: fc.nat(), size: fc.oneof(fc.bigInt({ min: 0n, max: 0x80n }), fc.constant(TOP)) }),
       fc.record({ op: fc.constant("free" as const), pick: fc.nat() }),
       fc.record({ op: fc.constant("value" as const), pick: fc.nat(), value: fc.nat() }),

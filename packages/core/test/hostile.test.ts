@@ -118,7 +118,17 @@ describe.each([
   ["a range with a symbol key (ignored) and an unknown key", () => ({ min: 0x1100, max: 0x11ff, [Symbol("x")]: 1, x: 1 }), "INVALID_ARGUMENT", "x"],
   ["a range that is an array", () => [0x1100, 0x11ff], "INVALID_ARGUMENT", "range"],
   ["a range that is a function", () => () => 0, "INVALID_ARGUMENT", "range"],
-  ["a range whose getter throws", () => ({ min: 0x1100, get max(): number { throw new Error("boom"); } }), "INVALID_ARGUMENT", "max"],
+  [
+    "a range whose getter throws",
+    () => ({
+      min: 0x1100,
+      get max(): number {
+        throw new Error("boom");
+      },
+    }),
+    "INVALID_ARGUMENT",
+    "max",
+  ],
 ] as [string, () => unknown, AllocErrorCode, string][])("%s", (_name, make, code, argument) => {
   it.each(RANGE_ENTRIES)("is refused by %s", (_entry, call) => {
     refused((t) => call(t, make() as never), code, argument);

@@ -424,7 +424,10 @@ describe("iteration and overlapping()", () => {
     expect(q(0x27f, 0x500)).toEqual(["200", "300", "500"]);
     expect(q(0x600, 0x700)).toEqual([]);
     const states = [...t.overlapping(r(0x1ff, 0x200))].map(([, s]) => s);
-    expect(states).toEqual([{ kind: "valued", value: "a" }, { kind: "valued", value: "b" }]);
+    expect(states).toEqual([
+      { kind: "valued", value: "a" },
+      { kind: "valued", value: "b" },
+    ]);
   });
 
   it("overlapping() reaches 2^64-1", () => {

@@ -30,7 +30,8 @@ function rng(seed: number): (k: number) => number {
 
 function flat(t: Iterable<[Range, { kind: string; value?: unknown }]>, shift = 0n): string[] {
   const out: string[] = [];
-  for (const [r, s] of t) out.push(`${(r.min - shift).toString(16)}..${(r.max - shift).toString(16)} ${s.kind}${s.kind === "valued" ? `=${String(s.value)}` : ""}`);
+  for (const [r, s] of t)
+    out.push(`${(r.min - shift).toString(16)}..${(r.max - shift).toString(16)} ${s.kind}${s.kind === "valued" ? `=${String(s.value)}` : ""}`);
   return out;
 }
 

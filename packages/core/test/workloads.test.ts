@@ -7,19 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { naiveFactory } from "../bench/naive.js";
 import { treeFactory } from "../bench/tree.js";
-import {
-  type AllocatorFactory,
-  REFERENCE,
-  W4_COUNT,
-  XorShift64Star,
-  hex64,
-  planW2,
-  planW3,
-  runW1,
-  runW2,
-  runW3,
-  runW4,
-} from "../bench/workloads.js";
+import { type AllocatorFactory, REFERENCE, W4_COUNT, XorShift64Star, hex64, planW2, planW3, runW1, runW2, runW3, runW4 } from "../bench/workloads.js";
 
 it("xorshift64* reproduces the first outputs of WORKLOADS.md", () => {
   const g = new XorShift64Star();
@@ -39,17 +27,25 @@ describe.each<[string, AllocatorFactory]>([
     expect(hex64(r.checksum)).toBe(REFERENCE["W1/256"]);
   });
 
-  it.each([1000, 10000, 100000])("W2 mmio-fill-free N=%i", (n) => {
-    const r = runW2(factory, plansW2.get(n)!);
-    expect(r.allocations).toBe(n + n / 2);
-    expect(hex64(r.checksum)).toBe(REFERENCE[`W2/${n}`]);
-  }, 20_000);
+  it.each([1000, 10000, 100000])(
+    "W2 mmio-fill-free N=%i",
+    (n) => {
+      const r = runW2(factory, plansW2.get(n)!);
+      expect(r.allocations).toBe(n + n / 2);
+      expect(hex64(r.checksum)).toBe(REFERENCE[`W2/${n}`]);
+    },
+    20_000,
+  );
 
-  it.each([1000, 10000])("W3 churn N=%i, 1,000,000 steps", (n) => {
-    const r = runW3(factory, plansW3.get(n)!);
-    expect(r.steps).toBe(1_000_000);
-    expect(hex64(r.checksum)).toBe(REFERENCE[`W3/${n}`]);
-  }, 20_000);
+  it.each([1000, 10000])(
+    "W3 churn N=%i, 1,000,000 steps",
+    (n) => {
+      const r = runW3(factory, plansW3.get(n)!);
+      expect(r.steps).toBe(1_000_000);
+      expect(hex64(r.checksum)).toBe(REFERENCE[`W3/${n}`]);
+    },
+    20_000,
+  );
 
   it("W4 windowed: 10,000 of 10,000 succeed inside the window", () => {
     // runW4 throws if a start lies outside [0xC000_0000, 0xFEBF_FFFF] or is not 8 KiB aligned.

@@ -110,7 +110,7 @@ const SOURCE_MUTANTS: SourceMutant[] = [
     description: "readRequest allows whatever keys the request has (a misspelt field is silently ignored)",
     file: "src/requests.ts",
     from: "const present = readFields(value, KEYS, READ, out);",
-    to: "const present = readFields(value, [...KEYS, ...(typeof value === \"object\" && value !== null ? Object.keys(value).filter((k) => !KEYS.includes(k)) : [])], READ, out);",
+    to: 'const present = readFields(value, [...KEYS, ...(typeof value === "object" && value !== null ? Object.keys(value).filter((k) => !KEYS.includes(k)) : [])], READ, out);',
   },
 ];
 
@@ -165,7 +165,11 @@ for (const m of SOURCE_MUTANTS) {
   }
   const caught = r.status !== 0;
   if (!caught) status = 1;
-  const first = (`${r.stdout}`.split("\n").find((l) => l.includes("×") || l.includes("FAIL")) ?? "-").replace(/\x1b\[[0-9;]*m/g, "").replace(/\|/g, "/").trim().slice(0, 120);
+  const first = (`${r.stdout}`.split("\n").find((l) => l.includes("×") || l.includes("FAIL")) ?? "-")
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .replace(/\|/g, "/")
+    .trim()
+    .slice(0, 120);
   console.log(`| ${m.name} | ${caught ? "yes" : "NO"} | ${((performance.now() - t0) / 1000).toFixed(2)} | ${first} |`);
 }
 process.exitCode = status;

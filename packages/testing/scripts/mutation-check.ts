@@ -53,7 +53,9 @@ for (const m of selected) {
     const caught = r.failure !== undefined;
     if (!caught && invariants) status = 1;
     const first = caught ? (r.failure!.error ?? "").split("\n")[0]!.replace(/\|/g, "/").slice(0, 150) : "-";
-    console.log(`| ${m.name} | ${invariants ? "on" : "off"} | ${caught ? "yes" : "NO"} | ${caught ? r.failure!.profile : "-"} | ${r.seconds.toFixed(2)} | ${r.runs} | ${r.ops} | ${first} |`);
+    console.log(
+      `| ${m.name} | ${invariants ? "on" : "off"} | ${caught ? "yes" : "NO"} | ${caught ? r.failure!.profile : "-"} | ${r.seconds.toFixed(2)} | ${r.runs} | ${r.ops} | ${first} |`,
+    );
     if (argv.includes("--verbose") && caught) console.log(r.failure!.message);
   }
 }

@@ -55,7 +55,13 @@ export interface DomainProfile {
  */
 export function smallDomain(cells = 256, layout: readonly RangeLike[] = []): DomainProfile {
   const max = BigInt(cells - 1);
-  return { name: `small(${cells})`, max, anchors: [0n, max / 4n, max / 2n, max], spread: BigInt(Math.max(4, Math.floor(cells / 8))), layout: layout.map((r) => Range.from(r)) };
+  return {
+    name: `small(${cells})`,
+    max,
+    anchors: [0n, max / 4n, max / 2n, max],
+    spread: BigInt(Math.max(4, Math.floor(cells / 8))),
+    layout: layout.map((r) => Range.from(r)),
+  };
 }
 
 /**
@@ -155,10 +161,7 @@ export function asInput(v: bigint): fc.Arbitrary<bigint | number> {
 /** A well-formed constraint init (optional fields sometimes left out). */
 export function constraintIn(profile: DomainProfile): fc.Arbitrary<Record<string, unknown>> {
   return fc
-    .record(
-      { size: sizeIn(profile), window: fc.tuple(valueIn(profile), valueIn(profile)), align: alignment(), policy: policy() },
-      { requiredKeys: ["size"] },
-    )
+    .record({ size: sizeIn(profile), window: fc.tuple(valueIn(profile), valueIn(profile)), align: alignment(), policy: policy() }, { requiredKeys: ["size"] })
     .map(({ size, window, align, policy: p }) => {
       const init: Record<string, unknown> = { size };
       if (window !== undefined) {
@@ -182,18 +185,24 @@ export function badRange(profile: DomainProfile): fc.Arbitrary<unknown> {
   return fc.oneof(
     fc.constantFrom<unknown>(null, undefined, 5, "range", Symbol("range"), [1n, 2n]),
     // Hostile look-alikes: forged, cloned, round-tripped, misspelt or extra keys.
-    fc.tuple(valueIn(profile), valueIn(profile)).map(([a, b]) => new Range(a < b ? a : b, a < b ? b : a)).chain((r) =>
-      fc.constantFrom<unknown>(
-        Object.create(Range.prototype),
-        structuredClone(r),
-        JSON.parse(JSON.stringify(r)),
-        { min: r.min, mxa: r.max },
-        { min: r.min, max: r.max, size: r.size },
+    fc
+      .tuple(valueIn(profile), valueIn(profile))
+      .map(([a, b]) => new Range(a < b ? a : b, a < b ? b : a))
+      .chain((r) =>
+        fc.constantFrom<unknown>(
+          Object.create(Range.prototype),
+          structuredClone(r),
+          JSON.parse(JSON.stringify(r)),
+          { min: r.min, mxa: r.max },
+          { min: r.min, max: r.max, size: r.size },
+        ),
       ),
-    ),
     fc.tuple(badValue(), valueIn(profile)).map(([bad, ok]) => ({ min: bad, max: ok })),
     fc.tuple(valueIn(profile), badValue()).map(([ok, bad]) => ({ min: ok, max: bad })),
-    fc.tuple(valueIn(profile), valueIn(profile)).filter(([a, b]) => a !== b).map(([a, b]) => (a > b ? { min: a, max: b } : { min: b, max: a })),
+    fc
+      .tuple(valueIn(profile), valueIn(profile))
+      .filter(([a, b]) => a !== b)
+      .map(([a, b]) => (a > b ? { min: a, max: b } : { min: b, max: a })),
   );
 }
 
@@ -201,11 +210,27 @@ export function badRange(profile: DomainProfile): fc.Arbitrary<unknown> {
 export function badConstraint(profile: DomainProfile): fc.Arbitrary<unknown> {
   return fc.oneof(
     fc.constantFrom<unknown>(null, undefined, 8, "size 8", { size: 0 }, { size: 0n }, { size: 1, policy: "worst-fit" }, { size: 1, align: 2n ** 64n }, {}),
-    fc.constantFrom<unknown>({ size: 1, allign: 4 }, { sise: 1 }, { size: 1, polcy: "best-fit" }, [1], Object.create(Constraint.prototype), structuredClone(new Constraint({ size: 1 }))),
+    fc.constantFrom<unknown>(
+      { size: 1, allign: 4 },
+      { sise: 1 },
+      { size: 1, polcy: "best-fit" },
+      [1],
+      Object.create(Constraint.prototype),
+      structuredClone(new Constraint({ size: 1 })),
+    ),
     badValue().map((v) => ({ size: v })),
-    fc.tuple(badValue(), fc.constantFrom("min", "max", "align")).filter(([v]) => v !== undefined).map(([v, k]) => ({ size: 1, [k]: v })),
-    fc.bigInt(3n, U64_MAX).filter((a) => (a & (a - 1n)) !== 0n).map((a) => ({ size: 1, align: a })),
-    fc.tuple(valueIn(profile), valueIn(profile)).filter(([a, b]) => a !== b).map(([a, b]) => ({ size: 1, min: a > b ? a : b, max: a > b ? b : a })),
+    fc
+      .tuple(badValue(), fc.constantFrom("min", "max", "align"))
+      .filter(([v]) => v !== undefined)
+      .map(([v, k]) => ({ size: 1, [k]: v })),
+    fc
+      .bigInt(3n, U64_MAX)
+      .filter((a) => (a & (a - 1n)) !== 0n)
+      .map((a) => ({ size: 1, align: a })),
+    fc
+      .tuple(valueIn(profile), valueIn(profile))
+      .filter(([a, b]) => a !== b)
+      .map(([a, b]) => ({ size: 1, min: a > b ? a : b, max: a > b ? b : a })),
   );
 }
 
@@ -232,7 +257,12 @@ export function rangeArg(profile: DomainProfile, pick: PickKind, badRate: number
   const tweaks = mix.tweaks === undefined ? tweak(mix.exactShare ?? 0.6) : fc.constantFrom(...mix.tweaks);
   const arbs: Array<fc.WeightedArbitrary<RangeArg>> = [
     { weight: mix.pickWeight ?? 30, arbitrary: fc.record({ pick: fc.constant(pick), index: fc.nat(1000), tweak: tweaks }) },
-    { weight: mix.freshWeight ?? 10, arbitrary: rangeIn(profile).chain((r) => fc.tuple(asInput(r.min), asInput(r.max), fc.boolean())).map(([min, max, asRange]) => ({ at: asRange ? new Range(min, max) : { min, max } })) },
+    {
+      weight: mix.freshWeight ?? 10,
+      arbitrary: rangeIn(profile)
+        .chain((r) => fc.tuple(asInput(r.min), asInput(r.max), fc.boolean()))
+        .map(([min, max, asRange]) => ({ at: asRange ? new Range(min, max) : { min, max } })),
+    },
   ];
   if (badRate > 0) arbs.push({ weight: Math.max(1, Math.round(badRate * 40)), arbitrary: badRange(profile).map((at) => ({ at })) });
   return fc.oneof(...arbs);
@@ -247,7 +277,11 @@ export function constraintArg(profile: DomainProfile, badRate: number): fc.Arbit
       arbitrary: fc.record({
         inFree: fc.nat(1000),
         offset: fc.oneof(fc.constant(0n), fc.bigInt(0n, 8n), fc.bigInt(0n, profile.spread)),
-        size: fc.oneof({ weight: 6, arbitrary: fc.bigInt(1n, 4n) }, { weight: 3, arbitrary: fc.bigInt(1n, profile.spread) }, { weight: 1, arbitrary: sizeIn(profile) }),
+        size: fc.oneof(
+          { weight: 6, arbitrary: fc.bigInt(1n, 4n) },
+          { weight: 3, arbitrary: fc.bigInt(1n, profile.spread) },
+          { weight: 1, arbitrary: sizeIn(profile) },
+        ),
         align: alignment(),
         policy: policy(),
         exact: fc.boolean(),
@@ -266,7 +300,12 @@ export function data(): fc.Arbitrary<Data> {
 function idArg(profile: DomainProfile, badRate: number): fc.Arbitrary<IdArg> {
   const arbs: Array<fc.WeightedArbitrary<IdArg>> = [
     { weight: 6, arbitrary: fc.record({ pick: fc.constantFrom<PickKind>("any", "taken"), index: fc.nat(1000), offset: fc.integer({ min: -1, max: 3 }) }) },
-    { weight: 2, arbitrary: valueIn(profile).chain(asInput).map((id) => ({ id })) },
+    {
+      weight: 2,
+      arbitrary: valueIn(profile)
+        .chain(asInput)
+        .map((id) => ({ id })),
+    },
   ];
   if (badRate > 0) arbs.push({ weight: 1, arbitrary: badValue().map((id) => ({ id })) });
   return fc.oneof(...arbs);
@@ -288,10 +327,20 @@ export function treeOp(profile: DomainProfile, options: TreeOpOptions = {}): fc.
   const bad = options.badRate ?? 0.1;
   const arbs: Array<fc.WeightedArbitrary<TreeOp>> = [
     // Inserts: mostly fresh ranges, else neighbours of existing ones (coalescing) or overlaps.
-    { weight: 6, arbitrary: fc.record({ op: fc.constant("insert" as const), range: rangeArg(profile, "any", bad, { pickWeight: 12, freshWeight: 30, exactShare: 0.1 }) }) },
-    { weight: 3, arbitrary: fc.record({ op: fc.constant("insert" as const), range: rangeArg(profile, "any", bad, { pickWeight: 12, freshWeight: 30, exactShare: 0.1 }), data: data() }) },
+    {
+      weight: 6,
+      arbitrary: fc.record({ op: fc.constant("insert" as const), range: rangeArg(profile, "any", bad, { pickWeight: 12, freshWeight: 30, exactShare: 0.1 }) }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        op: fc.constant("insert" as const),
+        range: rangeArg(profile, "any", bad, { pickWeight: 12, freshWeight: 30, exactShare: 0.1 }),
+        data: data(),
+      }),
+    },
     { weight: 14, arbitrary: fc.record({ op: fc.constant("allocate" as const), constraint: constraintArg(profile, bad), orThrow: fc.boolean() }) },
-    { weight: 4, arbitrary: fc.record({ op: fc.constant("update" as const), range: rangeArg(profile, "taken", bad, { exactShare: 0.75 }) , data: data() }) },
+    { weight: 4, arbitrary: fc.record({ op: fc.constant("update" as const), range: rangeArg(profile, "taken", bad, { exactShare: 0.75 }), data: data() }) },
     { weight: 8, arbitrary: fc.record({ op: fc.constant("free" as const), range: rangeArg(profile, "taken", bad, { exactShare: 0.75 }) }) },
     { weight: 3, arbitrary: fc.record({ op: fc.constant("delete" as const), range: rangeArg(profile, "any", bad, { exactShare: 0.5 }) }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant("get" as const), range: rangeArg(profile, "any", bad, { exactShare: 0.3 }) }) },
@@ -309,7 +358,15 @@ export function treeOp(profile: DomainProfile, options: TreeOpOptions = {}): fc.
   );
   return fc.oneof(
     { weight: 12, arbitrary: single },
-    { weight: 1, arbitrary: fc.record({ op: fc.constant("repeat" as const), times: fc.integer({ min: 2, max: 24 }), step: fc.integer({ min: 0, max: 3 }), body: burstBody }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        op: fc.constant("repeat" as const),
+        times: fc.integer({ min: 2, max: 24 }),
+        step: fc.integer({ min: 0, max: 3 }),
+        body: burstBody,
+      }),
+    },
   );
 }
 

@@ -98,7 +98,11 @@ export const TREE_BAD_INPUTS: readonly BadInputCase<T>[] = [
   { name: "allocateOrThrow: larger than any free range", code: "NO_FIT", run: (t) => t.allocateOrThrow({ size: TOP }) },
   { name: "allocateOrThrow: window holds no free space", code: "NO_FIT", run: (t) => t.allocateOrThrow({ size: 1, min: 0x3000n, max: 0x30ffn }) },
   { name: "allocateOrThrow: exact place is taken", code: "NO_FIT", run: (t) => t.allocateOrThrow({ size: 0x10, min: 0x1100, max: 0x110f }) },
-  { name: "allocateOrThrow: alignment leaves no room at 2^64-1", code: "NO_FIT", run: (t) => t.allocateOrThrow({ size: 2, align: 2n ** 63n, min: 2n ** 63n + 1n }) },
+  {
+    name: "allocateOrThrow: alignment leaves no room at 2^64-1",
+    code: "NO_FIT",
+    run: (t) => t.allocateOrThrow({ size: 2, align: 2n ** 63n, min: 2n ** 63n + 1n }),
+  },
   // --- free
   { name: "free: unknown range", code: "NOT_FOUND", run: (t) => t.free(range(0x9000n, 0x90ffn)) },
   { name: "free: part of an allocated range", code: "NOT_FOUND", run: (t) => t.free(range(0x1100n, 0x117fn)) },
@@ -129,18 +133,54 @@ export const TREE_BAD_INPUTS: readonly BadInputCase<T>[] = [
   // --- hostile objects: forged, cloned, round-tripped, misspelt, proxies, throwing getters
   { name: "free: a forged Range.prototype object", code: "INVALID_VALUE", run: (t) => t.free(Object.create(Range.prototype) as never) },
   { name: "free: a structuredClone of an allocated Range", code: "INVALID_VALUE", run: (t) => t.free(structuredClone(new Range(0x1100n, 0x11ffn))) },
-  { name: "free: a JSON round trip of an allocated Range", code: "INVALID_VALUE", run: (t) => t.free(JSON.parse(JSON.stringify(new Range(0x1100n, 0x11ffn))) as never) },
+  {
+    name: "free: a JSON round trip of an allocated Range",
+    code: "INVALID_VALUE",
+    run: (t) => t.free(JSON.parse(JSON.stringify(new Range(0x1100n, 0x11ffn))) as never),
+  },
   { name: "update: a forged Range.prototype object", code: "INVALID_VALUE", run: (t) => t.update(Object.create(Range.prototype) as never, "x") },
   { name: "delete: a structuredClone of a Range", code: "INVALID_VALUE", run: (t) => t.delete(structuredClone(new Range(0x3000n, 0x30ffn))) },
   { name: "get: a proxy of a real Range (not trusted, no own min)", code: "INVALID_VALUE", run: (t) => t.get(new Proxy(new Range(0x3000n, 0x30ffn), {})) },
   { name: "insert: a misspelt range key (mni)", code: "INVALID_ARGUMENT", run: (t) => t.insert({ mni: 0x5000, max: 0x5fff } as never) },
   { name: "insert: an extra range key (size)", code: "INVALID_ARGUMENT", run: (t) => t.insert({ min: 0x5000, max: 0x5fff, size: 0x1000 } as never) },
-  { name: "insert: an unknown key beside an ignored symbol key on a range", code: "INVALID_ARGUMENT", run: (t) => t.insert({ min: 0x5000, max: 0x5fff, [Symbol("k")]: 1, k: 1 } as never) },
+  {
+    name: "insert: an unknown key beside an ignored symbol key on a range",
+    code: "INVALID_ARGUMENT",
+    run: (t) => t.insert({ min: 0x5000, max: 0x5fff, [Symbol("k")]: 1, k: 1 } as never),
+  },
   { name: "insert: a range that is an array", code: "INVALID_ARGUMENT", run: (t) => t.insert([0x5000, 0x5fff] as never) },
-  { name: "insert: a range getter that throws", code: "INVALID_ARGUMENT", run: (t) => t.insert({ min: 0x5000, get max(): number { throw new Error("boom"); } }) },
-  { name: "insert: a range proxy whose ownKeys trap throws", code: "INVALID_ARGUMENT", run: (t) => t.insert(new Proxy({ min: 0x5000, max: 0x5fff }, { ownKeys: () => { throw new Error("boom"); } })) },
+  {
+    name: "insert: a range getter that throws",
+    code: "INVALID_ARGUMENT",
+    run: (t) =>
+      t.insert({
+        min: 0x5000,
+        get max(): number {
+          throw new Error("boom");
+        },
+      }),
+  },
+  {
+    name: "insert: a range proxy whose ownKeys trap throws",
+    code: "INVALID_ARGUMENT",
+    run: (t) =>
+      t.insert(
+        new Proxy(
+          { min: 0x5000, max: 0x5fff },
+          {
+            ownKeys: () => {
+              throw new Error("boom");
+            },
+          },
+        ),
+      ),
+  },
   { name: "insert: a revoked proxy", code: "INVALID_ARGUMENT", run: (t) => t.insert(revoked() as never) },
-  { name: "insert: a 1 MB control-character key", code: "INVALID_ARGUMENT", run: (t) => t.insert({ min: 0x5000, max: 0x5fff, [`\u001b${"k".repeat(1 << 20)}`]: 1 } as never) },
+  {
+    name: "insert: a 1 MB control-character key",
+    code: "INVALID_ARGUMENT",
+    run: (t) => t.insert({ min: 0x5000, max: 0x5fff, [`\u001b${"k".repeat(1 << 20)}`]: 1 } as never),
+  },
   { name: "overlapping: a forged range (not consumed lazily)", code: "INVALID_VALUE", run: (t) => t.overlapping(Object.create(Range.prototype) as never) },
   { name: "getSuperset: max is an array", code: "INVALID_VALUE", run: (t) => t.getSuperset(range(0x1000, [0x1fff])) },
   { name: "getById: id is a boolean", code: "INVALID_VALUE", run: (t) => t.getById(true as never) },
@@ -148,11 +188,24 @@ export const TREE_BAD_INPUTS: readonly BadInputCase<T>[] = [
   { name: "getById: id is NaN", code: "INVALID_VALUE", run: (t) => t.getById(NaN) },
   { name: "allocate: misspelt key allign", code: "INVALID_ARGUMENT", run: (t) => t.allocate(c({ size: 16, allign: 4 })) },
   { name: "allocate: misspelt key sise", code: "INVALID_ARGUMENT", run: (t) => t.allocate(c({ sise: 16 })) },
-  { name: "allocate: an unknown key beside an ignored symbol key on a constraint", code: "INVALID_ARGUMENT", run: (t) => t.allocate(c({ size: 16, [Symbol("align")]: 4, alignment: 4 })) },
+  {
+    name: "allocate: an unknown key beside an ignored symbol key on a constraint",
+    code: "INVALID_ARGUMENT",
+    run: (t) => t.allocate(c({ size: 16, [Symbol("align")]: 4, alignment: 4 })),
+  },
   { name: "allocate: a forged Constraint.prototype object", code: "INVALID_VALUE", run: (t) => t.allocate(Object.create(Constraint.prototype) as never) },
   { name: "allocate: a structuredClone of a Constraint", code: "INVALID_VALUE", run: (t) => t.allocate(structuredClone(new Constraint({ size: 16 }))) },
   { name: "allocate: a constraint that is an array", code: "INVALID_ARGUMENT", run: (t) => t.allocate(c([16])) },
-  { name: "allocate: a constraint getter that throws", code: "INVALID_ARGUMENT", run: (t) => t.allocate({ get size(): number { throw new Error("boom"); } }) },
+  {
+    name: "allocate: a constraint getter that throws",
+    code: "INVALID_ARGUMENT",
+    run: (t) =>
+      t.allocate({
+        get size(): number {
+          throw new Error("boom");
+        },
+      }),
+  },
   { name: "allocate: size is a string", code: "INVALID_VALUE", run: (t) => t.allocate(c({ size: "16" })) },
   { name: "allocate: size is a boolean", code: "INVALID_VALUE", run: (t) => t.allocate(c({ size: true })) },
   { name: "allocate: size is an array", code: "INVALID_VALUE", run: (t) => t.allocate(c({ size: [16] })) },
@@ -242,7 +295,9 @@ export function assertBadInputs(factory: AllocatorFactory<unknown>, cases: reado
   const results = runBadInputs(factory, cases);
   const failed = results.filter((r) => r.problems.length > 0);
   if (failed.length > 0) {
-    throw new Error(`${failed.length} of ${results.length} bad-input cases failed:\n${failed.map((f) => `  - ${f.name}: ${f.problems.join("; ")}`).join("\n")}`);
+    throw new Error(
+      `${failed.length} of ${results.length} bad-input cases failed:\n${failed.map((f) => `  - ${f.name}: ${f.problems.join("; ")}`).join("\n")}`,
+    );
   }
   return results;
 }

@@ -58,7 +58,13 @@ const ownersOf = (s: J): { owner: string; resources: J[] }[] => {
 const mmioOf = (s: J): J => ownersOf(s)[1]!.resources[0]!;
 const res = (v: J): never => v as never;
 /** The batch allocated after each case, on the manager and on an untouched twin. */
-const PROBE: readonly unknown[] = [{ kind: "device-id" }, { kind: "pio", size: 4 }, { kind: "mmio", size: 0x1000 }, { kind: "legacy-irq" }, { kind: "pci-msix", count: 2 }];
+const PROBE: readonly unknown[] = [
+  { kind: "device-id" },
+  { kind: "pio", size: 4 },
+  { kind: "mmio", size: 0x1000 },
+  { kind: "legacy-irq" },
+  { kind: "pci-msix", count: 2 },
+];
 
 /** Every bad call on a manager, with the code it must throw. */
 export const MANAGER_BAD_INPUTS: readonly ManagerBadInputCase[] = [
@@ -77,7 +83,11 @@ export const MANAGER_BAD_INPUTS: readonly ManagerBadInputCase[] = [
   { name: "request: mmio size NaN", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: NaN }]) },
   { name: "request: mmio negative size", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: -0x1000 }]) },
   { name: "request: mmio align 3", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, align: 3 }]) },
-  { name: "request: mmio base + size past 2^64-1", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x2000n, base: 2n ** 64n - 0x1000n }]) },
+  {
+    name: "request: mmio base + size past 2^64-1",
+    code: "INVALID_REQUEST",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x2000n, base: 2n ** 64n - 0x1000n }]),
+  },
   { name: "request: mmio unknown window", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, window: "middle" }]) },
   { name: "request: pci-msi count 3 (not a power of two)", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "pci-msi", count: 3 }]) },
   { name: "request: pci-msix count 0", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [{ kind: "pci-msix", count: 0 }]) },
@@ -117,38 +127,144 @@ export const MANAGER_BAD_INPUTS: readonly ManagerBadInputCase[] = [
       return t.move("dev2", t.resourcesOf("dev2")[0], (t.resourcesOf("dev0")[0] as { id: number }).id);
     },
   },
-  { name: "move: misaligned MMIO base", code: "INVALID_ALIGNMENT", run: (t) => t.move("dev1", t.resourcesOf("dev1")[0], BigInt((t.resourcesOf("dev1")[0] as { base: bigint }).base) + 1n) },
+  {
+    name: "move: misaligned MMIO base",
+    code: "INVALID_ALIGNMENT",
+    run: (t) => t.move("dev1", t.resourcesOf("dev1")[0], BigInt((t.resourcesOf("dev1")[0] as { base: bigint }).base) + 1n),
+  },
   // --- one boundary: every field read once, unknown keys named, no coercion
-  { name: "request: misspelt pio base (bsae)", code: "INVALID_REQUEST", argument: "bsae", run: (t) => t.allocateDevice("dev9", [{ kind: "pio", bsae: 0x3f8, size: 8 }]) },
-  { name: "request: misspelt mmio align (allign)", code: "INVALID_REQUEST", argument: "allign", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, allign: 0x10000 }]) },
-  { name: "request: legacy-irq line instead of irq", code: "INVALID_REQUEST", argument: "line", run: (t) => t.allocateDevice("dev9", [{ kind: "legacy-irq", line: 9 }]) },
-  { name: "request: another kind's key (count on pio)", code: "INVALID_REQUEST", argument: "count", run: (t) => t.allocateDevice("dev9", [{ kind: "pio", size: 8, count: 2 }]) },
-  { name: "request: an unknown key beside an ignored symbol key", code: "INVALID_REQUEST", argument: "x", run: (t) => t.allocateDevice("dev9", [{ kind: "device-id", [Symbol("x")]: 1, x: 1 }]) },
+  {
+    name: "request: misspelt pio base (bsae)",
+    code: "INVALID_REQUEST",
+    argument: "bsae",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "pio", bsae: 0x3f8, size: 8 }]),
+  },
+  {
+    name: "request: misspelt mmio align (allign)",
+    code: "INVALID_REQUEST",
+    argument: "allign",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, allign: 0x10000 }]),
+  },
+  {
+    name: "request: legacy-irq line instead of irq",
+    code: "INVALID_REQUEST",
+    argument: "line",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "legacy-irq", line: 9 }]),
+  },
+  {
+    name: "request: another kind's key (count on pio)",
+    code: "INVALID_REQUEST",
+    argument: "count",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "pio", size: 8, count: 2 }]),
+  },
+  {
+    name: "request: an unknown key beside an ignored symbol key",
+    code: "INVALID_REQUEST",
+    argument: "x",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "device-id", [Symbol("x")]: 1, x: 1 }]),
+  },
   { name: "request: kind toString", code: "INVALID_REQUEST", argument: "kind", run: (t) => t.allocateDevice("dev9", [{ kind: "toString" }]) },
   { name: "request: kind constructor", code: "INVALID_REQUEST", argument: "kind", run: (t) => t.allocateDevice("dev9", [{ kind: "constructor" }]) },
   { name: "request: pio size as a string", code: "INVALID_REQUEST", argument: "size", run: (t) => t.allocateDevice("dev9", [{ kind: "pio", size: "8" }]) },
-  { name: "request: pio base as a hex string", code: "INVALID_REQUEST", argument: "base", run: (t) => t.allocateDevice("dev9", [{ kind: "pio", size: 8, base: "0x3f8" }]) },
+  {
+    name: "request: pio base as a hex string",
+    code: "INVALID_REQUEST",
+    argument: "base",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "pio", size: 8, base: "0x3f8" }]),
+  },
   { name: "request: mmio size true", code: "INVALID_REQUEST", argument: "size", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: true }]) },
-  { name: "request: mmio size an unsafe number", code: "INVALID_REQUEST", argument: "size", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 2 ** 53 + 2 }]) },
+  {
+    name: "request: mmio size an unsafe number",
+    code: "INVALID_REQUEST",
+    argument: "size",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 2 ** 53 + 2 }]),
+  },
   { name: "request: mmio size Infinity", code: "INVALID_REQUEST", argument: "size", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: Infinity }]) },
-  { name: "request: mmio range.min above range.max", code: "INVALID_REQUEST", argument: "range.min", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, range: { min: 0x2000, max: 0x1000 } }]) },
-  { name: "request: mmio range with an unknown key", code: "INVALID_REQUEST", argument: "range.mx", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, range: { min: 0, mx: 1 } }]) },
-  { name: "request: mmio unknown policy", code: "INVALID_REQUEST", argument: "policy", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, policy: "worst-fit" }]) },
-  { name: "request: 32-bit mmio in the high window", code: "INVALID_REQUEST", argument: "window", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, window: "high", is64bit: false }]) },
-  { name: "request: 32-bit mmio exactly at 1 TiB", code: "INVALID_REQUEST", argument: "base", run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, base: 1n << 40n, is64bit: false }]) },
-  { name: "request: pci-msi base not aligned to its count", code: "INVALID_ALIGNMENT", argument: "base", run: (t) => t.allocateDevice("dev9", [{ kind: "pci-msi", count: 4, base: 2 }]) },
-  { name: "request: pci-msix base a string", code: "INVALID_REQUEST", argument: "base", run: (t) => t.allocateDevice("dev9", [{ kind: "pci-msix", count: 2, base: "24" }]) },
-  { name: "request: mem-slot slot a fraction", code: "INVALID_REQUEST", argument: "slot", run: (t) => t.allocateDevice("dev9", [{ kind: "mem-slot", slot: 0.5 }]) },
+  {
+    name: "request: mmio range.min above range.max",
+    code: "INVALID_REQUEST",
+    argument: "range.min",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, range: { min: 0x2000, max: 0x1000 } }]),
+  },
+  {
+    name: "request: mmio range with an unknown key",
+    code: "INVALID_REQUEST",
+    argument: "range.mx",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, range: { min: 0, mx: 1 } }]),
+  },
+  {
+    name: "request: mmio unknown policy",
+    code: "INVALID_REQUEST",
+    argument: "policy",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, policy: "worst-fit" }]),
+  },
+  {
+    name: "request: 32-bit mmio in the high window",
+    code: "INVALID_REQUEST",
+    argument: "window",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, window: "high", is64bit: false }]),
+  },
+  {
+    name: "request: 32-bit mmio exactly at 1 TiB",
+    code: "INVALID_REQUEST",
+    argument: "base",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "mmio", size: 0x1000, base: 1n << 40n, is64bit: false }]),
+  },
+  {
+    name: "request: pci-msi base not aligned to its count",
+    code: "INVALID_ALIGNMENT",
+    argument: "base",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "pci-msi", count: 4, base: 2 }]),
+  },
+  {
+    name: "request: pci-msix base a string",
+    code: "INVALID_REQUEST",
+    argument: "base",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "pci-msix", count: 2, base: "24" }]),
+  },
+  {
+    name: "request: mem-slot slot a fraction",
+    code: "INVALID_REQUEST",
+    argument: "slot",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "mem-slot", slot: 0.5 }]),
+  },
   { name: "request: device-id id an array", code: "INVALID_REQUEST", argument: "id", run: (t) => t.allocateDevice("dev9", [{ kind: "device-id", id: [7] }]) },
   {
     name: "request: a getter that throws",
     code: "INVALID_REQUEST",
-    run: (t) => t.allocateDevice("dev9", [Object.defineProperty({ kind: "pio" }, "size", { enumerable: true, get: () => { throw new Error("boom"); } })]),
+    run: (t) =>
+      t.allocateDevice("dev9", [
+        Object.defineProperty({ kind: "pio" }, "size", {
+          enumerable: true,
+          get: () => {
+            throw new Error("boom");
+          },
+        }),
+      ]),
   },
-  { name: "request: a proxy whose ownKeys throws", code: "INVALID_REQUEST", run: (t) => t.allocateDevice("dev9", [new Proxy({}, { ownKeys: () => { throw new Error("no keys"); } })]) },
-  { name: "batch: second request malformed (first is not taken)", code: "INVALID_REQUEST", argument: "count", run: (t) => t.allocateDevice("dev9", [{ kind: "device-id" }, { kind: "pci-msi", count: 5 }]) },
+  {
+    name: "request: a proxy whose ownKeys throws",
+    code: "INVALID_REQUEST",
+    run: (t) =>
+      t.allocateDevice("dev9", [
+        new Proxy(
+          {},
+          {
+            ownKeys: () => {
+              throw new Error("no keys");
+            },
+          },
+        ),
+      ]),
+  },
+  {
+    name: "batch: second request malformed (first is not taken)",
+    code: "INVALID_REQUEST",
+    argument: "count",
+    run: (t) => t.allocateDevice("dev9", [{ kind: "device-id" }, { kind: "pci-msi", count: 5 }]),
+  },
   // --- move targets and resources handed back
-  { name: "move: target \"0x10\"", code: "INVALID_ARGUMENT", argument: "to", run: (t) => t.move("dev0", t.resourcesOf("dev0")[0], "0x10" as never) },
+  { name: 'move: target "0x10"', code: "INVALID_ARGUMENT", argument: "to", run: (t) => t.move("dev0", t.resourcesOf("dev0")[0], "0x10" as never) },
   { name: "move: target [7]", code: "INVALID_ARGUMENT", argument: "to", run: (t) => t.move("dev0", t.resourcesOf("dev0")[0], [7] as never) },
   { name: "move: target true", code: "INVALID_ARGUMENT", argument: "to", run: (t) => t.move("dev0", t.resourcesOf("dev0")[0], true as never) },
   { name: "move: target 1.5", code: "INVALID_ARGUMENT", argument: "to", run: (t) => t.move("dev0", t.resourcesOf("dev0")[0], 1.5) },
@@ -157,18 +273,33 @@ export const MANAGER_BAD_INPUTS: readonly ManagerBadInputCase[] = [
   { name: "move: target an unsafe number", code: "INVALID_ARGUMENT", argument: "to", run: (t) => t.move("dev0", t.resourcesOf("dev0")[0], 2 ** 53 + 1) },
   { name: "move: a 32-bit BAR to 1 TiB", code: "INVALID_ARGUMENT", argument: "to", run: (t) => t.move("dev1", t.resourcesOf("dev1")[0], 1n << 40n) },
   { name: "move: resource null", code: "INVALID_ARGUMENT", run: (t) => t.move("dev0", null, 3) },
-  { name: "move: a forged resource of unknown kind", code: "INVALID_ARGUMENT", argument: "resource.kind", run: (t) => t.move("dev0", { kind: "gpu", id: 1 }, 3) },
+  {
+    name: "move: a forged resource of unknown kind",
+    code: "INVALID_ARGUMENT",
+    argument: "resource.kind",
+    run: (t) => t.move("dev0", { kind: "gpu", id: 1 }, 3),
+  },
   { name: "freeResource: undefined", code: "INVALID_ARGUMENT", run: (t) => t.freeResource("dev0", undefined) },
-  { name: "freeResource: a resource with a misspelt key", code: "INVALID_ARGUMENT", argument: "resource.idd", run: (t) => t.freeResource("dev0", { kind: "device-id", idd: 1 }) },
+  {
+    name: "freeResource: a resource with a misspelt key",
+    code: "INVALID_ARGUMENT",
+    argument: "resource.idd",
+    run: (t) => t.freeResource("dev0", { kind: "device-id", idd: 1 }),
+  },
   { name: "freeResource: owner a number", code: "INVALID_ARGUMENT", argument: "owner", run: (t) => t.freeResource(5 as never, t.resourcesOf("dev0")[0]) },
   // --- resize
   { name: "resize: an IRQ line", code: "INVALID_ARGUMENT", argument: "size", run: (t) => t.resizeResource("dev0", t.resourcesOf("dev0")[2], 2) },
   { name: "resize: size 0", code: "INVALID_SIZE", argument: "size", run: (t) => t.resizeResource("dev0", t.resourcesOf("dev0")[1], 0) },
   { name: "resize: size a string", code: "INVALID_ARGUMENT", argument: "size", run: (t) => t.resizeResource("dev0", t.resourcesOf("dev0")[1], "16") },
-  { name: "resize: grow a 32-bit block past 4 GiB", code: "INVALID_ARGUMENT", argument: "size", run: (t) => t.resizeResource("dev1", t.resourcesOf("dev1")[0], 1n << 40n) },
+  {
+    name: "resize: grow a 32-bit block past 4 GiB",
+    code: "INVALID_ARGUMENT",
+    argument: "size",
+    run: (t) => t.resizeResource("dev1", t.resourcesOf("dev1")[0], 1n << 40n),
+  },
   { name: "resize: grow beyond the end of the pool", code: "NO_FIT", run: (t) => t.resizeResource("dev0", t.resourcesOf("dev0")[1], 0x10000) },
   // --- lookups
-  { name: "ownerOf: deviceId \"\"", code: "INVALID_ARGUMENT", argument: "value", run: (t) => t.ownerOf("deviceId", "") },
+  { name: 'ownerOf: deviceId ""', code: "INVALID_ARGUMENT", argument: "value", run: (t) => t.ownerOf("deviceId", "") },
   { name: "ownerOf: a negative value", code: "INVALID_ARGUMENT", argument: "value", run: (t) => t.ownerOf("pio", -1) },
   { name: "ownerOf: a symbol", code: "INVALID_ARGUMENT", argument: "value", run: (t) => t.ownerOf("msi", Symbol("x")) },
   { name: "ownerOf: pool toString", code: "INVALID_ARGUMENT", argument: "pool", run: (t) => t.ownerOf("toString", 0) },
@@ -189,14 +320,26 @@ export const MANAGER_BAD_INPUTS: readonly ManagerBadInputCase[] = [
   { name: "restore: a resource of size 0", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => (mmioOf(s).size = "0x0"))) },
   { name: "restore: a base that is not hex", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => (mmioOf(s).base = "0xzz"))) },
   { name: "restore: an unknown resource kind", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => (mmioOf(s).kind = "borrowed"))) },
-  { name: "restore: a misspelt resource key", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => ((mmioOf(s).bsae = mmioOf(s).base), delete mmioOf(s).base))) },
+  {
+    name: "restore: a misspelt resource key",
+    code: "INVALID_SNAPSHOT",
+    run: (t, restore) => restore(edit(t, (s) => ((mmioOf(s).bsae = mmioOf(s).base), delete mmioOf(s).base))),
+  },
   {
     name: "restore: overlapping allocations (an owner's resources duplicated)",
     code: "INVALID_SNAPSHOT",
     run: (t, restore) => restore(edit(t, (s) => ownersOf(s).push({ owner: "intruder", resources: structuredClone(ownersOf(s)[1]!.resources) }))),
   },
-  { name: "restore: an allocation outside every pool range", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => (mmioOf(s).base = "0x1000"))) },
-  { name: "restore: a layout with an unknown key", code: "INVALID_SNAPSHOT", run: (t, restore) => restore(edit(t, (s) => ((s["layout"] as J)["colour"] = "red"))) },
+  {
+    name: "restore: an allocation outside every pool range",
+    code: "INVALID_SNAPSHOT",
+    run: (t, restore) => restore(edit(t, (s) => (mmioOf(s).base = "0x1000"))),
+  },
+  {
+    name: "restore: a layout with an unknown key",
+    code: "INVALID_SNAPSHOT",
+    run: (t, restore) => restore(edit(t, (s) => ((s["layout"] as J)["colour"] = "red"))),
+  },
 ];
 
 /**
@@ -251,7 +394,11 @@ export function runManagerBadInputs(factory: ManagerFactory, cases: readonly Man
     // Nothing changed: the next allocations are those of an untouched manager in the same state.
     if (problems.length === 0) {
       const twin = factory.restore(before);
-      const probe = (m: ManagerUnderTest): string => JSON.stringify(capture(() => m.allocateDevice("probe", PROBE)), (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+      const probe = (m: ManagerUnderTest): string =>
+        JSON.stringify(
+          capture(() => m.allocateDevice("probe", PROBE)),
+          (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v),
+        );
       if (probe(t) !== probe(twin)) problems.push("the next allocations differ from an untouched manager's");
     }
     return { name: k.name, expected: k.code, actual, problems };

@@ -182,15 +182,33 @@ export function resolveRange(arg: RangeArg, model: AllocatorUnderTest<unknown>, 
   let lo: bigint;
   let hi: bigint;
   switch (arg.tweak) {
-    case "exact": [lo, hi] = [a, b]; break;
-    case "shrinkLeft": [lo, hi] = [a + 1n, b]; break;
-    case "shrinkRight": [lo, hi] = [a, b - 1n]; break;
-    case "growLeft": [lo, hi] = [a - 1n, b]; break;
-    case "growRight": [lo, hi] = [a, b + 1n]; break;
-    case "firstPoint": [lo, hi] = [a, a]; break;
-    case "lastPoint": [lo, hi] = [b, b]; break;
-    case "before": [lo, hi] = [a - 1n, a - 1n]; break;
-    case "after": [lo, hi] = [b + 1n, b + 1n]; break;
+    case "exact":
+      [lo, hi] = [a, b];
+      break;
+    case "shrinkLeft":
+      [lo, hi] = [a + 1n, b];
+      break;
+    case "shrinkRight":
+      [lo, hi] = [a, b - 1n];
+      break;
+    case "growLeft":
+      [lo, hi] = [a - 1n, b];
+      break;
+    case "growRight":
+      [lo, hi] = [a, b + 1n];
+      break;
+    case "firstPoint":
+      [lo, hi] = [a, a];
+      break;
+    case "lastPoint":
+      [lo, hi] = [b, b];
+      break;
+    case "before":
+      [lo, hi] = [a - 1n, a - 1n];
+      break;
+    case "after":
+      [lo, hi] = [b + 1n, b + 1n];
+      break;
   }
   lo = clamp(lo);
   hi = clamp(hi);

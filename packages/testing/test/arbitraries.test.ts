@@ -44,7 +44,9 @@ describe("arbitraries reach the edges", () => {
   });
 
   it("op sequences use every operation, picks, tweaks and malformed arguments", () => {
-    const ops: TreeOp[] = sample(treeOps(fullDomain()), 300).flat().map((o) => (o.op === "repeat" ? o.body : o));
+    const ops: TreeOp[] = sample(treeOps(fullDomain()), 300)
+      .flat()
+      .map((o) => (o.op === "repeat" ? o.body : o));
     const kinds = new Set(ops.map((o) => o.op));
     for (const k of ["insert", "allocate", "update", "free", "delete", "get", "getSuperset", "overlapping", "getById", "clone"]) expect(kinds).toContain(k);
     const rangeArgs = ops.flatMap((o) => ("range" in o ? [o.range] : []));

@@ -57,7 +57,10 @@ export class BestFitTieHigh extends FreeListModel<unknown> {
 export class WrongLargestFree extends FreeListModel<unknown> {
   override stats(): PoolStats {
     const s = super.stats();
-    const sizes = this.list.filter((e) => e.kind === "free").map((e) => e.max - e.min + 1n).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    const sizes = this.list
+      .filter((e) => e.kind === "free")
+      .map((e) => e.max - e.min + 1n)
+      .sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
     return sizes.length > 2 ? { ...s, largestFree: sizes[1]! } : s;
   }
 }

@@ -15,14 +15,18 @@ const cases = [
 ] as const;
 
 describe("mutants are caught", () => {
-  it.each(cases)("%s", (_name, make) => {
-    const t0 = performance.now();
-    const small = checkTree(make, { model: "bitmap", profile: smallDomain(64), numRuns: 1000, seed: 1 });
-    const caught = small.failed ? small : checkTree(make, { model: "freelist", profile: fullDomain(), numRuns: 1000, seed: 1 });
-    const seconds = (performance.now() - t0) / 1000;
-    expect(caught.failed).toBe(true);
-    expect(caught.message).toMatch(/seed: -?\d+, path: "[\d:]*"/);
-    expect(caught.ops!.length).toBeGreaterThan(0);
-    console.log(`${_name}: caught after ${caught.numRuns} runs, ${seconds.toFixed(2)} s; ${caught.error}`);
-  }, 60_000);
+  it.each(cases)(
+    "%s",
+    (_name, make) => {
+      const t0 = performance.now();
+      const small = checkTree(make, { model: "bitmap", profile: smallDomain(64), numRuns: 1000, seed: 1 });
+      const caught = small.failed ? small : checkTree(make, { model: "freelist", profile: fullDomain(), numRuns: 1000, seed: 1 });
+      const seconds = (performance.now() - t0) / 1000;
+      expect(caught.failed).toBe(true);
+      expect(caught.message).toMatch(/seed: -?\d+, path: "[\d:]*"/);
+      expect(caught.ops!.length).toBeGreaterThan(0);
+      console.log(`${_name}: caught after ${caught.numRuns} runs, ${seconds.toFixed(2)} s; ${caught.error}`);
+    },
+    60_000,
+  );
 });

@@ -16,7 +16,13 @@ describe("replay", { timeout: 60_000 }, () => {
   });
 
   it("replaying { seed, path, replayPath } reproduces the same failure exactly", () => {
-    const again = replayTree(buggy, { seed: report.seed, path: report.path!, ...(report.replayPath ? { replayPath: report.replayPath } : {}), profile: fullDomain(), model: "freelist" });
+    const again = replayTree(buggy, {
+      seed: report.seed,
+      path: report.path!,
+      ...(report.replayPath ? { replayPath: report.replayPath } : {}),
+      profile: fullDomain(),
+      model: "freelist",
+    });
     expect(again.failed).toBe(true);
     expect(again.error).toBe(report.error);
     expect(again.ops).toEqual(report.ops);

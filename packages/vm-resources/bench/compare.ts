@@ -40,7 +40,8 @@ function cpu(): number {
   return (u.user + u.system) / 1000;
 }
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
-const spread = (xs: number[], digits: number): string => `median ${median(xs).toFixed(digits)} (min ${Math.min(...xs).toFixed(digits)} – max ${Math.max(...xs).toFixed(digits)})`;
+const spread = (xs: number[], digits: number): string =>
+  `median ${median(xs).toFixed(digits)} (min ${Math.min(...xs).toFixed(digits)} – max ${Math.max(...xs).toFixed(digits)})`;
 
 const CHURN_RUNS = Number(process.env["CHURN_RUNS"] ?? 25);
 const ROUNDS = 5; // plug+unplug rounds of 1,000 devices per timed run
@@ -65,15 +66,20 @@ for (const frozen of [false, true]) {
       if (run >= 3) s.times.push(((t1 - t0) * 1e6) / (N * ROUNDS));
     }
   }
-  setups.forEach((s, i) => console.log(`${targets[i]!.label}: churn (${frozen ? "frozen templates" : "request literals"}): ${spread(s.times, 0)} ns per device`));
+  setups.forEach((s, i) =>
+    console.log(`${targets[i]!.label}: churn (${frozen ? "frozen templates" : "request literals"}): ${spread(s.times, 0)} ns per device`),
+  );
 }
 
 const SNAP_RUNS = Number(process.env["SNAP_RUNS"] ?? 7);
-const snaps = SNAP_RUNS === 0 ? [] : targets.map(({ api }) => {
-  const rm = api.ResourceManager.fromPreset("x86_64");
-  for (let i = 0; i < 100_000; i++) rm.allocateDevice(`d${i}`, [{ kind: "mmio", size: 0x1000 }]);
-  return { api, rm, s: [] as number[], r: [] as number[] };
-});
+const snaps =
+  SNAP_RUNS === 0
+    ? []
+    : targets.map(({ api }) => {
+        const rm = api.ResourceManager.fromPreset("x86_64");
+        for (let i = 0; i < 100_000; i++) rm.allocateDevice(`d${i}`, [{ kind: "mmio", size: 0x1000 }]);
+        return { api, rm, s: [] as number[], r: [] as number[] };
+      });
 for (let run = 0; run < SNAP_RUNS; run++) {
   for (const t of run % 2 === 0 ? snaps : [...snaps].reverse()) {
     // Each ratio is taken against JSON.stringify / JSON.parse of the same document, timed next to it.

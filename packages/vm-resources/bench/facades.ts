@@ -46,37 +46,61 @@ function line(name: string, [med, min, max]: [number, number, number]): void {
   console.log(`${name.padEnd(64)} ${(med / 1000).toFixed(2).padStart(6)} µs  (${(min / 1000).toFixed(2)}–${(max / 1000).toFixed(2)})`);
 }
 
-console.log(`machine: ${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, ${platform()} ${osArch()}, node ${process.version}, load ${loadavg()[0]?.toFixed(1)}`);
+console.log(
+  `machine: ${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, ${platform()} ${osArch()}, node ${process.version}, load ${loadavg()[0]?.toFixed(1)}`,
+);
 console.log(`runs per figure: ${RUNS}; median (min–max) per allocate + free pair\n`);
 
 {
   const pool = new AddressAllocator(0x1_0000_0000n, 1n << 40n);
   for (let i = 0; i < 1000; i++) pool.allocate(0x1000, 0x1000, AllocPolicy.FirstMatch);
-  line("rust-vmm AddressAllocator allocate + free (1,000 held)", measure(20_000, () => pool.free(pool.allocate(0x1000, 0x1000, AllocPolicy.FirstMatch))));
+  line(
+    "rust-vmm AddressAllocator allocate + free (1,000 held)",
+    measure(20_000, () => pool.free(pool.allocate(0x1000, 0x1000, AllocPolicy.FirstMatch))),
+  );
   const rm = pool.manager;
   const range = { min: pool.base(), max: pool.end() };
-  line("  manager: mmio request with a range + freeDevice", measure(20_000, () => {
-    rm.allocateDevice("bench", [{ kind: "mmio", window: "low", is64bit: true, size: 0x1000n, align: 0x1000n, range }]);
-    rm.freeDevice("bench");
-  }));
+  line(
+    "  manager: mmio request with a range + freeDevice",
+    measure(20_000, () => {
+      rm.allocateDevice("bench", [{ kind: "mmio", window: "low", is64bit: true, size: 0x1000n, align: 0x1000n, range }]);
+      rm.freeDevice("bench");
+    }),
+  );
 }
 {
   const ids = new IdAllocator(0, 4095);
   for (let i = 0; i < 100; i++) ids.allocateId();
-  line("rust-vmm IdAllocator allocateId + freeId (100 held)", measure(50_000, () => ids.freeId(ids.allocateId())));
+  line(
+    "rust-vmm IdAllocator allocateId + freeId (100 held)",
+    measure(50_000, () => ids.freeId(ids.allocateId())),
+  );
   const rm = ids.manager;
-  line("  manager: legacy-irq request + freeDevice", measure(50_000, () => {
-    rm.allocateDevice("bench", [{ kind: "legacy-irq" }]);
-    rm.freeDevice("bench");
-  }));
+  line(
+    "  manager: legacy-irq request + freeDevice",
+    measure(50_000, () => {
+      rm.allocateDevice("bench", [{ kind: "legacy-irq" }]);
+      rm.freeDevice("bench");
+    }),
+  );
 }
 {
   const mgr = new DragonballResourceManager();
   const requests = [ResourceConstraint.newMmio(0x1000), ResourceConstraint.newLegacyIrq(undefined), ResourceConstraint.newPciMsixIrq(3)];
-  line("Dragonball device (MMIO, IRQ, 3 MSI-X) allocate + free", measure(20_000, () => mgr.freeDeviceResources(mgr.allocateDeviceResources(requests, false))));
+  line(
+    "Dragonball device (MMIO, IRQ, 3 MSI-X) allocate + free",
+    measure(20_000, () => mgr.freeDeviceResources(mgr.allocateDeviceResources(requests, false))),
+  );
   const rm = mgr.manager;
-  line("  manager: allocateDevice of the same three + freeDevice", measure(20_000, () => {
-    rm.allocateDevice("bench", [{ kind: "mmio", size: 0x1000n, align: 1n, is64bit: true, window: "low" }, { kind: "legacy-irq" }, { kind: "pci-msix", count: 3 }]);
-    rm.freeDevice("bench");
-  }));
+  line(
+    "  manager: allocateDevice of the same three + freeDevice",
+    measure(20_000, () => {
+      rm.allocateDevice("bench", [
+        { kind: "mmio", size: 0x1000n, align: 1n, is64bit: true, window: "low" },
+        { kind: "legacy-irq" },
+        { kind: "pci-msix", count: 3 },
+      ]);
+      rm.freeDevice("bench");
+    }),
+  );
 }

@@ -60,7 +60,9 @@ const benchLayout = defineLayout({
   msi: { ranges: [{ min: 4096, max: 64095 }] },
 });
 
-console.log(`machine: ${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, ${platform()} ${osArch()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+console.log(
+  `machine: ${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, ${platform()} ${osArch()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+);
 console.log(`runs per figure: ${RUNS} (median)\n`);
 
 // 1. Device plug/unplug churn.
@@ -87,7 +89,11 @@ console.log(`runs per figure: ${RUNS} (median)\n`);
   const N = 1000;
   const rm = new ResourceManager(benchLayout);
   const names = Array.from({ length: N }, (_, i) => `dev${i}`);
-  const reqs = Object.freeze([pciBar({ size: 0x4000, is64bit: true }), Object.freeze({ kind: "pci-msix" as const, count: 4 }), Object.freeze({ kind: "legacy-irq" as const })]);
+  const reqs = Object.freeze([
+    pciBar({ size: 0x4000, is64bit: true }),
+    Object.freeze({ kind: "pci-msix" as const, count: 4 }),
+    Object.freeze({ kind: "legacy-irq" as const }),
+  ]);
   const times: number[] = [];
   for (let run = 0; run < RUNS + 2; run++) {
     const order = shuffled(names);
@@ -129,8 +135,12 @@ console.log(`runs per figure: ${RUNS} (median)\n`);
     if (run === 0 && back.snapshot() !== text) throw new Error("round trip changed the snapshot");
   }
   const ratio = (a: number[], b: number[]): string => (median(a) / median(b)).toFixed(2);
-  console.log(`snapshot at 100,000 allocations: ${median(snap).toFixed(0)} ms (${(text.length / 2 ** 20).toFixed(1)} MiB of JSON), ${ratio(snap, stringify)}x JSON.stringify (${median(stringify).toFixed(0)} ms)`);
-  console.log(`restore  at 100,000 allocations: ${median(rest).toFixed(0)} ms (validation included), ${ratio(rest, parse)}x JSON.parse (${median(parse).toFixed(0)} ms)`);
+  console.log(
+    `snapshot at 100,000 allocations: ${median(snap).toFixed(0)} ms (${(text.length / 2 ** 20).toFixed(1)} MiB of JSON), ${ratio(snap, stringify)}x JSON.stringify (${median(stringify).toFixed(0)} ms)`,
+  );
+  console.log(
+    `restore  at 100,000 allocations: ${median(rest).toFixed(0)} ms (validation included), ${ratio(rest, parse)}x JSON.parse (${median(parse).toFixed(0)} ms)`,
+  );
 }
 
 // 3. IdPool W1.

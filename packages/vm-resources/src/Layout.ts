@@ -211,7 +211,11 @@ export function defineLayout(init: LayoutInit | unknown, options: { code?: "INVA
   disjointAcross(r, mmio.ranges, mem.ranges, `${p}.mem.ranges`, "MMIO");
 
   const ramArr = r.array(o["ram"], `${p}.ram`);
-  const ram = sortedDisjoint(r, ramArr.map((x, i) => range(r, x, `${p}.ram[${i}]`)), `${p}.ram`);
+  const ram = sortedDisjoint(
+    r,
+    ramArr.map((x, i) => range(r, x, `${p}.ram[${i}]`)),
+    `${p}.ram`,
+  );
   ram.forEach((x, i) => {
     if (!mem.ranges.some((m2) => m2.contains(x))) r.fail(`${p}.ram[${i}]`, `RAM region ${x} must lie inside one range of the mem pool`);
   });

@@ -176,7 +176,8 @@ export class ResourceManager {
     this.deviceId = frozen(views.get("deviceId") as PoolView);
     this.memSlot = frozen(views.get("memSlot") as PoolView);
     // The views and the layout cannot be replaced behind the manager either.
-    for (const key of ["layout", "mmio", "mem", "pio", "legacyIrq", "msi", "deviceId", "memSlot"]) Object.defineProperty(this, key, { writable: false, configurable: false });
+    for (const key of ["layout", "mmio", "mem", "pio", "legacyIrq", "msi", "deviceId", "memSlot"])
+      Object.defineProperty(this, key, { writable: false, configurable: false });
     if (state !== undefined) {
       for (const [owner, resources, ranges, record] of state.owners) {
         const held = new Array<Pool>(resources.length);
@@ -246,7 +247,10 @@ export class ResourceManager {
   pool(name: PoolName): PoolView {
     const view = typeof name === "string" ? this.#views.get(name) : undefined;
     if (view === undefined) {
-      throw new AllocError("INVALID_ARGUMENT", `pool: unknown pool ${describeValue(name)}; expected one of ${POOL_NAMES.join(", ")}`, { argument: "pool", value: name });
+      throw new AllocError("INVALID_ARGUMENT", `pool: unknown pool ${describeValue(name)}; expected one of ${POOL_NAMES.join(", ")}`, {
+        argument: "pool",
+        value: name,
+      });
     }
     return view;
   }
@@ -345,8 +349,14 @@ export class ResourceManager {
 
   #wrap(e: unknown, owner: string, c: CheckedRequest | undefined, index: number): AllocError {
     const what = c === undefined ? "" : ` (${c.kind.describeRequest(c.req)})`;
-    if (!(e instanceof AllocError)) return new AllocError("INVALID_REQUEST", `${quoteText(owner)}: request ${index} is malformed`, { owner, request: index }, { cause: e });
-    return new AllocError(e.code, `${quoteText(owner)}: request ${index}${what} ${c === undefined ? "is invalid" : "failed"}: ${e.message}`, { ...e.details, owner, request: index }, { cause: e });
+    if (!(e instanceof AllocError))
+      return new AllocError("INVALID_REQUEST", `${quoteText(owner)}: request ${index} is malformed`, { owner, request: index }, { cause: e });
+    return new AllocError(
+      e.code,
+      `${quoteText(owner)}: request ${index}${what} ${c === undefined ? "is invalid" : "failed"}: ${e.message}`,
+      { ...e.details, owner, request: index },
+      { cause: e },
+    );
   }
 
   /** The index of `resource` among what `owner` holds: the object itself, or a record of one read once. */
@@ -488,7 +498,8 @@ export class ResourceManager {
    */
   reserve(pool: PoolName, range: { min: U64Input; max: U64Input } | Range, label: string): void {
     this.pool(pool);
-    if (typeof label !== "string" || label.length === 0) throw new AllocError("INVALID_ARGUMENT", `label: a reservation needs a non-empty string; got ${describeValue(label)}`, { argument: "label" });
+    if (typeof label !== "string" || label.length === 0)
+      throw new AllocError("INVALID_ARGUMENT", `label: a reservation needs a non-empty string; got ${describeValue(label)}`, { argument: "label" });
     const r = Range.from(range);
     (this.#pools.get(pool) as Pool).reserve(r, label);
     const list = this.#extra.get(pool) ?? [];

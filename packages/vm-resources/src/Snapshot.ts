@@ -250,13 +250,19 @@ export function readSnapshot(json: unknown): RestoredState {
     const top = rd.object(doc, "$", ["format", "version", "layout", "owners"], ["pools", "reserved"]);
     if (top["format"] !== SNAPSHOT_FORMAT) rd.fail("$.format", `expected ${JSON.stringify(SNAPSHOT_FORMAT)}; got ${kindOf(top["format"])}`);
     const version = top["version"];
-    if (version !== 1 && version !== 2) rd.fail("$.version", `unsupported version ${kindOf(version)}; this build reads versions ${SNAPSHOT_VERSIONS_READ.join(", ")}`);
+    if (version !== 1 && version !== 2)
+      rd.fail("$.version", `unsupported version ${kindOf(version)}; this build reads versions ${SNAPSHOT_VERSIONS_READ.join(", ")}`);
     if (version === 2 && top["pools"] !== undefined) rd.fail("$.pools", "a version 2 snapshot lists no pools (free space is implied)");
     if (version === 1 && top["reserved"] !== undefined) rd.fail("$.reserved", "a version 1 snapshot lists reservations in its pools");
     if (version === 1 && top["pools"] === undefined) rd.fail("$.pools", "missing");
     const layout = defineLayout(top["layout"], { code: "INVALID_SNAPSHOT", path: "$.layout" });
 
-    const taken = new Map<PoolName, Taken[]>(POOL_NAMES.map((n) => [n, layout[n].reserved.map((r, i) => new Taken(r.range, { kind: "valued", value: { kind: "reserved", label: r.label } }, `$.layout.${n}.reserved`, i, -1))]));
+    const taken = new Map<PoolName, Taken[]>(
+      POOL_NAMES.map((n) => [
+        n,
+        layout[n].reserved.map((r, i) => new Taken(r.range, { kind: "valued", value: { kind: "reserved", label: r.label } }, `$.layout.${n}.reserved`, i, -1)),
+      ]),
+    );
     const owners = readOwners(rd, top["owners"], layout, taken);
     const extra = new Map<PoolName, Reservation[]>();
     if (version === 2) {
@@ -309,7 +315,12 @@ export function readSnapshot(json: unknown): RestoredState {
   }
 }
 
-function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: Map<PoolName, Taken[]>): [string, Resource[], (Range | undefined)[], OwnerRecord][] {
+function readOwners(
+  rd: SnapshotReader,
+  value: unknown,
+  layout: Layout,
+  taken: Map<PoolName, Taken[]>,
+): [string, Resource[], (Range | undefined)[], OwnerRecord][] {
   const list = rd.array(value, "$.owners");
   const owners: [string, Resource[], (Range | undefined)[], OwnerRecord][] = new Array(list.length);
   const path = (i: number, j?: number): string => (j === undefined ? `$.owners[${i}]` : `$.owners[${i}].resources[${j}]`);
@@ -321,7 +332,8 @@ function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: M
     const o = rd.fastObject(item, OWNER_KEYS) ?? rd.object(item, path(i), OWNER_KEYS);
     const name = o["owner"];
     const owner = typeof name === "string" && name.length > 0 ? name : rd.nonEmptyString(name, `${path(i)}.owner`);
-    if (prev !== undefined && !(prev < owner)) rd.fail(`${path(i)}.owner`, `owners must be sorted by name without duplicates; ${quoteText(owner)} follows ${quoteText(prev)}`);
+    if (prev !== undefined && !(prev < owner))
+      rd.fail(`${path(i)}.owner`, `owners must be sorted by name without duplicates; ${quoteText(owner)} follows ${quoteText(prev)}`);
     prev = owner;
     const held = o["resources"];
     const items = Array.isArray(held) ? (held as readonly unknown[]) : rd.array(held, `${path(i)}.resources`);
@@ -337,7 +349,10 @@ function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: M
       const kindName = typeof item === "object" && item !== null ? (item as Record<string, unknown>)["kind"] : undefined;
       const kind = kindName === undefined ? undefined : KIND_BY_NAME.get(kindName as string);
       // The kind's own keys, all present; anything else goes to the general reader for its message.
-      const rec = kind === undefined ? readUnknownResource(rd, item, path(i, j)) : (rd.fastObject(item, kind.resourceKeys) ?? rd.object(item, path(i, j), kind.resourceKeys));
+      const rec =
+        kind === undefined
+          ? readUnknownResource(rd, item, path(i, j))
+          : (rd.fastObject(item, kind.resourceKeys) ?? rd.object(item, path(i, j), kind.resourceKeys));
       const k = kind ?? kindNamed(rec["kind"], `${path(i, j)}.kind`, "INVALID_SNAPSHOT");
       const res = k.read(rec, at, layout, rd.fields);
       const range = k.rangeOf(res);
@@ -364,7 +379,12 @@ const KIND_BY_NAME: ReadonlyMap<string, AnyKind> = new Map(REQUEST_KINDS.map((n)
 
 /** A resource whose kind is missing or unknown: the error names the key or the kind. */
 function readUnknownResource(rd: SnapshotReader, item: unknown, at: string): Readonly<Record<string, unknown>> {
-  const rec = rd.object(item, at, ["kind"], ANY_RESOURCE_KEYS.filter((k) => k !== "kind"));
+  const rec = rd.object(
+    item,
+    at,
+    ["kind"],
+    ANY_RESOURCE_KEYS.filter((k) => k !== "kind"),
+  );
   kindNamed(rec["kind"], `${at}.kind`, "INVALID_SNAPSHOT");
   return rec;
 }
@@ -396,12 +416,15 @@ function compareV1(rd: SnapshotReader, listed: readonly ListedV1[], path: string
   for (let i = 0; i < listed.length; i++) {
     const { range, state, owner, label, at } = listed[i] as ListedV1;
     const want = entries[i];
-    if (want === undefined || !want[0].equals(range)) rd.fail(at, `${range} is not the pool's next range (expected ${want === undefined ? "no more ranges" : String(want[0])})`);
+    if (want === undefined || !want[0].equals(range))
+      rd.fail(at, `${range} is not the pool's next range (expected ${want === undefined ? "no more ranges" : String(want[0])})`);
     const st = want[1];
     const wantState = st.kind === "free" ? "free" : st.kind === "valued" && st.value.kind === "owner" ? "allocated" : "reserved";
     if (state !== wantState) rd.fail(`${at}.state`, `expected ${wantState}; got ${kindOf(state)}`);
-    if (st.kind === "valued" && st.value.kind === "owner" && owner !== st.value.owner) rd.fail(`${at}.owner`, `expected ${quoteText(st.value.owner)}; got ${kindOf(owner)}`);
-    if (st.kind === "valued" && st.value.kind === "reserved" && label !== st.value.label) rd.fail(`${at}.label`, `expected ${quoteText(st.value.label)}; got ${kindOf(label)}`);
+    if (st.kind === "valued" && st.value.kind === "owner" && owner !== st.value.owner)
+      rd.fail(`${at}.owner`, `expected ${quoteText(st.value.owner)}; got ${kindOf(owner)}`);
+    if (st.kind === "valued" && st.value.kind === "reserved" && label !== st.value.label)
+      rd.fail(`${at}.label`, `expected ${quoteText(st.value.label)}; got ${kindOf(label)}`);
     if (wantState !== "allocated" && owner !== undefined) rd.fail(`${at}.owner`, `a ${wantState} range has no owner`);
     if (wantState !== "reserved" && label !== undefined) rd.fail(`${at}.label`, `a ${wantState} range has no label`);
   }

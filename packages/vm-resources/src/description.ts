@@ -78,11 +78,21 @@ const SIZE_KEYS: readonly string[] = ["size"];
 const TEXT_KEYS: readonly string[] = ["kind", "window", "policy", "prefetchable", "is64bit", "shared"];
 
 function readRequestJSON(rd: Reader, value: unknown, path: string): ResourceRequest {
-  const head = rd.object(value, path, ["kind"], [...new Set([...ANY_REQUEST_KEYS, ...BAR_KEYS])].filter((k) => k !== "kind"));
+  const head = rd.object(
+    value,
+    path,
+    ["kind"],
+    [...new Set([...ANY_REQUEST_KEYS, ...BAR_KEYS])].filter((k) => k !== "kind"),
+  );
   const kindName = head["kind"];
   const isBar = kindName === "bar";
   const keys = isBar ? BAR_KEYS : kindNamed(kindName, `${path}.kind`, "INVALID_REQUEST").requestKeys;
-  const o = rd.object(head, path, ["kind"], keys.filter((k) => k !== "kind"));
+  const o = rd.object(
+    head,
+    path,
+    ["kind"],
+    keys.filter((k) => k !== "kind"),
+  );
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     const v = o[key];

@@ -19,12 +19,33 @@ export const EXAMPLE_MICROVM: Record<string, unknown> = {
   flavor: "dragonball",
   memory: "2GiB",
   devices: [
-    { name: "serial0", type: "serial (COM1)", requests: [{ kind: "pio", base: "0x3f8", size: 8 }, { kind: "legacy-irq", irq: 4 }] },
-    { name: "rtc0", type: "CMOS RTC", requests: [{ kind: "pio", base: "0x70", size: 2 }, { kind: "legacy-irq", irq: 8 }] },
+    {
+      name: "serial0",
+      type: "serial (COM1)",
+      requests: [
+        { kind: "pio", base: "0x3f8", size: 8 },
+        { kind: "legacy-irq", irq: 4 },
+      ],
+    },
+    {
+      name: "rtc0",
+      type: "CMOS RTC",
+      requests: [
+        { kind: "pio", base: "0x70", size: 2 },
+        { kind: "legacy-irq", irq: 8 },
+      ],
+    },
     { name: "virtio-blk0", type: "virtio-mmio block", requests: [{ kind: "mmio", size: "0x1000", align: "0x1000" }, { kind: "legacy-irq" }] },
     { name: "virtio-net0", type: "virtio-mmio net", requests: [{ kind: "mmio", size: "0x1000", align: "0x1000" }, { kind: "legacy-irq" }] },
     { name: "virtio-vsock0", type: "virtio-mmio vsock", requests: [{ kind: "mmio", size: "0x1000", align: "0x1000" }, { kind: "legacy-irq" }] },
-    { name: "virtio-balloon0", type: "virtio-mmio balloon", requests: [{ kind: "mmio", size: "0x1000", align: "0x1000" }, { kind: "legacy-irq", shared: true }] },
+    {
+      name: "virtio-balloon0",
+      type: "virtio-mmio balloon",
+      requests: [
+        { kind: "mmio", size: "0x1000", align: "0x1000" },
+        { kind: "legacy-irq", shared: true },
+      ],
+    },
     {
       name: "virtio-fs0",
       type: "virtio-mmio fs + DAX",

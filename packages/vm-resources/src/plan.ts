@@ -53,7 +53,12 @@ export function planVm(vm: VmDescription): Plan {
   try {
     regions = ramRegions(vm.layout, vm.memory);
   } catch (e) {
-    throw new AllocError("INVALID_REQUEST", `guest memory of 0x${vm.memory.toString(16)} bytes does not fit layout ${vm.layout.name}`, { path: "$.memory" }, { cause: e });
+    throw new AllocError(
+      "INVALID_REQUEST",
+      `guest memory of 0x${vm.memory.toString(16)} bytes does not fit layout ${vm.layout.name}`,
+      { path: "$.memory" },
+      { cause: e },
+    );
   }
   const ramReqs: ResourceRequest[] = [];
   for (const r of regions) ramReqs.push({ kind: "mem", base: r.min, size: r.size }, { kind: "mem-slot" });
@@ -78,7 +83,12 @@ export function planVm(vm: VmDescription): Plan {
 function table(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  return rows.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd());
+  return rows.map((row) =>
+    row
+      .map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 /**

@@ -157,7 +157,12 @@ function readOptions(options: unknown): Fit {
   if (o["guestPhysEnd"] !== undefined) {
     const g = readU64(o["guestPhysEnd"], "guestPhysEnd", "INVALID_ARGUMENT");
     if (end === undefined) badOption("guestPhysEnd", "guestPhysEnd: needs physBits", o["guestPhysEnd"]);
-    if (g > end) badOption("guestPhysEnd", `guestPhysEnd: 0x${g.toString(16)} lies above what ${String(physBits)} physical address bits reach (0x${end.toString(16)})`, o["guestPhysEnd"]);
+    if (g > end)
+      badOption(
+        "guestPhysEnd",
+        `guestPhysEnd: 0x${g.toString(16)} lies above what ${String(physBits)} physical address bits reach (0x${end.toString(16)})`,
+        o["guestPhysEnd"],
+      );
     end = g;
   }
   const memSize = o["memSize"] === undefined ? undefined : readU64(o["memSize"], "memSize", "INVALID_ARGUMENT");
@@ -234,7 +239,14 @@ function x86(flavor: Flavor, fit: Fit): LayoutInit {
     const mmio64 = r(C.X86_FIRECRACKER_MMIO64_START, C.X86_FIRECRACKER_MMIO64_START + C.X86_FIRECRACKER_MMIO64_SIZE - 1n);
     high = clip(mmio64, fit.end);
     // Firecracker: RAM below 3 GiB, from 4 GiB to the 64-bit MMIO gap, and past it (`FIRST_ADDR_PAST_64BITS_MMIO`).
-    ram = clipAll([r(0, C.X86_MMIO_LOW_START - 1n), r(C.X86_FIRST_ADDR_PAST_32BITS, mmio64.min - 1n), r(mmio64.max + 1n, mmio64.max + C.X86_FIRECRACKER_PAST_64BITS_MMIO_SIZE)], fit.end);
+    ram = clipAll(
+      [
+        r(0, C.X86_MMIO_LOW_START - 1n),
+        r(C.X86_FIRST_ADDR_PAST_32BITS, mmio64.min - 1n),
+        r(mmio64.max + 1n, mmio64.max + C.X86_FIRECRACKER_PAST_64BITS_MMIO_SIZE),
+      ],
+      fit.end,
+    );
   }
   const mmioReserved = dragonball
     ? [{ ...r(C.X86_MMIO_LOW_END + 1n - C.X86_DRAGONBALL_MMIO_RESERVED, C.X86_MMIO_LOW_END), label: "LAPIC/IOAPIC/HPET (64 MiB below 4 GiB)" }]
@@ -243,7 +255,11 @@ function x86(flavor: Flavor, fit: Fit): LayoutInit {
         { ...r(C.X86_IOAPIC_ADDR, C.X86_MMIO_LOW_END), label: "IOAPIC/LAPIC/TSS (to 4 GiB)" },
       ];
   const legacy = dragonball
-    ? { ranges: [r(0, 4), r(C.X86_DRAGONBALL_SHARED_IRQ + 1, C.X86_DRAGONBALL_IRQ_MAX)], shared: C.X86_DRAGONBALL_SHARED_IRQ, window: r(C.X86_DRAGONBALL_SHARED_IRQ + 1, C.X86_DRAGONBALL_IRQ_MAX) }
+    ? {
+        ranges: [r(0, 4), r(C.X86_DRAGONBALL_SHARED_IRQ + 1, C.X86_DRAGONBALL_IRQ_MAX)],
+        shared: C.X86_DRAGONBALL_SHARED_IRQ,
+        window: r(C.X86_DRAGONBALL_SHARED_IRQ + 1, C.X86_DRAGONBALL_IRQ_MAX),
+      }
     : { ranges: [r(0, C.X86_FIRECRACKER_IRQ_MAX)], window: r(C.X86_FIRECRACKER_IRQ_BASE, C.X86_FIRECRACKER_IRQ_MAX) };
   const system = r(C.X86_FIRECRACKER_SYSTEM_MEM_START, C.X86_FIRECRACKER_RSDP_ADDR - 1n);
   const memReserved = dragonball ? [] : [{ ...system, label: FIRECRACKER_SYSTEM_MEMORY }];

@@ -302,7 +302,14 @@ export function pciBar(bar: { size: U64Input; is64bit?: boolean; prefetchable?: 
   if (!isPowerOfTwo(size) || size < 16n) {
     throw new AllocError("INVALID_REQUEST", `size: a PCI BAR size must be a power of two of at least 16 bytes; got ${size}`, { argument: "size", value: size });
   }
-  const req = { kind: "mmio" as const, size, align: size, window: rec["is64bit"] === true ? ("any" as const) : ("low" as const), is64bit: rec["is64bit"] ?? false, prefetchable: rec["prefetchable"] ?? false };
+  const req = {
+    kind: "mmio" as const,
+    size,
+    align: size,
+    window: rec["is64bit"] === true ? ("any" as const) : ("low" as const),
+    is64bit: rec["is64bit"] ?? false,
+    prefetchable: rec["prefetchable"] ?? false,
+  };
   readRequest(req); // the mmio kind's own checks (booleans)
   return Object.freeze(req) as MmioRequest;
 }

@@ -58,12 +58,15 @@ function build(f: Fields, wrap: Wrap): Built {
     }
     case "proxy":
       return {
-        value: new Proxy({ ...f }, {
-          get(t, k, r) {
-            if (typeof k === "string") count(k);
-            return Reflect.get(t, k, r) as unknown;
+        value: new Proxy(
+          { ...f },
+          {
+            get(t, k, r) {
+              if (typeof k === "string") count(k);
+              return Reflect.get(t, k, r) as unknown;
+            },
           },
-        }),
+        ),
         reads,
       };
     case "forged":

@@ -24,12 +24,14 @@ describe("the kind registry", () => {
   it("lists nine kinds, each with its pool and keys; unknown names are refused without touching prototypes", () => {
     expect(REQUEST_KINDS).toEqual(["pio", "mmio", "mem", "legacy-irq", "pci-msi", "pci-msix", "generic-msi", "mem-slot", "device-id"]);
     for (const k of REQUEST_KINDS) expect(kindNamed(k).requestKeys).toContain("kind");
-    for (const bad of ["toString", "constructor", "__proto__", "hasOwnProperty", "", 7]) expect(expectAllocError(() => kindNamed(bad), "INVALID_REQUEST").details.argument).toBe("kind");
+    for (const bad of ["toString", "constructor", "__proto__", "hasOwnProperty", "", 7])
+      expect(expectAllocError(() => kindNamed(bad), "INVALID_REQUEST").details.argument).toBe("kind");
   });
 
   it("no module outside src/kinds switches on a resource kind", () => {
     const root = join(import.meta.dirname, "..", "src");
-    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)]));
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)]));
     for (const f of files(root)) {
       if (f.includes(`${join("src", "kinds")}`) || !f.endsWith(".ts")) continue;
       const text = readFileSync(f, "utf8");
@@ -65,9 +67,17 @@ describe("resizeResource", () => {
 
   it("refuses with a typed error and changes nothing", () => {
     const rm = fresh();
-    const [a, irq, id, msi] = rm.allocateDevice("a", [{ kind: "pio", size: 4, base: 0x2000 }, { kind: "legacy-irq" }, { kind: "device-id" }, { kind: "pci-msi", count: 2 }]) as Resource[];
+    const [a, irq, id, msi] = rm.allocateDevice("a", [
+      { kind: "pio", size: 4, base: 0x2000 },
+      { kind: "legacy-irq" },
+      { kind: "device-id" },
+      { kind: "pci-msi", count: 2 },
+    ]) as Resource[];
     rm.allocateDevice("b", [{ kind: "pio", size: 4, base: 0x2004 }]);
-    expect(refused(rm, () => rm.resizeResource("a", a!, 5), "CONFLICT"), undefined);
+    expect(
+      refused(rm, () => rm.resizeResource("a", a!, 5), "CONFLICT"),
+      undefined,
+    );
     refused(rm, () => rm.resizeResource("a", irq!, 2), "INVALID_ARGUMENT", "size");
     refused(rm, () => rm.resizeResource("a", id!, 2), "INVALID_ARGUMENT", "size");
     refused(rm, () => rm.resizeResource("a", msi!, 3), "INVALID_ARGUMENT", "size");
@@ -84,7 +94,11 @@ describe("resizeResource", () => {
 describe("exact MSI bases and the 32-bit rule", () => {
   it("MSI-family requests take an exact base; PCI MSI stays aligned to its count", () => {
     const rm = fresh();
-    const [a, b, c] = rm.allocateDevice("d", [{ kind: "pci-msi", count: 4, base: 32 }, { kind: "pci-msix", count: 3, base: 41 }, { kind: "generic-msi", count: 1, base: 50 }]) as Resource[];
+    const [a, b, c] = rm.allocateDevice("d", [
+      { kind: "pci-msi", count: 4, base: 32 },
+      { kind: "pci-msix", count: 3, base: 41 },
+      { kind: "generic-msi", count: 1, base: 50 },
+    ]) as Resource[];
     expect([a, b, c]).toEqual([
       { kind: "pci-msi", base: 32, count: 4 },
       { kind: "pci-msix", base: 41, count: 3 },
@@ -101,14 +115,21 @@ describe("exact MSI bases and the 32-bit rule", () => {
     const rm = fresh();
     refused(rm, () => rm.allocateDevice("e", [{ kind: "mmio", size: 0x1000, window: "high", is64bit: false }]), "INVALID_REQUEST", "window");
     refused(rm, () => rm.allocateDevice("e", [{ kind: "mmio", size: 0x1000, base: 1n << 40n }]), "INVALID_REQUEST", "base");
-    const [hi, any32, any64] = rm.allocateDevice("d", [{ kind: "mmio", size: 0x1000, window: "high" }, { kind: "mmio", size: 0x1000, window: "any", is64bit: false }, pciBar({ size: 0x1000, is64bit: true })]) as Resource[];
+    const [hi, any32, any64] = rm.allocateDevice("d", [
+      { kind: "mmio", size: 0x1000, window: "high" },
+      { kind: "mmio", size: 0x1000, window: "any", is64bit: false },
+      pciBar({ size: 0x1000, is64bit: true }),
+    ]) as Resource[];
     expect(hi).toMatchObject({ window: "high", is64bit: true });
     expect(any32).toMatchObject({ window: "low", is64bit: false });
     expect(any64).toMatchObject({ window: "high", is64bit: true });
     refused(rm, () => rm.move("d", any32!, 1n << 40n), "INVALID_ARGUMENT", "to");
     refused(rm, () => rm.move("d", any32!, 0xffff_f800n), "INVALID_ARGUMENT", "to"); // would end above 4 GiB
     const snap = JSON.parse(rm.snapshot()) as { owners: { resources: Record<string, unknown>[] }[] };
-    Object.assign(snap.owners[0]!.resources[1]!, { base: (hi as { base: bigint }).base === undefined ? "0x0" : `0x${((hi as { base: bigint }).base + 0x10000n).toString(16)}`, window: "high" });
+    Object.assign(snap.owners[0]!.resources[1]!, {
+      base: (hi as { base: bigint }).base === undefined ? "0x0" : `0x${((hi as { base: bigint }).base + 0x10000n).toString(16)}`,
+      window: "high",
+    });
     expect(expectAllocError(() => ResourceManager.restore(JSON.stringify(snap)), "INVALID_SNAPSHOT").details.path).toBe("$.owners[0].resources[1].is64bit");
   });
 });
@@ -153,7 +174,14 @@ describe("lookups and handed-back resources are checked", () => {
 describe("VM descriptions: one size grammar, never zero", () => {
   const vm = (memory: unknown, size: unknown = 0x1000): unknown => ({ arch: "x86_64", memory, devices: [{ name: "d", requests: [{ kind: "mmio", size }] }] });
   it("accepts numbers, hex and decimal strings, and binary units", () => {
-    for (const [m, bytes] of [[1 << 30, 1n << 30n], ["0x40000000", 1n << 30n], ["1073741824", 1n << 30n], ["1GiB", 1n << 30n], ["512 MiB", 512n << 20n], [4096n, 4096n]] as const) {
+    for (const [m, bytes] of [
+      [1 << 30, 1n << 30n],
+      ["0x40000000", 1n << 30n],
+      ["1073741824", 1n << 30n],
+      ["1GiB", 1n << 30n],
+      ["512 MiB", 512n << 20n],
+      [4096n, 4096n],
+    ] as const) {
       expect(parseVmDescription(vm(m)).memory).toBe(bytes);
     }
     expect(parseVmDescription(vm("1GiB", "64KiB")).devices[0]!.requests[0]).toMatchObject({ size: 0x10000n });

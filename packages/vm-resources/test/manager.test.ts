@@ -63,7 +63,12 @@ describe("request kinds", () => {
   });
   it("legacy-irq: any (window), fixed, shared", () => {
     const rm = fresh();
-    const res = rm.allocateDevice("d", [{ kind: "legacy-irq" }, { kind: "legacy-irq", irq: 4 }, { kind: "legacy-irq", shared: true }, { kind: "legacy-irq", shared: true, irq: 5 }]);
+    const res = rm.allocateDevice("d", [
+      { kind: "legacy-irq" },
+      { kind: "legacy-irq", irq: 4 },
+      { kind: "legacy-irq", shared: true },
+      { kind: "legacy-irq", shared: true, irq: 5 },
+    ]);
     expect(res).toEqual([
       { kind: "legacy-irq", irq: 6, shared: false },
       { kind: "legacy-irq", irq: 4, shared: false },
@@ -87,7 +92,11 @@ describe("request kinds", () => {
   });
   it("pci-msi, pci-msix, generic-msi", () => {
     const rm = fresh();
-    const res = rm.allocateDevice("d", [{ kind: "pci-msix", count: 3 }, { kind: "pci-msi", count: 4 }, { kind: "generic-msi", count: 1 }]);
+    const res = rm.allocateDevice("d", [
+      { kind: "pci-msix", count: 3 },
+      { kind: "pci-msi", count: 4 },
+      { kind: "generic-msi", count: 1 },
+    ]);
     expect(res).toEqual([
       { kind: "pci-msix", base: 24, count: 3 },
       { kind: "pci-msi", base: 28, count: 4 },
@@ -98,7 +107,13 @@ describe("request kinds", () => {
   });
   it("mem-slot and device-id: any or fixed", () => {
     const rm = fresh();
-    const res = rm.allocateDevice("d", [{ kind: "mem-slot" }, { kind: "mem-slot", count: 3 }, { kind: "mem-slot", slot: 100 }, { kind: "device-id" }, { kind: "device-id", id: 7 }]);
+    const res = rm.allocateDevice("d", [
+      { kind: "mem-slot" },
+      { kind: "mem-slot", count: 3 },
+      { kind: "mem-slot", slot: 100 },
+      { kind: "device-id" },
+      { kind: "device-id", id: 7 },
+    ]);
     expect(res).toEqual([
       { kind: "mem-slot", base: 0, count: 1 },
       { kind: "mem-slot", base: 1, count: 3 },
@@ -109,7 +124,9 @@ describe("request kinds", () => {
     expect(rm.ownerOfMemSlot(memSlot(2))).toEqual({ kind: "owner", owner: "d" });
     expect(rm.ownerOfDeviceId(deviceId(7))).toEqual({ kind: "owner", owner: "d" });
     expect(rm.ownerOfDeviceId(deviceId(0))).toMatchObject({ kind: "reserved" });
-    expect(expectAllocError(() => rm.allocateDevice("e", [{ kind: "device-id", id: 0 }]), "CONFLICT").details.conflictOwner).toBe("<reserved: PCI host bridge (00.0)>");
+    expect(expectAllocError(() => rm.allocateDevice("e", [{ kind: "device-id", id: 0 }]), "CONFLICT").details.conflictOwner).toBe(
+      "<reserved: PCI host bridge (00.0)>",
+    );
   });
   it("malformed requests are refused before anything is taken", () => {
     const rm = fresh();
@@ -143,7 +160,13 @@ describe("allocateDevice is all-or-nothing", () => {
     rm.allocateDevice("serial0", [{ kind: "pio", size: 8, base: 0x3f8 }]);
     const before = rm.snapshot();
     const e = expectAllocError(
-      () => rm.allocateDevice("net0", [{ kind: "mmio", size: 0x1000 }, { kind: "legacy-irq" }, { kind: "pci-msix", count: 4 }, { kind: "pio", size: 8, base: 0x3f8 }]),
+      () =>
+        rm.allocateDevice("net0", [
+          { kind: "mmio", size: 0x1000 },
+          { kind: "legacy-irq" },
+          { kind: "pci-msix", count: 4 },
+          { kind: "pio", size: 8, base: 0x3f8 },
+        ]),
       "CONFLICT",
     );
     expect(e.details.request).toBe(3);
@@ -231,7 +254,11 @@ describe("move", () => {
   });
   it("overlapping the old place is a CONFLICT with the owner itself; MSI keeps count alignment; shared cannot move", () => {
     const rm = fresh();
-    const [m, v, s] = rm.allocateDevice("d", [{ kind: "mmio", size: 0x2000 }, { kind: "pci-msi", count: 4 }, { kind: "legacy-irq", shared: true }]);
+    const [m, v, s] = rm.allocateDevice("d", [
+      { kind: "mmio", size: 0x2000 },
+      { kind: "pci-msi", count: 4 },
+      { kind: "legacy-irq", shared: true },
+    ]);
     expect(expectAllocError(() => rm.move("d", m!, 0xc0001000n), "CONFLICT").details.conflictOwner).toBe("d");
     expectAllocError(() => rm.move("d", v!, 30), "INVALID_ALIGNMENT");
     expect(rm.move("d", v!, 32)).toEqual({ kind: "pci-msi", base: 32, count: 4 });
@@ -240,7 +267,13 @@ describe("move", () => {
   });
   it("moves every kind of resource", () => {
     const rm = fresh();
-    const res = rm.allocateDevice("d", [{ kind: "pio", size: 4 }, { kind: "mem", size: 0x1000 }, { kind: "mem-slot" }, { kind: "device-id" }, { kind: "generic-msi", count: 2 }]);
+    const res = rm.allocateDevice("d", [
+      { kind: "pio", size: 4 },
+      { kind: "mem", size: 0x1000 },
+      { kind: "mem-slot" },
+      { kind: "device-id" },
+      { kind: "generic-msi", count: 2 },
+    ]);
     const targets = [0x2000, 0x100000, 50, 9, 200];
     res.forEach((r, i) => rm.move("d", r, targets[i]!));
     expect(rm.resourcesOf("d").map((r: Resource) => ("base" in r ? Number(r.base) : "id" in r ? r.id : -1))).toEqual(targets);
@@ -252,7 +285,10 @@ describe("dump and stats", () => {
   it("dump lists pools in address order like /proc/iomem with reserved labelled", () => {
     const rm = fresh();
     rm.allocateDevice("z-late", [{ kind: "mmio", size: 0x1000, base: 0xd0000000n }]);
-    rm.allocateDevice("a-early", [{ kind: "mmio", size: 0x1000 }, { kind: "legacy-irq", shared: true }]);
+    rm.allocateDevice("a-early", [
+      { kind: "mmio", size: 0x1000 },
+      { kind: "legacy-irq", shared: true },
+    ]);
     const text = rm.dump();
     const lines = text.split("\n");
     const i1 = lines.indexOf("  00000000c0000000-00000000c0000fff : a-early");

@@ -109,7 +109,12 @@ describe("IdPool (bitmap)", () => {
   });
   it("agrees with a RangePool over the same space, resizes and bulk builds included (model test)", () => {
     const op = fc.oneof(
-      fc.record({ op: fc.constant("alloc" as const), size: fc.integer({ min: 1, max: 5 }), align: fc.constantFrom(1, 2, 4), policy: fc.constantFrom("first-match" as const, "last-match" as const, "best-fit" as const) }),
+      fc.record({
+        op: fc.constant("alloc" as const),
+        size: fc.integer({ min: 1, max: 5 }),
+        align: fc.constantFrom(1, 2, 4),
+        policy: fc.constantFrom("first-match" as const, "last-match" as const, "best-fit" as const),
+      }),
       fc.record({ op: fc.constant("free" as const), pick: fc.nat() }),
       fc.record({ op: fc.constant("resize" as const), pick: fc.nat(), size: fc.integer({ min: 1, max: 8 }) }),
     );
@@ -157,7 +162,12 @@ describe("IdPool (bitmap)", () => {
           expect(bits.stats()).toEqual(tree.stats());
         }
         // Bulk build from the tiling gives the same pools.
-        const taken = [...tree.entries()].filter((e) => e.state !== "free").map((e) => ({ range: e.range, state: { kind: "valued" as const, value: e.state === "allocated" ? A : ({ kind: "reserved", label: "r" } as const) } }));
+        const taken = [...tree.entries()]
+          .filter((e) => e.state !== "free")
+          .map((e) => ({
+            range: e.range,
+            state: { kind: "valued" as const, value: e.state === "allocated" ? A : ({ kind: "reserved", label: "r" } as const) },
+          }));
         const fail = (k: number, m: string): never => {
           throw new Error(`${k}: ${m}`);
         };

@@ -19,7 +19,12 @@ const NUMBERS: readonly (readonly [string, bigint | number, bigint | number, str
   ["X86_FIRECRACKER_PAST_64BITS_MMIO_SIZE", C.X86_FIRECRACKER_PAST_64BITS_MMIO_SIZE, 512n << 30n, "Firecracker x86_64/layout.rs PAST_64BITS_MMIO_SIZE"],
   ["X86_DRAGONBALL_DEFAULT_PHYS_BITS", C.X86_DRAGONBALL_DEFAULT_PHYS_BITS, 41, "kata's fixed 2048 GiB guest-physical space (kata #9596)"],
   ["X86_FIRECRACKER_SYSTEM_MEM_START", C.X86_FIRECRACKER_SYSTEM_MEM_START, 0x9fc00n, "Firecracker x86_64/layout.rs SYSTEM_MEM_START"],
-  ["X86_FIRECRACKER_RSDP_ADDR", C.X86_FIRECRACKER_RSDP_ADDR, 0xe0000n, "Firecracker x86_64/layout.rs RSDP_ADDR (SYSTEM_MEM_SIZE = RSDP_ADDR - SYSTEM_MEM_START)"],
+  [
+    "X86_FIRECRACKER_RSDP_ADDR",
+    C.X86_FIRECRACKER_RSDP_ADDR,
+    0xe0000n,
+    "Firecracker x86_64/layout.rs RSDP_ADDR (SYSTEM_MEM_SIZE = RSDP_ADDR - SYSTEM_MEM_START)",
+  ],
   ["X86_FIRST_ADDR_PAST_32BITS", C.X86_FIRST_ADDR_PAST_32BITS, 1n << 32n, "Firecracker x86_64/layout.rs FIRST_ADDR_PAST_32BITS"],
   ["X86_DRAGONBALL_SHARED_IRQ", C.X86_DRAGONBALL_SHARED_IRQ, 5, "dragonball resource_manager.rs SHARED_IRQ = dbs_boot x86_64 IRQ_BASE"],
   ["X86_DRAGONBALL_IRQ_MAX", C.X86_DRAGONBALL_IRQ_MAX, 15, "dbs_boot x86_64/layout.rs IRQ_MAX"],
@@ -38,13 +43,23 @@ const NUMBERS: readonly (readonly [string, bigint | number, bigint | number, str
   ["ARM_FIRECRACKER_MMIO64_START", C.ARM_FIRECRACKER_MMIO64_START, 256n << 30n, "Firecracker aarch64/layout.rs MMIO64_MEM_START"],
   ["ARM_FIRECRACKER_MMIO64_SIZE", C.ARM_FIRECRACKER_MMIO64_SIZE, 256n << 30n, "Firecracker aarch64/layout.rs MMIO64_MEM_SIZE"],
   ["ARM_FIRECRACKER_DRAM_MEM_MAX_SIZE", C.ARM_FIRECRACKER_DRAM_MEM_MAX_SIZE, 0xff_8000_0000n, "Firecracker aarch64/layout.rs DRAM_MEM_MAX_SIZE (1022 GiB)"],
-  ["ARM_FIRECRACKER_SYSTEM_MEM_SIZE", C.ARM_FIRECRACKER_SYSTEM_MEM_SIZE, 0x20_0000n, "Firecracker aarch64/layout.rs SYSTEM_MEM_SIZE (SYSTEM_MEM_START = DRAM_MEM_START)"],
+  [
+    "ARM_FIRECRACKER_SYSTEM_MEM_SIZE",
+    C.ARM_FIRECRACKER_SYSTEM_MEM_SIZE,
+    0x20_0000n,
+    "Firecracker aarch64/layout.rs SYSTEM_MEM_SIZE (SYSTEM_MEM_START = DRAM_MEM_START)",
+  ],
   ["ARM_DRAGONBALL_DRAM_MEM_END", C.ARM_DRAGONBALL_DRAM_MEM_END, 0xf8_0000_0000n, "dbs_boot aarch64/layout.rs DRAM_MEM_END (992 GiB)"],
   ["ARM_DRAGONBALL_GUEST_PHYS_END", C.ARM_DRAGONBALL_GUEST_PHYS_END, (1n << 40n) - 1n, "dbs_boot aarch64/layout.rs GUEST_PHYS_END = (1 << 40) - 1"],
   ["ARM_IRQ_BASE", C.ARM_IRQ_BASE, 32, "dbs_arch aarch64/gic/mod.rs IRQ_BASE (= SHARED_IRQ on aarch64)"],
   ["ARM_DRAGONBALL_IRQ_MAX", C.ARM_DRAGONBALL_IRQ_MAX, 32 + 128 - 1, "dbs_arch aarch64/gic/mod.rs IRQ_MAX"],
   ["ARM_FIRECRACKER_GSI_LEGACY_START", C.ARM_FIRECRACKER_GSI_LEGACY_START, 0, "Firecracker aarch64/layout.rs GSI_LEGACY_START"],
-  ["ARM_FIRECRACKER_GSI_LEGACY_END", C.ARM_FIRECRACKER_GSI_LEGACY_END, 127 - 32, "Firecracker aarch64/layout.rs GSI_LEGACY_END = GSI_LEGACY_START + (SPI_END - SPI_START + 1) - 1"],
+  [
+    "ARM_FIRECRACKER_GSI_LEGACY_END",
+    C.ARM_FIRECRACKER_GSI_LEGACY_END,
+    127 - 32,
+    "Firecracker aarch64/layout.rs GSI_LEGACY_END = GSI_LEGACY_START + (SPI_END - SPI_START + 1) - 1",
+  ],
   ["PCI_DEVICES_PER_BUS", C.PCI_DEVICES_PER_BUS, 32, "PCI Local Bus spec"],
 ];
 
@@ -70,7 +85,10 @@ describe("x86_64/dragonball", () => {
   });
   it("legacy IRQs: shared 5 outside the pool, 6..15 for any, 0..2 reserved", () => {
     expect(l.legacyIrq.shared).toBe(5);
-    expect(l.legacyIrq.ranges.map(r)).toEqual([[0n, 4n], [6n, 15n]]);
+    expect(l.legacyIrq.ranges.map(r)).toEqual([
+      [0n, 4n],
+      [6n, 15n],
+    ]);
     expect(r(l.legacyIrq.window!)).toEqual([6n, 15n]);
     expect(l.legacyIrq.reserved.map((x) => r(x.range))).toEqual([[0n, 2n]]);
   });
@@ -80,12 +98,21 @@ describe("x86_64/dragonball", () => {
     expect(l.deviceId.ranges.map(r)).toEqual([[0n, 31n]]);
     expect(l.deviceId.reserved.map((x) => r(x.range))).toEqual([[0n, 0n]]);
     expect(l.pio.ranges.map(r)).toEqual([[0n, 0xffffn]]);
-    expect(l.pio.reserved.map((x) => r(x.range))).toEqual([[0x60n, 0x64n], [0xcf8n, 0xcffn]]);
+    expect(l.pio.reserved.map((x) => r(x.range))).toEqual([
+      [0x60n, 0x64n],
+      [0xcf8n, 0xcffn],
+    ]);
     expect(r(l.pio.window!)).toEqual([0x1000n, 0xffffn]);
   });
   it("RAM below 3 GiB, then from 4 GiB", () => {
-    expect(l.mem.ranges.map(r)).toEqual([[0n, 0xbfffffffn], [1n << 32n, (1n << 40n) - 1n]]);
-    expect(ramRegions(l, 4n << 30n).map(r)).toEqual([[0n, 0xbfffffffn], [1n << 32n, (1n << 32n) + (1n << 30n) - 1n]]);
+    expect(l.mem.ranges.map(r)).toEqual([
+      [0n, 0xbfffffffn],
+      [1n << 32n, (1n << 40n) - 1n],
+    ]);
+    expect(ramRegions(l, 4n << 30n).map(r)).toEqual([
+      [0n, 0xbfffffffn],
+      [1n << 32n, (1n << 32n) + (1n << 30n) - 1n],
+    ]);
     expect(ramRegions(l, 1n << 30n).map(r)).toEqual([[0n, (1n << 30n) - 1n]]);
     expectAllocError(() => ramRegions(l, 1n << 41n), "INVALID_REQUEST");
   });
@@ -102,11 +129,20 @@ describe("x86_64/firecracker", () => {
     expect(r(l.mmio.high!)).toEqual([256n << 30n, (512n << 30n) - 1n]);
   });
   it("RAM below 3 GiB, 4..256 GiB, then 512 GiB..1 TiB past the 64-bit MMIO gap", () => {
-    expect(l.mem.ranges.map(r)).toEqual([[0n, 0xbfffffffn], [1n << 32n, (256n << 30n) - 1n], [512n << 30n, (1n << 40n) - 1n]]);
+    expect(l.mem.ranges.map(r)).toEqual([
+      [0n, 0xbfffffffn],
+      [1n << 32n, (256n << 30n) - 1n],
+      [512n << 30n, (1n << 40n) - 1n],
+    ]);
   });
   it("system memory SYSTEM_MEM_START 0x9FC00 .. RSDP_ADDR stays out of mem (reserved) and out of RAM", () => {
     expect(l.mem.reserved.map((x) => [...r(x.range), x.label])).toEqual([[0x9fc00n, 0xdffffn, FIRECRACKER_SYSTEM_MEMORY]]);
-    expect(l.ram.map(r)).toEqual([[0n, 0x9fbffn], [0xe0000n, 0xbfffffffn], [1n << 32n, (256n << 30n) - 1n], [512n << 30n, (1n << 40n) - 1n]]);
+    expect(l.ram.map(r)).toEqual([
+      [0n, 0x9fbffn],
+      [0xe0000n, 0xbfffffffn],
+      [1n << 32n, (256n << 30n) - 1n],
+      [512n << 30n, (1n << 40n) - 1n],
+    ]);
     const rm = new ResourceManager(l);
     expectAllocError(() => rm.allocateDevice("acpi", [{ kind: "mem", base: 0xa0000, size: 0x1000 }]), "CONFLICT");
     const [m] = rm.allocateDevice("dax", [{ kind: "mem", size: 0x10_0000, range: { min: 0x9_0000, max: 0xf_ffff_ffff } }]);
@@ -126,11 +162,17 @@ describe("aarch64", () => {
     expect(r(l.mmio.low)).toEqual([1n << 30n, (2n << 30n) - 1n]);
     expect(l.mmio.reserved.map((x) => r(x.range))).toEqual([[0x70000000n, 0x7fffffffn]]);
     expect(r(l.mmio.high!)).toEqual([256n << 30n, (512n << 30n) - 1n]);
-    expect(l.mem.ranges.map(r)).toEqual([[2n << 30n, (256n << 30n) - 1n], [512n << 30n, (1280n << 30n) - 1n]]);
+    expect(l.mem.ranges.map(r)).toEqual([
+      [2n << 30n, (256n << 30n) - 1n],
+      [512n << 30n, (1280n << 30n) - 1n],
+    ]);
     expect(l.mem.ranges.reduce((n, x) => n + x.max - x.min + 1n, 0n)).toBe(1022n << 30n);
     // System memory, the first 2 MiB of DRAM, is reserved and not RAM for the planner.
     expect(l.mem.reserved.map((x) => r(x.range))).toEqual([[2n << 30n, (2n << 30n) + (2n << 20n) - 1n]]);
-    expect(l.ram.map(r)).toEqual([[(2n << 30n) + (2n << 20n), (256n << 30n) - 1n], [512n << 30n, (1280n << 30n) - 1n]]);
+    expect(l.ram.map(r)).toEqual([
+      [(2n << 30n) + (2n << 20n), (256n << 30n) - 1n],
+      [512n << 30n, (1280n << 30n) - 1n],
+    ]);
     expect(l.legacyIrq.ranges.map(r)).toEqual([[0n, 95n]]);
     expect(l.msi.ranges.map(r)).toEqual([[96n, 4095n]]);
     expect(l.memSlot.ranges.map(r)).toEqual([[0n, 511n]]);
@@ -186,7 +228,10 @@ describe("layouts derived from the host (physBits)", () => {
   it.each(BITS)("x86_64/dragonball at %i bits: GUEST_PHYS_END = 2^bits - 1, GUEST_MEM_END = GUEST_PHYS_END >> 1, MMIO above it", (bits) => {
     const l = presetLayout("x86_64", "dragonball", { physBits: bits });
     const memEnd = end(bits) >> 1n;
-    expect(l.mem.ranges.map(r)).toEqual([[0n, 3n * GiB - 1n], [4n * GiB, memEnd]]);
+    expect(l.mem.ranges.map(r)).toEqual([
+      [0n, 3n * GiB - 1n],
+      [4n * GiB, memEnd],
+    ]);
     expect(r(l.mmio.high!)).toEqual([memEnd + 1n, end(bits)]);
     expect(r(l.mmio.low)).toEqual([3n * GiB, 4n * GiB - 1n]);
     new ResourceManager(l).checkInvariants();
@@ -203,7 +248,13 @@ describe("layouts derived from the host (physBits)", () => {
     const l = presetLayout("x86_64", "firecracker", { physBits: bits });
     const e = end(bits);
     const clip = (xs: [bigint, bigint][]): [bigint, bigint][] => xs.filter(([a]) => a <= e).map(([a, b]) => [a, b < e ? b : e]);
-    expect(l.mem.ranges.map(r)).toEqual(clip([[0n, 3n * GiB - 1n], [4n * GiB, 256n * GiB - 1n], [512n * GiB, 1024n * GiB - 1n]]));
+    expect(l.mem.ranges.map(r)).toEqual(
+      clip([
+        [0n, 3n * GiB - 1n],
+        [4n * GiB, 256n * GiB - 1n],
+        [512n * GiB, 1024n * GiB - 1n],
+      ]),
+    );
     expect(l.mmio.high === undefined ? [] : [r(l.mmio.high)]).toEqual(clip([[256n * GiB, 512n * GiB - 1n]]));
     new ResourceManager(l).checkInvariants();
   });
@@ -218,7 +269,12 @@ describe("layouts derived from the host (physBits)", () => {
     const l = presetLayout("aarch64", "firecracker", { physBits: bits });
     const e = end(bits);
     const clip = (xs: [bigint, bigint][]): [bigint, bigint][] => xs.filter(([a]) => a <= e).map(([a, b]) => [a, b < e ? b : e]);
-    expect(l.mem.ranges.map(r)).toEqual(clip([[2n * GiB, 256n * GiB - 1n], [512n * GiB, 1280n * GiB - 1n]]));
+    expect(l.mem.ranges.map(r)).toEqual(
+      clip([
+        [2n * GiB, 256n * GiB - 1n],
+        [512n * GiB, 1280n * GiB - 1n],
+      ]),
+    );
     expect(l.mmio.high === undefined ? [] : [r(l.mmio.high)]).toEqual(clip([[256n * GiB, 512n * GiB - 1n]]));
     new ResourceManager(l).checkInvariants();
   });
@@ -278,7 +334,9 @@ describe("preset options are hostile input", () => {
     }
   });
   it("a bigint physBits is the same number (no coercion needed), out of range is refused", () => {
-    expect(layoutToJSON(presetLayout("x86_64", "dragonball", { physBits: 39n as never }))).toEqual(layoutToJSON(presetLayout("x86_64", "dragonball", { physBits: 39 })));
+    expect(layoutToJSON(presetLayout("x86_64", "dragonball", { physBits: 39n as never }))).toEqual(
+      layoutToJSON(presetLayout("x86_64", "dragonball", { physBits: 39 })),
+    );
     expectAllocError(opts({ physBits: 65n }), "INVALID_ARGUMENT");
   });
   it("each option is read exactly once: a getter that changes between reads cannot make the checked value differ from the used one", () => {
@@ -294,16 +352,38 @@ describe("preset options are hostile input", () => {
     expect(layoutToJSON(layout)).toEqual(layoutToJSON(presetLayout("x86_64", "dragonball", { physBits: 39 })));
   });
   it("a throwing getter, a proxy, an array and null are typed errors", () => {
-    const e = expectAllocError(opts({ get physBits(): number { throw new Error("boom"); } }), "INVALID_ARGUMENT");
+    const e = expectAllocError(
+      opts({
+        get physBits(): number {
+          throw new Error("boom");
+        },
+      }),
+      "INVALID_ARGUMENT",
+    );
     expect(e.cause).toBeInstanceOf(Error);
     expectAllocError(opts([39]), "INVALID_ARGUMENT");
     expectAllocError(opts(null), "INVALID_ARGUMENT");
     expectAllocError(opts("physBits=39"), "INVALID_ARGUMENT");
-    expectAllocError(opts(new Proxy({}, { ownKeys: () => { throw new Error("trap"); } })), "INVALID_ARGUMENT");
+    expectAllocError(
+      opts(
+        new Proxy(
+          {},
+          {
+            ownKeys: () => {
+              throw new Error("trap");
+            },
+          },
+        ),
+      ),
+      "INVALID_ARGUMENT",
+    );
   });
   it("an unknown arch or flavor is quoted briefly, on one line, control characters escaped", () => {
     const long = `x86\n${"y".repeat(500)}`;
-    for (const e of [expectAllocError(() => presetLayout(long as never), "INVALID_ARGUMENT"), expectAllocError(() => presetLayout("x86_64", long as never), "INVALID_ARGUMENT")]) {
+    for (const e of [
+      expectAllocError(() => presetLayout(long as never), "INVALID_ARGUMENT"),
+      expectAllocError(() => presetLayout("x86_64", long as never), "INVALID_ARGUMENT"),
+    ]) {
       expect(e.message).not.toContain("\n");
       expect(e.message).toContain("x86\\n");
       expect(e.message.length).toBeLessThan(200);

@@ -5,7 +5,11 @@ import type { Resource, ResourceRequest } from "../src/index.js";
 
 const request: fc.Arbitrary<ResourceRequest> = fc.oneof(
   fc.record({ kind: fc.constant("pio" as const), size: fc.integer({ min: 1, max: 64 }) }),
-  fc.record({ kind: fc.constant("mmio" as const), size: fc.constantFrom(0x1000n, 0x4000n, 1n << 24n), window: fc.constantFrom("low" as const, "high" as const, "any" as const) }),
+  fc.record({
+    kind: fc.constant("mmio" as const),
+    size: fc.constantFrom(0x1000n, 0x4000n, 1n << 24n),
+    window: fc.constantFrom("low" as const, "high" as const, "any" as const),
+  }),
   fc.constantFrom(0x10, 0x1000, 0x10000).chain((size) => fc.boolean().map((is64bit) => pciBar({ size, is64bit }))),
   fc.record({ kind: fc.constant("mem" as const), size: fc.constantFrom(0x1000n, 1n << 21n), align: fc.constantFrom(1n, 1n << 21n) }),
   fc.record({ kind: fc.constant("legacy-irq" as const), shared: fc.boolean() }),
@@ -25,9 +29,20 @@ type Op =
   | { op: "roundTrip" };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant("plug" as const), owner: fc.integer({ min: 0, max: 11 }), requests: fc.array(request, { maxLength: 5 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ op: fc.constant("plug" as const), owner: fc.integer({ min: 0, max: 11 }), requests: fc.array(request, { maxLength: 5 }) }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant("unplug" as const), owner: fc.integer({ min: 0, max: 11 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant("move" as const), owner: fc.integer({ min: 0, max: 11 }), pick: fc.nat(), delta: fc.integer({ min: -64, max: 64 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant("move" as const),
+      owner: fc.integer({ min: 0, max: 11 }),
+      pick: fc.nat(),
+      delta: fc.integer({ min: -64, max: 64 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("freeOne" as const), owner: fc.integer({ min: 0, max: 11 }), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.constant({ op: "roundTrip" as const }) },
 );
@@ -58,7 +73,11 @@ function consistent(rm: ResourceManager, expected: Map<string, Resource[]>): voi
 }
 
 describe("random plug/unplug/move sequences keep owners and pools consistent", () => {
-  it.each([["x86_64", "dragonball"], ["x86_64", "firecracker"], ["aarch64", "dragonball"]] as const)("%s/%s", (arch, flavor) => {
+  it.each([
+    ["x86_64", "dragonball"],
+    ["x86_64", "firecracker"],
+    ["aarch64", "dragonball"],
+  ] as const)("%s/%s", (arch, flavor) => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
         let rm = ResourceManager.fromPreset(arch, flavor);

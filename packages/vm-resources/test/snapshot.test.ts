@@ -5,9 +5,17 @@ import { expectAllocError } from "./helpers.js";
 
 function populated(): ResourceManager {
   const rm = ResourceManager.fromPreset("x86_64");
-  rm.allocateDevice("serial0", [{ kind: "pio", size: 8, base: 0x3f8 }, { kind: "legacy-irq", irq: 4 }]);
+  rm.allocateDevice("serial0", [
+    { kind: "pio", size: 8, base: 0x3f8 },
+    { kind: "legacy-irq", irq: 4 },
+  ]);
   rm.allocateDevice("net0", [pciBar({ size: 0x4000, is64bit: true }), { kind: "legacy-irq" }, { kind: "pci-msix", count: 3 }, { kind: "device-id" }]);
-  rm.allocateDevice("blk0", [{ kind: "mmio", size: 0x1000 }, { kind: "legacy-irq", shared: true }, { kind: "pci-msi", count: 2 }, { kind: "mem-slot", count: 2 }]);
+  rm.allocateDevice("blk0", [
+    { kind: "mmio", size: 0x1000 },
+    { kind: "legacy-irq", shared: true },
+    { kind: "pci-msi", count: 2 },
+    { kind: "mem-slot", count: 2 },
+  ]);
   rm.allocateDevice("fs0", [{ kind: "mem", size: 0x200000, align: 0x200000 }]);
   rm.reserve("pio", { min: 0x2f8, max: 0x2ff }, "COM2");
   rm.freeDevice("net0");
@@ -18,7 +26,11 @@ function populated(): ResourceManager {
 const NEXT: ResourceRequest[][] = [
   [{ kind: "mmio", size: 0x1000 }, { kind: "legacy-irq" }, { kind: "pci-msix", count: 5 }],
   [pciBar({ size: 0x8000, is64bit: true }), { kind: "device-id" }, { kind: "mem-slot" }],
-  [{ kind: "pio", size: 0x10 }, { kind: "mem", size: 0x1000 }, { kind: "generic-msi", count: 1 }],
+  [
+    { kind: "pio", size: 0x10 },
+    { kind: "mem", size: 0x1000 },
+    { kind: "generic-msi", count: 1 },
+  ],
 ];
 
 describe("snapshot", () => {
@@ -58,7 +70,11 @@ describe("snapshot", () => {
   });
 
   it("round trips every preset, empty", () => {
-    for (const [arch, flavor] of [["x86_64", "firecracker"], ["aarch64", "dragonball"], ["aarch64", "firecracker"]] as const) {
+    for (const [arch, flavor] of [
+      ["x86_64", "firecracker"],
+      ["aarch64", "dragonball"],
+      ["aarch64", "firecracker"],
+    ] as const) {
       const a = ResourceManager.fromPreset(arch, flavor);
       expect(ResourceManager.restore(a.snapshot()).snapshot()).toBe(a.snapshot());
     }
@@ -106,11 +122,19 @@ const BAD: [string, (d: Doc) => unknown, string][] = [
   ["resource misaligned", (d) => ((d["owners"][1]["resources"][0]["base"] = "0x100000"), d), "$.owners[1].resources[0].base"],
   ["resource align not power of two", (d) => ((d["owners"][1]["resources"][0]["align"] = "0x3"), d), "$.owners[1].resources[0].align"],
   ["mmio window wrong", (d) => ((d["owners"][0]["resources"][0]["window"] = "high"), d), "$.owners[0].resources[0].window"],
-  ["32-bit mmio above 4 GiB", (d) => (Object.assign(d["owners"][0]["resources"][0], { base: "0x10000000000", window: "high" }), d), "$.owners[0].resources[0].is64bit"],
+  [
+    "32-bit mmio above 4 GiB",
+    (d) => (Object.assign(d["owners"][0]["resources"][0], { base: "0x10000000000", window: "high" }), d),
+    "$.owners[0].resources[0].is64bit",
+  ],
   ["pci-msi count not a power of two", (d) => ((d["owners"][0]["resources"][2]["count"] = 3), d), "$.owners[0].resources[2].count"],
   ["pci-msi base not aligned to its count", (d) => ((d["owners"][0]["resources"][2]["base"] += 1), d), "$.owners[0].resources[2].base"],
   ["resource not in its pool", (d) => ((d["owners"][0]["resources"][2]["base"] = 0x10000000), d), "$.owners[0].resources[2]"],
-  ["resource overlapping another owner's", (d) => ((d["owners"][3]["resources"][1]["irq"] = d["owners"][2]["resources"][1]["irq"]), d), "$.owners[3].resources[1]"],
+  [
+    "resource overlapping another owner's",
+    (d) => ((d["owners"][3]["resources"][1]["irq"] = d["owners"][2]["resources"][1]["irq"]), d),
+    "$.owners[3].resources[1]",
+  ],
   ["shared IRQ wrong", (d) => ((d["owners"][0]["resources"][1]["irq"] = 6), d), "$.owners[0].resources[1].irq"],
   ["pio base a string number", (d) => ((d["owners"][3]["resources"][0]["base"] = true), d), "$.owners[3].resources[0].base"],
   ["resource recorded twice", (d) => (d["owners"][3]["resources"].push(d["owners"][3]["resources"][0]), d), "$.owners[3].resources[2]"],

@@ -1473,7 +1473,8 @@ export class SegmentTree {
     if (this.sizeIndex.active) {
       const keys = this.sizeIndex.keys();
       frees.sort((a, b) => (a[1] - a[0] < b[1] - b[0] ? -1 : a[1] - a[0] > b[1] - b[0] ? 1 : a[0] < b[0] ? -1 : 1));
-      if (keys.length !== frees.length || keys.some((k, i) => k[0] !== frees[i]![0] || k[1] !== frees[i]![1])) fail("best-fit index disagrees with the free segments");
+      if (keys.length !== frees.length || keys.some((k, i) => k[0] !== frees[i]![0] || k[1] !== frees[i]![1]))
+        fail("best-fit index disagrees with the free segments");
     }
   }
 

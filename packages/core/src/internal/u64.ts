@@ -42,7 +42,7 @@ export function fromHalves(hi: number, lo: number): void {
     return;
   }
   // The value has 33 + log2(hi) bits; 53 are kept in d.
-  const ulp = POW2[(31 - Math.clz32(hi)) - 20]!;
+  const ulp = POW2[31 - Math.clz32(hi) - 20]!;
   const x = lo & (ulp - 1); // ulp <= 2^11: the mask sees only low bits
   OUT.d = hi * TWO_32 + (lo - x);
   OUT.x = x;

@@ -129,14 +129,22 @@ export function requestSpec(): fc.Arbitrary<RequestSpec> {
   return fc.oneof(
     spec(fc.record({ kind: fc.constant("pio" as const), size: fc.integer({ min: 1, max: 16 }), align: fc.constantFrom(1, 2, 4, 8) })),
     spec(
-      fc.tuple(pow2(12, 24), fc.boolean(), fc.constantFrom<"low" | "high" | "any">("low", "high", "any"), pol, fc.constantFrom<boolean | undefined>(undefined, true, false)).map(([size, natural, window, policy, is64bit]) => ({
-        kind: "mmio" as const,
-        size,
-        align: natural ? size : 0x1000n,
-        window,
-        ...(is64bit === undefined ? {} : { is64bit }),
-        ...(policy === undefined ? {} : { policy }),
-      })),
+      fc
+        .tuple(
+          pow2(12, 24),
+          fc.boolean(),
+          fc.constantFrom<"low" | "high" | "any">("low", "high", "any"),
+          pol,
+          fc.constantFrom<boolean | undefined>(undefined, true, false),
+        )
+        .map(([size, natural, window, policy, is64bit]) => ({
+          kind: "mmio" as const,
+          size,
+          align: natural ? size : 0x1000n,
+          window,
+          ...(is64bit === undefined ? {} : { is64bit }),
+          ...(policy === undefined ? {} : { policy }),
+        })),
     ),
     spec(
       fc.tuple(fc.integer({ min: 1, max: 64 }), pow2(12, 21), pol).map(([pages, align, policy]) => ({
@@ -160,10 +168,21 @@ export function requestSpec(): fc.Arbitrary<RequestSpec> {
 export function managerOp(): fc.Arbitrary<ManagerOp> {
   const owner = fc.nat(OWNERS.length - 1);
   return fc.oneof(
-    { weight: 10, arbitrary: fc.record({ op: fc.constant("allocate" as const), owner, extend: fc.boolean(), requests: fc.array(requestSpec(), { minLength: 1, maxLength: 3 }) }) },
+    {
+      weight: 10,
+      arbitrary: fc.record({
+        op: fc.constant("allocate" as const),
+        owner,
+        extend: fc.boolean(),
+        requests: fc.array(requestSpec(), { minLength: 1, maxLength: 3 }),
+      }),
+    },
     { weight: 3, arbitrary: fc.record({ op: fc.constant("freeDevice" as const), owner }) },
     { weight: 4, arbitrary: fc.record({ op: fc.constant("freeResource" as const), owner, pick: fc.nat(20), wrongOwner: fc.boolean() }) },
-    { weight: 4, arbitrary: fc.record({ op: fc.constant("move" as const), owner, pick: fc.nat(20), to: fc.record({ index: fc.nat(50), offset: fc.nat(40) }) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({ op: fc.constant("move" as const), owner, pick: fc.nat(20), to: fc.record({ index: fc.nat(50), offset: fc.nat(40) }) }),
+    },
     { weight: 3, arbitrary: fc.record({ op: fc.constant("resize" as const), owner, pick: fc.nat(20), scale: fc.constantFrom(0.25, 0.5, 1, 1.5, 2, 4) }) },
     { weight: 2, arbitrary: fc.constant({ op: "snapshotRestore" as const }) },
     {
@@ -226,7 +245,9 @@ export interface ManagerBox {
 }
 
 function flatEntries(rm: ManagerUnderTest, pool: ManagerPool): string[] {
-  return [...rm.entries(pool)].map((e) => `${e.range.min}-${e.range.max}:${e.state === "free" ? "free" : e.state === "allocated" ? `o:${e.owner}` : `r:${e.label}`}`);
+  return [...rm.entries(pool)].map(
+    (e) => `${e.range.min}-${e.range.max}:${e.state === "free" ? "free" : e.state === "allocated" ? `o:${e.owner}` : `r:${e.label}`}`,
+  );
 }
 
 function modelEntries(model: ManagerModel, pool: ManagerPool): string[] {
@@ -337,7 +358,9 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
           throw new Error(`${label()}: a mutated snapshot was accepted and gave an inconsistent manager: ${String(e)}`);
         }
       } else if (!isAllocError(r.error) || r.error.code !== "INVALID_SNAPSHOT") {
-        throw new Error(`${label()}: restoring ${JSON.stringify(bad.slice(0, 200))} threw ${isAllocError(r.error) ? r.error.code : String(r.error)}, expected INVALID_SNAPSHOT`);
+        throw new Error(
+          `${label()}: restoring ${JSON.stringify(bad.slice(0, 200))} threw ${isAllocError(r.error) ? r.error.code : String(r.error)}, expected INVALID_SNAPSHOT`,
+        );
       }
       if (rm.snapshot() !== json) throw new Error(`${label()}: restoring a mutated snapshot changed the original manager`);
       assertManagerAgree(rm, model, label());
@@ -375,7 +398,8 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
         const scaled = BigInt(Math.max(1, Math.round(Number(units) * op.scale)));
         describe = () => `resizeResource(${literal(who)}, ${literal(resource)}, ${literal(scaled)})`;
         expect = () => model.resize(who, res, scaled);
-        real = () => normalizeResource((rm as ManagerUnderTest & { resizeResource(o: string, r: unknown, s: bigint): never }).resizeResource(who, resource, scaled));
+        real = () =>
+          normalizeResource((rm as ManagerUnderTest & { resizeResource(o: string, r: unknown, s: bigint): never }).resizeResource(who, resource, scaled));
       } else if (op.op === "freeResource") {
         describe = () => `freeResource(${literal(who)}, ${literal(resource)})`;
         expect = () => model.freeResource(who, res);
@@ -399,7 +423,9 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
   const r = capture(real);
   if (!r.ok && !isAllocError(r.error)) throw new Error(`${describe()}: threw a non-AllocError: ${String(r.error)}`, { cause: r.error });
   if (m.ok !== r.ok) {
-    throw new Error(`${describe()}: real ${r.ok ? `succeeded with ${show(r.value)}` : `threw ${(r.error as { code: string }).code}: ${(r.error as Error).message}`} but model ${m.ok ? `succeeded with ${show(m.value)}` : `threw ${(m.error as { code: string }).code}`}`);
+    throw new Error(
+      `${describe()}: real ${r.ok ? `succeeded with ${show(r.value)}` : `threw ${(r.error as { code: string }).code}: ${(r.error as Error).message}`} but model ${m.ok ? `succeeded with ${show(m.value)}` : `threw ${(m.error as { code: string }).code}`}`,
+    );
   }
   if (!m.ok && !r.ok) {
     const mc = (m.error as { code: string }).code;
@@ -488,12 +514,19 @@ export function checkManager(factory: ManagerFactory, options: ManagerFuzzOption
   });
   const opsRun = opsCount() - before;
   if (!details.failed || (details.interrupted && details.counterexample === null)) {
-    return { failed: false, numRuns: details.numRuns, opsRun, seed: details.seed, message: `${details.numRuns} runs, ${opsRun} operations, 0 divergences (seed ${details.seed})` };
+    return {
+      failed: false,
+      numRuns: details.numRuns,
+      opsRun,
+      seed: details.seed,
+      message: `${details.numRuns} runs, ${opsRun} operations, 0 divergences (seed ${details.seed})`,
+    };
   }
   const it = details.counterexample?.[0];
   const replayPath = /\/\*replayPath="([^"]*)"\*\//.exec(String(it))?.[1];
   const all: ManagerOp[] = [];
-  for (const w of (it ?? []) as Iterable<{ cmd?: ManagerCommand; hasRan?: boolean }>) if (w.hasRan !== false && w.cmd instanceof ManagerCommand) all.push(w.cmd.op);
+  for (const w of (it ?? []) as Iterable<{ cmd?: ManagerCommand; hasRan?: boolean }>)
+    if (w.hasRan !== false && w.cmd instanceof ManagerCommand) all.push(w.cmd.op);
   let ops = all;
   let error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   try {

@@ -205,9 +205,12 @@ export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real
   const mc = codeOf(m);
   const rc = codeOf(r);
   if (mc !== rc) {
-    throw new Error(`${label()}: real ${r.ok ? `returned ${show(normalize(r.value))}` : `threw ${rc}`} but model ${m.ok ? `returned ${show(normalize(m.value))}` : `threw ${mc}`}`, {
-      cause: r.ok ? undefined : r.error,
-    });
+    throw new Error(
+      `${label()}: real ${r.ok ? `returned ${show(normalize(r.value))}` : `threw ${rc}`} but model ${m.ok ? `returned ${show(normalize(m.value))}` : `threw ${mc}`}`,
+      {
+        cause: r.ok ? undefined : r.error,
+      },
+    );
   }
   if (!r.ok) {
     const d = diffContents(contents(real.entries()), before);
@@ -228,7 +231,11 @@ export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real
  * runTreeOps(() => new IntervalTree(), [{ op: "insert", range: { at: { min: 0n, max: 0xffn } } }, { op: "allocate", constraint: { init: { size: 8 } }, orThrow: false }]);
  * ```
  */
-export function runTreeOps(factory: AllocatorFactory<unknown>, ops: readonly TreeOp[], options: Pick<TreeFuzzOptions, "model" | "profile" | "invariants"> = {}): void {
+export function runTreeOps(
+  factory: AllocatorFactory<unknown>,
+  ops: readonly TreeOp[],
+  options: Pick<TreeFuzzOptions, "model" | "profile" | "invariants"> = {},
+): void {
   const { model: choice, profile } = resolveOptions(options);
   const invariants = options.invariants ?? true;
   const { model, real } = startPair(modelFactory(choice, profile), factory, profile, invariants);
@@ -299,16 +306,17 @@ export function checkTree(factory: AllocatorFactory<unknown>, options: TreeFuzzO
   return toReport(details, factory, options, opsCounter - start);
 }
 
-function toReport(
-  details: fc.RunDetails<Generated>,
-  factory: AllocatorFactory<unknown>,
-  options: TreeFuzzOptions,
-  opsRun: number,
-): FuzzReport {
+function toReport(details: fc.RunDetails<Generated>, factory: AllocatorFactory<unknown>, options: TreeFuzzOptions, opsRun: number): FuzzReport {
   const { model, profile } = resolveOptions(options);
   // An interrupted campaign (time limit) that found nothing is not a failure.
   if (!details.failed || (details.interrupted && details.counterexample === null)) {
-    return { failed: false, numRuns: details.numRuns, opsRun, seed: details.seed, message: `${details.numRuns} runs, ${opsRun} operations, 0 divergences (seed ${details.seed})` };
+    return {
+      failed: false,
+      numRuns: details.numRuns,
+      opsRun,
+      seed: details.seed,
+      message: `${details.numRuns} runs, ${opsRun} operations, 0 divergences (seed ${details.seed})`,
+    };
   }
   const iterable = details.counterexample?.[1];
   const text = String(iterable);
@@ -340,7 +348,17 @@ function toReport(
     `  minimized sequence (${ops.length} ops; paste into test/regressions.test.ts and run with runTreeOps):`,
     `  [\n${ops.map((o) => `    ${literal(o)},`).join("\n")}\n  ]`,
   ].join("\n");
-  return { failed: true, numRuns: details.numRuns, opsRun, seed: details.seed, path: replay.path, ...(replayPath === undefined ? {} : { replayPath }), ops, error, message };
+  return {
+    failed: true,
+    numRuns: details.numRuns,
+    opsRun,
+    seed: details.seed,
+    path: replay.path,
+    ...(replayPath === undefined ? {} : { replayPath }),
+    ops,
+    error,
+    message,
+  };
 }
 
 /**

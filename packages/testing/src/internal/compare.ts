@@ -83,13 +83,15 @@ export function same(a: unknown, b: unknown): boolean {
 /** Text for messages: bigints as hex, symbols and functions readable. */
 export function show(v: unknown): string {
   if (v === undefined) return "undefined";
-  return JSON.stringify(v, (_k, x: unknown) => {
-    if (typeof x === "bigint") return `0x${x.toString(16)}n`;
-    if (typeof x === "number" && !Number.isFinite(x)) return String(x);
-    if (x === undefined) return "undefined";
-    if (typeof x === "symbol" || typeof x === "function") return String(x);
-    return x;
-  }) ?? String(v);
+  return (
+    JSON.stringify(v, (_k, x: unknown) => {
+      if (typeof x === "bigint") return `0x${x.toString(16)}n`;
+      if (typeof x === "number" && !Number.isFinite(x)) return String(x);
+      if (x === undefined) return "undefined";
+      if (typeof x === "symbol" || typeof x === "function") return String(x);
+      return x;
+    }) ?? String(v)
+  );
 }
 
 function showEntry(e: FlatEntry): string {

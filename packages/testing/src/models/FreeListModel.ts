@@ -56,8 +56,7 @@ export class FreeListModel<T = unknown> implements AllocatorUnderTest<T> {
         throw new AllocError("OVERLAP", `${r} overlaps ${show(e)}`, { range: r.toString(), conflict: show(e) });
       }
     }
-    const entry: FreeListEntry<T> =
-      data === undefined ? { min, max, kind: "free", value: undefined } : { min, max, kind: "valued", value: data };
+    const entry: FreeListEntry<T> = data === undefined ? { min, max, kind: "free", value: undefined } : { min, max, kind: "valued", value: data };
     let i = 0;
     while (i < this.list.length && this.list[i]!.max < min) i++;
     this.list.splice(i, 0, entry);

@@ -141,7 +141,9 @@ export function normalizeResource(r: {
     case "mem":
       return { kind: r.kind, pool: r.kind === "pio" ? "pio" : r.kind, min: big(r.base), max: big(r.base) + big(r.size) - 1n, ...extra };
     case "legacy-irq":
-      return r.shared === true ? { kind: r.kind, pool: undefined, min: big(r.irq), max: big(r.irq) } : { kind: r.kind, pool: "legacyIrq", min: big(r.irq), max: big(r.irq) };
+      return r.shared === true
+        ? { kind: r.kind, pool: undefined, min: big(r.irq), max: big(r.irq) }
+        : { kind: r.kind, pool: "legacyIrq", min: big(r.irq), max: big(r.irq) };
     case "mem-slot":
       return { kind: r.kind, pool: "memSlot", min: big(r.base), max: big(r.base) + big(r.count) - 1n };
     case "device-id":
@@ -172,7 +174,10 @@ export function toRealResource(m: ModelResource): Record<string, unknown> {
   }
 }
 
-const fail = (code: "NO_FIT" | "CONFLICT" | "INVALID_ALIGNMENT" | "INVALID_REQUEST" | "INVALID_ARGUMENT" | "INVALID_SIZE" | "UNKNOWN_OWNER" | "DUPLICATE_OWNER", msg: string): never => {
+const fail = (
+  code: "NO_FIT" | "CONFLICT" | "INVALID_ALIGNMENT" | "INVALID_REQUEST" | "INVALID_ARGUMENT" | "INVALID_SIZE" | "UNKNOWN_OWNER" | "DUPLICATE_OWNER",
+  msg: string,
+): never => {
   throw new AllocError(code, `model: ${msg}`);
 };
 
@@ -247,7 +252,9 @@ export class ManagerModel {
           this.exact("pio", owner, BigInt(req.base), BigInt(req.base + req.size - 1));
           return { kind: "pio", pool: "pio", min: BigInt(req.base), max: BigInt(req.base + req.size - 1) };
         }
-        const r = this.fit("pio", owner, { size: req.size, ...(req.align === undefined ? {} : { align: req.align }), ...this.win("pio", req.range) }) ?? fail("NO_FIT", "pio");
+        const r =
+          this.fit("pio", owner, { size: req.size, ...(req.align === undefined ? {} : { align: req.align }), ...this.win("pio", req.range) }) ??
+          fail("NO_FIT", "pio");
         return { kind: "pio", pool: "pio", min: r.min, max: r.max };
       }
       case "mmio": {
@@ -280,7 +287,9 @@ export class ManagerModel {
           this.exact("mem", owner, req.base, req.base + req.size - 1n);
           return { kind: "mem", pool: "mem", min: req.base, max: req.base + req.size - 1n, align };
         }
-        const r = this.fit("mem", owner, { size: req.size, align, ...this.win("mem"), ...(req.policy === undefined ? {} : { policy: req.policy }) }) ?? fail("NO_FIT", "mem");
+        const r =
+          this.fit("mem", owner, { size: req.size, align, ...this.win("mem"), ...(req.policy === undefined ? {} : { policy: req.policy }) }) ??
+          fail("NO_FIT", "mem");
         return { kind: "mem", pool: "mem", min: r.min, max: r.max, align };
       }
       case "legacy-irq": {

@@ -69,11 +69,24 @@ export function heldAt(manager: ResourceManager, names: OwnerNames, pool: PoolNa
   }
   const text = `[0x${min.toString(16)}, 0x${max.toString(16)}]`;
   if (entry === undefined || entry.state === "free") throw new AllocError("NOT_ALLOCATED", `${what} ${text} is not allocated`, { pool, range: text });
-  if (entry.state === "reserved") throw new AllocError("RESERVED", `${what} ${text} is reserved (${quoteText(entry.label)})`, { pool, range: text, conflictOwner: `<reserved: ${entry.label}>` });
+  if (entry.state === "reserved")
+    throw new AllocError("RESERVED", `${what} ${text} is reserved (${quoteText(entry.label)})`, {
+      pool,
+      range: text,
+      conflictOwner: `<reserved: ${entry.label}>`,
+    });
   if (!names.owns(entry.owner)) {
-    throw new AllocError("CONFLICT", `${what} ${text} is held by ${quoteText(entry.owner)}, not by this allocator`, { pool, range: text, conflictOwner: entry.owner });
+    throw new AllocError("CONFLICT", `${what} ${text} is held by ${quoteText(entry.owner)}, not by this allocator`, {
+      pool,
+      range: text,
+      conflictOwner: entry.owner,
+    });
   }
-  throw new AllocError("NOT_FOUND", `${what} ${text} is not an allocation of this allocator (it lies inside one held by ${quoteText(entry.owner)})`, { pool, range: text, owner: entry.owner });
+  throw new AllocError("NOT_FOUND", `${what} ${text} is not an allocation of this allocator (it lies inside one held by ${quoteText(entry.owner)})`, {
+    pool,
+    range: text,
+    owner: entry.owner,
+  });
 }
 
 /** A u32 argument (an id or IRQ): a bigint or safe-integer number in 0..2^32-1, else `INVALID_VALUE`. */

@@ -20,7 +20,6 @@ export interface DeviceIdPlan {
   readonly id: number | undefined;
 }
 
-
 function make(range: Range): IdResource {
   return Object.freeze({ kind: "device-id", id: range.minNumber as DeviceId });
 }
@@ -39,7 +38,8 @@ export const deviceId: ResourceKind<DeviceIdPlan, IdResource> = defineKind({
   requestKeys: ["kind", "id"],
   resourceKeys: ["kind", "id"],
   parse: ([, idIn]) => Object.freeze({ id: intField(idIn, "id", U32_MAX) }),
-  place: (req, layout) => (req.id !== undefined ? { exact: Range.point(req.id) } : (ANY.get(layout, true) ?? ANY.set(layout, true, { fits: [fit(1n, 1n, layout.deviceId.window)] }))),
+  place: (req, layout) =>
+    req.id !== undefined ? { exact: Range.point(req.id) } : (ANY.get(layout, true) ?? ANY.set(layout, true, { fits: [fit(1n, 1n, layout.deviceId.window)] })),
   build: (_req, range) => make(range as Range),
   rangeOf: (res) => Range.point(res.id),
   moveTarget: (_res, base) => Range.point(base),

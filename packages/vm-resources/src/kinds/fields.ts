@@ -135,12 +135,15 @@ export function narrow(window: Range | undefined, bounds: Range | undefined): Ra
 /** A constraint of `size` units aligned to `align` inside `win` (anywhere when `undefined`). */
 export function fit(size: bigint, align: bigint, win: Range | undefined, policy?: Policy): Constraint {
   if (win === undefined) return policy === undefined ? new Constraint({ size, align }) : new Constraint({ size, align, policy });
-  return policy === undefined ? new Constraint({ size, align, min: win.min, max: win.max }) : new Constraint({ size, align, min: win.min, max: win.max, policy });
+  return policy === undefined
+    ? new Constraint({ size, align, min: win.min, max: win.max })
+    : new Constraint({ size, align, min: win.min, max: win.max, policy });
 }
 
 /** Throws `INVALID_ALIGNMENT` when `base` is not a multiple of `align`. */
 export function checkAligned(base: bigint, align: bigint, argument: string): void {
-  if (base % align !== 0n) throw new AllocError("INVALID_ALIGNMENT", `${argument}: 0x${base.toString(16)} is not aligned to 0x${align.toString(16)}`, { argument });
+  if (base % align !== 0n)
+    throw new AllocError("INVALID_ALIGNMENT", `${argument}: 0x${base.toString(16)} is not aligned to 0x${align.toString(16)}`, { argument });
 }
 
 /** `0x` + lowercase hex. */

@@ -20,7 +20,6 @@ export interface LegacyIrqPlan {
   readonly shared: boolean;
 }
 
-
 const U32_MAX = 0xffff_ffff;
 const ANY = new PlacementCache<true>();
 
@@ -29,7 +28,11 @@ function line(irq: number, shared: boolean): IrqResource {
 }
 
 function sharedConflict(irq: bigint | number, argument: string): never {
-  throw new AllocError("CONFLICT", `IRQ ${irq} is the shared IRQ; ask for it with shared: true`, { argument, conflictOwner: "<shared IRQ>", pool: "legacyIrq" });
+  throw new AllocError("CONFLICT", `IRQ ${irq} is the shared IRQ; ask for it with shared: true`, {
+    argument,
+    conflictOwner: "<shared IRQ>",
+    pool: "legacyIrq",
+  });
 }
 
 /**
@@ -78,7 +81,8 @@ export const legacyIrq: ResourceKind<LegacyIrqPlan, IrqResource> = defineKind({
     const irq = rd.u64(rec["irq"], at, "irq");
     if (irq > BigInt(U32_MAX)) rd.fail(`${at}.irq`, `an IRQ line is at most ${U32_MAX}`);
     const shared = rd.boolean(rec["shared"], at, "shared");
-    if (shared && BigInt(layout.legacyIrq.shared ?? -1) !== irq) rd.fail(`${at}.irq`, `the layout's shared IRQ is ${String(layout.legacyIrq.shared)}, not ${irq}`);
+    if (shared && BigInt(layout.legacyIrq.shared ?? -1) !== irq)
+      rd.fail(`${at}.irq`, `the layout's shared IRQ is ${String(layout.legacyIrq.shared)}, not ${irq}`);
     return line(Number(irq), shared);
   },
 });

@@ -25,7 +25,6 @@ export interface MemPlan {
   readonly policy: Policy | undefined;
 }
 
-
 function make(range: Range, align: bigint): MemResource {
   return Object.freeze({ kind: "mem", base: range.min as GuestAddress, size: range.size, align });
 }
@@ -67,7 +66,8 @@ export const mem: ResourceKind<MemPlan, MemResource> = defineKind({
   },
   resizeTarget: (res, size) => blockAt(res.base, size, "size"),
   rebase: (res, range) => make(range, res.align),
-  describeRequest: (req) => `mem size ${hex(req.size)}${req.align > 1n ? ` align ${hex(req.align)}` : ""}${req.base === undefined ? "" : ` at ${hex(req.base)}`}`,
+  describeRequest: (req) =>
+    `mem size ${hex(req.size)}${req.align > 1n ? ` align ${hex(req.align)}` : ""}${req.base === undefined ? "" : ` at ${hex(req.base)}`}`,
   describe: (res) => `${hex(res.base)}-${hex(res.base + res.size - 1n)}`,
   toJSON: (res) => ({ align: hex(res.align), base: hex(res.base), kind: "mem", size: hex(res.size) }),
   read(rec, at, _layout, rd) {

@@ -20,7 +20,6 @@ export interface MemSlotPlan {
   readonly count: bigint;
 }
 
-
 function make(range: Range): SlotResource {
   return Object.freeze({ kind: "mem-slot", base: range.minNumber as MemSlot, count: Number(range.size) });
 }

@@ -29,7 +29,11 @@ const BELOW_4G = new Range(0, LAST_32);
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 const WINDOWS: readonly MmioWindow[] = ["low", "high", "any"];
 /** Placement caches by [32-bit, 64-bit] and window; keyed by size (align = size) or -size (no alignment). */
-const CACHES: readonly Readonly<Record<MmioWindow, PlacementCache<bigint>>>[] = [0, 1].map(() => ({ low: new PlacementCache<bigint>(), high: new PlacementCache<bigint>(), any: new PlacementCache<bigint>() }));
+const CACHES: readonly Readonly<Record<MmioWindow, PlacementCache<bigint>>>[] = [0, 1].map(() => ({
+  low: new PlacementCache<bigint>(),
+  high: new PlacementCache<bigint>(),
+  any: new PlacementCache<bigint>(),
+}));
 
 /** A checked `mmio` request. */
 export interface MmioPlan {
@@ -42,7 +46,6 @@ export interface MmioPlan {
   readonly is64bit: boolean;
   readonly policy: Policy | undefined;
 }
-
 
 /** The window holding `range`, if one holds it whole. */
 function windowOf(layout: Layout, range: Range): "low" | "high" | undefined {
@@ -100,7 +103,7 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
     const prefetchable = boolField(prefetchableIn, "prefetchable") ?? false;
     const is64bit = boolField(is64bitIn, "is64bit") ?? window !== "low";
     const policy = policyField(policyIn);
-    if (!is64bit && window === "high") bad("window", 'a 32-bit region (is64bit: false) cannot use the high window');
+    if (!is64bit && window === "high") bad("window", "a 32-bit region (is64bit: false) cannot use the high window");
     if (base !== undefined) {
       checkAligned(base, align, "base");
       check32(is64bit, blockAt(base, size, "base"), "base");
@@ -126,7 +129,8 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
       const w = low === null || req.is64bit ? low : narrow(low, BELOW_4G);
       if (w !== null) fits.push(fit(req.size, req.align, w, req.policy));
     }
-    if (fits.length === 0) throw new AllocError("NO_FIT", `mmio: the ${req.window} window does not meet the requested range`, { pool: "mmio", argument: "range" });
+    if (fits.length === 0)
+      throw new AllocError("NO_FIT", `mmio: the ${req.window} window does not meet the requested range`, { pool: "mmio", argument: "range" });
     return cache !== undefined && key !== undefined ? cache.set(layout, key, { fits }) : { fits };
   },
   // The range taken has exactly the requested size.
@@ -147,7 +151,8 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
   rebase: (res, range, layout) => make(range, windowOf(layout, range) ?? res.window, res.prefetchable, res.is64bit, res.align),
   describeRequest: (req) =>
     `mmio size ${hex(req.size)}${req.align > 1n ? ` align ${hex(req.align)}` : ""}${req.base === undefined ? ` ${req.window}` : ` at ${hex(req.base)}`}`,
-  describe: (res) => `${hex(res.base)}-${hex(res.base + res.size - 1n)} (${res.window}${res.is64bit ? ", 64-bit" : ""}${res.prefetchable ? ", prefetchable" : ""})`,
+  describe: (res) =>
+    `${hex(res.base)}-${hex(res.base + res.size - 1n)} (${res.window}${res.is64bit ? ", 64-bit" : ""}${res.prefetchable ? ", prefetchable" : ""})`,
   toJSON: (res) => ({
     align: hex(res.align),
     base: hex(res.base),

@@ -13,7 +13,6 @@ import { PlacementCache } from "./memo.js";
 import type { ResourceKind } from "./Kind.js";
 import { bad, blockAt, checkAligned, fit, intField, sizeField, span } from "./fields.js";
 
-
 /** A checked MSI-family request. */
 export interface MsiPlan {
   readonly count: bigint;
@@ -36,7 +35,8 @@ const U32_MAX = 0xffff_ffff;
 export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolean): ResourceKind<MsiPlan, MsiResource<K>> {
   const cache = new PlacementCache<bigint>();
   const maxCount = BigInt(max);
-  const make = (range: Range): MsiResource<K> => Object.freeze({ kind: name, base: range.minNumber as MsiVector, count: range.maxNumber - range.minNumber + 1 });
+  const make = (range: Range): MsiResource<K> =>
+    Object.freeze({ kind: name, base: range.minNumber as MsiVector, count: range.maxNumber - range.minNumber + 1 });
   const checkCount = (count: bigint, argument: string): void => {
     if (aligned && (count & (count - 1n)) !== 0n) bad(argument, `${name} needs a power-of-two count (1, 2, 4, 8, 16, 32); got ${count}`, count);
   };
@@ -65,8 +65,10 @@ export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolea
     rangeOf: (res) => span(res.base, res.count),
     moveTarget: (res, base) => checkBase(base, BigInt(res.count), "to"),
     resizeTarget(res, size) {
-      if (size < 1n || size > maxCount) throw new AllocError("INVALID_ARGUMENT", `size: a ${name} block holds 1..${max} vectors; got ${size}`, { argument: "size" });
-      if (aligned && (size & (size - 1n)) !== 0n) throw new AllocError("INVALID_ARGUMENT", `size: ${name} needs a power-of-two count; got ${size}`, { argument: "size" });
+      if (size < 1n || size > maxCount)
+        throw new AllocError("INVALID_ARGUMENT", `size: a ${name} block holds 1..${max} vectors; got ${size}`, { argument: "size" });
+      if (aligned && (size & (size - 1n)) !== 0n)
+        throw new AllocError("INVALID_ARGUMENT", `size: ${name} needs a power-of-two count; got ${size}`, { argument: "size" });
       if (aligned) checkAligned(BigInt(res.base), size, "size");
       return blockAt(BigInt(res.base), size, "size");
     },

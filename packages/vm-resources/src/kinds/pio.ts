@@ -20,7 +20,6 @@ export interface PioPlan {
   readonly base: bigint | undefined;
 }
 
-
 function make(range: Range): PioResource {
   return Object.freeze({ kind: "pio", base: range.minNumber as PioPort, size: Number(range.size) });
 }
@@ -59,7 +58,8 @@ export const pio: ResourceKind<PioPlan, PioResource> = defineKind({
   moveTarget: (res, base) => blockAt(base, BigInt(res.size), "to"),
   resizeTarget: (res, size) => blockAt(BigInt(res.base), size, "size"),
   rebase: (_res, range) => make(range),
-  describeRequest: (req) => `pio size ${hex(req.size)}${req.align > 1n ? ` align ${hex(req.align)}` : ""}${req.base === undefined ? "" : ` at ${hex(req.base)}`}`,
+  describeRequest: (req) =>
+    `pio size ${hex(req.size)}${req.align > 1n ? ` align ${hex(req.align)}` : ""}${req.base === undefined ? "" : ` at ${hex(req.base)}`}`,
   describe: (res) => `ports ${hex(res.base)}-${hex(res.base + res.size - 1)}`,
   toJSON: (res) => ({ base: res.base, kind: "pio", size: res.size }),
   read(rec, at, _layout, rd) {

@@ -36,7 +36,9 @@ export const ANY_REQUEST_KEYS: readonly string[] = Object.freeze([...new Set(LIS
 export const ANY_RESOURCE_KEYS: readonly string[] = Object.freeze([...new Set(LIST.flatMap((k) => k.resourceKeys))]);
 
 /** The pool each kind draws from. */
-export const POOL_OF_KIND: Readonly<Record<RequestKind, PoolName>> = Object.freeze(Object.fromEntries(LIST.map((k) => [k.name, k.pool])) as Record<RequestKind, PoolName>);
+export const POOL_OF_KIND: Readonly<Record<RequestKind, PoolName>> = Object.freeze(
+  Object.fromEntries(LIST.map((k) => [k.name, k.pool])) as Record<RequestKind, PoolName>,
+);
 
 /**
  * The kind called `name`; throws `code` (default `INVALID_REQUEST`) naming
@@ -50,7 +52,11 @@ export const POOL_OF_KIND: Readonly<Record<RequestKind, PoolName>> = Object.free
 export function kindNamed(name: unknown, argument = "kind", code: AllocErrorCode = "INVALID_REQUEST"): AnyKind {
   const kind = typeof name === "string" ? BY_NAME.get(name) : undefined;
   if (kind === undefined) {
-    throw new AllocError(code, `${argument}: unknown kind ${describeValue(name)}; expected one of ${REQUEST_KINDS.join(", ")}`, { argument, path: argument, value: name });
+    throw new AllocError(code, `${argument}: unknown kind ${describeValue(name)}; expected one of ${REQUEST_KINDS.join(", ")}`, {
+      argument,
+      path: argument,
+      value: name,
+    });
   }
   return kind;
 }

@@ -382,7 +382,7 @@ export class IdPool implements Pool {
       if (st === FREE) {
         free++;
         if (this.#owners[i] !== undefined) throw new Error(`${this.name}: free id ${i} has an owner`);
-        if ((i >>> 5) < this.#hint) throw new Error(`${this.name}: free id ${i} lies below the hint word ${this.#hint}`);
+        if (i >>> 5 < this.#hint) throw new Error(`${this.name}: free id ${i} lies below the hint word ${this.#hint}`);
       }
       if (st === ALLOCATED || st === RESERVED) {
         const first = this.#start[i] as number;

@@ -159,7 +159,12 @@ export interface TakenRange {
  * for an entry that overlaps the one before it or lies outside every range.
  * O(ranges + entries); each bound is read once.
  */
-export function tile(space: readonly Range[], taken: readonly TakenRange[], fail: (index: number, message: string) => never, makeRange: (min: bigint, max: bigint) => Range): PoolBuildEntry[] {
+export function tile(
+  space: readonly Range[],
+  taken: readonly TakenRange[],
+  fail: (index: number, message: string) => never,
+  makeRange: (min: bigint, max: bigint) => Range,
+): PoolBuildEntry[] {
   const out: PoolBuildEntry[] = [];
   const FREE = { kind: "free" } as const;
   let k = 0;

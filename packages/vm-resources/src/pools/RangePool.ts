@@ -40,7 +40,12 @@ export class RangePool implements Pool {
   readonly #tree: IntervalTree<OwnerRecord>;
   #reservedTotal = 0n;
 
-  constructor(name: PoolName, ranges: readonly Range[], reserved: readonly Reservation[] = [], built?: { readonly tree: IntervalTree<OwnerRecord>; readonly reservedTotal: bigint }) {
+  constructor(
+    name: PoolName,
+    ranges: readonly Range[],
+    reserved: readonly Reservation[] = [],
+    built?: { readonly tree: IntervalTree<OwnerRecord>; readonly reservedTotal: bigint },
+  ) {
     this.name = name;
     if (built !== undefined) {
       this.#tree = built.tree;
@@ -113,7 +118,12 @@ export class RangePool implements Pool {
     try {
       return this.#tree.resize(range, size);
     } catch (e) {
-      throw new AllocError("NO_FIT", `${this.name}: ${range} cannot grow to ${size} units in place`, { pool: this.name, range: range.toString() }, { cause: e });
+      throw new AllocError(
+        "NO_FIT",
+        `${this.name}: ${range} cannot grow to ${size} units in place`,
+        { pool: this.name, range: range.toString() },
+        { cause: e },
+      );
     }
   }
 

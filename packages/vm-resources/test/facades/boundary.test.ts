@@ -19,7 +19,10 @@ describe("facade boundary", () => {
     const long = `Mmio\n${"x".repeat(300)}`;
     const messages = [
       expectAllocError(() => new DragonballResourceManager().allocateDeviceResources([{ kind: long } as never], false), "INVALID_REQUEST").message,
-      expectAllocError(() => new DragonballResourceManager().allocateDeviceResources([{ kind: "PioAddress", size: 1, align: 1, range: undefined, [long]: 1 } as never], false), "INVALID_REQUEST").message,
+      expectAllocError(
+        () => new DragonballResourceManager().allocateDeviceResources([{ kind: "PioAddress", size: 1, align: 1, range: undefined, [long]: 1 } as never], false),
+        "INVALID_REQUEST",
+      ).message,
       expectAllocError(() => new AddressAllocator(0, 16, { pool: long } as never), "INVALID_ARGUMENT").message,
       expectAllocError(() => new IdAllocator(0, 16, { pool: long } as never), "INVALID_ARGUMENT").message,
       expectAllocError(() => new ResourceAllocator(long as never), "INVALID_ARGUMENT").message,
@@ -35,7 +38,7 @@ describe("facade boundary", () => {
     const mgr = new DragonballResourceManager();
     expectAllocError(() => mgr.allocateLegacyIrq("yes" as never, undefined), "INVALID_ARGUMENT");
     expectAllocError(() => mgr.allocateDeviceResources([], 1 as never), "INVALID_ARGUMENT");
-    expectAllocError(() => mgr.allocateKvmMemSlot(1, 2 ** 53 as never), "INVALID_VALUE");
+    expectAllocError(() => mgr.allocateKvmMemSlot(1, (2 ** 53) as never), "INVALID_VALUE");
     expectAllocError(() => new AddressAllocator("0x1000" as never, 16), "INVALID_VALUE");
     expectAllocError(() => new ResourceAllocator().allocateGsiMsi(0.5), "INVALID_VALUE");
     expectAllocError(() => new IdAllocator(0, 2 ** 32), "INVALID_VALUE");
@@ -58,7 +61,11 @@ describe("facade boundary", () => {
     expect(res.getPioAddressRanges()).toEqual([[0, 8]]);
     expect(mgr.manager.stats().pio.used).toBe(8n);
     const before = mgr.manager.snapshot();
-    const e = expectAllocError(() => mgr.allocateDeviceResources([ResourceConstraint.newPio(8), { kind: "PioAddress", size: 8, align: 1, range: undefined, bsae: 0x3f8 } as never], false), "INVALID_REQUEST");
+    const e = expectAllocError(
+      () =>
+        mgr.allocateDeviceResources([ResourceConstraint.newPio(8), { kind: "PioAddress", size: 8, align: 1, range: undefined, bsae: 0x3f8 } as never], false),
+      "INVALID_REQUEST",
+    );
     expect(e.details.argument).toBe("bsae");
     expectAllocError(() => mgr.allocateDeviceResources([{ kind: "toString" } as never], false), "INVALID_REQUEST");
     expect(mgr.manager.snapshot()).toBe(before);

@@ -6,7 +6,8 @@ import { AddressAllocator, AllocPolicy, RangeInclusive } from "../../src/facades
 import { expectAllocError } from "../helpers.js";
 
 const U64_MAX = (1n << 64n) - 1n;
-const free = (a: AddressAllocator): [bigint, bigint][] => [...a.manager.entries(a.pool)].filter((e) => e.state === "free").map((e) => [e.range.min, e.range.max]);
+const free = (a: AddressAllocator): [bigint, bigint][] =>
+  [...a.manager.entries(a.pool)].filter((e) => e.state === "free").map((e) => [e.range.min, e.range.max]);
 
 describe("rust-vmm deviations", () => {
   it("1: freeing a range that starts at 1 frees and merges it", () => {
@@ -21,7 +22,10 @@ describe("rust-vmm deviations", () => {
     a.allocate(1, 1);
     a.free(x);
     a.free(y);
-    expect(free(a)).toEqual([[0n, 1n], [3n, 0xffn]]);
+    expect(free(a)).toEqual([
+      [0n, 1n],
+      [3n, 0xffn],
+    ]);
   });
   it("3: ExactMatch fits a one-unit free block, also at 2^64-1", () => {
     const a = new AddressAllocator(0, 3);

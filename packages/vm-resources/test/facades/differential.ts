@@ -40,10 +40,14 @@ function norm(v: unknown): unknown {
 
 function same(a: Outcome, b: Outcome): boolean {
   if ("err" in a || "err" in b) return "err" in a && "err" in b && a.err === b.err;
-  return JSON.stringify(norm(a.ok), (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) === JSON.stringify(norm(b.ok), (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+  return (
+    JSON.stringify(norm(a.ok), (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ===
+    JSON.stringify(norm(b.ok), (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))
+  );
 }
 
-const show = (o: Outcome): string => JSON.stringify("err" in o ? o : { ok: norm(o.ok) }, (_k, v: unknown) => (typeof v === "bigint" ? `0x${v.toString(16)}` : v));
+const show = (o: Outcome): string =>
+  JSON.stringify("err" in o ? o : { ok: norm(o.ok) }, (_k, v: unknown) => (typeof v === "bigint" ? `0x${v.toString(16)}` : v));
 
 /** Compares one call; returns a description of the divergence or undefined. */
 function step(label: string, facade: () => unknown, model: () => unknown): string | undefined {
@@ -73,22 +77,54 @@ export function driveRustVmm(seed: number, calls: number): RunResult {
       const a = big(r, [0n, 1n, 2n, 3n, 4n, 0x10n, 0x100n, 0x1000n]);
       const pol = r();
       const off = big(r, [0n, 1n, 0x10n, 0x100n, 0x800n, size - 1n, size, size + 0x100n]);
-      const policy = pol < 0.4 ? AllocPolicy.FirstMatch : pol < 0.7 ? AllocPolicy.LastMatch : AllocPolicy.ExactMatch(base + off > U64_MAX ? U64_MAX : base + off);
+      const policy =
+        pol < 0.4 ? AllocPolicy.FirstMatch : pol < 0.7 ? AllocPolicy.LastMatch : AllocPolicy.ExactMatch(base + off > U64_MAX ? U64_MAX : base + off);
       const res = outcome(() => fa.allocate(s, a, policy));
       const mod = modelOutcome(() => ma.allocate(s, a, policy));
-      if (!same(res, mod)) d = `allocate(${s}, ${a}, ${JSON.stringify(policy, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))}): facade ${show(res)} model ${show(mod)}`;
+      if (!same(res, mod))
+        d = `allocate(${s}, ${a}, ${JSON.stringify(policy, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))}): facade ${show(res)} model ${show(mod)}`;
       else if ("ok" in mod) handed.push(mod.ok as [bigint, bigint]);
     } else if (k < 0.6) {
-      const [lo, hi] = handed.length > 0 && r() < 0.8 ? (handed.splice(int(r, 0, handed.length - 1), 1)[0] as [bigint, bigint]) : [base + big(r, [0n, 0x10n, 0x100n]), base + big(r, [0xfn, 0x10n, 0x1ffn])];
-      d = lo > hi ? undefined : step(`free([0x${lo.toString(16)}, 0x${hi.toString(16)}])`, () => fa.free(new RangeInclusive(lo, hi)), () => ma.free(lo, hi));
-    } else if (k < 0.75) d = step("allocateId()", () => fi.allocateId(), () => mi.allocateId());
+      const [lo, hi] =
+        handed.length > 0 && r() < 0.8
+          ? (handed.splice(int(r, 0, handed.length - 1), 1)[0] as [bigint, bigint])
+          : [base + big(r, [0n, 0x10n, 0x100n]), base + big(r, [0xfn, 0x10n, 0x1ffn])];
+      d =
+        lo > hi
+          ? undefined
+          : step(
+              `free([0x${lo.toString(16)}, 0x${hi.toString(16)}])`,
+              () => fa.free(new RangeInclusive(lo, hi)),
+              () => ma.free(lo, hi),
+            );
+    } else if (k < 0.75)
+      d = step(
+        "allocateId()",
+        () => fi.allocateId(),
+        () => mi.allocateId(),
+      );
     else {
       const id = idBase + int(r, -2, 32);
       if (id < 0 || id > 0xffff_ffff) continue;
       const c = r();
-      if (c < 0.3) d = step(`allocateIdAt(${id})`, () => fi.allocateIdAt(id), () => mi.allocateIdAt(id));
-      else if (c < 0.7) d = step(`freeId(${id})`, () => fi.freeId(id), () => mi.freeId(id));
-      else d = step(`isAllocated(${id})`, () => fi.isAllocated(id), () => mi.isAllocated(id));
+      if (c < 0.3)
+        d = step(
+          `allocateIdAt(${id})`,
+          () => fi.allocateIdAt(id),
+          () => mi.allocateIdAt(id),
+        );
+      else if (c < 0.7)
+        d = step(
+          `freeId(${id})`,
+          () => fi.freeId(id),
+          () => mi.freeId(id),
+        );
+      else
+        d = step(
+          `isAllocated(${id})`,
+          () => fi.isAllocated(id),
+          () => mi.isAllocated(id),
+        );
     }
     if (d !== undefined) return { calls: i + 1, divergence: `seed ${seed} call ${i}: ${d}` };
   }
@@ -126,16 +162,28 @@ export function driveFirecracker(seed: number, calls: number): RunResult {
     let d: string | undefined;
     if (k < 0.15) {
       const n = int(r, 0, 6);
-      d = step(`allocateGsiLegacy(${n})`, () => fa.allocateGsiLegacy(n), () => many(model.legacy, n));
+      d = step(
+        `allocateGsiLegacy(${n})`,
+        () => fa.allocateGsiLegacy(n),
+        () => many(model.legacy, n),
+      );
     } else if (k < 0.3) {
       const n = pick(r, [0, 1, 2, 5, 33, 500]);
-      d = step(`allocateGsiMsi(${n})`, () => fa.allocateGsiMsi(n), () => many(model.msi, n));
+      d = step(
+        `allocateGsiMsi(${n})`,
+        () => fa.allocateGsiMsi(n),
+        () => many(model.msi, n),
+      );
     } else if (k < 0.4) {
       const which = r() < 0.5;
       const ids = which ? model.legacy : model.msi;
       const id = ids.base + int(r, -1, 40);
       if (id < 0) continue;
-      d = step(`free ${which ? "legacy" : "msi"} ${id}`, () => (which ? fa.gsiLegacyAllocator : fa.gsiMsiAllocator).freeId(id), () => ids.freeId(id));
+      d = step(
+        `free ${which ? "legacy" : "msi"} ${id}`,
+        () => (which ? fa.gsiLegacyAllocator : fa.gsiMsiAllocator).freeId(id),
+        () => ids.freeId(id),
+      );
     } else if (k < 0.75) {
       const f = pick(r, fields);
       const s = big(r, [1n, 0x400n, 0x1000n, 0x10000n, 1n << 21n]);
@@ -150,7 +198,11 @@ export function driveFirecracker(seed: number, calls: number): RunResult {
     } else if (k < 0.92) {
       if (handed.length === 0) continue;
       const [f, lo, hi] = handed.splice(int(r, 0, handed.length - 1), 1)[0] as [(typeof fields)[number], bigint, bigint];
-      d = step(`${f}.free`, () => fa[f].free(new RangeInclusive(lo, hi)), () => model[f].free(lo, hi));
+      d = step(
+        `${f}.free`,
+        () => fa[f].free(new RangeInclusive(lo, hi)),
+        () => model[f].free(lo, hi),
+      );
     } else {
       // Save, round-trip through JSON text, restore: GSIs start empty, as upstream.
       const res = outcome(() => {
@@ -194,10 +246,19 @@ function x86Config(bits: number | undefined): DbConfig {
     irqMax: 15,
     msi: [24n, 1023n],
     slots: 509,
-    pioReserved: [[0x60n, 0x64n], [0xcf8n, 0xcffn]],
-    mmio: [[3n * GiB, 4n * GiB - 1n], [memEnd + 1n, physEnd]],
+    pioReserved: [
+      [0x60n, 0x64n],
+      [0xcf8n, 0xcffn],
+    ],
+    mmio: [
+      [3n * GiB, 4n * GiB - 1n],
+      [memEnd + 1n, physEnd],
+    ],
     mmioReserved: [[4n * GiB - (64n << 20n), 4n * GiB - 1n]],
-    mem: [[0n, 3n * GiB - 1n], [4n * GiB, memEnd]],
+    mem: [
+      [0n, 3n * GiB - 1n],
+      [4n * GiB, memEnd],
+    ],
   };
 }
 const DB_CONFIGS: readonly DbConfig[] = [
@@ -212,7 +273,10 @@ const DB_CONFIGS: readonly DbConfig[] = [
     msi: [160n, 1023n],
     slots: 512,
     pioReserved: [],
-    mmio: [[GiB, 2n * GiB - 1n], [992n * GiB, (1n << 40n) - 1n]],
+    mmio: [
+      [GiB, 2n * GiB - 1n],
+      [992n * GiB, (1n << 40n) - 1n],
+    ],
     mmioReserved: [],
     mem: [[2n * GiB, 992n * GiB - 1n]],
   },
@@ -272,27 +336,35 @@ export function driveDragonball(seed: number, calls: number): RunResult {
     if (k < 0.08) {
       const shared = r() < 0.2;
       const fixed = r() < 0.5 ? undefined : int(r, SH - 2, IMAX + 2);
-      d = step(`allocateLegacyIrq(${shared}, ${fixed})`, () => fd.allocateLegacyIrq(shared, fixed), () => {
-        if (shared) return SH;
-        if (fixed !== undefined) {
-          if (fixed <= SH || fixed > IMAX || m.irq.exactProblem(BigInt(fixed), BigInt(fixed)) !== undefined) return undefined;
-          m.irq.take(BigInt(fixed), BigInt(fixed), m.tag());
-          note("irq", fixed, 1);
-          return fixed;
-        }
-        const s = takeFirst(m.irq, 1n, 1n, 0n, U64_MAX, m.tag());
-        note("irq", s, 1);
-        return s === undefined ? undefined : Number(s);
-      });
+      d = step(
+        `allocateLegacyIrq(${shared}, ${fixed})`,
+        () => fd.allocateLegacyIrq(shared, fixed),
+        () => {
+          if (shared) return SH;
+          if (fixed !== undefined) {
+            if (fixed <= SH || fixed > IMAX || m.irq.exactProblem(BigInt(fixed), BigInt(fixed)) !== undefined) return undefined;
+            m.irq.take(BigInt(fixed), BigInt(fixed), m.tag());
+            note("irq", fixed, 1);
+            return fixed;
+          }
+          const s = takeFirst(m.irq, 1n, 1n, 0n, U64_MAX, m.tag());
+          note("irq", s, 1);
+          return s === undefined ? undefined : Number(s);
+        },
+      );
     } else if (k < 0.16) {
       const aligned = r() < 0.5;
       const n = aligned ? pick(r, [1, 2, 4, 8, 16, 32, 3, 64, 96, 256, 512, 4096]) : int(r, 1, 40);
-      d = step(`allocateMsiIrq${aligned ? "Aligned" : ""}(${n})`, () => (aligned ? fd.allocateMsiIrqAligned(n) : fd.allocateMsiIrq(n)), () => {
-        if (aligned && (n & (n - 1)) !== 0) fail("INVALID_REQUEST");
-        const s = takeFirst(m.msi, BigInt(n), aligned ? BigInt(n) : 1n, 0n, U64_MAX, m.tag());
-        note("msi", s, n);
-        return s === undefined ? undefined : Number(s);
-      });
+      d = step(
+        `allocateMsiIrq${aligned ? "Aligned" : ""}(${n})`,
+        () => (aligned ? fd.allocateMsiIrqAligned(n) : fd.allocateMsiIrq(n)),
+        () => {
+          if (aligned && (n & (n - 1)) !== 0) fail("INVALID_REQUEST");
+          const s = takeFirst(m.msi, BigInt(n), aligned ? BigInt(n) : 1n, 0n, U64_MAX, m.tag());
+          note("msi", s, n);
+          return s === undefined ? undefined : Number(s);
+        },
+      );
     } else if (k < 0.26) {
       const size = pick(r, [1, 2, 8, 0x10, 0x100, 0x1000, 0x2000]);
       const align = pick(r, [0, 1, 2, 8, 0x100, 0x1000]);
@@ -301,12 +373,16 @@ export function driveDragonball(seed: number, calls: number): RunResult {
       let c = DbConstraint.new(size).align(align);
       if (min !== undefined) c = c.min(min);
       if (max !== undefined) c = c.max(max);
-      d = step(`allocatePioAddress(${size}, align ${align}, ${min}..${max})`, () => fd.allocatePioAddress(c), () => {
-        const hi = BigInt(max ?? 0xffff) < 0xffffn ? BigInt(max ?? 0xffff) : 0xffffn;
-        const s = takeFirst(m.pio, BigInt(size), BigInt(align), BigInt(min ?? 0), hi, m.tag());
-        note("pio", s, size);
-        return s === undefined ? undefined : Number(s);
-      });
+      d = step(
+        `allocatePioAddress(${size}, align ${align}, ${min}..${max})`,
+        () => fd.allocatePioAddress(c),
+        () => {
+          const hi = BigInt(max ?? 0xffff) < 0xffffn ? BigInt(max ?? 0xffff) : 0xffffn;
+          const s = takeFirst(m.pio, BigInt(size), BigInt(align), BigInt(min ?? 0), hi, m.tag());
+          note("pio", s, size);
+          return s === undefined ? undefined : Number(s);
+        },
+      );
     } else if (k < 0.38) {
       const memory = r() < 0.4;
       const size = big(r, [0x1000n, 0x10000n, 1n << 24n, 1n << 30n]);
@@ -317,41 +393,53 @@ export function driveDragonball(seed: number, calls: number): RunResult {
       if (min !== undefined) c = c.min(min);
       if (max !== undefined) c = c.max(max);
       const pool: DbPool = memory ? "mem" : "mmio";
-      d = step(`allocate${memory ? "Mem" : "Mmio"}Address(0x${size.toString(16)}, ${min}..${max})`, () => (memory ? fd.allocateMemAddress(c) : fd.allocateMmioAddress(c)), () => {
-        const s = takeFirst(m[pool], size, align, min ?? 0n, max ?? U64_MAX, m.tag());
-        note(pool, s, size);
-        return s;
-      });
+      d = step(
+        `allocate${memory ? "Mem" : "Mmio"}Address(0x${size.toString(16)}, ${min}..${max})`,
+        () => (memory ? fd.allocateMemAddress(c) : fd.allocateMmioAddress(c)),
+        () => {
+          const s = takeFirst(m[pool], size, align, min ?? 0n, max ?? U64_MAX, m.tag());
+          note(pool, s, size);
+          return s;
+        },
+      );
     } else if (k < 0.46) {
       const size = int(r, 1, 3);
       const fixed = r() < 0.5 ? undefined : int(r, 0, cfg.slots + 1);
-      d = step(`allocateKvmMemSlot(${size}, ${fixed})`, () => fd.allocateKvmMemSlot(size, fixed), () => {
-        const tag = m.tag();
-        if (fixed !== undefined) {
-          if (m.slot.exactProblem(BigInt(fixed), BigInt(fixed + size - 1)) !== undefined) return undefined;
-          m.slot.take(BigInt(fixed), BigInt(fixed + size - 1), tag);
-          note("slot", fixed, size);
-          return fixed;
-        }
-        const s = takeFirst(m.slot, BigInt(size), 1n, 0n, U64_MAX, tag);
-        note("slot", s, size);
-        return s === undefined ? undefined : Number(s);
-      });
+      d = step(
+        `allocateKvmMemSlot(${size}, ${fixed})`,
+        () => fd.allocateKvmMemSlot(size, fixed),
+        () => {
+          const tag = m.tag();
+          if (fixed !== undefined) {
+            if (m.slot.exactProblem(BigInt(fixed), BigInt(fixed + size - 1)) !== undefined) return undefined;
+            m.slot.take(BigInt(fixed), BigInt(fixed + size - 1), tag);
+            note("slot", fixed, size);
+            return fixed;
+          }
+          const s = takeFirst(m.slot, BigInt(size), 1n, 0n, U64_MAX, tag);
+          note("slot", s, size);
+          return s === undefined ? undefined : Number(s);
+        },
+      );
     } else if (k < 0.72) {
       if (handed.length === 0 || r() < 0.1) {
         // A free of something never handed out.
         const which = pick(r, ["pio", "irq", "msi"] as const);
         const v = which === "pio" ? pick(r, [0x60, 0x3f8, 0xfffe]) : which === "irq" ? int(r, SH - 2, IMAX + 2) : int(r, Number(MLO) - 4, Number(MHI) + 7);
-        d = step(`free ${which} ${v} (never handed out)`, () => (which === "pio" ? fd.freePioAddress(v, 2) : which === "irq" ? fd.freeLegacyIrq(v) : fd.freeMsiIrq(v, 2)), () => {
-          if (which === "pio") return m.pio.freeExact(BigInt(v), BigInt(v) + 1n, "dragonball:");
-          if (which === "irq") {
-            if (v === SH) return undefined;
-            if (v < SH || v > IMAX) return fail("INVALID_RANGE");
-            return m.irq.freeExact(BigInt(v), BigInt(v), "dragonball:");
-          }
-          if (BigInt(v) < MLO || BigInt(v) + 1n > MHI) fail("INVALID_RANGE");
-          return m.msi.freeExact(BigInt(v), BigInt(v) + 1n, "dragonball:");
-        });
+        d = step(
+          `free ${which} ${v} (never handed out)`,
+          () => (which === "pio" ? fd.freePioAddress(v, 2) : which === "irq" ? fd.freeLegacyIrq(v) : fd.freeMsiIrq(v, 2)),
+          () => {
+            if (which === "pio") return m.pio.freeExact(BigInt(v), BigInt(v) + 1n, "dragonball:");
+            if (which === "irq") {
+              if (v === SH) return undefined;
+              if (v < SH || v > IMAX) return fail("INVALID_RANGE");
+              return m.irq.freeExact(BigInt(v), BigInt(v), "dragonball:");
+            }
+            if (BigInt(v) < MLO || BigInt(v) + 1n > MHI) fail("INVALID_RANGE");
+            return m.msi.freeExact(BigInt(v), BigInt(v) + 1n, "dragonball:");
+          },
+        );
       } else {
         const [pool, lo, hi] = handed.splice(int(r, 0, handed.length - 1), 1)[0] as [DbPool, bigint, bigint];
         const n = hi - lo + 1n;
@@ -363,7 +451,9 @@ export function driveDragonball(seed: number, calls: number): RunResult {
           else if (pool === "mem") fd.freeMemAddress(lo, n);
           else fd.freeKvmMemSlot(Number(lo));
         };
-        d = step(`free ${pool} [0x${lo.toString(16)}, 0x${hi.toString(16)}]`, facade, () => (pool === "slot" ? m.slot.freeFrom(lo, "dragonball:") : m[pool].freeExact(lo, hi, "dragonball:")));
+        d = step(`free ${pool} [0x${lo.toString(16)}, 0x${hi.toString(16)}]`, facade, () =>
+          pool === "slot" ? m.slot.freeFrom(lo, "dragonball:") : m[pool].freeExact(lo, hi, "dragonball:"),
+        );
       }
     } else if (k < 0.88) {
       const shared = r() < 0.3;
@@ -404,7 +494,13 @@ export function driveDragonball(seed: number, calls: number): RunResult {
         } else if (c < 0.85) {
           const kind = pick(r, ["PciMsiIrq", "PciMsixIrq", "GenericIrq"] as const);
           const n = kind === "PciMsiIrq" ? pick(r, [1, 2, 4, 32]) : int(r, 1, 100);
-          reqs.push(kind === "PciMsiIrq" ? ResourceConstraint.newPciMsiIrq(n) : kind === "PciMsixIrq" ? ResourceConstraint.newPciMsixIrq(n) : ResourceConstraint.newGenericIrq(n));
+          reqs.push(
+            kind === "PciMsiIrq"
+              ? ResourceConstraint.newPciMsiIrq(n)
+              : kind === "PciMsixIrq"
+                ? ResourceConstraint.newPciMsixIrq(n)
+                : ResourceConstraint.newGenericIrq(n),
+          );
           plan.push(() => {
             const s = takeFirst(m.msi, BigInt(n), kind === "PciMsiIrq" ? BigInt(n) : 1n, 0n, U64_MAX, tag);
             return s === undefined ? undefined : ["msi", s, s + BigInt(n) - 1n];
@@ -435,11 +531,13 @@ export function driveDragonball(seed: number, calls: number): RunResult {
         }
         return true;
       });
-      if (("err" in res) !== ("err" in mod) || ("err" in res && "err" in mod && res.err !== mod.err)) d = `allocateDeviceResources(${reqs.length} requests, shared ${shared}): facade ${show(res)} model ${show(mod)}`;
+      if ("err" in res !== "err" in mod || ("err" in res && "err" in mod && res.err !== mod.err))
+        d = `allocateDeviceResources(${reqs.length} requests, shared ${shared}): facade ${show(res)} model ${show(mod)}`;
       else if ("ok" in res && got !== undefined) {
         const list = res.ok as { kind: string; base?: bigint | number; irq?: number; slot?: number }[];
         const starts = list.filter((x) => !(x.kind === "LegacyIrq" && shared)).map((x) => BigInt(x.base ?? x.irq ?? x.slot ?? -1));
-        if (JSON.stringify(starts.map(String)) !== JSON.stringify(blocks.map((b) => String(b[1])))) d = `allocateDeviceResources: facade starts ${starts.join(",")} model ${blocks.map((b) => b[1]).join(",")}`;
+        if (JSON.stringify(starts.map(String)) !== JSON.stringify(blocks.map((b) => String(b[1]))))
+          d = `allocateDeviceResources: facade starts ${starts.join(",")} model ${blocks.map((b) => b[1]).join(",")}`;
         else {
           devices.push({ res: got, tag, blocks, shared });
           handed.push(...blocks);
@@ -448,16 +546,20 @@ export function driveDragonball(seed: number, calls: number): RunResult {
     } else {
       if (devices.length === 0) continue;
       const dev = devices.splice(int(r, 0, devices.length - 1), 1)[0] as (typeof devices)[number];
-      d = step(`freeDeviceResources(${dev.tag})`, () => fd.freeDeviceResources(dev.res), () => {
-        for (const [pool, lo, hi] of dev.blocks) {
-          const b = m[pool].at(lo);
-          if (b === undefined) fail("NOT_ALLOCATED");
-          const blk = b as { lo: bigint; hi: bigint };
-          if (blk.lo !== lo || (pool !== "slot" && blk.hi !== hi)) fail("NOT_FOUND");
-        }
-        for (const [pool, lo, hi] of dev.blocks) (pool === "slot" ? m.slot.freeFrom(lo, "dragonball:") : m[pool].freeExact(lo, hi, "dragonball:"));
-        return undefined;
-      });
+      d = step(
+        `freeDeviceResources(${dev.tag})`,
+        () => fd.freeDeviceResources(dev.res),
+        () => {
+          for (const [pool, lo, hi] of dev.blocks) {
+            const b = m[pool].at(lo);
+            if (b === undefined) fail("NOT_ALLOCATED");
+            const blk = b as { lo: bigint; hi: bigint };
+            if (blk.lo !== lo || (pool !== "slot" && blk.hi !== hi)) fail("NOT_FOUND");
+          }
+          for (const [pool, lo, hi] of dev.blocks) pool === "slot" ? m.slot.freeFrom(lo, "dragonball:") : m[pool].freeExact(lo, hi, "dragonball:");
+          return undefined;
+        },
+      );
       // Blocks of a device may also have been freed one by one (they are in `handed` too): drop them.
       for (const [pool, lo] of dev.blocks) {
         const at = handed.findIndex((h) => h[0] === pool && h[1] === lo);

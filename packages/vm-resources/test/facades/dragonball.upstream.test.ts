@@ -100,13 +100,31 @@ describe.each(["x86_64", "aarch64"] as const)("resource_manager.rs (%s)", (arch)
     const mgr = mk();
     if (arch === "x86_64") {
       // Can't allocate from the reserved region.
-      expect(mgr.allocateMmioAddress(Constraint.new(0x100_0000n).min(0x1_0000_0000n - 0x200_0000n).max(0xffff_ffffn))).toBeUndefined();
+      expect(
+        mgr.allocateMmioAddress(
+          Constraint.new(0x100_0000n)
+            .min(0x1_0000_0000n - 0x200_0000n)
+            .max(0xffff_ffffn),
+        ),
+      ).toBeUndefined();
     }
     expect(mgr.allocateMmioAddress(Constraint.new(0x100_0000n).min(0x1_0000_0000n - 0x200_0000n))).toBeDefined();
     if (arch === "x86_64") {
-      expect(mgr.allocateMemAddress(Constraint.new(0x100_0000n).min(0x1_0000_0000n - 0x200_0000n).max(0xffff_ffffn))).toBeUndefined();
+      expect(
+        mgr.allocateMemAddress(
+          Constraint.new(0x100_0000n)
+            .min(0x1_0000_0000n - 0x200_0000n)
+            .max(0xffff_ffffn),
+        ),
+      ).toBeUndefined();
     } else {
-      expect(mgr.allocateMemAddress(Constraint.new(0x200_0000n).min(0x1_0000_0000n - 0x200_0000n).max(0xffff_fffen))).toBeUndefined();
+      expect(
+        mgr.allocateMemAddress(
+          Constraint.new(0x200_0000n)
+            .min(0x1_0000_0000n - 0x200_0000n)
+            .max(0xffff_fffen),
+        ),
+      ).toBeUndefined();
     }
     expect(mgr.allocateMemAddress(Constraint.new(0x100_0000n).min(0x1_0000_0000n - 0x200_0000n))).toBeDefined();
     mgr.manager.checkInvariants();
@@ -114,7 +132,9 @@ describe.each(["x86_64", "aarch64"] as const)("resource_manager.rs (%s)", (arch)
   it("test_allocate_duplicate_memory", () => {
     // Upstream is #[should_panic]: the second allocation fails and its unwrap-assert panics.
     const mgr = mk();
-    const c = Constraint.new(0x100_0000n).min(0x1_0000_0000n).max(0x1_0000_0000n + 0x100_0000n);
+    const c = Constraint.new(0x100_0000n)
+      .min(0x1_0000_0000n)
+      .max(0x1_0000_0000n + 0x100_0000n);
     expect(mgr.allocateMemAddress(c)).toBeDefined();
     expect(mgr.allocateMemAddress(c)).toBeUndefined();
   });
@@ -206,9 +226,19 @@ describe("dbs_device resources.rs", () => {
     expect(ResourceConstraint.newPio(2)).toEqual({ kind: "PioAddress", range: undefined, align: 1, size: 2 });
     expect(ResourceConstraint.pioWithConstraints(2, [15, 16], 2)).toEqual({ kind: "PioAddress", range: [15, 16], align: 2, size: 2 });
     expect(ResourceConstraint.newMmio(0x2000)).toEqual({ kind: "MmioAddress", range: undefined, align: 0x1000n, size: 0x2000n });
-    expect(ResourceConstraint.mmioWithConstraints(0x2000, [0x0, 0x2000], 0x2000)).toEqual({ kind: "MmioAddress", range: [0n, 0x2000n], align: 0x2000n, size: 0x2000n });
+    expect(ResourceConstraint.mmioWithConstraints(0x2000, [0x0, 0x2000], 0x2000)).toEqual({
+      kind: "MmioAddress",
+      range: [0n, 0x2000n],
+      align: 0x2000n,
+      size: 0x2000n,
+    });
     expect(ResourceConstraint.newMem(0x2000)).toEqual({ kind: "MemAddress", range: undefined, align: 0x1000n, size: 0x2000n });
-    expect(ResourceConstraint.memWithConstraints(0x2000, [0x0, 0x2000], 0x2000)).toEqual({ kind: "MemAddress", range: [0n, 0x2000n], align: 0x2000n, size: 0x2000n });
+    expect(ResourceConstraint.memWithConstraints(0x2000, [0x0, 0x2000], 0x2000)).toEqual({
+      kind: "MemAddress",
+      range: [0n, 0x2000n],
+      align: 0x2000n,
+      size: 0x2000n,
+    });
     expect(ResourceConstraint.newLegacyIrq(0x123)).toEqual({ kind: "LegacyIrq", irq: 0x123 });
     expect(ResourceConstraint.newPciMsiIrq(0x123)).toEqual({ kind: "PciMsiIrq", size: 0x123 });
     expect(ResourceConstraint.newPciMsixIrq(0x123)).toEqual({ kind: "PciMsixIrq", size: 0x123 });

@@ -63,7 +63,16 @@ describe("facade owners are manager owners", () => {
       [{ ...good, arch: "mips" }, "$.arch"],
       [{ ...good, mmio32Memory: [{ start: "0x10", end: "0x1f" }] }, "$.mmio32Memory[0]"],
       [{ ...good, systemMemory: [{ start: "0x80000000", end: "0x80000fff", x: 1 }] }, "$.systemMemory[0]"],
-      [{ ...good, systemMemory: [{ start: "0x80000000", end: "0x80000fff" }, { start: "0x80000800", end: "0x80000fff" }] }, "$.systemMemory[1]"],
+      [
+        {
+          ...good,
+          systemMemory: [
+            { start: "0x80000000", end: "0x80000fff" },
+            { start: "0x80000800", end: "0x80000fff" },
+          ],
+        },
+        "$.systemMemory[1]",
+      ],
       [{ ...good, systemMemory: [{ start: 0x80000000, end: "0x80000fff" }] }, "$.systemMemory[0].start"],
       [{ ...good, systemMemory: [{ start: "0x080000000", end: "0x80000fff" }] }, "$.systemMemory[0].start"],
     ];
@@ -71,7 +80,13 @@ describe("facade owners are manager owners", () => {
   });
 });
 
-type Op = { f: "db"; n: number } | { f: "addr"; n: number } | { f: "id"; n: number } | { f: "owner"; n: number } | { f: "freeOwner"; n: number } | { f: "round" };
+type Op =
+  | { f: "db"; n: number }
+  | { f: "addr"; n: number }
+  | { f: "id"; n: number }
+  | { f: "owner"; n: number }
+  | { f: "freeOwner"; n: number }
+  | { f: "round" };
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ f: fc.constant("db" as const), n: fc.nat(99) }),
   fc.record({ f: fc.constant("addr" as const), n: fc.nat(99) }),
@@ -109,11 +124,22 @@ describe("mixing facade calls with the owner-based API", () => {
             }
           };
           if (o.f === "db") {
-            if (o.n % 3 === 0) run(() => db.allocateDeviceResources([ResourceConstraint.newMmio(0x1000 << (o.n % 5)), ResourceConstraint.newLegacyIrq(undefined), ResourceConstraint.newPciMsixIrq(1 + (o.n % 9))], o.n % 2 === 0));
+            if (o.n % 3 === 0)
+              run(() =>
+                db.allocateDeviceResources(
+                  [
+                    ResourceConstraint.newMmio(0x1000 << (o.n % 5)),
+                    ResourceConstraint.newLegacyIrq(undefined),
+                    ResourceConstraint.newPciMsixIrq(1 + (o.n % 9)),
+                  ],
+                  o.n % 2 === 0,
+                ),
+              );
             else if (o.n % 3 === 1) run(() => db.allocateMmioAddress(Constraint.new(0x1000).max(0xc0ff_ffffn)));
             else run(() => db.freeMmioAddress(0xc000_0000n + BigInt(o.n % 8) * 0x1000n, 0x1000));
           } else if (o.f === "addr") {
-            if (o.n % 2 === 0) run(() => ranges.push(addr.allocate(0x1000 << (o.n % 4), 0x1000, o.n % 4 === 0 ? AllocPolicy.LastMatch : AllocPolicy.FirstMatch)));
+            if (o.n % 2 === 0)
+              run(() => ranges.push(addr.allocate(0x1000 << (o.n % 4), 0x1000, o.n % 4 === 0 ? AllocPolicy.LastMatch : AllocPolicy.FirstMatch)));
             else if (ranges.length > 0) run(() => addr.free(ranges.splice(o.n % ranges.length, 1)[0]!));
           } else if (o.f === "id") {
             if (o.n % 2 === 0) run(() => ids.allocateId());

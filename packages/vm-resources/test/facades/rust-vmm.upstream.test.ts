@@ -184,8 +184,20 @@ describe("lib.rs", () => {
   });
   it("test_range_contain", () => {
     const a = R(2, 6);
-    for (const [x, y] of [[2, 3], [3, 4], [5, 6]] as const) expect(a.contains(R(x, y))).toBe(true);
-    for (const [x, y] of [[1, 2], [1, 3], [1, 7], [7, 8], [6, 7]] as const) expect(a.contains(R(x, y))).toBe(false);
+    for (const [x, y] of [
+      [2, 3],
+      [3, 4],
+      [5, 6],
+    ] as const)
+      expect(a.contains(R(x, y))).toBe(true);
+    for (const [x, y] of [
+      [1, 2],
+      [1, 3],
+      [1, 7],
+      [7, 8],
+      [6, 7],
+    ] as const)
+      expect(a.contains(R(x, y))).toBe(false);
   });
   it("test_range_ord", () => {
     const a = R(1, 4);

@@ -71,7 +71,8 @@ export class Constraint {
   policy(value: DbsAllocPolicy): Constraint;
   policy(value?: DbsAllocPolicy): DbsAllocPolicy | Constraint {
     if (value === undefined) return this.#policy;
-    if (value !== "Default" && value !== "FirstMatch") throw new AllocError("INVALID_ARGUMENT", `policy must be "Default" or "FirstMatch"; got ${describeValue(value)}`, { argument: "policy" });
+    if (value !== "Default" && value !== "FirstMatch")
+      throw new AllocError("INVALID_ARGUMENT", `policy must be "Default" or "FirstMatch"; got ${describeValue(value)}`, { argument: "policy" });
     return new Constraint(this.#size, this.#min, this.#max, this.#align, value);
   }
 }

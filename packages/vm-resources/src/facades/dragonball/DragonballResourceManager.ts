@@ -77,7 +77,11 @@ export class DragonballResourceManager {
     const arch = (o["arch"] ?? "x86_64") as Arch;
     const physBits = o["physBits"] as number | undefined;
     const guestPhysEnd = o["guestPhysEnd"] as U64Input | undefined;
-    const fit = { ...(physBits === undefined ? {} : { physBits }), ...(guestPhysEnd === undefined ? {} : { guestPhysEnd }), ...(maxKvmMemSlot === undefined ? {} : { memSlots: maxKvmMemSlot }) };
+    const fit = {
+      ...(physBits === undefined ? {} : { physBits }),
+      ...(guestPhysEnd === undefined ? {} : { guestPhysEnd }),
+      ...(maxKvmMemSlot === undefined ? {} : { memSlots: maxKvmMemSlot }),
+    };
     const manager = new ResourceManager(presetLayout(arch, "dragonball", fit));
     const irq = manager.layout.legacyIrq;
     const lastIrq = irq.ranges[irq.ranges.length - 1];
@@ -165,7 +169,8 @@ export class DragonballResourceManager {
       const res = this.#one(this.#names.msi, { kind: "pci-msi", count: n });
       return res === undefined ? undefined : (res as { base: number }).base;
     }
-    if ((n & (n - 1)) !== 0) throw new AllocError("INVALID_REQUEST", `count: an aligned MSI block needs a power-of-two count; got ${n}`, { argument: "count", value: n });
+    if ((n & (n - 1)) !== 0)
+      throw new AllocError("INVALID_REQUEST", `count: an aligned MSI block needs a power-of-two count; got ${n}`, { argument: "count", value: n });
     const base = n > MSI_BLOCK_MAX ? undefined : this.#alignedMsiBase(BigInt(n));
     if (base === undefined) return undefined;
     this.manager.allocateDevice(this.#names.msi.fresh(), [{ kind: "generic-msi", count: n, base: Number(base) }]);
@@ -294,7 +299,8 @@ export class DragonballResourceManager {
     const mem = this.manager.layout.mem.ranges;
     const lo = mem[0]?.min;
     const hi = mem[mem.length - 1]?.max;
-    if (lo === undefined || hi === undefined || b < lo || last > hi) invalidRange("MEM Address", `[0x${b.toString(16)}, 0x${last.toString(16)}] is outside guest memory`);
+    if (lo === undefined || hi === undefined || b < lo || last > hi)
+      invalidRange("MEM Address", `[0x${b.toString(16)}, 0x${last.toString(16)}] is outside guest memory`);
     this.#free(this.#held("mem", b, last, "memory range"));
   }
 
@@ -417,7 +423,8 @@ export class DragonballResourceManager {
    * ```
    */
   freeDeviceResources(resources: DeviceResources): void {
-    if (!(resources instanceof DeviceResources)) throw new AllocError("INVALID_ARGUMENT", "freeDeviceResources takes a DeviceResources", { argument: "resources" });
+    if (!(resources instanceof DeviceResources))
+      throw new AllocError("INVALID_ARGUMENT", "freeDeviceResources takes a DeviceResources", { argument: "resources" });
     const plan: Held[] = [];
     const seen = new Set<ManagerResource>();
     const listOwner = ownerOfList(resources);
@@ -515,7 +522,8 @@ export class DragonballResourceManager {
   /** The facade allocation that starts at `min`, whatever its size. */
   #heldFrom(pool: PoolName, min: bigint, what: string): Held {
     const rec = this.manager.ownerOf(pool, min);
-    const start = rec?.kind === "owner" ? this.manager.resourcesOf(rec.owner).find((r) => placeOf(r)?.pool === pool && placeOf(r)?.range.min === min) : undefined;
+    const start =
+      rec?.kind === "owner" ? this.manager.resourcesOf(rec.owner).find((r) => placeOf(r)?.pool === pool && placeOf(r)?.range.min === min) : undefined;
     const max = start === undefined ? min : (placeOf(start)?.range.max ?? min);
     return this.#held(pool, min, max, what);
   }
@@ -539,7 +547,8 @@ function ownedAt(list: ListLookup, pool: PoolName, min: bigint, max: bigint | un
   for (let i = 0; i < own.length; i++) {
     const p = places[i];
     const res = own[i] as ManagerResource;
-    if (p !== undefined && p.pool === pool && p.range.min === min && (max === undefined || p.range.max === max) && !list.seen.has(res)) return { owner: list.owner as string, resource: res };
+    if (p !== undefined && p.pool === pool && p.range.min === min && (max === undefined || p.range.max === max) && !list.seen.has(res))
+      return { owner: list.owner as string, resource: res };
   }
   return undefined;
 }
@@ -586,7 +595,10 @@ function rangeConstraint(size: U64Input, range: readonly [U64Input, U64Input] | 
 function mmioRequests(c: Constraint): ResourceRequest[] {
   if (c.min() > c.max()) return [];
   const base = { kind: "mmio", size: c.size(), align: c.align(), ...anyRange(c), is64bit: true } as const;
-  return [{ ...base, window: "low" }, { ...base, window: "high" }];
+  return [
+    { ...base, window: "low" },
+    { ...base, window: "high" },
+  ];
 }
 
 /** An MMIO request's `range`, left out when it is all of 0..2^64-1 (the window alone: the same request, with primitive fields only). */

@@ -69,8 +69,10 @@ function made(c: ResourceConstraint): ResourceConstraint {
   return c;
 }
 
-const pair16 = (r: readonly [U64Input, U64Input] | undefined): readonly [number, number] | undefined => (r === undefined ? undefined : Object.freeze([u16(r[0], "range.0"), u16(r[1], "range.1")] as const));
-const pair64 = (r: readonly [U64Input, U64Input] | undefined): readonly [bigint, bigint] | undefined => (r === undefined ? undefined : Object.freeze([u64(r[0], "range.0"), u64(r[1], "range.1")] as const));
+const pair16 = (r: readonly [U64Input, U64Input] | undefined): readonly [number, number] | undefined =>
+  r === undefined ? undefined : Object.freeze([u16(r[0], "range.0"), u16(r[1], "range.1")] as const);
+const pair64 = (r: readonly [U64Input, U64Input] | undefined): readonly [bigint, bigint] | undefined =>
+  r === undefined ? undefined : Object.freeze([u64(r[0], "range.0"), u64(r[1], "range.1")] as const);
 
 /**
  * The constraint constructors of upstream (`ResourceConstraint::new_pio` etc.),
@@ -118,7 +120,8 @@ export const ResourceConstraint: {
   newPciMsiIrq: (size: number): ResourceConstraint => made({ kind: "PciMsiIrq", size: u32(size, "size") }),
   newPciMsixIrq: (size: number): ResourceConstraint => made({ kind: "PciMsixIrq", size: u32(size, "size") }),
   newGenericIrq: (size: number): ResourceConstraint => made({ kind: "GenericIrq", size: u32(size, "size") }),
-  newKvmMemSlot: (size: number, slot: number | undefined): ResourceConstraint => made({ kind: "KvmMemSlot", slot: slot === undefined ? undefined : u32(slot, "slot"), size: u32(size, "size") }),
+  newKvmMemSlot: (size: number, slot: number | undefined): ResourceConstraint =>
+    made({ kind: "KvmMemSlot", slot: slot === undefined ? undefined : u32(slot, "slot"), size: u32(size, "size") }),
 });
 
 const CONSTRAINT_KEYS: Readonly<Record<string, readonly string[]>> = {
@@ -145,13 +148,19 @@ export function readConstraint(value: unknown): ResourceConstraint {
   const keys = typeof kind === "string" && Object.hasOwn(CONSTRAINT_KEYS, kind) ? CONSTRAINT_KEYS[kind] : undefined;
   if (keys === undefined) {
     const k = describeValue(kind);
-    throw new AllocError("INVALID_REQUEST", `unknown resource constraint ${k}; expected one of ${Object.keys(CONSTRAINT_KEYS).join(", ")}`, { argument: "kind" });
+    throw new AllocError("INVALID_REQUEST", `unknown resource constraint ${k}; expected one of ${Object.keys(CONSTRAINT_KEYS).join(", ")}`, {
+      argument: "kind",
+    });
   }
   for (const key of Object.keys(o)) {
-    if (key !== "kind" && !keys.includes(key)) throw new AllocError("INVALID_REQUEST", `unknown key ${quoteText(key)} in a ${kind} constraint; expected ${keys.join(", ")}`, { argument: key.slice(0, 80) });
+    if (key !== "kind" && !keys.includes(key))
+      throw new AllocError("INVALID_REQUEST", `unknown key ${quoteText(key)} in a ${kind} constraint; expected ${keys.join(", ")}`, {
+        argument: key.slice(0, 80),
+      });
   }
   const range = o["range"] as readonly [U64Input, U64Input] | undefined;
-  if (range !== undefined && (!Array.isArray(range) || range.length !== 2)) throw new AllocError("INVALID_REQUEST", "range must be [min, max] or undefined", { argument: "range" });
+  if (range !== undefined && (!Array.isArray(range) || range.length !== 2))
+    throw new AllocError("INVALID_REQUEST", "range must be [min, max] or undefined", { argument: "range" });
   const size = o["size"] as number;
   switch (kind) {
     case "PioAddress":
@@ -262,7 +271,8 @@ export const Resource: {
   LegacyIrq: (irq: number): Resource => Object.freeze({ kind: "LegacyIrq", irq: u32(irq, "irq") }),
   MsiIrq: (ty: MsiIrqType, base: number, size: number): Resource => Object.freeze({ kind: "MsiIrq", ty, base: u32(base, "base"), size: u32(size, "size") }),
   MacAddress: (address: string): Resource => {
-    if (typeof address !== "string") throw new AllocError("INVALID_ARGUMENT", `address: a MAC address is a string; got ${describeValue(address)}`, { argument: "address" });
+    if (typeof address !== "string")
+      throw new AllocError("INVALID_ARGUMENT", `address: a MAC address is a string; got ${describeValue(address)}`, { argument: "address" });
     return Object.freeze({ kind: "MacAddress", address });
   },
   KvmMemSlot: (slot: number): Resource => Object.freeze({ kind: "KvmMemSlot", slot: u32(slot, "slot") }),

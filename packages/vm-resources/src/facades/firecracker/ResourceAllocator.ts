@@ -54,7 +54,14 @@ export interface FirecrackerArchLayout {
 
 const MMIO_LEN = 0x1000n; // device_manager/mmio.rs: one virtio-mmio slot
 
-function arch(gsiLegacyStart: number, gsiLegacyEnd: number, mem32Start: bigint, pciMmconfigStart: bigint, systemStart: bigint, systemSize: bigint): FirecrackerArchLayout {
+function arch(
+  gsiLegacyStart: number,
+  gsiLegacyEnd: number,
+  mem32Start: bigint,
+  pciMmconfigStart: bigint,
+  systemStart: bigint,
+  systemSize: bigint,
+): FirecrackerArchLayout {
   return Object.freeze({
     GSI_LEGACY_START: gsiLegacyStart,
     GSI_LEGACY_END: gsiLegacyEnd,
@@ -144,7 +151,7 @@ function keys(value: unknown, path: string, allowed: readonly string[]): Record<
 }
 
 function hexValue(value: unknown, path: string): bigint {
-  if (typeof value !== "string" || !/^0x(0|[1-9a-f][0-9a-f]{0,15})$/.test(value)) bad(path, "expected a canonical \"0x…\" u64 string");
+  if (typeof value !== "string" || !/^0x(0|[1-9a-f][0-9a-f]{0,15})$/.test(value)) bad(path, 'expected a canonical "0x…" u64 string');
   return BigInt(value);
 }
 
@@ -179,7 +186,8 @@ export class ResourceAllocator {
 
   /** A fresh allocator for `arch` (default `"x86_64"`); `INVALID_ARGUMENT` for an unknown arch. */
   constructor(arch: Arch = "x86_64") {
-    if (arch !== "x86_64" && arch !== "aarch64") throw new AllocError("INVALID_ARGUMENT", `unknown architecture ${describeValue(arch)}; expected "x86_64" or "aarch64"`, { argument: "arch" });
+    if (arch !== "x86_64" && arch !== "aarch64")
+      throw new AllocError("INVALID_ARGUMENT", `unknown architecture ${describeValue(arch)}; expected "x86_64" or "aarch64"`, { argument: "arch" });
     const L = FIRECRACKER_LAYOUT[arch];
     const manager = facadeManager(arch);
     this.arch = arch;
@@ -188,7 +196,11 @@ export class ResourceAllocator {
     this.gsiMsiAllocator = new IdAllocator(L.GSI_MSI_START, L.GSI_MSI_END, { manager, pool: "msi", ownerPrefix: "firecracker:gsi-msi" });
     this.mmio32Memory = new AddressAllocator(L.MEM_32BIT_DEVICES_START, L.MEM_32BIT_DEVICES_SIZE, { manager, pool: "mmio", ownerPrefix: "firecracker:mmio32" });
     this.mmio64Memory = new AddressAllocator(L.MEM_64BIT_DEVICES_START, L.MEM_64BIT_DEVICES_SIZE, { manager, pool: "mmio", ownerPrefix: "firecracker:mmio64" });
-    this.pastMmio64Memory = new AddressAllocator(L.FIRST_ADDR_PAST_64BITS_MMIO, L.PAST_64BITS_MMIO_SIZE, { manager, pool: "mem", ownerPrefix: "firecracker:past-mmio64" });
+    this.pastMmio64Memory = new AddressAllocator(L.FIRST_ADDR_PAST_64BITS_MMIO, L.PAST_64BITS_MMIO_SIZE, {
+      manager,
+      pool: "mem",
+      ownerPrefix: "firecracker:past-mmio64",
+    });
     this.systemMemory = new AddressAllocator(L.SYSTEM_MEM_START, L.SYSTEM_MEM_SIZE, { manager, pool: "mem", ownerPrefix: "firecracker:system" });
   }
 
@@ -287,4 +299,3 @@ function many(ids: IdAllocator, count: number): number[] {
   }
   return out;
 }
-

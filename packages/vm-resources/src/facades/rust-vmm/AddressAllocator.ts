@@ -80,18 +80,25 @@ export class AddressAllocator {
     const b = u64(base, "base");
     const s = u64(size, "size");
     if (s === 0n) throw new AllocError("INVALID_SIZE", "an address allocator needs a size of at least 1", { argument: "size", value: s });
-    if (b + s - 1n > U64_MAX) throw new AllocError("INVALID_RANGE", `base 0x${b.toString(16)} + size 0x${s.toString(16)} runs past 2^64-1`, { argument: "size" });
+    if (b + s - 1n > U64_MAX)
+      throw new AllocError("INVALID_RANGE", `base 0x${b.toString(16)} + size 0x${s.toString(16)} runs past 2^64-1`, { argument: "size" });
     const end = b + s - 1n;
     const o = readOptions(options, ["manager", "pool", "ownerPrefix"], "options");
     const manager = o["manager"] as ResourceManager | undefined;
     const pool = (o["pool"] ?? "mmio") as "mmio" | "mem";
     const ownerPrefix = (o["ownerPrefix"] ?? `rust-vmm:${String(pool)}`) as string;
-    if (pool !== "mmio" && pool !== "mem") throw new AllocError("INVALID_ARGUMENT", `pool must be "mmio" or "mem"; got ${describeValue(pool)}`, { argument: "pool" });
-    if (typeof ownerPrefix !== "string" || ownerPrefix.length === 0) throw new AllocError("INVALID_ARGUMENT", "ownerPrefix must be a non-empty string", { argument: "ownerPrefix" });
+    if (pool !== "mmio" && pool !== "mem")
+      throw new AllocError("INVALID_ARGUMENT", `pool must be "mmio" or "mem"; got ${describeValue(pool)}`, { argument: "pool" });
+    if (typeof ownerPrefix !== "string" || ownerPrefix.length === 0)
+      throw new AllocError("INVALID_ARGUMENT", "ownerPrefix must be a non-empty string", { argument: "ownerPrefix" });
     const rm = manager ?? soleMmioLayout(b, end);
     if (!(rm instanceof ResourceManager)) throw new AllocError("INVALID_ARGUMENT", "manager must be a ResourceManager", { argument: "manager" });
     if (!rm.layout[pool].ranges.some((x) => x.min <= b && end <= x.max)) {
-      throw new AllocError("INVALID_ARGUMENT", `[0x${b.toString(16)}, 0x${end.toString(16)}] does not lie inside one range of the ${pool} pool of ${rm.layout.name}`, { argument: "base", pool });
+      throw new AllocError(
+        "INVALID_ARGUMENT",
+        `[0x${b.toString(16)}, 0x${end.toString(16)}] does not lie inside one range of the ${pool} pool of ${rm.layout.name}`,
+        { argument: "base", pool },
+      );
     }
     const high = rm.layout.mmio.high;
     this.#base = b;
@@ -142,11 +149,19 @@ export class AddressAllocator {
       }
     } else {
       const last = p.address + s - 1n;
-      if (last > U64_MAX) throw new AllocError("INVALID_RANGE", `0x${p.address.toString(16)} + size 0x${s.toString(16)} runs past 2^64-1`, { argument: "size" });
+      if (last > U64_MAX)
+        throw new AllocError("INVALID_RANGE", `0x${p.address.toString(16)} + size 0x${s.toString(16)} runs past 2^64-1`, { argument: "size" });
       if (p.address < this.#base || last > this.#end) {
-        throw new AllocError("NO_FIT", `[0x${p.address.toString(16)}, 0x${last.toString(16)}] is outside the allocator's [0x${this.#base.toString(16)}, 0x${this.#end.toString(16)}]`, { pool: this.#pool });
+        throw new AllocError(
+          "NO_FIT",
+          `[0x${p.address.toString(16)}, 0x${last.toString(16)}] is outside the allocator's [0x${this.#base.toString(16)}, 0x${this.#end.toString(16)}]`,
+          { pool: this.#pool },
+        );
       }
-      request = this.#pool === "mmio" ? { kind: "mmio", window: this.#window, is64bit: true, size: s, align, base: p.address } : { kind: "mem", size: s, align, base: p.address };
+      request =
+        this.#pool === "mmio"
+          ? { kind: "mmio", window: this.#window, is64bit: true, size: s, align, base: p.address }
+          : { kind: "mem", size: s, align, base: p.address };
     }
     const [res] = this.#manager.allocateDevice(this.#names.fresh(), [request]);
     const start = (res as { base: bigint }).base;
@@ -195,7 +210,8 @@ export class AddressAllocator {
   allocations(): RangeInclusive[] {
     const out: RangeInclusive[] = [];
     for (const e of this.#manager.entries(this.#pool)) {
-      if (e.state === "allocated" && e.range.min >= this.#base && e.range.max <= this.#end && this.#names.owns(e.owner)) out.push(new RangeInclusive(e.range.min, e.range.max));
+      if (e.state === "allocated" && e.range.min >= this.#base && e.range.max <= this.#end && this.#names.owns(e.owner))
+        out.push(new RangeInclusive(e.range.min, e.range.max));
     }
     return out;
   }

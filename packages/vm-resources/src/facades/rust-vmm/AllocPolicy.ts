@@ -54,7 +54,9 @@ function readPolicy(policy: unknown): AllocPolicy {
     if (kind === "last-match") return AllocPolicy.LastMatch;
     if (kind === "exact-match") return AllocPolicy.ExactMatch((policy as { address?: unknown }).address as U64Input);
   }
-  throw new AllocError("INVALID_ARGUMENT", "policy must be AllocPolicy.FirstMatch, AllocPolicy.LastMatch or AllocPolicy.ExactMatch(address)", { argument: "policy" });
+  throw new AllocError("INVALID_ARGUMENT", "policy must be AllocPolicy.FirstMatch, AllocPolicy.LastMatch or AllocPolicy.ExactMatch(address)", {
+    argument: "policy",
+  });
 }
 
 /**
@@ -81,7 +83,10 @@ export class Constraint {
     if (s === 0n) throw new AllocError("INVALID_SIZE", "size must be at least 1; got 0", { argument: "size", value: s });
     if (!isPowerOfTwo(a)) throw new AllocError("INVALID_ALIGNMENT", `alignment must be a non-zero power of two; got ${a}`, { argument: "alignment", value: a });
     if (p.kind === "exact-match" && p.address % a !== 0n) {
-      throw new AllocError("INVALID_ALIGNMENT", `address 0x${p.address.toString(16)} is not aligned to 0x${a.toString(16)}`, { argument: "address", value: p.address });
+      throw new AllocError("INVALID_ALIGNMENT", `address 0x${p.address.toString(16)} is not aligned to 0x${a.toString(16)}`, {
+        argument: "address",
+        value: p.address,
+      });
     }
     this.#size = s;
     this.#align = a;

@@ -95,17 +95,24 @@ export class IdAllocator {
     const manager = o["manager"] as ResourceManager | undefined;
     const pool = (o["pool"] ?? "legacyIrq") as IdPoolName;
     const ownerPrefix = (o["ownerPrefix"] ?? `rust-vmm:${String(pool)}`) as string;
-    if (typeof pool !== "string" || !Object.hasOwn(REQUESTS, pool)) throw new AllocError("INVALID_ARGUMENT", `pool must be legacyIrq, msi, deviceId or memSlot; got ${describeValue(pool)}`, { argument: "pool" });
-    if (typeof ownerPrefix !== "string" || ownerPrefix.length === 0) throw new AllocError("INVALID_ARGUMENT", "ownerPrefix must be a non-empty string", { argument: "ownerPrefix" });
+    if (typeof pool !== "string" || !Object.hasOwn(REQUESTS, pool))
+      throw new AllocError("INVALID_ARGUMENT", `pool must be legacyIrq, msi, deviceId or memSlot; got ${describeValue(pool)}`, { argument: "pool" });
+    if (typeof ownerPrefix !== "string" || ownerPrefix.length === 0)
+      throw new AllocError("INVALID_ARGUMENT", "ownerPrefix must be a non-empty string", { argument: "ownerPrefix" });
     const rm = manager ?? soleIrqManager(b, e);
     if (!(rm instanceof ResourceManager)) throw new AllocError("INVALID_ARGUMENT", "manager must be a ResourceManager", { argument: "manager" });
     const p = rm.layout[pool];
     const first = p.ranges[0];
     const last = p.ranges[p.ranges.length - 1];
     // "Any" requests go to the pool's window (memory slots: the whole pool), which must be the managed range.
-    const w = pool === "memSlot" || p.window === undefined ? (first === undefined || last === undefined ? undefined : { min: first.min, max: last.max }) : p.window;
+    const w =
+      pool === "memSlot" || p.window === undefined ? (first === undefined || last === undefined ? undefined : { min: first.min, max: last.max }) : p.window;
     if (w === undefined || w.min !== BigInt(b) || w.max !== BigInt(e)) {
-      throw new AllocError("INVALID_ARGUMENT", `the ${pool} pool of ${rm.layout.name} hands out ${w === undefined ? "nothing" : `${w.min}..${w.max}`}, not ${b}..${e}`, { argument: "pool", pool });
+      throw new AllocError(
+        "INVALID_ARGUMENT",
+        `the ${pool} pool of ${rm.layout.name} hands out ${w === undefined ? "nothing" : `${w.min}..${w.max}`}, not ${b}..${e}`,
+        { argument: "pool", pool },
+      );
     }
     this.#base = b;
     this.#end = e;
@@ -189,7 +196,8 @@ export class IdAllocator {
 
   #inRange(id: U64Input): number {
     const v = u32(id, "id");
-    if (v < this.#base || v > this.#end) throw new AllocError("NOT_FOUND", `id ${v} is outside ${this.#base}..${this.#end}`, { argument: "id", value: v, pool: this.#pool });
+    if (v < this.#base || v > this.#end)
+      throw new AllocError("NOT_FOUND", `id ${v} is outside ${this.#base}..${this.#end}`, { argument: "id", value: v, pool: this.#pool });
     return v;
   }
 }

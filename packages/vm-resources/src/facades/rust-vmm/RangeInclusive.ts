@@ -28,7 +28,11 @@ export class RangeInclusive {
   constructor(start: U64Input, end: U64Input) {
     const s = u64(start, "start");
     const e = u64(end, "end");
-    if (s > e) throw new AllocError("INVALID_RANGE", `range start 0x${s.toString(16)} is above its end 0x${e.toString(16)}`, { argument: "start", range: `[0x${s.toString(16)}, 0x${e.toString(16)}]` });
+    if (s > e)
+      throw new AllocError("INVALID_RANGE", `range start 0x${s.toString(16)} is above its end 0x${e.toString(16)}`, {
+        argument: "start",
+        range: `[0x${s.toString(16)}, 0x${e.toString(16)}]`,
+      });
     this.#start = s;
     this.#end = e;
   }
