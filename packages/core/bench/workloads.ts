@@ -1,5 +1,5 @@
 /**
- * The four standard allocator workloads of `shared/bench/WORKLOADS.md`, ported
+ * The four standard allocator workloads W1–W4 (pci-ids, mmio-fill-free, churn, windowed), ported
  * exactly: xorshift64* draws, Fisher–Yates shuffles and FNV-1a checksums over
  * the allocated start addresses.
  *
@@ -20,7 +20,7 @@
 
 // ---------------------------------------------------------------- PRNG, FNV
 
-/** The default xorshift64* seed of WORKLOADS.md. */
+/** The default xorshift64* seed of the standard workloads. */
 export const SEED: bigint = 0x9e3779b97f4a7c15n;
 const MASK64 = 0xffff_ffff_ffff_ffffn;
 const XS_MULT = 0x2545f4914f6cdd1dn;
@@ -68,7 +68,7 @@ export function hex64(h: bigint): string {
 
 // ---------------------------------------------------------------- reference
 
-/** Reference checksums of WORKLOADS.md (dbs-allocator, first match). */
+/** Reference checksums of the standard workloads (dbs-allocator, first match). */
 export const REFERENCE: Readonly<Record<string, string>> = {
   "W1/256": "0c6c272513a69325",
   "W2/1000": "87032d66019d44d5",
