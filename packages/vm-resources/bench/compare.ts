@@ -10,6 +10,7 @@
  * Run: `tsx --conditions=@alloc/source bench/compare.ts [path/to/other/src/index.ts ...]`.
  */
 import { pathToFileURL } from "node:url";
+import { median, shuffled } from "./stats.js";
 
 interface Target {
   readonly label: string;
@@ -19,27 +20,12 @@ interface Target {
 const targets: Target[] = [{ label: "this tree", api: await import(new URL("../src/index.js", import.meta.url).href) }];
 for (const p of process.argv.slice(2)) targets.push({ label: p, api: await import(pathToFileURL(p).href) });
 
-let seed = 0x9e3779b9;
-function rand(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 4294967296;
-}
-function shuffled<T>(xs: T[]): T[] {
-  const a = xs.slice();
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j] as T, a[i] as T];
-  }
-  return a;
-}
 /** CPU time of this process so far, in ms. */
 function cpu(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 }
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
+
 const spread = (xs: number[], digits: number): string =>
   `median ${median(xs).toFixed(digits)} (min ${Math.min(...xs).toFixed(digits)} – max ${Math.max(...xs).toFixed(digits)})`;
 

@@ -14,6 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { cpus, platform, arch as osArch, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
+import { median, shuffled } from "./stats.js";
 
 const CONDITION = "--conditions=@alloc/source";
 if (!process.execArgv.includes(CONDITION)) {
@@ -27,29 +28,6 @@ const { Range } = await import("@alloc/constraint");
 type RM = InstanceType<typeof ResourceManager>;
 
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 7);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
-let seed = 0x9e3779b9;
-function rand(): number {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 4294967296;
-}
-
-function shuffled<T>(xs: T[]): T[] {
-  const a = xs.slice();
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j] as T, a[i] as T];
-  }
-  return a;
-}
 
 // The x86_64/dragonball preset with enough interrupt lines for 1,000 devices.
 const base = layoutToJSON(presetLayout("x86_64")) as Record<string, Record<string, unknown>>;
