@@ -46,6 +46,6 @@ export type { DeviceDescription, VmDescription } from "./description.js";
 export { EXAMPLE_MICROVM } from "./example.js";
 export { formatPlan, planToJSON, planVm } from "./plan.js";
 export type { Plan, PlannedDevice } from "./plan.js";
-export { renderSvg, xmlEscape } from "./svg.js";
+export { SVG_SCALES, renderSvg, xmlEscape } from "./svg.js";
 export type { SvgOptions, SvgScale } from "./svg.js";
 export { entryJSON, resourceJSON } from "./Snapshot.js";

@@ -11,6 +11,7 @@
  * `<title>` tooltip with its full text. A legend lists every device with its
  * resources. Every text is XML-escaped. Cost: O(ranges + devices + text).
  */
+import { AllocError, describeValue, readRecord } from "@alloc/constraint";
 import type { PoolName } from "./Layout.js";
 import { POOL_NAMES } from "./Layout.js";
 import type { Plan } from "./plan.js";
@@ -25,10 +26,25 @@ import { describeResource } from "./ResourceManager.js";
  */
 export type SvgScale = "uniform" | "linear" | "log" | "auto";
 
+/** Every {@link SvgScale}, in the order the help texts list them. */
+export const SVG_SCALES: readonly SvgScale[] = Object.freeze(["uniform", "linear", "log", "auto"] as const);
+
 /** Options of {@link renderSvg}. */
 export interface SvgOptions {
   /** Box heights; default `uniform`. */
   readonly scale?: SvgScale;
+}
+
+// The one read of renderSvg's options: unknown keys refused, `scale` one of SVG_SCALES.
+function readScale(options: unknown): SvgScale {
+  if (options === undefined) return "uniform";
+  const { scale } = readRecord(options, ["scale"], { what: "SVG options", code: "INVALID_ARGUMENT" });
+  if (scale === undefined) return "uniform";
+  if (typeof scale === "string" && (SVG_SCALES as readonly string[]).includes(scale)) return scale as SvgScale;
+  throw new AllocError("INVALID_ARGUMENT", `SVG option scale must be one of ${SVG_SCALES.join(", ")}; got ${describeValue(scale)}`, {
+    argument: "scale",
+    value: scale,
+  });
 }
 
 /**
@@ -167,8 +183,8 @@ function textLines(x: number, y: number, lines: readonly string[], cls: string, 
  * fs.writeFileSync("map.svg", renderSvg(planVm(parseVmDescription(EXAMPLE_MICROVM)), { scale: "auto" }));
  * ```
  */
-export function renderSvg(plan: Plan, options: SvgOptions = {}): string {
-  const scale = options.scale ?? "uniform";
+export function renderSvg(plan: Plan, options?: SvgOptions): string {
+  const scale = readScale(options);
   const m = plan.manager;
   const gap = 16;
   const margin = 16;

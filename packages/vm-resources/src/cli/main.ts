@@ -10,7 +10,7 @@ import { isAllocError } from "@alloc/constraint";
 import { parseVmDescription } from "../description.js";
 import { EXAMPLE_MICROVM } from "../example.js";
 import { formatPlan, planToJSON, planVm } from "../plan.js";
-import { renderSvg } from "../svg.js";
+import { SVG_SCALES, renderSvg } from "../svg.js";
 import type { SvgScale } from "../svg.js";
 import { InputError, readJsonFile } from "./readInput.js";
 import { quoteText, safeLine } from "@alloc/constraint";
@@ -56,8 +56,6 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;
-
-const SCALES: readonly SvgScale[] = ["uniform", "linear", "log", "auto"];
 
 /** The version of this package, as in its package.json. */
 export function version(): string {
@@ -113,8 +111,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     return EXIT.ok;
   }
   const scale = values.scale ?? "uniform";
-  if (!(SCALES as readonly string[]).includes(scale))
-    return fail(EXIT.usage, `--scale must be one of ${SCALES.join(", ")}; got ${quoteText(scale, 40)} (see --help)`);
+  if (!(SVG_SCALES as readonly string[]).includes(scale))
+    return fail(EXIT.usage, `--scale must be one of ${SVG_SCALES.join(", ")}; got ${quoteText(scale, 40)} (see --help)`);
   if (values.svg === "") return fail(EXIT.usage, "--svg needs a file name (see --help)");
   const file = positionals[0];
   try {
