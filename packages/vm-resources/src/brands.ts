@@ -8,48 +8,36 @@
  * Invariant: the constructors below are the only way to mint a brand from
  * unchecked input, and they validate the range of the value (O(1)).
  */
-import { AllocError, toU64 } from "@alloc/constraint";
+import { AllocError, describeValue, toU64 } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 
+/**
+ * `Base` tagged with `Name` at the type level only, so one kind of number
+ * cannot be passed where another is expected; nothing exists at run time.
+ */
+export type Brand<Base extends number | bigint, Name extends string> = Base & {
+  /** Type-only tag naming the kind of number; it does not exist at run time. */
+  readonly __brand: Name;
+};
+
 /** A legacy interrupt line (GSI) number. */
-export type Irq = number & {
-  /** Type-only tag that tells `Irq` apart from other numbers; it does not exist at run time. */
-  readonly __brand: "Irq";
-};
+export type Irq = Brand<number, "Irq">;
 /** An MSI / MSI-X interrupt vector (GSI) number. */
-export type MsiVector = number & {
-  /** Type-only tag that tells `MsiVector` apart from other numbers; it does not exist at run time. */
-  readonly __brand: "MsiVector";
-};
+export type MsiVector = Brand<number, "MsiVector">;
 /** A port I/O address, `0 .. 0xffff`. */
-export type PioPort = number & {
-  /** Type-only tag that tells `PioPort` apart from other numbers; it does not exist at run time. */
-  readonly __brand: "PioPort";
-};
+export type PioPort = Brand<number, "PioPort">;
 /** A device instance id (e.g. a PCI device number on a bus). */
-export type DeviceId = number & {
-  /** Type-only tag that tells `DeviceId` apart from other numbers; it does not exist at run time. */
-  readonly __brand: "DeviceId";
-};
+export type DeviceId = Brand<number, "DeviceId">;
 /** A KVM user memory slot number. */
-export type MemSlot = number & {
-  /** Type-only tag that tells `MemSlot` apart from other numbers; it does not exist at run time. */
-  readonly __brand: "MemSlot";
-};
+export type MemSlot = Brand<number, "MemSlot">;
 /** An exact 64-bit guest-physical address in guest RAM space. */
-export type GuestAddress = bigint & {
-  /** Type-only tag that tells `GuestAddress` apart from other bigints; it does not exist at run time. */
-  readonly __brand: "GuestAddress";
-};
+export type GuestAddress = Brand<bigint, "GuestAddress">;
 /** An exact 64-bit guest-physical address in MMIO space. */
-export type MmioAddress = bigint & {
-  /** Type-only tag that tells `MmioAddress` apart from other bigints; it does not exist at run time. */
-  readonly __brand: "MmioAddress";
-};
+export type MmioAddress = Brand<bigint, "MmioAddress">;
 
 function smallInt(value: number, max: number, what: string): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > max) {
-    throw new AllocError("INVALID_VALUE", `${what} must be an integer in 0..${max}; got ${String(value)}`, { argument: what, value });
+    throw new AllocError("INVALID_VALUE", `${what} must be an integer in 0..${max}; got ${describeValue(value)}`, { argument: what, value });
   }
   return value;
 }

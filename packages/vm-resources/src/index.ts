@@ -5,7 +5,7 @@
  */
 export { AllocError, isAllocError } from "@alloc/constraint";
 export { deviceId, guestAddress, irq, memSlot, mmioAddress, msiVector, pioPort } from "./brands.js";
-export type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
+export type { Brand, DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
 export { ID_POOL_MAX, POOL_NAMES, PoolName, checkedLayout, defineLayout, layoutToJSON, ramRegions } from "./Layout.js";
 export type { Layout, LayoutInit, PoolLayout, PoolLayoutInit, RangeInit, Reservation, ReservationInit } from "./Layout.js";
 export { FIRECRACKER_SYSTEM_MEMORY, PRESETS, PRESET_CONSTANTS, presetLayout } from "./presets.js";

@@ -56,6 +56,18 @@ describe("brands", () => {
     expectAllocError(() => mmioAddress(-1n), "INVALID_VALUE");
     expectAllocError(() => guestAddress(1n << 64n), "INVALID_VALUE");
   });
+  it("refuses non-numbers without coercion and describes them safely on one line", () => {
+    for (const bad of ["5", true, null, undefined, 5n, [5], { valueOf: () => 5 }]) {
+      expectAllocError(() => irq(bad as never), "INVALID_VALUE");
+    }
+    try {
+      irq("\u001b[31m5\n" as never);
+      throw new Error("accepted");
+    } catch (e) {
+      const message = (e as Error).message;
+      expect(message).toBe('irq must be an integer in 0..4294967295; got string "\\u001b[31m5\\n"');
+    }
+  });
   it("results carry the brands", () => {
     const rm = ResourceManager.fromPreset("x86_64");
     const [r] = rm.allocateDevice("d", [{ kind: "legacy-irq" }]);
