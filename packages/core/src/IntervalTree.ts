@@ -338,14 +338,17 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
 
   /**
    * Allocates a range that fits the constraint and marks it allocated, or
-   * returns `undefined` when nothing fits. Throws only for an invalid constraint.
+   * valued with `data` when `data` is not `undefined` (one search, where
+   * `allocate` then `update` makes two); returns `undefined` when nothing
+   * fits. Throws only for an invalid constraint.
    *
    * @example
    * ```ts
    * tree.allocate({ size: 0x1000, align: 0x1000, policy: "last-match" });
+   * tree.allocate({ size: 8 }, "uart"); // valued: tree.getById(...) answers "uart"
    * ```
    */
-  allocate(constraint: ConstraintLike): Range | undefined {
+  allocate(constraint: ConstraintLike, data?: T): Range | undefined {
     const c = Constraint.from(constraint);
     const k = this.#k;
     // perf: a constraint is immutable, so the request the kernel holds from the
@@ -354,7 +357,12 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const policy = policyOf(c);
     const pos = policy === "first-match" ? k.findFirst() : policy === "last-match" ? k.findLast() : k.findBest();
     if (pos < 0) return undefined;
-    return this.#rangeAt(k.carve(pos), true);
+    const at = k.carve(pos);
+    if (data !== undefined) {
+      k.setTaken(at, VALUED);
+      this.#values.set(keyOf(k.ls[at]!, k.lx[at]!), data);
+    }
+    return this.#rangeAt(at, true);
   }
 
   #setRequest(c: Constraint): void {
@@ -373,16 +381,16 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   }
 
   /**
-   * Like {@link allocate}, but throws `NO_FIT` when nothing fits.
+   * Like {@link allocate} (with the same optional `data`), but throws `NO_FIT` when nothing fits.
    *
    * @example
    * ```ts
    * const bar = tree.allocateOrThrow({ size: 0x4000, align: 0x4000 });
    * ```
    */
-  allocateOrThrow(constraint: ConstraintLike): Range {
+  allocateOrThrow(constraint: ConstraintLike, data?: T): Range {
     const c = Constraint.from(constraint);
-    const r = this.allocate(c);
+    const r = this.allocate(c, data);
     if (r === undefined) {
       throw new AllocError("NO_FIT", `nothing in the pool fits ${c}`, { argument: "constraint", value: c.toInit() });
     }

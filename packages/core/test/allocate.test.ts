@@ -527,3 +527,47 @@ describe("sizes above 2^53 are compared exactly", () => {
     t.checkInvariants();
   });
 });
+
+describe("allocate with data", () => {
+  it("marks the range valued in the same call: getById, get, free and update see the data", () => {
+    const t = fourHoles();
+    const a = t.allocate({ size: 0x10 }, "uart");
+    expect(str(a)).toBe("1000..100f");
+    expect(t.getById(0x1008)).toBe("uart");
+    expect(t.get(a!)).toEqual({ kind: "valued", value: "uart" });
+    const b = t.allocate({ size: 0x20, policy: "last-match" }, "rtc");
+    expect(str(b)).toBe("4000..401f");
+    const c = t.allocateOrThrow({ size: 0x8, policy: "best-fit" }, "virtio");
+    expect(str(c)).toBe("2000..2007");
+    expect(t.getById(0x2007)).toBe("virtio");
+    t.checkInvariants();
+    expect(t.update(a!, "serial")).toBe("uart");
+    expect(t.free(a!)).toBe("serial");
+    expect(t.free(c)).toBe("virtio");
+    expect(t.getById(0x2007)).toBeUndefined();
+    t.checkInvariants();
+  });
+
+  it("without data (or with undefined) the range is plainly allocated; no fit stores nothing", () => {
+    const t = fourHoles();
+    const a = t.allocate({ size: 0x10 }, undefined);
+    expect(t.get(a!)).toEqual({ kind: "allocated" });
+    expect(t.allocate({ size: 0x1000 }, "too big")).toBeUndefined();
+    expect(() => t.allocateOrThrow({ size: 0x1000 }, "too big")).toThrow(/nothing in the pool fits/);
+    expect([...t].filter(([, s]) => s.kind === "valued")).toHaveLength(0);
+    t.checkInvariants();
+  });
+
+  it("works above 2^53, where the value table is keyed by an exact bigint", () => {
+    const t = new IntervalTree<string>();
+    t.insert(r(P63, MAX));
+    const a = t.allocateOrThrow({ size: 3, align: 2 }, "high");
+    expect(a.min).toBe(P63);
+    expect(t.getById(P63 + 2n)).toBe("high");
+    const b = t.allocateOrThrow({ size: 1, policy: "last-match" }, "top");
+    expect(b.min).toBe(MAX);
+    expect(t.getById(MAX)).toBe("top");
+    expect(t.free(b)).toBe("top");
+    t.checkInvariants();
+  });
+});
