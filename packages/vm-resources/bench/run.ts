@@ -8,6 +8,9 @@
  * - IdPool W1: pool [0, 255], 2,000 rounds of "allocate until exhausted,
  *   then free in allocation order" (ns per allocate+free pair).
  *
+ * `--only=churn`, `--only=snapshot` or `--only=idpool` (comma-separated) runs
+ * only those sections, e.g. `pnpm bench --only=snapshot`.
+ *
  * Restarts itself with `--conditions=@alloc/source` so workspace packages
  * resolve to their TypeScript sources (no build needed).
  */
@@ -28,6 +31,12 @@ const { Range } = await import("@alloc/constraint");
 type RM = InstanceType<typeof ResourceManager>;
 
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 7);
+const SECTIONS = ["churn", "snapshot", "idpool"] as const;
+const onlyArg = process.argv.find((a) => a.startsWith("--only="));
+const only = onlyArg === undefined ? SECTIONS : onlyArg.slice("--only=".length).split(",");
+for (const s of only)
+  if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section ${JSON.stringify(s)}; expected ${SECTIONS.join(", ")}`);
+const runs = (section: (typeof SECTIONS)[number]): boolean => only.includes(section);
 
 // The x86_64/dragonball preset with enough interrupt lines for 1,000 devices.
 const base = layoutToJSON(presetLayout("x86_64")) as Record<string, Record<string, unknown>>;
@@ -61,7 +70,7 @@ function churn(reqs: Parameters<InstanceType<typeof ResourceManager>["allocateDe
   rm.checkInvariants();
   return median(times);
 }
-{
+if (runs("churn")) {
   const literals = [pciBar({ size: 0x4000, is64bit: true }), { kind: "pci-msix" as const, count: 4 }, { kind: "legacy-irq" as const }];
   console.log(`churn: plug + unplug of 1,000 devices (64-bit BAR, 4 MSI-X vectors, 1 IRQ): ${churn(literals).toFixed(0)} ns per device`);
   const frozen = Object.freeze([
@@ -73,7 +82,7 @@ function churn(reqs: Parameters<InstanceType<typeof ResourceManager>["allocateDe
 }
 
 // 2. Snapshot and restore at 100,000 allocations.
-{
+if (runs("snapshot")) {
   const N = 100_000;
   const rm: RM = ResourceManager.fromPreset("x86_64");
   for (let i = 0; i < N; i++) rm.allocateDevice(`d${i}`, [{ kind: "mmio", size: 0x1000 }]);
@@ -109,7 +118,7 @@ function churn(reqs: Parameters<InstanceType<typeof ResourceManager>["allocateDe
 }
 
 // 3. IdPool W1.
-{
+if (runs("idpool")) {
   const ROUNDS = 2000;
   const SIZE = 256;
   const pool = new IdPool("deviceId", [new Range(0, SIZE - 1)]);

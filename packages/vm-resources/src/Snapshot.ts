@@ -28,6 +28,7 @@ import type { OwnerRecord, Pool, PoolBuildEntry, PoolEntry } from "./pools/Pool.
 import { RangePool } from "./pools/RangePool.js";
 import type { Resource } from "./requests.js";
 import { quoteText } from "@alloc/constraint";
+import { JsonWriter } from "./internal/JsonWriter.js";
 import { Reader, hex, kindOf } from "./internal/validate.js";
 import { kindOfResource } from "./kinds/registry.js";
 
@@ -111,7 +112,10 @@ function sortedKeys(value: unknown): unknown {
 }
 
 /**
- * The snapshot text of a manager (see `ResourceManager.snapshot`).
+ * The snapshot text of a manager (see `ResourceManager.snapshot`): the same
+ * bytes as `JSON.stringify` of the document with its keys in sorted order,
+ * written directly by one writer (perf: no document of intermediate objects,
+ * bench "snapshot").
  *
  * @example
  * ```ts
@@ -120,25 +124,84 @@ function sortedKeys(value: unknown): unknown {
  */
 export function writeSnapshot(source: SnapshotSource): string {
   const list = [...source.ownerEntries()];
-  list.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  // perf: the document is built with its keys in sorted order and written by
-  // JSON.stringify, which keeps insertion order (bench "snapshot").
-  const owners = new Array<unknown>(list.length);
+  list.sort(byOwner);
+  const w = new JsonWriter();
+  w.raw(`{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"layout":${JSON.stringify(sortedKeys(layoutToJSON(source.layout)))},"owners":[`);
   for (let i = 0; i < list.length; i++) {
     const [owner, res] = list[i] as readonly [string, readonly Resource[]];
-    const resources = new Array<unknown>(res.length);
+    w.raw(i === 0 ? '{"owner":' : ',{"owner":');
+    w.string(owner);
+    w.raw(',"resources":[');
     for (let j = 0; j < res.length; j++) {
       const r = res[j] as Resource;
-      resources[j] = kindOfResource(r).toJSON(r);
+      if (j > 0) w.byte(0x2c);
+      writeRecord(w, r.kind, kindOfResource(r).toJSON(r));
     }
-    owners[i] = { owner, resources };
+    w.raw("]}");
   }
   const reserved: Record<string, unknown> = {};
   for (const name of SORTED_POOL_NAMES) {
     const extra = source.extraReservations(name);
     if (extra.length > 0) reserved[name] = extra.map((r) => ({ label: r.label, max: hex(r.range.max), min: hex(r.range.min) }));
   }
-  return JSON.stringify({ format: SNAPSHOT_FORMAT, layout: sortedKeys(layoutToJSON(source.layout)), owners, reserved, version: SNAPSHOT_VERSION });
+  w.raw(`],"reserved":${JSON.stringify(reserved)},"version":${SNAPSHOT_VERSION}}`);
+  return w.text();
+}
+
+function byOwner(a: readonly [string, unknown], b: readonly [string, unknown]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/** The keys a kind's records had last, each with the bytes written before its value (`{"key":` or `,"key":`). */
+interface RecordShape {
+  readonly keys: readonly string[];
+  readonly prefixes: readonly Uint8Array[];
+}
+const SHAPES = new Map<string, RecordShape>();
+
+/**
+ * `JSON.stringify(record)` of a kind's flat snapshot record, written to `w`.
+ * perf: the records of one kind have the same keys in the same order, so the
+ * key text is encoded once per kind; a record whose own keys differ from the
+ * remembered ones is written key by key (bench "snapshot").
+ */
+function writeRecord(w: JsonWriter, kind: string, record: Readonly<Record<string, unknown>>): void {
+  const shape = SHAPES.get(kind);
+  if (shape !== undefined) {
+    const { keys, prefixes } = shape;
+    let i = 0;
+    for (const key in record) {
+      if (key !== keys[i] || !Object.hasOwn(record, key)) break;
+      i++;
+    }
+    if (i === keys.length && Object.keys(record).length === i) {
+      for (let k = 0; k < i; k++) {
+        const v = record[keys[k] as string];
+        if (v === undefined) return writeRecordByKey(w, kind, record);
+      }
+      for (let k = 0; k < i; k++) {
+        w.bytes(prefixes[k] as Uint8Array);
+        w.value(record[keys[k] as string]);
+      }
+      w.byte(i === 0 ? 0x7b : 0x7d);
+      if (i === 0) w.byte(0x7d);
+      return;
+    }
+  }
+  writeRecordByKey(w, kind, record);
+}
+
+function writeRecordByKey(w: JsonWriter, kind: string, record: Readonly<Record<string, unknown>>): void {
+  const keys = Object.keys(record).filter((k) => record[k] !== undefined);
+  SHAPES.set(kind, { keys, prefixes: keys.map((k, i) => JsonWriter.encode(`${i === 0 ? "{" : ","}${JSON.stringify(k)}:`)) });
+  w.byte(0x7b);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (i > 0) w.byte(0x2c);
+    w.key(key);
+    w.value(record[key]);
+  }
+  w.byte(0x7d);
 }
 
 /**
@@ -199,10 +262,12 @@ function smallHex(s: string): number {
   return v;
 }
 
-/** A taken range found while reading, with where it was found (its path is made only for messages). */
+/** A taken range found while reading: its bounds as exact 32-bit halves (compared without bigints), its state, and where it was found (the path is made only for messages). */
 class Taken {
-  /** The first value as a number when exact (the sort key), else `Infinity` (then compared as bigints). */
-  readonly key: number;
+  readonly minHi: number;
+  readonly minLo: number;
+  readonly maxHi: number;
+  readonly maxLo: number;
   constructor(
     readonly range: Range,
     readonly state: NodeState<OwnerRecord>,
@@ -210,8 +275,10 @@ class Taken {
     readonly index: number,
     readonly item: number,
   ) {
-    const min = range.min;
-    this.key = min <= 0x1f_ffff_ffff_ffffn ? Number(min) : Infinity;
+    this.minHi = Range.minHiOf(range);
+    this.minLo = Range.minLoOf(range);
+    this.maxHi = Range.maxHiOf(range);
+    this.maxLo = Range.maxLoOf(range);
   }
 
   get at(): string {
@@ -219,13 +286,8 @@ class Taken {
   }
 }
 
-const mkRange = (min: bigint, max: bigint): Range => new Range(min, max);
-
 function byMin(a: Taken, b: Taken): number {
-  if (a.key !== Infinity || b.key !== Infinity) return a.key - b.key;
-  const x = a.range.min;
-  const y = b.range.min;
-  return x < y ? -1 : x > y ? 1 : 0;
+  return a.minHi - b.minHi || a.minLo - b.minLo;
 }
 
 /**
@@ -302,7 +364,7 @@ export function readSnapshot(json: unknown): RestoredState {
     const pools = new Map<PoolName, Pool>();
     for (const name of POOL_NAMES) {
       const list = (taken.get(name) as Taken[]).sort(byMin);
-      const entries = tile(layout[name].ranges, list, (k, message) => rd.fail((list[k] as Taken).at, message), mkRange);
+      const entries = tile(layout[name].ranges, list, (k, message) => rd.fail((list[k] as Taken).at, message));
       const v1 = listed.get(name);
       if (v1 !== undefined) compareV1(rd, v1, `$.pools.${name}`, entries);
       pools.set(name, name === "deviceId" || name === "memSlot" ? IdPool.fromSorted(name, layout[name].ranges, entries) : RangePool.fromSorted(name, entries));
@@ -329,7 +391,7 @@ function readOwners(
   let prev: string | undefined;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
-    const o = rd.fastObject(item, OWNER_KEYS) ?? rd.object(item, path(i), OWNER_KEYS);
+    const o = hasExactly(item, OWNER_KEY_SET) ? (item as Readonly<Record<string, unknown>>) : rd.object(item, path(i), OWNER_KEYS);
     const name = o["owner"];
     const owner = typeof name === "string" && name.length > 0 ? name : rd.nonEmptyString(name, `${path(i)}.owner`);
     if (prev !== undefined && !(prev < owner))
@@ -352,7 +414,9 @@ function readOwners(
       const rec =
         kind === undefined
           ? readUnknownResource(rd, item, path(i, j))
-          : (rd.fastObject(item, kind.resourceKeys) ?? rd.object(item, path(i, j), kind.resourceKeys));
+          : hasExactly(item, KEY_SETS.get(kind) as ReadonlySet<string>)
+            ? (item as Readonly<Record<string, unknown>>)
+            : rd.object(item, path(i, j), kind.resourceKeys);
       const k = kind ?? kindNamed(rec["kind"], `${path(i, j)}.kind`, "INVALID_SNAPSHOT");
       const res = k.read(rec, at, layout, rd.fields);
       const range = k.rangeOf(res);
@@ -366,6 +430,23 @@ function readOwners(
 }
 
 const OWNER_KEYS: readonly string[] = ["owner", "resources"];
+const OWNER_KEY_SET: ReadonlySet<string> = new Set(OWNER_KEYS);
+
+/**
+ * perf: whether `value` (`JSON.parse` output: plain data) is an object whose
+ * keys are exactly `keys` (bench "restore"). JSON text cannot give a key twice
+ * or a value `undefined`, so counting the allowed keys is enough; anything
+ * else goes to the general reader for its exact message.
+ */
+function hasExactly(value: unknown, keys: ReadonlySet<string>): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  let n = 0;
+  for (const key in value as object) {
+    if (!keys.has(key)) return false;
+    n++;
+  }
+  return n === keys.size;
+}
 
 /** The resource being read, written as its path only when a message needs it. */
 class ResourceAt {
@@ -376,6 +457,7 @@ class ResourceAt {
   }
 }
 const KIND_BY_NAME: ReadonlyMap<string, AnyKind> = new Map(REQUEST_KINDS.map((n) => [n, kindNamed(n)]));
+const KEY_SETS: ReadonlyMap<AnyKind, ReadonlySet<string>> = new Map([...KIND_BY_NAME.values()].map((k) => [k, new Set(k.resourceKeys)]));
 
 /** A resource whose kind is missing or unknown: the error names the key or the kind. */
 function readUnknownResource(rd: SnapshotReader, item: unknown, at: string): Readonly<Record<string, unknown>> {

@@ -171,7 +171,7 @@ describe("IdPool (bitmap)", () => {
         const fail = (k: number, m: string): never => {
           throw new Error(`${k}: ${m}`);
         };
-        const entries = tile(space, taken, fail, (a, b) => new Range(a, b));
+        const entries = tile(space, taken, fail);
         const built = RangePool.fromSorted("deviceId", entries);
         const builtBits = IdPool.fromSorted("deviceId", space, entries);
         built.checkInvariants();
