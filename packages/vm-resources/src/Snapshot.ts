@@ -135,7 +135,7 @@ export function writeSnapshot(source: SnapshotSource): string {
     for (let j = 0; j < res.length; j++) {
       const r = res[j] as Resource;
       if (j > 0) w.byte(0x2c);
-      writeRecord(w, r.kind, kindOfResource(r).toJSON(r));
+      writeRecord(w, kindOfResource(r).toJSON(r));
     }
     w.raw("]}");
   }
@@ -152,55 +152,18 @@ function byOwner(a: readonly [string, unknown], b: readonly [string, unknown]): 
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
-/** The keys a kind's records had last, each with the bytes written before its value (`{"key":` or `,"key":`). */
-interface RecordShape {
-  readonly keys: readonly string[];
-  readonly prefixes: readonly Uint8Array[];
-}
-const SHAPES = new Map<string, RecordShape>();
-
-/**
- * `JSON.stringify(record)` of a kind's flat snapshot record, written to `w`.
- * perf: the records of one kind have the same keys in the same order, so the
- * key text is encoded once per kind; a record whose own keys differ from the
- * remembered ones is written key by key (bench "snapshot").
- */
-function writeRecord(w: JsonWriter, kind: string, record: Readonly<Record<string, unknown>>): void {
-  const shape = SHAPES.get(kind);
-  if (shape !== undefined) {
-    const { keys, prefixes } = shape;
-    let i = 0;
-    for (const key in record) {
-      if (key !== keys[i] || !Object.hasOwn(record, key)) break;
-      i++;
-    }
-    if (i === keys.length && Object.keys(record).length === i) {
-      for (let k = 0; k < i; k++) {
-        const v = record[keys[k] as string];
-        if (v === undefined) return writeRecordByKey(w, kind, record);
-      }
-      for (let k = 0; k < i; k++) {
-        w.bytes(prefixes[k] as Uint8Array);
-        w.value(record[keys[k] as string]);
-      }
-      w.byte(i === 0 ? 0x7b : 0x7d);
-      if (i === 0) w.byte(0x7d);
-      return;
-    }
-  }
-  writeRecordByKey(w, kind, record);
-}
-
-function writeRecordByKey(w: JsonWriter, kind: string, record: Readonly<Record<string, unknown>>): void {
-  const keys = Object.keys(record).filter((k) => record[k] !== undefined);
-  SHAPES.set(kind, { keys, prefixes: keys.map((k, i) => JsonWriter.encode(`${i === 0 ? "{" : ","}${JSON.stringify(k)}:`)) });
-  w.byte(0x7b);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    if (i > 0) w.byte(0x2c);
+/** `JSON.stringify(record)` of a kind's flat snapshot record, written to `w`. */
+function writeRecord(w: JsonWriter, record: Readonly<Record<string, unknown>>): void {
+  let sep = 0x7b; // "{", then ","
+  for (const key of Object.keys(record)) {
+    const v = record[key];
+    if (v === undefined) continue;
+    w.byte(sep);
+    sep = 0x2c;
     w.key(key);
-    w.value(record[key]);
+    w.value(v);
   }
+  if (sep === 0x7b) w.byte(sep);
   w.byte(0x7d);
 }
 
@@ -262,32 +225,60 @@ function smallHex(s: string): number {
   return v;
 }
 
-/** A taken range found while reading: its bounds as exact 32-bit halves (compared without bigints), its state, and where it was found (the path is made only for messages). */
-class Taken {
-  readonly minHi: number;
-  readonly minLo: number;
-  readonly maxHi: number;
-  readonly maxLo: number;
-  constructor(
-    readonly range: Range,
-    readonly state: NodeState<OwnerRecord>,
-    readonly list: string,
-    readonly index: number,
-    readonly item: number,
-  ) {
-    this.minHi = Range.minHiOf(range);
-    this.minLo = Range.minLoOf(range);
-    this.maxHi = Range.maxHiOf(range);
-    this.maxLo = Range.maxLoOf(range);
+/**
+ * The taken ranges of one pool found while reading, with their states and
+ * where each was found (the path is made only for a message). perf: parallel
+ * arrays, no object per entry, and starts compared as exact 32-bit halves
+ * without bigints (bench "restore").
+ */
+class TakenList {
+  readonly ranges: Range[] = [];
+  readonly states: NodeState<OwnerRecord>[] = [];
+  readonly #hi: number[] = [];
+  readonly #lo: number[] = [];
+  readonly #lists: string[] = [];
+  readonly #index: number[] = [];
+  readonly #item: number[] = [];
+  /** After {@link TakenList.sort}: the entry found `k`-th in sorted place `k`. */
+  #order: number[] | undefined;
+
+  push(range: Range, state: NodeState<OwnerRecord>, list: string, index: number, item: number): void {
+    this.ranges.push(range);
+    this.states.push(state);
+    this.#hi.push(Range.minHiOf(range));
+    this.#lo.push(Range.minLoOf(range));
+    this.#lists.push(list);
+    this.#index.push(index);
+    this.#item.push(item);
   }
 
-  get at(): string {
-    return this.item < 0 ? `${this.list}[${this.index}]` : `${this.list}[${this.index}].resources[${this.item}]`;
+  /** The path of entry `k` (in sorted order once sorted). */
+  at(k: number): string {
+    const j = this.#order === undefined ? k : (this.#order[k] as number);
+    const item = this.#item[j] as number;
+    return item < 0 ? `${this.#lists[j]}[${this.#index[j]}]` : `${this.#lists[j]}[${this.#index[j]}].resources[${item}]`;
   }
-}
 
-function byMin(a: Taken, b: Taken): number {
-  return a.minHi - b.minHi || a.minLo - b.minLo;
+  /** Puts `ranges` and `states` in ascending order of start (stable); a list already in order is left as it is. */
+  sort(): void {
+    const hi = this.#hi;
+    const lo = this.#lo;
+    const n = hi.length;
+    let sorted = true;
+    for (let k = 1; k < n && sorted; k++)
+      sorted = (hi[k - 1] as number) < (hi[k] as number) || (hi[k - 1] === hi[k] && (lo[k - 1] as number) <= (lo[k] as number));
+    if (sorted) return;
+    const order = Array.from({ length: n }, (_, k) => k);
+    order.sort((a, b) => (hi[a] as number) - (hi[b] as number) || (lo[a] as number) - (lo[b] as number));
+    const ranges = this.ranges.slice();
+    const states = this.states.slice();
+    for (let k = 0; k < n; k++) {
+      const j = order[k] as number;
+      this.ranges[k] = ranges[j] as Range;
+      this.states[k] = states[j] as NodeState<OwnerRecord>;
+    }
+    this.#order = order;
+  }
 }
 
 /**
@@ -319,12 +310,13 @@ export function readSnapshot(json: unknown): RestoredState {
     if (version === 1 && top["pools"] === undefined) rd.fail("$.pools", "missing");
     const layout = defineLayout(top["layout"], { code: "INVALID_SNAPSHOT", path: "$.layout" });
 
-    const taken = new Map<PoolName, Taken[]>(
-      POOL_NAMES.map((n) => [
-        n,
-        layout[n].reserved.map((r, i) => new Taken(r.range, { kind: "valued", value: { kind: "reserved", label: r.label } }, `$.layout.${n}.reserved`, i, -1)),
-      ]),
-    );
+    const taken = new Map<PoolName, TakenList>(POOL_NAMES.map((n) => [n, new TakenList()]));
+    for (const n of POOL_NAMES) {
+      const list = taken.get(n) as TakenList;
+      layout[n].reserved.forEach((r, i) =>
+        list.push(r.range, { kind: "valued", value: { kind: "reserved", label: r.label } }, `$.layout.${n}.reserved`, i, -1),
+      );
+    }
     const owners = readOwners(rd, top["owners"], layout, taken);
     const extra = new Map<PoolName, Reservation[]>();
     if (version === 2) {
@@ -340,7 +332,7 @@ export function readSnapshot(json: unknown): RestoredState {
           const label = rd.nonEmptyString(raw["label"], `${at}[${i}].label`);
           const range = new Range(min, max);
           out.push(Object.freeze({ range, label }));
-          (taken.get(name) as Taken[]).push(new Taken(range, { kind: "valued", value: { kind: "reserved", label } }, at, i, -1));
+          (taken.get(name) as TakenList).push(range, { kind: "valued", value: { kind: "reserved", label } }, at, i, -1);
         }
         if (out.length > 0) extra.set(name, out);
       }
@@ -356,15 +348,16 @@ export function readSnapshot(json: unknown): RestoredState {
           if (e.state !== "reserved" || layout[name].reserved.some((r) => r.range.equals(e.range))) continue;
           const label = rd.nonEmptyString(e.label, `${e.at}.label`);
           out.push(Object.freeze({ range: e.range, label }));
-          (taken.get(name) as Taken[]).push(new Taken(e.range, { kind: "valued", value: { kind: "reserved", label } }, `$.pools.${name}.ranges`, e.index, -1));
+          (taken.get(name) as TakenList).push(e.range, { kind: "valued", value: { kind: "reserved", label } }, `$.pools.${name}.ranges`, e.index, -1);
         }
         if (out.length > 0) extra.set(name, out);
       }
     }
     const pools = new Map<PoolName, Pool>();
     for (const name of POOL_NAMES) {
-      const list = (taken.get(name) as Taken[]).sort(byMin);
-      const entries = tile(layout[name].ranges, list, (k, message) => rd.fail((list[k] as Taken).at, message));
+      const list = taken.get(name) as TakenList;
+      list.sort();
+      const entries = tile(layout[name].ranges, list.ranges, list.states, (k, message) => rd.fail(list.at(k), message));
       const v1 = listed.get(name);
       if (v1 !== undefined) compareV1(rd, v1, `$.pools.${name}`, entries);
       pools.set(name, name === "deviceId" || name === "memSlot" ? IdPool.fromSorted(name, layout[name].ranges, entries) : RangePool.fromSorted(name, entries));
@@ -381,7 +374,7 @@ function readOwners(
   rd: SnapshotReader,
   value: unknown,
   layout: Layout,
-  taken: Map<PoolName, Taken[]>,
+  taken: Map<PoolName, TakenList>,
 ): [string, Resource[], (Range | undefined)[], OwnerRecord][] {
   const list = rd.array(value, "$.owners");
   const owners: [string, Resource[], (Range | undefined)[], OwnerRecord][] = new Array(list.length);
@@ -422,7 +415,7 @@ function readOwners(
       const range = k.rangeOf(res);
       resources[j] = res;
       ranges[j] = range;
-      if (range !== undefined) (taken.get(k.pool) as Taken[]).push(new Taken(range, state, "$.owners", i, j));
+      if (range !== undefined) (taken.get(k.pool) as TakenList).push(range, state, "$.owners", i, j);
     }
     owners[i] = [owner, resources, ranges, record];
   }

@@ -59,20 +59,6 @@ export class JsonWriter {
     this.#n += ENCODER.encodeInto(text, buf.subarray(this.#n)).written;
   }
 
-  /** Appends bytes {@link JsonWriter.encode} made. */
-  bytes(b: Uint8Array): void {
-    const len = b.length;
-    const buf = this.#room(len);
-    let n = this.#n;
-    for (let i = 0; i < len; i++) buf[n++] = b[i] as number;
-    this.#n = n;
-  }
-
-  /** `text` as UTF-8 bytes, for {@link JsonWriter.bytes} (text written often, encoded once). */
-  static encode(text: string): Uint8Array {
-    return ENCODER.encode(text);
-  }
-
   /** Appends one ASCII character, e.g. `0x2c` (`,`). */
   byte(c: number): void {
     this.#room(1)[this.#n++] = c;

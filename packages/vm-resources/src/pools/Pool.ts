@@ -149,25 +149,25 @@ export class PoolView {
   }
 }
 
-/** A taken range to place in a tiling: its range and its state. */
-export interface TakenRange {
-  readonly range: Range;
-  readonly state: NodeState<OwnerRecord>;
-}
-
 /** `(aHi, aLo) < (bHi, bLo)` as u64s. */
 function below(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
   return aHi < bHi || (aHi === bHi && aLo < bLo);
 }
 
 /**
- * The tiling of a pool: its layout ranges with the taken entries (sorted by
- * address) in place and free ranges (the shared `FREE_STATE`) in the gaps.
+ * The tiling of a pool: its layout ranges with the taken ranges (sorted by
+ * address, `states[k]` the state of `ranges[k]`) in place and free ranges
+ * (the shared `FREE_STATE`) in the gaps.
  * Throws `fail(index, message)` for an entry that overlaps the one before it
  * or lies outside every range. O(ranges + entries); each bound is read once,
  * as exact 32-bit halves (perf: no bigint, bench "restore").
  */
-export function tile(space: readonly Range[], taken: readonly TakenRange[], fail: (index: number, message: string) => never): PoolBuildEntry[] {
+export function tile(
+  space: readonly Range[],
+  ranges: readonly Range[],
+  states: readonly NodeState<OwnerRecord>[],
+  fail: (index: number, message: string) => never,
+): PoolBuildEntry[] {
   const out: PoolBuildEntry[] = [];
   let k = 0;
   for (const seg of segments(space)) {
@@ -177,9 +177,8 @@ export function tile(space: readonly Range[], taken: readonly TakenRange[], fail
     let nextHi = Range.minHiOf(seg);
     let nextLo = Range.minLoOf(seg);
     let open = true;
-    while (k < taken.length) {
-      const e = taken[k] as TakenRange;
-      const r = e.range;
+    while (k < ranges.length) {
+      const r = ranges[k] as Range;
       const minHi = Range.minHiOf(r);
       const minLo = Range.minLoOf(r);
       if (below(endHi, endLo, minHi, minLo)) break;
@@ -190,7 +189,7 @@ export function tile(space: readonly Range[], taken: readonly TakenRange[], fail
       if (below(nextHi, nextLo, minHi, minLo)) {
         out.push([Range.fromParts(nextHi, nextLo, minLo === 0 ? minHi - 1 : minHi, minLo === 0 ? 0xffff_ffff : minLo - 1), FREE_STATE]);
       }
-      out.push([r, e.state]);
+      out.push([r, states[k] as NodeState<OwnerRecord>]);
       k++;
       if (maxHi === endHi && maxLo === endLo) {
         open = false;
@@ -201,7 +200,7 @@ export function tile(space: readonly Range[], taken: readonly TakenRange[], fail
     }
     if (open) out.push([Range.fromParts(nextHi, nextLo, endHi, endLo), FREE_STATE]);
   }
-  if (k < taken.length) fail(k, `${(taken[k] as TakenRange).range} lies outside the pool`);
+  if (k < ranges.length) fail(k, `${ranges[k]} lies outside the pool`);
   return out;
 }
 

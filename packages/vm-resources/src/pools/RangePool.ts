@@ -63,7 +63,7 @@ export class RangePool implements Pool {
    *
    * @example
    * ```ts
-   * RangePool.fromSorted("pio", tile(layout.pio.ranges, taken, fail));
+   * RangePool.fromSorted("pio", tile(layout.pio.ranges, takenRanges, takenStates, fail));
    * ```
    */
   static fromSorted(name: PoolName, entries: readonly PoolBuildEntry[]): RangePool {

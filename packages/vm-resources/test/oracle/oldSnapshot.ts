@@ -14,7 +14,7 @@ import { ANY_RESOURCE_KEYS, REQUEST_KINDS, kindNamed } from "../../src/kinds/reg
 import type { AnyKind } from "../../src/kinds/registry.js";
 import type { ResourceReader } from "../../src/kinds/Kind.js";
 import { IdPool } from "../../src/pools/IdPool.js";
-import type { OwnerRecord, Pool, PoolBuildEntry, PoolEntry } from "../../src/pools/Pool.js";
+import type { OwnerRecord, Pool, PoolBuildEntry } from "../../src/pools/Pool.js";
 import { RangePool } from "../../src/pools/RangePool.js";
 import type { Resource } from "../../src/requests.js";
 import { quoteText } from "@alloc/constraint";
