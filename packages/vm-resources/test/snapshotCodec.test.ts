@@ -7,7 +7,7 @@
 import { isAllocError } from "@alloc/constraint";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { POOL_NAMES, ResourceManager, readSnapshot, resourceJSON, writeSnapshot } from "../src/index.js";
+import { POOL_NAMES, ResourceManager, defineLayout, layoutToJSON, presetLayout, readSnapshot, resourceJSON, writeSnapshot } from "../src/index.js";
 import type { Reservation, Resource, ResourceRequest, RestoredState, SnapshotSource } from "../src/index.js";
 import { JsonWriter } from "../src/internal/JsonWriter.js";
 import { oldReadSnapshot, oldWriteSnapshot } from "./oracle/oldSnapshot.js";
@@ -187,6 +187,15 @@ describe("snapshot codec against the previous codec", () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it("writes the same bytes for a layout whose name needs escaping or is not ASCII", () => {
+    for (const name of ['q"\\\u0001', "caf\u00e9 \u{1f600}", "lone\ud800"]) {
+      const rm = new ResourceManager(defineLayout({ ...(layoutToJSON(presetLayout("x86_64")) as Record<string, unknown>), name }));
+      rm.allocateDevice("d", [{ kind: "mmio", size: 0x1000 }]);
+      expect(rm.snapshot()).toBe(oldWriteSnapshot(sourceOf(rm, [])));
+      expect(ResourceManager.restore(rm.snapshot()).snapshot()).toBe(rm.snapshot());
+    }
   });
 
   it("JsonWriter.string is JSON.stringify for any string", () => {
