@@ -63,6 +63,8 @@ export class SegmentTree {
   lNext: Int32Array;
   lPrev: Int32Array;
   lParent: Int32Array;
+  /** Slot of each leaf in its parent (valid while it has one). */
+  lSlot: Uint8Array;
   // Inner nodes: per child slot its first start, node, summaries.
   ik: Float64Array;
   ikx: Uint16Array;
@@ -71,6 +73,10 @@ export class SegmentTree {
   ib: Uint8Array;
   iCount: Int32Array;
   iParent: Int32Array;
+  /** Slot of each inner node in its parent. */
+  iSlot: Uint8Array;
+  /** 1 when the inner node's children are leaves. */
+  iLeafKids: Uint8Array;
 
   // Number fields that hold doubles start as -0 (a double), so every pool has
   // one hidden class from construction and none migrates on its first large value.
@@ -127,6 +133,7 @@ export class SegmentTree {
     this.lNext = new Int32Array(leaves);
     this.lPrev = new Int32Array(leaves);
     this.lParent = new Int32Array(leaves);
+    this.lSlot = new Uint8Array(leaves);
     this.ik = new Float64Array(inner * B);
     this.ikx = new Uint16Array(inner * B);
     this.ic = new Int32Array(inner * B);
@@ -134,6 +141,8 @@ export class SegmentTree {
     this.ib = new Uint8Array(inner * B);
     this.iCount = new Int32Array(inner);
     this.iParent = new Int32Array(inner);
+    this.iSlot = new Uint8Array(inner);
+    this.iLeafKids = new Uint8Array(inner);
     this.sizeIndex = new SizeIndex(2);
     const l = this.newLeaf();
     this.lCount[l] = 1;
@@ -195,6 +204,7 @@ export class SegmentTree {
     this.lNext = copyI32(this.lNext, cap);
     this.lPrev = copyI32(this.lPrev, cap);
     this.lParent = copyI32(this.lParent, cap);
+    this.lSlot = copyU8(this.lSlot, cap);
   }
 
   private growInner(): void {
@@ -206,6 +216,8 @@ export class SegmentTree {
     this.ib = copyU8(this.ib, cap * B);
     this.iCount = copyI32(this.iCount, cap);
     this.iParent = copyI32(this.iParent, cap);
+    this.iSlot = copyU8(this.iSlot, cap);
+    this.iLeafKids = copyU8(this.iLeafKids, cap);
   }
 
   // ------------------------------------------------------------ navigation
@@ -348,11 +360,16 @@ export class SegmentTree {
     this.sBlk = blk;
   }
 
-  private slotOf(parent: number, child: number): number {
-    const base = parent << SHIFT;
-    const c = this.iCount[parent]!;
-    for (let j = 0; j < c; j++) if (this.ic[base + j] === child) return base + j;
-    throw new Error("IntervalTree invariant broken: a node is missing from its parent");
+  /** The position of `child` (a leaf when `leaf`) in its parent `parent`. */
+  private slotOf(parent: number, child: number, leaf: boolean): number {
+    return (parent << SHIFT) + (leaf ? this.lSlot[child]! : this.iSlot[child]!);
+  }
+
+  /** Puts `child` in inner slot q, recording the slot on the child. */
+  private place(q: number, child: number): void {
+    this.ic[q] = child;
+    if (this.iLeafKids[q >> SHIFT] === 1) this.lSlot[child] = q & (B - 1);
+    else this.iSlot[child] = q & (B - 1);
   }
 
   /**
@@ -376,7 +393,7 @@ export class SegmentTree {
         kX = this.ikx[node << SHIFT]!;
       }
       if (p < 0) return;
-      const q = this.slotOf(p, node);
+      const q = this.slotOf(p, node, leaf);
       if (this.il[q] === this.sLen && this.ib[q] === this.sBlk && this.ik[q] === kD && this.ikx[q] === kX) return;
       this.il[q] = this.sLen;
       this.ib[q] = this.sBlk;
@@ -465,18 +482,19 @@ export class SegmentTree {
     let p = leaf ? this.lParent[l]! : this.iParent[l]!;
     if (p < 0) {
       p = this.newInner();
-      this.ic[p << SHIFT] = l;
+      this.iLeafKids[p] = leaf ? 1 : 0;
+      this.place(p << SHIFT, l);
       this.iCount[p] = 1;
       this.setParent(l, p, leaf);
       this.root = p;
       this.height++;
     }
-    const q = this.slotOf(p, l) + 1;
+    const q = this.slotOf(p, l, leaf) + 1;
     if (this.iCount[p] === B) {
       this.splitInner(p, q - (p << SHIFT));
       p = leaf ? this.lParent[l]! : this.iParent[l]!;
     }
-    const j = this.slotOf(p, l) + 1 - (p << SHIFT);
+    const j = this.slotOf(p, l, leaf) + 1 - (p << SHIFT);
     this.insertSlot(p, j, r);
     this.setParent(r, p, leaf);
     this.updateUp(l, leaf);
@@ -494,7 +512,7 @@ export class SegmentTree {
     const base = p << SHIFT;
     const c = this.iCount[p]!;
     for (let k = base + c; k > base + j; k--) this.copySlot(k - 1, k);
-    this.ic[base + j] = child;
+    this.place(base + j, child);
     this.il[base + j] = -1;
     this.ib[base + j] = 0;
     this.ik[base + j] = -1;
@@ -505,25 +523,21 @@ export class SegmentTree {
   private copySlot(a: number, b: number): void {
     this.ik[b] = this.ik[a]!;
     this.ikx[b] = this.ikx[a]!;
-    this.ic[b] = this.ic[a]!;
+    this.place(b, this.ic[a]!);
     this.il[b] = this.il[a]!;
     this.ib[b] = this.ib[a]!;
   }
 
   /** True when inner node k's children are leaves. */
   private kidsAreLeaves(k: number): boolean {
-    let h = 0;
-    while (k !== this.root) {
-      k = this.iParent[k]!;
-      h++;
-    }
-    return h === this.height - 1;
+    return this.iLeafKids[k] === 1;
   }
 
   /** Splits full inner node p (an insert is coming at slot j). */
   private splitInner(p: number, j: number): void {
     const leafKids = this.kidsAreLeaves(p);
     const r = this.newInner();
+    this.iLeafKids[r] = leafKids ? 1 : 0;
     const mid = j >= B - 4 ? B - 4 : B >> 1;
     const a = p << SHIFT;
     const b = r << SHIFT;
@@ -588,7 +602,7 @@ export class SegmentTree {
       this.updateUp(l, true);
       return;
     }
-    const q = this.slotOf(p, l);
+    const q = this.slotOf(p, l, true);
     const j = q - (p << SHIFT);
     const c = this.iCount[p]!;
     if (c < 2) {
@@ -606,7 +620,7 @@ export class SegmentTree {
       const n = this.lNext[b]!;
       this.lNext[a] = n;
       if (n >= 0) this.lPrev[n] = a;
-      this.removeSlot(p, this.slotOf(p, b) - (p << SHIFT));
+      this.removeSlot(p, this.lSlot[b]!);
       this.releaseLeaf(b);
       this.updateUp(a, true);
       this.settleInner(p);
@@ -650,7 +664,7 @@ export class SegmentTree {
       return;
     }
     const leafKids = this.kidsAreLeaves(p);
-    const q = this.slotOf(g, p);
+    const q = this.slotOf(g, p, false);
     const j = q - (g << SHIFT);
     const c = this.iCount[g]!;
     const a = j + 1 < c ? p : this.ic[q - 1]!;
@@ -665,7 +679,7 @@ export class SegmentTree {
         this.setParent(this.ic[A + ca + k]!, a, leafKids);
       }
       this.iCount[a] = ca + cb;
-      this.removeSlot(g, this.slotOf(g, b) - (g << SHIFT));
+      this.removeSlot(g, this.iSlot[b]!);
       this.releaseInner(b);
       this.updateUp(a, false);
       this.settleInner(g);
@@ -1089,8 +1103,10 @@ export class SegmentTree {
   private raiseUp(l: number, len: number, blk: number): void {
     let node = l;
     let p = this.lParent[l]!;
+    let leaf = true;
     while (p >= 0) {
-      const q = this.slotOf(p, node);
+      const q = this.slotOf(p, node, leaf);
+      leaf = false;
       const a = this.il[q]!;
       const b = this.ib[q]!;
       if (a >= len && b >= blk) return;
@@ -1281,12 +1297,13 @@ export class SegmentTree {
       const up: number[] = [];
       for (let g = 0; g < groups; g++) {
         const k = this.newInner();
+        this.iLeafKids[k] = leafLevel ? 1 : 0;
         const from = Math.floor((g * level.length) / groups);
         const to = Math.floor(((g + 1) * level.length) / groups);
         for (let i = from; i < to; i++) {
           const child = level[i]!;
           const q = (k << SHIFT) + i - from;
-          this.ic[q] = child;
+          this.place(q, child);
           this.setParent(child, k, leafLevel);
           if (leafLevel) {
             this.leafSum(child);
@@ -1367,6 +1384,7 @@ export class SegmentTree {
     c.lNext = this.lNext.slice();
     c.lPrev = this.lPrev.slice();
     c.lParent = this.lParent.slice();
+    c.lSlot = this.lSlot.slice();
     c.ik = this.ik.slice();
     c.ikx = this.ikx.slice();
     c.ic = this.ic.slice();
@@ -1374,6 +1392,8 @@ export class SegmentTree {
     c.ib = this.ib.slice();
     c.iCount = this.iCount.slice();
     c.iParent = this.iParent.slice();
+    c.iSlot = this.iSlot.slice();
+    c.iLeafKids = this.iLeafKids.slice();
     c.root = this.root;
     c.height = this.height;
     c.ranges = this.ranges;
@@ -1413,6 +1433,8 @@ export class SegmentTree {
       for (let j = 0; j < c; j++) {
         const q = (node << SHIFT) + j;
         const child = this.ic[q]!;
+        if (this.iLeafKids[node] !== (h === 1 ? 1 : 0)) fail(`inner node ${node}: wrong children level`);
+        if ((h === 1 ? this.lSlot[child] : this.iSlot[child]) !== j) fail(`inner node ${node} slot ${j}: the child records another slot`);
         walk(child, h - 1, node);
         if (h === 1) {
           this.leafSum(child);
