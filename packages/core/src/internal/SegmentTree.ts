@@ -374,33 +374,60 @@ export class SegmentTree {
 
   /**
    * Recomputes the summary of `node` (a leaf when `leaf`) and writes it with
-   * its first start into its parent's slot, then upwards while anything changed.
+   * its first start into its parent's slot, then upwards while anything
+   * changed. Above `node` only one slot changes per level, so a parent's
+   * summary follows from its stored one (a rise, or no change when the slot
+   * did not hold the maximum); only a maximum that falls costs a rescan.
    */
   private updateUp(node: number, leaf: boolean): void {
-    for (;;) {
-      let p: number;
-      let kD: number;
-      let kX: number;
-      if (leaf) {
-        this.leafSum(node);
-        p = this.lParent[node]!;
-        kD = this.ls[node << SHIFT]!;
-        kX = this.lx[node << SHIFT]!;
-      } else {
-        this.innerSum(node);
-        p = this.iParent[node]!;
-        kD = this.ik[node << SHIFT]!;
-        kX = this.ikx[node << SHIFT]!;
-      }
-      if (p < 0) return;
+    let p: number;
+    let kD: number;
+    let kX: number;
+    if (leaf) {
+      this.leafSum(node);
+      p = this.lParent[node]!;
+      kD = this.ls[node << SHIFT]!;
+      kX = this.lx[node << SHIFT]!;
+    } else {
+      this.innerSum(node);
+      p = this.iParent[node]!;
+      kD = this.ik[node << SHIFT]!;
+      kX = this.ikx[node << SHIFT]!;
+    }
+    const il = this.il;
+    const ib = this.ib;
+    const ik = this.ik;
+    const ikx = this.ikx;
+    let len = this.sLen;
+    let blk = this.sBlk;
+    while (p >= 0) {
       const q = this.slotOf(p, node, leaf);
-      if (this.il[q] === this.sLen && this.ib[q] === this.sBlk && this.ik[q] === kD && this.ikx[q] === kX) return;
-      this.il[q] = this.sLen;
-      this.ib[q] = this.sBlk;
-      this.ik[q] = kD;
-      this.ikx[q] = kX;
+      const oldLen = il[q]!;
+      const oldBlk = ib[q]!;
+      if (oldLen === len && oldBlk === blk && ik[q] === kD && ikx[q] === kX) return;
+      il[q] = len;
+      ib[q] = blk;
+      ik[q] = kD;
+      ikx[q] = kX;
+      const g = this.iParent[p]!;
+      // The root's summary is stored nowhere.
+      if (g < 0) return;
+      const gq = this.slotOf(g, p, false);
+      const pLen = il[gq]!;
+      const pBlk = ib[gq]!;
+      if ((len < pLen && oldLen >= pLen) || (blk < pBlk && oldBlk >= pBlk)) {
+        this.innerSum(p);
+        len = this.sLen;
+        blk = this.sBlk;
+      } else {
+        if (len < pLen) len = pLen;
+        if (blk < pBlk) blk = pBlk;
+      }
+      kD = ik[p << SHIFT]!;
+      kX = ikx[p << SHIFT]!;
       node = p;
       leaf = false;
+      p = g;
     }
   }
 
