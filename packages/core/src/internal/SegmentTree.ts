@@ -123,7 +123,7 @@ export class SegmentTree {
   private sBlk = 0;
 
   constructor(leafCapacity = 4) {
-    const leaves = Math.max(2, leafCapacity);
+    const leaves = Math.max(4, leafCapacity);
     const inner = Math.max(2, leaves >> 3);
     this.ls = new Float64Array(leaves * B);
     this.lx = new Uint16Array(leaves * B);
@@ -195,7 +195,7 @@ export class SegmentTree {
   }
 
   private growLeaves(): void {
-    const cap = Math.ceil(this.lCount.length * 1.5);
+    const cap = grown(this.lCount.length);
     this.ls = copyF64(this.ls, cap * B);
     this.lx = copyU16(this.lx, cap * B);
     this.lt = copyU8(this.lt, cap * B);
@@ -208,7 +208,7 @@ export class SegmentTree {
   }
 
   private growInner(): void {
-    const cap = Math.ceil(this.iCount.length * 1.5);
+    const cap = grown(this.iCount.length);
     this.ik = copyF64(this.ik, cap * B);
     this.ikx = copyU16(this.ikx, cap * B);
     this.ic = copyI32(this.ic, cap * B);
@@ -1037,29 +1037,49 @@ export class SegmentTree {
     const i = pos & (B - 1);
     const atStart = fD === sD && fX === sX;
     const atEnd = eD === nD && eX === nX;
+    // perf: the pieces left are shorter than the segment carved, so when it held
+    // neither maximum of its leaf and the leaf does not split, no summary changes (bench W2, W3).
+    const quiet = this.holdsNoMaximum(l, sD, sX, nD, nX, (atStart ? 0 : 1) + (atEnd ? 0 : 1));
     if (atStart) {
       this.setKind(pos, ALLOCATED);
       if (atEnd) {
-        this.updateUp(l, true);
+        if (!quiet) this.updateUp(l, true);
         return pos;
       }
       this.noteFree(1, eD, eX, nD, nX);
       const f = this.insertAt(l, i + 1, eD, eX, FREE);
       const taken = this.prev(f);
-      this.refreshSpan(taken, f);
+      if (!quiet) this.refreshSpan(taken, f);
       return taken;
     }
     this.noteFree(1, sD, sX, fD, fX);
     let taken = this.insertAt(l, i + 1, fD, fX, ALLOCATED);
     if (atEnd) {
-      this.refreshSpan(this.prev(taken), taken);
+      if (!quiet) this.refreshSpan(this.prev(taken), taken);
       return taken;
     }
     this.noteFree(1, eD, eX, nD, nX);
     const f = this.insertAt(taken >> SHIFT, (taken & (B - 1)) + 1, eD, eX, FREE);
     taken = this.prev(f);
-    this.refreshSpan(this.prev(taken), f);
+    if (!quiet) this.refreshSpan(this.prev(taken), f);
     return taken;
+  }
+
+  /**
+   * True when free segment `[s, n)` of leaf l is below both summaries its
+   * parent holds for l (or l is the root: nothing is stored) and l has room
+   * for `inserts` more segments.
+   */
+  private holdsNoMaximum(l: number, sD: number, sX: number, nD: number, nX: number, inserts: number): boolean {
+    if (this.lCount[l]! + inserts > B) return false;
+    const p = this.lParent[l]!;
+    if (p < 0) return true;
+    const q = this.slotOf(p, l, true);
+    const len = lengthOf(sD, sX, nD, nX);
+    if (!(len < this.il[q]!)) return false;
+    const cap = this.ib[q]!;
+    // A block of 2^(k-1) needs a length of at least 2^(k-1) (len is never below the true length).
+    return cap > 0 && (POW2[cap - 1]! > len || blockOf(sD, sX, nD, nX) < cap);
   }
 
   /** Refreshes every leaf from the one of position a to the one of position b (a few, in chain order). */
@@ -1552,6 +1572,11 @@ function copyI32(a: Int32Array, n: number): Int32Array {
   const b = new Int32Array(n);
   b.set(a);
   return b;
+}
+
+/** The next capacity: doubling while small (a fresh pool reaches its size in few copies), then x1.5 (memory). */
+function grown(n: number): number {
+  return n < 1024 ? 2 * n : Math.ceil(n * 1.5);
 }
 
 function copyU8(a: Uint8Array, n: number): Uint8Array {
