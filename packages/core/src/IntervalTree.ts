@@ -227,11 +227,11 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const nX = this.#nX;
     const pos = k.locate(sD, sX);
     k.end(pos);
-    if (k.lt[pos] !== HOLE || lessDX(k.outEndD, k.outEndX, nD, nX)) {
+    if (k.kindAt(pos) !== HOLE || lessDX(k.outEndD, k.outEndX, nD, nX)) {
       // The conflict reported is the highest range starting at or below r.max.
       dec(nD, nX);
       let c = k.locate(OUT.d, OUT.x);
-      if (k.lt[c] === HOLE) c = k.prev(c);
+      if (k.kindAt(c) === HOLE) c = k.prev(c);
       throw new AllocError("OVERLAP", `insert ${r} overlaps ${this.#rangeAt(c)} already in the pool`, {
         argument: "range",
         range: r.toString(),
@@ -281,7 +281,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const pos = this.#find(r);
     if (pos < 0) throw this.#notFound(r, "delete");
     let data: T | undefined;
-    if (this.#k.lt[pos] === VALUED) {
+    if (this.#k.kindAt(pos) === VALUED) {
       const key = keyOf(this.#sD, this.#sX);
       data = this.#values.get(key);
       this.#values.delete(key);
@@ -315,7 +315,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     this.#read(Range.from(range));
     const k = this.#k;
     const pos = k.locate(this.#sD, this.#sX);
-    if (k.lt[pos] === HOLE) return undefined;
+    if (k.kindAt(pos) === HOLE) return undefined;
     k.end(pos);
     if (lessDX(k.outEndD, k.outEndX, this.#nD, this.#nX)) return undefined;
     return [this.#rangeAt(pos, true), this.#stateAt(pos)];
@@ -333,7 +333,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     fromBig(readU64(id, "id"));
     const k = this.#k;
     const pos = k.locate(OUT.d, OUT.x);
-    return k.lt[pos] === VALUED ? this.#values.get(keyOf(k.ls[pos]!, k.lx[pos]!)) : undefined;
+    return k.kindAt(pos) === VALUED ? this.#values.get(keyOf(k.ls[pos]!, k.xAt(pos))) : undefined;
   }
 
   /**
@@ -360,7 +360,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const at = k.carve(pos);
     if (data !== undefined) {
       k.setTaken(at, VALUED);
-      this.#values.set(keyOf(k.ls[at]!, k.lx[at]!), data);
+      this.#values.set(keyOf(k.ls[at]!, k.xAt(at)), data);
     }
     return this.#rangeAt(at, true);
   }
@@ -411,7 +411,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const r = Range.from(range);
     const pos = this.#exactTaken(r, "free");
     let data: T | undefined;
-    if (this.#k.lt[pos] === VALUED) {
+    if (this.#k.kindAt(pos) === VALUED) {
       const key = keyOf(this.#sD, this.#sX);
       data = this.#values.get(key);
       this.#values.delete(key);
@@ -449,7 +449,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const eX = OUT.x;
     if (lessDX(this.#nD, this.#nX, eD, eX)) {
       const next = k.next(pos);
-      const nextFree = next >= 0 && k.lt[next] === FREE;
+      const nextFree = next >= 0 && k.kindAt(next) === FREE;
       if (nextFree) k.end(next);
       if (!nextFree || lessDX(k.outEndD, k.outEndX, eD, eX)) {
         throw this.#cannotGrow(r, size, nextFree ? `the free range after it, ${this.#rangeAt(next)}, is too short` : "the space right after it is not free");
@@ -520,9 +520,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     k.check();
     let valued = 0;
     for (let p = k.first(); p >= 0; p = k.next(p)) {
-      if (k.lt[p] !== VALUED) continue;
+      if (k.kindAt(p) !== VALUED) continue;
       valued++;
-      if (!this.#values.has(keyOf(k.ls[p]!, k.lx[p]!))) throw new Error(`IntervalTree invariant broken: valued range ${this.#rangeAt(p)} has no value`);
+      if (!this.#values.has(keyOf(k.ls[p]!, k.xAt(p)))) throw new Error(`IntervalTree invariant broken: valued range ${this.#rangeAt(p)} has no value`);
     }
     if (valued !== this.#values.size) throw new Error("IntervalTree invariant broken: value table holds ranges that are not valued");
   }
@@ -565,17 +565,17 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const k = this.#k;
     let pos = k.locate(sD, sX);
     let version = k.version;
-    while (pos >= 0 && lessDX(k.ls[pos]!, k.lx[pos]!, nD, nX)) {
-      if (k.lt[pos] !== HOLE) {
+    while (pos >= 0 && lessDX(k.ls[pos]!, k.xAt(pos), nD, nX)) {
+      if (k.kindAt(pos) !== HOLE) {
         const d = k.ls[pos]!;
-        const x = k.lx[pos]!;
+        const x = k.xAt(pos);
         yield [this.#rangeAt(pos, true), this.#stateAt(pos)];
         if (k.version !== version) {
           version = k.version;
           pos = k.locate(d, x);
-          if (k.ls[pos] !== d || k.lx[pos] !== x) {
+          if (k.ls[pos] !== d || k.xAt(pos) !== x) {
             // The range yielded last is gone: continue from what now holds its start.
-            if (k.lt[pos] !== HOLE && lessDX(k.ls[pos]!, k.lx[pos]!, d, x)) pos = k.next(pos);
+            if (k.kindAt(pos) !== HOLE && lessDX(k.ls[pos]!, k.xAt(pos), d, x)) pos = k.next(pos);
             continue;
           }
         }
@@ -588,17 +588,17 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   #rangeAt(pos: number, locator = false): Range {
     const k = this.#k;
     const sD = k.ls[pos]!;
-    const sX = k.lx[pos]!;
+    const sX = k.xAt(pos);
     k.end(pos);
     dec(k.outEndD, k.outEndX);
     return Range.fromParts(hiOf(sD), loOf(sD, sX), hiOf(OUT.d), loOf(OUT.d, OUT.x), locator ? (pos >> 5) + 1 : 0);
   }
 
   #stateAt(pos: number): NodeState<T> {
-    const st = this.#k.lt[pos];
+    const st = this.#k.kindAt(pos);
     if (st === FREE) return FREE_STATE;
     if (st === ALLOCATED) return ALLOCATED_STATE;
-    return { kind: "valued", value: this.#values.get(keyOf(this.#k.ls[pos]!, this.#k.lx[pos]!)) as T };
+    return { kind: "valued", value: this.#values.get(keyOf(this.#k.ls[pos]!, this.#k.xAt(pos))) as T };
   }
 
   /** The position of the segment that is exactly `r` and in the pool, or -1; leaves r in #s*, #n*. */
@@ -611,14 +611,14 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     // that leaf is live and spans the start (bench W2 free, W3).
     const leaf = hintOf(r) - 1;
     let pos: number;
-    if (k.isLeaf(leaf) && !lessDX(sD, sX, k.ls[leaf * B]!, k.lx[leaf * B]!)) {
+    if (k.isLeaf(leaf) && !lessDX(sD, sX, k.ls[leaf * B]!, k.xAt(leaf * B))) {
       pos = k.locateIn(leaf, sD, sX);
       k.end(pos);
       if (!lessDX(sD, sX, k.outEndD, k.outEndX)) pos = k.locate(sD, sX);
     } else {
       pos = k.locate(sD, sX);
     }
-    if (k.ls[pos] !== sD || k.lx[pos] !== sX || k.lt[pos] === HOLE) return -1;
+    if (k.ls[pos] !== sD || k.xAt(pos) !== sX || k.kindAt(pos) === HOLE) return -1;
     k.end(pos);
     return k.outEndD === this.#nD && k.outEndX === this.#nX ? pos : -1;
   }
@@ -627,7 +627,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   #exactTaken(r: Range, operation: string): number {
     const pos = this.#find(r);
     if (pos < 0) throw this.#notFound(r, operation);
-    if (this.#k.lt[pos] === FREE) {
+    if (this.#k.kindAt(pos) === FREE) {
       throw new AllocError("NOT_ALLOCATED", `${operation} ${r}: the range is free (${operation === "free" ? "double free" : "allocate it first"})`, {
         argument: "range",
         range: r.toString(),
@@ -644,7 +644,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     this.#read(r);
     const k = this.#k;
     const pos = k.locate(this.#sD, this.#sX);
-    const inPool = k.lt[pos] !== HOLE;
+    const inPool = k.kindAt(pos) !== HOLE;
     const hint = inPool
       ? `it is not exactly ${this.#rangeAt(pos)} (${this.#stateAt(pos).kind}), which contains its start`
       : "no range of the pool contains its start";
