@@ -21,7 +21,7 @@
  * refused call throws `AllocError` before anything changes.
  */
 import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, readFields, readRecord, readU64 } from "@alloc/constraint";
-import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
+import type { ConstraintLike, Policy, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
 import { ALLOCATED, B, FREE, HOLE, SegmentTree, VALUED } from "./internal/SegmentTree.js";
@@ -37,9 +37,11 @@ const OPTION_KEYS: readonly string[] = ["initialCapacity"];
 const STATE_KEYS: readonly string[] = ["kind", "value"];
 const MAX_CAPACITY = 1 << 24;
 const { minHiOf, minLoOf, maxHiOf, maxLoOf, hintOf } = Range;
-const { sizeHiOf, sizeLoOf, alignHiOf, alignLoOf, policyOf } = Constraint;
+const { policyOf } = Constraint;
 // A constraint no caller holds: a new tree has no request yet.
 const NO_REQUEST = new Constraint({ size: 1 });
+// The halves of the request being read (see Constraint.read).
+const READ_HALVES = new Float64Array(8);
 
 /** The key of a valued range in the value table: its start, a number below 2^53. */
 type Key = number | bigint;
@@ -66,6 +68,8 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   #values: Map<Key, T>;
   /** The constraint whose request the kernel holds. */
   #request: Constraint = NO_REQUEST;
+  /** The halves of the request the kernel holds; all 0 (size 0, never valid) before the first. */
+  #held = new Float64Array(8);
   // The range being handled, as (d, x) pairs: start s, exclusive end n.
   // -0: double fields from construction (see SegmentTree).
   #sD = -0;
@@ -349,12 +353,18 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   allocate(constraint: ConstraintLike, data?: T): Range | undefined {
-    const c = Constraint.from(constraint);
     const k = this.#k;
+    let policy: Policy;
     // perf: a constraint is immutable, so the request the kernel holds from the
-    // last call is still right when the same one comes again (bench W1).
-    if (c !== this.#request) this.#setRequest(c);
-    const policy = policyOf(c);
+    // last call is still right when the same one comes again (bench W1); a
+    // plain object is read once into halves, with no Constraint built.
+    if (constraint === this.#request) {
+      policy = policyOf(constraint as Constraint);
+    } else {
+      policy = Constraint.read(constraint, READ_HALVES);
+      this.#setRequest(READ_HALVES);
+      if (Constraint.is(constraint)) this.#request = constraint;
+    }
     const pos = policy === "first-match" ? k.findFirst() : policy === "last-match" ? k.findLast() : k.findBest();
     if (pos < 0) return undefined;
     const at = k.carve(pos);
@@ -365,19 +375,33 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     return this.#rangeAt(at, true);
   }
 
-  #setRequest(c: Constraint): void {
-    const k = this.#k;
-    fromHalves(sizeHiOf(c), sizeLoOf(c));
+  /** Hands the request with halves `h` to the kernel, unless it already holds it. */
+  #setRequest(h: Float64Array): void {
+    const held = this.#held;
+    if (
+      h[0] === held[0] &&
+      h[1] === held[1] &&
+      h[2] === held[2] &&
+      h[3] === held[3] &&
+      h[4] === held[4] &&
+      h[5] === held[5] &&
+      h[6] === held[6] &&
+      h[7] === held[7]
+    ) {
+      return;
+    }
+    held.set(h);
+    this.#request = NO_REQUEST;
+    fromHalves(h[0]!, h[1]!);
     const sizeD = OUT.d;
     const sizeX = OUT.x;
-    fromHalves(alignHiOf(c), alignLoOf(c));
+    fromHalves(h[6]!, h[7]!);
     const alignD = OUT.d;
-    fromHalves(Constraint.minHiOf(c), Constraint.minLoOf(c));
+    fromHalves(h[2]!, h[3]!);
     const wlD = OUT.d;
     const wlX = OUT.x;
-    fromHalves(Constraint.maxHiOf(c), Constraint.maxLoOf(c));
-    k.setRequest(sizeD, sizeX, alignD, wlD, wlX, OUT.d, OUT.x);
-    this.#request = c;
+    fromHalves(h[4]!, h[5]!);
+    this.#k.setRequest(sizeD, sizeX, alignD, wlD, wlX, OUT.d, OUT.x);
   }
 
   /**

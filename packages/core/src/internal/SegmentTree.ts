@@ -291,7 +291,7 @@ export class SegmentTree {
     const l = pos >> SHIFT;
     if ((pos & (B - 1)) + 1 < this.lCount[l]!) {
       this.outEndD = this.ls[pos + 1]!;
-      this.outEndX = (this.lm[pos + 1]! & XM);
+      this.outEndX = this.lm[pos + 1]! & XM;
       return;
     }
     this.leafEnd(l);
@@ -310,7 +310,7 @@ export class SegmentTree {
       this.outEndX = 0;
     } else {
       this.outEndD = this.ls[n << SHIFT]!;
-      this.outEndX = (this.lm[n << SHIFT]! & XM);
+      this.outEndX = this.lm[n << SHIFT]! & XM;
     }
   }
 
@@ -338,13 +338,13 @@ export class SegmentTree {
       let nX: number;
       if (i + 1 < c) {
         nD = ls[base + i + 1]!;
-        nX = (this.lm[base + i + 1]! & XM);
+        nX = this.lm[base + i + 1]! & XM;
       } else {
         this.leafEnd(l);
         nD = this.outEndD;
         nX = this.outEndX;
       }
-      const sX = (this.lm[base + i]! & XM);
+      const sX = this.lm[base + i]! & XM;
       const n = nD < TWO_53 ? nD - sD : lengthOf(sD, sX, nD, nX);
       if (n > len) len = n;
       // perf: a block can only beat blk when the length can (bench W2, W3).
@@ -399,7 +399,7 @@ export class SegmentTree {
       this.leafSum(node);
       p = this.lParent[node]!;
       kD = this.ls[node << SHIFT]!;
-      kX = (this.lm[node << SHIFT]! & XM);
+      kX = this.lm[node << SHIFT]! & XM;
     } else {
       this.innerSum(node);
       p = this.iParent[node]!;
@@ -605,14 +605,14 @@ export class SegmentTree {
   private remask(l: number): void {
     const base = l << SHIFT;
     let m = 0;
-    for (let i = this.lCount[l]! - 1; i >= 0; i--) if ((this.lm[base + i]! >> KS) === FREE) m |= 1 << i;
+    for (let i = this.lCount[l]! - 1; i >= 0; i--) if (this.lm[base + i]! >> KS === FREE) m |= 1 << i;
     this.lFree[l] = m;
   }
 
   /** Removes the segment at pos without rebalancing (see settle). */
   private deleteAt(pos: number): void {
     const l = pos >> SHIFT;
-    if ((this.lm[pos]! >> KS) !== HOLE) this.ranges--;
+    if (this.lm[pos]! >> KS !== HOLE) this.ranges--;
     const end = (l << SHIFT) + this.lCount[l]! - 1;
     const ls = this.ls;
     const lm = this.lm;
@@ -962,13 +962,13 @@ export class SegmentTree {
       let nX: number;
       if (i + 1 < c) {
         nD = ls[base + i + 1]!;
-        nX = (this.lm[base + i + 1]! & XM);
+        nX = this.lm[base + i + 1]! & XM;
       } else {
         this.leafEnd(l);
         nD = this.outEndD;
         nX = this.outEndX;
       }
-      if (this.fitsFirst(sD, (this.lm[base + i]! & XM), nD, nX)) return base + i;
+      if (this.fitsFirst(sD, this.lm[base + i]! & XM, nD, nX)) return base + i;
     }
     return -1;
   }
@@ -983,7 +983,7 @@ export class SegmentTree {
       let nX: number;
       if (i + 1 < c) {
         nD = this.ls[base + i + 1]!;
-        nX = (this.lm[base + i + 1]! & XM);
+        nX = this.lm[base + i + 1]! & XM;
       } else {
         this.leafEnd(l);
         nD = this.outEndD;
@@ -991,7 +991,7 @@ export class SegmentTree {
       }
       if (nD < this.cWlD) return -2;
       const sD = this.ls[base + i]!;
-      if (sD <= this.cWhD && this.fitsLast(sD, (this.lm[base + i]! & XM), nD, nX)) return base + i;
+      if (sD <= this.cWhD && this.fitsLast(sD, this.lm[base + i]! & XM, nD, nX)) return base + i;
     }
     return -1;
   }
@@ -1002,9 +1002,9 @@ export class SegmentTree {
     if (!index.active) {
       index.active = true;
       for (let p = this.first(); p >= 0; p = this.next(p)) {
-        if ((this.lm[p]! >> KS) !== FREE) continue;
+        if (this.lm[p]! >> KS !== FREE) continue;
         this.end(p);
-        index.add(this.ls[p]!, (this.lm[p]! & XM), this.outEndD, this.outEndX);
+        index.add(this.ls[p]!, this.lm[p]! & XM, this.outEndD, this.outEndX);
       }
     }
     for (let ok = index.seek(this.cSizeD, this.cSizeX); ok; ok = index.advance()) {
@@ -1034,7 +1034,7 @@ export class SegmentTree {
       eX = OUT.x;
     }
     const sD = this.ls[pos]!;
-    const sX = (this.lm[pos]! & XM);
+    const sX = this.lm[pos]! & XM;
     this.end(pos);
     const nD = this.outEndD;
     const nX = this.outEndX;
@@ -1111,21 +1111,21 @@ export class SegmentTree {
   release(pos: number): void {
     this.version++;
     const sD = this.ls[pos]!;
-    const sX = (this.lm[pos]! & XM);
+    const sX = this.lm[pos]! & XM;
     this.end(pos);
     const nD = this.outEndD;
     const nX = this.outEndX;
     const p = this.prev(pos);
     const q = this.next(pos);
-    const mergePrev = p >= 0 && (this.lm[p]! >> KS) === FREE;
-    const mergeNext = q >= 0 && (this.lm[q]! >> KS) === FREE;
+    const mergePrev = p >= 0 && this.lm[p]! >> KS === FREE;
+    const mergeNext = q >= 0 && this.lm[q]! >> KS === FREE;
     let mD = sD;
     let mX = sX;
     let eD = nD;
     let eX = nX;
     if (mergePrev) {
       mD = this.ls[p]!;
-      mX = (this.lm[p]! & XM);
+      mX = this.lm[p]! & XM;
       this.noteFree(-1, mD, mX, sD, sX);
     }
     if (mergeNext) {
@@ -1206,10 +1206,10 @@ export class SegmentTree {
   drop(pos: number): void {
     this.version++;
     const sD = this.ls[pos]!;
-    const sX = (this.lm[pos]! & XM);
+    const sX = this.lm[pos]! & XM;
     this.end(pos);
     this.noteTotal(-1, sD, sX, this.outEndD, this.outEndX);
-    if ((this.lm[pos]! >> KS) === FREE) this.noteFree(-1, sD, sX, this.outEndD, this.outEndX);
+    if (this.lm[pos]! >> KS === FREE) this.noteFree(-1, sD, sX, this.outEndD, this.outEndX);
     this.setKind(pos, HOLE);
     this.ranges--;
     this.updateUp(pos >> SHIFT, true);
@@ -1219,16 +1219,16 @@ export class SegmentTree {
   /** Merges the segment starting at `(d, x)` with neighbours of the same mergeable kind. */
   private coalesce(d: number, x: number): void {
     let pos = this.locate(d, x);
-    const kind = (this.lm[pos]! >> KS);
+    const kind = this.lm[pos]! >> KS;
     if (kind !== FREE && kind !== HOLE) return;
     const q = this.next(pos);
-    if (q >= 0 && (this.lm[q]! >> KS) === kind) {
+    if (q >= 0 && this.lm[q]! >> KS === kind) {
       if (kind === FREE) {
         this.end(q);
         const eD = this.outEndD;
         const eX = this.outEndX;
-        this.noteFree(-1, d, x, this.ls[q]!, (this.lm[q]! & XM));
-        this.noteFree(-1, this.ls[q]!, (this.lm[q]! & XM), eD, eX);
+        this.noteFree(-1, d, x, this.ls[q]!, this.lm[q]! & XM);
+        this.noteFree(-1, this.ls[q]!, this.lm[q]! & XM, eD, eX);
         this.noteFree(1, d, x, eD, eX);
       }
       const l = q >> SHIFT;
@@ -1238,17 +1238,17 @@ export class SegmentTree {
       this.updateUp(pos >> SHIFT, true);
     }
     const p = this.prev(pos);
-    if (p >= 0 && (this.lm[p]! >> KS) === kind) {
+    if (p >= 0 && this.lm[p]! >> KS === kind) {
       if (kind === FREE) {
         this.end(pos);
         const eD = this.outEndD;
         const eX = this.outEndX;
-        this.noteFree(-1, this.ls[p]!, (this.lm[p]! & XM), d, x);
+        this.noteFree(-1, this.ls[p]!, this.lm[p]! & XM, d, x);
         this.noteFree(-1, d, x, eD, eX);
-        this.noteFree(1, this.ls[p]!, (this.lm[p]! & XM), eD, eX);
+        this.noteFree(1, this.ls[p]!, this.lm[p]! & XM, eD, eX);
       }
       const pD = this.ls[p]!;
-      const pX = (this.lm[p]! & XM);
+      const pX = this.lm[p]! & XM;
       const l = pos >> SHIFT;
       this.deleteAt(pos);
       this.settle(l);
@@ -1265,13 +1265,13 @@ export class SegmentTree {
   moveEnd(pos: number, eD: number, eX: number): void {
     this.version++;
     const sD = this.ls[pos]!;
-    const sX = (this.lm[pos]! & XM);
+    const sX = this.lm[pos]! & XM;
     this.end(pos);
     const nD = this.outEndD;
     const nX = this.outEndX;
     if (eD === nD && eX === nX) return;
     const q = this.next(pos);
-    if (q >= 0 && (this.lm[q]! >> KS) === FREE) {
+    if (q >= 0 && this.lm[q]! >> KS === FREE) {
       this.end(q);
       const fD = this.outEndD;
       const fX = this.outEndX;
@@ -1360,7 +1360,7 @@ export class SegmentTree {
           if (leafLevel) {
             this.leafSum(child);
             this.ik[q] = this.ls[child << SHIFT]!;
-            this.ikx[q] = (this.lm[child << SHIFT]! & XM);
+            this.ikx[q] = this.lm[child << SHIFT]! & XM;
           } else {
             this.innerSum(child);
             this.ik[q] = this.ik[child << SHIFT]!;
@@ -1404,7 +1404,7 @@ export class SegmentTree {
           m &= m - 1;
           const p = (node << SHIFT) + i;
           this.end(p);
-          const len = toBig(this.outEndD, this.outEndX) - toBig(this.ls[p]!, (this.lm[p]! & XM));
+          const len = toBig(this.outEndD, this.outEndX) - toBig(this.ls[p]!, this.lm[p]! & XM);
           if (len > best) {
             best = len;
             bound = Number(len) - 4096;
@@ -1513,12 +1513,12 @@ export class SegmentTree {
     let prevStart = -1n;
     for (let p = this.first(); p >= 0; p = this.next(p)) {
       const d = this.ls[p]!;
-      const x = (this.lm[p]! & XM);
+      const x = this.lm[p]! & XM;
       const s = toBig(d, x);
       fromBig(s);
       if (OUT.d !== d || OUT.x !== x) fail(`segment at ${s}: start not in canonical form`);
       if (prevStart < 0n ? s !== 0n : s <= prevStart) fail(`segment at ${s}: out of order`);
-      const kind = (this.lm[p]! >> KS);
+      const kind = this.lm[p]! >> KS;
       if (kind > HOLE) fail(`segment at ${s}: bad kind ${kind}`);
       if (kind === prevKind && (kind === FREE || kind === HOLE)) fail(`segment at ${s}: adjacent ${kind === FREE ? "free" : "hole"} segments not merged`);
       this.end(p);
@@ -1551,7 +1551,7 @@ export class SegmentTree {
   forEachSegment(fn: (pos: number, s: bigint, n: bigint, kind: number) => void): void {
     for (let p = this.first(); p >= 0; p = this.next(p)) {
       this.end(p);
-      fn(p, toBig(this.ls[p]!, (this.lm[p]! & XM)), toBig(this.outEndD, this.outEndX), (this.lm[p]! >> KS));
+      fn(p, toBig(this.ls[p]!, this.lm[p]! & XM), toBig(this.outEndD, this.outEndX), this.lm[p]! >> KS);
     }
   }
 }
