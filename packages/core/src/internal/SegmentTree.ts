@@ -10,7 +10,7 @@
  * Values are `(d, x)` pairs (see u64.ts): float64 arithmetic below 2^53, an
  * exact bigint path at and above it, chosen per segment.
  *
- * Leaves hold up to B = 32 segments (starts in `ls`/`lx`, kinds in `lt`, slot
+ * Leaves hold up to B = 32 segments (start `d` in `ls`, start `x` and kind packed in `lm`, slot
  * `pos = leaf * B + i`) and are chained in address order. Inner nodes hold up
  * to B children, and for each child its first start and two summaries over
  * the free segments below it: `il`, the largest length (a float64 never below
@@ -52,17 +52,23 @@ const MIN_FILL = 8;
 const MERGE_LIMIT = 28;
 const TWO_52 = 4503599627370496;
 
+/** Where the kind sits in `lm`, and the mask of `x` below it. */
+const KS = 12;
+const XM = 0xfff;
+
 export class SegmentTree {
   // Leaves: starts, kinds, counts, chain, parent.
   ls: Float64Array;
-  lx: Uint16Array;
-  lt: Uint8Array;
+  /** Per slot: the start's low bits `x` (bits 0..11) and the kind (bits 12..13), one array so shifts move two arrays, not three. */
+  lm: Uint16Array;
   lCount: Int32Array;
   /** Bit i set when slot i of the leaf is FREE: scans visit only free segments. */
   lFree: Int32Array;
   lNext: Int32Array;
   lPrev: Int32Array;
   lParent: Int32Array;
+  /** Slot of each leaf in its parent (valid while it has one). */
+  lSlot: Uint8Array;
   // Inner nodes: per child slot its first start, node, summaries.
   ik: Float64Array;
   ikx: Uint16Array;
@@ -71,6 +77,10 @@ export class SegmentTree {
   ib: Uint8Array;
   iCount: Int32Array;
   iParent: Int32Array;
+  /** Slot of each inner node in its parent. */
+  iSlot: Uint8Array;
+  /** 1 when the inner node's children are leaves. */
+  iLeafKids: Uint8Array;
 
   // Number fields that hold doubles start as -0 (a double), so every pool has
   // one hidden class from construction and none migrates on its first large value.
@@ -117,16 +127,16 @@ export class SegmentTree {
   private sBlk = 0;
 
   constructor(leafCapacity = 4) {
-    const leaves = Math.max(2, leafCapacity);
+    const leaves = Math.max(4, leafCapacity);
     const inner = Math.max(2, leaves >> 3);
     this.ls = new Float64Array(leaves * B);
-    this.lx = new Uint16Array(leaves * B);
-    this.lt = new Uint8Array(leaves * B);
+    this.lm = new Uint16Array(leaves * B);
     this.lCount = new Int32Array(leaves);
     this.lFree = new Int32Array(leaves);
     this.lNext = new Int32Array(leaves);
     this.lPrev = new Int32Array(leaves);
     this.lParent = new Int32Array(leaves);
+    this.lSlot = new Uint8Array(leaves);
     this.ik = new Float64Array(inner * B);
     this.ikx = new Uint16Array(inner * B);
     this.ic = new Int32Array(inner * B);
@@ -134,10 +144,12 @@ export class SegmentTree {
     this.ib = new Uint8Array(inner * B);
     this.iCount = new Int32Array(inner);
     this.iParent = new Int32Array(inner);
+    this.iSlot = new Uint8Array(inner);
+    this.iLeafKids = new Uint8Array(inner);
     this.sizeIndex = new SizeIndex(2);
     const l = this.newLeaf();
     this.lCount[l] = 1;
-    this.lt[0] = HOLE;
+    this.lm[0] = HOLE << KS;
     this.root = l;
   }
 
@@ -186,19 +198,19 @@ export class SegmentTree {
   }
 
   private growLeaves(): void {
-    const cap = Math.ceil(this.lCount.length * 1.5);
+    const cap = grown(this.lCount.length);
     this.ls = copyF64(this.ls, cap * B);
-    this.lx = copyU16(this.lx, cap * B);
-    this.lt = copyU8(this.lt, cap * B);
+    this.lm = copyU16(this.lm, cap * B);
     this.lCount = copyI32(this.lCount, cap);
     this.lFree = copyI32(this.lFree, cap);
     this.lNext = copyI32(this.lNext, cap);
     this.lPrev = copyI32(this.lPrev, cap);
     this.lParent = copyI32(this.lParent, cap);
+    this.lSlot = copyU8(this.lSlot, cap);
   }
 
   private growInner(): void {
-    const cap = Math.ceil(this.iCount.length * 1.5);
+    const cap = grown(this.iCount.length);
     this.ik = copyF64(this.ik, cap * B);
     this.ikx = copyU16(this.ikx, cap * B);
     this.ic = copyI32(this.ic, cap * B);
@@ -206,9 +218,21 @@ export class SegmentTree {
     this.ib = copyU8(this.ib, cap * B);
     this.iCount = copyI32(this.iCount, cap);
     this.iParent = copyI32(this.iParent, cap);
+    this.iSlot = copyU8(this.iSlot, cap);
+    this.iLeafKids = copyU8(this.iLeafKids, cap);
   }
 
   // ------------------------------------------------------------ navigation
+
+  /** The kind of the segment at pos. */
+  kindAt(pos: number): number {
+    return this.lm[pos]! >> KS;
+  }
+
+  /** The low part `x` of the start of the segment at pos (its `d` is `ls[pos]`). */
+  xAt(pos: number): number {
+    return this.lm[pos]! & XM;
+  }
 
   /** True when `l` is a live leaf (any number is safe to ask about). */
   isLeaf(l: number): boolean {
@@ -241,7 +265,7 @@ export class SegmentTree {
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       const s = this.ls[base + mid]!;
-      if (s < d || (s === d && this.lx[base + mid]! <= x)) lo = mid;
+      if (s < d || (s === d && (this.lm[base + mid]! & XM) <= x)) lo = mid;
       else hi = mid - 1;
     }
     return base + lo;
@@ -267,7 +291,7 @@ export class SegmentTree {
     const l = pos >> SHIFT;
     if ((pos & (B - 1)) + 1 < this.lCount[l]!) {
       this.outEndD = this.ls[pos + 1]!;
-      this.outEndX = this.lx[pos + 1]!;
+      this.outEndX = this.lm[pos + 1]! & XM;
       return;
     }
     this.leafEnd(l);
@@ -286,7 +310,7 @@ export class SegmentTree {
       this.outEndX = 0;
     } else {
       this.outEndD = this.ls[n << SHIFT]!;
-      this.outEndX = this.lx[n << SHIFT]!;
+      this.outEndX = this.lm[n << SHIFT]! & XM;
     }
   }
 
@@ -314,13 +338,13 @@ export class SegmentTree {
       let nX: number;
       if (i + 1 < c) {
         nD = ls[base + i + 1]!;
-        nX = this.lx[base + i + 1]!;
+        nX = this.lm[base + i + 1]! & XM;
       } else {
         this.leafEnd(l);
         nD = this.outEndD;
         nX = this.outEndX;
       }
-      const sX = this.lx[base + i]!;
+      const sX = this.lm[base + i]! & XM;
       const n = nD < TWO_53 ? nD - sD : lengthOf(sD, sX, nD, nX);
       if (n > len) len = n;
       // perf: a block can only beat blk when the length can (bench W2, W3).
@@ -348,42 +372,74 @@ export class SegmentTree {
     this.sBlk = blk;
   }
 
-  private slotOf(parent: number, child: number): number {
-    const base = parent << SHIFT;
-    const c = this.iCount[parent]!;
-    for (let j = 0; j < c; j++) if (this.ic[base + j] === child) return base + j;
-    throw new Error("IntervalTree invariant broken: a node is missing from its parent");
+  /** The position of `child` (a leaf when `leaf`) in its parent `parent`. */
+  private slotOf(parent: number, child: number, leaf: boolean): number {
+    return (parent << SHIFT) + (leaf ? this.lSlot[child]! : this.iSlot[child]!);
+  }
+
+  /** Puts `child` in inner slot q, recording the slot on the child. */
+  private place(q: number, child: number): void {
+    this.ic[q] = child;
+    if (this.iLeafKids[q >> SHIFT] === 1) this.lSlot[child] = q & (B - 1);
+    else this.iSlot[child] = q & (B - 1);
   }
 
   /**
    * Recomputes the summary of `node` (a leaf when `leaf`) and writes it with
-   * its first start into its parent's slot, then upwards while anything changed.
+   * its first start into its parent's slot, then upwards while anything
+   * changed. Above `node` only one slot changes per level, so a parent's
+   * summary follows from its stored one (a rise, or no change when the slot
+   * did not hold the maximum); only a maximum that falls costs a rescan.
    */
   private updateUp(node: number, leaf: boolean): void {
-    for (;;) {
-      let p: number;
-      let kD: number;
-      let kX: number;
-      if (leaf) {
-        this.leafSum(node);
-        p = this.lParent[node]!;
-        kD = this.ls[node << SHIFT]!;
-        kX = this.lx[node << SHIFT]!;
+    let p: number;
+    let kD: number;
+    let kX: number;
+    if (leaf) {
+      this.leafSum(node);
+      p = this.lParent[node]!;
+      kD = this.ls[node << SHIFT]!;
+      kX = this.lm[node << SHIFT]! & XM;
+    } else {
+      this.innerSum(node);
+      p = this.iParent[node]!;
+      kD = this.ik[node << SHIFT]!;
+      kX = this.ikx[node << SHIFT]!;
+    }
+    const il = this.il;
+    const ib = this.ib;
+    const ik = this.ik;
+    const ikx = this.ikx;
+    let len = this.sLen;
+    let blk = this.sBlk;
+    while (p >= 0) {
+      const q = this.slotOf(p, node, leaf);
+      const oldLen = il[q]!;
+      const oldBlk = ib[q]!;
+      if (oldLen === len && oldBlk === blk && ik[q] === kD && ikx[q] === kX) return;
+      il[q] = len;
+      ib[q] = blk;
+      ik[q] = kD;
+      ikx[q] = kX;
+      const g = this.iParent[p]!;
+      // The root's summary is stored nowhere.
+      if (g < 0) return;
+      const gq = this.slotOf(g, p, false);
+      const pLen = il[gq]!;
+      const pBlk = ib[gq]!;
+      if ((len < pLen && oldLen >= pLen) || (blk < pBlk && oldBlk >= pBlk)) {
+        this.innerSum(p);
+        len = this.sLen;
+        blk = this.sBlk;
       } else {
-        this.innerSum(node);
-        p = this.iParent[node]!;
-        kD = this.ik[node << SHIFT]!;
-        kX = this.ikx[node << SHIFT]!;
+        if (len < pLen) len = pLen;
+        if (blk < pBlk) blk = pBlk;
       }
-      if (p < 0) return;
-      const q = this.slotOf(p, node);
-      if (this.il[q] === this.sLen && this.ib[q] === this.sBlk && this.ik[q] === kD && this.ikx[q] === kX) return;
-      this.il[q] = this.sLen;
-      this.ib[q] = this.sBlk;
-      this.ik[q] = kD;
-      this.ikx[q] = kX;
+      kD = ik[p << SHIFT]!;
+      kX = ikx[p << SHIFT]!;
       node = p;
       leaf = false;
+      p = g;
     }
   }
 
@@ -406,23 +462,14 @@ export class SegmentTree {
     const base = l << SHIFT;
     const c = this.lCount[l]!;
     const ls = this.ls;
-    const lx = this.lx;
-    const lt = this.lt;
-    if (c - i > 4) {
-      // perf: a native move beats an element loop past a few slots (bench W1, W2).
-      ls.copyWithin(base + i + 1, base + i, base + c);
-      lx.copyWithin(base + i + 1, base + i, base + c);
-      lt.copyWithin(base + i + 1, base + i, base + c);
-    } else {
-      for (let k = base + c; k > base + i; k--) {
-        ls[k] = ls[k - 1]!;
-        lx[k] = lx[k - 1]!;
-        lt[k] = lt[k - 1]!;
-      }
+    const lm = this.lm;
+    // perf: within one leaf (<= 32 slots) an element loop beats copyWithin, whose call costs ~30 ns per array (bench W1, W2).
+    for (let k = base + c; k > base + i; k--) {
+      ls[k] = ls[k - 1]!;
+      lm[k] = lm[k - 1]!;
     }
     ls[base + i] = d;
-    lx[base + i] = x;
-    lt[base + i] = kind;
+    lm[base + i] = x | (kind << KS);
     this.lCount[l] = c + 1;
     // c < B here, so bit c-1 <= 30 and the high part never shifts out.
     const m = this.lFree[l]!;
@@ -462,8 +509,7 @@ export class SegmentTree {
 
   private copyEntry(a: number, b: number): void {
     this.ls[b] = this.ls[a]!;
-    this.lx[b] = this.lx[a]!;
-    this.lt[b] = this.lt[a]!;
+    this.lm[b] = this.lm[a]!;
   }
 
   /** Links the new node r (a leaf when `leaf`) as the next sibling of node l, and refreshes both. */
@@ -471,18 +517,19 @@ export class SegmentTree {
     let p = leaf ? this.lParent[l]! : this.iParent[l]!;
     if (p < 0) {
       p = this.newInner();
-      this.ic[p << SHIFT] = l;
+      this.iLeafKids[p] = leaf ? 1 : 0;
+      this.place(p << SHIFT, l);
       this.iCount[p] = 1;
       this.setParent(l, p, leaf);
       this.root = p;
       this.height++;
     }
-    const q = this.slotOf(p, l) + 1;
+    const q = this.slotOf(p, l, leaf) + 1;
     if (this.iCount[p] === B) {
       this.splitInner(p, q - (p << SHIFT));
       p = leaf ? this.lParent[l]! : this.iParent[l]!;
     }
-    const j = this.slotOf(p, l) + 1 - (p << SHIFT);
+    const j = this.slotOf(p, l, leaf) + 1 - (p << SHIFT);
     this.insertSlot(p, j, r);
     this.setParent(r, p, leaf);
     this.updateUp(l, leaf);
@@ -500,7 +547,7 @@ export class SegmentTree {
     const base = p << SHIFT;
     const c = this.iCount[p]!;
     for (let k = base + c; k > base + j; k--) this.copySlot(k - 1, k);
-    this.ic[base + j] = child;
+    this.place(base + j, child);
     this.il[base + j] = -1;
     this.ib[base + j] = 0;
     this.ik[base + j] = -1;
@@ -511,25 +558,21 @@ export class SegmentTree {
   private copySlot(a: number, b: number): void {
     this.ik[b] = this.ik[a]!;
     this.ikx[b] = this.ikx[a]!;
-    this.ic[b] = this.ic[a]!;
+    this.place(b, this.ic[a]!);
     this.il[b] = this.il[a]!;
     this.ib[b] = this.ib[a]!;
   }
 
   /** True when inner node k's children are leaves. */
   private kidsAreLeaves(k: number): boolean {
-    let h = 0;
-    while (k !== this.root) {
-      k = this.iParent[k]!;
-      h++;
-    }
-    return h === this.height - 1;
+    return this.iLeafKids[k] === 1;
   }
 
   /** Splits full inner node p (an insert is coming at slot j). */
   private splitInner(p: number, j: number): void {
     const leafKids = this.kidsAreLeaves(p);
     const r = this.newInner();
+    this.iLeafKids[r] = leafKids ? 1 : 0;
     const mid = j >= B - 4 ? B - 4 : B >> 1;
     const a = p << SHIFT;
     const b = r << SHIFT;
@@ -552,7 +595,7 @@ export class SegmentTree {
 
   /** Sets the kind of the segment at pos, keeping the leaf's free mask. */
   private setKind(pos: number, kind: number): void {
-    this.lt[pos] = kind;
+    this.lm[pos] = (this.lm[pos]! & XM) | (kind << KS);
     const l = pos >> SHIFT;
     const bit = 1 << (pos & (B - 1));
     this.lFree[l] = kind === FREE ? this.lFree[l]! | bit : this.lFree[l]! & ~bit;
@@ -562,21 +605,21 @@ export class SegmentTree {
   private remask(l: number): void {
     const base = l << SHIFT;
     let m = 0;
-    for (let i = this.lCount[l]! - 1; i >= 0; i--) if (this.lt[base + i] === FREE) m |= 1 << i;
+    for (let i = this.lCount[l]! - 1; i >= 0; i--) if (this.lm[base + i]! >> KS === FREE) m |= 1 << i;
     this.lFree[l] = m;
   }
 
   /** Removes the segment at pos without rebalancing (see settle). */
   private deleteAt(pos: number): void {
     const l = pos >> SHIFT;
-    if (this.lt[pos] !== HOLE) this.ranges--;
+    if (this.lm[pos]! >> KS !== HOLE) this.ranges--;
     const end = (l << SHIFT) + this.lCount[l]! - 1;
-    if (end - pos > 4) {
-      this.ls.copyWithin(pos, pos + 1, end + 1);
-      this.lx.copyWithin(pos, pos + 1, end + 1);
-      this.lt.copyWithin(pos, pos + 1, end + 1);
-    } else {
-      for (let k = pos; k < end; k++) this.copyEntry(k + 1, k);
+    const ls = this.ls;
+    const lm = this.lm;
+    // perf: an element loop, as in insertAt.
+    for (let k = pos; k < end; k++) {
+      ls[k] = ls[k + 1]!;
+      lm[k] = lm[k + 1]!;
     }
     const i = pos & (B - 1);
     const m = this.lFree[l]!;
@@ -592,7 +635,7 @@ export class SegmentTree {
       this.updateUp(l, true);
       return;
     }
-    const q = this.slotOf(p, l);
+    const q = this.slotOf(p, l, true);
     const j = q - (p << SHIFT);
     const c = this.iCount[p]!;
     if (c < 2) {
@@ -610,7 +653,7 @@ export class SegmentTree {
       const n = this.lNext[b]!;
       this.lNext[a] = n;
       if (n >= 0) this.lPrev[n] = a;
-      this.removeSlot(p, this.slotOf(p, b) - (p << SHIFT));
+      this.removeSlot(p, this.lSlot[b]!);
       this.releaseLeaf(b);
       this.updateUp(a, true);
       this.settleInner(p);
@@ -654,7 +697,7 @@ export class SegmentTree {
       return;
     }
     const leafKids = this.kidsAreLeaves(p);
-    const q = this.slotOf(g, p);
+    const q = this.slotOf(g, p, false);
     const j = q - (g << SHIFT);
     const c = this.iCount[g]!;
     const a = j + 1 < c ? p : this.ic[q - 1]!;
@@ -669,7 +712,7 @@ export class SegmentTree {
         this.setParent(this.ic[A + ca + k]!, a, leafKids);
       }
       this.iCount[a] = ca + cb;
-      this.removeSlot(g, this.slotOf(g, b) - (g << SHIFT));
+      this.removeSlot(g, this.iSlot[b]!);
       this.releaseInner(b);
       this.updateUp(a, false);
       this.settleInner(g);
@@ -919,13 +962,13 @@ export class SegmentTree {
       let nX: number;
       if (i + 1 < c) {
         nD = ls[base + i + 1]!;
-        nX = this.lx[base + i + 1]!;
+        nX = this.lm[base + i + 1]! & XM;
       } else {
         this.leafEnd(l);
         nD = this.outEndD;
         nX = this.outEndX;
       }
-      if (this.fitsFirst(sD, this.lx[base + i]!, nD, nX)) return base + i;
+      if (this.fitsFirst(sD, this.lm[base + i]! & XM, nD, nX)) return base + i;
     }
     return -1;
   }
@@ -940,7 +983,7 @@ export class SegmentTree {
       let nX: number;
       if (i + 1 < c) {
         nD = this.ls[base + i + 1]!;
-        nX = this.lx[base + i + 1]!;
+        nX = this.lm[base + i + 1]! & XM;
       } else {
         this.leafEnd(l);
         nD = this.outEndD;
@@ -948,7 +991,7 @@ export class SegmentTree {
       }
       if (nD < this.cWlD) return -2;
       const sD = this.ls[base + i]!;
-      if (sD <= this.cWhD && this.fitsLast(sD, this.lx[base + i]!, nD, nX)) return base + i;
+      if (sD <= this.cWhD && this.fitsLast(sD, this.lm[base + i]! & XM, nD, nX)) return base + i;
     }
     return -1;
   }
@@ -959,9 +1002,9 @@ export class SegmentTree {
     if (!index.active) {
       index.active = true;
       for (let p = this.first(); p >= 0; p = this.next(p)) {
-        if (this.lt[p] !== FREE) continue;
+        if (this.lm[p]! >> KS !== FREE) continue;
         this.end(p);
-        index.add(this.ls[p]!, this.lx[p]!, this.outEndD, this.outEndX);
+        index.add(this.ls[p]!, this.lm[p]! & XM, this.outEndD, this.outEndX);
       }
     }
     for (let ok = index.seek(this.cSizeD, this.cSizeX); ok; ok = index.advance()) {
@@ -991,7 +1034,7 @@ export class SegmentTree {
       eX = OUT.x;
     }
     const sD = this.ls[pos]!;
-    const sX = this.lx[pos]!;
+    const sX = this.lm[pos]! & XM;
     this.end(pos);
     const nD = this.outEndD;
     const nX = this.outEndX;
@@ -1000,29 +1043,49 @@ export class SegmentTree {
     const i = pos & (B - 1);
     const atStart = fD === sD && fX === sX;
     const atEnd = eD === nD && eX === nX;
+    // perf: the pieces left are shorter than the segment carved, so when it held
+    // neither maximum of its leaf and the leaf does not split, no summary changes (bench W2, W3).
+    const quiet = this.holdsNoMaximum(l, sD, sX, nD, nX, (atStart ? 0 : 1) + (atEnd ? 0 : 1));
     if (atStart) {
       this.setKind(pos, ALLOCATED);
       if (atEnd) {
-        this.updateUp(l, true);
+        if (!quiet) this.updateUp(l, true);
         return pos;
       }
       this.noteFree(1, eD, eX, nD, nX);
       const f = this.insertAt(l, i + 1, eD, eX, FREE);
       const taken = this.prev(f);
-      this.refreshSpan(taken, f);
+      if (!quiet) this.refreshSpan(taken, f);
       return taken;
     }
     this.noteFree(1, sD, sX, fD, fX);
     let taken = this.insertAt(l, i + 1, fD, fX, ALLOCATED);
     if (atEnd) {
-      this.refreshSpan(this.prev(taken), taken);
+      if (!quiet) this.refreshSpan(this.prev(taken), taken);
       return taken;
     }
     this.noteFree(1, eD, eX, nD, nX);
     const f = this.insertAt(taken >> SHIFT, (taken & (B - 1)) + 1, eD, eX, FREE);
     taken = this.prev(f);
-    this.refreshSpan(this.prev(taken), f);
+    if (!quiet) this.refreshSpan(this.prev(taken), f);
     return taken;
+  }
+
+  /**
+   * True when free segment `[s, n)` of leaf l is below both summaries its
+   * parent holds for l (or l is the root: nothing is stored) and l has room
+   * for `inserts` more segments.
+   */
+  private holdsNoMaximum(l: number, sD: number, sX: number, nD: number, nX: number, inserts: number): boolean {
+    if (this.lCount[l]! + inserts > B) return false;
+    const p = this.lParent[l]!;
+    if (p < 0) return true;
+    const q = this.slotOf(p, l, true);
+    const len = lengthOf(sD, sX, nD, nX);
+    if (!(len < this.il[q]!)) return false;
+    const cap = this.ib[q]!;
+    // A block of 2^(k-1) needs a length of at least 2^(k-1) (len is never below the true length).
+    return cap > 0 && (POW2[cap - 1]! > len || blockOf(sD, sX, nD, nX) < cap);
   }
 
   /** Refreshes every leaf from the one of position a to the one of position b (a few, in chain order). */
@@ -1048,21 +1111,21 @@ export class SegmentTree {
   release(pos: number): void {
     this.version++;
     const sD = this.ls[pos]!;
-    const sX = this.lx[pos]!;
+    const sX = this.lm[pos]! & XM;
     this.end(pos);
     const nD = this.outEndD;
     const nX = this.outEndX;
     const p = this.prev(pos);
     const q = this.next(pos);
-    const mergePrev = p >= 0 && this.lt[p] === FREE;
-    const mergeNext = q >= 0 && this.lt[q] === FREE;
+    const mergePrev = p >= 0 && this.lm[p]! >> KS === FREE;
+    const mergeNext = q >= 0 && this.lm[q]! >> KS === FREE;
     let mD = sD;
     let mX = sX;
     let eD = nD;
     let eX = nX;
     if (mergePrev) {
       mD = this.ls[p]!;
-      mX = this.lx[p]!;
+      mX = this.lm[p]! & XM;
       this.noteFree(-1, mD, mX, sD, sX);
     }
     if (mergeNext) {
@@ -1093,8 +1156,10 @@ export class SegmentTree {
   private raiseUp(l: number, len: number, blk: number): void {
     let node = l;
     let p = this.lParent[l]!;
+    let leaf = true;
     while (p >= 0) {
-      const q = this.slotOf(p, node);
+      const q = this.slotOf(p, node, leaf);
+      leaf = false;
       const a = this.il[q]!;
       const b = this.ib[q]!;
       if (a >= len && b >= blk) return;
@@ -1122,7 +1187,7 @@ export class SegmentTree {
     const hD = this.outEndD;
     const hX = this.outEndX;
     let at: number;
-    if (this.ls[pos] === sD && this.lx[pos] === sX) {
+    if (this.ls[pos] === sD && (this.lm[pos]! & XM) === sX) {
       this.setKind(pos, kind);
       this.ranges++;
       at = pos;
@@ -1141,10 +1206,10 @@ export class SegmentTree {
   drop(pos: number): void {
     this.version++;
     const sD = this.ls[pos]!;
-    const sX = this.lx[pos]!;
+    const sX = this.lm[pos]! & XM;
     this.end(pos);
     this.noteTotal(-1, sD, sX, this.outEndD, this.outEndX);
-    if (this.lt[pos] === FREE) this.noteFree(-1, sD, sX, this.outEndD, this.outEndX);
+    if (this.lm[pos]! >> KS === FREE) this.noteFree(-1, sD, sX, this.outEndD, this.outEndX);
     this.setKind(pos, HOLE);
     this.ranges--;
     this.updateUp(pos >> SHIFT, true);
@@ -1154,16 +1219,16 @@ export class SegmentTree {
   /** Merges the segment starting at `(d, x)` with neighbours of the same mergeable kind. */
   private coalesce(d: number, x: number): void {
     let pos = this.locate(d, x);
-    const kind = this.lt[pos]!;
+    const kind = this.lm[pos]! >> KS;
     if (kind !== FREE && kind !== HOLE) return;
     const q = this.next(pos);
-    if (q >= 0 && this.lt[q] === kind) {
+    if (q >= 0 && this.lm[q]! >> KS === kind) {
       if (kind === FREE) {
         this.end(q);
         const eD = this.outEndD;
         const eX = this.outEndX;
-        this.noteFree(-1, d, x, this.ls[q]!, this.lx[q]!);
-        this.noteFree(-1, this.ls[q]!, this.lx[q]!, eD, eX);
+        this.noteFree(-1, d, x, this.ls[q]!, this.lm[q]! & XM);
+        this.noteFree(-1, this.ls[q]!, this.lm[q]! & XM, eD, eX);
         this.noteFree(1, d, x, eD, eX);
       }
       const l = q >> SHIFT;
@@ -1173,17 +1238,17 @@ export class SegmentTree {
       this.updateUp(pos >> SHIFT, true);
     }
     const p = this.prev(pos);
-    if (p >= 0 && this.lt[p] === kind) {
+    if (p >= 0 && this.lm[p]! >> KS === kind) {
       if (kind === FREE) {
         this.end(pos);
         const eD = this.outEndD;
         const eX = this.outEndX;
-        this.noteFree(-1, this.ls[p]!, this.lx[p]!, d, x);
+        this.noteFree(-1, this.ls[p]!, this.lm[p]! & XM, d, x);
         this.noteFree(-1, d, x, eD, eX);
-        this.noteFree(1, this.ls[p]!, this.lx[p]!, eD, eX);
+        this.noteFree(1, this.ls[p]!, this.lm[p]! & XM, eD, eX);
       }
       const pD = this.ls[p]!;
-      const pX = this.lx[p]!;
+      const pX = this.lm[p]! & XM;
       const l = pos >> SHIFT;
       this.deleteAt(pos);
       this.settle(l);
@@ -1200,13 +1265,13 @@ export class SegmentTree {
   moveEnd(pos: number, eD: number, eX: number): void {
     this.version++;
     const sD = this.ls[pos]!;
-    const sX = this.lx[pos]!;
+    const sX = this.lm[pos]! & XM;
     this.end(pos);
     const nD = this.outEndD;
     const nX = this.outEndX;
     if (eD === nD && eX === nX) return;
     const q = this.next(pos);
-    if (q >= 0 && this.lt[q] === FREE) {
+    if (q >= 0 && this.lm[q]! >> KS === FREE) {
       this.end(q);
       const fD = this.outEndD;
       const fX = this.outEndX;
@@ -1218,7 +1283,7 @@ export class SegmentTree {
       } else {
         this.noteFree(1, eD, eX, fD, fX);
         this.ls[q] = eD;
-        this.lx[q] = eX;
+        this.lm[q] = eX | (FREE << KS);
         this.refreshAround(q);
       }
     } else {
@@ -1267,8 +1332,7 @@ export class SegmentTree {
       const base = l << SHIFT;
       for (let i = from; i < to; i++) {
         this.ls[base + i - from] = sD[i]!;
-        this.lx[base + i - from] = sX[i]!;
-        this.lt[base + i - from] = kind[i]!;
+        this.lm[base + i - from] = sX[i]! | (kind[i]! << KS);
       }
       this.lCount[l] = to - from;
       this.remask(l);
@@ -1285,17 +1349,18 @@ export class SegmentTree {
       const up: number[] = [];
       for (let g = 0; g < groups; g++) {
         const k = this.newInner();
+        this.iLeafKids[k] = leafLevel ? 1 : 0;
         const from = Math.floor((g * level.length) / groups);
         const to = Math.floor(((g + 1) * level.length) / groups);
         for (let i = from; i < to; i++) {
           const child = level[i]!;
           const q = (k << SHIFT) + i - from;
-          this.ic[q] = child;
+          this.place(q, child);
           this.setParent(child, k, leafLevel);
           if (leafLevel) {
             this.leafSum(child);
             this.ik[q] = this.ls[child << SHIFT]!;
-            this.ikx[q] = this.lx[child << SHIFT]!;
+            this.ikx[q] = this.lm[child << SHIFT]! & XM;
           } else {
             this.innerSum(child);
             this.ik[q] = this.ik[child << SHIFT]!;
@@ -1339,7 +1404,7 @@ export class SegmentTree {
           m &= m - 1;
           const p = (node << SHIFT) + i;
           this.end(p);
-          const len = toBig(this.outEndD, this.outEndX) - toBig(this.ls[p]!, this.lx[p]!);
+          const len = toBig(this.outEndD, this.outEndX) - toBig(this.ls[p]!, this.lm[p]! & XM);
           if (len > best) {
             best = len;
             bound = Number(len) - 4096;
@@ -1364,13 +1429,13 @@ export class SegmentTree {
   clone(): SegmentTree {
     const c = new SegmentTree(2);
     c.ls = this.ls.slice();
-    c.lx = this.lx.slice();
-    c.lt = this.lt.slice();
+    c.lm = this.lm.slice();
     c.lCount = this.lCount.slice();
     c.lFree = this.lFree.slice();
     c.lNext = this.lNext.slice();
     c.lPrev = this.lPrev.slice();
     c.lParent = this.lParent.slice();
+    c.lSlot = this.lSlot.slice();
     c.ik = this.ik.slice();
     c.ikx = this.ikx.slice();
     c.ic = this.ic.slice();
@@ -1378,6 +1443,8 @@ export class SegmentTree {
     c.ib = this.ib.slice();
     c.iCount = this.iCount.slice();
     c.iParent = this.iParent.slice();
+    c.iSlot = this.iSlot.slice();
+    c.iLeafKids = this.iLeafKids.slice();
     c.root = this.root;
     c.height = this.height;
     c.ranges = this.ranges;
@@ -1417,10 +1484,12 @@ export class SegmentTree {
       for (let j = 0; j < c; j++) {
         const q = (node << SHIFT) + j;
         const child = this.ic[q]!;
+        if (this.iLeafKids[node] !== (h === 1 ? 1 : 0)) fail(`inner node ${node}: wrong children level`);
+        if ((h === 1 ? this.lSlot[child] : this.iSlot[child]) !== j) fail(`inner node ${node} slot ${j}: the child records another slot`);
         walk(child, h - 1, node);
         if (h === 1) {
           this.leafSum(child);
-          if (this.ik[q] !== this.ls[child << SHIFT] || this.ikx[q] !== this.lx[child << SHIFT]) fail(`inner node ${node} slot ${j}: stale key`);
+          if (this.ik[q] !== this.ls[child << SHIFT] || this.ikx[q] !== (this.lm[child << SHIFT]! & XM)) fail(`inner node ${node} slot ${j}: stale key`);
         } else {
           this.innerSum(child);
           if (this.ik[q] !== this.ik[child << SHIFT] || this.ikx[q] !== this.ikx[child << SHIFT]) fail(`inner node ${node} slot ${j}: stale key`);
@@ -1444,12 +1513,12 @@ export class SegmentTree {
     let prevStart = -1n;
     for (let p = this.first(); p >= 0; p = this.next(p)) {
       const d = this.ls[p]!;
-      const x = this.lx[p]!;
+      const x = this.lm[p]! & XM;
       const s = toBig(d, x);
       fromBig(s);
       if (OUT.d !== d || OUT.x !== x) fail(`segment at ${s}: start not in canonical form`);
       if (prevStart < 0n ? s !== 0n : s <= prevStart) fail(`segment at ${s}: out of order`);
-      const kind = this.lt[p]!;
+      const kind = this.lm[p]! >> KS;
       if (kind > HOLE) fail(`segment at ${s}: bad kind ${kind}`);
       if (kind === prevKind && (kind === FREE || kind === HOLE)) fail(`segment at ${s}: adjacent ${kind === FREE ? "free" : "hole"} segments not merged`);
       this.end(p);
@@ -1482,7 +1551,7 @@ export class SegmentTree {
   forEachSegment(fn: (pos: number, s: bigint, n: bigint, kind: number) => void): void {
     for (let p = this.first(); p >= 0; p = this.next(p)) {
       this.end(p);
-      fn(p, toBig(this.ls[p]!, this.lx[p]!), toBig(this.outEndD, this.outEndX), this.lt[p]!);
+      fn(p, toBig(this.ls[p]!, this.lm[p]! & XM), toBig(this.outEndD, this.outEndX), this.lm[p]! >> KS);
     }
   }
 }
@@ -1507,6 +1576,11 @@ function copyI32(a: Int32Array, n: number): Int32Array {
   const b = new Int32Array(n);
   b.set(a);
   return b;
+}
+
+/** The next capacity: doubling while small (a fresh pool reaches its size in few copies), then x1.5 (memory). */
+function grown(n: number): number {
+  return n < 1024 ? 2 * n : Math.ceil(n * 1.5);
 }
 
 function copyU8(a: Uint8Array, n: number): Uint8Array {
