@@ -194,6 +194,20 @@ describe("segment kernel: the documented worst case", () => {
   });
 });
 
+describe("segment kernel: summaries kept incrementally in a tree three levels deep", () => {
+  // ~1,600 live ranges plus free gaps: more than 32 leaves, so inner nodes have
+  // parents and every summary above the first inner level is derived, not rescanned.
+  it("agrees with FreeListModel through 8,000 mixed operations, invariants checked every 40", () => {
+    const { tree } = churn(0n, 1n << 24n, 8000, 31, 40);
+    expect(tree.size).toBeGreaterThan(1500);
+  });
+
+  it("does the same on the exact path at 2^63", () => {
+    const { tree } = churn(P63, 1n << 24n, 8000, 32, 40);
+    expect(tree.size).toBeGreaterThan(1500);
+  });
+});
+
 describe("segment kernel: the number fast path and the exact path", () => {
   it("agrees with FreeListModel on a pool straddling 2^53", () => {
     churn(P53 - 2048n, 4096n, 1500, 11);
