@@ -6,7 +6,8 @@
  * repetitions alternating between the copies so that the shared machine's
  * drift hits them alike. Times are this process's CPU time (`process.cpuUsage`,
  * all its threads), which a loaded machine disturbs far less than the wall
- * clock. Prints the median and min–max per copy.
+ * clock. Prints the median and min–max per copy, and for churn the ratio of
+ * this tree's time to each other copy's in the same run (median, min–max).
  * Run: `tsx --conditions=@alloc/source bench/compare.ts [path/to/other/src/index.ts ...]`.
  */
 import { pathToFileURL } from "node:url";
@@ -30,7 +31,7 @@ const spread = (xs: number[], digits: number): string =>
   `median ${median(xs).toFixed(digits)} (min ${Math.min(...xs).toFixed(digits)} – max ${Math.max(...xs).toFixed(digits)})`;
 
 const CHURN_RUNS = Number(process.env["CHURN_RUNS"] ?? 25);
-const ROUNDS = 5; // plug+unplug rounds of 1,000 devices per timed run
+const ROUNDS = Number(process.env["CHURN_ROUNDS"] ?? 5); // plug+unplug rounds of 1,000 devices per timed run
 const N = 1000;
 const names = Array.from({ length: N }, (_, i) => `dev${i}`);
 for (const frozen of [false, true]) {
@@ -55,6 +56,11 @@ for (const frozen of [false, true]) {
   setups.forEach((s, i) =>
     console.log(`${targets[i]!.label}: churn (${frozen ? "frozen templates" : "request literals"}): ${spread(s.times, 0)} ns per device`),
   );
+  // Each run's times side by side: the ratio cancels the machine's drift between runs.
+  for (let i = 1; i < setups.length; i++) {
+    const ratios = setups[0]!.times.map((t, k) => t / setups[i]!.times[k]!);
+    console.log(`  this tree / ${targets[i]!.label}, run by run: ${spread(ratios, 2)}`);
+  }
 }
 
 const SNAP_RUNS = Number(process.env["SNAP_RUNS"] ?? 7);
