@@ -41,8 +41,9 @@ export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolea
   const plans: MsiPlan[] = [];
   const block = (base: number, count: number): MsiResource<K> => Object.freeze({ kind: name, base: base as MsiVector, count });
   const make = (range: Range): MsiResource<K> => block(range.minNumber, range.maxNumber - range.minNumber + 1);
-  const checkCount = (count: bigint, argument: string): void => {
-    if (aligned && (count & (count - 1n)) !== 0n) bad(argument, `${name} needs a power-of-two count (1, 2, 4, 8, 16, 32); got ${count}`, count);
+  // `count` is at most 2048: bitwise operators are exact on it.
+  const checkCount = (count: number, argument: string): void => {
+    if (aligned && (count & (count - 1)) !== 0) bad(argument, `${name} needs a power-of-two count (1, 2, 4, 8, 16, 32); got ${count}`, BigInt(count));
   };
   const checkBase = (base: bigint, count: bigint, argument: string): Range => {
     if (aligned) checkAligned(base, count, argument);
@@ -55,10 +56,10 @@ export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolea
     resourceKeys: ["kind", "base", "count"],
     parse([, countIn, baseIn]) {
       const n = countField(countIn, "count", max);
-      const count = BigInt(n);
-      checkCount(count, "count");
+      checkCount(n, "count");
       const b = intField(baseIn, "base", U32_MAX);
-      if (b === undefined) return plans[n] ?? (plans[n] = Object.freeze({ count, n, base: undefined }));
+      if (b === undefined) return plans[n] ?? (plans[n] = Object.freeze({ count: BigInt(n), n, base: undefined }));
+      const count = BigInt(n);
       const base = BigInt(b);
       checkBase(base, count, "base");
       return Object.freeze({ count, n, base });
