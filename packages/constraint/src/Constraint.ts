@@ -36,6 +36,82 @@ const READ = { what: "constraint", code: "INVALID_ARGUMENT" } as const;
 
 // The brand check of a real Constraint; set inside the class, where `#sizeHi in` is allowed.
 let brand: (value: unknown) => Constraint;
+// The halves the constructor reads a plain init into (copied out at once).
+const HALVES = new Float64Array(8);
+
+/** Reads and validates a plain constraint init once into `out` (see `Constraint.read`); returns its policy. */
+function readInit(init: unknown, out: Float64Array): Policy {
+  const f: unknown[] = [undefined, undefined, undefined, undefined, undefined];
+  readFields(init, CONSTRAINT_KEYS, READ, f);
+  const size = f[0];
+  const min = f[1];
+  const max = f[2];
+  const align = f[3];
+  const policyIn = f[4];
+  parseU64(size, "constraint.size");
+  if (parsedHi === 0 && parsedLo === 0) {
+    throw new AllocError("INVALID_SIZE", "constraint.size must be at least 1; got 0", { argument: "constraint.size", value: size });
+  }
+  const sizeHi = parsedHi;
+  const sizeLo = parsedLo;
+
+  let minHi = 0;
+  let minLo = 0;
+  if (min !== undefined) {
+    parseU64(min, "constraint.min");
+    minHi = parsedHi;
+    minLo = parsedLo;
+  }
+  let maxHi = 0xffffffff;
+  let maxLo = 0xffffffff;
+  if (max !== undefined) {
+    parseU64(max, "constraint.max");
+    maxHi = parsedHi;
+    maxLo = parsedLo;
+  }
+  if (minHi > maxHi || (minHi === maxHi && minLo > maxLo)) {
+    throw new AllocError("INVALID_WINDOW", `constraint.min ${hexParts(minHi, minLo)} is above constraint.max ${hexParts(maxHi, maxLo)}`, {
+      argument: "constraint.min",
+      value: { min, max },
+    });
+  }
+
+  let alignHi = 0;
+  let alignLo = 1;
+  if (align !== undefined) {
+    parseU64(align, "constraint.align");
+    const hi = parsedHi;
+    const lo = parsedLo;
+    const powerOfTwo = hi === 0 ? lo === 0 || (lo & (lo - 1)) === 0 : lo === 0 && (hi & (hi - 1)) === 0;
+    if (!powerOfTwo) {
+      throw new AllocError("INVALID_ALIGNMENT", `constraint.align must be a power of two (0 or 1 for none); got ${toBigInt(hi, lo)}`, {
+        argument: "constraint.align",
+        value: align,
+      });
+    }
+    alignHi = hi;
+    alignLo = hi === 0 && lo === 0 ? 1 : lo;
+  }
+
+  // Only an absent policy defaults; `null` is refused like any other unknown value.
+  const policy = policyIn === undefined ? Policy.FirstMatch : policyIn;
+  if (typeof policy !== "string" || !POLICIES.includes(policy)) {
+    throw new AllocError("INVALID_ARGUMENT", `constraint.policy must be one of ${POLICIES.join(", ")}; got ${describeValue(policy)}`, {
+      argument: "constraint.policy",
+      value: policy,
+    });
+  }
+  // Written only now, after every user callback has run (a getter may itself build a Constraint).
+  out[0] = sizeHi;
+  out[1] = sizeLo;
+  out[2] = minHi;
+  out[3] = minLo;
+  out[4] = maxHi;
+  out[5] = maxLo;
+  out[6] = alignHi;
+  out[7] = alignLo;
+  return policy as Policy;
+}
 
 /**
  * A validated allocation request. Its checked halves are private: writing to
@@ -79,67 +155,43 @@ export class Constraint {
       this.#policy = c.#policy;
       return;
     }
-    const f: unknown[] = [undefined, undefined, undefined, undefined, undefined];
-    readFields(init, CONSTRAINT_KEYS, READ, f);
-    const [size, min, max, align, policyIn] = f;
-    parseU64(size, "constraint.size");
-    if (parsedHi === 0 && parsedLo === 0) {
-      throw new AllocError("INVALID_SIZE", "constraint.size must be at least 1; got 0", { argument: "constraint.size", value: size });
-    }
-    this.#sizeHi = parsedHi;
-    this.#sizeLo = parsedLo;
+    this.#policy = readInit(init, HALVES);
+    this.#sizeHi = HALVES[0]!;
+    this.#sizeLo = HALVES[1]!;
+    this.#minHi = HALVES[2]!;
+    this.#minLo = HALVES[3]!;
+    this.#maxHi = HALVES[4]!;
+    this.#maxLo = HALVES[5]!;
+    this.#alignHi = HALVES[6]!;
+    this.#alignLo = HALVES[7]!;
+  }
 
-    if (min === undefined) {
-      this.#minHi = 0;
-      this.#minLo = 0;
-    } else {
-      parseU64(min, "constraint.min");
-      this.#minHi = parsedHi;
-      this.#minLo = parsedLo;
+  /**
+   * Checks `like` exactly as `Constraint.from` does, without building an
+   * object: a real `Constraint` is copied, anything else is read once as a
+   * plain object and validated (same errors). Writes the 32-bit halves of
+   * size, min, max and align (1 when none) to `out[0..7]` and returns the
+   * policy. For allocators that consume a request at once.
+   *
+   * @example
+   * ```ts
+   * const out = new Float64Array(8);
+   * Constraint.read({ size: 0x1000, align: 0x1000 }, out); // "first-match"; out = [0, 0x1000, 0, 0, 0xffffffff, 0xffffffff, 0, 0x1000]
+   * ```
+   */
+  static read(like: ConstraintLike, out: Float64Array): Policy {
+    if (typeof like === "object" && like !== null && #sizeHi in like) {
+      out[0] = like.#sizeHi;
+      out[1] = like.#sizeLo;
+      out[2] = like.#minHi;
+      out[3] = like.#minLo;
+      out[4] = like.#maxHi;
+      out[5] = like.#maxLo;
+      out[6] = like.#alignHi;
+      out[7] = like.#alignLo;
+      return like.#policy;
     }
-    if (max === undefined) {
-      this.#maxHi = 0xffffffff;
-      this.#maxLo = 0xffffffff;
-    } else {
-      parseU64(max, "constraint.max");
-      this.#maxHi = parsedHi;
-      this.#maxLo = parsedLo;
-    }
-    if (this.#minHi > this.#maxHi || (this.#minHi === this.#maxHi && this.#minLo > this.#maxLo)) {
-      throw new AllocError(
-        "INVALID_WINDOW",
-        `constraint.min ${hexParts(this.#minHi, this.#minLo)} is above constraint.max ${hexParts(this.#maxHi, this.#maxLo)}`,
-        { argument: "constraint.min", value: { min, max } },
-      );
-    }
-
-    if (align === undefined) {
-      this.#alignHi = 0;
-      this.#alignLo = 1;
-    } else {
-      parseU64(align, "constraint.align");
-      const hi = parsedHi;
-      const lo = parsedLo;
-      const powerOfTwo = hi === 0 ? lo === 0 || (lo & (lo - 1)) === 0 : lo === 0 && (hi & (hi - 1)) === 0;
-      if (!powerOfTwo) {
-        throw new AllocError("INVALID_ALIGNMENT", `constraint.align must be a power of two (0 or 1 for none); got ${toBigInt(hi, lo)}`, {
-          argument: "constraint.align",
-          value: align,
-        });
-      }
-      this.#alignHi = hi;
-      this.#alignLo = hi === 0 && lo === 0 ? 1 : lo;
-    }
-
-    // Only an absent policy defaults; `null` is refused like any other unknown value.
-    const policy = policyIn === undefined ? Policy.FirstMatch : policyIn;
-    if (typeof policy !== "string" || !POLICIES.includes(policy)) {
-      throw new AllocError("INVALID_ARGUMENT", `constraint.policy must be one of ${POLICIES.join(", ")}; got ${describeValue(policy)}`, {
-        argument: "constraint.policy",
-        value: policy,
-      });
-    }
-    this.#policy = policy as Policy;
+    return readInit(like, out);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { Constraint, Policy, exactly, type ConstraintInit } from "@alloc/constraint";
+import { AllocError, Constraint, Policy, exactly, type ConstraintInit } from "@alloc/constraint";
 import { MAX, expectAllocError } from "./helpers.js";
 
 describe("Constraint defaults", () => {
@@ -224,5 +224,68 @@ describe("exactly", () => {
     expectAllocError(() => exactly(2n ** 64n, 8), "INVALID_VALUE", "base");
     expectAllocError(() => exactly(0, 1.5), "INVALID_VALUE", "size");
     expectAllocError(() => exactly(0, "8" as never), "INVALID_VALUE", "size");
+  });
+});
+
+describe("Constraint.read", () => {
+  const halves = (c: Constraint) => [
+    Constraint.sizeHiOf(c),
+    Constraint.sizeLoOf(c),
+    Constraint.minHiOf(c),
+    Constraint.minLoOf(c),
+    Constraint.maxHiOf(c),
+    Constraint.maxLoOf(c),
+    Constraint.alignHiOf(c),
+    Constraint.alignLoOf(c),
+  ];
+
+  it("writes the same halves and returns the same policy as the constructor, for plain objects and real constraints", () => {
+    const inits = [
+      { size: 1 },
+      { size: 0x1000, align: 0x1000 },
+      { size: 0x10n, min: 0xc000_0000n, max: 0xfebf_ffffn, policy: "last-match" as const },
+      { size: 2n ** 64n - 1n, align: 2n ** 63n, policy: "best-fit" as const },
+      { size: 3, align: 0 },
+    ];
+    for (const init of inits) {
+      const c = new Constraint(init);
+      const out = new Float64Array(8);
+      expect(Constraint.read(init, out)).toBe(c.policy);
+      expect([...out]).toEqual(halves(c));
+      const again = new Float64Array(8);
+      expect(Constraint.read(c, again)).toBe(c.policy);
+      expect([...again]).toEqual(halves(c));
+    }
+  });
+
+  it("refuses what the constructor refuses, with the same error, and writes nothing", () => {
+    const bad: unknown[] = [{ size: 0 }, { size: 1, allign: 2 }, { size: "1" }, { size: 1, align: 3 }, { size: 1, min: 5, max: 4 }, null, [1]];
+    for (const init of bad) {
+      const out = new Float64Array(8).fill(7);
+      let viaNew: unknown;
+      try {
+        new Constraint(init as ConstraintInit);
+      } catch (e) {
+        viaNew = e;
+      }
+      expect(viaNew).toBeInstanceOf(AllocError);
+      expect(() => Constraint.read(init as ConstraintInit, out)).toThrow((viaNew as Error).message);
+      expect([...out]).toEqual([7, 7, 7, 7, 7, 7, 7, 7]);
+    }
+  });
+
+  it("reads each field once, and a getter that itself reads another constraint cannot change the result", () => {
+    const out = new Float64Array(8);
+    let reads = 0;
+    const init = {
+      get size() {
+        reads++;
+        Constraint.read({ size: 99, align: 64 }, out); // re-entrant use of the same output
+        return 8;
+      },
+    };
+    expect(Constraint.read(init, out)).toBe("first-match");
+    expect(reads).toBe(1);
+    expect([...out]).toEqual(halves(new Constraint({ size: 8 })));
   });
 });

@@ -21,7 +21,7 @@
  * refused call throws `AllocError` before anything changes.
  */
 import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, readFields, readRecord, readU64 } from "@alloc/constraint";
-import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
+import type { ConstraintLike, Policy, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
 import { ALLOCATED, B, FREE, HOLE, SegmentTree, VALUED } from "./internal/SegmentTree.js";
@@ -37,9 +37,11 @@ const OPTION_KEYS: readonly string[] = ["initialCapacity"];
 const STATE_KEYS: readonly string[] = ["kind", "value"];
 const MAX_CAPACITY = 1 << 24;
 const { minHiOf, minLoOf, maxHiOf, maxLoOf, hintOf } = Range;
-const { sizeHiOf, sizeLoOf, alignHiOf, alignLoOf, policyOf } = Constraint;
+const { policyOf } = Constraint;
 // A constraint no caller holds: a new tree has no request yet.
 const NO_REQUEST = new Constraint({ size: 1 });
+// The halves of the request being read (see Constraint.read).
+const READ_HALVES = new Float64Array(8);
 
 /** The key of a valued range in the value table: its start, a number below 2^53. */
 type Key = number | bigint;
@@ -66,6 +68,8 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   #values: Map<Key, T>;
   /** The constraint whose request the kernel holds. */
   #request: Constraint = NO_REQUEST;
+  /** The halves of the request the kernel holds; all 0 (size 0, never valid) before the first. */
+  #held = new Float64Array(8);
   // The range being handled, as (d, x) pairs: start s, exclusive end n.
   // -0: double fields from construction (see SegmentTree).
   #sD = -0;
@@ -227,11 +231,11 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const nX = this.#nX;
     const pos = k.locate(sD, sX);
     k.end(pos);
-    if (k.lt[pos] !== HOLE || lessDX(k.outEndD, k.outEndX, nD, nX)) {
+    if (k.kindAt(pos) !== HOLE || lessDX(k.outEndD, k.outEndX, nD, nX)) {
       // The conflict reported is the highest range starting at or below r.max.
       dec(nD, nX);
       let c = k.locate(OUT.d, OUT.x);
-      if (k.lt[c] === HOLE) c = k.prev(c);
+      if (k.kindAt(c) === HOLE) c = k.prev(c);
       throw new AllocError("OVERLAP", `insert ${r} overlaps ${this.#rangeAt(c)} already in the pool`, {
         argument: "range",
         range: r.toString(),
@@ -281,7 +285,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const pos = this.#find(r);
     if (pos < 0) throw this.#notFound(r, "delete");
     let data: T | undefined;
-    if (this.#k.lt[pos] === VALUED) {
+    if (this.#k.kindAt(pos) === VALUED) {
       const key = keyOf(this.#sD, this.#sX);
       data = this.#values.get(key);
       this.#values.delete(key);
@@ -315,7 +319,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     this.#read(Range.from(range));
     const k = this.#k;
     const pos = k.locate(this.#sD, this.#sX);
-    if (k.lt[pos] === HOLE) return undefined;
+    if (k.kindAt(pos) === HOLE) return undefined;
     k.end(pos);
     if (lessDX(k.outEndD, k.outEndX, this.#nD, this.#nX)) return undefined;
     return [this.#rangeAt(pos, true), this.#stateAt(pos)];
@@ -333,7 +337,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     fromBig(readU64(id, "id"));
     const k = this.#k;
     const pos = k.locate(OUT.d, OUT.x);
-    return k.lt[pos] === VALUED ? this.#values.get(keyOf(k.ls[pos]!, k.lx[pos]!)) : undefined;
+    return k.kindAt(pos) === VALUED ? this.#values.get(keyOf(k.ls[pos]!, k.xAt(pos))) : undefined;
   }
 
   /**
@@ -349,35 +353,55 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   allocate(constraint: ConstraintLike, data?: T): Range | undefined {
-    const c = Constraint.from(constraint);
     const k = this.#k;
+    let policy: Policy;
     // perf: a constraint is immutable, so the request the kernel holds from the
-    // last call is still right when the same one comes again (bench W1).
-    if (c !== this.#request) this.#setRequest(c);
-    const policy = policyOf(c);
+    // last call is still right when the same one comes again (bench W1); a
+    // plain object is read once into halves, with no Constraint built.
+    if (constraint === this.#request) {
+      policy = policyOf(constraint as Constraint);
+    } else {
+      policy = Constraint.read(constraint, READ_HALVES);
+      this.#setRequest(READ_HALVES);
+      if (Constraint.is(constraint)) this.#request = constraint;
+    }
     const pos = policy === "first-match" ? k.findFirst() : policy === "last-match" ? k.findLast() : k.findBest();
     if (pos < 0) return undefined;
     const at = k.carve(pos);
     if (data !== undefined) {
       k.setTaken(at, VALUED);
-      this.#values.set(keyOf(k.ls[at]!, k.lx[at]!), data);
+      this.#values.set(keyOf(k.ls[at]!, k.xAt(at)), data);
     }
     return this.#rangeAt(at, true);
   }
 
-  #setRequest(c: Constraint): void {
-    const k = this.#k;
-    fromHalves(sizeHiOf(c), sizeLoOf(c));
+  /** Hands the request with halves `h` to the kernel, unless it already holds it. */
+  #setRequest(h: Float64Array): void {
+    const held = this.#held;
+    if (
+      h[0] === held[0] &&
+      h[1] === held[1] &&
+      h[2] === held[2] &&
+      h[3] === held[3] &&
+      h[4] === held[4] &&
+      h[5] === held[5] &&
+      h[6] === held[6] &&
+      h[7] === held[7]
+    ) {
+      return;
+    }
+    held.set(h);
+    this.#request = NO_REQUEST;
+    fromHalves(h[0]!, h[1]!);
     const sizeD = OUT.d;
     const sizeX = OUT.x;
-    fromHalves(alignHiOf(c), alignLoOf(c));
+    fromHalves(h[6]!, h[7]!);
     const alignD = OUT.d;
-    fromHalves(Constraint.minHiOf(c), Constraint.minLoOf(c));
+    fromHalves(h[2]!, h[3]!);
     const wlD = OUT.d;
     const wlX = OUT.x;
-    fromHalves(Constraint.maxHiOf(c), Constraint.maxLoOf(c));
-    k.setRequest(sizeD, sizeX, alignD, wlD, wlX, OUT.d, OUT.x);
-    this.#request = c;
+    fromHalves(h[4]!, h[5]!);
+    this.#k.setRequest(sizeD, sizeX, alignD, wlD, wlX, OUT.d, OUT.x);
   }
 
   /**
@@ -411,7 +435,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const r = Range.from(range);
     const pos = this.#exactTaken(r, "free");
     let data: T | undefined;
-    if (this.#k.lt[pos] === VALUED) {
+    if (this.#k.kindAt(pos) === VALUED) {
       const key = keyOf(this.#sD, this.#sX);
       data = this.#values.get(key);
       this.#values.delete(key);
@@ -449,7 +473,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const eX = OUT.x;
     if (lessDX(this.#nD, this.#nX, eD, eX)) {
       const next = k.next(pos);
-      const nextFree = next >= 0 && k.lt[next] === FREE;
+      const nextFree = next >= 0 && k.kindAt(next) === FREE;
       if (nextFree) k.end(next);
       if (!nextFree || lessDX(k.outEndD, k.outEndX, eD, eX)) {
         throw this.#cannotGrow(r, size, nextFree ? `the free range after it, ${this.#rangeAt(next)}, is too short` : "the space right after it is not free");
@@ -520,9 +544,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     k.check();
     let valued = 0;
     for (let p = k.first(); p >= 0; p = k.next(p)) {
-      if (k.lt[p] !== VALUED) continue;
+      if (k.kindAt(p) !== VALUED) continue;
       valued++;
-      if (!this.#values.has(keyOf(k.ls[p]!, k.lx[p]!))) throw new Error(`IntervalTree invariant broken: valued range ${this.#rangeAt(p)} has no value`);
+      if (!this.#values.has(keyOf(k.ls[p]!, k.xAt(p)))) throw new Error(`IntervalTree invariant broken: valued range ${this.#rangeAt(p)} has no value`);
     }
     if (valued !== this.#values.size) throw new Error("IntervalTree invariant broken: value table holds ranges that are not valued");
   }
@@ -565,17 +589,17 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const k = this.#k;
     let pos = k.locate(sD, sX);
     let version = k.version;
-    while (pos >= 0 && lessDX(k.ls[pos]!, k.lx[pos]!, nD, nX)) {
-      if (k.lt[pos] !== HOLE) {
+    while (pos >= 0 && lessDX(k.ls[pos]!, k.xAt(pos), nD, nX)) {
+      if (k.kindAt(pos) !== HOLE) {
         const d = k.ls[pos]!;
-        const x = k.lx[pos]!;
+        const x = k.xAt(pos);
         yield [this.#rangeAt(pos, true), this.#stateAt(pos)];
         if (k.version !== version) {
           version = k.version;
           pos = k.locate(d, x);
-          if (k.ls[pos] !== d || k.lx[pos] !== x) {
+          if (k.ls[pos] !== d || k.xAt(pos) !== x) {
             // The range yielded last is gone: continue from what now holds its start.
-            if (k.lt[pos] !== HOLE && lessDX(k.ls[pos]!, k.lx[pos]!, d, x)) pos = k.next(pos);
+            if (k.kindAt(pos) !== HOLE && lessDX(k.ls[pos]!, k.xAt(pos), d, x)) pos = k.next(pos);
             continue;
           }
         }
@@ -588,17 +612,17 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   #rangeAt(pos: number, locator = false): Range {
     const k = this.#k;
     const sD = k.ls[pos]!;
-    const sX = k.lx[pos]!;
+    const sX = k.xAt(pos);
     k.end(pos);
     dec(k.outEndD, k.outEndX);
     return Range.fromParts(hiOf(sD), loOf(sD, sX), hiOf(OUT.d), loOf(OUT.d, OUT.x), locator ? (pos >> 5) + 1 : 0);
   }
 
   #stateAt(pos: number): NodeState<T> {
-    const st = this.#k.lt[pos];
+    const st = this.#k.kindAt(pos);
     if (st === FREE) return FREE_STATE;
     if (st === ALLOCATED) return ALLOCATED_STATE;
-    return { kind: "valued", value: this.#values.get(keyOf(this.#k.ls[pos]!, this.#k.lx[pos]!)) as T };
+    return { kind: "valued", value: this.#values.get(keyOf(this.#k.ls[pos]!, this.#k.xAt(pos))) as T };
   }
 
   /** The position of the segment that is exactly `r` and in the pool, or -1; leaves r in #s*, #n*. */
@@ -611,14 +635,14 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     // that leaf is live and spans the start (bench W2 free, W3).
     const leaf = hintOf(r) - 1;
     let pos: number;
-    if (k.isLeaf(leaf) && !lessDX(sD, sX, k.ls[leaf * B]!, k.lx[leaf * B]!)) {
+    if (k.isLeaf(leaf) && !lessDX(sD, sX, k.ls[leaf * B]!, k.xAt(leaf * B))) {
       pos = k.locateIn(leaf, sD, sX);
       k.end(pos);
       if (!lessDX(sD, sX, k.outEndD, k.outEndX)) pos = k.locate(sD, sX);
     } else {
       pos = k.locate(sD, sX);
     }
-    if (k.ls[pos] !== sD || k.lx[pos] !== sX || k.lt[pos] === HOLE) return -1;
+    if (k.ls[pos] !== sD || k.xAt(pos) !== sX || k.kindAt(pos) === HOLE) return -1;
     k.end(pos);
     return k.outEndD === this.#nD && k.outEndX === this.#nX ? pos : -1;
   }
@@ -627,7 +651,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   #exactTaken(r: Range, operation: string): number {
     const pos = this.#find(r);
     if (pos < 0) throw this.#notFound(r, operation);
-    if (this.#k.lt[pos] === FREE) {
+    if (this.#k.kindAt(pos) === FREE) {
       throw new AllocError("NOT_ALLOCATED", `${operation} ${r}: the range is free (${operation === "free" ? "double free" : "allocate it first"})`, {
         argument: "range",
         range: r.toString(),
@@ -644,7 +668,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     this.#read(r);
     const k = this.#k;
     const pos = k.locate(this.#sD, this.#sX);
-    const inPool = k.lt[pos] !== HOLE;
+    const inPool = k.kindAt(pos) !== HOLE;
     const hint = inPool
       ? `it is not exactly ${this.#rangeAt(pos)} (${this.#stateAt(pos).kind}), which contains its start`
       : "no range of the pool contains its start";

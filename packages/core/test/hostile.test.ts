@@ -377,3 +377,35 @@ describe("ranges read back carry a verified locator", () => {
     tree.checkInvariants();
   });
 });
+
+describe("plain-object constraints read without building a Constraint", () => {
+  it("a getter that allocates from the same tree mid-read leaves both requests right", () => {
+    const t = new IntervalTree<string>();
+    t.insert(new Range(0, 0xffff));
+    let inner: Range | undefined;
+    const outer = t.allocate({
+      get size() {
+        inner = t.allocate({ size: 0x100, align: 0x100, policy: "last-match" });
+        return 0x10;
+      },
+      align: 0x10,
+    });
+    expect(inner?.toString()).toBe(new Range(0xff00, 0xffff).toString());
+    expect(outer?.toString()).toBe(new Range(0, 0xf).toString());
+    // The kernel holds the outer request: the same values again come next to it.
+    expect(t.allocate({ size: 0x10, align: 0x10 })?.toString()).toBe(new Range(0x10, 0x1f).toString());
+    expect(t.allocate({ size: 0x100, align: 0x100, policy: "last-match" })?.toString()).toBe(new Range(0xfe00, 0xfeff).toString());
+    t.checkInvariants();
+  });
+
+  it("a plain object equal to the held request, then a different one, then the first Constraint again", () => {
+    const t = new IntervalTree();
+    t.insert(new Range(0, 0xfff));
+    const c = new Constraint({ size: 0x100, align: 0x100 });
+    expect(t.allocate(c)?.min).toBe(0n);
+    expect(t.allocate({ size: 0x100, align: 0x100 })?.min).toBe(0x100n);
+    expect(t.allocate({ size: 1, min: 0x800 })?.min).toBe(0x800n);
+    expect(t.allocate(c)?.min).toBe(0x200n); // not served with the request of the plain object before it (0x801)
+    t.checkInvariants();
+  });
+});

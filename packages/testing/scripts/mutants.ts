@@ -17,8 +17,8 @@ import { resolveFromCwd } from "../src/cli/loadTarget.js";
 /** The kernel fields the mutants read (values are `(d, x)` pairs, see core's `internal/u64.ts`). */
 type Kernel = Record<string, unknown> & {
   ls: Float64Array;
-  lx: Uint16Array;
-  lt: Uint8Array;
+  kindAt(pos: number): number;
+  xAt(pos: number): number;
   fitD: number;
   fitX: number;
   freeSegments: number;
@@ -151,9 +151,9 @@ export const MUTANTS: readonly Mutant[] = [
       const orig = p.release!;
       p.release = function (pos) {
         const q = this.next(pos!);
-        if (q < 0 || this.lt[q] !== 0) return orig.call(this, pos!);
+        if (q < 0 || this.kindAt(q) !== 0) return orig.call(this, pos!);
         const d = this.ls[q]!;
-        const x = this.lx[q]!;
+        const x = this.xAt(q);
         this.setKind(q, 1); // looks ALLOCATED while pos is released
         orig.call(this, pos!);
         // Still free and counted as free: only the merge is missing. Segments may have moved.

@@ -10,7 +10,7 @@
  * Values are `(d, x)` pairs (see u64.ts): float64 arithmetic below 2^53, an
  * exact bigint path at and above it, chosen per segment.
  *
- * Leaves hold up to B = 32 segments (starts in `ls`/`lx`, kinds in `lt`, slot
+ * Leaves hold up to B = 32 segments (start `d` in `ls`, start `x` and kind packed in `lm`, slot
  * `pos = leaf * B + i`) and are chained in address order. Inner nodes hold up
  * to B children, and for each child its first start and two summaries over
  * the free segments below it: `il`, the largest length (a float64 never below
@@ -52,11 +52,15 @@ const MIN_FILL = 8;
 const MERGE_LIMIT = 28;
 const TWO_52 = 4503599627370496;
 
+/** Where the kind sits in `lm`, and the mask of `x` below it. */
+const KS = 12;
+const XM = 0xfff;
+
 export class SegmentTree {
   // Leaves: starts, kinds, counts, chain, parent.
   ls: Float64Array;
-  lx: Uint16Array;
-  lt: Uint8Array;
+  /** Per slot: the start's low bits `x` (bits 0..11) and the kind (bits 12..13), one array so shifts move two arrays, not three. */
+  lm: Uint16Array;
   lCount: Int32Array;
   /** Bit i set when slot i of the leaf is FREE: scans visit only free segments. */
   lFree: Int32Array;
@@ -126,8 +130,7 @@ export class SegmentTree {
     const leaves = Math.max(4, leafCapacity);
     const inner = Math.max(2, leaves >> 3);
     this.ls = new Float64Array(leaves * B);
-    this.lx = new Uint16Array(leaves * B);
-    this.lt = new Uint8Array(leaves * B);
+    this.lm = new Uint16Array(leaves * B);
     this.lCount = new Int32Array(leaves);
     this.lFree = new Int32Array(leaves);
     this.lNext = new Int32Array(leaves);
@@ -146,7 +149,7 @@ export class SegmentTree {
     this.sizeIndex = new SizeIndex(2);
     const l = this.newLeaf();
     this.lCount[l] = 1;
-    this.lt[0] = HOLE;
+    this.lm[0] = HOLE << KS;
     this.root = l;
   }
 
@@ -197,8 +200,7 @@ export class SegmentTree {
   private growLeaves(): void {
     const cap = grown(this.lCount.length);
     this.ls = copyF64(this.ls, cap * B);
-    this.lx = copyU16(this.lx, cap * B);
-    this.lt = copyU8(this.lt, cap * B);
+    this.lm = copyU16(this.lm, cap * B);
     this.lCount = copyI32(this.lCount, cap);
     this.lFree = copyI32(this.lFree, cap);
     this.lNext = copyI32(this.lNext, cap);
@@ -221,6 +223,16 @@ export class SegmentTree {
   }
 
   // ------------------------------------------------------------ navigation
+
+  /** The kind of the segment at pos. */
+  kindAt(pos: number): number {
+    return this.lm[pos]! >> KS;
+  }
+
+  /** The low part `x` of the start of the segment at pos (its `d` is `ls[pos]`). */
+  xAt(pos: number): number {
+    return this.lm[pos]! & XM;
+  }
 
   /** True when `l` is a live leaf (any number is safe to ask about). */
   isLeaf(l: number): boolean {
@@ -253,7 +265,7 @@ export class SegmentTree {
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       const s = this.ls[base + mid]!;
-      if (s < d || (s === d && this.lx[base + mid]! <= x)) lo = mid;
+      if (s < d || (s === d && (this.lm[base + mid]! & XM) <= x)) lo = mid;
       else hi = mid - 1;
     }
     return base + lo;
@@ -279,7 +291,7 @@ export class SegmentTree {
     const l = pos >> SHIFT;
     if ((pos & (B - 1)) + 1 < this.lCount[l]!) {
       this.outEndD = this.ls[pos + 1]!;
-      this.outEndX = this.lx[pos + 1]!;
+      this.outEndX = this.lm[pos + 1]! & XM;
       return;
     }
     this.leafEnd(l);
@@ -298,7 +310,7 @@ export class SegmentTree {
       this.outEndX = 0;
     } else {
       this.outEndD = this.ls[n << SHIFT]!;
-      this.outEndX = this.lx[n << SHIFT]!;
+      this.outEndX = this.lm[n << SHIFT]! & XM;
     }
   }
 
@@ -326,13 +338,13 @@ export class SegmentTree {
       let nX: number;
       if (i + 1 < c) {
         nD = ls[base + i + 1]!;
-        nX = this.lx[base + i + 1]!;
+        nX = this.lm[base + i + 1]! & XM;
       } else {
         this.leafEnd(l);
         nD = this.outEndD;
         nX = this.outEndX;
       }
-      const sX = this.lx[base + i]!;
+      const sX = this.lm[base + i]! & XM;
       const n = nD < TWO_53 ? nD - sD : lengthOf(sD, sX, nD, nX);
       if (n > len) len = n;
       // perf: a block can only beat blk when the length can (bench W2, W3).
@@ -387,7 +399,7 @@ export class SegmentTree {
       this.leafSum(node);
       p = this.lParent[node]!;
       kD = this.ls[node << SHIFT]!;
-      kX = this.lx[node << SHIFT]!;
+      kX = this.lm[node << SHIFT]! & XM;
     } else {
       this.innerSum(node);
       p = this.iParent[node]!;
@@ -450,17 +462,14 @@ export class SegmentTree {
     const base = l << SHIFT;
     const c = this.lCount[l]!;
     const ls = this.ls;
-    const lx = this.lx;
-    const lt = this.lt;
+    const lm = this.lm;
     // perf: within one leaf (<= 32 slots) an element loop beats copyWithin, whose call costs ~30 ns per array (bench W1, W2).
     for (let k = base + c; k > base + i; k--) {
       ls[k] = ls[k - 1]!;
-      lx[k] = lx[k - 1]!;
-      lt[k] = lt[k - 1]!;
+      lm[k] = lm[k - 1]!;
     }
     ls[base + i] = d;
-    lx[base + i] = x;
-    lt[base + i] = kind;
+    lm[base + i] = x | (kind << KS);
     this.lCount[l] = c + 1;
     // c < B here, so bit c-1 <= 30 and the high part never shifts out.
     const m = this.lFree[l]!;
@@ -500,8 +509,7 @@ export class SegmentTree {
 
   private copyEntry(a: number, b: number): void {
     this.ls[b] = this.ls[a]!;
-    this.lx[b] = this.lx[a]!;
-    this.lt[b] = this.lt[a]!;
+    this.lm[b] = this.lm[a]!;
   }
 
   /** Links the new node r (a leaf when `leaf`) as the next sibling of node l, and refreshes both. */
@@ -587,7 +595,7 @@ export class SegmentTree {
 
   /** Sets the kind of the segment at pos, keeping the leaf's free mask. */
   private setKind(pos: number, kind: number): void {
-    this.lt[pos] = kind;
+    this.lm[pos] = (this.lm[pos]! & XM) | (kind << KS);
     const l = pos >> SHIFT;
     const bit = 1 << (pos & (B - 1));
     this.lFree[l] = kind === FREE ? this.lFree[l]! | bit : this.lFree[l]! & ~bit;
@@ -597,23 +605,21 @@ export class SegmentTree {
   private remask(l: number): void {
     const base = l << SHIFT;
     let m = 0;
-    for (let i = this.lCount[l]! - 1; i >= 0; i--) if (this.lt[base + i] === FREE) m |= 1 << i;
+    for (let i = this.lCount[l]! - 1; i >= 0; i--) if (this.lm[base + i]! >> KS === FREE) m |= 1 << i;
     this.lFree[l] = m;
   }
 
   /** Removes the segment at pos without rebalancing (see settle). */
   private deleteAt(pos: number): void {
     const l = pos >> SHIFT;
-    if (this.lt[pos] !== HOLE) this.ranges--;
+    if (this.lm[pos]! >> KS !== HOLE) this.ranges--;
     const end = (l << SHIFT) + this.lCount[l]! - 1;
     const ls = this.ls;
-    const lx = this.lx;
-    const lt = this.lt;
+    const lm = this.lm;
     // perf: an element loop, as in insertAt.
     for (let k = pos; k < end; k++) {
       ls[k] = ls[k + 1]!;
-      lx[k] = lx[k + 1]!;
-      lt[k] = lt[k + 1]!;
+      lm[k] = lm[k + 1]!;
     }
     const i = pos & (B - 1);
     const m = this.lFree[l]!;
@@ -956,13 +962,13 @@ export class SegmentTree {
       let nX: number;
       if (i + 1 < c) {
         nD = ls[base + i + 1]!;
-        nX = this.lx[base + i + 1]!;
+        nX = this.lm[base + i + 1]! & XM;
       } else {
         this.leafEnd(l);
         nD = this.outEndD;
         nX = this.outEndX;
       }
-      if (this.fitsFirst(sD, this.lx[base + i]!, nD, nX)) return base + i;
+      if (this.fitsFirst(sD, this.lm[base + i]! & XM, nD, nX)) return base + i;
     }
     return -1;
   }
@@ -977,7 +983,7 @@ export class SegmentTree {
       let nX: number;
       if (i + 1 < c) {
         nD = this.ls[base + i + 1]!;
-        nX = this.lx[base + i + 1]!;
+        nX = this.lm[base + i + 1]! & XM;
       } else {
         this.leafEnd(l);
         nD = this.outEndD;
@@ -985,7 +991,7 @@ export class SegmentTree {
       }
       if (nD < this.cWlD) return -2;
       const sD = this.ls[base + i]!;
-      if (sD <= this.cWhD && this.fitsLast(sD, this.lx[base + i]!, nD, nX)) return base + i;
+      if (sD <= this.cWhD && this.fitsLast(sD, this.lm[base + i]! & XM, nD, nX)) return base + i;
     }
     return -1;
   }
@@ -996,9 +1002,9 @@ export class SegmentTree {
     if (!index.active) {
       index.active = true;
       for (let p = this.first(); p >= 0; p = this.next(p)) {
-        if (this.lt[p] !== FREE) continue;
+        if (this.lm[p]! >> KS !== FREE) continue;
         this.end(p);
-        index.add(this.ls[p]!, this.lx[p]!, this.outEndD, this.outEndX);
+        index.add(this.ls[p]!, this.lm[p]! & XM, this.outEndD, this.outEndX);
       }
     }
     for (let ok = index.seek(this.cSizeD, this.cSizeX); ok; ok = index.advance()) {
@@ -1028,7 +1034,7 @@ export class SegmentTree {
       eX = OUT.x;
     }
     const sD = this.ls[pos]!;
-    const sX = this.lx[pos]!;
+    const sX = this.lm[pos]! & XM;
     this.end(pos);
     const nD = this.outEndD;
     const nX = this.outEndX;
@@ -1105,21 +1111,21 @@ export class SegmentTree {
   release(pos: number): void {
     this.version++;
     const sD = this.ls[pos]!;
-    const sX = this.lx[pos]!;
+    const sX = this.lm[pos]! & XM;
     this.end(pos);
     const nD = this.outEndD;
     const nX = this.outEndX;
     const p = this.prev(pos);
     const q = this.next(pos);
-    const mergePrev = p >= 0 && this.lt[p] === FREE;
-    const mergeNext = q >= 0 && this.lt[q] === FREE;
+    const mergePrev = p >= 0 && this.lm[p]! >> KS === FREE;
+    const mergeNext = q >= 0 && this.lm[q]! >> KS === FREE;
     let mD = sD;
     let mX = sX;
     let eD = nD;
     let eX = nX;
     if (mergePrev) {
       mD = this.ls[p]!;
-      mX = this.lx[p]!;
+      mX = this.lm[p]! & XM;
       this.noteFree(-1, mD, mX, sD, sX);
     }
     if (mergeNext) {
@@ -1181,7 +1187,7 @@ export class SegmentTree {
     const hD = this.outEndD;
     const hX = this.outEndX;
     let at: number;
-    if (this.ls[pos] === sD && this.lx[pos] === sX) {
+    if (this.ls[pos] === sD && (this.lm[pos]! & XM) === sX) {
       this.setKind(pos, kind);
       this.ranges++;
       at = pos;
@@ -1200,10 +1206,10 @@ export class SegmentTree {
   drop(pos: number): void {
     this.version++;
     const sD = this.ls[pos]!;
-    const sX = this.lx[pos]!;
+    const sX = this.lm[pos]! & XM;
     this.end(pos);
     this.noteTotal(-1, sD, sX, this.outEndD, this.outEndX);
-    if (this.lt[pos] === FREE) this.noteFree(-1, sD, sX, this.outEndD, this.outEndX);
+    if (this.lm[pos]! >> KS === FREE) this.noteFree(-1, sD, sX, this.outEndD, this.outEndX);
     this.setKind(pos, HOLE);
     this.ranges--;
     this.updateUp(pos >> SHIFT, true);
@@ -1213,16 +1219,16 @@ export class SegmentTree {
   /** Merges the segment starting at `(d, x)` with neighbours of the same mergeable kind. */
   private coalesce(d: number, x: number): void {
     let pos = this.locate(d, x);
-    const kind = this.lt[pos]!;
+    const kind = this.lm[pos]! >> KS;
     if (kind !== FREE && kind !== HOLE) return;
     const q = this.next(pos);
-    if (q >= 0 && this.lt[q] === kind) {
+    if (q >= 0 && this.lm[q]! >> KS === kind) {
       if (kind === FREE) {
         this.end(q);
         const eD = this.outEndD;
         const eX = this.outEndX;
-        this.noteFree(-1, d, x, this.ls[q]!, this.lx[q]!);
-        this.noteFree(-1, this.ls[q]!, this.lx[q]!, eD, eX);
+        this.noteFree(-1, d, x, this.ls[q]!, this.lm[q]! & XM);
+        this.noteFree(-1, this.ls[q]!, this.lm[q]! & XM, eD, eX);
         this.noteFree(1, d, x, eD, eX);
       }
       const l = q >> SHIFT;
@@ -1232,17 +1238,17 @@ export class SegmentTree {
       this.updateUp(pos >> SHIFT, true);
     }
     const p = this.prev(pos);
-    if (p >= 0 && this.lt[p] === kind) {
+    if (p >= 0 && this.lm[p]! >> KS === kind) {
       if (kind === FREE) {
         this.end(pos);
         const eD = this.outEndD;
         const eX = this.outEndX;
-        this.noteFree(-1, this.ls[p]!, this.lx[p]!, d, x);
+        this.noteFree(-1, this.ls[p]!, this.lm[p]! & XM, d, x);
         this.noteFree(-1, d, x, eD, eX);
-        this.noteFree(1, this.ls[p]!, this.lx[p]!, eD, eX);
+        this.noteFree(1, this.ls[p]!, this.lm[p]! & XM, eD, eX);
       }
       const pD = this.ls[p]!;
-      const pX = this.lx[p]!;
+      const pX = this.lm[p]! & XM;
       const l = pos >> SHIFT;
       this.deleteAt(pos);
       this.settle(l);
@@ -1259,13 +1265,13 @@ export class SegmentTree {
   moveEnd(pos: number, eD: number, eX: number): void {
     this.version++;
     const sD = this.ls[pos]!;
-    const sX = this.lx[pos]!;
+    const sX = this.lm[pos]! & XM;
     this.end(pos);
     const nD = this.outEndD;
     const nX = this.outEndX;
     if (eD === nD && eX === nX) return;
     const q = this.next(pos);
-    if (q >= 0 && this.lt[q] === FREE) {
+    if (q >= 0 && this.lm[q]! >> KS === FREE) {
       this.end(q);
       const fD = this.outEndD;
       const fX = this.outEndX;
@@ -1277,7 +1283,7 @@ export class SegmentTree {
       } else {
         this.noteFree(1, eD, eX, fD, fX);
         this.ls[q] = eD;
-        this.lx[q] = eX;
+        this.lm[q] = eX | (FREE << KS);
         this.refreshAround(q);
       }
     } else {
@@ -1326,8 +1332,7 @@ export class SegmentTree {
       const base = l << SHIFT;
       for (let i = from; i < to; i++) {
         this.ls[base + i - from] = sD[i]!;
-        this.lx[base + i - from] = sX[i]!;
-        this.lt[base + i - from] = kind[i]!;
+        this.lm[base + i - from] = sX[i]! | (kind[i]! << KS);
       }
       this.lCount[l] = to - from;
       this.remask(l);
@@ -1355,7 +1360,7 @@ export class SegmentTree {
           if (leafLevel) {
             this.leafSum(child);
             this.ik[q] = this.ls[child << SHIFT]!;
-            this.ikx[q] = this.lx[child << SHIFT]!;
+            this.ikx[q] = this.lm[child << SHIFT]! & XM;
           } else {
             this.innerSum(child);
             this.ik[q] = this.ik[child << SHIFT]!;
@@ -1399,7 +1404,7 @@ export class SegmentTree {
           m &= m - 1;
           const p = (node << SHIFT) + i;
           this.end(p);
-          const len = toBig(this.outEndD, this.outEndX) - toBig(this.ls[p]!, this.lx[p]!);
+          const len = toBig(this.outEndD, this.outEndX) - toBig(this.ls[p]!, this.lm[p]! & XM);
           if (len > best) {
             best = len;
             bound = Number(len) - 4096;
@@ -1424,8 +1429,7 @@ export class SegmentTree {
   clone(): SegmentTree {
     const c = new SegmentTree(2);
     c.ls = this.ls.slice();
-    c.lx = this.lx.slice();
-    c.lt = this.lt.slice();
+    c.lm = this.lm.slice();
     c.lCount = this.lCount.slice();
     c.lFree = this.lFree.slice();
     c.lNext = this.lNext.slice();
@@ -1485,7 +1489,7 @@ export class SegmentTree {
         walk(child, h - 1, node);
         if (h === 1) {
           this.leafSum(child);
-          if (this.ik[q] !== this.ls[child << SHIFT] || this.ikx[q] !== this.lx[child << SHIFT]) fail(`inner node ${node} slot ${j}: stale key`);
+          if (this.ik[q] !== this.ls[child << SHIFT] || this.ikx[q] !== (this.lm[child << SHIFT]! & XM)) fail(`inner node ${node} slot ${j}: stale key`);
         } else {
           this.innerSum(child);
           if (this.ik[q] !== this.ik[child << SHIFT] || this.ikx[q] !== this.ikx[child << SHIFT]) fail(`inner node ${node} slot ${j}: stale key`);
@@ -1509,12 +1513,12 @@ export class SegmentTree {
     let prevStart = -1n;
     for (let p = this.first(); p >= 0; p = this.next(p)) {
       const d = this.ls[p]!;
-      const x = this.lx[p]!;
+      const x = this.lm[p]! & XM;
       const s = toBig(d, x);
       fromBig(s);
       if (OUT.d !== d || OUT.x !== x) fail(`segment at ${s}: start not in canonical form`);
       if (prevStart < 0n ? s !== 0n : s <= prevStart) fail(`segment at ${s}: out of order`);
-      const kind = this.lt[p]!;
+      const kind = this.lm[p]! >> KS;
       if (kind > HOLE) fail(`segment at ${s}: bad kind ${kind}`);
       if (kind === prevKind && (kind === FREE || kind === HOLE)) fail(`segment at ${s}: adjacent ${kind === FREE ? "free" : "hole"} segments not merged`);
       this.end(p);
@@ -1547,7 +1551,7 @@ export class SegmentTree {
   forEachSegment(fn: (pos: number, s: bigint, n: bigint, kind: number) => void): void {
     for (let p = this.first(); p >= 0; p = this.next(p)) {
       this.end(p);
-      fn(p, toBig(this.ls[p]!, this.lx[p]!), toBig(this.outEndD, this.outEndX), this.lt[p]!);
+      fn(p, toBig(this.ls[p]!, this.lm[p]! & XM), toBig(this.outEndD, this.outEndX), this.lm[p]! >> KS);
     }
   }
 }
