@@ -137,6 +137,40 @@ export class Range {
   }
 
   /**
+   * `min` of a real Range as a number when it is below 2^53 (exact), else -1;
+   * for allocators that do number arithmetic below 2^53. See {@link minHiOf}.
+   */
+  static minNumberOf(r: Range): number {
+    const a = r.#minA;
+    return a < 0x800000 ? a * TWO_30 + r.#minB : -1;
+  }
+
+  /** `max` as a number below 2^53, else -1; see {@link minNumberOf}. */
+  static maxNumberOf(r: Range): number {
+    const a = r.#maxA;
+    return a < 0x800000 ? a * TWO_30 + r.#maxB : -1;
+  }
+
+  /**
+   * `[min, max]` from two safe-integer numbers, with an allocator's locator
+   * `hint` as in {@link fromParts}. Checked cheaply (integers, `0 <= min <= max
+   * <= 2^53-1`, hint a non-negative int32; else `INVALID_VALUE` /
+   * `INVALID_RANGE`), so it cannot make an invalid `Range`.
+   *
+   * @example
+   * ```ts
+   * Range.fromNumbers(0x1000, 0x1fff).size; // 4096n
+   * ```
+   */
+  static fromNumbers(min: number, max: number, hint = 0): Range {
+    if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min < 0 || typeof hint !== "number" || (hint | 0) !== hint || hint < 0) {
+      throw new AllocError("INVALID_VALUE", "Range.fromNumbers: min and max must be safe integers >= 0 and hint a non-negative int32", { argument: "parts" });
+    }
+    if (min > max) throw new AllocError("INVALID_RANGE", `Range.fromNumbers: min ${min} is above max ${max}`, { argument: "parts" });
+    return build(Math.floor(min / TWO_30), chunkB(min >>> 0), Math.floor(max / TWO_30), chunkB(max >>> 0), hint);
+  }
+
+  /**
    * `[base, base + size - 1]`: `size` units starting at `base`. Throws
    * `INVALID_SIZE` for size 0 and `INVALID_RANGE` when it would pass `2^64-1`.
    *

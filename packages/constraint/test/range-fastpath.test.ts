@@ -91,3 +91,44 @@ describe("Range fast paths agree with the exact bigint reference", () => {
     expectAllocError(() => new Range(0, -1), "INVALID_VALUE", "range.max");
   });
 });
+
+describe("Range.fromNumbers, minNumberOf, maxNumberOf", () => {
+  it("build the same range as the constructor, with a locator that never changes its value", () => {
+    for (const [min, max] of [
+      [0, 0],
+      [0x1000, 0x1fff],
+      [2 ** 30 - 1, 2 ** 30],
+      [2 ** 32 - 1, 2 ** 32 + 5],
+      [2 ** 53 - 2, 2 ** 53 - 1],
+    ] as const) {
+      const r = Range.fromNumbers(min, max, 7);
+      expect(r.equals(new Range(min, max))).toBe(true);
+      expect(Range.hintOf(r)).toBe(7);
+      expect(Range.minNumberOf(r)).toBe(min);
+      expect(Range.maxNumberOf(r)).toBe(max);
+    }
+  });
+
+  it("answer -1 at and above 2^53, where a number is not exact", () => {
+    const r = new Range(2n ** 53n - 1n, 2n ** 53n);
+    expect(Range.minNumberOf(r)).toBe(2 ** 53 - 1);
+    expect(Range.maxNumberOf(r)).toBe(-1);
+    expect(Range.minNumberOf(new Range(2n ** 64n - 1n, 2n ** 64n - 1n))).toBe(-1);
+  });
+
+  it("refuse unsafe, negative, fractional or non-number bounds, an inverted range and a bad hint", () => {
+    for (const args of [
+      [-1, 0],
+      [0.5, 1],
+      [0, 2 ** 53],
+      [Number.NaN, 1],
+      ["1", 2],
+      [0, 1, -1],
+      [0, 1, 0.5],
+      [0, 1, 2 ** 31],
+    ] as const) {
+      expect(() => Range.fromNumbers(...(args as unknown as [number, number, number]))).toThrow(/Range.fromNumbers/);
+    }
+    expect(() => Range.fromNumbers(5, 4)).toThrow(expect.objectContaining({ code: "INVALID_RANGE" }));
+  });
+});

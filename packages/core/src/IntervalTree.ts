@@ -36,7 +36,7 @@ export interface IntervalTreeOptions {
 const OPTION_KEYS: readonly string[] = ["initialCapacity"];
 const STATE_KEYS: readonly string[] = ["kind", "value"];
 const MAX_CAPACITY = 1 << 24;
-const { minHiOf, minLoOf, maxHiOf, maxLoOf, hintOf } = Range;
+const { minHiOf, minLoOf, maxHiOf, maxLoOf, minNumberOf, maxNumberOf, hintOf } = Range;
 const { policyOf } = Constraint;
 // A constraint no caller holds: a new tree has no request yet.
 const NO_REQUEST = new Constraint({ size: 1 });
@@ -575,6 +575,15 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
 
   /** Reads r into #s*, #n* (start, exclusive end). */
   #read(r: Range): void {
+    const max = maxNumberOf(r);
+    if (max >= 0) {
+      // Below 2^53 the pair is the number itself (max + 1 <= 2^53 is exact too).
+      this.#nD = max + 1;
+      this.#nX = 0;
+      this.#sD = minNumberOf(r);
+      this.#sX = 0;
+      return;
+    }
     fromHalves(maxHiOf(r), maxLoOf(r));
     inc(OUT.d, OUT.x);
     this.#nD = OUT.d;
@@ -614,8 +623,10 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const sD = k.ls[pos]!;
     const sX = k.xAt(pos);
     k.end(pos);
+    const hint = locator ? (pos >> 5) + 1 : 0;
+    if (k.outEndD <= TWO_53 && k.outEndX === 0) return Range.fromNumbers(sD, k.outEndD - 1, hint);
     dec(k.outEndD, k.outEndX);
-    return Range.fromParts(hiOf(sD), loOf(sD, sX), hiOf(OUT.d), loOf(OUT.d, OUT.x), locator ? (pos >> 5) + 1 : 0);
+    return Range.fromParts(hiOf(sD), loOf(sD, sX), hiOf(OUT.d), loOf(OUT.d, OUT.x), hint);
   }
 
   #stateAt(pos: number): NodeState<T> {
