@@ -102,8 +102,8 @@ const SOURCE_MUTANTS: SourceMutant[] = [
     name: "request-field-read-twice",
     description: "readRequest reads the caller's object again after checking it (every field read twice; a getter's second answer is used)",
     file: "src/requests.ts",
-    from: "const checked: CheckedRequest = { kind, req: kind.parse(rec) };",
-    to: "const checked: CheckedRequest = { kind, req: kind.parse({ ...rec, ...(value as object) }) };",
+    from: "const checked: CheckedRequest = { kind, req: kind.parse(values) };",
+    to: "const checked: CheckedRequest = { kind, req: kind.parse(kind.requestKeys.map((k, i) => (Object.hasOwn(value as object, k) ? (value as Record<string, unknown>)[k] : values[i]))) };",
   },
   {
     name: "unknown-key-check-dropped",

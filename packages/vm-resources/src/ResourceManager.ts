@@ -298,42 +298,45 @@ export class ResourceManager {
     }
     // Each element is read once, then checked once by its kind.
     const n = requests.length;
-    const checked: CheckedRequest[] = new Array<CheckedRequest>(n);
+    const checked: CheckedRequest[] = [];
     for (let i = 0; i < n; i++) {
       try {
-        checked[i] = readRequest(requests[i]);
+        checked.push(readRequest(requests[i]));
       } catch (e) {
         throw this.#wrap(e, owner, undefined, i);
       }
     }
+    // Looked up after the reads: a getter may have changed what the owner holds.
     const holding = this.#owners.get(owner);
     const record: OwnerRecord = holding?.record ?? { kind: "owner", owner };
-    const taken: Resource[] = new Array<Resource>(n);
-    const ranges: (Range | undefined)[] = new Array<Range | undefined>(n);
-    const pools: Pool[] = new Array<Pool>(n);
+    const taken: Resource[] = [];
+    const ranges: (Range | undefined)[] = [];
+    const pools: Pool[] = [];
     const layout = this.layout;
     for (let i = 0; i < n; i++) {
       const c = checked[i] as CheckedRequest;
       const kind = c.kind;
+      const pool = this.#poolOf(kind);
+      let range: Range | undefined;
       try {
         const place = kind.place(c.req, layout);
-        const pool = this.#poolOf(kind);
-        pools[i] = pool;
-        let range: Range | undefined;
+        const fits = place.fits;
         if (place.exact !== undefined) range = pool.takeExact(record, place.exact);
-        else if (place.fits !== undefined) {
-          for (let k = 0; k < place.fits.length && range === undefined; k++) range = pool.take(record, place.fits[k] as Constraint);
+        else if (fits !== undefined) {
+          for (let k = 0; k < fits.length && range === undefined; k++) range = pool.take(record, fits[k] as Constraint);
           if (range === undefined) throw new AllocError("NO_FIT", `${kind.pool}: nothing free fits`, { pool: kind.pool });
         }
-        ranges[i] = range;
-        taken[i] = kind.build(c.req, range, layout);
+        taken.push(kind.build(c.req, range, layout));
       } catch (e) {
+        if (range !== undefined) pool.release(range);
         for (let j = i - 1; j >= 0; j--) {
           const r = ranges[j];
           if (r !== undefined) (pools[j] as Pool).release(r);
         }
         throw this.#wrap(e, owner, c, i);
       }
+      ranges.push(range);
+      pools.push(pool);
     }
     if (n === 0) return taken;
     if (holding === undefined) this.#owners.set(owner, { resources: taken.slice(), ranges, pools, record });

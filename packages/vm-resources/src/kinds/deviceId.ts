@@ -13,7 +13,7 @@ import type { ResourceKind } from "./Kind.js";
 import { fit, intField, notResizable } from "./fields.js";
 
 const U32_MAX = 0xffff_ffff;
-const ANY = new PlacementCache<true>();
+const ANY = new PlacementCache();
 
 /** A checked `device-id` request. */
 export interface DeviceIdPlan {
@@ -39,7 +39,7 @@ export const deviceId: ResourceKind<DeviceIdPlan, IdResource> = defineKind({
   resourceKeys: ["kind", "id"],
   parse: ([, idIn]) => Object.freeze({ id: intField(idIn, "id", U32_MAX) }),
   place: (req, layout) =>
-    req.id !== undefined ? { exact: Range.point(req.id) } : (ANY.get(layout, true) ?? ANY.set(layout, true, { fits: [fit(1n, 1n, layout.deviceId.window)] })),
+    req.id !== undefined ? { exact: Range.point(req.id) } : (ANY.get(layout, 0) ?? ANY.set(layout, 0, { fits: [fit(1n, 1n, layout.deviceId.window)] })),
   build: (_req, range) => make(range as Range),
   rangeOf: (res) => Range.point(res.id),
   moveTarget: (_res, base) => Range.point(base),

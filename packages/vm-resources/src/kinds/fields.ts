@@ -27,6 +27,13 @@ export function sizeField(v: unknown, key: string, max: bigint): bigint {
   return n;
 }
 
+/** A required count field in `1 .. max` (at most 2^32), as a number. */
+export function countField(v: unknown, key: string, max: number): number {
+  // perf: a safe-integer number is checked without a bigint (bench "churn").
+  if (typeof v === "number" && Number.isSafeInteger(v) && v >= 1 && v <= max) return v;
+  return Number(sizeField(v, key, BigInt(max)));
+}
+
 /** An optional integer field in `0 .. max`, as a number. */
 export function intField(v: unknown, key: string, max: number): number | undefined {
   if (v === undefined) return undefined;

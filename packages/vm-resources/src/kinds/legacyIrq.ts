@@ -21,7 +21,10 @@ export interface LegacyIrqPlan {
 }
 
 const U32_MAX = 0xffff_ffff;
-const ANY = new PlacementCache<true>();
+const ANY = new PlacementCache();
+// perf: the plans of requests without a line, shared once (bench "churn").
+const ANY_LINE: LegacyIrqPlan = Object.freeze({ irq: undefined, shared: false });
+const SHARED_LINE: LegacyIrqPlan = Object.freeze({ irq: undefined, shared: true });
 
 function line(irq: number, shared: boolean): IrqResource {
   return Object.freeze({ kind: "legacy-irq", irq: irq as Irq, shared });
@@ -50,7 +53,10 @@ export const legacyIrq: ResourceKind<LegacyIrqPlan, IrqResource> = defineKind({
   requestKeys: ["kind", "irq", "shared"],
   resourceKeys: ["kind", "irq", "shared"],
   parse([, irqIn, sharedIn]) {
-    return Object.freeze({ irq: intField(irqIn, "irq", U32_MAX), shared: boolField(sharedIn, "shared") ?? false });
+    const irq = intField(irqIn, "irq", U32_MAX);
+    const shared = boolField(sharedIn, "shared") ?? false;
+    if (irq === undefined) return shared ? SHARED_LINE : ANY_LINE;
+    return Object.freeze({ irq, shared });
   },
   place(req, layout) {
     const shared = layout.legacyIrq.shared;
@@ -63,7 +69,7 @@ export const legacyIrq: ResourceKind<LegacyIrqPlan, IrqResource> = defineKind({
       if (req.irq === shared) sharedConflict(req.irq, "irq");
       return { exact: Range.point(req.irq) };
     }
-    return ANY.get(layout, true) ?? ANY.set(layout, true, { fits: [fit(1n, 1n, layout.legacyIrq.window)] });
+    return ANY.get(layout, 0) ?? ANY.set(layout, 0, { fits: [fit(1n, 1n, layout.legacyIrq.window)] });
   },
   build: (_req, range, layout) => (range === undefined ? line(layout.legacyIrq.shared as number, true) : line(range.minNumber, false)),
   rangeOf: (res) => (res.shared ? undefined : Range.point(res.irq)),

@@ -28,12 +28,13 @@ const LAST_32 = 0xffff_ffffn;
 const BELOW_4G = new Range(0, LAST_32);
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 const WINDOWS: readonly MmioWindow[] = ["low", "high", "any"];
-/** Placement caches by [32-bit, 64-bit] and window; keyed by size (align = size) or -size (no alignment). */
-const CACHES: readonly Readonly<Record<MmioWindow, PlacementCache<bigint>>>[] = [0, 1].map(() => ({
-  low: new PlacementCache<bigint>(),
-  high: new PlacementCache<bigint>(),
-  any: new PlacementCache<bigint>(),
+/** Placement caches by [32-bit, 64-bit] and window; keyed by {@link MmioPlan.key}. */
+const CACHES: readonly Readonly<Record<MmioWindow, PlacementCache>>[] = [0, 1].map(() => ({
+  low: new PlacementCache(),
+  high: new PlacementCache(),
+  any: new PlacementCache(),
 }));
+const SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** A checked `mmio` request. */
 export interface MmioPlan {
@@ -45,6 +46,12 @@ export interface MmioPlan {
   readonly prefetchable: boolean;
   readonly is64bit: boolean;
   readonly policy: Policy | undefined;
+  /**
+   * The placement cache key of a request with no base, range or policy: the
+   * size (aligned to its size) or minus the size (no alignment), when the
+   * size is below 2^53; `undefined` when its placement is built each time.
+   */
+  readonly key: number | undefined;
 }
 
 /** The window holding `range`, if one holds it whole. */
@@ -108,15 +115,16 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
       checkAligned(base, align, "base");
       check32(is64bit, blockAt(base, size, "base"), "base");
     }
-    return Object.freeze({ size, align, range, base, window, prefetchable, is64bit, policy });
+    // perf: requests that name no base, range or policy share placements, by window, width, size and alignment.
+    const plain = base === undefined && range === undefined && policy === undefined && size <= SAFE_BIG;
+    const key = !plain ? undefined : align === size ? Number(size) : align === 1n ? -Number(size) : undefined;
+    return Object.freeze({ size, align, range, base, window, prefetchable, is64bit, policy, key });
   },
   place(req, layout) {
     if (req.base !== undefined) return { exact: span(req.base, req.size) };
-    // perf: requests that name no range or policy share placements, by window, width, size and alignment.
-    const plain = req.range === undefined && req.policy === undefined;
-    const cache = plain ? (CACHES[req.is64bit ? 1 : 0] as Readonly<Record<MmioWindow, PlacementCache<bigint>>>)[req.window] : undefined;
-    const key = req.align === req.size ? req.size : req.align === 1n ? -req.size : undefined;
-    const hit = cache !== undefined && key !== undefined ? cache.get(layout, key) : undefined;
+    const key = req.key;
+    const cache = key === undefined ? undefined : (CACHES[req.is64bit ? 1 : 0] as Readonly<Record<MmioWindow, PlacementCache>>)[req.window];
+    const hit = cache === undefined ? undefined : cache.get(layout, key as number);
     if (hit !== undefined) return hit;
     const fits: Constraint[] = [];
     const high = layout.mmio.high;
@@ -131,7 +139,7 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
     }
     if (fits.length === 0)
       throw new AllocError("NO_FIT", `mmio: the ${req.window} window does not meet the requested range`, { pool: "mmio", argument: "range" });
-    return cache !== undefined && key !== undefined ? cache.set(layout, key, { fits }) : { fits };
+    return cache === undefined ? { fits } : cache.set(layout, key as number, { fits });
   },
   // The range taken has exactly the requested size.
   build: (req, range, layout) => mmioAt((range as Range).min, req.size, windowOf(layout, range as Range) ?? "low", req.prefetchable, req.is64bit, req.align),

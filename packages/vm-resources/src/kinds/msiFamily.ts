@@ -11,11 +11,13 @@ import type { MsiBlock, MsiKind } from "../requests.js";
 import { defineKind } from "./Kind.js";
 import { PlacementCache } from "./memo.js";
 import type { ResourceKind } from "./Kind.js";
-import { bad, blockAt, checkAligned, fit, intField, sizeField, span } from "./fields.js";
+import { bad, blockAt, checkAligned, countField, fit, intField, span } from "./fields.js";
 
 /** A checked MSI-family request. */
 export interface MsiPlan {
   readonly count: bigint;
+  /** `count` as a number (at most 2048): the placement cache key and the resource's count. */
+  readonly n: number;
   readonly base: bigint | undefined;
 }
 
@@ -33,12 +35,15 @@ const U32_MAX = 0xffff_ffff;
  * ```
  */
 export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolean): ResourceKind<MsiPlan, MsiResource<K>> {
-  const cache = new PlacementCache<bigint>();
+  const cache = new PlacementCache();
   const maxCount = BigInt(max);
-  const make = (range: Range): MsiResource<K> =>
-    Object.freeze({ kind: name, base: range.minNumber as MsiVector, count: range.maxNumber - range.minNumber + 1 });
-  const checkCount = (count: bigint, argument: string): void => {
-    if (aligned && (count & (count - 1n)) !== 0n) bad(argument, `${name} needs a power-of-two count (1, 2, 4, 8, 16, 32); got ${count}`, count);
+  // perf: one frozen plan per count for requests without a base, built from checked values (bench "churn").
+  const plans: MsiPlan[] = [];
+  const block = (base: number, count: number): MsiResource<K> => Object.freeze({ kind: name, base: base as MsiVector, count });
+  const make = (range: Range): MsiResource<K> => block(range.minNumber, range.maxNumber - range.minNumber + 1);
+  // `count` is at most 2048: bitwise operators are exact on it.
+  const checkCount = (count: number, argument: string): void => {
+    if (aligned && (count & (count - 1)) !== 0) bad(argument, `${name} needs a power-of-two count (1, 2, 4, 8, 16, 32); got ${count}`, BigInt(count));
   };
   const checkBase = (base: bigint, count: bigint, argument: string): Range => {
     if (aligned) checkAligned(base, count, argument);
@@ -50,18 +55,21 @@ export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolea
     requestKeys: ["kind", "count", "base"],
     resourceKeys: ["kind", "base", "count"],
     parse([, countIn, baseIn]) {
-      const count = sizeField(countIn, "count", maxCount);
-      checkCount(count, "count");
+      const n = countField(countIn, "count", max);
+      checkCount(n, "count");
       const b = intField(baseIn, "base", U32_MAX);
-      const base = b === undefined ? undefined : BigInt(b);
-      if (base !== undefined) checkBase(base, count, "base");
-      return Object.freeze({ count, base });
+      if (b === undefined) return plans[n] ?? (plans[n] = Object.freeze({ count: BigInt(n), n, base: undefined }));
+      const count = BigInt(n);
+      const base = BigInt(b);
+      checkBase(base, count, "base");
+      return Object.freeze({ count, n, base });
     },
     place(req, layout) {
       if (req.base !== undefined) return { exact: span(req.base, req.count) };
-      return cache.get(layout, req.count) ?? cache.set(layout, req.count, { fits: [fit(req.count, aligned ? req.count : 1n, layout.msi.window)] });
+      return cache.get(layout, req.n) ?? cache.set(layout, req.n, { fits: [fit(req.count, aligned ? req.count : 1n, layout.msi.window)] });
     },
-    build: (_req, range) => make(range as Range),
+    // The range taken has exactly the requested count.
+    build: (req, range) => block((range as Range).minNumber, req.n),
     rangeOf: (res) => span(res.base, res.count),
     moveTarget: (res, base) => checkBase(base, BigInt(res.count), "to"),
     resizeTarget(res, size) {

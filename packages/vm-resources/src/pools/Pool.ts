@@ -128,9 +128,15 @@ export class PoolView {
     return this.#pool.name;
   }
 
-  /** Who holds `value` (a bigint or safe-integer number; anything else is `INVALID_ARGUMENT`). */
+  /**
+   * Who holds `value` (a bigint or safe-integer number; anything else is
+   * `INVALID_ARGUMENT`): a frozen copy of the pool's record, so nothing a
+   * caller does to it reaches the pool.
+   */
   ownerAt(value: U64Input): OwnerRecord | undefined {
-    return this.#pool.ownerAt(readU64(value, "value", "INVALID_ARGUMENT"));
+    const h = this.#pool.ownerAt(readU64(value, "value", "INVALID_ARGUMENT"));
+    if (h === undefined) return undefined;
+    return Object.freeze(h.kind === "owner" ? { kind: "owner", owner: h.owner } : { kind: "reserved", label: h.label });
   }
 
   /** The range holding `value`, with its state. */

@@ -75,18 +75,13 @@ export class RangePool implements Pool {
     return new RangePool(name, [], [], { tree: IntervalTree.fromSorted(entries), reservedTotal });
   }
 
+  // perf: the range is valued with its record in the same search (bench "churn").
   take(record: OwnerRecord, c: Constraint): Range | undefined {
-    const tree = this.#tree;
-    const range = tree.allocate(c);
-    if (range !== undefined) tree.update(range, record);
-    return range;
+    return this.#tree.allocate(c, record);
   }
 
   takeExact(record: OwnerRecord, range: Range): Range {
-    const got = this.#tree.allocate(exactly(range.min, range.size));
-    if (got === undefined) this.#refuse(range, record);
-    this.#tree.update(got, record);
-    return got;
+    return this.#tree.allocate(exactly(range.min, range.size), record) ?? this.#refuse(range, record);
   }
 
   #refuse(range: Range, record: OwnerRecord | undefined): never {
@@ -129,9 +124,7 @@ export class RangePool implements Pool {
 
   reserve(range: Range, label: string): void {
     const record: OwnerRecord = { kind: "reserved", label };
-    const got = this.#tree.allocate(exactly(range.min, range.size));
-    if (got === undefined) this.#refuse(range, undefined);
-    this.#tree.update(got, record);
+    const got = this.#tree.allocate(exactly(range.min, range.size), record) ?? this.#refuse(range, undefined);
     this.#reservedTotal += got.size;
   }
 
