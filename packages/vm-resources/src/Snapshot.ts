@@ -135,7 +135,9 @@ export function writeSnapshot(source: SnapshotSource): string {
     for (let j = 0; j < res.length; j++) {
       const r = res[j] as Resource;
       if (j > 0) w.byte(0x2c);
-      writeRecord(w, kindOfResource(r).toJSON(r));
+      w.openObject();
+      kindOfResource(r).write(r, w);
+      w.closeObject();
     }
     w.raw("]}");
   }
@@ -150,21 +152,6 @@ export function writeSnapshot(source: SnapshotSource): string {
 
 function byOwner(a: readonly [string, unknown], b: readonly [string, unknown]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-}
-
-/** `JSON.stringify(record)` of a kind's flat snapshot record, written to `w`. */
-function writeRecord(w: JsonWriter, record: Readonly<Record<string, unknown>>): void {
-  let sep = 0x7b; // "{", then ","
-  for (const key of Object.keys(record)) {
-    const v = record[key];
-    if (v === undefined) continue;
-    w.byte(sep);
-    sep = 0x2c;
-    w.key(key);
-    w.value(v);
-  }
-  if (sep === 0x7b) w.byte(sep);
-  w.byte(0x7d);
 }
 
 /**

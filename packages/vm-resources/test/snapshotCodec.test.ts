@@ -204,15 +204,58 @@ describe("snapshot codec against the previous codec", () => {
         const w = new JsonWriter();
         w.string(s);
         w.key(s);
-        w.value(s);
-        expect(w.text()).toBe(`${JSON.stringify(s)}${JSON.stringify(s)}:${JSON.stringify(s)}`);
+        w.openObject();
+        w.stringField(s, s);
+        w.closeObject();
+        const q = JSON.stringify(s);
+        expect(w.text()).toBe(`${q}${q}:{${q}:${q}}`);
       }),
       { numRuns: 500 },
     );
-    const w = new JsonWriter();
-    for (const v of [0, -0, 1e21, 1.5, Number.NaN, Number.POSITIVE_INFINITY, true, false, null, "x".repeat(70_000)]) w.value(v);
-    expect(w.text()).toBe(
-      [0, -0, 1e21, 1.5, Number.NaN, Number.POSITIVE_INFINITY, true, false, null, "x".repeat(70_000)].map((v) => JSON.stringify(v)).join(""),
+  });
+
+  it("JsonWriter's fields are JSON.stringify of each key and value, u64s as 0x text at every width", () => {
+    const edges = [0n, 1n, 9n, 10n, 15n, 16n, 255n, 256n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 52n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 64n - 1n];
+    const arbU64 = fc.oneof(fc.constantFrom(...edges), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }));
+    const arbField = fc.oneof(
+      fc.tuple(fc.constant("hex" as const), fc.string(), arbU64, fc.boolean()),
+      fc.tuple(fc.constant("number" as const), fc.string(), fc.maxSafeNat(), fc.boolean()),
+      fc.tuple(fc.constant("boolean" as const), fc.string(), fc.boolean(), fc.boolean()),
+      fc.tuple(fc.constant("string" as const), fc.string({ unit: "binary" }), fc.string({ unit: "binary" }), fc.boolean()),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(arbField, { maxLength: 8 }), { maxLength: 8 }), fc.nat(70_000), (objects, pad) => {
+        const w = new JsonWriter();
+        // A long string first, so that fields also cross the writer's chunk boundary.
+        w.string("x".repeat(pad));
+        const want: string[] = [];
+        for (const fields of objects) {
+          w.openObject();
+          const o = new Map<string, unknown>();
+          for (const [type, key, value, asNumber] of fields) {
+            if (o.has(key)) continue;
+            if (type === "hex") {
+              const v = value as bigint;
+              if (asNumber && v <= BigInt(Number.MAX_SAFE_INTEGER)) w.hexField(key, Number(v));
+              else w.hexField(key, v);
+              o.set(key, `0x${v.toString(16)}`);
+            } else if (type === "number") {
+              w.numberField(key, value as number);
+              o.set(key, value);
+            } else if (type === "boolean") {
+              w.booleanField(key, value as boolean);
+              o.set(key, value);
+            } else {
+              w.stringField(key, value as string);
+              o.set(key, value);
+            }
+          }
+          w.closeObject();
+          want.push(`{${[...o].map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(",")}}`);
+        }
+        expect(w.text()).toBe(JSON.stringify("x".repeat(pad)) + want.join(""));
+      }),
+      { numRuns: 300 },
     );
   });
 

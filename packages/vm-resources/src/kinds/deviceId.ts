@@ -47,7 +47,10 @@ export const deviceId: ResourceKind<DeviceIdPlan, IdResource> = defineKind({
   rebase: (_res, range) => make(range),
   describeRequest: (req) => `device-id ${req.id !== undefined ? String(req.id) : "any"}`,
   describe: (res) => `id ${res.id}`,
-  toJSON: (res) => ({ id: res.id, kind: "device-id" }),
+  write(res, out) {
+    out.numberField("id", res.id);
+    out.stringField("kind", "device-id");
+  },
   read(rec, at, _layout, rd) {
     const id = rd.u64(rec["id"], at, "id");
     if (id > BigInt(U32_MAX)) rd.fail(`${at}.id`, `an id is at most ${U32_MAX}`);

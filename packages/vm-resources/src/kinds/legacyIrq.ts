@@ -82,7 +82,11 @@ export const legacyIrq: ResourceKind<LegacyIrqPlan, IrqResource> = defineKind({
   rebase: (_res, range) => line(range.minNumber, false),
   describeRequest: (req) => `legacy-irq ${req.shared ? "shared" : req.irq !== undefined ? String(req.irq) : "any"}`,
   describe: (res) => `irq ${res.irq}${res.shared ? " (shared)" : ""}`,
-  toJSON: (res) => ({ irq: res.irq, kind: "legacy-irq", shared: res.shared }),
+  write(res, out) {
+    out.numberField("irq", res.irq);
+    out.stringField("kind", "legacy-irq");
+    out.booleanField("shared", res.shared);
+  },
   read(rec, at, layout, rd) {
     const irq = rd.u64(rec["irq"], at, "irq");
     if (irq > BigInt(U32_MAX)) rd.fail(`${at}.irq`, `an IRQ line is at most ${U32_MAX}`);

@@ -69,7 +69,12 @@ export const mem: ResourceKind<MemPlan, MemResource> = defineKind({
   describeRequest: (req) =>
     `mem size ${hex(req.size)}${req.align > 1n ? ` align ${hex(req.align)}` : ""}${req.base === undefined ? "" : ` at ${hex(req.base)}`}`,
   describe: (res) => `${hex(res.base)}-${hex(res.base + res.size - 1n)}`,
-  toJSON: (res) => ({ align: hex(res.align), base: hex(res.base), kind: "mem", size: hex(res.size) }),
+  write(res, out) {
+    out.hexField("align", res.align);
+    out.hexField("base", res.base);
+    out.stringField("kind", "mem");
+    out.hexField("size", res.size);
+  },
   read(rec, at, _layout, rd) {
     const base = rd.u64(rec["base"], at, "base");
     const size = rd.u64(rec["size"], at, "size");

@@ -51,7 +51,11 @@ export const memSlot: ResourceKind<MemSlotPlan, SlotResource> = defineKind({
   rebase: (_res, range) => make(range),
   describeRequest: (req) => `mem-slot ${req.slot !== undefined ? String(req.slot) : "any"} x${req.count}`,
   describe: (res) => (res.count === 1 ? `slot ${res.base}` : `slots ${res.base}-${res.base + res.count - 1}`),
-  toJSON: (res) => ({ base: res.base, count: res.count, kind: "mem-slot" }),
+  write(res, out) {
+    out.numberField("base", res.base);
+    out.numberField("count", res.count);
+    out.stringField("kind", "mem-slot");
+  },
   read(rec, at, _layout, rd) {
     const base = rd.u64(rec["base"], at, "base");
     const count = rd.u64(rec["count"], at, "count");

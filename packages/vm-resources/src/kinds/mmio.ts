@@ -161,15 +161,15 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
     `mmio size ${hex(req.size)}${req.align > 1n ? ` align ${hex(req.align)}` : ""}${req.base === undefined ? ` ${req.window}` : ` at ${hex(req.base)}`}`,
   describe: (res) =>
     `${hex(res.base)}-${hex(res.base + res.size - 1n)} (${res.window}${res.is64bit ? ", 64-bit" : ""}${res.prefetchable ? ", prefetchable" : ""})`,
-  toJSON: (res) => ({
-    align: hex(res.align),
-    base: hex(res.base),
-    is64bit: res.is64bit,
-    kind: "mmio",
-    prefetchable: res.prefetchable,
-    size: hex(res.size),
-    window: res.window,
-  }),
+  write(res, out) {
+    out.hexField("align", res.align);
+    out.hexField("base", res.base);
+    out.booleanField("is64bit", res.is64bit);
+    out.stringField("kind", "mmio");
+    out.booleanField("prefetchable", res.prefetchable);
+    out.hexField("size", res.size);
+    out.stringField("window", res.window);
+  },
   read(rec, at, layout, rd) {
     const base = rd.u64(rec["base"], at, "base");
     const size = rd.u64(rec["size"], at, "size");

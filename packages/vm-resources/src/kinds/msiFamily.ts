@@ -83,7 +83,11 @@ export function msiKind<K extends MsiKind>(name: K, max: number, aligned: boolea
     rebase: (_res, range) => make(range),
     describeRequest: (req) => `${name} x${req.count}${req.base === undefined ? "" : ` at ${req.base}`}`,
     describe: (res) => (res.count === 1 ? `vector ${res.base}` : `vectors ${res.base}-${res.base + res.count - 1}`),
-    toJSON: (res) => ({ base: res.base, count: res.count, kind: name }),
+    write(res, out) {
+      out.numberField("base", res.base);
+      out.numberField("count", res.count);
+      out.stringField("kind", name);
+    },
     read(rec, at, _layout, rd) {
       const base = rd.u64(rec["base"], at, "base");
       const count = rd.u64(rec["count"], at, "count");

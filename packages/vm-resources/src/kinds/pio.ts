@@ -61,7 +61,11 @@ export const pio: ResourceKind<PioPlan, PioResource> = defineKind({
   describeRequest: (req) =>
     `pio size ${hex(req.size)}${req.align > 1n ? ` align ${hex(req.align)}` : ""}${req.base === undefined ? "" : ` at ${hex(req.base)}`}`,
   describe: (res) => `ports ${hex(res.base)}-${hex(res.base + res.size - 1)}`,
-  toJSON: (res) => ({ base: res.base, kind: "pio", size: res.size }),
+  write(res, out) {
+    out.numberField("base", res.base);
+    out.stringField("kind", "pio");
+    out.numberField("size", res.size);
+  },
   read(rec, at, _layout, rd) {
     const base = rd.u64(rec["base"], at, "base");
     const size = rd.u64(rec["size"], at, "size");
