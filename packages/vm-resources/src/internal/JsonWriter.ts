@@ -112,52 +112,81 @@ export class JsonWriter implements EntryWriter {
     this.byte(0x7d);
   }
 
-  #field(key: string): void {
-    this.byte(this.#sep);
+  /**
+   * Writes the separator and `"key":` of the next field and leaves room for
+   * `extra` more bytes in the buffer, which it returns. perf: one room check
+   * per field (bench "snapshot").
+   */
+  #field(key: string, extra: number): Uint8Array {
+    const len = key.length;
+    const buf = this.#room(len + 4 + extra);
+    let n = this.#n;
+    buf[n++] = this.#sep;
     this.#sep = 0x2c;
-    this.key(key);
+    buf[n++] = 0x22;
+    for (let i = 0; i < len; i++) {
+      const c = key.charCodeAt(i);
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) {
+        this.#n = n - i - 1;
+        this.raw(`${JSON.stringify(key)}:`);
+        return this.#room(extra);
+      }
+      buf[n++] = c;
+    }
+    buf[n++] = 0x22;
+    buf[n++] = 0x3a;
+    this.#n = n;
+    return buf;
   }
 
-  /** Appends `"key":"0x…"`; perf: below 2^53 the digits are written without a string (bench "snapshot"). */
+  /** Appends `"key":"0x…"`; perf: below 2^53 the digits are written from two 32-bit halves, no string (bench "snapshot"). */
   hexField(key: string, value: bigint | number): void {
-    this.#field(key);
     if (typeof value === "bigint" && value > SAFE_BIG) {
+      this.#field(key, 0);
       this.raw(`"0x${value.toString(16)}"`);
       return;
     }
-    let v = Number(value);
-    let digits = 1;
-    for (let x = v; x >= 16; x = Math.floor(x / 16)) digits++;
-    const buf = this.#room(digits + 4);
+    const v = Number(value);
+    const hi = Math.floor(v / 0x1_0000_0000);
+    const lo = v >>> 0;
+    const buf = this.#field(key, 20);
     let n = this.#n;
-    buf[n] = 0x22;
-    buf[n + 1] = 0x30;
-    buf[n + 2] = 0x78;
-    n += 3 + digits;
-    buf[n] = 0x22;
-    for (let i = n - 1; i >= n - digits; i--) {
-      const d = v % 16;
-      buf[i] = d < 10 ? 0x30 + d : 0x57 + d;
-      v = Math.floor(v / 16);
-    }
-    this.#n = n + 1;
+    buf[n++] = 0x22;
+    buf[n++] = 0x30;
+    buf[n++] = 0x78;
+    n = hi === 0 ? hexDigits(buf, n, lo, digitsOf(lo)) : hexDigits(buf, hexDigits(buf, n, hi, digitsOf(hi)), lo, 8);
+    buf[n++] = 0x22;
+    this.#n = n;
   }
 
   /** Appends `"key":` and `JSON.stringify(value)`. */
   numberField(key: string, value: number): void {
-    this.#field(key);
+    this.#field(key, 0);
     this.raw(`${value}`);
   }
 
   /** Appends `"key":true` or `"key":false`. */
   booleanField(key: string, value: boolean): void {
-    this.#field(key);
-    this.raw(value ? "true" : "false");
+    const buf = this.#field(key, 5);
+    let n = this.#n;
+    if (value) {
+      buf[n++] = 0x74; // true
+      buf[n++] = 0x72;
+      buf[n++] = 0x75;
+      buf[n++] = 0x65;
+    } else {
+      buf[n++] = 0x66; // false
+      buf[n++] = 0x61;
+      buf[n++] = 0x6c;
+      buf[n++] = 0x73;
+      buf[n++] = 0x65;
+    }
+    this.#n = n;
   }
 
   /** Appends `"key":` and `JSON.stringify(value)`. */
   stringField(key: string, value: string): void {
-    this.#field(key);
+    this.#field(key, 0);
     this.string(value);
   }
 
@@ -169,4 +198,19 @@ export class JsonWriter implements EntryWriter {
     this.#done.length = 0;
     return text;
   }
+}
+
+/** How many hex digits a 32-bit value has (at least one). */
+function digitsOf(x: number): number {
+  return x === 0 ? 1 : 8 - (Math.clz32(x) >> 2);
+}
+
+/** Writes the low `digits` hex digits of the 32-bit `x` at `buf[n..]`, lowercase; returns the next index. */
+function hexDigits(buf: Uint8Array, n: number, x: number, digits: number): number {
+  for (let i = n + digits - 1; i >= n; i--) {
+    const d = x & 15;
+    buf[i] = d < 10 ? 0x30 + d : 0x57 + d;
+    x >>>= 4;
+  }
+  return n + digits;
 }
