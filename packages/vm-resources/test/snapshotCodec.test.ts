@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { POOL_NAMES, ResourceManager, defineLayout, layoutToJSON, presetLayout, readSnapshot, resourceJSON, writeSnapshot } from "../src/index.js";
 import type { Reservation, Resource, ResourceRequest, RestoredState, SnapshotSource } from "../src/index.js";
 import { JsonWriter } from "../src/internal/JsonWriter.js";
+import { alignedBlockEnd } from "../src/kinds/fields.js";
 import { oldReadSnapshot, oldWriteSnapshot } from "./oracle/oldSnapshot.js";
 
 /** Owner names that need escaping, are not ASCII, or hold lone surrogates. */
@@ -256,6 +257,45 @@ describe("snapshot codec against the previous codec", () => {
         expect(w.text()).toBe(JSON.stringify("x".repeat(pad)) + want.join(""));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("the number check of an aligned block accepts exactly the blocks the bigint checks accept below 2^53", () => {
+    const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+    const edge = fc.constantFrom(
+      0n,
+      1n,
+      2n,
+      3n,
+      2n ** 31n,
+      2n ** 32n - 1n,
+      2n ** 32n,
+      2n ** 32n + 1n,
+      3n * 2n ** 32n,
+      2n ** 33n,
+      2n ** 52n,
+      SAFE - 1n,
+      SAFE,
+      SAFE + 1n,
+      2n ** 53n,
+      2n ** 64n - 1n,
+    );
+    const u64 = fc.oneof(edge, fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 0n, max: 2n ** 40n }));
+    const pow = fc.oneof(
+      fc.nat(63).map((k) => 2n ** BigInt(k)),
+      edge,
+    );
+    fc.assert(
+      fc.property(u64, u64, pow, fc.boolean(), (base, size, align, alignBase) => {
+        const b = alignBase && align > 0n ? (base / align) * align : base;
+        const valid = align > 0n && (align & (align - 1n)) === 0n && b % align === 0n && size >= 1n && b + size - 1n <= 2n ** 64n - 1n;
+        const end = alignedBlockEnd(b, size, align);
+        if (end !== undefined) {
+          expect(valid).toBe(true);
+          expect(BigInt(end)).toBe(b + size - 1n);
+        } else if (valid) expect(b > SAFE || size > SAFE || align > SAFE || b + size - 1n > SAFE).toBe(true);
+      }),
+      { numRuns: 3000 },
     );
   });
 

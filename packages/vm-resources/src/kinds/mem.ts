@@ -12,7 +12,7 @@ import type { GuestAddress } from "../brands.js";
 import type { MemResource } from "../requests.js";
 import { defineKind } from "./Kind.js";
 import type { ResourceKind } from "./Kind.js";
-import { alignField, blockAt, checkAligned, fit, hex, policyField, rangeField, sizeField, span, u64Field } from "./fields.js";
+import { alignField, blockAt, checkAligned, fit, hex, policyField, rangeField, readBlockEnd, sizeField, span, u64Field } from "./fields.js";
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
@@ -79,9 +79,7 @@ export const mem: ResourceKind<MemPlan, MemResource> = defineKind({
     const base = rd.u64(rec["base"], at, "base");
     const size = rd.u64(rec["size"], at, "size");
     const align = rd.u64(rec["align"], at, "align");
-    if (align === 0n || (align & (align - 1n)) !== 0n) rd.fail(`${at}.align`, "must be a power of two");
-    if (base % align !== 0n) rd.fail(`${at}.base`, `${hex(base)} is not aligned to ${hex(align)}`);
-    if (size < 1n || base + size - 1n > U64_MAX) rd.fail(`${at}.size`, "must be at least 1 and end by 2^64-1");
+    readBlockEnd(base, size, align, at, rd);
     return Object.freeze({ kind: "mem", base: base as GuestAddress, size, align });
   },
 });

@@ -19,7 +19,23 @@ import type { Layout } from "../Layout.js";
 import { defineKind } from "./Kind.js";
 import { PlacementCache } from "./memo.js";
 import type { ResourceKind } from "./Kind.js";
-import { alignField, bad, blockAt, boolField, checkAligned, fit, hex, narrow, oneOf, policyField, rangeField, sizeField, span, u64Field } from "./fields.js";
+import {
+  alignField,
+  bad,
+  blockAt,
+  boolField,
+  checkAligned,
+  fit,
+  hex,
+  narrow,
+  oneOf,
+  policyField,
+  rangeField,
+  readBlockEnd,
+  sizeField,
+  span,
+  u64Field,
+} from "./fields.js";
 
 import type { MmioWindow } from "../requests.js";
 
@@ -174,10 +190,7 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
     const base = rd.u64(rec["base"], at, "base");
     const size = rd.u64(rec["size"], at, "size");
     const align = rd.u64(rec["align"], at, "align");
-    if (align === 0n || (align & (align - 1n)) !== 0n) rd.fail(`${at}.align`, "must be a power of two");
-    if (base % align !== 0n) rd.fail(`${at}.base`, `${hex(base)} is not aligned to ${hex(align)}`);
-    const last = base + size - 1n;
-    if (size < 1n || last > U64_MAX) rd.fail(`${at}.size`, "must be at least 1 and end by 2^64-1");
+    const last = readBlockEnd(base, size, align, at, rd);
     const window = rd.string(rec["window"], at, "window");
     // perf: the windows' bounds as bigints, once per layout (bench "restore").
     const w = boundsOf(layout);
