@@ -13,7 +13,7 @@ export type { Arch, Flavor, PresetOptions } from "./presets.js";
 export { PoolView, holderName } from "./pools/Pool.js";
 export type { OwnerRecord, PoolEntry, ResourcePoolStats } from "./pools/Pool.js";
 export { kindNamed } from "./kinds/registry.js";
-export type { At, Placement, ResourceKind, ResourceReader } from "./kinds/Kind.js";
+export type { At, EntryWriter, Placement, ResourceKind, ResourceReader } from "./kinds/Kind.js";
 export { POOL_OF_KIND, REQUEST_KINDS, checkRequest, describeRequest, describeResource, pciBar } from "./requests.js";
 export type {
   DeviceIdRequest,
