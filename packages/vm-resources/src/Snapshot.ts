@@ -227,7 +227,7 @@ class TakenList {
   readonly #index: number[] = [];
   readonly #item: number[] = [];
   /** After {@link TakenList.sort}: the entry found `k`-th in sorted place `k`. */
-  #order: number[] | undefined;
+  #order: Uint32Array | undefined;
 
   push(range: Range, state: NodeState<OwnerRecord>, list: string, index: number, item: number): void {
     this.ranges.push(range);
@@ -255,8 +255,7 @@ class TakenList {
     for (let k = 1; k < n && sorted; k++)
       sorted = (hi[k - 1] as number) < (hi[k] as number) || (hi[k - 1] === hi[k] && (lo[k - 1] as number) <= (lo[k] as number));
     if (sorted) return;
-    const order = Array.from({ length: n }, (_, k) => k);
-    order.sort((a, b) => (hi[a] as number) - (hi[b] as number) || (lo[a] as number) - (lo[b] as number));
+    const order = radixOrder(hi, lo);
     const ranges = this.ranges.slice();
     const states = this.states.slice();
     for (let k = 0; k < n; k++) {
@@ -266,6 +265,36 @@ class TakenList {
     }
     this.#order = order;
   }
+}
+
+/**
+ * The indices `0..n-1` in ascending order of `(hi[k], lo[k])` (two exact
+ * 32-bit halves), equal keys in their first order: a radix sort over 16-bit
+ * digits, skipping a digit every entry shares (perf: no comparator calls,
+ * bench "restore").
+ */
+function radixOrder(hi: readonly number[], lo: readonly number[]): Uint32Array {
+  const n = hi.length;
+  let order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  let next = new Uint32Array(n);
+  const count = new Uint32Array(0x10001);
+  for (let pass = 0; pass < 4; pass++) {
+    const keys = pass < 2 ? lo : hi;
+    const shift = (pass & 1) * 16;
+    count.fill(0);
+    for (let k = 0; k < n; k++) count[(((keys[k] as number) >>> shift) & 0xffff) + 1]++;
+    if (count[(((keys[0] as number) >>> shift) & 0xffff) + 1] === n) continue;
+    for (let d = 0; d < 0xffff; d++) count[d + 1] += count[d] as number;
+    for (let k = 0; k < n; k++) {
+      const j = order[k] as number;
+      next[count[((keys[j] as number) >>> shift) & 0xffff]++] = j;
+    }
+    const t = order;
+    order = next;
+    next = t;
+  }
+  return order;
 }
 
 /**

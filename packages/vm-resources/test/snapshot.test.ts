@@ -34,6 +34,23 @@ const NEXT: ResourceRequest[][] = [
 ];
 
 describe("snapshot", () => {
+  it("restores ranges listed in any address order, whichever 16-bit digit of the start tells them apart", () => {
+    const rm = ResourceManager.fromPreset("x86_64");
+    const { low, high } = rm.mmio;
+    const hb = (high as NonNullable<typeof high>).min;
+    // Starts that differ only in one digit (low 16 bits, bits 16-31, 32-47) or in several; names sort in another order.
+    const bases = [0x1000n, 0x2000n, 0x1_0000n, 0x1_1000n, 0x10_0000n, 0x10_1000n].map((b) => low.min + b);
+    bases.push(hb, hb + 0x1000n, hb + 0x1_0000n, hb + 0x1_0000_0000n, hb + 0x1_0000_1000n, hb + 0x10_0000_0000n);
+    const order = [7, 3, 11, 0, 9, 5, 1, 10, 2, 8, 4, 6];
+    order.forEach((k, i) => {
+      rm.allocateDevice(`z${String(order.length - i).padStart(2, "0")}`, [{ kind: "mmio", base: bases[k] as bigint, size: 0x1000, window: "any" }]);
+    });
+    const back = ResourceManager.restore(rm.snapshot());
+    expect(back.snapshot()).toBe(rm.snapshot());
+    expect([...back.mmio.entries()].map(entryJSON)).toEqual([...rm.mmio.entries()].map(entryJSON));
+    back.checkInvariants();
+  });
+
   it("is canonical JSON: sorted keys, hex strings, stable", () => {
     const rm = populated();
     const text = rm.snapshot();
