@@ -283,12 +283,18 @@ function radixOrder(hi: readonly number[], lo: readonly number[]): Uint32Array {
     const keys = pass < 2 ? lo : hi;
     const shift = (pass & 1) * 16;
     count.fill(0);
-    for (let k = 0; k < n; k++) count[(((keys[k] as number) >>> shift) & 0xffff) + 1]++;
+    for (let k = 0; k < n; k++) {
+      const d = (((keys[k] as number) >>> shift) & 0xffff) + 1;
+      count[d] = (count[d] as number) + 1;
+    }
     if (count[(((keys[0] as number) >>> shift) & 0xffff) + 1] === n) continue;
-    for (let d = 0; d < 0xffff; d++) count[d + 1] += count[d] as number;
+    for (let d = 0; d < 0xffff; d++) count[d + 1] = (count[d + 1] as number) + (count[d] as number);
     for (let k = 0; k < n; k++) {
       const j = order[k] as number;
-      next[count[((keys[j] as number) >>> shift) & 0xffff]++] = j;
+      const d = ((keys[j] as number) >>> shift) & 0xffff;
+      const at = count[d] as number;
+      count[d] = at + 1;
+      next[at] = j;
     }
     const t = order;
     order = next;
