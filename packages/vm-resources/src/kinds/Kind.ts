@@ -120,7 +120,7 @@ export interface ResourceKind<Q = unknown, R extends Resource = Resource> {
   describe(res: R): string;
   /** Writes the snapshot entry of a resource to `out`, keys in sorted order, u64 addresses as `"0x…"`. */
   write(res: R, out: EntryWriter): void;
-  /** The snapshot (JSON) form of a resource: what {@link ResourceKind.write} writes, as an object (made by {@link defineKind}). */
+  /** The snapshot (JSON) form of a resource: what {@link ResourceKind.write} writes, as an object (made by `defineKind`). */
   toJSON(res: R): Readonly<Record<string, string | number | boolean>>;
   /** Reads a resource record (keys already checked against {@link ResourceKind.resourceKeys}) and checks it against the layout. */
   read(record: Readonly<Record<string, unknown>>, at: At, layout: Layout, rd: ResourceReader): R;
