@@ -171,7 +171,8 @@ export class Constraint {
    * object: a real `Constraint` is copied, anything else is read once as a
    * plain object and validated (same errors). Writes the 32-bit halves of
    * size, min, max and align (1 when none) to `out[0..7]` and returns the
-   * policy. For allocators that consume a request at once.
+   * policy; `out` must be a `Float64Array` of at least 8 slots
+   * (`INVALID_ARGUMENT`). For allocators that consume a request at once.
    *
    * @example
    * ```ts
@@ -180,6 +181,11 @@ export class Constraint {
    * ```
    */
   static read(like: ConstraintLike, out: Float64Array): Policy {
+    if (!(out instanceof Float64Array) || out.length < 8) {
+      throw new AllocError("INVALID_ARGUMENT", `Constraint.read: out must be a Float64Array of at least 8 slots; got ${describeValue(out)}`, {
+        argument: "out",
+      });
+    }
     if (typeof like === "object" && like !== null && #sizeHi in like) {
       out[0] = like.#sizeHi;
       out[1] = like.#sizeLo;
@@ -222,47 +228,47 @@ export class Constraint {
 
   /** High 32 bits of `size` of a real Constraint, for allocators; unshadowable by instance properties. */
   static sizeHiOf(c: Constraint): number {
-    return c.#sizeHi;
+    return brand(c).#sizeHi;
   }
 
   /** Low 32 bits of `size`; see {@link sizeHiOf}. */
   static sizeLoOf(c: Constraint): number {
-    return c.#sizeLo;
+    return brand(c).#sizeLo;
   }
 
   /** High 32 bits of `min`; see {@link sizeHiOf}. */
   static minHiOf(c: Constraint): number {
-    return c.#minHi;
+    return brand(c).#minHi;
   }
 
   /** Low 32 bits of `min`; see {@link sizeHiOf}. */
   static minLoOf(c: Constraint): number {
-    return c.#minLo;
+    return brand(c).#minLo;
   }
 
   /** High 32 bits of `max`; see {@link sizeHiOf}. */
   static maxHiOf(c: Constraint): number {
-    return c.#maxHi;
+    return brand(c).#maxHi;
   }
 
   /** Low 32 bits of `max`; see {@link sizeHiOf}. */
   static maxLoOf(c: Constraint): number {
-    return c.#maxLo;
+    return brand(c).#maxLo;
   }
 
   /** High 32 bits of `align` (1 means none); see {@link sizeHiOf}. */
   static alignHiOf(c: Constraint): number {
-    return c.#alignHi;
+    return brand(c).#alignHi;
   }
 
   /** Low 32 bits of `align`; see {@link sizeHiOf}. */
   static alignLoOf(c: Constraint): number {
-    return c.#alignLo;
+    return brand(c).#alignLo;
   }
 
   /** The policy; see {@link sizeHiOf}. */
   static policyOf(c: Constraint): Policy {
-    return c.#policy;
+    return brand(c).#policy;
   }
 
   /** High 32 bits of `size`. */

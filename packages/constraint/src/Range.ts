@@ -118,22 +118,24 @@ export class Range {
 
   /** High 32 bits of `min` of a real Range, for allocators; unshadowable by instance properties. */
   static minHiOf(r: Range): number {
-    return hiOf(r.#minA);
+    return hiOf(brand(r).#minA);
   }
 
   /** Low 32 bits of `min`; see {@link minHiOf}. */
   static minLoOf(r: Range): number {
-    return loOf(r.#minA, r.#minB);
+    const b = brand(r);
+    return loOf(b.#minA, b.#minB);
   }
 
   /** High 32 bits of `max`; see {@link minHiOf}. */
   static maxHiOf(r: Range): number {
-    return hiOf(r.#maxA);
+    return hiOf(brand(r).#maxA);
   }
 
   /** Low 32 bits of `max`; see {@link minHiOf}. */
   static maxLoOf(r: Range): number {
-    return loOf(r.#maxA, r.#maxB);
+    const b = brand(r);
+    return loOf(b.#maxA, b.#maxB);
   }
 
   /**
@@ -141,14 +143,16 @@ export class Range {
    * for allocators that do number arithmetic below 2^53. See {@link minHiOf}.
    */
   static minNumberOf(r: Range): number {
-    const a = r.#minA;
-    return a < 0x800000 ? a * TWO_30 + r.#minB : -1;
+    const b = brand(r);
+    const a = b.#minA;
+    return a < 0x800000 ? a * TWO_30 + b.#minB : -1;
   }
 
   /** `max` as a number below 2^53, else -1; see {@link minNumberOf}. */
   static maxNumberOf(r: Range): number {
-    const a = r.#maxA;
-    return a < 0x800000 ? a * TWO_30 + r.#maxB : -1;
+    const b = brand(r);
+    const a = b.#maxA;
+    return a < 0x800000 ? a * TWO_30 + b.#maxB : -1;
   }
 
   /**
@@ -167,7 +171,7 @@ export class Range {
       throw new AllocError("INVALID_VALUE", "Range.fromNumbers: min and max must be safe integers >= 0 and hint a non-negative int32", { argument: "parts" });
     }
     if (min > max) throw new AllocError("INVALID_RANGE", `Range.fromNumbers: min ${min} is above max ${max}`, { argument: "parts" });
-    return build(Math.floor(min / TWO_30), chunkB(min >>> 0), Math.floor(max / TWO_30), chunkB(max >>> 0), hint);
+    return buildNumbers(min, max, hint);
   }
 
   /**
@@ -185,7 +189,7 @@ export class Range {
     if (nb >= 0 && ns >= 1 && nb <= MAX_SAFE - (ns - 1)) {
       // Base, size and last all below 2^53: exact in float64, nothing can fail.
       const last = nb + ns - 1;
-      return build(Math.floor(nb / TWO_30), chunkB(nb >>> 0), Math.floor(last / TWO_30), chunkB(last >>> 0), 0);
+      return buildNumbers(nb, last, 0);
     }
     const b = (parseU64(base, "base"), toBigInt(parsedHi, parsedLo));
     parseU64(size, "size");
@@ -418,6 +422,11 @@ export class Range {
 // Nothing outside may replace what the library calls.
 Object.freeze(Range.prototype);
 Object.freeze(Range);
+
+// A Range from two checked safe integers 0 <= min <= max < 2^53.
+function buildNumbers(min: number, max: number, hint: number): Range {
+  return build(Math.floor(min / TWO_30), chunkB(min >>> 0), Math.floor(max / TWO_30), chunkB(max >>> 0), hint);
+}
 
 // A Range from trusted chunks (see the `trusted` flag), one hidden class for all.
 function build(minA: number, minB: number, maxA: number, maxB: number, hint: number): Range {

@@ -3,7 +3,7 @@
  * cloned objects, proxies, getters that change between reads, unknown keys.
  */
 import { describe, expect, it } from "vitest";
-import { Constraint, Range } from "../src/index.js";
+import { AllocError, Constraint, Range } from "../src/index.js";
 import { expectAllocError } from "./helpers.js";
 
 // Node's global, not in this package's lib (types: []).
@@ -272,5 +272,49 @@ describe("Range.fromParts cannot make an invalid Range", () => {
   it("refuses min > max with INVALID_RANGE", () => {
     expectAllocError(() => Range.fromParts(0, 5, 0, 4), "INVALID_RANGE", "parts");
     expectAllocError(() => Range.fromParts(1, 0, 0, 0xffffffff), "INVALID_RANGE", "parts");
+  });
+});
+
+describe("the static readers allocators use refuse what is not a real value", () => {
+  const forged = [{}, Object.create(Range.prototype), structuredClone(new Range(1, 2)), { minHi: 0, minLo: 1 }, null, 5];
+  it("Range.minHiOf / minLoOf / maxHiOf / maxLoOf / minNumberOf / maxNumberOf / hintOf throw AllocError, never TypeError", () => {
+    const readers = [Range.minHiOf, Range.minLoOf, Range.maxHiOf, Range.maxLoOf, Range.minNumberOf, Range.maxNumberOf, Range.hintOf];
+    for (const read of readers) {
+      for (const [i, f] of forged.entries()) {
+        let caught: unknown;
+        try {
+          read(f as unknown as Range);
+        } catch (e) {
+          caught = e;
+        }
+        expect(caught, `${read.name}(forged[${i}])`).toBeInstanceOf(AllocError);
+      }
+    }
+    expect(Range.minNumberOf(new Range(7, 9))).toBe(7);
+  });
+
+  it("Constraint's readers throw AllocError for a forged constraint", () => {
+    const readers = [
+      Constraint.sizeHiOf,
+      Constraint.sizeLoOf,
+      Constraint.minHiOf,
+      Constraint.minLoOf,
+      Constraint.maxHiOf,
+      Constraint.maxLoOf,
+      Constraint.alignHiOf,
+      Constraint.alignLoOf,
+      Constraint.policyOf,
+    ];
+    const fake = [{}, Object.create(Constraint.prototype), { size: 1 }, null];
+    for (const read of readers) for (const f of fake) expect(() => read(f as unknown as Constraint), read.name).toThrow(AllocError);
+  });
+
+  it("Constraint.read refuses an output that is not a Float64Array of 8 slots, and writes nothing", () => {
+    for (const out of [new Float64Array(4), [0, 0, 0, 0, 0, 0, 0, 0], new Uint32Array(8), undefined, {}]) {
+      expect(() => Constraint.read({ size: 1 }, out as unknown as Float64Array)).toThrow(/out must be a Float64Array/);
+    }
+    const short = new Float64Array(7).fill(3);
+    expect(() => Constraint.read({ size: 1 }, short)).toThrow(AllocError);
+    expect([...short]).toEqual([3, 3, 3, 3, 3, 3, 3]);
   });
 });
