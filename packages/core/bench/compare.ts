@@ -14,17 +14,9 @@
  */
 import { pathToFileURL } from "node:url";
 import { REFERENCE, hex64, planW2, planW3, runW1, runW2, runW3, runW4 } from "./workloads.js";
-import type { AllocatorFactory, BenchAllocator, Clock, Request, WorkloadResult } from "./workloads.js";
-
-interface CoreBuild {
-  readonly IntervalTree: new () => {
-    insert(r: unknown): unknown;
-    allocate(c: unknown): unknown;
-    free(r: unknown): unknown;
-  };
-  readonly Constraint: new (init: object) => unknown;
-  readonly Range: (new (min: number, max: number) => unknown) & { minHiOf(r: unknown): number; minLoOf(r: unknown): number };
-}
+import { factoryFor } from "./tree.js";
+import type { CoreBuild } from "./tree.js";
+import type { AllocatorFactory, Clock, WorkloadResult } from "./workloads.js";
 
 const args = process.argv.slice(2);
 const other = args.find((a) => !a.startsWith("--"));
@@ -40,38 +32,7 @@ const load = async (root: string): Promise<CoreBuild> => ({
 const here = new URL("..", import.meta.url).pathname;
 const builds = { A: await load(other), B: await load(here) };
 
-/** A build's tree as a workload allocator (prototype methods, as bench/tree.ts explains). */
-class Adapter implements BenchAllocator {
-  constructor(
-    private readonly build: CoreBuild,
-    private readonly tree: InstanceType<CoreBuild["IntervalTree"]>,
-    private readonly constraints: readonly unknown[],
-  ) {}
-  allocate(req: number): unknown {
-    return this.tree.allocate(this.constraints[req]);
-  }
-  free(r: unknown): void {
-    this.tree.free(r);
-  }
-  start(r: unknown): number {
-    return this.build.Range.minHiOf(r) * 4294967296 + this.build.Range.minLoOf(r);
-  }
-}
-function factory(b: CoreBuild): AllocatorFactory {
-  return {
-    name: "IntervalTree",
-    create(poolMin: number, poolMax: number, requests: readonly Request[]): BenchAllocator {
-      const tree = new b.IntervalTree();
-      tree.insert(new b.Range(poolMin, poolMax));
-      const cs = requests.map(
-        (r) =>
-          new b.Constraint({ size: r.size, align: r.align, ...(r.min === undefined ? {} : { min: r.min }), ...(r.max === undefined ? {} : { max: r.max }) }),
-      );
-      return new Adapter(b, tree, cs);
-    },
-  };
-}
-const factories = { A: factory(builds.A), B: factory(builds.B) };
+const factories = { A: factoryFor(builds.A), B: factoryFor(builds.B) };
 
 const clock: Clock = () => {
   const u = process.cpuUsage();

@@ -28,6 +28,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Constraint } from "@alloc/constraint";
 import { naiveFactory } from "./naive.js";
 import {
   type AllocatorFactory,
@@ -365,7 +366,7 @@ if (treeMod && wanted("W2") && !quick) {
   const m0 = used();
   const t = treeMod.newPool(W2_POOL_MIN, W2_POOL_MAX);
   const cs = treeMod.constraintsFor(Array.from({ length: 9 }, (_, k) => ({ size: 4096 * 2 ** k, align: 4096 * 2 ** k })));
-  let handles: unknown[] | undefined = fillW2({ allocate: (req) => t.allocate(cs[req] as (typeof cs)[number]), free: () => {}, start: () => 0 }, plan);
+  let handles: unknown[] | undefined = fillW2({ allocate: (req) => t.allocate(cs[req] as Constraint), free: () => {}, start: () => 0 }, plan);
   const m1 = used();
   const live = handles.length;
   handles = undefined;
