@@ -328,23 +328,21 @@ export class SegmentTree {
     const base = l << SHIFT;
     const c = this.lCount[l]!;
     const ls = this.ls;
+    const lm = this.lm;
+    // The leaf's end, read up front: a call only on the last slot's branch would be cold when this is first optimised (a deopt).
+    this.leafEnd(l);
+    const endD = this.outEndD;
+    const endX = this.outEndX;
     let len = -1;
     let blk = 0;
     for (let m = this.lFree[l]!; m !== 0; ) {
       const i = 31 - Math.clz32(m & -m);
       m &= m - 1;
       const sD = ls[base + i]!;
-      let nD: number;
-      let nX: number;
-      if (i + 1 < c) {
-        nD = ls[base + i + 1]!;
-        nX = this.lm[base + i + 1]! & XM;
-      } else {
-        this.leafEnd(l);
-        nD = this.outEndD;
-        nX = this.outEndX;
-      }
-      const sX = this.lm[base + i]! & XM;
+      const last = i + 1 >= c;
+      const nD = last ? endD : ls[base + i + 1]!;
+      const nX = last ? endX : lm[base + i + 1]! & XM;
+      const sX = lm[base + i]! & XM;
       const n = nD < TWO_53 ? nD - sD : lengthOf(sD, sX, nD, nX);
       if (n > len) len = n;
       // perf: a block can only beat blk when the length can (bench W2, W3).
@@ -497,19 +495,13 @@ export class SegmentTree {
     return r;
   }
 
+  /** Moves `count` segments from slot i of leaf `from` to slot j of leaf `to` (ranges may overlap). */
   private moveEntries(from: number, i: number, to: number, j: number, count: number): void {
     const a = (from << SHIFT) + i;
     const b = (to << SHIFT) + j;
-    if (b < a) {
-      for (let k = 0; k < count; k++) this.copyEntry(a + k, b + k);
-    } else {
-      for (let k = count - 1; k >= 0; k--) this.copyEntry(a + k, b + k);
-    }
-  }
-
-  private copyEntry(a: number, b: number): void {
-    this.ls[b] = this.ls[a]!;
-    this.lm[b] = this.lm[a]!;
+    // perf: a builtin, not a JS loop: splits and merges are rare, and a loop here would get hot and be compiled late in a fresh process (bench --fresh-reps).
+    this.ls.copyWithin(b, a, a + count);
+    this.lm.copyWithin(b, a, a + count);
   }
 
   /** Links the new node r (a leaf when `leaf`) as the next sibling of node l, and refreshes both. */
@@ -953,22 +945,20 @@ export class SegmentTree {
     const base = l << SHIFT;
     const c = this.lCount[l]!;
     const ls = this.ls;
+    const lm = this.lm;
+    // Read up front, as in leafSum.
+    this.leafEnd(l);
+    const endD = this.outEndD;
+    const endX = this.outEndX;
     for (let m = this.lFree[l]!; m !== 0; ) {
       const i = 31 - Math.clz32(m & -m);
       m &= m - 1;
       const sD = ls[base + i]!;
       if (sD > this.cWhD) return -2;
-      let nD: number;
-      let nX: number;
-      if (i + 1 < c) {
-        nD = ls[base + i + 1]!;
-        nX = this.lm[base + i + 1]! & XM;
-      } else {
-        this.leafEnd(l);
-        nD = this.outEndD;
-        nX = this.outEndX;
-      }
-      if (this.fitsFirst(sD, this.lm[base + i]! & XM, nD, nX)) return base + i;
+      const last = i + 1 >= c;
+      const nD = last ? endD : ls[base + i + 1]!;
+      const nX = last ? endX : lm[base + i + 1]! & XM;
+      if (this.fitsFirst(sD, lm[base + i]! & XM, nD, nX)) return base + i;
     }
     return -1;
   }
@@ -976,22 +966,21 @@ export class SegmentTree {
   private lastInLeaf(l: number): number {
     const base = l << SHIFT;
     const c = this.lCount[l]!;
+    const ls = this.ls;
+    const lm = this.lm;
+    // Read up front, as in leafSum.
+    this.leafEnd(l);
+    const endD = this.outEndD;
+    const endX = this.outEndX;
     for (let m = this.lFree[l]!; m !== 0; ) {
       const i = 31 - Math.clz32(m);
       m ^= 1 << i;
-      let nD: number;
-      let nX: number;
-      if (i + 1 < c) {
-        nD = this.ls[base + i + 1]!;
-        nX = this.lm[base + i + 1]! & XM;
-      } else {
-        this.leafEnd(l);
-        nD = this.outEndD;
-        nX = this.outEndX;
-      }
+      const last = i + 1 >= c;
+      const nD = last ? endD : ls[base + i + 1]!;
+      const nX = last ? endX : lm[base + i + 1]! & XM;
       if (nD < this.cWlD) return -2;
-      const sD = this.ls[base + i]!;
-      if (sD <= this.cWhD && this.fitsLast(sD, this.lm[base + i]! & XM, nD, nX)) return base + i;
+      const sD = ls[base + i]!;
+      if (sD <= this.cWhD && this.fitsLast(sD, lm[base + i]! & XM, nD, nX)) return base + i;
     }
     return -1;
   }
@@ -1184,8 +1173,12 @@ export class SegmentTree {
     this.noteTotal(1, sD, sX, nD, nX);
     if (kind === FREE) this.noteFree(1, sD, sX, nD, nX);
     this.end(pos);
-    const hD = this.outEndD;
-    const hX = this.outEndX;
+    // The hole's tail first, so no summary ever sees the new segment run to the hole's end
+    // (for a pool's first range, 2^64: the exact path, and a deopt of the summaries in every new pool).
+    if (nD !== this.outEndD || nX !== this.outEndX) {
+      this.refreshAround(this.insertAt(pos >> SHIFT, (pos & (B - 1)) + 1, nD, nX, HOLE));
+      pos = this.locate(sD, sX);
+    }
     let at: number;
     if (this.ls[pos] === sD && (this.lm[pos]! & XM) === sX) {
       this.setKind(pos, kind);
@@ -1195,10 +1188,6 @@ export class SegmentTree {
       at = this.insertAt(pos >> SHIFT, (pos & (B - 1)) + 1, sD, sX, kind);
     }
     this.refreshAround(at);
-    if (nD !== hD || nX !== hX) {
-      at = this.locate(sD, sX);
-      this.refreshAround(this.insertAt(at >> SHIFT, (at & (B - 1)) + 1, nD, nX, HOLE));
-    }
     this.coalesce(sD, sX);
   }
 
