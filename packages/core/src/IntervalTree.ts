@@ -643,16 +643,10 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const sD = this.#sD;
     const sX = this.#sX;
     // perf: a range this pool handed out knows its leaf; trust it only when
-    // that leaf is live and spans the start (bench W2 free, W3).
+    // that leaf is live and it or a neighbour spans the start (bench W2 free, W3).
     const leaf = hintOf(r) - 1;
-    let pos: number;
-    if (k.isLeaf(leaf) && !lessDX(sD, sX, k.ls[leaf * B]!, k.xAt(leaf * B))) {
-      pos = k.locateIn(leaf, sD, sX);
-      k.end(pos);
-      if (!lessDX(sD, sX, k.outEndD, k.outEndX)) pos = k.locate(sD, sX);
-    } else {
-      pos = k.locate(sD, sX);
-    }
+    const near = k.isLeaf(leaf) ? k.nearLeaf(leaf, sD, sX) : -1;
+    const pos = near >= 0 ? k.locateIn(near, sD, sX) : k.locate(sD, sX);
     if (k.ls[pos] !== sD || k.xAt(pos) !== sX || k.kindAt(pos) === HOLE) return -1;
     k.end(pos);
     return k.outEndD === this.#nD && k.outEndX === this.#nX ? pos : -1;

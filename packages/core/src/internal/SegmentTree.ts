@@ -38,7 +38,7 @@
  * Invariants are checked by `check()` (tests only, never on the hot path).
  */
 import { SizeIndex } from "./SizeIndex.js";
-import { OUT, POW2, TWO_53, TWO_64, blockOf, fromBig, lengthOf, log2Floor, modPow2, toBig } from "./u64.js";
+import { OUT, POW2, TWO_53, TWO_64, blockOf, fromBig, lengthOf, lessDX, log2Floor, modPow2, toBig } from "./u64.js";
 
 export const FREE = 0;
 export const ALLOCATED = 1;
@@ -269,6 +269,24 @@ export class SegmentTree {
       else hi = mid - 1;
     }
     return base + lo;
+  }
+
+  /**
+   * The leaf whose span holds `(d, x)` when it is the live leaf l or one of
+   * its neighbours (where splits, merges and borrows move segments), else -1.
+   */
+  nearLeaf(l: number, d: number, x: number): number {
+    const base = l << SHIFT;
+    if (lessDX(d, x, this.ls[base]!, this.lm[base]! & XM)) {
+      const p = this.lPrev[l]!;
+      return p >= 0 && !lessDX(d, x, this.ls[p << SHIFT]!, this.lm[p << SHIFT]! & XM) ? p : -1;
+    }
+    this.leafEnd(l);
+    if (lessDX(d, x, this.outEndD, this.outEndX)) return l;
+    const n = this.lNext[l]!;
+    if (n < 0) return -1;
+    this.leafEnd(n);
+    return lessDX(d, x, this.outEndD, this.outEndX) ? n : -1;
   }
 
   /** The next segment's position, or -1 after the last. */
@@ -538,7 +556,7 @@ export class SegmentTree {
   private insertSlot(p: number, j: number, child: number): void {
     const base = p << SHIFT;
     const c = this.iCount[p]!;
-    for (let k = base + c; k > base + j; k--) this.copySlot(k - 1, k);
+    this.moveSlots(base + j, base + j + 1, c - j);
     this.place(base + j, child);
     this.il[base + j] = -1;
     this.ib[base + j] = 0;
@@ -547,12 +565,21 @@ export class SegmentTree {
     this.iCount[p] = c + 1;
   }
 
-  private copySlot(a: number, b: number): void {
-    this.ik[b] = this.ik[a]!;
-    this.ikx[b] = this.ikx[a]!;
-    this.place(b, this.ic[a]!);
-    this.il[b] = this.il[a]!;
-    this.ib[b] = this.ib[a]!;
+  /**
+   * Moves inner slots `[a, a + count)` to `b` (ranges may overlap; the
+   * destination node's children level decides which slot records change).
+   */
+  private moveSlots(a: number, b: number, count: number): void {
+    // perf: builtins, not a loop of per-slot calls: splits and merges are rare, and such helpers
+    // would get hot and be compiled late in a fresh process (bench --fresh-reps).
+    this.ik.copyWithin(b, a, a + count);
+    this.ikx.copyWithin(b, a, a + count);
+    this.ic.copyWithin(b, a, a + count);
+    this.il.copyWithin(b, a, a + count);
+    this.ib.copyWithin(b, a, a + count);
+    const ic = this.ic;
+    const slots = this.iLeafKids[b >> SHIFT] === 1 ? this.lSlot : this.iSlot;
+    for (let k = b; k < b + count; k++) slots[ic[k]!] = k & (B - 1);
   }
 
   /** True when inner node k's children are leaves. */
@@ -568,10 +595,8 @@ export class SegmentTree {
     const mid = j >= B - 4 ? B - 4 : B >> 1;
     const a = p << SHIFT;
     const b = r << SHIFT;
-    for (let k = mid; k < B; k++) {
-      this.copySlot(a + k, b + k - mid);
-      this.setParent(this.ic[a + k]!, r, leafKids);
-    }
+    this.moveSlots(a + mid, b, B - mid);
+    for (let k = 0; k < B - mid; k++) this.setParent(this.ic[b + k]!, r, leafKids);
     this.iCount[p] = mid;
     this.iCount[r] = B - mid;
     this.attachAfter(p, r, false);
@@ -581,7 +606,7 @@ export class SegmentTree {
   private removeSlot(p: number, j: number): void {
     const base = p << SHIFT;
     const c = this.iCount[p]!;
-    for (let k = base + j; k < base + c - 1; k++) this.copySlot(k + 1, k);
+    this.moveSlots(base + j + 1, base + j, c - j - 1);
     this.iCount[p] = c - 1;
   }
 
@@ -699,10 +724,8 @@ export class SegmentTree {
     const A = a << SHIFT;
     const Bb = b << SHIFT;
     if (ca + cb <= MERGE_LIMIT) {
-      for (let k = 0; k < cb; k++) {
-        this.copySlot(Bb + k, A + ca + k);
-        this.setParent(this.ic[A + ca + k]!, a, leafKids);
-      }
+      this.moveSlots(Bb, A + ca, cb);
+      for (let k = 0; k < cb; k++) this.setParent(this.ic[A + ca + k]!, a, leafKids);
       this.iCount[a] = ca + cb;
       this.removeSlot(g, this.iSlot[b]!);
       this.releaseInner(b);
@@ -713,18 +736,14 @@ export class SegmentTree {
     const half = (ca + cb) >> 1;
     if (ca < half) {
       const k = half - ca;
-      for (let t = 0; t < k; t++) {
-        this.copySlot(Bb + t, A + ca + t);
-        this.setParent(this.ic[A + ca + t]!, a, leafKids);
-      }
-      for (let t = k; t < cb; t++) this.copySlot(Bb + t, Bb + t - k);
+      this.moveSlots(Bb, A + ca, k);
+      for (let t = 0; t < k; t++) this.setParent(this.ic[A + ca + t]!, a, leafKids);
+      this.moveSlots(Bb + k, Bb, cb - k);
     } else {
       const k = ca - half;
-      for (let t = cb - 1; t >= 0; t--) this.copySlot(Bb + t, Bb + t + k);
-      for (let t = 0; t < k; t++) {
-        this.copySlot(A + half + t, Bb + t);
-        this.setParent(this.ic[Bb + t]!, b, leafKids);
-      }
+      this.moveSlots(Bb, Bb + k, cb);
+      this.moveSlots(A + half, Bb, k);
+      for (let t = 0; t < k; t++) this.setParent(this.ic[Bb + t]!, b, leafKids);
     }
     this.iCount[a] = half;
     this.iCount[b] = ca + cb - half;
