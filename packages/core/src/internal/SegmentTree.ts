@@ -1054,6 +1054,10 @@ export class SegmentTree {
     // perf: the pieces left are shorter than the segment carved, so when it held
     // neither maximum of its leaf and the leaf does not split, no summary changes (bench W2, W3).
     const quiet = this.holdsNoMaximum(l, sD, sX, nD, nX, (atStart ? 0 : 1) + (atEnd ? 0 : 1));
+    let taken: number;
+    // Every leaf from the one of `from` (-1: the segment before taken) to the one of `to` is refreshed.
+    let from = -1;
+    let to: number;
     if (atStart) {
       this.setKind(pos, ALLOCATED);
       if (atEnd) {
@@ -1061,22 +1065,27 @@ export class SegmentTree {
         return pos;
       }
       this.noteFree(1, eD, eX, nD, nX);
-      const f = this.insertAt(l, i + 1, eD, eX, FREE);
-      const taken = this.prev(f);
-      if (!quiet) this.refreshSpan(taken, f);
-      return taken;
+      to = this.insertAt(l, i + 1, eD, eX, FREE);
+      taken = this.prev(to);
+      from = taken;
+    } else {
+      this.noteFree(1, sD, sX, fD, fX);
+      taken = this.insertAt(l, i + 1, fD, fX, ALLOCATED);
+      to = taken;
+      if (!atEnd) {
+        this.noteFree(1, eD, eX, nD, nX);
+        to = this.insertAt(taken >> SHIFT, (taken & (B - 1)) + 1, eD, eX, FREE);
+        taken = this.prev(to);
+      }
     }
-    this.noteFree(1, sD, sX, fD, fX);
-    let taken = this.insertAt(l, i + 1, fD, fX, ALLOCATED);
-    if (atEnd) {
-      if (!quiet) this.refreshSpan(this.prev(taken), taken);
-      return taken;
+    if (quiet) return taken;
+    if (from < 0) from = this.prev(taken);
+    // perf: a loop here, not a helper: one called from carve would get hot and be compiled late in a fresh process (bench --fresh-reps).
+    const last = to >> SHIFT;
+    for (let leaf = from >> SHIFT; ; leaf = this.lNext[leaf]!) {
+      this.updateUp(leaf, true);
+      if (leaf === last) return taken;
     }
-    this.noteFree(1, eD, eX, nD, nX);
-    const f = this.insertAt(taken >> SHIFT, (taken & (B - 1)) + 1, eD, eX, FREE);
-    taken = this.prev(f);
-    if (!quiet) this.refreshSpan(this.prev(taken), f);
-    return taken;
   }
 
   /**
@@ -1094,17 +1103,6 @@ export class SegmentTree {
     const cap = this.ib[q]!;
     // A block of 2^(k-1) needs a length of at least 2^(k-1) (len is never below the true length).
     return cap > 0 && (POW2[cap - 1]! > len || blockOf(sD, sX, nD, nX) < cap);
-  }
-
-  /** Refreshes every leaf from the one of position a to the one of position b (a few, in chain order). */
-  private refreshSpan(a: number, b: number): void {
-    let l = a >> SHIFT;
-    const last = b >> SHIFT;
-    for (;;) {
-      this.updateUp(l, true);
-      if (l === last) return;
-      l = this.lNext[l]!;
-    }
   }
 
   /** Refreshes the leaf of pos and, when pos starts its leaf, the leaf before it. */
