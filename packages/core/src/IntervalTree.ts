@@ -432,15 +432,19 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   free(range: RangeLike): T | undefined {
-    const r = Range.from(range);
-    const pos = this.#exactTaken(r, "free");
-    let data: T | undefined;
-    if (this.#k.kindAt(pos) === VALUED) {
-      const key = keyOf(this.#sD, this.#sX);
-      data = this.#values.get(key);
-      this.#values.delete(key);
-    }
+    // perf: kept under V8's 81-byte "small function" size, so a new process optimises it within the first ~1,000 calls (bench --fresh-reps).
+    const pos = this.#exactTaken(Range.from(range), "free");
+    const data = this.#takeValue(pos);
     this.#k.release(pos);
+    return data;
+  }
+
+  /** Removes and returns the value of the segment at pos (starting at #s*), undefined when it is not valued. */
+  #takeValue(pos: number): T | undefined {
+    if (this.#k.kindAt(pos) !== VALUED) return undefined;
+    const key = keyOf(this.#sD, this.#sX);
+    const data = this.#values.get(key);
+    this.#values.delete(key);
     return data;
   }
 
@@ -639,17 +643,8 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   /** The position of the segment that is exactly `r` and in the pool, or -1; leaves r in #s*, #n*. */
   #find(r: Range): number {
     this.#read(r);
-    const k = this.#k;
-    const sD = this.#sD;
-    const sX = this.#sX;
-    // perf: a range this pool handed out knows its leaf; trust it only when
-    // that leaf is live and it or a neighbour spans the start (bench W2 free, W3).
-    const leaf = hintOf(r) - 1;
-    const near = k.isLeaf(leaf) ? k.nearLeaf(leaf, sD, sX) : -1;
-    const pos = near >= 0 ? k.locateIn(near, sD, sX) : k.locate(sD, sX);
-    if (k.ls[pos] !== sD || k.xAt(pos) !== sX || k.kindAt(pos) === HOLE) return -1;
-    k.end(pos);
-    return k.outEndD === this.#nD && k.outEndX === this.#nX ? pos : -1;
+    // perf: a range this pool handed out knows its leaf (bench W2 free, W3).
+    return this.#k.exact(hintOf(r) - 1, this.#sD, this.#sX, this.#nD, this.#nX);
   }
 
   /** The segment exactly `r` that is allocated or valued, or throws. */

@@ -272,21 +272,34 @@ export class SegmentTree {
   }
 
   /**
-   * The leaf whose span holds `(d, x)` when it is the live leaf l or one of
-   * its neighbours (where splits, merges and borrows move segments), else -1.
+   * The position of the segment that is exactly `[s, n)` and not a HOLE, or
+   * -1. `hint` (any number) is a leaf to try first, with its neighbours
+   * (where splits, merges and borrows move segments), before a descent.
    */
-  nearLeaf(l: number, d: number, x: number): number {
-    const base = l << SHIFT;
-    if (lessDX(d, x, this.ls[base]!, this.lm[base]! & XM)) {
-      const p = this.lPrev[l]!;
-      return p >= 0 && !lessDX(d, x, this.ls[p << SHIFT]!, this.lm[p << SHIFT]! & XM) ? p : -1;
+  exact(hint: number, sD: number, sX: number, nD: number, nX: number): number {
+    let l = -1;
+    if (this.isLeaf(hint)) {
+      const base = hint << SHIFT;
+      if (lessDX(sD, sX, this.ls[base]!, this.lm[base]! & XM)) {
+        const p = this.lPrev[hint]!;
+        if (p >= 0 && !lessDX(sD, sX, this.ls[p << SHIFT]!, this.lm[p << SHIFT]! & XM)) l = p;
+      } else {
+        this.leafEnd(hint);
+        if (lessDX(sD, sX, this.outEndD, this.outEndX)) {
+          l = hint;
+        } else {
+          const q = this.lNext[hint]!;
+          if (q >= 0) {
+            this.leafEnd(q);
+            if (lessDX(sD, sX, this.outEndD, this.outEndX)) l = q;
+          }
+        }
+      }
     }
-    this.leafEnd(l);
-    if (lessDX(d, x, this.outEndD, this.outEndX)) return l;
-    const n = this.lNext[l]!;
-    if (n < 0) return -1;
-    this.leafEnd(n);
-    return lessDX(d, x, this.outEndD, this.outEndX) ? n : -1;
+    const pos = l >= 0 ? this.locateIn(l, sD, sX) : this.locate(sD, sX);
+    if (this.ls[pos] !== sD || (this.lm[pos]! & XM) !== sX || this.lm[pos]! >> KS === HOLE) return -1;
+    this.end(pos);
+    return this.outEndD === nD && this.outEndX === nX ? pos : -1;
   }
 
   /** The next segment's position, or -1 after the last. */
