@@ -22,7 +22,7 @@
  */
 import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, readFields, readRecord, readU64 } from "@alloc/constraint";
 import type { ConstraintLike, Policy, RangeLike, U64Input } from "@alloc/constraint";
-import { ALLOCATED_STATE, FREE_STATE } from "./NodeState.js";
+import { ALLOCATED_STATE, FREE_STATE, isValuedState, valuedState } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
 import { ALLOCATED, B, FREE, HOLE, SegmentTree, VALUED } from "./internal/SegmentTree.js";
 import { OUT, TWO_53, TWO_64, dec, fromBig, fromHalves, hiOf, inc, loOf, lessDX, toBig } from "./internal/u64.js";
@@ -101,8 +101,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * and `INVALID_VALUE` for a bad range, `OVERLAP` for an entry that meets the
    * one before it, `INVALID_ARGUMENT` for a malformed entry or state or one out
    * of order.
-   * The shared `FREE_STATE`/`ALLOCATED_STATE` objects are recognised and not
-   * read again; pass them for the fastest build.
+   * The shared `FREE_STATE`/`ALLOCATED_STATE` objects and the states made by
+   * `valuedState` (what `entries()` yields) are recognised and not read
+   * again; pass them for the fastest build.
    *
    * @example
    * ```ts
@@ -637,7 +638,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const st = this.#k.kindAt(pos);
     if (st === FREE) return FREE_STATE;
     if (st === ALLOCATED) return ALLOCATED_STATE;
-    return { kind: "valued", value: this.#values.get(keyOf(this.#k.ls[pos]!, this.#k.xAt(pos))) as T };
+    return valuedState(this.#values.get(keyOf(this.#k.ls[pos]!, this.#k.xAt(pos))) as T);
   }
 
   /** The position of the segment that is exactly `r` and in the pool, or -1; leaves r in #s*, #n*. */
@@ -730,6 +731,10 @@ function readEntry(entry: unknown, index: number): void {
   // perf: the shared state objects (what entries() yields) are ours and frozen: nothing to read.
   if (stateIn === FREE_STATE || stateIn === ALLOCATED_STATE) {
     kind = (stateIn as NodeState<unknown>).kind;
+  } else if (isValuedState(stateIn)) {
+    kind = "valued";
+    value = stateIn.value;
+    hasValue = true;
   } else {
     const f: unknown[] = [undefined, undefined];
     let seen: number;

@@ -41,6 +41,41 @@ export const ALLOCATED_STATE: {
   readonly kind: "allocated";
 } = Object.freeze({ kind: "allocated" });
 
+/** A frozen valued state; its brand tells `fromSorted` it was made here and needs no reading. */
+class ValuedState<T> {
+  readonly #brand = true;
+  readonly kind: "valued" = "valued";
+  readonly value: T;
+
+  constructor(value: T) {
+    this.value = value;
+    Object.freeze(this);
+  }
+
+  static is(x: unknown): x is ValuedState<unknown> {
+    return typeof x === "object" && x !== null && #brand in x;
+  }
+}
+
+/**
+ * A frozen `{ kind: "valued", value }` state. `IntervalTree.fromSorted`
+ * recognises it (like `FREE_STATE` and `ALLOCATED_STATE`) and does not read
+ * it again, and it is what `entries()` yields for a valued range: pass these
+ * for the fastest build.
+ *
+ * @example
+ * ```ts
+ * IntervalTree.fromSorted([[new Range(0, 0xff), valuedState("uart")]]);
+ * valuedState("uart"); // { kind: "valued", value: "uart" }
+ * ```
+ */
+export function valuedState<T>(value: T): NodeState<T> & { readonly kind: "valued" } {
+  return new ValuedState(value);
+}
+
+/** Whether `x` was made by {@link valuedState}. */
+export const isValuedState: (x: unknown) => x is NodeState<unknown> & { readonly kind: "valued" } = ValuedState.is;
+
 /** Pool figures, all exact. */
 export interface PoolStats {
   /** Units covered by all ranges of the pool. */

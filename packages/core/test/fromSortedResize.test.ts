@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { IntervalTree, Range, exactly, isAllocError } from "@alloc/core";
+import { FREE_STATE, IntervalTree, Range, exactly, isAllocError, valuedState } from "@alloc/core";
 import type { NodeState } from "@alloc/core";
 import { FreeListModel, contents } from "@alloc/testing";
 
@@ -229,5 +229,49 @@ describe("resize", () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("valuedState", () => {
+  it("is a frozen valued state that fromSorted takes without reading it again, and what entries() yields", () => {
+    const s = valuedState("uart");
+    expect(s).toEqual({ kind: "valued", value: "uart" });
+    expect(Object.isFrozen(s)).toBe(true);
+    expect(Object.keys(s)).toEqual(["kind", "value"]);
+    const tree = IntervalTree.fromSorted([
+      [new Range(0, 0xff), FREE_STATE],
+      [new Range(0x100, 0x1ff), s],
+    ]);
+    expect(tree.getById(0x180)).toBe("uart");
+    const [, st] = [...tree.entries()][1]!;
+    expect(st).toEqual(s);
+    expect(Object.isFrozen(st)).toBe(true);
+    // An undefined value is still a value: the range is valued, not allocated.
+    const copy = IntervalTree.fromSorted([[new Range(0, 0xf), valuedState(undefined)]]);
+    expect(copy.get(new Range(0, 0xf))).toEqual({ kind: "valued", value: undefined });
+  });
+
+  it("recognises only states it made: look-alikes are read as plain states", () => {
+    const real = valuedState(7);
+    const forged = Object.create(Object.getPrototypeOf(real)) as object;
+    const e = (() => {
+      try {
+        IntervalTree.fromSorted([[new Range(0, 0xf), forged as NodeState<number>]]);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(isAllocError(e) && e.code).toBe("INVALID_ARGUMENT");
+    expect(isAllocError(e) && e.details.argument).toBe("entries[0][1].kind");
+    // A proxy of a real one has no brand: its fields are read, once each.
+    const reads: string[] = [];
+    const proxy = new Proxy(real, {
+      get(t, k, r) {
+        reads.push(String(k));
+        return Reflect.get(t, k, r);
+      },
+    });
+    expect(IntervalTree.fromSorted([[new Range(0, 0xf), proxy]]).getById(3)).toBe(7);
+    expect(reads.filter((k) => k === "kind" || k === "value").sort()).toEqual(["kind", "value"]);
   });
 });

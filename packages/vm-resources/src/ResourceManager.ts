@@ -35,7 +35,7 @@ import { RangePool } from "./pools/RangePool.js";
 import { readRequest } from "./requests.js";
 import type { CheckedRequest, Resource, ResourceRequest } from "./requests.js";
 import { readSnapshot, writeSnapshot } from "./Snapshot.js";
-import type { RestoredState } from "./Snapshot.js";
+import type { RestoredOwner, RestoredState } from "./Snapshot.js";
 
 /**
  * The pool and range a resource occupies; `undefined` for the shared IRQ.
@@ -64,14 +64,8 @@ function checkOwner(owner: unknown): asserts owner is string {
   }
 }
 
-/** What an owner holds (see the module comment). */
-interface Holding {
-  readonly resources: Resource[];
-  readonly ranges: (Range | undefined)[];
-  /** The pool each range lies in (perf: no kind or pool lookup on unplug, bench "churn"). */
-  readonly pools: Pool[];
-  readonly record: OwnerRecord;
-}
+/** What an owner holds (see the module comment); `pools` spares a kind or pool lookup on unplug (perf: bench "churn"). */
+type Holding = RestoredOwner;
 
 /** The read-only view of the MMIO pool, with its windows. */
 export type MmioPoolView = PoolView & {
@@ -179,11 +173,7 @@ export class ResourceManager {
     for (const key of ["layout", "mmio", "mem", "pio", "legacyIrq", "msi", "deviceId", "memSlot"])
       Object.defineProperty(this, key, { writable: false, configurable: false });
     if (state !== undefined) {
-      for (const [owner, resources, ranges, record] of state.owners) {
-        const held = new Array<Pool>(resources.length);
-        for (let j = 0; j < resources.length; j++) held[j] = pools.get(kindOfResource(resources[j] as Resource).pool) as Pool;
-        this.#owners.set(owner, { resources, ranges, pools: held, record });
-      }
+      for (const holding of state.owners) this.#owners.set(holding.owner, holding);
       for (const [name, list] of state.extra) this.#extra.set(name, list);
     }
   }
@@ -339,7 +329,7 @@ export class ResourceManager {
       pools.push(pool);
     }
     if (n === 0) return taken;
-    if (holding === undefined) this.#owners.set(owner, { resources: taken.slice(), ranges, pools, record });
+    if (holding === undefined) this.#owners.set(owner, { owner, resources: taken.slice(), ranges, pools, record });
     else {
       for (let j = 0; j < n; j++) {
         holding.resources.push(taken[j] as Resource);

@@ -55,10 +55,27 @@ export interface RestoredState {
   readonly layout: Layout;
   /** Every pool, built. */
   readonly pools: ReadonlyMap<PoolName, Pool>;
-  /** Owners (sorted) with their resources and the pool range of each (`undefined`: the shared IRQ). */
-  readonly owners: readonly (readonly [string, Resource[], (Range | undefined)[], OwnerRecord])[];
+  /** Owners, sorted by name, each with what it holds. */
+  readonly owners: readonly RestoredOwner[];
   /** Reservations made after the layout, per pool. */
   readonly extra: ReadonlyMap<PoolName, Reservation[]>;
+}
+
+/**
+ * What an owner holds, in request order: the manager keeps these objects
+ * (perf: restore builds each owner's holding once, bench "restore").
+ */
+export interface RestoredOwner {
+  /** The owner's name. */
+  readonly owner: string;
+  /** Its resources. */
+  readonly resources: Resource[];
+  /** The pool range of each resource (`undefined`: the shared IRQ). */
+  readonly ranges: (Range | undefined)[];
+  /** The pool each range lies in. */
+  readonly pools: Pool[];
+  /** The record its pool ranges are valued with (one per owner). */
+  readonly record: OwnerRecord;
 }
 
 /**
@@ -161,6 +178,8 @@ function byOwner(a: readonly [string, unknown], b: readonly [string, unknown]): 
  * goes to the general reader for its exact message.
  */
 class SnapshotReader extends Reader {
+  readonly #memo = new Map<string, { text: string; value: bigint }>();
+
   constructor() {
     super("INVALID_SNAPSHOT");
   }
@@ -169,8 +188,18 @@ class SnapshotReader extends Reader {
   readonly fields: ResourceReader = {
     code: "INVALID_SNAPSHOT",
     u64: (value, at, key) => {
+      // perf: a field that repeats the value it had in the last record (a size, an alignment) shares its bigint (bench "restore").
+      const memo = this.#memo.get(key);
+      if (memo !== undefined && memo.text === value) return memo.value;
       const v = typeof value === "string" ? smallHex(value) : -1;
-      return v >= 0 ? BigInt(v) : this.u64(value, `${at}.${key}`);
+      if (v < 0) return this.u64(value, `${at}.${key}`);
+      const big = BigInt(v);
+      if (memo === undefined) this.#memo.set(key, { text: value as string, value: big });
+      else {
+        memo.text = value as string;
+        memo.value = big;
+      }
+      return big;
     },
     boolean: (value, at, key) => (typeof value === "boolean" ? value : this.boolean(value, `${at}.${key}`)),
     string: (value, at, key) => (typeof value === "string" ? value : this.string(value, `${at}.${key}`)),
@@ -213,59 +242,73 @@ function smallHex(s: string): number {
 }
 
 /**
- * The taken ranges of one pool found while reading, with their states and
+ * The taken ranges of one pool found while reading, with their holders and
  * where each was found (the path is made only for a message). perf: parallel
- * arrays, no object per entry, and starts compared as exact 32-bit halves
- * without bigints (bench "restore").
+ * arrays, no object per entry, starts read for sorting only, and compared as
+ * exact 32-bit halves without bigints (bench "restore").
  */
 class TakenList {
   readonly ranges: Range[] = [];
-  readonly states: NodeState<OwnerRecord>[] = [];
-  readonly #hi: number[] = [];
-  readonly #lo: number[] = [];
-  readonly #lists: string[] = [];
-  readonly #index: number[] = [];
-  readonly #item: number[] = [];
+  readonly records: OwnerRecord[] = [];
+  /** Where entry `k` was found: `owner * 2^21 + resource` for an owner's resource, else `-1 - p` for path `#paths[p]`. */
+  readonly #where: number[] = [];
+  readonly #paths: string[] = [];
   /** After {@link TakenList.sort}: the entry found `k`-th in sorted place `k`. */
   #order: Uint32Array | undefined;
 
-  push(range: Range, state: NodeState<OwnerRecord>, list: string, index: number, item: number): void {
+  /** Resource `item` of owner `index` (`$.owners[index].resources[item]`). */
+  pushOwned(range: Range, record: OwnerRecord, index: number, item: number): void {
     this.ranges.push(range);
-    this.states.push(state);
-    this.#hi.push(Range.minHiOf(range));
-    this.#lo.push(Range.minLoOf(range));
-    this.#lists.push(list);
-    this.#index.push(index);
-    this.#item.push(item);
+    this.records.push(record);
+    this.#where.push(item < WHERE_ITEMS ? index * WHERE_ITEMS + item : this.#path(`$.owners[${index}].resources[${item}]`));
+  }
+
+  /** An entry found at `path` (a reservation). */
+  pushAt(range: Range, record: OwnerRecord, path: string): void {
+    this.ranges.push(range);
+    this.records.push(record);
+    this.#where.push(this.#path(path));
+  }
+
+  #path(path: string): number {
+    this.#paths.push(path);
+    return -this.#paths.length;
   }
 
   /** The path of entry `k` (in sorted order once sorted). */
   at(k: number): string {
-    const j = this.#order === undefined ? k : (this.#order[k] as number);
-    const item = this.#item[j] as number;
-    return item < 0 ? `${this.#lists[j]}[${this.#index[j]}]` : `${this.#lists[j]}[${this.#index[j]}].resources[${item}]`;
+    const w = this.#where[this.#order === undefined ? k : (this.#order[k] as number)] as number;
+    return w < 0 ? (this.#paths[-1 - w] as string) : `$.owners[${Math.floor(w / WHERE_ITEMS)}].resources[${w % WHERE_ITEMS}]`;
   }
 
-  /** Puts `ranges` and `states` in ascending order of start (stable); a list already in order is left as it is. */
+  /** Puts `ranges` and `records` in ascending order of start (stable); a list already in order is left as it is. */
   sort(): void {
-    const hi = this.#hi;
-    const lo = this.#lo;
-    const n = hi.length;
+    const ranges = this.ranges;
+    const n = ranges.length;
+    const hi = new Uint32Array(n);
+    const lo = new Uint32Array(n);
     let sorted = true;
-    for (let k = 1; k < n && sorted; k++)
-      sorted = (hi[k - 1] as number) < (hi[k] as number) || (hi[k - 1] === hi[k] && (lo[k - 1] as number) <= (lo[k] as number));
+    for (let k = 0; k < n; k++) {
+      const r = ranges[k] as Range;
+      hi[k] = Range.minHiOf(r);
+      lo[k] = Range.minLoOf(r);
+      if (k > 0 && sorted) sorted = (hi[k - 1] as number) < (hi[k] as number) || (hi[k - 1] === hi[k] && (lo[k - 1] as number) <= (lo[k] as number));
+    }
     if (sorted) return;
     const order = radixOrder(hi, lo);
-    const ranges = this.ranges.slice();
-    const states = this.states.slice();
+    const byStart = ranges.slice();
+    const records = this.records.slice();
     for (let k = 0; k < n; k++) {
       const j = order[k] as number;
-      this.ranges[k] = ranges[j] as Range;
-      this.states[k] = states[j] as NodeState<OwnerRecord>;
+      ranges[k] = byStart[j] as Range;
+      this.records[k] = records[j] as OwnerRecord;
     }
     this.#order = order;
   }
 }
+
+/** Resources per owner that {@link TakenList} places by number (more are named by path). */
+const WHERE_ITEMS = 1 << 21;
 
 /**
  * The indices `0..n-1` in ascending order of `(hi[k], lo[k])` (two exact
@@ -273,7 +316,7 @@ class TakenList {
  * digits, skipping a digit every entry shares (perf: no comparator calls,
  * bench "restore").
  */
-function radixOrder(hi: readonly number[], lo: readonly number[]): Uint32Array {
+function radixOrder(hi: Uint32Array, lo: Uint32Array): Uint32Array {
   const n = hi.length;
   let order = new Uint32Array(n);
   for (let k = 0; k < n; k++) order[k] = k;
@@ -335,9 +378,7 @@ export function readSnapshot(json: unknown): RestoredState {
     const taken = new Map<PoolName, TakenList>(POOL_NAMES.map((n) => [n, new TakenList()]));
     for (const n of POOL_NAMES) {
       const list = taken.get(n) as TakenList;
-      layout[n].reserved.forEach((r, i) =>
-        list.push(r.range, { kind: "valued", value: { kind: "reserved", label: r.label } }, `$.layout.${n}.reserved`, i, -1),
-      );
+      layout[n].reserved.forEach((r, i) => list.pushAt(r.range, { kind: "reserved", label: r.label }, `$.layout.${n}.reserved[${i}]`));
     }
     const owners = readOwners(rd, top["owners"], layout, taken);
     const extra = new Map<PoolName, Reservation[]>();
@@ -354,7 +395,7 @@ export function readSnapshot(json: unknown): RestoredState {
           const label = rd.nonEmptyString(raw["label"], `${at}[${i}].label`);
           const range = new Range(min, max);
           out.push(Object.freeze({ range, label }));
-          (taken.get(name) as TakenList).push(range, { kind: "valued", value: { kind: "reserved", label } }, at, i, -1);
+          (taken.get(name) as TakenList).pushAt(range, { kind: "reserved", label }, `${at}[${i}]`);
         }
         if (out.length > 0) extra.set(name, out);
       }
@@ -370,7 +411,7 @@ export function readSnapshot(json: unknown): RestoredState {
           if (e.state !== "reserved" || layout[name].reserved.some((r) => r.range.equals(e.range))) continue;
           const label = rd.nonEmptyString(e.label, `${e.at}.label`);
           out.push(Object.freeze({ range: e.range, label }));
-          (taken.get(name) as TakenList).push(e.range, { kind: "valued", value: { kind: "reserved", label } }, `$.pools.${name}.ranges`, e.index, -1);
+          (taken.get(name) as TakenList).pushAt(e.range, { kind: "reserved", label }, `$.pools.${name}.ranges[${e.index}]`);
         }
         if (out.length > 0) extra.set(name, out);
       }
@@ -379,11 +420,12 @@ export function readSnapshot(json: unknown): RestoredState {
     for (const name of POOL_NAMES) {
       const list = taken.get(name) as TakenList;
       list.sort();
-      const entries = tile(layout[name].ranges, list.ranges, list.states, (k, message) => rd.fail(list.at(k), message));
+      const tiling = tile(layout[name].ranges, list.ranges, list.records, (k, message) => rd.fail(list.at(k), message));
       const v1 = listed.get(name);
-      if (v1 !== undefined) compareV1(rd, v1, `$.pools.${name}`, entries);
+      const entries = v1 === undefined ? tiling : compareV1(rd, v1, `$.pools.${name}`, [...tiling]);
       pools.set(name, name === "deviceId" || name === "memSlot" ? IdPool.fromSorted(name, layout[name].ranges, entries) : RangePool.fromSorted(name, entries));
     }
+    for (const o of owners) for (let j = 0; j < o.resources.length; j++) o.pools[j] = pools.get(kindOfResource(o.resources[j] as Resource).pool) as Pool;
     return { layout, pools, owners, extra };
   } catch (e) {
     if (isAllocError(e) && e.code === "INVALID_SNAPSHOT") throw e;
@@ -392,14 +434,9 @@ export function readSnapshot(json: unknown): RestoredState {
   }
 }
 
-function readOwners(
-  rd: SnapshotReader,
-  value: unknown,
-  layout: Layout,
-  taken: Map<PoolName, TakenList>,
-): [string, Resource[], (Range | undefined)[], OwnerRecord][] {
+function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: Map<PoolName, TakenList>): RestoredOwner[] {
   const list = rd.array(value, "$.owners");
-  const owners: [string, Resource[], (Range | undefined)[], OwnerRecord][] = new Array(list.length);
+  const owners: RestoredOwner[] = new Array(list.length);
   const path = (i: number, j?: number): string => (j === undefined ? `$.owners[${i}]` : `$.owners[${i}].resources[${j}]`);
   // perf: paths are written only for a message (bench "restore").
   const at = new ResourceAt();
@@ -416,7 +453,6 @@ function readOwners(
     const items = Array.isArray(held) ? (held as readonly unknown[]) : rd.array(held, `${path(i)}.resources`);
     if (items.length === 0) rd.fail(`${path(i)}.resources`, "an owner holds at least one resource");
     const record: OwnerRecord = { kind: "owner", owner };
-    const state: NodeState<OwnerRecord> = { kind: "valued", value: record };
     const resources: Resource[] = new Array<Resource>(items.length);
     const ranges: (Range | undefined)[] = new Array<Range | undefined>(items.length);
     at.owner = i;
@@ -437,9 +473,10 @@ function readOwners(
       const range = k.rangeOf(res);
       resources[j] = res;
       ranges[j] = range;
-      if (range !== undefined) (taken.get(k.pool) as TakenList).push(range, state, "$.owners", i, j);
+      if (range !== undefined) (taken.get(k.pool) as TakenList).pushOwned(range, record, i, j);
     }
-    owners[i] = [owner, resources, ranges, record];
+    // The pools are filled in once built.
+    owners[i] = { owner, resources, ranges, pools: new Array<Pool>(items.length), record };
   }
   return owners;
 }
@@ -509,7 +546,7 @@ function readV1(rd: SnapshotReader, value: unknown, path: string): ListedV1[] {
 }
 
 /** Version 1: the pool listing must be exactly the tiling the owners and reservations give. */
-function compareV1(rd: SnapshotReader, listed: readonly ListedV1[], path: string, entries: readonly PoolBuildEntry[]): void {
+function compareV1(rd: SnapshotReader, listed: readonly ListedV1[], path: string, entries: readonly PoolBuildEntry[]): readonly PoolBuildEntry[] {
   for (let i = 0; i < listed.length; i++) {
     const { range, state, owner, label, at } = listed[i] as ListedV1;
     const want = entries[i];
@@ -526,4 +563,5 @@ function compareV1(rd: SnapshotReader, listed: readonly ListedV1[], path: string
     if (wantState !== "reserved" && label !== undefined) rd.fail(`${at}.label`, `a ${wantState} range has no label`);
   }
   if (listed.length !== entries.length) rd.fail(`${path}.ranges`, `the pool has ${entries.length} ranges; ${listed.length} are listed`);
+  return entries;
 }

@@ -40,7 +40,7 @@ export type {
 export { ResourceManager, placeOf } from "./ResourceManager.js";
 export type { IrqPoolView, MmioPoolView } from "./ResourceManager.js";
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SNAPSHOT_VERSIONS_READ, canonicalJSON, readSnapshot, writeSnapshot } from "./Snapshot.js";
-export type { RestoredState, SnapshotSource } from "./Snapshot.js";
+export type { RestoredOwner, RestoredState, SnapshotSource } from "./Snapshot.js";
 export { RAM_OWNER, parseVmDescription } from "./description.js";
 export type { DeviceDescription, VmDescription } from "./description.js";
 export { EXAMPLE_MICROVM } from "./example.js";

@@ -166,17 +166,19 @@ describe("IdPool (bitmap)", () => {
           .filter((e) => e.state !== "free")
           .map((e) => ({
             range: e.range,
-            state: { kind: "valued" as const, value: e.state === "allocated" ? A : ({ kind: "reserved", label: "r" } as const) },
+            record: e.state === "allocated" ? A : ({ kind: "reserved", label: "r" } as const),
           }));
         const fail = (k: number, m: string): never => {
           throw new Error(`${k}: ${m}`);
         };
-        const entries = tile(
-          space,
-          taken.map((t) => t.range),
-          taken.map((t) => t.state),
-          fail,
-        );
+        const entries = [
+          ...tile(
+            space,
+            taken.map((t) => t.range),
+            taken.map((t) => t.record),
+            fail,
+          ),
+        ];
         const built = RangePool.fromSorted("deviceId", entries);
         const builtBits = IdPool.fromSorted("deviceId", space, entries);
         built.checkInvariants();

@@ -8,7 +8,8 @@ import { isAllocError } from "@alloc/constraint";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { POOL_NAMES, ResourceManager, defineLayout, layoutToJSON, presetLayout, readSnapshot, resourceJSON, writeSnapshot } from "../src/index.js";
-import type { Reservation, Resource, ResourceRequest, RestoredState, SnapshotSource } from "../src/index.js";
+import type { Reservation, Resource, ResourceRequest, RestoredOwner, RestoredState, SnapshotSource } from "../src/index.js";
+import type { Range } from "@alloc/constraint";
 import { JsonWriter } from "../src/internal/JsonWriter.js";
 import { alignedBlockEnd } from "../src/kinds/fields.js";
 import { oldReadSnapshot, oldWriteSnapshot } from "./oracle/oldSnapshot.js";
@@ -75,11 +76,14 @@ function sourceOf(rm: ResourceManager, reserved: readonly Reservation[]): Snapsh
 }
 
 /** What a reader made of a document: its error, or its state in comparable form. */
-function outcome(read: (json: unknown) => RestoredState, text: unknown): unknown {
+type AnyOwner = RestoredOwner | readonly [string, readonly Resource[], readonly (Range | undefined)[], unknown];
+function outcome(read: (json: unknown) => Omit<RestoredState, "owners"> & { readonly owners: readonly AnyOwner[] }, text: unknown): unknown {
   try {
     const s = read(text);
+    // The oracle lists each owner as a tuple, the reader as a holding.
+    const owners = s.owners.map((o) => ("owner" in o ? ([o.owner, o.resources, o.ranges] as const) : o));
     return {
-      owners: s.owners.map(([o, res, ranges]) => [o, res.map((r: Resource) => resourceJSON(r)), ranges.map(String)]),
+      owners: owners.map(([o, res, ranges]) => [o, res.map((r: Resource) => resourceJSON(r)), ranges.map(String)]),
       pools: POOL_NAMES.map((n) =>
         [...(s.pools.get(n)?.entries() ?? [])].map((e) => `${e.range}:${e.state}:${"owner" in e ? e.owner : ""}:${"label" in e ? e.label : ""}`),
       ),
