@@ -277,29 +277,40 @@ export class SegmentTree {
    * (where splits, merges and borrows move segments), before a descent.
    */
   exact(hint: number, sD: number, sX: number, nD: number, nX: number): number {
-    let l = -1;
+    let pos = -1;
     if (this.isLeaf(hint)) {
-      const base = hint << SHIFT;
-      if (lessDX(sD, sX, this.ls[base]!, this.lm[base]! & XM)) {
-        const p = this.lPrev[hint]!;
-        if (p >= 0 && !lessDX(sD, sX, this.ls[p << SHIFT]!, this.lm[p << SHIFT]! & XM)) l = p;
-      } else {
-        this.leafEnd(hint);
-        if (lessDX(sD, sX, this.outEndD, this.outEndX)) {
-          l = hint;
-        } else {
-          const q = this.lNext[hint]!;
-          if (q >= 0) {
-            this.leafEnd(q);
-            if (lessDX(sD, sX, this.outEndD, this.outEndX)) l = q;
+      let l = hint;
+      if (this.startsAfter(l, sD, sX)) {
+        const p = this.lPrev[l]!;
+        l = p >= 0 && !this.startsAfter(p, sD, sX) ? p : -1;
+      }
+      if (l >= 0) {
+        pos = this.locateIn(l, sD, sX);
+        this.end(pos);
+        if (!lessDX(sD, sX, this.outEndD, this.outEndX)) {
+          // Past the leaf's last segment: the start is in a later leaf.
+          const q = this.lNext[l]!;
+          pos = -1;
+          if (q >= 0 && !this.startsAfter(q, sD, sX)) {
+            pos = this.locateIn(q, sD, sX);
+            this.end(pos);
+            if (!lessDX(sD, sX, this.outEndD, this.outEndX)) pos = -1;
           }
         }
       }
     }
-    const pos = l >= 0 ? this.locateIn(l, sD, sX) : this.locate(sD, sX);
+    if (pos < 0) {
+      pos = this.locate(sD, sX);
+      this.end(pos);
+    }
     if (this.ls[pos] !== sD || (this.lm[pos]! & XM) !== sX || this.lm[pos]! >> KS === HOLE) return -1;
-    this.end(pos);
     return this.outEndD === nD && this.outEndX === nX ? pos : -1;
+  }
+
+  /** True when leaf l's first segment starts above `(d, x)`. */
+  private startsAfter(l: number, d: number, x: number): boolean {
+    const base = l << SHIFT;
+    return lessDX(d, x, this.ls[base]!, this.lm[base]! & XM);
   }
 
   /** The next segment's position, or -1 after the last. */
