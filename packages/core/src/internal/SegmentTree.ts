@@ -594,6 +594,8 @@ export class SegmentTree {
    * destination node's children level decides which slot records change).
    */
   private moveSlots(a: number, b: number, count: number): void {
+    // An insert after the last slot (the usual split) moves nothing.
+    if (count === 0) return;
     // perf: builtins, not a loop of per-slot calls: splits and merges are rare, and such helpers
     // would get hot and be compiled late in a fresh process (bench --fresh-reps).
     this.ik.copyWithin(b, a, a + count);
@@ -988,20 +990,22 @@ export class SegmentTree {
     const base = l << SHIFT;
     const c = this.lCount[l]!;
     const ls = this.ls;
-    const lm = this.lm;
-    // Read up front, as in leafSum.
-    this.leafEnd(l);
-    const endD = this.outEndD;
-    const endX = this.outEndX;
     for (let m = this.lFree[l]!; m !== 0; ) {
       const i = 31 - Math.clz32(m & -m);
       m &= m - 1;
       const sD = ls[base + i]!;
       if (sD > this.cWhD) return -2;
-      const last = i + 1 >= c;
-      const nD = last ? endD : ls[base + i + 1]!;
-      const nX = last ? endX : lm[base + i + 1]! & XM;
-      if (this.fitsFirst(sD, lm[base + i]! & XM, nD, nX)) return base + i;
+      let nD: number;
+      let nX: number;
+      if (i + 1 < c) {
+        nD = ls[base + i + 1]!;
+        nX = this.lm[base + i + 1]! & XM;
+      } else {
+        this.leafEnd(l);
+        nD = this.outEndD;
+        nX = this.outEndX;
+      }
+      if (this.fitsFirst(sD, this.lm[base + i]! & XM, nD, nX)) return base + i;
     }
     return -1;
   }
@@ -1009,21 +1013,22 @@ export class SegmentTree {
   private lastInLeaf(l: number): number {
     const base = l << SHIFT;
     const c = this.lCount[l]!;
-    const ls = this.ls;
-    const lm = this.lm;
-    // Read up front, as in leafSum.
-    this.leafEnd(l);
-    const endD = this.outEndD;
-    const endX = this.outEndX;
     for (let m = this.lFree[l]!; m !== 0; ) {
       const i = 31 - Math.clz32(m);
       m ^= 1 << i;
-      const last = i + 1 >= c;
-      const nD = last ? endD : ls[base + i + 1]!;
-      const nX = last ? endX : lm[base + i + 1]! & XM;
+      let nD: number;
+      let nX: number;
+      if (i + 1 < c) {
+        nD = this.ls[base + i + 1]!;
+        nX = this.lm[base + i + 1]! & XM;
+      } else {
+        this.leafEnd(l);
+        nD = this.outEndD;
+        nX = this.outEndX;
+      }
       if (nD < this.cWlD) return -2;
-      const sD = ls[base + i]!;
-      if (sD <= this.cWhD && this.fitsLast(sD, lm[base + i]! & XM, nD, nX)) return base + i;
+      const sD = this.ls[base + i]!;
+      if (sD <= this.cWhD && this.fitsLast(sD, this.lm[base + i]! & XM, nD, nX)) return base + i;
     }
     return -1;
   }
