@@ -420,9 +420,9 @@ export function readSnapshot(json: unknown): RestoredState {
     for (const name of POOL_NAMES) {
       const list = taken.get(name) as TakenList;
       list.sort();
-      const tiling = tile(layout[name].ranges, list.ranges, list.records, (k, message) => rd.fail(list.at(k), message));
+      const entries = tile(layout[name].ranges, list.ranges, list.records, (k, message) => rd.fail(list.at(k), message));
       const v1 = listed.get(name);
-      const entries = v1 === undefined ? tiling : compareV1(rd, v1, `$.pools.${name}`, [...tiling]);
+      if (v1 !== undefined) compareV1(rd, v1, `$.pools.${name}`, entries);
       pools.set(name, name === "deviceId" || name === "memSlot" ? IdPool.fromSorted(name, layout[name].ranges, entries) : RangePool.fromSorted(name, entries));
     }
     for (const o of owners) for (let j = 0; j < o.resources.length; j++) o.pools[j] = pools.get(kindOfResource(o.resources[j] as Resource).pool) as Pool;
@@ -546,7 +546,7 @@ function readV1(rd: SnapshotReader, value: unknown, path: string): ListedV1[] {
 }
 
 /** Version 1: the pool listing must be exactly the tiling the owners and reservations give. */
-function compareV1(rd: SnapshotReader, listed: readonly ListedV1[], path: string, entries: readonly PoolBuildEntry[]): readonly PoolBuildEntry[] {
+function compareV1(rd: SnapshotReader, listed: readonly ListedV1[], path: string, entries: readonly PoolBuildEntry[]): void {
   for (let i = 0; i < listed.length; i++) {
     const { range, state, owner, label, at } = listed[i] as ListedV1;
     const want = entries[i];
@@ -563,5 +563,4 @@ function compareV1(rd: SnapshotReader, listed: readonly ListedV1[], path: string
     if (wantState !== "reserved" && label !== undefined) rd.fail(`${at}.label`, `a ${wantState} range has no label`);
   }
   if (listed.length !== entries.length) rd.fail(`${path}.ranges`, `the pool has ${entries.length} ranges; ${listed.length} are listed`);
-  return entries;
 }

@@ -171,14 +171,12 @@ describe("IdPool (bitmap)", () => {
         const fail = (k: number, m: string): never => {
           throw new Error(`${k}: ${m}`);
         };
-        const entries = [
-          ...tile(
-            space,
-            taken.map((t) => t.range),
-            taken.map((t) => t.record),
-            fail,
-          ),
-        ];
+        const entries = tile(
+          space,
+          taken.map((t) => t.range),
+          taken.map((t) => t.record),
+          fail,
+        );
         const built = RangePool.fromSorted("deviceId", entries);
         const builtBits = IdPool.fromSorted("deviceId", space, entries);
         built.checkInvariants();

@@ -311,14 +311,14 @@ export class IdPool implements Pool {
 
   /**
    * A pool over `ranges` holding `entries` (sorted, disjoint, inside the
-   * ranges, as `tile` makes them), read once. O(ids).
+   * ranges, as `tile` makes them). O(ids).
    *
    * @example
    * ```ts
    * IdPool.fromSorted("deviceId", layout.deviceId.ranges, entries);
    * ```
    */
-  static fromSorted(name: PoolName, ranges: readonly Range[], entries: Iterable<PoolBuildEntry>): IdPool {
+  static fromSorted(name: PoolName, ranges: readonly Range[], entries: readonly PoolBuildEntry[]): IdPool {
     const pool = new IdPool(name, ranges);
     for (const [range, st] of entries) if (st.kind === "valued") pool.#takeExact(range, st.value.kind === "owner" ? ALLOCATED : RESERVED, st.value);
     return pool;

@@ -161,26 +161,25 @@ function below(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
 }
 
 /**
- * The tiling of a pool, produced lazily: its layout ranges with the taken
- * ranges (sorted by address, `records[k]` the holder of `ranges[k]`) in
- * place, valued with their records, and free ranges (the shared
- * `FREE_STATE`) in the gaps. Throws `fail(index, message)`, while iterating,
- * for an entry that overlaps the one before it or lies outside every range.
- * O(ranges + entries); each bound is read once, as exact 32-bit halves (perf:
- * no bigint, and no entry outlives the pool build that reads it, bench
- * "restore").
+ * The tiling of a pool: its layout ranges with the taken ranges (sorted by
+ * address, `records[k]` the holder of `ranges[k]`) in place, valued with
+ * their records, and free ranges (the shared `FREE_STATE`) in the gaps.
+ * Throws `fail(index, message)` for an entry that overlaps the one before it
+ * or lies outside every range. O(ranges + entries); each bound is read once,
+ * as exact 32-bit halves (perf: no bigint, bench "restore").
  *
  * @example
  * ```ts
  * RangePool.fromSorted("pio", tile(layout.pio.ranges, takenRanges, takenRecords, fail));
  * ```
  */
-export function* tile(
+export function tile(
   space: readonly Range[],
   ranges: readonly Range[],
   records: readonly OwnerRecord[],
   fail: (index: number, message: string) => never,
-): Generator<PoolBuildEntry, void, undefined> {
+): PoolBuildEntry[] {
+  const out: PoolBuildEntry[] = [];
   let k = 0;
   for (const seg of segments(space)) {
     const endHi = Range.maxHiOf(seg);
@@ -199,9 +198,9 @@ export function* tile(
       if (below(minHi, minLo, nextHi, nextLo)) fail(k, `${r} overlaps the range before it or lies outside the pool`);
       if (below(endHi, endLo, maxHi, maxLo)) fail(k, `${r} runs past the end of the pool range ${seg}`);
       if (below(nextHi, nextLo, minHi, minLo)) {
-        yield [Range.fromParts(nextHi, nextLo, minLo === 0 ? minHi - 1 : minHi, minLo === 0 ? 0xffff_ffff : minLo - 1), FREE_STATE];
+        out.push([Range.fromParts(nextHi, nextLo, minLo === 0 ? minHi - 1 : minHi, minLo === 0 ? 0xffff_ffff : minLo - 1), FREE_STATE]);
       }
-      yield [r, valuedState(records[k] as OwnerRecord)];
+      out.push([r, valuedState(records[k] as OwnerRecord)]);
       k++;
       if (maxHi === endHi && maxLo === endLo) {
         open = false;
@@ -210,9 +209,10 @@ export function* tile(
       nextHi = maxLo === 0xffff_ffff ? maxHi + 1 : maxHi;
       nextLo = maxLo === 0xffff_ffff ? 0 : maxLo + 1;
     }
-    if (open) yield [Range.fromParts(nextHi, nextLo, endHi, endLo), FREE_STATE];
+    if (open) out.push([Range.fromParts(nextHi, nextLo, endHi, endLo), FREE_STATE]);
   }
   if (k < ranges.length) fail(k, `${ranges[k]} lies outside the pool`);
+  return out;
 }
 
 /** Layout ranges with touching neighbours merged (an allocation may span them). */

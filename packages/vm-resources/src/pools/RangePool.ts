@@ -59,24 +59,20 @@ export class RangePool implements Pool {
 
   /**
    * A pool built at once from its full tiling (sorted, disjoint entries that
-   * cover its space, as `tile` makes them), read once. O(n).
+   * cover its space, as `tile` makes them). O(n).
    *
    * @example
    * ```ts
    * RangePool.fromSorted("pio", tile(layout.pio.ranges, takenRanges, takenRecords, fail));
    * ```
    */
-  static fromSorted(name: PoolName, entries: Iterable<PoolBuildEntry>): RangePool {
+  static fromSorted(name: PoolName, entries: readonly PoolBuildEntry[]): RangePool {
     let reservedTotal = 0n;
-    function* counted(): Generator<PoolBuildEntry, void, undefined> {
-      for (const entry of entries) {
-        const st = entry[1];
-        if (st.kind === "valued" && st.value.kind === "reserved") reservedTotal += entry[0].size;
-        yield entry;
-      }
+    for (let i = 0; i < entries.length; i++) {
+      const [r, st] = entries[i] as PoolBuildEntry;
+      if (st.kind === "valued" && st.value.kind === "reserved") reservedTotal += r.size;
     }
-    const tree = IntervalTree.fromSorted(counted());
-    return new RangePool(name, [], [], { tree, reservedTotal });
+    return new RangePool(name, [], [], { tree: IntervalTree.fromSorted(entries), reservedTotal });
   }
 
   // perf: the range is valued with its record in the same search (bench "churn").
