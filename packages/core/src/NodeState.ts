@@ -69,7 +69,10 @@ class ValuedState<T> {
  * valuedState("uart"); // { kind: "valued", value: "uart" }
  * ```
  */
-export function valuedState<T>(value: T): NodeState<T> & { readonly kind: "valued" } {
+export function valuedState<T>(value: T): NodeState<T> & {
+  /** Always `"valued"`. */
+  readonly kind: "valued";
+} {
   return new ValuedState(value);
 }
 
