@@ -285,12 +285,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const r = Range.from(range);
     const pos = this.#find(r);
     if (pos < 0) throw this.#notFound(r, "delete");
-    let data: T | undefined;
-    if (this.#k.kindAt(pos) === VALUED) {
-      const key = keyOf(this.#sD, this.#sX);
-      data = this.#values.get(key);
-      this.#values.delete(key);
-    }
+    const data = this.#takeValue(pos);
     this.#k.drop(pos);
     return data;
   }
