@@ -16,7 +16,6 @@
  * `details.path`. Cost: O(n log n) to restore (one sort per pool), O(n) to write.
  */
 import { AllocError, Range, isAllocError } from "@alloc/constraint";
-import type { NodeState } from "@alloc/core";
 import { POOL_NAMES, defineLayout, layoutToJSON } from "./Layout.js";
 import type { Layout, PoolName, Reservation } from "./Layout.js";
 import { ANY_RESOURCE_KEYS, REQUEST_KINDS, kindNamed } from "./kinds/registry.js";
