@@ -97,13 +97,13 @@ export function rangeField(v: unknown): Range | undefined {
   if (r["max"] === undefined) bad("range.max", "is required");
   const min = readU64(r["min"], "range.min", "INVALID_REQUEST");
   const max = readU64(r["max"], "range.max", "INVALID_REQUEST");
-  if (min > max) bad("range.min", `0x${min.toString(16)} is above range.max 0x${max.toString(16)}`);
+  if (min > max) bad("range.min", `${hex(min)} is above range.max ${hex(max)}`);
   return new Range(min, max);
 }
 
 /** `[base, base+size-1]`, refusing a block that runs past 2^64-1 (naming `argument`). */
 export function blockAt(base: bigint, size: bigint, argument: string): Range {
-  if (base + size - 1n > 0xffff_ffff_ffff_ffffn) bad(argument, `0x${base.toString(16)} + size 0x${size.toString(16)} runs past 2^64-1`);
+  if (base + size - 1n > 0xffff_ffff_ffff_ffffn) bad(argument, `${hex(base)} + size ${hex(size)} runs past 2^64-1`);
   return span(base, size);
 }
 
@@ -167,7 +167,7 @@ export function readBlockEnd(base: bigint, size: bigint, align: bigint, at: At, 
   const end = alignedBlockEnd(base, size, align);
   if (end !== undefined) return end;
   if (align === 0n || (align & (align - 1n)) !== 0n) rd.fail(`${at}.align`, "must be a power of two");
-  if (base % align !== 0n) rd.fail(`${at}.base`, `0x${base.toString(16)} is not aligned to 0x${align.toString(16)}`);
+  if (base % align !== 0n) rd.fail(`${at}.base`, `${hex(base)} is not aligned to ${hex(align)}`);
   const last = base + size - 1n;
   if (size < 1n || last > 0xffff_ffff_ffff_ffffn) rd.fail(`${at}.size`, "must be at least 1 and end by 2^64-1");
   return last;
@@ -192,8 +192,7 @@ export function fit(size: bigint, align: bigint, win: Range | undefined, policy?
 
 /** Throws `INVALID_ALIGNMENT` when `base` is not a multiple of `align`. */
 export function checkAligned(base: bigint, align: bigint, argument: string): void {
-  if (base % align !== 0n)
-    throw new AllocError("INVALID_ALIGNMENT", `${argument}: 0x${base.toString(16)} is not aligned to 0x${align.toString(16)}`, { argument });
+  if (base % align !== 0n) throw new AllocError("INVALID_ALIGNMENT", `${argument}: ${hex(base)} is not aligned to ${hex(align)}`, { argument });
 }
 
 /** `0x` + lowercase hex. */
