@@ -187,7 +187,7 @@ class SnapshotReader extends Reader {
   readonly fields: ResourceReader = {
     code: "INVALID_SNAPSHOT",
     u64: (value, at, key) => {
-      // perf: a field that repeats the value it had in the last record (a size, an alignment) shares its bigint (bench "restore").
+      // A field that repeats the value it had in the last record (a size, an alignment) shares its bigint: two fewer objects kept per resource (memory; no time change measured, bench "restore").
       const memo = this.#memo.get(key);
       if (memo !== undefined && memo.text === value) return memo.value;
       const v = typeof value === "string" ? smallHex(value) : -1;
