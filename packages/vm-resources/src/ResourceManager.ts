@@ -4,8 +4,8 @@
  * Representation: seven pools (MMIO, guest memory, port I/O, legacy IRQ, MSI,
  * device id, memory slot) built from a {@link Layout} and owned privately,
  * plus a map from owner name to what it holds (its resources in request
- * order, the pool range of each, and one owner record its pool ranges are
- * valued with). The manager is a generic engine over the kind registry
+ * order and the pool range of each), which is also the owner record its pool
+ * ranges are valued with. The manager is a generic engine over the kind registry
  * (`kinds/registry.ts`): a request is read once into its kind's checked form,
  * the kind says where it may go, the engine takes the range from the pool and
  * the kind builds the resource. Nothing public can change a pool: callers get
@@ -64,8 +64,10 @@ function checkOwner(owner: unknown): asserts owner is string {
   }
 }
 
-/** What an owner holds (see the module comment); `pools` spares a kind or pool lookup on unplug (perf: bench "churn"). */
+/** What an owner holds (see the module comment); it is also the owner record its pool ranges are valued with. */
 type Holding = RestoredOwner;
+const NO_RESOURCES: Resource[] = [];
+const NO_RANGES: (Range | undefined)[] = [];
 
 /** The read-only view of the MMIO pool, with its windows. */
 export type MmioPoolView = PoolView & {
@@ -297,11 +299,11 @@ export class ResourceManager {
       }
     }
     // Looked up after the reads: a getter may have changed what the owner holds.
-    const holding = this.#owners.get(owner);
-    const record: OwnerRecord = holding?.record ?? { kind: "owner", owner };
+    const known = this.#owners.get(owner);
+    // A new owner's holding gets its arrays once everything is taken.
+    const holding: Holding = known ?? { kind: "owner", owner, resources: NO_RESOURCES, ranges: NO_RANGES };
     const taken: Resource[] = [];
     const ranges: (Range | undefined)[] = [];
-    const pools: Pool[] = [];
     const layout = this.layout;
     for (let i = 0; i < n; i++) {
       const c = checked[i] as CheckedRequest;
@@ -311,9 +313,9 @@ export class ResourceManager {
       try {
         const place = kind.place(c.req, layout);
         const fits = place.fits;
-        if (place.exact !== undefined) range = pool.takeExact(record, place.exact);
+        if (place.exact !== undefined) range = pool.takeExact(holding, place.exact);
         else if (fits !== undefined) {
-          for (let k = 0; k < fits.length && range === undefined; k++) range = pool.take(record, fits[k] as Constraint);
+          for (let k = 0; k < fits.length && range === undefined; k++) range = pool.take(holding, fits[k] as Constraint);
           if (range === undefined) throw new AllocError("NO_FIT", `${kind.pool}: nothing free fits`, { pool: kind.pool });
         }
         taken.push(kind.build(c.req, range, layout));
@@ -321,20 +323,21 @@ export class ResourceManager {
         if (range !== undefined) pool.release(range);
         for (let j = i - 1; j >= 0; j--) {
           const r = ranges[j];
-          if (r !== undefined) (pools[j] as Pool).release(r);
+          if (r !== undefined) this.#poolOf((checked[j] as CheckedRequest).kind).release(r);
         }
         throw this.#wrap(e, owner, c, i);
       }
       ranges.push(range);
-      pools.push(pool);
     }
     if (n === 0) return taken;
-    if (holding === undefined) this.#owners.set(owner, { owner, resources: taken.slice(), ranges, pools, record });
-    else {
+    if (known === undefined) {
+      holding.resources = taken.slice();
+      holding.ranges = ranges;
+      this.#owners.set(owner, holding);
+    } else {
       for (let j = 0; j < n; j++) {
         holding.resources.push(taken[j] as Resource);
         holding.ranges.push(ranges[j]);
-        holding.pools.push(pools[j] as Pool);
       }
     }
     return taken;
@@ -394,10 +397,9 @@ export class ResourceManager {
     if (holding === undefined) throw new AllocError("UNKNOWN_OWNER", `${quoteText(owner)} holds no resources`, { owner });
     const held = holding.resources;
     const ranges = holding.ranges;
-    const pools = holding.pools;
     for (let j = held.length - 1; j >= 0; j--) {
       const r = ranges[j];
-      if (r !== undefined) (pools[j] as Pool).release(r);
+      if (r !== undefined) this.#poolOf(kindOfResource(held[j] as Resource)).release(r);
     }
     this.#owners.delete(owner);
     return held;
@@ -416,10 +418,9 @@ export class ResourceManager {
   freeResource(owner: string, resource: Resource): void {
     const { holding, index } = this.#find(owner, resource);
     const r = holding.ranges[index];
-    if (r !== undefined) (holding.pools[index] as Pool).release(r);
+    if (r !== undefined) this.#poolOf(kindOfResource(holding.resources[index] as Resource)).release(r);
     holding.resources.splice(index, 1);
     holding.ranges.splice(index, 1);
-    holding.pools.splice(index, 1);
     if (holding.resources.length === 0) this.#owners.delete(owner);
   }
 
@@ -445,7 +446,7 @@ export class ResourceManager {
     const kind = kindOfResource(old);
     const target = kind.moveTarget(old, base, this.layout);
     const pool = this.#poolOf(kind);
-    const taken = pool.takeExact(holding.record, target);
+    const taken = pool.takeExact(holding, target);
     pool.release(holding.ranges[index] as Range);
     const moved = kind.rebase(old, taken, this.layout);
     holding.resources[index] = moved;
@@ -473,7 +474,7 @@ export class ResourceManager {
     const old = holding.resources[index] as Resource;
     const kind = kindOfResource(old);
     kind.resizeTarget(old, units, this.layout);
-    const range = this.#poolOf(kind).resize(holding.record, holding.ranges[index] as Range, units);
+    const range = this.#poolOf(kind).resize(holding, holding.ranges[index] as Range, units);
     const resized = kind.rebase(old, range, this.layout);
     holding.resources[index] = resized;
     holding.ranges[index] = range;
@@ -664,16 +665,15 @@ export class ResourceManager {
   checkInvariants(): void {
     let recorded = 0;
     for (const pool of this.#pools.values()) pool.checkInvariants();
-    for (const [owner, { resources: held, ranges, pools, record }] of this.#owners) {
+    for (const [owner, holding] of this.#owners) {
+      const { resources: held, ranges } = holding;
       if (held.length === 0) throw new Error(`owner ${owner} is recorded with no resources`);
       if (ranges.length !== held.length) throw new Error(`owner ${owner}: ${held.length} resources but ${ranges.length} ranges recorded`);
-      if (pools.length !== held.length) throw new Error(`owner ${owner}: ${held.length} resources but ${pools.length} pools recorded`);
-      if (record.kind !== "owner" || record.owner !== owner) throw new Error(`owner ${owner}: bad owner record`);
+      if (holding.kind !== "owner" || holding.owner !== owner) throw new Error(`owner ${owner}: bad owner record`);
       for (let k = 0; k < held.length; k++) {
         const res = held[k] as Resource;
         if (!Object.isFrozen(res)) throw new Error(`owner ${owner}: resource ${k} is not frozen`);
         const kind = kindOfResource(res);
-        if (pools[k] !== this.#pools.get(kind.pool)) throw new Error(`owner ${owner}: resource ${k} is recorded in the wrong pool`);
         const range = kind.rangeOf(res);
         const kept = ranges[k];
         if (range === undefined) {
@@ -687,6 +687,8 @@ export class ResourceManager {
         if (e === undefined || e.state !== "allocated" || e.owner !== owner || !e.range.equals(range)) {
           throw new Error(`owner ${owner}: ${res.kind} ${range} is not allocated to it in ${kind.pool}`);
         }
+        if ((this.#pools.get(kind.pool) as Pool).ownerAt(range.min) !== holding)
+          throw new Error(`owner ${owner}: ${res.kind} ${range} is valued with another record`);
       }
     }
     let allocated = 0;

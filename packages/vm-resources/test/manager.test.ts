@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ResourceManager, deviceId, guestAddress, irq, memSlot, mmioAddress, msiVector, pciBar, pioPort } from "../src/index.js";
-import type { Resource } from "../src/index.js";
+import type { DeviceIdResource, LegacyIrqResource, MmioResource, PioResource, Resource } from "../src/index.js";
 import { expectAllocError } from "./helpers.js";
 
 const fresh = (): ResourceManager => ResourceManager.fromPreset("x86_64");
@@ -312,5 +312,33 @@ describe("dump and stats", () => {
     expect(s.mmio.largestFree).toBe(1n << 40n);
     expect(s.mmio.free + s.mmio.used + s.mmio.reserved).toBe(s.mmio.total);
     expect(s.memSlot).toMatchObject({ total: 509n, used: 0n, free: 509n, fragments: 1 });
+  });
+});
+
+describe("the owner record a pool holds is the manager's own", () => {
+  it("lookups hand out a frozen copy with only kind and owner, before and after a restore, and nothing done to it reaches the manager", () => {
+    for (const make of [(rm: ResourceManager) => rm, (rm: ResourceManager) => ResourceManager.restore(rm.snapshot())]) {
+      const base = ResourceManager.fromPreset("x86_64");
+      base.allocateDevice("d", [{ kind: "pio", size: 8 }, { kind: "mmio", size: 0x1000 }, { kind: "device-id" }]);
+      base.extendDevice("d", [{ kind: "legacy-irq" }]);
+      const rm = make(base);
+      const [pio, mmio, id, irq] = rm.resourcesOf("d") as [PioResource, MmioResource, DeviceIdResource, LegacyIrqResource];
+      for (const who of [rm.ownerOfPort(pio.base), rm.ownerOfMmio(mmio.base), rm.ownerOfDeviceId(id.id), rm.ownerOfIrq(irq.irq)]) {
+        expect(who).toEqual({ kind: "owner", owner: "d" });
+        expect(Object.keys(who as object)).toEqual(["kind", "owner"]);
+        expect(Object.isFrozen(who)).toBe(true);
+      }
+      const before = rm.snapshot();
+      (rm.resourcesOf("d") as Resource[]).length = 0;
+      expect(rm.snapshot()).toBe(before);
+      rm.freeResource("d", mmio);
+      rm.checkInvariants();
+      expect(rm.ownerOfMmio(mmio.base)).toBeUndefined();
+      expect(rm.resourcesOf("d").map((r) => r.kind)).toEqual(["pio", "device-id", "legacy-irq"]);
+      expect(rm.freeDevice("d").map((r) => r.kind)).toEqual(["pio", "device-id", "legacy-irq"]);
+      expect(rm.ownerOfPort(pio.base)).toBeUndefined();
+      expect(rm.ownerOfIrq(irq.irq)).toBeUndefined();
+      rm.checkInvariants();
+    }
   });
 });
