@@ -5,8 +5,8 @@
  * Representation: a `SegmentTree` kernel (the domain as a sequence of free,
  * allocated, valued and not-in-pool segments in a B+tree of typed arrays, each
  * child summarised by its longest free segment and largest aligned free block)
- * plus a `Map` from start to data for valued ranges only. Free space is always
- * coalesced.
+ * whose value table holds the data of valued ranges, moved with them. Free
+ * space is always coalesced.
  *
  * Cost, n = number of ranges: insert, delete, free, update, get, getSuperset,
  * getById are O(log n) (free and update of a range this pool returned find it
@@ -43,13 +43,6 @@ const NO_REQUEST = new Constraint({ size: 1 });
 // The halves of the request being read (see Constraint.read).
 const READ_HALVES = new Float64Array(8);
 
-/** The key of a valued range in the value table: its start, a number below 2^53. */
-type Key = number | bigint;
-
-function keyOf(d: number, x: number): Key {
-  return d < TWO_53 ? d : toBig(d, x);
-}
-
 /**
  * An interval-tree resource pool.
  *
@@ -65,7 +58,6 @@ function keyOf(d: number, x: number): Key {
  */
 export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]> {
   #k: SegmentTree;
-  #values: Map<Key, T>;
   /** The constraint whose request the kernel holds. */
   #request: Constraint = NO_REQUEST;
   /** The halves of the request the kernel holds; all 0 (size 0, never valid) before the first. */
@@ -88,7 +80,6 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   constructor(options: IntervalTreeOptions = {}) {
     this.#k = new SegmentTree(Math.ceil((2 * readCapacity(options) + 2) / (B - 4)));
-    this.#values = new Map();
   }
 
   /**
@@ -114,7 +105,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   static fromSorted<T>(entries: Iterable<readonly [RangeLike, NodeState<T>]>, options?: IntervalTreeOptions): IntervalTree<T> {
     const tree = new IntervalTree<T>(options);
     const k = tree.#k;
-    const values = tree.#values;
+    // The valued segments: the index of each in the sequence, and its value.
+    const valueAt: number[] = [];
+    const values: unknown[] = [];
     // The whole sequence of segments (holes included), built in address order.
     let cap = 64;
     let sD = new Float64Array(cap);
@@ -187,8 +180,11 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
         } else {
           push(d, x, t);
         }
+        if (t === VALUED) {
+          valueAt.push(count - 1);
+          values.push(entryValue);
+        }
       }
-      if (t === VALUED) values.set(keyOf(d, x), entryValue as T);
       fromHalves(maxHiOf(r), maxLoOf(r));
       inc(OUT.d, OUT.x);
       endD = OUT.d;
@@ -197,7 +193,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
       index++;
     }
     if (prev !== undefined && endD !== TWO_64) push(endD, endX, HOLE);
-    k.build(count, sD, sX, kind);
+    k.build(count, sD, sX, kind, valueAt, values);
     return tree;
   }
 
@@ -244,10 +240,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
       });
     }
     if (data !== undefined) {
-      k.fill(pos, sD, sX, nD, nX, VALUED);
-      this.#values.set(keyOf(sD, sX), data);
+      k.fill(pos, sD, sX, nD, nX, VALUED, data);
     } else {
-      k.fill(pos, sD, sX, nD, nX, FREE);
+      k.fill(pos, sD, sX, nD, nX, FREE, undefined);
     }
     return this;
   }
@@ -265,10 +260,10 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   update(range: RangeLike, data: T): T | undefined {
     const pos = this.#exactTaken(Range.from(range), "update");
-    const key = keyOf(this.#sD, this.#sX);
-    const previous = this.#values.get(key);
-    this.#values.set(key, data);
-    this.#k.setTaken(pos, VALUED);
+    const k = this.#k;
+    const previous = (k.kindAt(pos) === VALUED ? k.lv[pos] : undefined) as T | undefined;
+    k.setTaken(pos, VALUED);
+    k.setValue(pos, data);
     return previous;
   }
 
@@ -333,7 +328,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     fromBig(readU64(id, "id"));
     const k = this.#k;
     const pos = k.locate(OUT.d, OUT.x);
-    return k.kindAt(pos) === VALUED ? this.#values.get(keyOf(k.ls[pos]!, k.xAt(pos))) : undefined;
+    return k.kindAt(pos) === VALUED ? (k.lv[pos] as T) : undefined;
   }
 
   /**
@@ -366,7 +361,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const at = k.carve(pos);
     if (data !== undefined) {
       k.setTaken(at, VALUED);
-      this.#values.set(keyOf(k.ls[at]!, k.xAt(at)), data);
+      k.setValue(at, data);
     }
     return this.#rangeAt(at, true);
   }
@@ -435,13 +430,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     return data;
   }
 
-  /** Removes and returns the value of the segment at pos (starting at #s*), undefined when it is not valued. */
+  /** Removes and returns the value of the segment at pos, undefined when it is not valued. */
   #takeValue(pos: number): T | undefined {
-    if (this.#k.kindAt(pos) !== VALUED) return undefined;
-    const key = keyOf(this.#sD, this.#sX);
-    const data = this.#values.get(key);
-    this.#values.delete(key);
-    return data;
+    return this.#k.kindAt(pos) === VALUED ? (this.#k.takeValue(pos) as T) : undefined;
   }
 
   /**
@@ -540,15 +531,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * fuzzing, never needed in production.
    */
   checkInvariants(): void {
-    const k = this.#k;
-    k.check();
-    let valued = 0;
-    for (let p = k.first(); p >= 0; p = k.next(p)) {
-      if (k.kindAt(p) !== VALUED) continue;
-      valued++;
-      if (!this.#values.has(keyOf(k.ls[p]!, k.xAt(p)))) throw new Error(`IntervalTree invariant broken: valued range ${this.#rangeAt(p)} has no value`);
-    }
-    if (valued !== this.#values.size) throw new Error("IntervalTree invariant broken: value table holds ranges that are not valued");
+    this.#k.check();
   }
 
   /**
@@ -562,7 +545,6 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   clone(): IntervalTree<T> {
     const c = new IntervalTree<T>();
     c.#k = this.#k.clone();
-    c.#values = new Map(this.#values);
     return c;
   }
 
@@ -633,7 +615,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const st = this.#k.kindAt(pos);
     if (st === FREE) return FREE_STATE;
     if (st === ALLOCATED) return ALLOCATED_STATE;
-    return valuedState(this.#values.get(keyOf(this.#k.ls[pos]!, this.#k.xAt(pos))) as T);
+    return valuedState(this.#k.lv[pos] as T);
   }
 
   /** The position of the segment that is exactly `r` and in the pool, or -1; leaves r in #s*, #n*. */

@@ -10,8 +10,8 @@
  * Values are `(d, x)` pairs (see u64.ts): float64 arithmetic below 2^53, an
  * exact bigint path at and above it, chosen per segment.
  *
- * Leaves hold up to B = 32 segments (start `d` in `ls`, start `x` and kind packed in `lm`, slot
- * `pos = leaf * B + i`) and are chained in address order. Inner nodes hold up
+ * Leaves hold up to B = 32 segments (start `d` in `ls`, start `x` and kind packed in `lm`, the
+ * value of a VALUED one in `lv`, slot `pos = leaf * B + i`) and are chained in address order. Inner nodes hold up
  * to B children, and for each child its first start and two summaries over
  * the free segments below it: `il`, the largest length (a float64 never below
  * the true length: exact up to 2^53), and `ib`, 1 + log2 of the largest
@@ -62,6 +62,12 @@ export class SegmentTree {
   /** Per slot: the start's low bits `x` (bits 0..11) and the kind (bits 12..13), one array so shifts move two arrays, not three. */
   lm: Uint16Array;
   lCount: Int32Array;
+  /**
+   * Per slot: the value of a VALUED segment, moved with its segment; undefined
+   * in every other slot, so nothing freed stays reachable. Empty until the
+   * first value is stored (a pool without values pays no memory for it).
+   */
+  lv: unknown[] = NO_VALUES;
   /** Bit i set when slot i of the leaf is FREE: scans visit only free segments. */
   lFree: Int32Array;
   lNext: Int32Array;
@@ -201,6 +207,7 @@ export class SegmentTree {
     const cap = grown(this.lCount.length);
     this.ls = copyF64(this.ls, cap * B);
     this.lm = copyU16(this.lm, cap * B);
+    if (this.lv.length !== 0) this.lv = valuesCopy(this.lv, cap * B);
     this.lCount = copyI32(this.lCount, cap);
     this.lFree = copyI32(this.lFree, cap);
     this.lNext = copyI32(this.lNext, cap);
@@ -510,6 +517,11 @@ export class SegmentTree {
     }
     ls[base + i] = d;
     lm[base + i] = x | (kind << KS);
+    const lv = this.lv;
+    if (lv.length !== 0) {
+      for (let k = base + c; k > base + i; k--) lv[k] = lv[k - 1];
+      lv[base + i] = undefined;
+    }
     this.lCount[l] = c + 1;
     // c < B here, so bit c-1 <= 30 and the high part never shifts out.
     const m = this.lFree[l]!;
@@ -544,6 +556,14 @@ export class SegmentTree {
     // perf: a builtin, not a JS loop: splits and merges are rare, and a loop here would get hot and be compiled late in a fresh process (bench --fresh-reps).
     this.ls.copyWithin(b, a, a + count);
     this.lm.copyWithin(b, a, a + count);
+    const lv = this.lv;
+    if (lv.length !== 0) {
+      lv.copyWithin(b, a, a + count);
+      // The slots left behind drop their values.
+      const from = b > a ? a : Math.max(a, b + count);
+      const to = b > a ? Math.min(a + count, b) : a + count;
+      for (let k = from; k < to; k++) lv[k] = undefined;
+    }
   }
 
   /** Links the new node r (a leaf when `leaf`) as the next sibling of node l, and refreshes both. */
@@ -663,6 +683,11 @@ export class SegmentTree {
     for (let k = pos; k < end; k++) {
       ls[k] = ls[k + 1]!;
       lm[k] = lm[k + 1]!;
+    }
+    const lv = this.lv;
+    if (lv.length !== 0) {
+      for (let k = pos; k < end; k++) lv[k] = lv[k + 1];
+      lv[end] = undefined;
     }
     const i = pos & (B - 1);
     const m = this.lFree[l]!;
@@ -1210,11 +1235,26 @@ export class SegmentTree {
     this.setKind(pos, kind);
   }
 
+  /** Stores the value of the VALUED segment at pos. */
+  setValue(pos: number, value: unknown): void {
+    if (this.lv.length === 0) this.lv = valuesCopy(NO_VALUES, this.lCount.length * B);
+    this.lv[pos] = value;
+  }
+
+  /** Removes and returns the value stored at pos (undefined when there is none). */
+  takeValue(pos: number): unknown {
+    const lv = this.lv;
+    if (lv.length === 0) return undefined;
+    const value = lv[pos];
+    lv[pos] = undefined;
+    return value;
+  }
+
   /**
    * Adds `[s, n)` of `kind` (FREE, ALLOCATED or VALUED) inside the HOLE at
    * pos, which contains all of it; free space is merged with free neighbours.
    */
-  fill(pos: number, sD: number, sX: number, nD: number, nX: number, kind: number): void {
+  fill(pos: number, sD: number, sX: number, nD: number, nX: number, kind: number, value: unknown): void {
     this.version++;
     this.noteTotal(1, sD, sX, nD, nX);
     if (kind === FREE) this.noteFree(1, sD, sX, nD, nX);
@@ -1233,6 +1273,7 @@ export class SegmentTree {
     } else {
       at = this.insertAt(pos >> SHIFT, (pos & (B - 1)) + 1, sD, sX, kind);
     }
+    if (kind === VALUED) this.setValue(at, value);
     this.refreshAround(at);
     this.coalesce(sD, sX);
   }
@@ -1334,7 +1375,7 @@ export class SegmentTree {
    * (starts strictly increasing, the first at 0, kinds already coalesced),
    * bottom-up in O(n), counters included.
    */
-  build(count: number, sD: Float64Array, sX: Uint16Array, kind: Uint8Array): void {
+  build(count: number, sD: Float64Array, sX: Uint16Array, kind: Uint8Array, valueAt: readonly number[], values: readonly unknown[]): void {
     this.version++;
     this.sizeIndex = new SizeIndex(2);
     this.ranges = 0;
@@ -1355,6 +1396,9 @@ export class SegmentTree {
     const per = MERGE_LIMIT;
     const leaves = Math.max(1, Math.ceil(count / per));
     while (this.lCount.length < leaves) this.growLeaves();
+    this.lv = values.length === 0 ? NO_VALUES : valuesCopy(NO_VALUES, this.lCount.length * B);
+    // The next valued segment to place.
+    let v = 0;
     this.leafTop = 0;
     this.leafReleased = -1;
     this.innerTop = 0;
@@ -1369,6 +1413,7 @@ export class SegmentTree {
         this.ls[base + i - from] = sD[i]!;
         this.lm[base + i - from] = sX[i]! | (kind[i]! << KS);
       }
+      for (; v < valueAt.length && valueAt[v]! < to; v++) this.lv[base + valueAt[v]! - from] = values[v];
       this.lCount[l] = to - from;
       this.remask(l);
       if (k > 0) {
@@ -1465,6 +1510,7 @@ export class SegmentTree {
     const c = new SegmentTree(2);
     c.ls = this.ls.slice();
     c.lm = this.lm.slice();
+    c.lv = this.lv.length === 0 ? NO_VALUES : this.lv.slice();
     c.lCount = this.lCount.slice();
     c.lFree = this.lFree.slice();
     c.lNext = this.lNext.slice();
@@ -1533,6 +1579,14 @@ export class SegmentTree {
       }
     };
     walk(this.root, this.height, -1);
+    const lv = this.lv;
+    if (lv.length !== 0 && lv.length !== this.lCount.length * B) fail(`value table has ${lv.length} slots for ${this.lCount.length * B}`);
+    const inUse = new Set(leavesInOrder);
+    for (let p = 0; p < lv.length; p++) {
+      const l = p >> SHIFT;
+      const live = inUse.has(l) && (p & (B - 1)) < this.lCount[l]!;
+      if (lv[p] !== undefined && !(live && this.lm[p]! >> KS === VALUED)) fail(`slot ${p}: a value is kept where no valued segment is`);
+    }
     for (let k = 0; k < leavesInOrder.length; k++) {
       const l = leavesInOrder[k]!;
       if (this.lPrev[l] !== (k === 0 ? -1 : leavesInOrder[k - 1])) fail(`leaf ${l}: broken back link`);
@@ -1593,6 +1647,21 @@ export class SegmentTree {
 
 function fail(message: string): never {
   throw new Error(`IntervalTree invariant broken: ${message}`);
+}
+
+/**
+ * The value table of a pool that has stored no value yet (see `lv`): empty,
+ * but of the same element kind as a filled one, so the field keeps one type
+ * from construction (no deoptimisation when a pool gets its first value).
+ */
+const NO_VALUES: unknown[] = new Array<unknown>(1).fill(undefined);
+NO_VALUES.pop();
+
+/** A value table of `n` slots holding `a` then undefined. */
+function valuesCopy(a: readonly unknown[], n: number): unknown[] {
+  const b = new Array<unknown>(n).fill(undefined);
+  for (let i = 0; i < a.length; i++) b[i] = a[i];
+  return b;
 }
 
 function copyF64(a: Float64Array, n: number): Float64Array {
