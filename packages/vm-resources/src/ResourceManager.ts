@@ -221,9 +221,7 @@ export class ResourceManager {
     const extra = this.#extra;
     return writeSnapshot({
       layout: this.layout,
-      *ownerEntries() {
-        for (const [owner, h] of owners) yield [owner, h.resources] as const;
-      },
+      owners: () => owners.values(),
       extraReservations: (pool) => extra.get(pool) ?? [],
     });
   }

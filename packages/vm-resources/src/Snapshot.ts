@@ -43,7 +43,12 @@ export interface SnapshotSource {
   /** The layout the pools were built from. */
   readonly layout: Layout;
   /** Owners and their resources, any order. */
-  ownerEntries(): Iterable<readonly [string, readonly Resource[]]>;
+  owners(): Iterable<{
+    /** The owner's name. */
+    readonly owner: string;
+    /** Its resources, in request order. */
+    readonly resources: readonly Resource[];
+  }>;
   /** Reservations made after the layout, per pool. */
   extraReservations(pool: PoolName): readonly Reservation[];
 }
@@ -138,12 +143,13 @@ function sortedKeys(value: unknown): unknown {
  * ```
  */
 export function writeSnapshot(source: SnapshotSource): string {
-  const list = [...source.ownerEntries()];
-  list.sort(byOwner);
+  const list = [...source.owners()];
+  // Owner names are distinct: no comparison answers 0.
+  list.sort((a, b) => (a.owner < b.owner ? -1 : 1));
   const w = new JsonWriter();
   w.raw(`{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"layout":${JSON.stringify(sortedKeys(layoutToJSON(source.layout)))},"owners":[`);
   for (let i = 0; i < list.length; i++) {
-    const [owner, res] = list[i] as readonly [string, readonly Resource[]];
+    const { owner, resources: res } = list[i] as { readonly owner: string; readonly resources: readonly Resource[] };
     w.raw(i === 0 ? '{"owner":' : ',{"owner":');
     w.string(owner);
     w.raw(',"resources":[');
@@ -163,10 +169,6 @@ export function writeSnapshot(source: SnapshotSource): string {
   }
   w.raw(`],"reserved":${JSON.stringify(reserved)},"version":${SNAPSHOT_VERSION}}`);
   return w.text();
-}
-
-function byOwner(a: readonly [string, unknown], b: readonly [string, unknown]): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { Range } from "@alloc/constraint";
 import { JsonWriter } from "../src/internal/JsonWriter.js";
 import { alignedBlockEnd } from "../src/kinds/fields.js";
 import { oldReadSnapshot, oldWriteSnapshot } from "./oracle/oldSnapshot.js";
+import type { SnapshotSource as OldSnapshotSource } from "./oracle/oldSnapshot.js";
 
 /** Owner names that need escaping, are not ASCII, or hold lone surrogates. */
 const NAMES = ["a", "dev0", 'q"uote', "back\\slash", "ctl\u0001\n", "caf\u00e9", "\u{1f600}", "lone\ud800", "\udfffx", "x".repeat(100), "\u2028"];
@@ -67,9 +68,11 @@ const arbManager: fc.Arbitrary<Built> = fc
     return { rm, extra };
   });
 
-function sourceOf(rm: ResourceManager, reserved: readonly Reservation[]): SnapshotSource {
+/** A source both writers read: this one through `owners`, the oracle through `ownerEntries`. */
+function sourceOf(rm: ResourceManager, reserved: readonly Reservation[]): SnapshotSource & OldSnapshotSource {
   return {
     layout: rm.layout,
+    owners: () => rm.owners().map((owner) => ({ owner, resources: rm.resourcesOf(owner) })),
     ownerEntries: () => rm.owners().map((o) => [o, rm.resourcesOf(o)] as const),
     extraReservations: (pool) => (pool === "pio" ? reserved : []),
   };

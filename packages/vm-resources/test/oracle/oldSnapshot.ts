@@ -53,7 +53,7 @@ const SNAPSHOT_VERSION = 2;
 const SNAPSHOT_VERSIONS_READ: readonly number[] = Object.freeze([1, 2]);
 
 /** What writing a snapshot needs from a manager. */
-interface SnapshotSource {
+export interface SnapshotSource {
   /** The layout the pools were built from. */
   readonly layout: Layout;
   /** Owners and their resources, any order. */
