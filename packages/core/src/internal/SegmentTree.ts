@@ -558,7 +558,9 @@ export class SegmentTree {
     this.lm.copyWithin(b, a, a + count);
     const lv = this.lv;
     if (lv.length !== 0) {
-      lv.copyWithin(b, a, a + count);
+      // An element loop: copyWithin on a JS array takes the generic path.
+      if (b > a) for (let k = count - 1; k >= 0; k--) lv[b + k] = lv[a + k];
+      else for (let k = 0; k < count; k++) lv[b + k] = lv[a + k];
       // The slots left behind drop their values.
       const from = b > a ? a : Math.max(a, b + count);
       const to = b > a ? Math.min(a + count, b) : a + count;
