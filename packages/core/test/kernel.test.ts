@@ -10,23 +10,11 @@ import { describe, expect, it } from "vitest";
 import { IntervalTree, Range } from "@alloc/core";
 import type { Policy } from "@alloc/core";
 import { FreeListModel } from "@alloc/testing";
+import { rng } from "./treeHelpers.js";
 
 const P53 = 2n ** 53n;
 const P63 = 2n ** 63n;
 const MAX = 2n ** 64n - 1n;
-
-/** A small deterministic generator (xorshift32). */
-function rng(seed: number): (k: number) => number {
-  let x = seed >>> 0 || 1;
-  return (k: number) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % k;
-  };
-}
 
 function flat(t: Iterable<[Range, { kind: string; value?: unknown }]>, shift = 0n): string[] {
   const out: string[] = [];

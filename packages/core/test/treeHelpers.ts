@@ -1,6 +1,7 @@
 /**
  * Helpers for the IntervalTree example tests: a readable dump of a tree, an
- * exact snapshot for atomicity checks, and an AllocError assertion.
+ * exact snapshot for atomicity checks, an AllocError assertion, and a small
+ * seeded generator.
  */
 import { expect } from "vitest";
 import { isAllocError, type AllocError, type AllocErrorCode } from "@alloc/constraint";
@@ -63,4 +64,17 @@ export function expectRefused<T>(tree: IntervalTree<T>, fn: (t: IntervalTree<T>)
   expect(snapshot(tree as IntervalTree<unknown>)).toEqual(before);
   tree.checkInvariants();
   return err;
+}
+
+/** A small deterministic generator (xorshift32): `rand(k)` is in `0 .. k-1`; a failure names its seed. */
+export function rng(seed: number): (k: number) => number {
+  let x = seed >>> 0 || 1;
+  return (k: number) => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % k;
+  };
 }

@@ -8,19 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { Range } from "@alloc/constraint";
 import { IntervalTree, valuedState } from "@alloc/core";
-
-/** A small deterministic generator (xorshift32), so a failure names its seed. */
-function rng(seed: number): (k: number) => number {
-  let x = seed >>> 0 || 1;
-  return (k) => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x % k;
-  };
-}
+import { rng } from "./treeHelpers.js";
 
 interface Live {
   range: Range;
