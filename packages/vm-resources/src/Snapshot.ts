@@ -38,7 +38,7 @@ export const SNAPSHOT_VERSION = 2;
 /** Every version {@link readSnapshot} (and so `ResourceManager.restore`) reads. */
 export const SNAPSHOT_VERSIONS_READ: readonly number[] = Object.freeze([1, 2]);
 
-/** What writing a snapshot needs from a manager. */
+/** What writing a snapshot needs from a manager (internal: the manager's own, trusted state). */
 export interface SnapshotSource {
   /** The layout the pools were built from. */
   readonly layout: Layout;
@@ -135,11 +135,12 @@ function sortedKeys(value: unknown): unknown {
  * The snapshot text of a manager (see `ResourceManager.snapshot`): the same
  * bytes as `JSON.stringify` of the document with its keys in sorted order,
  * written directly by one writer (perf: no document of intermediate objects,
- * bench "snapshot").
+ * bench "snapshot"). Internal: `source` is the manager's own state, trusted
+ * as it is (the package exports `ResourceManager.snapshot`, not this).
  *
  * @example
  * ```ts
- * writeSnapshot(rm) === rm.snapshot(); // true
+ * writeSnapshot({ layout: rm.layout, owners: () => holdings.values(), extraReservations: (pool) => extra.get(pool) ?? [] });
  * ```
  */
 export function writeSnapshot(source: SnapshotSource): string {

@@ -39,8 +39,8 @@ export type {
 } from "./requests.js";
 export { ResourceManager, placeOf } from "./ResourceManager.js";
 export type { IrqPoolView, MmioPoolView } from "./ResourceManager.js";
-export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SNAPSHOT_VERSIONS_READ, canonicalJSON, readSnapshot, writeSnapshot } from "./Snapshot.js";
-export type { RestoredOwner, RestoredState, SnapshotSource } from "./Snapshot.js";
+export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SNAPSHOT_VERSIONS_READ, canonicalJSON, readSnapshot } from "./Snapshot.js";
+export type { RestoredOwner, RestoredState } from "./Snapshot.js";
 export { RAM_OWNER, parseVmDescription } from "./description.js";
 export type { DeviceDescription, VmDescription } from "./description.js";
 export { EXAMPLE_MICROVM } from "./example.js";

@@ -198,3 +198,14 @@ describe("restore rejects invalid snapshots with the JSON path", () => {
     }
   });
 });
+
+describe("the snapshot writer is the manager's own", () => {
+  it("the package exports no writer that would trust a forged source: snapshots come from ResourceManager.snapshot", async () => {
+    const api = (await import("../src/index.js")) as Record<string, unknown>;
+    expect(api["writeSnapshot"]).toBeUndefined();
+    expect(typeof api["readSnapshot"]).toBe("function");
+    const rm = ResourceManager.fromPreset("x86_64");
+    rm.allocateDevice("d", [{ kind: "pio", size: 8 }]);
+    expect(ResourceManager.restore(rm.snapshot()).snapshot()).toBe(rm.snapshot());
+  });
+});

@@ -7,8 +7,10 @@
 import { isAllocError } from "@alloc/constraint";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { POOL_NAMES, ResourceManager, defineLayout, layoutToJSON, presetLayout, readSnapshot, resourceJSON, writeSnapshot } from "../src/index.js";
-import type { Reservation, Resource, ResourceRequest, RestoredOwner, RestoredState, SnapshotSource } from "../src/index.js";
+import { POOL_NAMES, ResourceManager, defineLayout, layoutToJSON, presetLayout, readSnapshot, resourceJSON } from "../src/index.js";
+import type { Reservation, Resource, ResourceRequest, RestoredOwner, RestoredState } from "../src/index.js";
+import { writeSnapshot } from "../src/Snapshot.js";
+import type { SnapshotSource } from "../src/Snapshot.js";
 import type { Range } from "@alloc/constraint";
 import { JsonWriter } from "../src/internal/JsonWriter.js";
 import { alignedBlockEnd } from "../src/kinds/fields.js";
