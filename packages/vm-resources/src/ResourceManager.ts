@@ -20,19 +20,18 @@ import { AllocError, Range } from "@alloc/constraint";
 import type { Constraint, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
 import { describeValue, quoteText, readU64 } from "@alloc/constraint";
-import { readNested } from "./kinds/fields.js";
 import { POOL_NAMES, checkedLayout } from "./Layout.js";
 import type { Layout, PoolName, Reservation } from "./Layout.js";
 import { presetLayout } from "./presets.js";
 import type { Arch, Flavor } from "./presets.js";
-import { ANY_RESOURCE_KEYS, kindNamed, kindOfResource } from "./kinds/registry.js";
+import { kindOfResource } from "./kinds/registry.js";
 import type { AnyKind } from "./kinds/registry.js";
 import type { At, ResourceReader } from "./kinds/Kind.js";
 import { IdPool } from "./pools/IdPool.js";
 import { PoolView } from "./pools/Pool.js";
 import type { OwnerRecord, Pool, PoolEntry, ResourcePoolStats } from "./pools/Pool.js";
 import { RangePool } from "./pools/RangePool.js";
-import { readRequest } from "./requests.js";
+import { readRequest, readResourceRecord, readResourceValue } from "./requests.js";
 import type { CheckedRequest, Resource, ResourceRequest } from "./requests.js";
 import { readSnapshot, writeSnapshot } from "./Snapshot.js";
 import type { RestoredOwner, RestoredState } from "./Snapshot.js";
@@ -45,14 +44,20 @@ import type { RestoredOwner, RestoredState } from "./Snapshot.js";
  * placeOf({ kind: "device-id", id: deviceId(3) }); // { pool: "deviceId", range: [3, 3] }
  * ```
  */
-export function placeOf(res: Resource):
-  | {
-      /** The pool the resource draws from. */
-      pool: PoolName;
-      /** The inclusive range it occupies, in the pool's units (bytes, ports, vectors, ids or slots). */
-      range: Range;
-    }
-  | undefined {
+export function placeOf(res: Resource): Place | undefined {
+  return placeOfOwn(readResourceValue(res));
+}
+
+/** Where a resource lies: its pool and range. */
+export interface Place {
+  /** The pool the resource draws from. */
+  readonly pool: PoolName;
+  /** The inclusive range it occupies, in the pool's units (bytes, ports, vectors, ids or slots). */
+  readonly range: Range;
+}
+
+/** {@link placeOf} of a resource this package made (trusted as it is: the facades' own lookups). */
+export function placeOfOwn(res: Resource): Place | undefined {
   const kind = kindOfResource(res);
   const range = kind.rangeOf(res);
   return range === undefined ? undefined : { pool: kind.pool, range };
@@ -360,10 +365,7 @@ export class ResourceManager {
     let index = holding === undefined ? -1 : holding.resources.indexOf(resource as Resource);
     let what = "it";
     if (index < 0) {
-      const rec = readNested(resource, ANY_RESOURCE_KEYS, "resource", "INVALID_ARGUMENT");
-      const kind = kindNamed(rec["kind"], "resource.kind", "INVALID_ARGUMENT");
-      for (const key in rec) if (!kind.resourceKeys.includes(key)) readNested(rec, kind.resourceKeys, "resource", "INVALID_ARGUMENT");
-      for (const key of kind.resourceKeys) if (rec[key] === undefined) ARGUMENT_READER.fail(`resource.${key}`, "missing");
+      const { kind, rec } = readResourceRecord(resource, "resource");
       const res = kind.read(rec, "resource", this.layout, ARGUMENT_READER);
       const range = kind.rangeOf(res);
       what = `${kind.name} ${kind.describe(res)}`;
@@ -695,4 +697,4 @@ export class ResourceManager {
   }
 }
 
-export { describeResource } from "./requests.js";
+export { describeResourceOwn, describeResource } from "./requests.js";

@@ -15,7 +15,10 @@
  * the owners exactly. Throws only `AllocError` `INVALID_SNAPSHOT` with
  * `details.path`. Cost: O(n log n) to restore (one sort per pool), O(n) to write.
  */
-import { AllocError, Range, isAllocError } from "@alloc/constraint";
+import { AllocError, Range, describeValue, isAllocError } from "@alloc/constraint";
+import type { RangeLike } from "@alloc/constraint";
+import { readNested } from "./kinds/fields.js";
+import { readResourceValue } from "./requests.js";
 import { POOL_NAMES, defineLayout, layoutToJSON } from "./Layout.js";
 import type { Layout, PoolName, Reservation } from "./Layout.js";
 import { ANY_RESOURCE_KEYS, REQUEST_KINDS, kindNamed } from "./kinds/registry.js";
@@ -28,7 +31,7 @@ import { RangePool } from "./pools/RangePool.js";
 import type { Resource } from "./requests.js";
 import { quoteText } from "@alloc/constraint";
 import { JsonWriter } from "./internal/JsonWriter.js";
-import { Reader, hex, kindOf } from "./internal/validate.js";
+import { Reader, hex, keyPath, kindOf } from "./internal/validate.js";
 import { kindOfResource } from "./kinds/registry.js";
 
 /** The `format` field of every snapshot. */
@@ -83,7 +86,11 @@ export interface RestoredOwner {
 
 /**
  * JSON text with object keys sorted at every level and no spaces: the
- * canonical form used by snapshots.
+ * canonical form used by snapshots (bigints as `"0x…"` strings). Each key and
+ * element is read once; a value JSON cannot carry exactly (`undefined` but as
+ * an object's value, which is left out; a function, a symbol, a non-finite
+ * number, a bigint outside `0 .. 2^64-1`, a cycle, an object that is not
+ * plain) throws `INVALID_ARGUMENT` naming its path.
  *
  * @example
  * ```ts
@@ -91,28 +98,141 @@ export interface RestoredOwner {
  * ```
  */
 export function canonicalJSON(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJSON).join(",")}]`;
-  if (typeof value === "object" && value !== null) {
-    const keys = Object.keys(value).sort();
-    return `{${keys
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJSON((value as Record<string, unknown>)[k])}`)
-      .join(",")}}`;
-  }
-  if (typeof value === "bigint") return JSON.stringify(hex(value));
-  return JSON.stringify(value);
+  return canonical(value, "value", new Set(), 0);
 }
 
-/** The snapshot form of one pool range. @example `entryJSON(e) // { min: "0x0", max: "0xf", state: "free" }` */
+/** How deep {@link canonicalJSON} follows nested arrays and objects, and how long an array it takes. */
+const MAX_DEPTH = 1000;
+const MAX_ITEMS = 2 ** 24;
+
+/**
+ * One value of {@link canonicalJSON} at `path`: each own key and element read
+ * once; `undefined`-valued keys left out as `JSON.stringify` leaves them;
+ * anything JSON cannot carry exactly (`undefined` elsewhere, functions,
+ * symbols, non-finite numbers, bigints outside `0 .. 2^64-1`, cycles, objects
+ * that are not plain) is `INVALID_ARGUMENT` naming the path.
+ */
+function canonical(value: unknown, path: string, open: Set<object>, depth: number): string {
+  const bad = (what: string): never => {
+    throw new AllocError("INVALID_ARGUMENT", `canonicalJSON: ${path} must be ${what}; got ${describeValue(value)}`, { argument: path });
+  };
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      return Number.isFinite(value) ? JSON.stringify(value) : bad("a finite number");
+    case "bigint":
+      return value >= 0n && value <= U64_MAX ? `"${hex(value)}"` : bad("a bigint in 0..2^64-1");
+    case "object":
+      if (value === null) return "null";
+      break;
+    default:
+      return bad("a JSON value");
+  }
+  const o = value as object;
+  if (open.has(o)) bad("acyclic");
+  if (depth >= MAX_DEPTH) bad(`nested at most ${MAX_DEPTH} deep`);
+  let list: boolean;
+  let keys: string[];
+  try {
+    list = Array.isArray(o);
+    const proto = Object.getPrototypeOf(o);
+    if (!list && proto !== Object.prototype && proto !== null) bad("a plain object or an array");
+    keys = list ? [] : Object.keys(o);
+  } catch (e) {
+    if (isAllocError(e)) throw e;
+    throw new AllocError("INVALID_ARGUMENT", `canonicalJSON: ${path} cannot be read`, { argument: path }, { cause: e });
+  }
+  const read = (key: string | number): unknown => {
+    try {
+      return (o as Record<string | number, unknown>)[key];
+    } catch (e) {
+      throw new AllocError(
+        "INVALID_ARGUMENT",
+        `canonicalJSON: reading ${path}${typeof key === "number" ? `[${key}]` : `.${quoteText(key)}`} threw`,
+        { argument: path },
+        { cause: e },
+      );
+    }
+  };
+  open.add(o);
+  try {
+    if (list) {
+      const n = read("length");
+      if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0 || n > MAX_ITEMS) bad(`an array of at most ${MAX_ITEMS} elements`);
+      const items: string[] = [];
+      for (let i = 0; i < (n as number); i++) items.push(canonical(read(i), `${path}[${i}]`, open, depth + 1));
+      return `[${items.join(",")}]`;
+    }
+    const fields: string[] = [];
+    for (const k of keys.sort()) {
+      const v = read(k);
+      if (v !== undefined) fields.push(`${JSON.stringify(k)}:${canonical(v, `${path}${keyPath(k)}`, open, depth + 1)}`);
+    }
+    return `{${fields.join(",")}}`;
+  } finally {
+    open.delete(o);
+  }
+}
+
+const U64_MAX = 0xffff_ffff_ffff_ffffn;
+
+/**
+ * The snapshot form of one pool range. `e` is read once: a range (a `Range`
+ * or `{ min, max }`), a `state` of `"free"`, `"allocated"` (with a string
+ * `owner`) or `"reserved"` (with a string `label`), nothing else; anything
+ * else is `INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * entryJSON(e); // { min: "0x0", max: "0xf", state: "free" }
+ * ```
+ */
 export function entryJSON(e: PoolEntry): Record<string, unknown> {
+  const rec = readNested(e, ENTRY_KEYS, "entry", "INVALID_ARGUMENT");
+  const state = rec["state"];
+  const name = state === "allocated" ? "owner" : state === "reserved" ? "label" : undefined;
+  const ok =
+    (state === "free" || name !== undefined) &&
+    (name === undefined || typeof rec[name] === "string") &&
+    (name === "owner" || rec["owner"] === undefined) &&
+    (name === "label" || rec["label"] === undefined);
+  if (!ok)
+    throw new AllocError("INVALID_ARGUMENT", `entry: expected a free, allocated (owner) or reserved (label) range; got ${describeValue(e)}`, {
+      argument: "entry",
+    });
+  const range = Range.from(rec["range"] as RangeLike, "entry.range");
+  return entryJSONOwn({ ...(rec as PoolEntry), range } as PoolEntry);
+}
+
+const ENTRY_KEYS: readonly string[] = ["range", "state", "owner", "label"];
+
+/** {@link entryJSON} of an entry this package made (trusted as it is). */
+export function entryJSONOwn(e: PoolEntry): Record<string, unknown> {
   const base = { min: hex(e.range.min), max: hex(e.range.max), state: e.state };
   if (e.state === "allocated") return { ...base, owner: e.owner };
   if (e.state === "reserved") return { ...base, label: e.label };
   return base;
 }
 
-/** The snapshot form of one resource, as its kind writes it. @example `resourceJSON(res) // { base: 1016, kind: "pio", size: 8 }` */
+/**
+ * The snapshot form of one resource, as its kind writes it; the resource is
+ * read once and its values checked (`readResourceValue`: `INVALID_ARGUMENT`
+ * naming the field).
+ *
+ * @example
+ * ```ts
+ * resourceJSON(res); // { base: 1016, kind: "pio", size: 8 }
+ * ```
+ */
 export function resourceJSON(r: Resource): Record<string, unknown> {
+  return resourceJSONOwn(readResourceValue(r));
+}
+
+/** {@link resourceJSON} of a resource this package made (trusted as it is). */
+export function resourceJSONOwn(r: Resource): Record<string, unknown> {
   return { ...kindOfResource(r).toJSON(r) };
 }
 

@@ -38,7 +38,7 @@ export type {
   ResourceRequest,
 } from "./requests.js";
 export { ResourceManager, placeOf } from "./ResourceManager.js";
-export type { IrqPoolView, MmioPoolView } from "./ResourceManager.js";
+export type { IrqPoolView, MmioPoolView, Place } from "./ResourceManager.js";
 export { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, SNAPSHOT_VERSIONS_READ, canonicalJSON, readSnapshot } from "./Snapshot.js";
 export type { RestoredOwner, RestoredState } from "./Snapshot.js";
 export { RAM_OWNER, parseVmDescription } from "./description.js";

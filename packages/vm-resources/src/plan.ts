@@ -8,13 +8,13 @@
  * `INVALID_REQUEST`/`NO_FIT`/`CONFLICT` with `details.path` pointing at the
  * failing request. Cost: O(d log n) for d requests.
  */
-import { AllocError, isAllocError } from "@alloc/constraint";
+import { AllocError, describeValue, isAllocError } from "@alloc/constraint";
 import { POOL_NAMES, ramRegions } from "./Layout.js";
 import { RAM_OWNER } from "./description.js";
 import type { VmDescription } from "./description.js";
-import { ResourceManager, describeResource } from "./ResourceManager.js";
+import { ResourceManager, describeResourceOwn } from "./ResourceManager.js";
 import type { Resource, ResourceRequest } from "./requests.js";
-import { entryJSON, resourceJSON } from "./Snapshot.js";
+import { entryJSONOwn, resourceJSONOwn } from "./Snapshot.js";
 
 /** One planned device. */
 export interface PlannedDevice {
@@ -77,7 +77,31 @@ export function planVm(vm: VmDescription): Plan {
       throw new AllocError(e.code, e.message, { ...e.details, path }, { cause: e });
     }
   });
-  return { name: vm.name, manager, devices };
+  const plan: Plan = Object.freeze({
+    name: vm.name,
+    manager,
+    devices: Object.freeze(devices.map((d) => Object.freeze({ ...d, resources: Object.freeze(d.resources) }))),
+  });
+  PLANS.add(plan);
+  return plan;
+}
+
+/** Every plan `planVm` made: frozen, so what the printers read is what was planned. */
+const PLANS = new WeakSet<object>();
+
+/**
+ * `value` if `planVm` made it; anything else (a copy, a look-alike) is
+ * `INVALID_ARGUMENT`, before anything of it is read.
+ *
+ * @example
+ * ```ts
+ * checkedPlan(planVm(vm)); // the same plan
+ * ```
+ */
+export function checkedPlan(value: unknown): Plan {
+  if (typeof value !== "object" || value === null || !PLANS.has(value))
+    throw new AllocError("INVALID_ARGUMENT", `plan: expected a plan made by planVm; got ${describeValue(value)}`, { argument: "plan" });
+  return value as Plan;
 }
 
 function table(rows: readonly (readonly string[])[]): string[] {
@@ -101,11 +125,11 @@ function table(rows: readonly (readonly string[])[]): string[] {
  * ```
  */
 export function formatPlan(plan: Plan): string {
-  const m = plan.manager;
+  const m = checkedPlan(plan).manager;
   const out: string[] = [`VM ${plan.name} — layout ${m.layout.name}`, ""];
   for (const d of plan.devices) {
     out.push(`${d.name} (${d.type})`);
-    out.push(...table([["  kind", "resource"], ...d.resources.map((r) => [`  ${r.kind}`, describeResource(r)])]));
+    out.push(...table([["  kind", "resource"], ...d.resources.map((r) => [`  ${r.kind}`, describeResourceOwn(r)])]));
     out.push("");
   }
   out.push("Address map", m.dump().trimEnd(), "");
@@ -130,7 +154,7 @@ export function formatPlan(plan: Plan): string {
  * ```
  */
 export function planToJSON(plan: Plan): Record<string, unknown> {
-  const m = plan.manager;
+  const m = checkedPlan(plan).manager;
   const stats = m.stats();
   const pools: Record<string, unknown> = {};
   for (const name of POOL_NAMES) {
@@ -144,14 +168,14 @@ export function planToJSON(plan: Plan): Record<string, unknown> {
         largestFree: `0x${s.largestFree.toString(16)}`,
         fragments: s.fragments,
       },
-      ranges: [...m.entries(name)].map(entryJSON),
+      ranges: [...m.entries(name)].map(entryJSONOwn),
     };
   }
   return {
     name: plan.name,
     layout: m.layout.name,
     sharedIrq: m.layout.legacyIrq.shared ?? null,
-    devices: plan.devices.map((d) => ({ name: d.name, type: d.type, resources: d.resources.map(resourceJSON) })),
+    devices: plan.devices.map((d) => ({ name: d.name, type: d.type, resources: d.resources.map(resourceJSONOwn) })),
     pools,
   };
 }

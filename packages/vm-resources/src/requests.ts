@@ -14,8 +14,10 @@
 import { AllocError, isPowerOfTwo } from "@alloc/constraint";
 import type { Policy, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
-import { readFields, readRecord, readU64 } from "@alloc/constraint";
-import { ANY_REQUEST_KEYS, POOL_OF_KIND, REQUEST_KINDS, kindNamed } from "./kinds/registry.js";
+import { describeValue, readFields, readRecord, readU64 } from "@alloc/constraint";
+import { readNested } from "./kinds/fields.js";
+import type { EntryWriter } from "./kinds/Kind.js";
+import { ANY_REQUEST_KEYS, ANY_RESOURCE_KEYS, POOL_OF_KIND, REQUEST_KINDS, kindNamed, kindOfResource } from "./kinds/registry.js";
 import type { AnyKind } from "./kinds/registry.js";
 
 export { POOL_OF_KIND, REQUEST_KINDS };
@@ -349,6 +351,77 @@ export function describeRequest(req: unknown): string {
  * ```
  */
 export function describeResource(res: Resource): string {
-  const kind = kindNamed(typeof res === "object" && res !== null ? res.kind : res, "resource.kind", "INVALID_ARGUMENT");
-  return kind.describe(res);
+  return describeResourceOwn(readResourceValue(res));
+}
+
+/** {@link describeResource} of a resource this package made (trusted as it is). */
+export function describeResourceOwn(res: Resource): string {
+  return kindOfResource(res).describe(res);
+}
+
+/**
+ * A resource given by a caller, with its kind: its own keys read once into a
+ * frozen record (unknown keys refused), its `kind` looked up, and exactly
+ * that kind's keys present. Values are not checked yet. Throws
+ * `INVALID_ARGUMENT` naming the field.
+ *
+ * @example
+ * ```ts
+ * const { kind, rec } = readResourceRecord(res, "resource");
+ * ```
+ */
+export function readResourceRecord(value: unknown, argument: string): { kind: AnyKind; rec: Readonly<Record<string, unknown>> } {
+  const rec = readNested(value, ANY_RESOURCE_KEYS, argument, "INVALID_ARGUMENT");
+  const kind = kindNamed(rec["kind"], `${argument}.kind`, "INVALID_ARGUMENT");
+  for (const key in rec) if (!kind.resourceKeys.includes(key)) readNested(rec, kind.resourceKeys, argument, "INVALID_ARGUMENT");
+  for (const key of kind.resourceKeys)
+    if (rec[key] === undefined) throw new AllocError("INVALID_ARGUMENT", `${argument}.${key}: missing`, { argument: `${argument}.${key}` });
+  return { kind, rec };
+}
+
+/**
+ * A resource given by a caller to a function that has no layout to place it
+ * in (`describeResource`, `placeOf`, `resourceJSON`): read once by
+ * {@link readResourceRecord}, each value of the type its kind writes (u64s
+ * as bigints in `0 .. 2^64-1`, ports, lines, vectors, ids and slots as safe
+ * integers, flags as booleans, names as strings); returns the frozen copy.
+ * Where it lies is not checked against any layout: a manager does that
+ * (`freeResource`, `move`). Throws `INVALID_ARGUMENT` naming the field.
+ *
+ * @example
+ * ```ts
+ * readResourceValue({ kind: "pio", base: 0x3f8, size: 8 }); // a frozen copy
+ * readResourceValue({ kind: "pio", base: "0x3f8", size: 8 }); // INVALID_ARGUMENT resource.base
+ * ```
+ */
+export function readResourceValue(value: unknown, argument = "resource"): Resource {
+  const { kind, rec } = readResourceRecord(value, argument);
+  kind.write(rec as unknown as Resource, new FieldTypes(argument));
+  return rec as unknown as Resource;
+}
+
+const U64_MAX = 0xffff_ffff_ffff_ffffn;
+
+/** Checks each field a kind writes for the type it writes it as. */
+class FieldTypes implements EntryWriter {
+  readonly #argument: string;
+  constructor(argument: string) {
+    this.#argument = argument;
+  }
+  #fail(key: string, expected: string, value: unknown): never {
+    const argument = `${this.#argument}.${key}`;
+    throw new AllocError("INVALID_ARGUMENT", `${argument}: must be ${expected}; got ${describeValue(value)}`, { argument, value });
+  }
+  hexField(key: string, value: bigint | number): void {
+    if (typeof value !== "bigint" || value < 0n || value > U64_MAX) this.#fail(key, "a bigint in 0..2^64-1", value);
+  }
+  numberField(key: string, value: number): void {
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) this.#fail(key, "a non-negative safe integer", value);
+  }
+  booleanField(key: string, value: boolean): void {
+    if (typeof value !== "boolean") this.#fail(key, "true or false", value);
+  }
+  stringField(key: string, value: string): void {
+    if (typeof value !== "string") this.#fail(key, "a string", value);
+  }
 }

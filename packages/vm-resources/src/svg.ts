@@ -14,9 +14,10 @@
 import { AllocError, describeValue, readRecord } from "@alloc/constraint";
 import type { PoolName } from "./Layout.js";
 import { POOL_NAMES } from "./Layout.js";
+import { checkedPlan } from "./plan.js";
 import type { Plan } from "./plan.js";
 import type { PoolEntry } from "./pools/Pool.js";
-import { describeResource } from "./ResourceManager.js";
+import { describeResourceOwn } from "./ResourceManager.js";
 
 /**
  * How box heights relate to range sizes: `uniform` (default) grows gently with
@@ -184,8 +185,8 @@ function textLines(x: number, y: number, lines: readonly string[], cls: string, 
  * ```
  */
 export function renderSvg(plan: Plan, options?: SvgOptions): string {
+  const m = checkedPlan(plan).manager;
   const scale = readScale(options);
-  const m = plan.manager;
   const gap = 16;
   const margin = 16;
   const top = 56;
@@ -253,7 +254,7 @@ export function renderSvg(plan: Plan, options?: SvgOptions): string {
   y += 10;
   for (const d of plan.devices) {
     const label = `${d.name} (${d.type})`;
-    const resources = d.resources.map(describeResource).join("; ");
+    const resources = d.resources.map(describeResourceOwn).join("; ");
     const head = wrap(label, legendWho);
     const body = wrap(resources, legendSpan);
     y += 8;

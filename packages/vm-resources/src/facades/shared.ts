@@ -1,8 +1,9 @@
 /**
  * What the three facades share: synthesised owner names and the question
  * "which of my allocations sits here?", both answered through the manager's
- * public API only (`resourcesOf`, `ownerOf`, `placeOf`), so a facade holds no
- * allocation state of its own.
+ * public API (`resourcesOf`, `ownerOf`) and `placeOfOwn` (`placeOf` without
+ * its boundary check: the resources come from the manager), so a facade holds
+ * no allocation state of its own.
  *
  * An owner name is `<prefix>#<n>`: one owner per upstream allocation, `n`
  * counting up and skipping names already in use (for instance after a
@@ -11,7 +12,7 @@
 import { AllocError, describeValue, quoteText, readRecord, toU64 } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import type { PoolName } from "../Layout.js";
-import { placeOf } from "../ResourceManager.js";
+import { placeOfOwn } from "../ResourceManager.js";
 import type { ResourceManager } from "../ResourceManager.js";
 import type { Resource } from "../requests.js";
 
@@ -63,7 +64,7 @@ export function heldAt(manager: ResourceManager, names: OwnerNames, pool: PoolNa
     // An owner holding one resource holds it here; otherwise find the one at [min, max].
     if (held.length === 1) return { owner: entry.owner, resource: held[0] as Resource };
     for (const resource of held) {
-      const place = placeOf(resource);
+      const place = placeOfOwn(resource);
       if (place !== undefined && place.pool === pool && place.range.min === min && place.range.max === max) return { owner: entry.owner, resource };
     }
   }

@@ -20,7 +20,7 @@ import { AllocError, Range, quoteText } from "@alloc/constraint";
 import type { Constraint } from "@alloc/constraint";
 import type { PoolLayout, PoolName } from "../Layout.js";
 import type { OwnerRecord, Pool, PoolBuildEntry, PoolEntry, ResourcePoolStats } from "./Pool.js";
-import { holderName } from "./Pool.js";
+import { holderNameOwn } from "./Pool.js";
 
 const FREE = 0;
 const ALLOCATED = 1;
@@ -245,7 +245,7 @@ export class IdPool implements Pool {
       if (st === ALLOCATED || st === RESERVED) {
         const first = this.#start[i] as number;
         const held = new Range(first, first + (this.#span[first] as number) - 1);
-        const who = holderName(this.#owners[i] as OwnerRecord);
+        const who = holderNameOwn(this.#owners[i] as OwnerRecord);
         throw new AllocError("CONFLICT", `${this.name}: ${range} overlaps ${held} held by ${quoteText(who)}`, {
           pool: this.name,
           range: range.toString(),

@@ -8,12 +8,13 @@
  * answer "free / taken by whom". Views validate what callers pass (values
  * read with `readU64`) and expose no way to change anything.
  */
-import { Range } from "@alloc/constraint";
+import { AllocError, Range, describeValue } from "@alloc/constraint";
 import type { Constraint, U64Input } from "@alloc/constraint";
 import { FREE_STATE, valuedState } from "@alloc/core";
 import type { NodeState } from "@alloc/core";
 import type { PoolName } from "../Layout.js";
 import { readU64 } from "@alloc/constraint";
+import { readNested } from "../kinds/fields.js";
 
 /** Who holds a range of a pool: a device (owner) or the platform (reserved). */
 export type OwnerRecord =
@@ -102,8 +103,31 @@ export interface Pool {
   checkInvariants(): void;
 }
 
-/** The text naming a holder in errors: the owner, or `<reserved: label>`. */
+/**
+ * The text naming a holder in errors: the owner, or `<reserved: label>`.
+ * `h` is read once (`{ kind: "owner", owner }` or `{ kind: "reserved", label }`,
+ * nothing else; anything else is `INVALID_ARGUMENT`).
+ *
+ * @example
+ * ```ts
+ * holderName(rm.ownerOf("pio", 0x3f8)!); // "serial0"
+ * ```
+ */
 export function holderName(h: OwnerRecord): string {
+  const rec = readNested(h, HOLDER_KEYS, "holder", "INVALID_ARGUMENT");
+  const kind = rec["kind"];
+  const name = rec[kind === "owner" ? "owner" : "label"];
+  if ((kind !== "owner" && kind !== "reserved") || typeof name !== "string" || rec[kind === "owner" ? "label" : "owner"] !== undefined)
+    throw new AllocError("INVALID_ARGUMENT", `holder: expected { kind: "owner", owner } or { kind: "reserved", label }; got ${describeValue(h)}`, {
+      argument: "holder",
+    });
+  return holderNameOwn(rec as OwnerRecord);
+}
+
+const HOLDER_KEYS: readonly string[] = ["kind", "owner", "label"];
+
+/** {@link holderName} of a record this package made (trusted as it is). */
+export function holderNameOwn(h: OwnerRecord): string {
   return h.kind === "owner" ? h.owner : `<reserved: ${h.label}>`;
 }
 

@@ -15,7 +15,7 @@ import type { Constraint } from "@alloc/constraint";
 import { IntervalTree } from "@alloc/core";
 import type { NodeState } from "@alloc/core";
 import type { PoolName, Reservation } from "../Layout.js";
-import { holderName } from "./Pool.js";
+import { holderNameOwn } from "./Pool.js";
 import type { OwnerRecord, Pool, PoolBuildEntry, PoolEntry, ResourcePoolStats } from "./Pool.js";
 
 function entryOf(range: Range, state: NodeState<OwnerRecord>): PoolEntry {
@@ -88,7 +88,7 @@ export class RangePool implements Pool {
     const owner = record?.kind === "owner" ? { owner: record.owner } : {};
     for (const [r, state] of this.#tree.overlapping(range)) {
       if (state.kind === "valued") {
-        const who = holderName(state.value);
+        const who = holderNameOwn(state.value);
         throw new AllocError("CONFLICT", `${this.name}: ${range} overlaps ${r} held by ${quoteText(who)}`, {
           pool: this.name,
           range: range.toString(),

@@ -18,7 +18,7 @@ import type { U64Input } from "@alloc/constraint";
 import type { PoolName } from "../../Layout.js";
 import { presetLayout } from "../../presets.js";
 import type { Arch } from "../../presets.js";
-import { ResourceManager, placeOf } from "../../ResourceManager.js";
+import { ResourceManager, placeOfOwn } from "../../ResourceManager.js";
 import type { Resource as ManagerResource, ResourceRequest } from "../../requests.js";
 import { OwnerNames, bool, heldAt, readOptions, u32, u64 } from "../shared.js";
 import type { Held } from "../shared.js";
@@ -430,7 +430,7 @@ export class DragonballResourceManager {
     const listOwner = ownerOfList(resources);
     // The list owner's resources and their places, looked up once; anything else is found by address.
     const own = listOwner === undefined ? [] : this.manager.resourcesOf(listOwner);
-    const places = own.map(placeOf);
+    const places = own.map(placeOfOwn);
     for (const entry of resources) {
       const r = { ...entry } as Resource; // read once
       const held = this.#heldFor(r, { owner: listOwner, own, places, seen });
@@ -523,8 +523,8 @@ export class DragonballResourceManager {
   #heldFrom(pool: PoolName, min: bigint, what: string): Held {
     const rec = this.manager.ownerOf(pool, min);
     const start =
-      rec?.kind === "owner" ? this.manager.resourcesOf(rec.owner).find((r) => placeOf(r)?.pool === pool && placeOf(r)?.range.min === min) : undefined;
-    const max = start === undefined ? min : (placeOf(start)?.range.max ?? min);
+      rec?.kind === "owner" ? this.manager.resourcesOf(rec.owner).find((r) => placeOfOwn(r)?.pool === pool && placeOfOwn(r)?.range.min === min) : undefined;
+    const max = start === undefined ? min : (placeOfOwn(start)?.range.max ?? min);
     return this.#held(pool, min, max, what);
   }
 

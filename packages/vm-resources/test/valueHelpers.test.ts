@@ -1,0 +1,196 @@
+/**
+ * The package's value helpers take values from outside too: `describeResource`,
+ * `placeOf`, `resourceJSON`, `entryJSON`, `holderName`, `canonicalJSON` and
+ * the plan printers. Each reads its input once, answers exactly for what the
+ * library made (and for faithful copies), and refuses anything else with a
+ * typed error naming the field: never a bare `TypeError`, never a wrong answer.
+ */
+import { AllocError, Range } from "@alloc/constraint";
+import { describe, expect, it } from "vitest";
+import {
+  EXAMPLE_MICROVM,
+  ResourceManager,
+  canonicalJSON,
+  describeResource,
+  entryJSON,
+  formatPlan,
+  holderName,
+  parseVmDescription,
+  placeOf,
+  planToJSON,
+  planVm,
+  renderSvg,
+  resourceJSON,
+} from "../src/index.js";
+import type { PoolEntry, Resource } from "../src/index.js";
+
+function refused(fn: () => unknown, argument: string, code = "INVALID_ARGUMENT"): AllocError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(AllocError);
+  const e = caught as AllocError;
+  expect(e.code).toBe(code);
+  expect(e.details.argument).toBe(argument);
+  expect(e.message).not.toContain("\n");
+  return e;
+}
+
+function held(): { rm: ResourceManager; res: Resource[] } {
+  const rm = ResourceManager.fromPreset("x86_64");
+  const res = rm.allocateDevice("d", [
+    { kind: "pio", size: 8 },
+    { kind: "mmio", size: 0x4000, align: 0x4000, window: "any" },
+    { kind: "legacy-irq" },
+    { kind: "pci-msix", count: 3 },
+    { kind: "device-id" },
+    { kind: "mem-slot" },
+    { kind: "mem", size: 0x1000 },
+  ]);
+  return { rm, res };
+}
+
+describe("resource helpers read a resource once and check its values", () => {
+  it("a resource the manager made, and a faithful copy of it, give the same answers", () => {
+    const { res } = held();
+    for (const r of res) {
+      const copy = { ...r };
+      expect(describeResource(copy)).toBe(describeResource(r));
+      expect(resourceJSON(copy)).toEqual(resourceJSON(r));
+      expect(String(placeOf(copy)?.range)).toBe(String(placeOf(r)?.range));
+      expect(placeOf(copy)?.pool).toBe(placeOf(r)?.pool);
+    }
+    expect(placeOf(res[0] as Resource)).toEqual({ pool: "pio", range: new Range(0x1000, 0x1007) });
+  });
+
+  it("a wrong type, a missing or unknown key, an unknown kind are refused naming the field", () => {
+    const { res } = held();
+    const [pio, mmio] = res as [Resource, Resource];
+    for (const f of [describeResource, resourceJSON, placeOf] as ((r: unknown) => unknown)[]) {
+      refused(() => f({ ...pio, base: "0x1000" }), "resource.base");
+      refused(() => f({ ...pio, base: 1.5 }), "resource.base");
+      refused(() => f({ ...mmio, base: Number((mmio as { base: bigint }).base) }), "resource.base");
+      refused(() => f({ ...mmio, size: -1n }), "resource.size");
+      refused(() => f({ ...mmio, size: 2n ** 64n }), "resource.size");
+      refused(() => f({ ...mmio, prefetchable: 1 }), "resource.prefetchable");
+      refused(() => f({ ...mmio, window: 7 }), "resource.window");
+      refused(() => f({ kind: "pio", size: 8 }), "resource.base");
+      refused(() => f({ ...pio, bsae: 1 }), "resource.bsae");
+      refused(() => f({ ...pio, kind: "toString" }), "resource.kind");
+      refused(() => f(null), "resource");
+      refused(() => f(Object.create({ kind: "pio", base: 1, size: 8 })), "resource.kind");
+    }
+  });
+
+  it("a getter is read once: what is described is what was read", () => {
+    let reads = 0;
+    const r = {
+      kind: "pio",
+      get base() {
+        reads++;
+        return reads === 1 ? 0x3f8 : "changed";
+      },
+      size: 8,
+    };
+    expect(describeResource(r as never)).toContain("0x3f8");
+    expect(reads).toBe(1);
+    const p = new Proxy({ kind: "pio", base: 0x60, size: 1 }, {});
+    expect(resourceJSON(p as never)).toEqual({ base: 0x60, kind: "pio", size: 1 });
+    refused(
+      () =>
+        placeOf(
+          new Proxy(
+            {},
+            {
+              ownKeys: () => {
+                throw new Error("no");
+              },
+            },
+          ) as never,
+        ),
+      "resource",
+    );
+  });
+});
+
+describe("entryJSON and holderName check their shapes", () => {
+  it("answer for what the manager gives", () => {
+    const { rm } = held();
+    const entries = [...rm.entries("pio")];
+    const taken = entries.find((e) => e.state === "allocated") as PoolEntry;
+    expect(entryJSON(taken)).toEqual({ min: "0x1000", max: "0x1007", state: "allocated", owner: "d" });
+    expect(entryJSON({ range: { min: 0, max: 15 }, state: "free" } as never)).toEqual({ min: "0x0", max: "0xf", state: "free" });
+    expect(holderName(rm.ownerOf("pio", 0x1000) as never)).toBe("d");
+    expect(holderName({ kind: "reserved", label: "COM1" })).toBe("<reserved: COM1>");
+  });
+
+  it("refuse forged shapes", () => {
+    const r = new Range(0, 15);
+    refused(() => entryJSON({ range: r, state: "taken" } as never), "entry");
+    refused(() => entryJSON({ range: r, state: "allocated" } as never), "entry");
+    refused(() => entryJSON({ range: r, state: "free", owner: "x" } as never), "entry");
+    refused(() => entryJSON({ range: r, state: "reserved", label: 5 } as never), "entry");
+    refused(() => entryJSON({ range: { min: 16, max: 15 }, state: "free" } as never), "entry.range", "INVALID_RANGE");
+    refused(() => entryJSON({ range: r, state: "free", extra: 1 } as never), "entry.extra");
+    refused(() => holderName({ kind: "owner" } as never), "holder");
+    refused(() => holderName({ kind: "owner", owner: "a", label: "b" } as never), "holder");
+    refused(() => holderName({ kind: "admin", owner: "a" } as never), "holder");
+    refused(() => holderName(undefined as never), "holder");
+  });
+});
+
+describe("canonicalJSON writes only what JSON carries exactly", () => {
+  it("sorts keys, writes bigints as hex, leaves out undefined-valued keys", () => {
+    expect(canonicalJSON({ b: 1, a: [true, "x", null], c: undefined, d: 0x10n })).toBe('{"a":[true,"x",null],"b":1,"d":"0x10"}');
+  });
+
+  it("refuses what it cannot write, naming the path", () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic["self"] = cyclic;
+    refused(() => canonicalJSON(cyclic), "value.self");
+    refused(() => canonicalJSON({ a: [1, undefined] }), "value.a[1]");
+    refused(() => canonicalJSON({ a: () => 1 }), "value.a");
+    refused(() => canonicalJSON({ a: Symbol("s") }), "value.a");
+    refused(() => canonicalJSON({ a: Number.NaN }), "value.a");
+    refused(() => canonicalJSON({ a: -1n }), "value.a");
+    refused(() => canonicalJSON({ a: new Map() }), "value.a");
+    refused(() => canonicalJSON(undefined), "value");
+    let deep: unknown = 1;
+    for (let i = 0; i < 1500; i++) deep = [deep];
+    refused(() => canonicalJSON(deep), `value${"[0]".repeat(1000)}`);
+    const shared = { x: 1 };
+    expect(canonicalJSON([shared, shared])).toBe('[{"x":1},{"x":1}]');
+    let reads = 0;
+    const o = {
+      get a() {
+        reads++;
+        return reads;
+      },
+    };
+    expect(canonicalJSON(o)).toBe('{"a":1}');
+    refused(
+      () =>
+        canonicalJSON({
+          get a() {
+            throw new Error("no");
+          },
+        }),
+      "value",
+    );
+  });
+});
+
+describe("the plan printers take only plans planVm made", () => {
+  it("a plan prints; a copy or a look-alike is refused before anything of it is read", () => {
+    const plan = planVm(parseVmDescription(EXAMPLE_MICROVM));
+    expect(Object.isFrozen(plan) && Object.isFrozen(plan.devices)).toBe(true);
+    expect(formatPlan(plan)).toContain(plan.name);
+    expect(planToJSON(plan)).toHaveProperty("devices");
+    expect(renderSvg(plan)).toContain("<svg");
+    for (const fake of [{ ...plan }, null, { manager: plan.manager, devices: [], name: "x" }])
+      for (const print of [formatPlan, planToJSON, renderSvg] as ((p: unknown) => unknown)[]) refused(() => print(fake), "plan");
+  });
+});
