@@ -12,7 +12,7 @@
  * windows meeting the pool, MMIO and RAM space disjoint, PIO within 0..0xffff,
  * id pools within 0..2^20-1 (they are bitmaps).
  */
-import { AllocError, Range } from "@alloc/constraint";
+import { AllocError, Range, readU64 } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { Reader, hex } from "./internal/validate.js";
 
@@ -321,14 +321,16 @@ function poolJSON(p: PoolLayout): Record<string, unknown> {
 
 /**
  * The JSON form of a layout (u64s as `"0x…"` strings); {@link defineLayout}
- * reads it back to an equal layout.
+ * reads it back to an equal layout. A layout `defineLayout` did not build is
+ * checked by it first.
  *
  * @example
  * ```ts
  * const again = defineLayout(layoutToJSON(layout)); // same layout
  * ```
  */
-export function layoutToJSON(layout: Layout): Record<string, unknown> {
+export function layoutToJSON(value: Layout): Record<string, unknown> {
+  const layout = checkedLayout(value);
   const mmio: Record<string, unknown> = { low: rangeJSON(layout.mmio.low), reserved: poolJSON(layout.mmio)["reserved"] };
   if (layout.mmio.high !== undefined) mmio["high"] = rangeJSON(layout.mmio.high);
   if (layout.mmio.window !== undefined) mmio["window"] = rangeJSON(layout.mmio.window);
@@ -350,7 +352,9 @@ export function layoutToJSON(layout: Layout): Record<string, unknown> {
 
 /**
  * The guest RAM regions for `size` bytes of memory, filling `layout.ram` in
- * order; throws `INVALID_REQUEST` when the layout cannot hold that much.
+ * order; throws `INVALID_REQUEST` when the layout cannot hold that much, and
+ * `INVALID_ARGUMENT` for a size that is not a bigint or safe integer in
+ * `0 .. 2^64-1` (a layout `defineLayout` did not build is checked by it first).
  *
  * @example
  * ```ts
@@ -358,16 +362,17 @@ export function layoutToJSON(layout: Layout): Record<string, unknown> {
  * ```
  */
 export function ramRegions(layout: Layout, size: U64Input): Range[] {
-  let left = BigInt(size);
+  const l = checkedLayout(layout);
+  let left = readU64(size, "memorySize", "INVALID_ARGUMENT");
   const out: Range[] = [];
-  for (const region of layout.ram) {
+  for (const region of l.ram) {
     if (left === 0n) break;
     const take = left < region.size ? left : region.size;
     out.push(Range.withSize(region.min, take));
     left -= take;
   }
   if (left > 0n) {
-    throw new AllocError("INVALID_REQUEST", `guest memory of ${size} bytes does not fit the RAM regions of layout ${layout.name}`, {
+    throw new AllocError("INVALID_REQUEST", `guest memory of ${size} bytes does not fit the RAM regions of layout ${l.name}`, {
       argument: "memorySize",
       value: size,
     });

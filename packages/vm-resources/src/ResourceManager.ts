@@ -31,6 +31,7 @@ import { IdPool } from "./pools/IdPool.js";
 import { PoolView } from "./pools/Pool.js";
 import type { OwnerRecord, Pool, PoolEntry, ResourcePoolStats } from "./pools/Pool.js";
 import { RangePool } from "./pools/RangePool.js";
+import { readNested } from "./kinds/fields.js";
 import { readRequest, readResourceRecord, readResourceValue } from "./requests.js";
 import type { CheckedRequest, Resource, ResourceRequest } from "./requests.js";
 import { readSnapshot, writeSnapshot } from "./Snapshot.js";
@@ -629,6 +630,9 @@ export class ResourceManager {
    * ```
    */
   dump(options: { free?: boolean } = {}): string {
+    const free = readNested(options, ["free"], "options", "INVALID_ARGUMENT")["free"];
+    if (free !== undefined && typeof free !== "boolean")
+      throw new AllocError("INVALID_ARGUMENT", `options.free: must be true or false; got ${describeValue(free)}`, { argument: "options.free" });
     const lines: string[] = [];
     for (const name of POOL_NAMES) {
       lines.push(name);
@@ -643,7 +647,7 @@ export class ResourceManager {
       };
       for (const e of this.pool(name).entries()) {
         if (!sharedDone && shared !== undefined && BigInt(shared) < e.range.min) sharedLine();
-        if (e.state === "free" && options.free !== true) continue;
+        if (e.state === "free" && free !== true) continue;
         const what = e.state === "allocated" ? e.owner : e.state === "reserved" ? `reserved: ${e.label}` : "free";
         const span = e.range.min === e.range.max && width === 0 ? fmt(e.range.min) : `${fmt(e.range.min)}-${fmt(e.range.max)}`;
         lines.push(`  ${span} : ${what}`);

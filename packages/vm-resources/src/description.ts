@@ -10,7 +10,7 @@
  * is read once and unknown keys are refused. Parsing is O(input) and throws
  * `INVALID_REQUEST` with `details.path` (`$.devices[2].requests[0].size`).
  */
-import { AllocError, isAllocError } from "@alloc/constraint";
+import { AllocError, describeValue, isAllocError } from "@alloc/constraint";
 import { defineLayout } from "./Layout.js";
 import type { Layout } from "./Layout.js";
 import { presetLayout } from "./presets.js";
@@ -160,9 +160,29 @@ export function parseVmDescription(value: unknown): VmDescription {
     seen.add(devName);
     const type = dev["type"] === undefined ? "device" : rd.nonEmptyString(dev["type"], `${at}.type`);
     const requests = rd.array(dev["requests"], `${at}.requests`).map((r, j) => readRequestJSON(rd, r, `${at}.requests[${j}]`));
-    return { name: devName, type, requests };
+    return Object.freeze({ name: devName, type, requests: Object.freeze(requests) });
   });
-  return { name, layout, memory, devices };
+  const vm: VmDescription = Object.freeze({ name, layout, memory, devices: Object.freeze(devices) });
+  DESCRIPTIONS.add(vm);
+  return vm;
+}
+
+/** Every description `parseVmDescription` made: frozen, so what is planned is what was checked. */
+const DESCRIPTIONS = new WeakSet<object>();
+
+/**
+ * `value` if {@link parseVmDescription} made it; anything else is
+ * `INVALID_ARGUMENT` before anything of it is read.
+ *
+ * @example
+ * ```ts
+ * checkedVmDescription(parseVmDescription(EXAMPLE_MICROVM)); // the same description
+ * ```
+ */
+export function checkedVmDescription(value: unknown): VmDescription {
+  if (typeof value !== "object" || value === null || !DESCRIPTIONS.has(value))
+    throw new AllocError("INVALID_ARGUMENT", `vm: expected a description made by parseVmDescription; got ${describeValue(value)}`, { argument: "vm" });
+  return value as VmDescription;
 }
 
 /** The owner name the planner gives guest RAM. */

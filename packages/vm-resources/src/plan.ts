@@ -10,7 +10,7 @@
  */
 import { AllocError, describeValue, isAllocError } from "@alloc/constraint";
 import { POOL_NAMES, ramRegions } from "./Layout.js";
-import { RAM_OWNER } from "./description.js";
+import { RAM_OWNER, checkedVmDescription } from "./description.js";
 import type { VmDescription } from "./description.js";
 import { ResourceManager, describeResourceOwn } from "./ResourceManager.js";
 import type { Resource, ResourceRequest } from "./requests.js";
@@ -37,8 +37,9 @@ export interface Plan {
 }
 
 /**
- * Lays out a VM; throws an `AllocError` with `details.path` on the first
- * device that cannot be placed.
+ * Lays out a VM described by {@link parseVmDescription} (anything else is
+ * `INVALID_ARGUMENT`); throws an `AllocError` with `details.path` on the
+ * first device that cannot be placed. The plan is frozen.
  *
  * @example
  * ```ts
@@ -46,7 +47,8 @@ export interface Plan {
  * plan.devices.length; // 11 (guest RAM + 10 devices)
  * ```
  */
-export function planVm(vm: VmDescription): Plan {
+export function planVm(description: VmDescription): Plan {
+  const vm = checkedVmDescription(description);
   const manager = new ResourceManager(vm.layout);
   const devices: PlannedDevice[] = [];
   let regions;

@@ -11,16 +11,21 @@ import {
   EXAMPLE_MICROVM,
   ResourceManager,
   canonicalJSON,
+  defineLayout,
   describeResource,
   entryJSON,
   formatPlan,
   holderName,
+  layoutToJSON,
   parseVmDescription,
   placeOf,
   planToJSON,
   planVm,
+  presetLayout,
+  ramRegions,
   renderSvg,
   resourceJSON,
+  xmlEscape,
 } from "../src/index.js";
 import type { PoolEntry, Resource } from "../src/index.js";
 
@@ -192,5 +197,27 @@ describe("the plan printers take only plans planVm made", () => {
     expect(renderSvg(plan)).toContain("<svg");
     for (const fake of [{ ...plan }, null, { manager: plan.manager, devices: [], name: "x" }])
       for (const print of [formatPlan, planToJSON, renderSvg] as ((p: unknown) => unknown)[]) refused(() => print(fake), "plan");
+  });
+});
+
+describe("the layout, planning and SVG helpers check what they are given", () => {
+  it("ramRegions, layoutToJSON, xmlEscape, planVm and dump refuse garbage with typed errors", () => {
+    const layout = presetLayout("x86_64");
+    expect(ramRegions(layout, 1n << 30n).map(String)).toEqual(["[0x0000000000000000, 0x000000003fffffff]"]);
+    refused(() => ramRegions(layout, "1GiB" as never), "memorySize");
+    refused(() => ramRegions(layout, 1.5 as never), "memorySize");
+    expect(() => ramRegions({} as never, 1n)).toThrow(AllocError);
+    expect(() => layoutToJSON(null as never)).toThrow(AllocError);
+    expect(layoutToJSON(layout)).toEqual(layoutToJSON(defineLayout(layoutToJSON(layout))));
+    refused(() => xmlEscape(5 as never), "text");
+    expect(xmlEscape("a<b")).toBe("a&lt;b");
+    const vm = parseVmDescription(EXAMPLE_MICROVM);
+    expect(Object.isFrozen(vm) && Object.isFrozen(vm.devices)).toBe(true);
+    for (const fake of [{ ...vm }, null, { name: "x", layout, memory: 1n << 30n, devices: [] }]) refused(() => planVm(fake as never), "vm");
+    const rm = ResourceManager.fromPreset("x86_64");
+    refused(() => rm.dump({ free: "yes" } as never), "options.free");
+    refused(() => rm.dump({ fre: true } as never), "options.fre");
+    refused(() => rm.dump(null as never), "options");
+    expect(rm.dump({ free: true })).toContain(": free");
   });
 });
