@@ -6,7 +6,8 @@
  * inputs. Everything is driven by a {@link DomainProfile}.
  */
 import fc from "fast-check";
-import { Constraint, Range, U64_MAX } from "@alloc/constraint";
+import { AllocError, Constraint, Range, U64_MAX, describeValue } from "@alloc/constraint";
+import { integer, madeProfile, profile as checkProfile, ranges } from "./internal/inputs.js";
 import type { RangeLike } from "@alloc/constraint";
 import type { ConstraintArg, Data, IdArg, PickKind, RangeArg, TreeOp, Tweak } from "./ops.js";
 
@@ -54,14 +55,16 @@ export interface DomainProfile {
  * ```
  */
 export function smallDomain(cells = 256, layout: readonly RangeLike[] = []): DomainProfile {
+  integer(1, 1 << 20)(cells, "cells");
+  const pools = ranges(layout, "layout");
   const max = BigInt(cells - 1);
-  return {
+  return madeProfile({
     name: `small(${cells})`,
     max,
-    anchors: [0n, max / 4n, max / 2n, max],
+    anchors: Object.freeze([0n, max / 4n, max / 2n, max]),
     spread: BigInt(Math.max(4, Math.floor(cells / 8))),
-    layout: layout.map((r) => Range.from(r)),
-  };
+    layout: Object.freeze(pools),
+  });
 }
 
 /**
@@ -73,7 +76,7 @@ export function smallDomain(cells = 256, layout: readonly RangeLike[] = []): Dom
  * ```
  */
 export function fullDomain(layout: readonly RangeLike[] = []): DomainProfile {
-  return { name: "full", max: U64_MAX, anchors: EDGE_VALUES, spread: 64n, layout: layout.map((r) => Range.from(r)) };
+  return madeProfile({ name: "full", max: U64_MAX, anchors: EDGE_VALUES, spread: 64n, layout: Object.freeze(ranges(layout, "layout")) });
 }
 
 /**
@@ -86,10 +89,18 @@ export function fullDomain(layout: readonly RangeLike[] = []): DomainProfile {
  * ```
  */
 export function layoutDomain(layout: readonly RangeLike[], spread = 0x1000n): DomainProfile {
-  const pools = layout.map((r) => Range.from(r));
+  const pools = ranges(layout, "layout");
+  if (typeof spread !== "bigint" || spread < 1n || spread > U64_MAX)
+    throw new AllocError("INVALID_ARGUMENT", `spread: must be a bigint in 1..2^64-1; got ${describeValue(spread)}`, { argument: "spread" });
   const anchors = new Set<bigint>(EDGE_VALUES);
   for (const p of pools) for (const v of [p.min, p.max, p.min + p.size / 2n]) anchors.add(v);
-  return { name: "layout", max: U64_MAX, anchors: [...anchors].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), spread, layout: pools };
+  return madeProfile({
+    name: "layout",
+    max: U64_MAX,
+    anchors: Object.freeze([...anchors].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))),
+    spread,
+    layout: Object.freeze(pools),
+  });
 }
 
 const clampTo = (v: bigint, max: bigint): bigint => (v < 0n ? 0n : v > max ? max : v);
@@ -112,6 +123,7 @@ export function u64(): fc.Arbitrary<bigint> {
 
 /** A value in `[0, profile.max]`, usually near an anchor. */
 export function valueIn(profile: DomainProfile): fc.Arbitrary<bigint> {
+  checkProfile(profile, "profile");
   const s = profile.spread;
   return fc.oneof(
     { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...profile.anchors), fc.bigInt(-s, s)).map(([a, d]) => clampTo(a + d, profile.max)) },
@@ -122,6 +134,7 @@ export function valueIn(profile: DomainProfile): fc.Arbitrary<bigint> {
 
 /** A length in `[1, profile.max+1]`: mostly small, sometimes huge (near the domain's size). */
 export function sizeIn(profile: DomainProfile): fc.Arbitrary<bigint> {
+  checkProfile(profile, "profile");
   const top = profile.max; // size max+1 may not be representable as u64
   const candidates = [1n, 2n, 3n, 2n ** 32n, 2n ** 53n, 2n ** 63n, top - 1n, top, top + 1n].filter((v) => v >= 1n && v <= top + 1n && v <= U64_MAX);
   return fc.oneof(
@@ -133,6 +146,7 @@ export function sizeIn(profile: DomainProfile): fc.Arbitrary<bigint> {
 
 /** A well-formed range inside the profile's domain. */
 export function rangeIn(profile: DomainProfile): fc.Arbitrary<Range> {
+  checkProfile(profile, "profile");
   return fc.oneof(
     fc.tuple(valueIn(profile), valueIn(profile)).map(([a, b]) => (a <= b ? new Range(a, b) : new Range(b, a))),
     fc.tuple(valueIn(profile), sizeIn(profile)).map(([a, n]) => new Range(a, clampTo(a + n - 1n, profile.max))),
@@ -160,6 +174,7 @@ export function asInput(v: bigint): fc.Arbitrary<bigint | number> {
 
 /** A well-formed constraint init (optional fields sometimes left out). */
 export function constraintIn(profile: DomainProfile): fc.Arbitrary<Record<string, unknown>> {
+  checkProfile(profile, "profile");
   return fc
     .record({ size: sizeIn(profile), window: fc.tuple(valueIn(profile), valueIn(profile)), align: alignment(), policy: policy() }, { requiredKeys: ["size"] })
     .map(({ size, window, align, policy: p }) => {
@@ -182,6 +197,7 @@ export function badValue(): fc.Arbitrary<unknown> {
 
 /** A malformed range argument and its shape. */
 export function badRange(profile: DomainProfile): fc.Arbitrary<unknown> {
+  checkProfile(profile, "profile");
   return fc.oneof(
     fc.constantFrom<unknown>(null, undefined, 5, "range", Symbol("range"), [1n, 2n]),
     // Hostile look-alikes: forged, cloned, round-tripped, misspelt or extra keys.
@@ -208,6 +224,7 @@ export function badRange(profile: DomainProfile): fc.Arbitrary<unknown> {
 
 /** A malformed constraint: size 0, bad values, bad alignment, min > max, unknown policy, not an object. */
 export function badConstraint(profile: DomainProfile): fc.Arbitrary<unknown> {
+  checkProfile(profile, "profile");
   return fc.oneof(
     fc.constantFrom<unknown>(null, undefined, 8, "size 8", { size: 0 }, { size: 0n }, { size: 1, policy: "worst-fit" }, { size: 1, align: 2n ** 64n }, {}),
     fc.constantFrom<unknown>(
@@ -254,6 +271,7 @@ export interface RangeArgMix {
 
 /** A range argument: a fresh range, a pick of an existing entry (often exact), or (at `badRate`) a malformed one. */
 export function rangeArg(profile: DomainProfile, pick: PickKind, badRate: number, mix: RangeArgMix = {}): fc.Arbitrary<RangeArg> {
+  checkProfile(profile, "profile");
   const tweaks = mix.tweaks === undefined ? tweak(mix.exactShare ?? 0.6) : fc.constantFrom(...mix.tweaks);
   const arbs: Array<fc.WeightedArbitrary<RangeArg>> = [
     { weight: mix.pickWeight ?? 30, arbitrary: fc.record({ pick: fc.constant(pick), index: fc.nat(1000), tweak: tweaks }) },
@@ -270,6 +288,7 @@ export function rangeArg(profile: DomainProfile, pick: PickKind, badRate: number
 
 /** A constraint argument: literal (well-formed or, at `badRate`, not) or aimed inside a free entry. */
 export function constraintArg(profile: DomainProfile, badRate: number): fc.Arbitrary<ConstraintArg> {
+  checkProfile(profile, "profile");
   const arbs: Array<fc.WeightedArbitrary<ConstraintArg>> = [
     { weight: 8, arbitrary: constraintIn(profile).map((init) => ({ init })) },
     {
@@ -324,6 +343,7 @@ export interface TreeOpOptions {
  * insert) and towards picks of existing entries.
  */
 export function treeOp(profile: DomainProfile, options: TreeOpOptions = {}): fc.Arbitrary<TreeOp> {
+  checkProfile(profile, "profile");
   const bad = options.badRate ?? 0.1;
   const arbs: Array<fc.WeightedArbitrary<TreeOp>> = [
     // Inserts: mostly fresh ranges, else neighbours of existing ones (coalescing) or overlaps.
@@ -379,5 +399,6 @@ export function treeOp(profile: DomainProfile, options: TreeOpOptions = {}): fc.
  * ```
  */
 export function treeOps(profile: DomainProfile, options: TreeOpOptions & { maxLength?: number } = {}): fc.Arbitrary<TreeOp[]> {
+  checkProfile(profile, "profile");
   return fc.array(treeOp(profile, options), { maxLength: options.maxLength ?? 60 });
 }

@@ -8,6 +8,7 @@
  * and that `checkInvariants()` still holds. Iterables returned by the call
  * (e.g. `overlapping`) are consumed, so lazy validation is caught too.
  */
+import { callable, list } from "./internal/inputs.js";
 import { Constraint, Range, isAllocError } from "@alloc/constraint";
 import type { AllocErrorCode } from "@alloc/constraint";
 import { contents, diffContents, diffStats, show } from "./internal/compare.js";
@@ -259,6 +260,9 @@ export function runBadInputs(
   cases: readonly BadInputCase<T>[] = TREE_BAD_INPUTS,
   fixture: (t: T) => void = BAD_INPUT_FIXTURE,
 ): BadInputResult[] {
+  callable(factory, "factory");
+  list(cases, "cases");
+  callable(fixture, "fixture");
   return cases.map((k) => {
     const t = factory();
     fixture(t);

@@ -4,6 +4,7 @@
  * mutated snapshots. Each case must throw its code and leave the manager as
  * it was (compared through its canonical snapshot, plus `checkInvariants()`).
  */
+import { list, methods } from "./internal/inputs.js";
 import { isAllocError } from "@alloc/constraint";
 import type { AllocErrorCode } from "@alloc/constraint";
 import { capture } from "./internal/compare.js";
@@ -353,6 +354,8 @@ export const MANAGER_BAD_INPUTS: readonly ManagerBadInputCase[] = [
  * ```
  */
 export function runManagerBadInputs(factory: ManagerFactory, cases: readonly ManagerBadInputCase[] = MANAGER_BAD_INPUTS): BadInputResult[] {
+  methods(["create"])(factory, "factory");
+  list(cases, "cases");
   return cases.map((k) => {
     const t = factory.create() as ManagerCatalogueTarget;
     MANAGER_FIXTURE(t);

@@ -11,6 +11,7 @@
  * same outcome (codes compared where the model knows them), every pool's
  * entries, owners, each owner's resources, and `checkInvariants()`.
  */
+import { duration, integer, list, methods, readOptions, text } from "../internal/inputs.js";
 import fc from "fast-check";
 import { isAllocError } from "@alloc/constraint";
 import { capture, show } from "../internal/compare.js";
@@ -446,6 +447,8 @@ function key(v: unknown): string {
 
 /** Runs a fixed op list (a regression test) against a fresh manager and model. */
 export function runManagerOps(factory: ManagerFactory, ops: readonly ManagerOp[]): void {
+  methods(["create", "restore"])(factory, "factory");
+  list(ops, "ops");
   const box: ManagerBox = { rm: factory.create(), factory };
   const model = new ManagerModel(box.rm.layout);
   assertManagerAgree(box.rm, model, "construction");
@@ -493,7 +496,16 @@ export interface ManagerFuzzOptions {
 export type ManagerReport = CampaignReport<ManagerOp>;
 
 /** Runs the manager command set; returns a report (failures carry seed, path, replayPath and the shrunk ops). */
-export function checkManager(factory: ManagerFactory, options: ManagerFuzzOptions = {}): ManagerReport {
+export function checkManager(factory: ManagerFactory, raw: ManagerFuzzOptions = {}): ManagerReport {
+  methods(["create", "restore"])(factory, "factory");
+  const options = readOptions(raw, "options", {
+    numRuns: integer(1, 2 ** 31 - 1),
+    maxCommands: integer(1, 1_000_000),
+    seed: integer(-(2 ** 31), 2 ** 32 - 1),
+    path: text,
+    replayPath: text,
+    timeLimitMs: duration,
+  }) as ManagerFuzzOptions;
   const cmds = fc.commands([managerOp().map((op) => new ManagerCommand(op))], {
     maxCommands: options.maxCommands ?? 40,
     size: "max",

@@ -12,6 +12,7 @@
  * the shrunk op list as a TypeScript literal to paste into a regression test
  * run by `runTreeOps`.
  */
+import { callable, duration, flag, integer, list, profile as checkProfile, rate, readOptions, text } from "../internal/inputs.js";
 import fc from "fast-check";
 import { Range, isAllocError } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
@@ -122,6 +123,22 @@ function modelFactory(choice: ModelChoice, profile: DomainProfile): () => Alloca
   }
   return () => new FreeListModel<unknown>();
 }
+
+/** The checks of each {@link TreeFuzzOptions} key. */
+const TREE_OPTIONS = {
+  model: (v, at) => {
+    if (v !== "bitmap" && v !== "freelist") callable(v, at);
+  },
+  profile: checkProfile,
+  numRuns: integer(1, 2 ** 31 - 1),
+  maxCommands: integer(1, 1_000_000),
+  badRate: rate,
+  seed: integer(-(2 ** 31), 2 ** 32 - 1),
+  path: text,
+  replayPath: text,
+  timeLimitMs: duration,
+  invariants: flag,
+} satisfies Readonly<Record<string, (value: unknown, argument: string) => void>>;
 
 function resolveOptions(options: TreeFuzzOptions): { model: ModelChoice; profile: DomainProfile } {
   const model = options.model ?? (options.profile !== undefined && options.profile.max <= 4096n ? "bitmap" : "freelist");
@@ -234,8 +251,12 @@ export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real
 export function runTreeOps(
   factory: AllocatorFactory<unknown>,
   ops: readonly TreeOp[],
-  options: Pick<TreeFuzzOptions, "model" | "profile" | "invariants"> = {},
+  raw: Pick<TreeFuzzOptions, "model" | "profile" | "invariants"> = {},
 ): void {
+  callable(factory, "factory");
+  list(ops, "ops");
+  const { model: m, profile: p, invariants: i } = TREE_OPTIONS;
+  const options = readOptions(raw, "options", { model: m, profile: p, invariants: i }) as TreeFuzzOptions;
   const { model: choice, profile } = resolveOptions(options);
   const invariants = options.invariants ?? true;
   const { model, real } = startPair(modelFactory(choice, profile), factory, profile, invariants);
@@ -294,7 +315,9 @@ function property(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions):
  * Runs the tree command set and returns a report (never throws for a
  * divergence; see {@link fuzzTree} for the throwing form).
  */
-export function checkTree(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions = {}): FuzzReport {
+export function checkTree(factory: AllocatorFactory<unknown>, raw: TreeFuzzOptions = {}): FuzzReport {
+  callable(factory, "factory");
+  const options = readOptions(raw, "options", TREE_OPTIONS) as TreeFuzzOptions;
   const start = opsCounter;
   const params: fc.Parameters<Generated> = {
     numRuns: options.numRuns ?? 100,

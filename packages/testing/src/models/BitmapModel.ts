@@ -13,6 +13,7 @@
  * throws a plain Error: the harness must not generate them); lookups there
  * simply find nothing.
  */
+import { integer } from "../internal/inputs.js";
 import { AllocError, Constraint, Range, toU64 } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
 import type { AllocatorUnderTest, NodeState, PoolStats } from "../interfaces.js";
@@ -40,7 +41,7 @@ export class BitmapModel<T = unknown> implements AllocatorUnderTest<T> {
   private data: Array<T | undefined>;
 
   constructor(cells = 256) {
-    if (!Number.isSafeInteger(cells) || cells < 1 || cells > 1 << 20) throw new RangeError(`BitmapModel: bad cell count ${cells}`);
+    integer(1, 1 << 20)(cells, "cells");
     this.cells = cells;
     this.kind = new Uint8Array(cells);
     this.start = new Uint8Array(cells);

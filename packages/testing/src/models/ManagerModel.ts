@@ -10,6 +10,7 @@
  * A batch is all-or-nothing: it runs on clones and is kept only if every
  * request fits. Costs O(n) per request.
  */
+import { list, refuse } from "../internal/inputs.js";
 import { AllocError, Range } from "@alloc/constraint";
 import type { ConstraintInit } from "@alloc/constraint";
 import type { ManagerLayoutView, RangeView } from "../interfaces.js";
@@ -181,6 +182,17 @@ const fail = (
   throw new AllocError(code, `model: ${msg}`);
 };
 
+/** `layout` has, for every pool, a `ranges` and a `reserved` list (what the model reads of it). */
+function checkLayoutView(layout: unknown): void {
+  if (typeof layout !== "object" || layout === null) refuse("layout", "a manager layout", layout);
+  for (const p of MANAGER_POOLS) {
+    const pool = (layout as Record<string, unknown>)[p];
+    if (typeof pool !== "object" || pool === null) refuse(`layout.${p}`, "a pool layout", pool);
+    list((pool as Record<string, unknown>)["ranges"], `layout.${p}.ranges`);
+    list((pool as Record<string, unknown>)["reserved"], `layout.${p}.reserved`);
+  }
+}
+
 /**
  * Reference model of `ResourceManager`.
  *
@@ -198,6 +210,8 @@ export class ManagerModel {
   owners: Map<string, ModelResource[]>;
 
   constructor(layout: ManagerLayoutView, copyFrom?: ManagerModel) {
+    checkLayoutView(layout);
+    if (copyFrom !== undefined && !(copyFrom instanceof ManagerModel)) refuse("copyFrom", "a ManagerModel", copyFrom);
     this.layout = layout;
     if (copyFrom !== undefined) {
       this.pools = Object.fromEntries(MANAGER_POOLS.map((p) => [p, copyFrom.pools[p].clone()])) as Record<ManagerPool, FreeListModel<string>>;
