@@ -10,7 +10,8 @@
  * is read once and unknown keys are refused. Parsing is O(input) and throws
  * `INVALID_REQUEST` with `details.path` (`$.devices[2].requests[0].size`).
  */
-import { AllocError, describeValue, isAllocError } from "@alloc/constraint";
+import { AllocError, isAllocError } from "@alloc/constraint";
+import { MadeHere } from "./internal/madeHere.js";
 import { defineLayout } from "./Layout.js";
 import type { Layout } from "./Layout.js";
 import { presetLayout } from "./presets.js";
@@ -162,13 +163,11 @@ export function parseVmDescription(value: unknown): VmDescription {
     const requests = rd.array(dev["requests"], `${at}.requests`).map((r, j) => readRequestJSON(rd, r, `${at}.requests[${j}]`));
     return Object.freeze({ name: devName, type, requests: Object.freeze(requests) });
   });
-  const vm: VmDescription = Object.freeze({ name, layout, memory, devices: Object.freeze(devices) });
-  DESCRIPTIONS.add(vm);
-  return vm;
+  return DESCRIPTIONS.add({ name, layout, memory, devices: Object.freeze(devices) });
 }
 
 /** Every description `parseVmDescription` made: frozen, so what is planned is what was checked. */
-const DESCRIPTIONS = new WeakSet<object>();
+const DESCRIPTIONS = new MadeHere<VmDescription>("vm", "a description made by parseVmDescription");
 
 /**
  * `value` if {@link parseVmDescription} made it; anything else is
@@ -180,9 +179,7 @@ const DESCRIPTIONS = new WeakSet<object>();
  * ```
  */
 export function checkedVmDescription(value: unknown): VmDescription {
-  if (typeof value !== "object" || value === null || !DESCRIPTIONS.has(value))
-    throw new AllocError("INVALID_ARGUMENT", `vm: expected a description made by parseVmDescription; got ${describeValue(value)}`, { argument: "vm" });
-  return value as VmDescription;
+  return DESCRIPTIONS.check(value);
 }
 
 /** The owner name the planner gives guest RAM. */

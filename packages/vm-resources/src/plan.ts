@@ -8,7 +8,8 @@
  * `INVALID_REQUEST`/`NO_FIT`/`CONFLICT` with `details.path` pointing at the
  * failing request. Cost: O(d log n) for d requests.
  */
-import { AllocError, describeValue, isAllocError } from "@alloc/constraint";
+import { AllocError, isAllocError } from "@alloc/constraint";
+import { MadeHere } from "./internal/madeHere.js";
 import { POOL_NAMES, ramRegions } from "./Layout.js";
 import { RAM_OWNER, checkedVmDescription } from "./description.js";
 import type { VmDescription } from "./description.js";
@@ -79,17 +80,11 @@ export function planVm(description: VmDescription): Plan {
       throw new AllocError(e.code, e.message, { ...e.details, path }, { cause: e });
     }
   });
-  const plan: Plan = Object.freeze({
-    name: vm.name,
-    manager,
-    devices: Object.freeze(devices.map((d) => Object.freeze({ ...d, resources: Object.freeze(d.resources) }))),
-  });
-  PLANS.add(plan);
-  return plan;
+  return PLANS.add({ name: vm.name, manager, devices: Object.freeze(devices.map((d) => Object.freeze({ ...d, resources: Object.freeze(d.resources) }))) });
 }
 
 /** Every plan `planVm` made: frozen, so what the printers read is what was planned. */
-const PLANS = new WeakSet<object>();
+const PLANS = new MadeHere<Plan>("plan", "a plan made by planVm");
 
 /**
  * `value` if `planVm` made it; anything else (a copy, a look-alike) is
@@ -101,9 +96,7 @@ const PLANS = new WeakSet<object>();
  * ```
  */
 export function checkedPlan(value: unknown): Plan {
-  if (typeof value !== "object" || value === null || !PLANS.has(value))
-    throw new AllocError("INVALID_ARGUMENT", `plan: expected a plan made by planVm; got ${describeValue(value)}`, { argument: "plan" });
-  return value as Plan;
+  return PLANS.check(value);
 }
 
 function table(rows: readonly (readonly string[])[]): string[] {

@@ -28,17 +28,11 @@ import {
   xmlEscape,
 } from "../src/index.js";
 import type { PoolEntry, Resource } from "../src/index.js";
+import { expectAllocError } from "./helpers.js";
 
+/** `fn` is refused with `code`, naming `argument`, in one line. */
 function refused(fn: () => unknown, argument: string, code = "INVALID_ARGUMENT"): AllocError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(AllocError);
-  const e = caught as AllocError;
-  expect(e.code).toBe(code);
+  const e = expectAllocError(fn, code);
   expect(e.details.argument).toBe(argument);
   expect(e.message).not.toContain("\n");
   return e;
