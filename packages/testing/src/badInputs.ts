@@ -8,7 +8,7 @@
  * and that `checkInvariants()` still holds. Iterables returned by the call
  * (e.g. `overlapping`) are consumed, so lazy validation is caught too.
  */
-import { callable, list } from "./internal/inputs.js";
+import { callable, list, methods } from "./internal/inputs.js";
 import { Constraint, Range, isAllocError } from "@alloc/constraint";
 import type { AllocErrorCode } from "@alloc/constraint";
 import { contents, diffContents, diffStats, show } from "./internal/compare.js";
@@ -265,6 +265,7 @@ export function runBadInputs(
   callable(fixture, "fixture");
   return cases.map((k) => {
     const t = factory();
+    methods(["insert", "allocate", "free"])(t, "factory()");
     fixture(t);
     k.before?.(t);
     const before = contents(t.entries());

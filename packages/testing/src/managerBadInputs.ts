@@ -358,6 +358,7 @@ export function runManagerBadInputs(factory: ManagerFactory, cases: readonly Man
   list(cases, "cases");
   return cases.map((k) => {
     const t = factory.create() as ManagerCatalogueTarget;
+    methods(["allocateDevice", "freeDevice", "snapshot"])(t, "factory.create()");
     MANAGER_FIXTURE(t);
     const problems: string[] = [];
     let actual = "returned";

@@ -107,3 +107,20 @@ describe("manager campaigns and bad-input runners", () => {
     refused(() => assertBadInputs(tree, 5 as never), "cases");
   });
 });
+
+describe("what a factory makes, and throwing getters", () => {
+  it("a factory that makes no allocator, or a factory whose members throw, is refused by name", () => {
+    refused(() => runBadInputs(() => ({}) as never), "factory().insert");
+    refused(() => runManagerBadInputs({ create: () => ({}) } as never), "factory.create().allocateDevice");
+    const throwing = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("boom");
+        },
+      },
+    );
+    refused(() => checkManager(throwing as never), "factory.create");
+    refused(() => new ManagerModel(throwing as never), "layout.mmio");
+  });
+});

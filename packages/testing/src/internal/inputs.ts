@@ -83,12 +83,21 @@ export function callable(value: unknown, argument: string): void {
   if (typeof value !== "function") refuse(argument, "a function", value);
 }
 
-/** An object whose `keys` are all functions (a manager factory: `create`, `restore`). */
+/** An object whose `keys` are all functions (a manager factory: `create`, `restore`; an allocator). */
 export function methods(keys: readonly string[]): (value: unknown, argument: string) => void {
   return (value, argument) => {
     if (typeof value !== "object" || value === null) refuse(argument, `an object with ${keys.join(", ")}`, value);
-    for (const k of keys) callable((value as Record<string, unknown>)[k], `${argument}.${k}`);
+    for (const k of keys) callable(member(value, k, argument), `${argument}.${k}`);
   };
+}
+
+/** `value[key]`, a throwing getter or proxy trap reported as `INVALID_ARGUMENT` naming `argument.key`. */
+export function member(value: object, key: string, argument: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch (cause) {
+    throw new AllocError("INVALID_ARGUMENT", `${argument}.${key}: reading it threw`, { argument: `${argument}.${key}` }, { cause });
+  }
 }
 
 /** An array (its elements are checked where they are used). */

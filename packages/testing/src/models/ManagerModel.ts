@@ -10,7 +10,7 @@
  * A batch is all-or-nothing: it runs on clones and is kept only if every
  * request fits. Costs O(n) per request.
  */
-import { list, refuse } from "../internal/inputs.js";
+import { list, member, refuse } from "../internal/inputs.js";
 import { AllocError, Range } from "@alloc/constraint";
 import type { ConstraintInit } from "@alloc/constraint";
 import type { ManagerLayoutView, RangeView } from "../interfaces.js";
@@ -186,10 +186,10 @@ const fail = (
 function checkLayoutView(layout: unknown): void {
   if (typeof layout !== "object" || layout === null) refuse("layout", "a manager layout", layout);
   for (const p of MANAGER_POOLS) {
-    const pool = (layout as Record<string, unknown>)[p];
+    const pool = member(layout as object, p, "layout");
     if (typeof pool !== "object" || pool === null) refuse(`layout.${p}`, "a pool layout", pool);
-    list((pool as Record<string, unknown>)["ranges"], `layout.${p}.ranges`);
-    list((pool as Record<string, unknown>)["reserved"], `layout.${p}.reserved`);
+    list(member(pool, "ranges", `layout.${p}`), `layout.${p}.ranges`);
+    list(member(pool, "reserved", `layout.${p}`), `layout.${p}.reserved`);
   }
 }
 
