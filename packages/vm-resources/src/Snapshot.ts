@@ -15,7 +15,7 @@
  * the owners exactly. Throws only `AllocError` `INVALID_SNAPSHOT` with
  * `details.path`. Cost: O(n log n) to restore (one sort per pool), O(n) to write.
  */
-import { AllocError, Range, describeValue, isAllocError } from "@alloc/constraint";
+import { AllocError, Range, U64_MAX, describeValue, isAllocError } from "@alloc/constraint";
 import type { RangeLike } from "@alloc/constraint";
 import { readNested } from "./kinds/fields.js";
 import { readResourceValue } from "./requests.js";
@@ -176,8 +176,6 @@ function canonical(value: unknown, path: string, open: Set<object>, depth: numbe
     open.delete(o);
   }
 }
-
-const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
 /**
  * The snapshot form of one pool range. `e` is read once: a range (a `Range`

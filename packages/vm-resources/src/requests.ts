@@ -11,7 +11,7 @@
  * to the pool's default window. Each kind's rules live in its module under
  * `kinds/`; the helpers below look the kind up in the registry.
  */
-import { AllocError, isPowerOfTwo } from "@alloc/constraint";
+import { AllocError, U64_MAX, isPowerOfTwo } from "@alloc/constraint";
 import type { Policy, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
 import { describeValue, readFields, readRecord, readU64 } from "@alloc/constraint";
@@ -399,8 +399,6 @@ export function readResourceValue(value: unknown, argument = "resource"): Resour
   kind.write(rec as unknown as Resource, new FieldTypes(argument));
   return rec as unknown as Resource;
 }
-
-const U64_MAX = 0xffff_ffff_ffff_ffffn;
 
 /** Checks each field a kind writes for the type it writes it as. */
 class FieldTypes implements EntryWriter {
