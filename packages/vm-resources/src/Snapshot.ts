@@ -198,9 +198,13 @@ export function entryJSON(e: PoolEntry): Record<string, unknown> {
     (name === "owner" || rec["owner"] === undefined) &&
     (name === "label" || rec["label"] === undefined);
   if (!ok)
-    throw new AllocError("INVALID_ARGUMENT", `entry: expected a free, allocated (owner) or reserved (label) range; got ${describeValue(e)}`, {
-      argument: "entry",
-    });
+    throw new AllocError(
+      "INVALID_ARGUMENT",
+      `entry: expected a free, allocated (owner) or reserved (label) range; got state ${describeValue(state)}${name === undefined ? "" : ` with ${name} ${describeValue(rec[name])}`}`,
+      {
+        argument: "entry",
+      },
+    );
   const range = Range.from(rec["range"] as RangeLike, "entry.range");
   return entryJSONOwn({ ...(rec as PoolEntry), range } as PoolEntry);
 }
@@ -307,9 +311,9 @@ class SnapshotReader extends Reader {
   readonly fields: ResourceReader = {
     code: "INVALID_SNAPSHOT",
     u64: (value, at, key) => {
-      // A field that repeats the value it had in the last record (a size, an alignment) shares its bigint: two fewer objects kept per resource (memory; no time change measured, bench "restore").
       // perf: a number is read here, not by the general reader, which would first write the field's path (bench "restore").
       if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+      // A field that repeats the value it had in the last record (a size, an alignment) shares its bigint: two fewer objects kept per resource (memory; no time change measured, bench "restore").
       const memo = this.#memo.get(key);
       if (memo !== undefined && memo.text === value) return memo.value;
       const v = typeof value === "string" ? smallHex(value) : -1;

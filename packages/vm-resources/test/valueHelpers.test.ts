@@ -131,12 +131,14 @@ describe("entryJSON and holderName check their shapes", () => {
     refused(() => entryJSON({ range: r, state: "taken" } as never), "entry");
     refused(() => entryJSON({ range: r, state: "allocated" } as never), "entry");
     refused(() => entryJSON({ range: r, state: "free", owner: "x" } as never), "entry");
-    refused(() => entryJSON({ range: r, state: "reserved", label: 5 } as never), "entry");
+    expect(refused(() => entryJSON({ range: r, state: "reserved", label: 5 } as never), "entry").message).toContain(
+      'got state string "reserved" with label number 5',
+    );
     refused(() => entryJSON({ range: { min: 16, max: 15 }, state: "free" } as never), "entry.range", "INVALID_RANGE");
     refused(() => entryJSON({ range: r, state: "free", extra: 1 } as never), "entry.extra");
     refused(() => holderName({ kind: "owner" } as never), "holder");
     refused(() => holderName({ kind: "owner", owner: "a", label: "b" } as never), "holder");
-    refused(() => holderName({ kind: "admin", owner: "a" } as never), "holder");
+    expect(refused(() => holderName({ kind: "admin", owner: "a" } as never), "holder").message).toContain('got kind string "admin"');
     refused(() => holderName(undefined as never), "holder");
   });
 });

@@ -118,7 +118,7 @@ export function holderName(h: OwnerRecord): string {
   const kind = rec["kind"];
   const name = rec[kind === "owner" ? "owner" : "label"];
   if ((kind !== "owner" && kind !== "reserved") || typeof name !== "string" || rec[kind === "owner" ? "label" : "owner"] !== undefined)
-    throw new AllocError("INVALID_ARGUMENT", `holder: expected { kind: "owner", owner } or { kind: "reserved", label }; got ${describeValue(h)}`, {
+    throw new AllocError("INVALID_ARGUMENT", `holder: expected { kind: "owner", owner } or { kind: "reserved", label }; got kind ${describeValue(kind)}`, {
       argument: "holder",
     });
   return holderNameOwn(rec as OwnerRecord);
