@@ -25,6 +25,7 @@ import type { ConstraintLike, Policy, RangeLike, U64Input } from "@alloc/constra
 import { ALLOCATED_STATE, FREE_STATE, isValuedState, valuedState } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
 import { ALLOCATED, B, FREE, HOLE, SegmentTree, VALUED } from "./internal/SegmentTree.js";
+import { SegmentSequence } from "./internal/SegmentSequence.js";
 import { OUT, TWO_53, TWO_64, dec, fromBig, fromHalves, hiOf, inc, loOf, lessDX, toBig } from "./internal/u64.js";
 
 /** Options for a new tree. */
@@ -104,38 +105,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    */
   static fromSorted<T>(entries: Iterable<readonly [RangeLike, NodeState<T>]>, options?: IntervalTreeOptions): IntervalTree<T> {
     const tree = new IntervalTree<T>(options);
-    const k = tree.#k;
-    // The valued segments: the index of each in the sequence, and its value.
-    const valueAt: number[] = [];
-    const values: unknown[] = [];
-    // The whole sequence of segments (holes included), built in address order.
-    let cap = 64;
-    let sD = new Float64Array(cap);
-    let sX = new Uint16Array(cap);
-    let kind = new Uint8Array(cap);
-    let count = 1;
-    kind[0] = HOLE;
-    const push = (d: number, x: number, t: number): void => {
-      if (count === cap) {
-        cap *= 2;
-        const a = new Float64Array(cap);
-        a.set(sD);
-        sD = a;
-        const b = new Uint16Array(cap);
-        b.set(sX);
-        sX = b;
-        const c = new Uint8Array(cap);
-        c.set(kind);
-        kind = c;
-      }
-      sD[count] = d;
-      sX[count] = x;
-      kind[count] = t;
-      count++;
-    };
-    // The exclusive end of the last entry, 0 before the first.
-    let endD = 0;
-    let endX = 0;
+    const seq = new SegmentSequence();
     let index = 0;
     let prev: Range | undefined;
     let iterator: Iterator<readonly [RangeLike, NodeState<T>]>;
@@ -155,11 +125,10 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
       if (step.done === true) break;
       readEntry(step.value, index);
       const r = entryRange;
-      const t = entryKind;
       fromHalves(minHiOf(r), minLoOf(r));
       const d = OUT.d;
       const x = OUT.x;
-      if (prev !== undefined && lessDX(d, x, endD, endX)) {
+      if (prev !== undefined && seq.before(d, x)) {
         const overlaps = !(maxHiOf(r) < minHiOf(prev) || (maxHiOf(r) === minHiOf(prev) && maxLoOf(r) < minLoOf(prev)));
         throw new AllocError(
           overlaps ? "OVERLAP" : "INVALID_ARGUMENT",
@@ -169,31 +138,110 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
           { argument: "entries", path: `entries[${index}]`, range: r.toString(), conflict: prev.toString() },
         );
       }
-      // A gap before this entry is a hole; a free entry right after a free one extends it.
-      const gap = d !== endD || x !== endX;
-      if (gap) {
-        if (kind[count - 1] !== HOLE) push(endD, endX, HOLE);
-      }
-      if (gap || t !== FREE || kind[count - 1] !== FREE) {
-        if (count === 1 && d === 0 && x === 0) {
-          kind[0] = t;
-        } else {
-          push(d, x, t);
-        }
-        if (t === VALUED) {
-          valueAt.push(count - 1);
-          values.push(entryValue);
-        }
-      }
-      fromHalves(maxHiOf(r), maxLoOf(r));
-      inc(OUT.d, OUT.x);
-      endD = OUT.d;
-      endX = OUT.x;
+      endOf(r);
+      seq.append(d, x, OUT.d, OUT.x, entryKind, entryValue);
       prev = r;
       index++;
     }
-    if (prev !== undefined && endD !== TWO_64) push(endD, endX, HOLE);
-    k.build(count, sD, sX, kind, valueAt, values);
+    seq.buildInto(tree.#k);
+    return tree;
+  }
+
+  /**
+   * Builds in O(n) the pool over `space` in which each range `taken[i]` is
+   * valued with `values[i]` (allocated when that is `undefined`, or when there
+   * are no `values`) and the rest of `space` is free: a pool restored from
+   * its layout and its allocations, with no free ranges listed. `space` is in
+   * ascending address order and disjoint (touching ranges merge); `taken` is
+   * in ascending order, disjoint, each inside the space (it may span touching
+   * space ranges). Every range is validated as it is read, once. Errors name
+   * the element in `details.path` (`"taken[12]"`): `INVALID_RANGE` and
+   * `INVALID_VALUE` for a bad range, `OVERLAP` for a taken range that meets
+   * the one before it, `INVALID_ARGUMENT` for one out of order or outside the
+   * space, a space range out of order, or `values` not an array of the same
+   * length.
+   *
+   * @example
+   * ```ts
+   * const pool = IntervalTree.fromTaken([new Range(0, 0xffff)], [new Range(0x3f8, 0x3ff)], ["serial"]);
+   * pool.getById(0x3f9); // "serial"
+   * ```
+   */
+  static fromTaken<T>(
+    space: readonly RangeLike[],
+    taken: readonly RangeLike[],
+    values?: readonly (T | undefined)[],
+    options?: IntervalTreeOptions,
+  ): IntervalTree<T> {
+    const tree = new IntervalTree<T>(options);
+    const spaceCount = lengthOf(space, "space");
+    const takenCount = lengthOf(taken, "taken");
+    if (values !== undefined && lengthOf(values, "values") !== takenCount) {
+      throw new AllocError("INVALID_ARGUMENT", `fromTaken: values must have one element per taken range (${takenCount}); got ${describeValue(values)}`, {
+        argument: "values",
+      });
+    }
+    // Space ranges are few: read them all first, touching ones merged into [first.min, last.max].
+    const starts: Range[] = [];
+    const lasts: Range[] = [];
+    for (let i = 0; i < spaceCount; i++) {
+      const s = elementAt(space, i, "space");
+      const last = lasts[lasts.length - 1];
+      if (last !== undefined && !below(maxHiOf(last), maxLoOf(last), minHiOf(s), minLoOf(s))) {
+        throw new AllocError("INVALID_ARGUMENT", `fromTaken: space[${i}] ${s} does not come after ${last}; space ranges must be disjoint, in ascending order`, {
+          argument: "space",
+          path: `space[${i}]`,
+          range: s.toString(),
+          conflict: last.toString(),
+        });
+      }
+      if (last !== undefined && adjacent(last, s)) lasts[lasts.length - 1] = s;
+      else {
+        starts.push(s);
+        lasts.push(s);
+      }
+    }
+    const seq = new SegmentSequence();
+    let k = 0;
+    let t = takenCount > 0 ? elementAt(taken, 0, "taken") : undefined;
+    let prev: Range | undefined;
+    for (let i = 0; i < starts.length; i++) {
+      // The part of the space range not tiled yet is [f, e).
+      fromHalves(minHiOf(starts[i]!), minLoOf(starts[i]!));
+      let fD = OUT.d;
+      let fX = OUT.x;
+      endOf(lasts[i]!);
+      const eD = OUT.d;
+      const eX = OUT.x;
+      while (t !== undefined) {
+        fromHalves(minHiOf(t), minLoOf(t));
+        const d = OUT.d;
+        const x = OUT.x;
+        if (!lessDX(d, x, eD, eX)) break;
+        if (lessDX(d, x, fD, fX)) throw misplaced(t, k, prev !== undefined && seq.before(d, x) ? prev : undefined);
+        endOf(t);
+        const nD = OUT.d;
+        const nX = OUT.x;
+        if (lessDX(eD, eX, nD, nX)) {
+          throw new AllocError("INVALID_ARGUMENT", `fromTaken: taken[${k}] ${t} runs past the end of the pool range it starts in`, {
+            argument: "taken",
+            path: `taken[${k}]`,
+            range: t.toString(),
+          });
+        }
+        if (d !== fD || x !== fX) seq.append(fD, fX, d, x, FREE, undefined);
+        const value = values === undefined ? undefined : elementAt(values, k, "values", false);
+        seq.append(d, x, nD, nX, value === undefined ? ALLOCATED : VALUED, value);
+        fD = nD;
+        fX = nX;
+        prev = t;
+        k++;
+        t = k < takenCount ? elementAt(taken, k, "taken") : undefined;
+      }
+      if (fD !== eD || fX !== eX) seq.append(fD, fX, eD, eX, FREE, undefined);
+    }
+    if (t !== undefined) throw misplaced(t, k, undefined);
+    seq.buildInto(tree.#k);
     return tree;
   }
 
@@ -750,4 +798,74 @@ function atEntry(e: unknown, index: number, slot: number): unknown {
   const renamed =
     argument === undefined ? at : argument === "range" || argument.startsWith("range.") ? at + argument.slice(5) : argument === STATE_READ.what ? at : argument;
   return new AllocError(e.code, `fromSorted: ${at}: ${e.message}`, { ...e.details, argument: renamed, path: `entries[${index}]` }, { cause: e.cause });
+}
+
+/** The exclusive end of `r` into OUT. */
+function endOf(r: Range): void {
+  fromHalves(maxHiOf(r), maxLoOf(r));
+  inc(OUT.d, OUT.x);
+}
+
+/** True when value `(aHi, aLo)` is below `(bHi, bLo)`. */
+function below(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
+  return aHi < bHi || (aHi === bHi && aLo < bLo);
+}
+
+/** True when `b` starts right after `a` ends. */
+function adjacent(a: Range, b: Range): boolean {
+  const hi = maxHiOf(a);
+  const lo = maxLoOf(a);
+  return lo === 0xffff_ffff ? minHiOf(b) === hi + 1 && minLoOf(b) === 0 : minHiOf(b) === hi && minLoOf(b) === lo + 1;
+}
+
+/** The length of the array argument `name` of `fromTaken`. */
+function lengthOf(list: unknown, name: string): number {
+  if (!Array.isArray(list)) throw new AllocError("INVALID_ARGUMENT", `fromTaken: ${name} must be an array; got ${describeValue(list)}`, { argument: name });
+  try {
+    return list.length;
+  } catch (cause) {
+    throw new AllocError("INVALID_ARGUMENT", `fromTaken: reading ${name}.length threw`, { argument: name }, { cause });
+  }
+}
+
+/** Element i of the array argument `name` of `fromTaken`, read once (as a range unless `asRange` is false). */
+function elementAt(list: readonly unknown[], i: number, name: string): Range;
+function elementAt(list: readonly unknown[], i: number, name: string, asRange: false): unknown;
+function elementAt(list: readonly unknown[], i: number, name: string, asRange = true): unknown {
+  let value: unknown;
+  try {
+    value = list[i];
+  } catch (cause) {
+    throw new AllocError("INVALID_ARGUMENT", `fromTaken: reading ${name}[${i}] threw`, { argument: name, path: `${name}[${i}]` }, { cause });
+  }
+  if (!asRange) return value;
+  try {
+    return Range.from(value as RangeLike);
+  } catch (e) {
+    if (!isAllocError(e)) throw e;
+    const at = `${name}[${i}]`;
+    const argument = e.details.argument;
+    const renamed = argument === undefined || argument === "range" ? at : argument.startsWith("range.") ? at + argument.slice(5) : argument;
+    throw new AllocError(e.code, `fromTaken: ${at}: ${e.message}`, { ...e.details, argument: renamed, path: at }, { cause: e.cause });
+  }
+}
+
+/** The error for taken range `t` (index k) that starts before where it may: inside `prev` (an overlap) or outside the space. */
+function misplaced(t: Range, k: number, prev: Range | undefined): AllocError {
+  const path = `taken[${k}]`;
+  if (prev !== undefined && !below(maxHiOf(t), maxLoOf(t), minHiOf(prev), minLoOf(prev))) {
+    return new AllocError("OVERLAP", `fromTaken: ${path} ${t} overlaps the range before it, ${prev}`, {
+      argument: "taken",
+      path,
+      range: t.toString(),
+      conflict: prev.toString(),
+    });
+  }
+  const why = prev !== undefined ? `comes before ${prev}; taken ranges must be in ascending order` : "lies outside the pool";
+  return new AllocError("INVALID_ARGUMENT", `fromTaken: ${path} ${t} ${why}`, {
+    argument: "taken",
+    path,
+    range: t.toString(),
+    ...(prev === undefined ? {} : { conflict: prev.toString() }),
+  });
 }

@@ -25,8 +25,7 @@ import { ANY_RESOURCE_KEYS, REQUEST_KINDS, kindNamed } from "./kinds/registry.js
 import type { AnyKind } from "./kinds/registry.js";
 import type { ResourceReader } from "./kinds/Kind.js";
 import { IdPool } from "./pools/IdPool.js";
-import { tile } from "./pools/Pool.js";
-import type { OwnerRecord, Pool, PoolBuildEntry, PoolEntry } from "./pools/Pool.js";
+import type { OwnerRecord, Pool, PoolEntry } from "./pools/Pool.js";
 import { RangePool } from "./pools/RangePool.js";
 import type { Resource } from "./requests.js";
 import { quoteText } from "@alloc/constraint";
@@ -545,10 +544,14 @@ export function readSnapshot(json: unknown): RestoredState {
     for (const name of POOL_NAMES) {
       const list = taken.get(name) as TakenList;
       list.sort();
-      const entries = tile(layout[name].ranges, list.ranges, list.records, (k, message) => rd.fail(list.at(k), message));
+      const fail = (k: number, message: string): never => rd.fail(list.at(k), message);
+      const pool =
+        name === "deviceId" || name === "memSlot"
+          ? IdPool.fromTaken(name, layout[name].ranges, list, fail)
+          : RangePool.fromTaken(name, layout[name].ranges, list, fail);
       const v1 = listed.get(name);
-      if (v1 !== undefined) compareV1(rd, v1, `$.pools.${name}`, entries);
-      pools.set(name, name === "deviceId" || name === "memSlot" ? IdPool.fromSorted(name, layout[name].ranges, entries) : RangePool.fromSorted(name, entries));
+      if (v1 !== undefined) compareV1(rd, v1, `$.pools.${name}`, [...pool.entries()]);
+      pools.set(name, pool);
     }
     return { layout, pools, owners, extra };
   } catch (e) {
@@ -669,21 +672,17 @@ function readV1(rd: SnapshotReader, value: unknown, path: string): ListedV1[] {
 }
 
 /** Version 1: the pool listing must be exactly the tiling the owners and reservations give. */
-function compareV1(rd: SnapshotReader, listed: readonly ListedV1[], path: string, entries: readonly PoolBuildEntry[]): void {
+function compareV1(rd: SnapshotReader, listed: readonly ListedV1[], path: string, entries: readonly PoolEntry[]): void {
   for (let i = 0; i < listed.length; i++) {
     const { range, state, owner, label, at } = listed[i] as ListedV1;
     const want = entries[i];
-    if (want === undefined || !want[0].equals(range))
-      rd.fail(at, `${range} is not the pool's next range (expected ${want === undefined ? "no more ranges" : String(want[0])})`);
-    const st = want[1];
-    const wantState = st.kind === "free" ? "free" : st.kind === "valued" && st.value.kind === "owner" ? "allocated" : "reserved";
-    if (state !== wantState) rd.fail(`${at}.state`, `expected ${wantState}; got ${kindOf(state)}`);
-    if (st.kind === "valued" && st.value.kind === "owner" && owner !== st.value.owner)
-      rd.fail(`${at}.owner`, `expected ${quoteText(st.value.owner)}; got ${kindOf(owner)}`);
-    if (st.kind === "valued" && st.value.kind === "reserved" && label !== st.value.label)
-      rd.fail(`${at}.label`, `expected ${quoteText(st.value.label)}; got ${kindOf(label)}`);
-    if (wantState !== "allocated" && owner !== undefined) rd.fail(`${at}.owner`, `a ${wantState} range has no owner`);
-    if (wantState !== "reserved" && label !== undefined) rd.fail(`${at}.label`, `a ${wantState} range has no label`);
+    if (want === undefined || !want.range.equals(range))
+      rd.fail(at, `${range} is not the pool's next range (expected ${want === undefined ? "no more ranges" : String(want.range)})`);
+    if (state !== want.state) rd.fail(`${at}.state`, `expected ${want.state}; got ${kindOf(state)}`);
+    if (want.state === "allocated" && owner !== want.owner) rd.fail(`${at}.owner`, `expected ${quoteText(want.owner)}; got ${kindOf(owner)}`);
+    if (want.state === "reserved" && label !== want.label) rd.fail(`${at}.label`, `expected ${quoteText(want.label)}; got ${kindOf(label)}`);
+    if (want.state !== "allocated" && owner !== undefined) rd.fail(`${at}.owner`, `a ${want.state} range has no owner`);
+    if (want.state !== "reserved" && label !== undefined) rd.fail(`${at}.label`, `a ${want.state} range has no label`);
   }
   if (listed.length !== entries.length) rd.fail(`${path}.ranges`, `the pool has ${entries.length} ranges; ${listed.length} are listed`);
 }

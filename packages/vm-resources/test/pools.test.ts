@@ -3,7 +3,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { IdPool } from "../src/pools/IdPool.js";
 import { RangePool } from "../src/pools/RangePool.js";
-import { tile } from "../src/pools/Pool.js";
 import type { OwnerRecord } from "../src/pools/Pool.js";
 import { expectAllocError } from "./helpers.js";
 
@@ -171,14 +170,9 @@ describe("IdPool (bitmap)", () => {
         const fail = (k: number, m: string): never => {
           throw new Error(`${k}: ${m}`);
         };
-        const entries = tile(
-          space,
-          taken.map((t) => t.range),
-          taken.map((t) => t.record),
-          fail,
-        );
-        const built = RangePool.fromSorted("deviceId", entries);
-        const builtBits = IdPool.fromSorted("deviceId", space, entries);
+        const list = { ranges: taken.map((t) => t.range), records: taken.map((t) => t.record) };
+        const built = RangePool.fromTaken("deviceId", space, list, fail);
+        const builtBits = IdPool.fromTaken("deviceId", space, list, fail);
         built.checkInvariants();
         builtBits.checkInvariants();
         expect([...built.entries()].map((e) => `${e.range}:${e.state}`)).toEqual([...tree.entries()].map((e) => `${e.range}:${e.state}`));

@@ -180,6 +180,16 @@ describe("restore rejects invalid snapshots with the JSON path", () => {
     expect(e.details.path).toBe(path);
     expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
   });
+  it("a misplaced range is named with what it meets: the range before it, or no pool range", () => {
+    const message = (mutate: (d: Doc) => unknown): string =>
+      expectAllocError(() => ResourceManager.restore(JSON.stringify(mutate(base()))), "INVALID_SNAPSHOT").message;
+    const overlap = message((d) => ((d["owners"][3]["resources"][1]["irq"] = d["owners"][2]["resources"][1]["irq"]), d));
+    expect(overlap).toMatch(/^\$\.owners\[3\]\.resources\[1\]: \[0x0*6, 0x0*6\] overlaps the range before it, \[0x0*6, 0x0*6\]$/);
+    const outside = message((d) => ((d["owners"][0]["resources"][2]["base"] = 0x10000000), d));
+    expect(outside).toMatch(/^\$\.owners\[0\]\.resources\[2\]: \[0x0*10000000, 0x0*10000001\] lies outside the pool$/);
+    const pastEnd = message((d) => ((d["reserved"]["msi"] = [{ label: "x", min: "0xfe", max: "0x100000" }]), d));
+    expect(pastEnd).toMatch(/^\$\.reserved\.msi\[0\]: .* runs past the end of the pool range it starts in$/);
+  });
   it("not JSON, not a string", () => {
     expect(expectAllocError(() => ResourceManager.restore("{"), "INVALID_SNAPSHOT").details.path).toBe("$");
     expect(expectAllocError(() => ResourceManager.restore(42 as never), "INVALID_SNAPSHOT").details.path).toBe("$");

@@ -19,8 +19,8 @@
 import { AllocError, Range, quoteText } from "@alloc/constraint";
 import type { Constraint } from "@alloc/constraint";
 import type { PoolLayout, PoolName } from "../Layout.js";
-import type { OwnerRecord, Pool, PoolBuildEntry, PoolEntry, ResourcePoolStats } from "./Pool.js";
-import { holderNameOwn } from "./Pool.js";
+import type { OwnerRecord, Pool, PoolEntry, ResourcePoolStats, TakenRanges } from "./Pool.js";
+import { holderNameOwn, tileTree } from "./Pool.js";
 
 const FREE = 0;
 const ALLOCATED = 1;
@@ -310,17 +310,23 @@ export class IdPool implements Pool {
   }
 
   /**
-   * A pool over `ranges` holding `entries` (sorted, disjoint, inside the
-   * ranges, as `tile` makes them). O(ids).
+   * A pool over `space` with the `taken` ranges in place; the tiling is
+   * checked by {@link tileTree}, the rule every pool shares (a misplaced
+   * range fails through `fail`). O(ids).
    *
    * @example
    * ```ts
-   * IdPool.fromSorted("deviceId", layout.deviceId.ranges, entries);
+   * IdPool.fromTaken("deviceId", layout.deviceId.ranges, { ranges, records }, fail);
    * ```
    */
-  static fromSorted(name: PoolName, ranges: readonly Range[], entries: readonly PoolBuildEntry[]): IdPool {
-    const pool = new IdPool(name, ranges);
-    for (const [range, st] of entries) if (st.kind === "valued") pool.#takeExact(range, st.value.kind === "owner" ? ALLOCATED : RESERVED, st.value);
+  static fromTaken(name: PoolName, space: readonly Range[], taken: TakenRanges, fail: (index: number, message: string) => never): IdPool {
+    tileTree(space, taken, fail);
+    const pool = new IdPool(name, space);
+    const { ranges, records } = taken;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i] as OwnerRecord;
+      pool.#takeExact(ranges[i] as Range, record.kind === "owner" ? ALLOCATED : RESERVED, record);
+    }
     return pool;
   }
 

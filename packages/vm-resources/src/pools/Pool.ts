@@ -8,10 +8,9 @@
  * answer "free / taken by whom". Views validate what callers pass (values
  * read with `readU64`) and expose no way to change anything.
  */
-import { AllocError, Range, describeValue } from "@alloc/constraint";
-import type { Constraint, U64Input } from "@alloc/constraint";
-import { FREE_STATE, valuedState } from "@alloc/core";
-import type { NodeState } from "@alloc/core";
+import { AllocError, describeValue, isAllocError } from "@alloc/constraint";
+import type { Constraint, Range, U64Input } from "@alloc/constraint";
+import { IntervalTree } from "@alloc/core";
 import type { PoolName } from "../Layout.js";
 import { readU64 } from "@alloc/constraint";
 import { readNested } from "../kinds/fields.js";
@@ -73,9 +72,6 @@ export interface ResourcePoolStats {
   /** How many ranges (free, allocated, reserved) the pool holds. */
   readonly ranges: number;
 }
-
-/** A sorted, checked entry for building a pool at once (restore). */
-export type PoolBuildEntry = readonly [Range, NodeState<OwnerRecord>];
 
 /** The engine's side of a pool. */
 export interface Pool {
@@ -179,73 +175,33 @@ export class PoolView {
   }
 }
 
-/** `(aHi, aLo) < (bHi, bLo)` as u64s. */
-function below(aHi: number, aLo: number, bHi: number, bLo: number): boolean {
-  return aHi < bHi || (aHi === bHi && aLo < bLo);
+/** The holders of a pool's taken ranges, for a bulk build (restore): `records[k]` holds `ranges[k]`. */
+export interface TakenRanges {
+  /** The taken ranges, sorted by address. */
+  readonly ranges: readonly Range[];
+  /** The holder of each. */
+  readonly records: readonly OwnerRecord[];
 }
 
 /**
- * The tiling of a pool: its layout ranges with the taken ranges (sorted by
- * address, `records[k]` the holder of `ranges[k]`) in place, valued with
- * their records, and free ranges (the shared `FREE_STATE`) in the gaps.
- * Throws `fail(index, message)` for an entry that overlaps the one before it
- * or lies outside every range. O(ranges + entries); each bound is read once,
- * as exact 32-bit halves (perf: no bigint, bench "restore").
+ * The tree of a pool over its layout ranges `space` with the taken ranges in
+ * place, valued with their records, and the rest free, built by
+ * `IntervalTree.fromTaken` (the one place the tiling is checked): a taken
+ * range that overlaps the one before it or lies outside the space fails
+ * through `fail(k, message)`. O(space + taken).
  *
  * @example
  * ```ts
- * RangePool.fromSorted("pio", tile(layout.pio.ranges, takenRanges, takenRecords, fail));
+ * const tree = tileTree(layout.pio.ranges, { ranges, records }, (k, message) => rd.fail(paths[k], message));
  * ```
  */
-export function tile(
-  space: readonly Range[],
-  ranges: readonly Range[],
-  records: readonly OwnerRecord[],
-  fail: (index: number, message: string) => never,
-): PoolBuildEntry[] {
-  const out: PoolBuildEntry[] = [];
-  let k = 0;
-  for (const seg of segments(space)) {
-    const endHi = Range.maxHiOf(seg);
-    const endLo = Range.maxLoOf(seg);
-    // The first value of the segment not tiled yet; `open` is false once the segment is full.
-    let nextHi = Range.minHiOf(seg);
-    let nextLo = Range.minLoOf(seg);
-    let open = true;
-    while (k < ranges.length) {
-      const r = ranges[k] as Range;
-      const minHi = Range.minHiOf(r);
-      const minLo = Range.minLoOf(r);
-      if (below(endHi, endLo, minHi, minLo)) break;
-      const maxHi = Range.maxHiOf(r);
-      const maxLo = Range.maxLoOf(r);
-      if (below(minHi, minLo, nextHi, nextLo)) fail(k, `${r} overlaps the range before it or lies outside the pool`);
-      if (below(endHi, endLo, maxHi, maxLo)) fail(k, `${r} runs past the end of the pool range ${seg}`);
-      if (below(nextHi, nextLo, minHi, minLo)) {
-        out.push([Range.fromParts(nextHi, nextLo, minLo === 0 ? minHi - 1 : minHi, minLo === 0 ? 0xffff_ffff : minLo - 1), FREE_STATE]);
-      }
-      out.push([r, valuedState(records[k] as OwnerRecord)]);
-      k++;
-      if (maxHi === endHi && maxLo === endLo) {
-        open = false;
-        break;
-      }
-      nextHi = maxLo === 0xffff_ffff ? maxHi + 1 : maxHi;
-      nextLo = maxLo === 0xffff_ffff ? 0 : maxLo + 1;
-    }
-    if (open) out.push([Range.fromParts(nextHi, nextLo, endHi, endLo), FREE_STATE]);
+export function tileTree(space: readonly Range[], taken: TakenRanges, fail: (index: number, message: string) => never): IntervalTree<OwnerRecord> {
+  try {
+    return IntervalTree.fromTaken<OwnerRecord>(space, taken.ranges, taken.records);
+  } catch (e) {
+    const at = isAllocError(e) ? /^taken\[(\d+)\]$/.exec(e.details.path ?? "") : null;
+    if (at === null) throw e;
+    // The message without its "fromTaken: taken[k] " prefix: the caller names the range its own way.
+    return fail(Number(at[1]), (e as Error).message.replace(/^fromTaken: taken\[\d+\] /, ""));
   }
-  if (k < ranges.length) fail(k, `${ranges[k]} lies outside the pool`);
-  return out;
-}
-
-/** Layout ranges with touching neighbours merged (an allocation may span them). */
-function segments(space: readonly Range[]): Range[] {
-  const out: Range[] = [];
-  for (const r of space) {
-    const last = out[out.length - 1];
-    if (last !== undefined && last.max + 1n === r.min) out[out.length - 1] = new Range(last.min, r.max);
-    else out.push(r);
-  }
-  return out;
 }

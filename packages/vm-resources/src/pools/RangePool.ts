@@ -15,8 +15,8 @@ import type { Constraint } from "@alloc/constraint";
 import { IntervalTree } from "@alloc/core";
 import type { NodeState } from "@alloc/core";
 import type { PoolName, Reservation } from "../Layout.js";
-import { holderNameOwn } from "./Pool.js";
-import type { OwnerRecord, Pool, PoolBuildEntry, PoolEntry, ResourcePoolStats } from "./Pool.js";
+import { holderNameOwn, tileTree } from "./Pool.js";
+import type { OwnerRecord, Pool, PoolEntry, ResourcePoolStats, TakenRanges } from "./Pool.js";
 
 function entryOf(range: Range, state: NodeState<OwnerRecord>): PoolEntry {
   if (state.kind === "valued") {
@@ -58,21 +58,20 @@ export class RangePool implements Pool {
   }
 
   /**
-   * A pool built at once from its full tiling (sorted, disjoint entries that
-   * cover its space, as `tile` makes them). O(n).
+   * A pool built at once over `space` with the `taken` ranges in place (see
+   * {@link tileTree}; a misplaced one fails through `fail`). O(n).
    *
    * @example
    * ```ts
-   * RangePool.fromSorted("pio", tile(layout.pio.ranges, takenRanges, takenRecords, fail));
+   * RangePool.fromTaken("pio", layout.pio.ranges, { ranges, records }, fail);
    * ```
    */
-  static fromSorted(name: PoolName, entries: readonly PoolBuildEntry[]): RangePool {
+  static fromTaken(name: PoolName, space: readonly Range[], taken: TakenRanges, fail: (index: number, message: string) => never): RangePool {
+    const tree = tileTree(space, taken, fail);
     let reservedTotal = 0n;
-    for (let i = 0; i < entries.length; i++) {
-      const [r, st] = entries[i] as PoolBuildEntry;
-      if (st.kind === "valued" && st.value.kind === "reserved") reservedTotal += r.size;
-    }
-    return new RangePool(name, [], [], { tree: IntervalTree.fromSorted(entries), reservedTotal });
+    const { ranges, records } = taken;
+    for (let i = 0; i < records.length; i++) if ((records[i] as OwnerRecord).kind === "reserved") reservedTotal += (ranges[i] as Range).size;
+    return new RangePool(name, [], [], { tree, reservedTotal });
   }
 
   // perf: the range is valued with its record in the same search (bench "churn").

@@ -14,7 +14,10 @@ import { ANY_RESOURCE_KEYS, REQUEST_KINDS, kindNamed } from "../../src/kinds/reg
 import type { AnyKind } from "../../src/kinds/registry.js";
 import type { ResourceReader } from "../../src/kinds/Kind.js";
 import { IdPool } from "../../src/pools/IdPool.js";
-import type { OwnerRecord, Pool, PoolBuildEntry } from "../../src/pools/Pool.js";
+import type { OwnerRecord, Pool } from "../../src/pools/Pool.js";
+
+/** A sorted, checked entry of a pool's tiling. */
+type PoolBuildEntry = readonly [Range, NodeState<OwnerRecord>];
 import { RangePool } from "../../src/pools/RangePool.js";
 import type { Resource } from "../../src/requests.js";
 import { quoteText } from "@alloc/constraint";
@@ -284,7 +287,18 @@ export function oldReadSnapshot(json: unknown): RestoredState {
       const entries = tile(layout[name].ranges, list, (k, message) => rd.fail((list[k] as Taken).at, message), mkRange);
       const v1 = listed.get(name);
       if (v1 !== undefined) compareV1(rd, v1, `$.pools.${name}`, entries);
-      pools.set(name, name === "deviceId" || name === "memSlot" ? IdPool.fromSorted(name, layout[name].ranges, entries) : RangePool.fromSorted(name, entries));
+      // The pools are built the production way (the oracle checks the reader, not the builders).
+      const held = entries.filter((e) => e[1].kind === "valued") as [Range, { kind: "valued"; value: OwnerRecord }][];
+      const built = { ranges: held.map((e) => e[0]), records: held.map((e) => e[1].value) };
+      const never = (): never => {
+        throw new Error("oracle: the tiling was checked above");
+      };
+      pools.set(
+        name,
+        name === "deviceId" || name === "memSlot"
+          ? IdPool.fromTaken(name, layout[name].ranges, built, never)
+          : RangePool.fromTaken(name, layout[name].ranges, built, never),
+      );
     }
     return { layout, pools, owners, extra };
   } catch (e) {
@@ -434,8 +448,10 @@ function tile(
       const min = r.min;
       if (min > segMax) break;
       const max = r.max;
-      if (min < next) fail(k, `${r} overlaps the range before it or lies outside the pool`);
-      if (max > segMax) fail(k, `${r} runs past the end of the pool range ${seg}`);
+      // The messages of the tiling in @alloc/core's fromTaken (changed since f8dbfea: an overlap names the range before).
+      const before = k > 0 && next > seg.min ? (taken[k - 1] as Taken).range : undefined;
+      if (min < next) fail(k, before !== undefined ? `${r} overlaps the range before it, ${before}` : `${r} lies outside the pool`);
+      if (max > segMax) fail(k, `${r} runs past the end of the pool range it starts in`);
       if (min > next) out.push([makeRange(next, min - 1n), FREE]);
       out.push([r, e.state]);
       k++;
