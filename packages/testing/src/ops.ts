@@ -386,7 +386,17 @@ const opName: (value: unknown, argument: string) => asserts value is TreeOp["op"
 /** @internal A {@link PickKind}. */
 export const pickKind: (value: unknown, argument: string) => void = oneOf<PickKind>(["any", "free", "taken"]);
 /** @internal A {@link Tweak}. */
-export const tweakName: (value: unknown, argument: string) => void = oneOf<Tweak>(["exact", "shrinkLeft", "shrinkRight", "growLeft", "growRight", "firstPoint", "lastPoint", "before", "after"]);
+export const tweakName: (value: unknown, argument: string) => void = oneOf<Tweak>([
+  "exact",
+  "shrinkLeft",
+  "shrinkRight",
+  "growLeft",
+  "growRight",
+  "firstPoint",
+  "lastPoint",
+  "before",
+  "after",
+]);
 const policyName = oneOf<"first-match" | "last-match" | "best-fit">(["first-match", "last-match", "best-fit"]);
 
 /** Largest pick index (`index`, `inFree`): used modulo a count, and a repeat's shift (at most 2^16 × 2^16) keeps it a safe integer. */
@@ -535,7 +545,8 @@ function readOp(value: unknown, argument: string, depth: number): TreeOp {
       const step = need(rec, "step", argument, repeatCount) as number;
       if (depth >= REPEAT_DEPTH_MAX) refuse(argument, `not a repeat: repeats nest at most ${REPEAT_DEPTH_MAX} deep`, value);
       const body = readOp(rec.body, `${argument}.body`, depth + 1);
-      if (times * expansion(body) > REPEAT_EXPANSION_MAX) refuse(`${argument}.times`, `at most ${REPEAT_EXPANSION_MAX} ops in all once nested repeats expand`, times);
+      if (times * expansion(body) > REPEAT_EXPANSION_MAX)
+        refuse(`${argument}.times`, `at most ${REPEAT_EXPANSION_MAX} ops in all once nested repeats expand`, times);
       return Object.freeze({ op, times, step, body });
     }
     default:

@@ -268,7 +268,12 @@ function readOp(value: unknown, argument: string): ManagerOp {
     case "freeDevice":
       return Object.freeze({ op, owner: field("owner", index) as number });
     case "freeResource":
-      return Object.freeze({ op, owner: field("owner", index) as number, pick: field("pick", index) as number, wrongOwner: field("wrongOwner", flag) as boolean });
+      return Object.freeze({
+        op,
+        owner: field("owner", index) as number,
+        pick: field("pick", index) as number,
+        wrongOwner: field("wrongOwner", flag) as boolean,
+      });
     case "move":
       return Object.freeze({ op, owner: field("owner", index) as number, pick: field("pick", index) as number, to: readPlace(rec.to, `${argument}.to`) });
     case "resize":
@@ -617,8 +622,7 @@ function applyOp(op: ManagerOp, model: ManagerModel, box: ManagerBox): void {
         const scaled = BigInt(Math.max(1, Math.round(Number(units) * op.scale)));
         describe = () => `resizeResource(${literal(who)}, ${literal(resource)}, ${literal(scaled)})`;
         expect = () => model.resize(who, res, scaled);
-        real = () =>
-          normalized((rm as ManagerUnderTest & { resizeResource(o: string, r: unknown, s: bigint): never }).resizeResource(who, resource, scaled));
+        real = () => normalized((rm as ManagerUnderTest & { resizeResource(o: string, r: unknown, s: bigint): never }).resizeResource(who, resource, scaled));
       } else if (op.op === "freeResource") {
         describe = () => `freeResource(${literal(who)}, ${literal(resource)})`;
         expect = () => model.freeResource(who, res);

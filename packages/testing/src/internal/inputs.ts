@@ -89,7 +89,11 @@ export function oneOf<V extends string>(values: readonly V[]): (value: unknown, 
 }
 
 /** A bigint in `min .. max`. */
-export function bigintIn(min: bigint, max: bigint, expected: string = `a bigint in ${min}..${max === U64_MAX ? "2^64-1" : max}`): (value: unknown, argument: string) => void {
+export function bigintIn(
+  min: bigint,
+  max: bigint,
+  expected: string = `a bigint in ${min}..${max === U64_MAX ? "2^64-1" : max}`,
+): (value: unknown, argument: string) => void {
   return (value, argument) => {
     if (typeof value !== "bigint" || value < min || value > max) refuse(argument, expected, value);
   };

@@ -11,7 +11,8 @@
  * request fits. Costs O(n) per request.
  */
 import { bigintIn, flag, list, member, oneOf, readObject, refuse, text } from "../internal/inputs.js";
-import { AllocError, Range, U64_MAX } from "@alloc/constraint";
+import { AllocError, U64_MAX } from "@alloc/constraint";
+import type { Range } from "@alloc/constraint";
 import type { ConstraintInit } from "@alloc/constraint";
 import type { ManagerLayoutView, RangeView } from "../interfaces.js";
 import { FreeListModel } from "./FreeListModel.js";
