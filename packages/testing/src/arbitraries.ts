@@ -7,8 +7,9 @@
  */
 import fc from "fast-check";
 import { AllocError, Constraint, Range, U64_MAX, describeValue } from "@alloc/constraint";
-import { integer, madeProfile, profile as checkProfile, ranges } from "./internal/inputs.js";
+import { bigintIn, flag, integer, items, madeProfile, profile as checkProfile, ranges, rate, readOptions, refuse } from "./internal/inputs.js";
 import type { RangeLike } from "@alloc/constraint";
+import { pickKind, tweakName } from "./ops.js";
 import type { ConstraintArg, Data, IdArg, PickKind, RangeArg, TreeOp, Tweak } from "./ops.js";
 
 /** The values where 32-bit halves, doubles and u64 wrap-around go wrong. */
@@ -167,8 +168,17 @@ export function policy(): fc.Arbitrary<"first-match" | "last-match" | "best-fit"
   return fc.constantFrom("first-match", "last-match", "best-fit");
 }
 
-/** Either the bigint or, when it is a safe integer, the same value as a number. */
+/**
+ * Either the bigint or, when it is a safe integer, the same value as a number.
+ * `v` must be a bigint in `0..2^64-1` (else `INVALID_ARGUMENT` naming `v`).
+ *
+ * @example
+ * ```ts
+ * fc.sample(asInput(16n), 2); // e.g. [16n, 16]
+ * ```
+ */
 export function asInput(v: bigint): fc.Arbitrary<bigint | number> {
+  u64Value(v, "v");
   return v <= BigInt(Number.MAX_SAFE_INTEGER) ? fc.constantFrom<bigint | number>(v, Number(v)) : fc.constant(v);
 }
 
@@ -251,6 +261,19 @@ export function badConstraint(profile: DomainProfile): fc.Arbitrary<unknown> {
   );
 }
 
+const u64Value = bigintIn(0n, U64_MAX);
+const weight = integer(0, 1_000_000);
+const RANGE_ARG_MIX = {
+  pickWeight: weight,
+  freshWeight: weight,
+  exactShare: rate,
+  tweaks: (v: unknown, at: string): void => {
+    const tweaks = items(v, at, (t, a) => tweakName(t, a));
+    if (tweaks.length === 0) refuse(at, "a non-empty array of tweaks", v);
+  },
+};
+const TREE_OP_OPTIONS = { badRate: rate, clone: flag };
+
 const DISTORTIONS: readonly Tweak[] = ["shrinkLeft", "shrinkRight", "growLeft", "growRight", "firstPoint", "lastPoint", "before", "after"];
 
 /** How a pick distorts the entry: mostly exact (the call succeeds), else partial, superset or neighbour. */
@@ -270,8 +293,12 @@ export interface RangeArgMix {
 }
 
 /** A range argument: a fresh range, a pick of an existing entry (often exact), or (at `badRate`) a malformed one. */
-export function rangeArg(profile: DomainProfile, pick: PickKind, badRate: number, mix: RangeArgMix = {}): fc.Arbitrary<RangeArg> {
+export function rangeArg(profile: DomainProfile, pick: PickKind, badRate: number, raw: RangeArgMix = {}): fc.Arbitrary<RangeArg> {
   checkProfile(profile, "profile");
+  pickKind(pick, "pick");
+  rate(badRate, "badRate");
+  const mix = readOptions(raw, "mix", RANGE_ARG_MIX) as RangeArgMix;
+  if ((mix.pickWeight ?? 30) + (mix.freshWeight ?? 10) === 0) refuse("mix.pickWeight", "positive when mix.freshWeight is 0", 0);
   const tweaks = mix.tweaks === undefined ? tweak(mix.exactShare ?? 0.6) : fc.constantFrom(...mix.tweaks);
   const arbs: Array<fc.WeightedArbitrary<RangeArg>> = [
     { weight: mix.pickWeight ?? 30, arbitrary: fc.record({ pick: fc.constant(pick), index: fc.nat(1000), tweak: tweaks }) },
@@ -289,6 +316,7 @@ export function rangeArg(profile: DomainProfile, pick: PickKind, badRate: number
 /** A constraint argument: literal (well-formed or, at `badRate`, not) or aimed inside a free entry. */
 export function constraintArg(profile: DomainProfile, badRate: number): fc.Arbitrary<ConstraintArg> {
   checkProfile(profile, "profile");
+  rate(badRate, "badRate");
   const arbs: Array<fc.WeightedArbitrary<ConstraintArg>> = [
     { weight: 8, arbitrary: constraintIn(profile).map((init) => ({ init })) },
     {
@@ -342,8 +370,9 @@ export interface TreeOpOptions {
  * One tree operation, weighted towards the interesting ones (allocate, free,
  * insert) and towards picks of existing entries.
  */
-export function treeOp(profile: DomainProfile, options: TreeOpOptions = {}): fc.Arbitrary<TreeOp> {
+export function treeOp(profile: DomainProfile, raw: TreeOpOptions = {}): fc.Arbitrary<TreeOp> {
   checkProfile(profile, "profile");
+  const options = readOptions(raw, "options", TREE_OP_OPTIONS) as TreeOpOptions;
   const bad = options.badRate ?? 0.1;
   const arbs: Array<fc.WeightedArbitrary<TreeOp>> = [
     // Inserts: mostly fresh ranges, else neighbours of existing ones (coalescing) or overlaps.
@@ -398,7 +427,9 @@ export function treeOp(profile: DomainProfile, options: TreeOpOptions = {}): fc.
  * fc.assert(fc.property(treeOps(fullDomain()), (ops) => { runTreeOps(() => new IntervalTree(), ops); }));
  * ```
  */
-export function treeOps(profile: DomainProfile, options: TreeOpOptions & { maxLength?: number } = {}): fc.Arbitrary<TreeOp[]> {
+export function treeOps(profile: DomainProfile, raw: TreeOpOptions & { maxLength?: number } = {}): fc.Arbitrary<TreeOp[]> {
   checkProfile(profile, "profile");
-  return fc.array(treeOp(profile, options), { maxLength: options.maxLength ?? 60 });
+  const options = readOptions(raw, "options", { ...TREE_OP_OPTIONS, maxLength: integer(0, 1_000_000) }) as TreeOpOptions & { maxLength?: number };
+  const { maxLength, ...opOptions } = options;
+  return fc.array(treeOp(profile, opOptions), { maxLength: maxLength ?? 60 });
 }

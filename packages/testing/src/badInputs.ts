@@ -33,8 +33,25 @@ const P53 = 2n ** 53n;
  * The pool every tree case starts from:
  * free `[0x1000, 0x10ff]`, allocated `[0x1100, 0x11ff]`, free `[0x1200, 0x1fff]`,
  * valued `[0x3000, 0x30ff]` = "dev", free `[2^53-16, 2^53+15]`, free `[2^64-0x1000, 2^64-1]`.
+ * `t` must have `insert` and `allocate` (else an `AllocError`
+ * `INVALID_ARGUMENT` naming `t.insert`); an Error is thrown if the allocator
+ * does not place `[0x1100, 0x11ff]` as asked.
+ *
+ * @example
+ * ```ts
+ * const t = new IntervalTree();
+ * BAD_INPUT_FIXTURE(t);
+ * ```
  */
 export function BAD_INPUT_FIXTURE(t: AllocatorUnderTest<unknown>): void {
+  fixtureTarget(t, "t");
+  fixtureUnchecked(t);
+}
+
+const fixtureTarget = methods(["insert", "allocate"]);
+
+/** {@link BAD_INPUT_FIXTURE} on a checked allocator. */
+function fixtureUnchecked(t: AllocatorUnderTest<unknown>): void {
   t.insert({ min: 0x1000n, max: 0x1fffn });
   t.insert({ min: 0x3000n, max: 0x30ffn }, "dev");
   t.insert({ min: P53 - 16n, max: P53 + 15n });
@@ -266,7 +283,7 @@ export function runBadInputs(
   return cases.map((k) => {
     const t = factory();
     methods(["insert", "allocate", "free"])(t, "factory()");
-    fixture(t);
+    (fixture === BAD_INPUT_FIXTURE ? fixtureUnchecked : fixture)(t);
     k.before?.(t);
     const before = contents(t.entries());
     const statsBefore = t.stats();

@@ -37,7 +37,7 @@ export {
   valueIn,
 } from "./arbitraries.js";
 export type { DomainProfile, TreeOpOptions } from "./arbitraries.js";
-export { describeOp, literal, resolveConstraint, resolveId, resolveRange } from "./ops.js";
+export { describeOp, literal, readTreeOp, resolveConstraint, resolveId, resolveRange } from "./ops.js";
 export type { ConstraintArg, Data, IdArg, PickKind, RangeArg, TreeOp, Tweak } from "./ops.js";
 export { TreeCommand, applyTreeOp, checkTree, fuzzTree, opsExecuted, replayTree, runTreeOps } from "./commands/tree.js";
 export type { CampaignReport, FuzzReport, ModelChoice, TreeFuzzOptions, TreeHarness } from "./commands/tree.js";
@@ -47,7 +47,17 @@ export { BAD_INPUT_FIXTURE, TREE_BAD_INPUTS, assertBadInputs, runBadInputs } fro
 export type { BadInputCase, BadInputResult } from "./badInputs.js";
 export { ManagerModel, MANAGER_POOLS, normalizeResource, sameResource, toRealResource } from "./models/ManagerModel.js";
 export type { ManagerPool, ModelRequest, ModelResource } from "./models/ManagerModel.js";
-export { OWNERS, applyManagerOp, assertManagerAgree, checkManager, fuzzManager, managerOp, requestSpec, runManagerOps } from "./commands/manager.js";
+export {
+  OWNERS,
+  applyManagerOp,
+  assertManagerAgree,
+  checkManager,
+  fuzzManager,
+  managerOp,
+  readManagerOp,
+  requestSpec,
+  runManagerOps,
+} from "./commands/manager.js";
 export type { ManagerBox, ManagerFuzzOptions, ManagerHarness, ManagerOp, ManagerReport, RequestSpec, SnapshotMutation } from "./commands/manager.js";
 export { MANAGER_BAD_INPUTS, MANAGER_FIXTURE, runManagerBadInputs } from "./managerBadInputs.js";
 export type { ManagerBadInputCase, ManagerCatalogueTarget } from "./managerBadInputs.js";

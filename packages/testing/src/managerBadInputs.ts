@@ -36,8 +36,23 @@ export interface ManagerBadInputCase {
 /**
  * The state every manager case starts from (on the factory's default layout):
  * dev0 holds a device id, 8 ports and a legacy IRQ; dev1 holds a 4 KiB MMIO block.
+ * `t` must have `allocateDevice` (else an `AllocError` `INVALID_ARGUMENT`
+ * naming `t.allocateDevice`); the manager's own errors propagate.
+ *
+ * @example
+ * ```ts
+ * const rm = ResourceManager.fromPreset("x86_64");
+ * MANAGER_FIXTURE(rm);
+ * ```
  */
 export function MANAGER_FIXTURE(t: ManagerUnderTest): void {
+  fixtureTarget(t, "t");
+  fixture(t);
+}
+
+const fixtureTarget = methods(["allocateDevice"]);
+
+function fixture(t: ManagerUnderTest): void {
   t.allocateDevice("dev0", [{ kind: "device-id" }, { kind: "pio", size: 8 }, { kind: "legacy-irq" }]);
   t.allocateDevice("dev1", [{ kind: "mmio", size: 0x1000n, align: 0x1000n }]);
 }
@@ -359,7 +374,7 @@ export function runManagerBadInputs(factory: ManagerFactory, cases: readonly Man
   return cases.map((k) => {
     const t = factory.create() as ManagerCatalogueTarget;
     methods(["allocateDevice", "freeDevice", "snapshot"])(t, "factory.create()");
-    MANAGER_FIXTURE(t);
+    fixture(t);
     const problems: string[] = [];
     let actual = "returned";
     let before = t.snapshot();

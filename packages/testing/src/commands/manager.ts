@@ -11,15 +11,15 @@
  * same outcome (codes compared where the model knows them), every pool's
  * entries, owners, each owner's resources, and `checkInvariants()`.
  */
-import { duration, integer, list, methods, readOptions, text } from "../internal/inputs.js";
+import { bigintIn, duration, flag, integer, items, label, manager, member, methods, oneOf, readObject, readOptions, refuse, text } from "../internal/inputs.js";
 import fc from "fast-check";
-import { isAllocError } from "@alloc/constraint";
+import { U64_MAX, isAllocError } from "@alloc/constraint";
 import { capture, show } from "../internal/compare.js";
 import type { ManagerFactory, ManagerUnderTest } from "../interfaces.js";
-import { MANAGER_POOLS, ManagerModel, normalizeResource, toRealResource } from "../models/ManagerModel.js";
+import { MANAGER_POOLS, ManagerModel, modelOf, normalized, toReal } from "../models/ManagerModel.js";
 import type { ManagerPool, ModelRequest, ModelResource } from "../models/ManagerModel.js";
 import { literal } from "../ops.js";
-import { countOp } from "./tree.js";
+import { countOp, product, refusal } from "./tree.js";
 import type { CampaignReport } from "./tree.js";
 
 /** Owners used by generated ops. */
@@ -106,6 +106,184 @@ export type ManagerOp =
 
 /** Ways to damage a snapshot. */
 export type SnapshotMutation = "truncate" | "char" | "dropKey" | "version" | "proto" | "duplicate" | "notJson" | "swapNumbers";
+
+/** The names of {@link ManagerOp}s and the keys each one takes. */
+const MANAGER_OP_KEYS: Readonly<Record<ManagerOp["op"], readonly string[]>> = {
+  allocate: ["op", "owner", "extend", "requests"],
+  freeDevice: ["op", "owner"],
+  freeResource: ["op", "owner", "pick", "wrongOwner"],
+  move: ["op", "owner", "pick", "to"],
+  resize: ["op", "owner", "pick", "scale"],
+  snapshotRestore: ["op"],
+  mutateSnapshot: ["op", "mutation", "at"],
+};
+const ALL_MANAGER_OP_KEYS = [...new Set(Object.values(MANAGER_OP_KEYS).flat())];
+const managerOpName: (value: unknown, argument: string) => asserts value is ManagerOp["op"] = oneOf(Object.keys(MANAGER_OP_KEYS) as ManagerOp["op"][]);
+const mutationName = oneOf<SnapshotMutation>(["truncate", "char", "dropKey", "version", "proto", "duplicate", "notJson", "swapNumbers"]);
+const requestKind: (value: unknown, argument: string) => asserts value is ModelRequest["kind"] = oneOf<ModelRequest["kind"]>([
+  "pio",
+  "mmio",
+  "mem",
+  "legacy-irq",
+  "pci-msi",
+  "pci-msix",
+  "generic-msi",
+  "mem-slot",
+  "device-id",
+]);
+const policyName = oneOf(["first-match", "last-match", "best-fit"]);
+const windowName = oneOf(["low", "high", "any"]);
+
+/** Largest owner index, pick, position or free-range index of a manager op: each is used modulo a count. */
+export const MANAGER_INDEX_MAX: number = 2 ** 32 - 1;
+/** Most requests in one `allocate` op. */
+export const MANAGER_REQUESTS_MAX = 256;
+
+const index = integer(0, MANAGER_INDEX_MAX);
+/** A number field of a request (a port, line, vector, slot or id): a non-negative safe integer. */
+const natural = integer(0, Number.MAX_SAFE_INTEGER);
+/** A count or size of a request as a number: at least 1. */
+const count = integer(1, Number.MAX_SAFE_INTEGER);
+const address = bigintIn(0n, U64_MAX);
+const bytes = bigintIn(1n, U64_MAX);
+
+/** A `resize` scale: a finite number in (0, 2^16]; the command set rounds `units × scale` to at least 1. */
+function scale(value: unknown, argument: string): void {
+  if (typeof value !== "number" || !(value > 0 && value <= 2 ** 16)) refuse(argument, "a number in (0, 65536]", value);
+}
+
+/** The keys each request kind takes, and the check of each (`range` is read on its own). */
+const REQUEST_FIELDS: Readonly<Record<ModelRequest["kind"], Readonly<Record<string, (value: unknown, argument: string) => void>>>> = {
+  pio: { size: count, align: count, base: natural, range: () => {} },
+  mmio: { size: bytes, align: bytes, base: address, window: windowName, is64bit: flag, policy: policyName },
+  mem: { size: bytes, align: bytes, base: address, policy: policyName },
+  "legacy-irq": { irq: natural, shared: flag },
+  "pci-msi": { count, base: natural },
+  "pci-msix": { count, base: natural },
+  "generic-msi": { count, base: natural },
+  "mem-slot": { slot: natural, count },
+  "device-id": { id: natural },
+};
+/** Fields a request of each kind must have. */
+const REQUIRED: Readonly<Record<ModelRequest["kind"], readonly string[]>> = {
+  pio: ["size"],
+  mmio: ["size"],
+  mem: ["size"],
+  "legacy-irq": [],
+  "pci-msi": ["count"],
+  "pci-msix": ["count"],
+  "generic-msi": ["count"],
+  "mem-slot": [],
+  "device-id": [],
+};
+const ALL_REQUEST_KEYS = ["kind", ...new Set(Object.values(REQUEST_FIELDS).flatMap((f) => Object.keys(f)))];
+
+/**
+ * Reads a {@link ModelRequest} once: `kind` one of the request kinds and only
+ * that kind's keys, each of the type `ModelRequest` declares (numbers
+ * non-negative safe integers, sizes, counts and alignments at least 1,
+ * addresses bigints in `0..2^64-1`, pio `range` a `{ min, max }` of bigints
+ * with `min <= max`). Returns a frozen copy.
+ */
+export function readModelRequest(value: unknown, argument: string): ModelRequest {
+  const rec = readObject(value, argument, ALL_REQUEST_KEYS);
+  const kind = rec.kind;
+  requestKind(kind, `${argument}.kind`);
+  const fields = REQUEST_FIELDS[kind];
+  const out: Record<string, unknown> = { kind };
+  for (const k of Object.keys(rec)) {
+    if (k === "kind") continue;
+    const check = fields[k];
+    if (check === undefined) refuse(`${argument}.${k}`, `absent (a ${kind} request takes ${Object.keys(fields).join(", ")})`, rec[k]);
+    if (k === "range") {
+      const r = readObject(rec[k], `${argument}.range`, ["min", "max"]);
+      address(r.min, `${argument}.range.min`);
+      address(r.max, `${argument}.range.max`);
+      if ((r.min as bigint) > (r.max as bigint)) refuse(`${argument}.range.min`, `at most range.max (${r.max as bigint}n)`, r.min);
+      out[k] = Object.freeze({ min: r.min, max: r.max });
+    } else {
+      check(rec[k], `${argument}.${k}`);
+      out[k] = rec[k];
+    }
+  }
+  for (const k of REQUIRED[kind]) if (!(k in rec)) refuse(`${argument}.${k}`, `present (a ${kind} request needs it)`, undefined);
+  return Object.freeze(out) as ModelRequest;
+}
+
+/** Reads an `{ index, offset }` placement (used modulo a count, and as a unit count from a range's start). */
+function readPlace(value: unknown, argument: string): { readonly index: number; readonly offset: number } {
+  const rec = readObject(value, argument, ["index", "offset"]);
+  index(rec.index, `${argument}.index`);
+  index(rec.offset, `${argument}.offset`);
+  return Object.freeze({ index: rec.index as number, offset: rec.offset as number });
+}
+
+/** Reads a {@link RequestSpec} once: `{ req }` or `{ req, exact: { index, offset } }`; returns a frozen copy. */
+export function readRequestSpec(value: unknown, argument: string): RequestSpec {
+  const rec = readObject(value, argument, ["req", "exact"]);
+  const req = readModelRequest(rec.req, `${argument}.req`);
+  if (!("exact" in rec)) return Object.freeze({ req });
+  return Object.freeze({ req, exact: readPlace(rec.exact, `${argument}.exact`) });
+}
+
+/**
+ * Reads one {@link ManagerOp} from outside, once: each key read a single
+ * time through `readRecord` (an unknown key refused by name), `op` one of
+ * the names and only that op's keys present, `owner`, `pick`, `at` and
+ * placement indices integers in `0..2^32-1`, `scale` a number in
+ * `(0, 65536]`, `requests` an array of at most 256 {@link RequestSpec}s each
+ * read by {@link readRequestSpec}. Returns a deeply frozen copy. A mistake is
+ * an `AllocError` `INVALID_ARGUMENT` naming the field (`ops[2].requests[0].req.size`).
+ *
+ * @example
+ * ```ts
+ * readManagerOp({ op: "freeDevice", owner: 0 }, "ops[0]"); // a frozen ManagerOp
+ * readManagerOp({ op: "freeDevice", ownr: 0 }, "ops[0]");  // throws INVALID_ARGUMENT ops[0].ownr (did you mean "owner"?)
+ * ```
+ */
+export function readManagerOp(value: unknown, argument = "op"): ManagerOp {
+  text(argument, "argument");
+  return readOp(value, argument);
+}
+
+function readOp(value: unknown, argument: string): ManagerOp {
+  const rec = readObject(value, argument, ALL_MANAGER_OP_KEYS);
+  const op = rec.op;
+  managerOpName(op, `${argument}.op`);
+  for (const k of Object.keys(rec)) {
+    if (!MANAGER_OP_KEYS[op].includes(k)) refuse(`${argument}.${k}`, `absent (a ${op} op takes ${MANAGER_OP_KEYS[op].join(", ")})`, rec[k]);
+  }
+  const field = (key: string, check: (value: unknown, argument: string) => void): unknown => {
+    check(rec[key], `${argument}.${key}`);
+    return rec[key];
+  };
+  switch (op) {
+    case "allocate":
+      return Object.freeze({
+        op,
+        owner: field("owner", index) as number,
+        extend: field("extend", flag) as boolean,
+        requests: Object.freeze(items(rec.requests, `${argument}.requests`, readRequestSpec, MANAGER_REQUESTS_MAX)),
+      });
+    case "freeDevice":
+      return Object.freeze({ op, owner: field("owner", index) as number });
+    case "freeResource":
+      return Object.freeze({
+        op,
+        owner: field("owner", index) as number,
+        pick: field("pick", index) as number,
+        wrongOwner: field("wrongOwner", flag) as boolean,
+      });
+    case "move":
+      return Object.freeze({ op, owner: field("owner", index) as number, pick: field("pick", index) as number, to: readPlace(rec.to, `${argument}.to`) });
+    case "resize":
+      return Object.freeze({ op, owner: field("owner", index) as number, pick: field("pick", index) as number, scale: field("scale", scale) as number });
+    case "snapshotRestore":
+      return Object.freeze({ op });
+    case "mutateSnapshot":
+      return Object.freeze({ op, mutation: field("mutation", mutationName) as SnapshotMutation, at: field("at", index) as number });
+  }
+}
 
 const POOL_OF: Record<ModelRequest["kind"], ManagerPool> = {
   pio: "pio",
@@ -259,8 +437,25 @@ function showResources(list: readonly ModelResource[]): string {
   return list.map((r) => `${r.kind}/${r.pool}/${r.min}-${r.max}/${r.window ?? ""}/${r.align ?? ""}`).join(",");
 }
 
-/** Throws when the manager and the model disagree anywhere. */
+/**
+ * Throws an Error when the manager and the model disagree anywhere. Its
+ * arguments are checked once first (`rm` a manager, `model` a
+ * {@link ManagerModel}, `afterWhat` a string or a function returning one): a
+ * mistake is an `AllocError` `INVALID_ARGUMENT` naming it.
+ *
+ * @example
+ * ```ts
+ * assertManagerAgree(rm, new ManagerModel(rm.layout), "construction");
+ * ```
+ */
 export function assertManagerAgree(rm: ManagerUnderTest, model: ManagerModel, afterWhat: string | (() => string)): void {
+  manager(rm, "rm");
+  modelOf(model, "model");
+  label(afterWhat, "afterWhat");
+  managerAgree(rm, model, afterWhat);
+}
+
+function managerAgree(rm: ManagerUnderTest, model: ManagerModel, afterWhat: string | (() => string)): void {
   const after = { toString: (): string => (typeof afterWhat === "string" ? afterWhat : afterWhat()) };
   try {
     rm.checkInvariants();
@@ -275,7 +470,7 @@ export function assertManagerAgree(rm: ManagerUnderTest, model: ManagerModel, af
   const owners = [...model.owners.keys()].sort();
   if (rm.owners().join() !== owners.join()) throw new Error(`after ${after}: owners real ${rm.owners().join()} vs model ${owners.join()}`);
   for (const o of owners) {
-    const a = showResources(rm.resourcesOf(o).map(normalizeResource));
+    const a = showResources(rm.resourcesOf(o).map(normalized));
     const b = showResources(model.owners.get(o)!);
     if (a !== b) throw new Error(`after ${after}: resources of ${o}: real ${a} vs model ${b}`);
   }
@@ -327,8 +522,35 @@ function mutate(json: string, mutation: SnapshotMutation, at: number): string {
   }
 }
 
-/** Applies one op to the manager in the box and to the model; throws on any disagreement. */
+/**
+ * Applies one op to the manager in the box and to the model; throws an Error
+ * on any disagreement. Its arguments are checked once first: `op` through
+ * {@link readManagerOp}, `model` a {@link ManagerModel}, `box` an object
+ * whose `rm` is a manager and `factory` has `create` and `restore` (each read
+ * once; a snapshot round trip writes the restored manager back to `box.rm`).
+ * A mistake is an `AllocError` `INVALID_ARGUMENT` naming it (`op.requests[0].req.kind`, `box.rm`).
+ *
+ * @example
+ * ```ts
+ * applyManagerOp({ op: "allocate", owner: 0, extend: false, requests: [{ req: { kind: "device-id" } }] }, model, box);
+ * ```
+ */
 export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerBox): void {
+  const read = readOp(op, "op");
+  modelOf(model, "model");
+  const b = readObject(box, "box", ["rm", "factory"]);
+  manager(b.rm, "box.rm");
+  methods(["create", "restore"])(b.factory, "box.factory");
+  const inner: ManagerBox = { rm: b.rm as ManagerUnderTest, factory: b.factory as ManagerFactory };
+  try {
+    applyOp(read, model, inner);
+  } finally {
+    if (inner.rm !== b.rm) box.rm = inner.rm;
+  }
+}
+
+/** {@link applyManagerOp} on arguments already read (the command set's own calls). */
+function applyOp(op: ManagerOp, model: ManagerModel, box: ManagerBox): void {
   countOp();
   managerCounter.value++;
   const label = (): string => literal(op);
@@ -339,10 +561,11 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
       let copy: ManagerUnderTest;
       try {
         copy = box.factory.restore(json);
+        manager(copy, "factory.restore()");
       } catch (e) {
         throw new Error(`${label()}: restoring the manager's own snapshot failed: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
-      assertManagerAgree(copy, model, `${label()} [restored copy]`);
+      managerAgree(copy, model, `${label()} [restored copy]`);
       const again = copy.snapshot();
       if (again !== json) throw new Error(`${label()}: snapshot is not canonical after a round trip`);
       box.rm = copy;
@@ -364,7 +587,7 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
         );
       }
       if (rm.snapshot() !== json) throw new Error(`${label()}: restoring a mutated snapshot changed the original manager`);
-      assertManagerAgree(rm, model, label());
+      managerAgree(rm, model, label());
       return;
     }
     default:
@@ -378,13 +601,13 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
       const reqs = op.requests.map((s) => resolveRequest(s, model));
       describe = () => `${op.extend ? "extendDevice" : "allocateDevice"}(${literal(owner)}, ${literal(reqs)})`;
       expect = () => model.allocate(owner, reqs, op.extend);
-      real = () => (op.extend ? rm.extendDevice(owner, reqs.map(realRequest)) : rm.allocateDevice(owner, reqs.map(realRequest))).map(normalizeResource);
+      real = () => (op.extend ? rm.extendDevice(owner, reqs.map(realRequest)) : rm.allocateDevice(owner, reqs.map(realRequest))).map(normalized);
       break;
     }
     case "freeDevice":
       describe = () => `freeDevice(${literal(owner)})`;
       expect = () => model.freeDevice(owner);
-      real = () => rm.freeDevice(owner).map(normalizeResource);
+      real = () => rm.freeDevice(owner).map(normalized);
       break;
     case "freeResource":
     case "resize":
@@ -393,14 +616,13 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
       if (all.length === 0) return;
       const [holder, res] = all[op.pick % all.length]!;
       const who = op.op === "freeResource" && op.wrongOwner ? OWNERS[(OWNERS.indexOf(holder) + 1) % OWNERS.length]! : holder;
-      const resource = toRealResource(res);
+      const resource = toReal(res);
       if (op.op === "resize") {
         const units = res.max - res.min + 1n;
         const scaled = BigInt(Math.max(1, Math.round(Number(units) * op.scale)));
         describe = () => `resizeResource(${literal(who)}, ${literal(resource)}, ${literal(scaled)})`;
         expect = () => model.resize(who, res, scaled);
-        real = () =>
-          normalizeResource((rm as ManagerUnderTest & { resizeResource(o: string, r: unknown, s: bigint): never }).resizeResource(who, resource, scaled));
+        real = () => normalized((rm as ManagerUnderTest & { resizeResource(o: string, r: unknown, s: bigint): never }).resizeResource(who, resource, scaled));
       } else if (op.op === "freeResource") {
         describe = () => `freeResource(${literal(who)}, ${literal(resource)})`;
         expect = () => model.freeResource(who, res);
@@ -414,7 +636,7 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
         const to = ((target + align - 1n) / align) * align;
         describe = () => `move(${literal(who)}, ${literal(resource)}, ${literal(to)})`;
         expect = () => model.move(who, res, to);
-        real = () => normalizeResource(rm.move(who, resource, to));
+        real = () => normalized(rm.move(who, resource, to));
       }
       break;
     }
@@ -438,23 +660,49 @@ export function applyManagerOp(op: ManagerOp, model: ManagerModel, box: ManagerB
   } else if (m.ok && r.ok && op.op !== "freeResource" && key(m.value) !== key(r.value)) {
     throw new Error(`${describe()}: real returned ${show(r.value)}, model ${show(m.value)}`);
   }
-  assertManagerAgree(rm, model, describe);
+  managerAgree(rm, model, describe);
 }
 
 function key(v: unknown): string {
   return Array.isArray(v) ? showResources(v as ModelResource[]) : showResources([v as ModelResource]);
 }
 
-/** Runs a fixed op list (a regression test) against a fresh manager and model. */
+/**
+ * Runs a fixed op list (a regression test) against a fresh manager and
+ * model; throws an Error naming the op index on the first divergence. Every
+ * op is read through {@link readManagerOp} before anything runs (a bad op at
+ * index 5 is refused naming `ops[5]…` before op 0 runs), and `factory` and the
+ * manager it creates are checked: a mistake is an `AllocError`
+ * `INVALID_ARGUMENT` naming it. An exception thrown by `factory.create`
+ * itself propagates as it is.
+ *
+ * @example
+ * ```ts
+ * runManagerOps({ create: () => ResourceManager.fromPreset("x86_64"), restore: ResourceManager.restore }, [{ op: "freeDevice", owner: 0 }]);
+ * ```
+ */
 export function runManagerOps(factory: ManagerFactory, ops: readonly ManagerOp[]): void {
   methods(["create", "restore"])(factory, "factory");
-  list(ops, "ops");
-  const box: ManagerBox = { rm: factory.create(), factory };
-  const model = new ManagerModel(box.rm.layout);
-  assertManagerAgree(box.rm, model, "construction");
+  runOps(factory, items(ops, "ops", readOp));
+}
+
+/** A fresh manager from `factory.create()`, checked, and its model. */
+function start(factory: ManagerFactory): { box: ManagerBox; model: ManagerModel } {
+  const rm = factory.create();
+  product(manager, rm, "factory.create()");
+  const box: ManagerBox = { rm, factory };
+  let model: ManagerModel | undefined;
+  product((layout) => (model = new ManagerModel(layout as ManagerUnderTest["layout"])), member(rm, "layout", "factory.create()"), "factory.create().layout");
+  managerAgree(box.rm, model!, "construction");
+  return { box, model: model! };
+}
+
+/** {@link runManagerOps} on arguments already read. */
+function runOps(factory: ManagerFactory, ops: readonly ManagerOp[]): void {
+  const { box, model } = start(factory);
   ops.forEach((op, i) => {
     try {
-      applyManagerOp(op, model, box);
+      applyOp(op, model, box);
     } catch (e) {
       throw new Error(`op #${i}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
@@ -467,7 +715,7 @@ class ManagerCommand implements fc.Command<ManagerHarness, ManagerBox> {
     return true;
   }
   run(h: ManagerHarness, box: ManagerBox): void {
-    applyManagerOp(this.op, h.model, box);
+    applyOp(this.op, h.model, box);
   }
   toString(): string {
     return literal(this.op);
@@ -512,9 +760,7 @@ export function checkManager(factory: ManagerFactory, raw: ManagerFuzzOptions = 
     ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
   });
   const prop = fc.property(cmds, (commands) => {
-    const box: ManagerBox = { rm: factory.create(), factory };
-    const model = new ManagerModel(box.rm.layout);
-    assertManagerAgree(box.rm, model, "construction");
+    const { box, model } = start(factory);
     fc.modelRun(() => ({ model: { model }, real: box }), commands);
   });
   const before = opsCount();
@@ -524,6 +770,7 @@ export function checkManager(factory: ManagerFactory, raw: ManagerFuzzOptions = 
     ...(options.path === undefined ? {} : { path: options.path }),
     ...(options.timeLimitMs === undefined ? {} : { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false }),
   });
+  if (details.failed) refusal(details.errorInstance);
   const opsRun = opsCount() - before;
   if (!details.failed || (details.interrupted && details.counterexample === null)) {
     return {
@@ -542,7 +789,7 @@ export function checkManager(factory: ManagerFactory, raw: ManagerFuzzOptions = 
   let ops = all;
   let error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   try {
-    runManagerOps(factory, all);
+    runOps(factory, all);
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
     const m = /^op #(\d+):/.exec(error);

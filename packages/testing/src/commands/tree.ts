@@ -12,17 +12,17 @@
  * the shrunk op list as a TypeScript literal to paste into a regression test
  * run by `runTreeOps`.
  */
-import { callable, duration, flag, integer, list, profile as checkProfile, rate, readOptions, text } from "../internal/inputs.js";
+import { allocator, callable, duration, flag, integer, items, profile as checkProfile, rate, readOptions, refuse, text } from "../internal/inputs.js";
 import fc from "fast-check";
-import { Range, isAllocError } from "@alloc/constraint";
+import { Range, U64_MAX, isAllocError } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
 import { fullDomain, rangeIn, smallDomain, treeOp } from "../arbitraries.js";
 import type { DomainProfile } from "../arbitraries.js";
-import { assertAgree, capture, codeOf, contents, diffContents, normalize, same, show } from "../internal/compare.js";
+import { agree, capture, codeOf, diff, flatten, normalize, same, show } from "../internal/compare.js";
 import type { AllocatorFactory, AllocatorUnderTest } from "../interfaces.js";
 import { BitmapModel } from "../models/BitmapModel.js";
 import { FreeListModel } from "../models/FreeListModel.js";
-import { literal, resolveConstraint, resolveId, resolveRange, shiftOp } from "../ops.js";
+import { constraintOf, idOf, literal, rangeOf, readTreeOp, shiftOp } from "../ops.js";
 import type { TreeOp } from "../ops.js";
 
 /** Which reference model to compare against, or a factory for one. */
@@ -101,21 +101,56 @@ export interface TreeHarness {
 
 /** One `TreeOp` as an `fc.Command`. */
 export class TreeCommand implements fc.Command<TreeHarness, AllocatorUnderTest<unknown>> {
-  /** @param op The operation this command applies to the model and the real allocator. */
-  constructor(readonly op: TreeOp) {}
+  /** The operation (read once by the constructor, frozen). */
+  readonly op: TreeOp;
+  /** @param op The operation this command applies to the model and the real allocator; read by {@link readTreeOp}. */
+  constructor(op: TreeOp) {
+    this.op = readTreeOp(op, "op");
+  }
   check(): boolean {
     return true;
   }
   run(h: TreeHarness, real: AllocatorUnderTest<unknown>): void {
-    applyTreeOp(this.op, h.model, real, h.domainMax, h.invariants);
+    applyOp(this.op, h.model, real, h.domainMax, h.invariants);
   }
   toString(): string {
     return literal(this.op);
   }
 }
 
+/** Refusals of what a user's factory made, thrown inside a property: a campaign rethrows them rather than report a divergence. */
+const REFUSED = new WeakSet<object>();
+
+/** @internal `check(value, argument)`, its refusal remembered (see {@link refusal}). */
+export function product(check: (value: unknown, argument: string) => void, value: unknown, argument: string): void {
+  try {
+    check(value, argument);
+  } catch (e) {
+    if (typeof e === "object" && e !== null) REFUSED.add(e);
+    throw e;
+  }
+}
+
+/** @internal Rethrows a campaign's failure when it is a refused factory product, not a divergence. */
+export function refusal(error: unknown): void {
+  if (typeof error === "object" && error !== null && REFUSED.has(error)) throw error;
+}
+
+/** A command for an op the package generated itself (not read again). */
+function command(op: TreeOp): TreeCommand {
+  const c = Object.create(TreeCommand.prototype) as { op: TreeOp };
+  c.op = op;
+  return c as TreeCommand;
+}
+
 function modelFactory(choice: ModelChoice, profile: DomainProfile): () => AllocatorUnderTest<unknown> {
-  if (typeof choice === "function") return choice;
+  if (typeof choice === "function") {
+    return () => {
+      const m = choice();
+      product(allocator, m, "options.model()");
+      return m;
+    };
+  }
   if (choice === "bitmap") {
     const cells = Number(profile.max) + 1;
     if (profile.max > 1n << 16n) throw new Error(`the bitmap model needs a small profile; ${profile.name} reaches ${profile.max}`);
@@ -146,15 +181,38 @@ function resolveOptions(options: TreeFuzzOptions): { model: ModelChoice; profile
   return { model, profile };
 }
 
+const checkDomainMax = (value: unknown, argument: string): void => {
+  if (typeof value !== "bigint" || value < 0n || value > U64_MAX) refuse(argument, "a bigint in 0..2^64-1", value);
+};
+
 /**
  * Applies one op to the model and the allocator under test with identical
- * arguments, and throws an Error describing any disagreement.
+ * arguments, and throws an Error describing any disagreement. Its arguments
+ * are checked once first: `op` through {@link readTreeOp}, `model` and `real`
+ * allocators (every method the harness calls), `domainMax` a bigint in
+ * `0..2^64-1`, `invariants` a boolean; a mistake is an `AllocError`
+ * `INVALID_ARGUMENT` naming it (`op.range.tweak`, `real.allocate`).
+ *
+ * @example
+ * ```ts
+ * applyTreeOp({ op: "allocate", constraint: { init: { size: 8 } }, orThrow: false }, new FreeListModel(), new IntervalTree(), U64_MAX);
+ * ```
  */
 export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real: AllocatorUnderTest<unknown>, domainMax: bigint, invariants = true): void {
+  const read = readTreeOp(op, "op");
+  allocator(model, "model");
+  allocator(real, "real");
+  checkDomainMax(domainMax, "domainMax");
+  flag(invariants, "invariants");
+  applyOp(read, model, real, domainMax, invariants);
+}
+
+/** {@link applyTreeOp} on arguments already read (the command sets' own calls). */
+function applyOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real: AllocatorUnderTest<unknown>, domainMax: bigint, invariants: boolean): void {
   if (op.op === "repeat") {
     for (let i = 0; i < op.times; i++) {
       try {
-        applyTreeOp(shiftOp(op.body, i * op.step), model, real, domainMax, invariants);
+        applyOp(shiftOp(op.body, i * op.step), model, real, domainMax, invariants);
       } catch (e) {
         throw new Error(`repeat #${i}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
@@ -165,21 +223,21 @@ export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real
   if (op.op === "clone") {
     if (typeof real.clone !== "function") return;
     const copy = real.clone();
-    assertAgree(copy, model, "clone() [the copy]", invariants);
+    agree(copy, model, "clone() [the copy]", invariants);
     // Mutating the copy must leave the original alone.
     for (const [r] of copy.entries()) {
       copy.delete(Range.from(r));
       break;
     }
     copy.allocate({ size: 1 });
-    assertAgree(real, model, "clone() then mutating the copy [the original]", invariants);
+    agree(real, model, "clone() then mutating the copy [the original]", invariants);
     return;
   }
   let call: (t: AllocatorUnderTest<unknown>) => unknown;
   let args: unknown[];
   switch (op.op) {
     case "insert": {
-      const r = resolveRange(op.range, model, domainMax);
+      const r = rangeOf(op.range, model, domainMax);
       args = "data" in op ? [r, op.data] : [r];
       call = (t) => {
         if ("data" in op) t.insert(r as RangeLike, op.data);
@@ -189,25 +247,25 @@ export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real
       break;
     }
     case "allocate": {
-      const c = resolveConstraint(op.constraint, model);
+      const c = constraintOf(op.constraint, model);
       args = [c];
       call = op.orThrow ? (t) => t.allocateOrThrow(c as ConstraintLike) : (t) => t.allocate(c as ConstraintLike);
       break;
     }
     case "update": {
-      const r = resolveRange(op.range, model, domainMax);
+      const r = rangeOf(op.range, model, domainMax);
       args = [r, op.data];
       call = (t) => t.update(r as RangeLike, op.data);
       break;
     }
     case "getById": {
-      const id = resolveId(op.id, model, domainMax);
+      const id = idOf(op.id, model, domainMax);
       args = [id];
       call = (t) => t.getById(id as U64Input);
       break;
     }
     default: {
-      const r = resolveRange(op.range, model, domainMax);
+      const r = rangeOf(op.range, model, domainMax);
       args = [r];
       const name = op.op;
       call = name === "overlapping" ? (t) => [...t.overlapping(r as RangeLike)] : (t) => (t[name] as (x: unknown) => unknown).call(t, r);
@@ -215,7 +273,7 @@ export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real
   }
   let labelText: string | undefined;
   const label = (): string => (labelText ??= `${op.op === "allocate" && op.orThrow ? "allocateOrThrow" : op.op}(${args.map(literal).join(", ")})`);
-  const before = contents(real.entries());
+  const before = flatten(real.entries());
   const m = capture(() => call(model));
   if (!m.ok && !isAllocError(m.error)) throw new Error(`${label()}: the reference model failed: ${String(m.error)}`, { cause: m.error });
   const r = capture(() => call(real));
@@ -230,18 +288,22 @@ export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real
     );
   }
   if (!r.ok) {
-    const d = diffContents(contents(real.entries()), before);
+    const d = diff(flatten(real.entries()), before);
     if (d !== undefined) throw new Error(`${label()}: threw ${rc} but changed the contents: ${d}`);
   } else if (m.ok && !same(normalize(r.value), normalize(m.value))) {
     throw new Error(`${label()}: real returned ${show(normalize(r.value))}, model ${show(normalize(m.value))}`);
   }
-  assertAgree(real, model, label, invariants);
+  agree(real, model, label, invariants);
 }
 
 /**
  * Runs a fixed op list against a fresh allocator and model; throws on the
  * first divergence, naming the op index. This is how shrunk failures become
- * permanent regression tests.
+ * permanent regression tests. Every op is read through {@link readTreeOp}
+ * before anything runs (a bad op at index 5 is refused naming `ops[5]…`
+ * before op 0 runs), and `factory`, `options` and what the factory makes are
+ * checked: a mistake is an `AllocError` `INVALID_ARGUMENT` naming it. An
+ * exception thrown by the factory itself propagates as it is.
  *
  * @example
  * ```ts
@@ -254,15 +316,20 @@ export function runTreeOps(
   raw: Pick<TreeFuzzOptions, "model" | "profile" | "invariants"> = {},
 ): void {
   callable(factory, "factory");
-  list(ops, "ops");
+  const read = items(ops, "ops", readTreeOp);
   const { model: m, profile: p, invariants: i } = TREE_OPTIONS;
   const options = readOptions(raw, "options", { model: m, profile: p, invariants: i }) as TreeFuzzOptions;
+  runOps(factory, read, options);
+}
+
+/** {@link runTreeOps} on arguments already read. */
+function runOps(factory: AllocatorFactory<unknown>, ops: readonly TreeOp[], options: TreeFuzzOptions): void {
   const { model: choice, profile } = resolveOptions(options);
   const invariants = options.invariants ?? true;
   const { model, real } = startPair(modelFactory(choice, profile), factory, profile, invariants);
   ops.forEach((op, i) => {
     try {
-      applyTreeOp(op, model, real, profile.max, invariants);
+      applyOp(op, model, real, profile.max, invariants);
     } catch (e) {
       throw new Error(`op #${i}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
@@ -278,11 +345,12 @@ function startPair(
 ): { model: AllocatorUnderTest<unknown>; real: AllocatorUnderTest<unknown> } {
   const model = makeModel();
   const real = factory();
+  product(allocator, real, "factory()");
   for (const r of profile.layout) {
     model.insert(r);
     real.insert(r);
   }
-  assertAgree(real, model, "inserting the layout", invariants);
+  agree(real, model, "inserting the layout", invariants);
   return { model, real };
 }
 
@@ -292,7 +360,7 @@ type Generated = [TreeOp[], Iterable<fc.Command<TreeHarness, AllocatorUnderTest<
 function property(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions): fc.IPropertyWithHooks<Generated> {
   const { model: choice, profile } = resolveOptions(options);
   const makeModel = modelFactory(choice, profile);
-  const commandArb = treeOp(profile, options.badRate === undefined ? {} : { badRate: options.badRate }).map((op) => new TreeCommand(op));
+  const commandArb = treeOp(profile, options.badRate === undefined ? {} : { badRate: options.badRate }).map(command);
   const cmds = fc.commands([commandArb], {
     maxCommands: options.maxCommands ?? 60,
     size: "max",
@@ -306,7 +374,7 @@ function property(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions):
   const invariants = options.invariants ?? true;
   return fc.property(prefix, cmds, (initial, commands) => {
     const { model, real } = startPair(makeModel, factory, profile, invariants);
-    for (const op of initial) applyTreeOp(op, model, real, profile.max, invariants);
+    for (const op of initial) applyOp(op, model, real, profile.max, invariants);
     fc.modelRun(() => ({ model: { model, domainMax: profile.max, invariants }, real }), commands);
   });
 }
@@ -317,7 +385,10 @@ function property(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions):
  */
 export function checkTree(factory: AllocatorFactory<unknown>, raw: TreeFuzzOptions = {}): FuzzReport {
   callable(factory, "factory");
-  const options = readOptions(raw, "options", TREE_OPTIONS) as TreeFuzzOptions;
+  return campaign(factory, readOptions(raw, "options", TREE_OPTIONS) as TreeFuzzOptions);
+}
+
+function campaign(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions): FuzzReport {
   const start = opsCounter;
   const params: fc.Parameters<Generated> = {
     numRuns: options.numRuns ?? 100,
@@ -326,6 +397,7 @@ export function checkTree(factory: AllocatorFactory<unknown>, raw: TreeFuzzOptio
     ...(options.timeLimitMs === undefined ? {} : { interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false }),
   };
   const details = fc.check(property(factory, options), params);
+  if (details.failed) refusal(details.errorInstance);
   return toReport(details, factory, options, opsCounter - start);
 }
 
@@ -356,7 +428,7 @@ function toReport(details: fc.RunDetails<Generated>, factory: AllocatorFactory<u
   let ops = all;
   let error = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
   try {
-    runTreeOps(factory, all, { model, profile, ...(options.invariants === undefined ? {} : { invariants: options.invariants }) });
+    runOps(factory, all, { model, profile, ...(options.invariants === undefined ? {} : { invariants: options.invariants }) });
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
     const m = /^op #(\d+):/.exec(error);
@@ -403,7 +475,9 @@ export function fuzzTree(factory: AllocatorFactory<unknown>, options: TreeFuzzOp
 /**
  * Replays a failure printed by {@link fuzzTree}: same generator options plus
  * the printed `{ seed, path, replayPath }`. Returns the report of that single
- * counterexample (failed again if the bug is still there).
+ * counterexample (failed again if the bug is still there). `options` is read
+ * once like {@link checkTree}'s, and `seed` and `path` must be present: a
+ * mistake is an `AllocError` `INVALID_ARGUMENT` naming it (`options.path`).
  *
  * @example
  * ```ts
@@ -411,5 +485,9 @@ export function fuzzTree(factory: AllocatorFactory<unknown>, options: TreeFuzzOp
  * ```
  */
 export function replayTree(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions & { seed: number; path: string }): FuzzReport {
-  return checkTree(factory, options);
+  callable(factory, "factory");
+  const read = readOptions(options, "options", TREE_OPTIONS) as TreeFuzzOptions;
+  if (read.seed === undefined) refuse("options.seed", "the seed a failure printed", undefined);
+  if (read.path === undefined) refuse("options.path", "the path a failure printed", undefined);
+  return campaign(factory, read);
 }

@@ -8,7 +8,7 @@
  * `AllocError` `INVALID_ARGUMENT` naming the argument, never a bare
  * `TypeError` from deep inside a run.
  */
-import { AllocError, Range, describeValue, readRecord } from "@alloc/constraint";
+import { AllocError, Range, U64_MAX, describeValue, readRecord } from "@alloc/constraint";
 import type { RangeLike } from "@alloc/constraint";
 
 /**
@@ -38,17 +38,29 @@ export function readOptions(
   check: Readonly<Record<string, (value: unknown, argument: string) => void>>,
 ): Readonly<Record<string, unknown>> {
   if (options === undefined) return {};
-  let rec: Readonly<Record<string, unknown>>;
-  try {
-    rec = readRecord(options, Object.keys(check), { what, code: "INVALID_ARGUMENT" });
-  } catch (e) {
-    // An unknown key is named with its object (`options.numRun`).
-    const key = e instanceof AllocError ? e.details.argument : undefined;
-    if (key === undefined || key === what) throw e;
-    throw new AllocError("INVALID_ARGUMENT", e instanceof Error ? e.message : String(e), { argument: `${what}.${key}` }, { cause: e });
-  }
+  const rec = readObject(options, what, Object.keys(check));
   for (const key of Object.keys(rec)) (check[key] as (value: unknown, argument: string) => void)(rec[key], `${what}.${key}`);
   return rec;
+}
+
+/**
+ * `value` read once through `readRecord` as an object with only `allowed`
+ * keys, into a frozen null-prototype record; an unknown key or a throwing
+ * getter is named with its object (`ops[3].range.tweek`).
+ *
+ * @example
+ * ```ts
+ * readObject({ at: 5 }, "ops[0].range", ["at", "pick", "index", "tweak"]); // { at: 5 }
+ * ```
+ */
+export function readObject(value: unknown, argument: string, allowed: readonly string[]): Readonly<Record<string, unknown>> {
+  try {
+    return readRecord(value, allowed, { what: argument, code: "INVALID_ARGUMENT" });
+  } catch (e) {
+    const key = e instanceof AllocError ? e.details.argument : undefined;
+    if (key === undefined || key === argument) throw e;
+    throw new AllocError("INVALID_ARGUMENT", e instanceof Error ? e.message : String(e), { argument: `${argument}.${key}` }, { cause: e });
+  }
 }
 
 /** A count: a safe integer in `min .. max`. */
@@ -66,6 +78,25 @@ export function duration(value: unknown, argument: string): void {
 /** A rate: a number in `0 .. 1`. */
 export function rate(value: unknown, argument: string): void {
   if (typeof value !== "number" || !(value >= 0 && value <= 1)) refuse(argument, "a number in 0..1", value);
+}
+
+/** One of `values` (compared with `===`, so `"toString"` or a boxed string is refused). */
+export function oneOf<V extends string>(values: readonly V[]): (value: unknown, argument: string) => asserts value is V {
+  const expected = `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
+  return (value, argument) => {
+    if (!values.includes(value as V)) refuse(argument, expected, value);
+  };
+}
+
+/** A bigint in `min .. max`. */
+export function bigintIn(
+  min: bigint,
+  max: bigint,
+  expected: string = `a bigint in ${min}..${max === U64_MAX ? "2^64-1" : max}`,
+): (value: unknown, argument: string) => void {
+  return (value, argument) => {
+    if (typeof value !== "bigint" || value < min || value > max) refuse(argument, expected, value);
+  };
 }
 
 /** A string. */
@@ -100,15 +131,52 @@ export function member(value: object, key: string, argument: string): unknown {
   }
 }
 
-/** An array (its elements are checked where they are used). */
+/** An array (its elements are checked where they are used); a revoked proxy is refused too. */
 export function list(value: unknown, argument: string): void {
-  if (!Array.isArray(value)) refuse(argument, "an array", value);
+  let isArray: boolean;
+  try {
+    isArray = Array.isArray(value);
+  } catch (cause) {
+    throw new AllocError("INVALID_ARGUMENT", `${argument}: must be an array; got a revoked proxy`, { argument }, { cause });
+  }
+  if (!isArray) refuse(argument, "an array", value);
+}
+
+/**
+ * The elements of the array `value`, each read once (its `length` too) into
+ * a fresh array, each passed to `read(element, "argument[i]")`; a throwing
+ * getter or proxy trap is refused naming the element.
+ *
+ * @example
+ * ```ts
+ * items(ops, "ops", readTreeOp); // a fresh array of read ops; ops[5] malformed: refused naming ops[5]…
+ * ```
+ */
+export function items<T>(value: unknown, argument: string, read: (element: unknown, argument: string) => T, max: number = 1 << 24): T[] {
+  list(value, argument);
+  const length = member(value as object, "length", argument) as number;
+  if (length > max) refuse(argument, `an array of at most ${max} elements`, value);
+  const out = new Array<T>(length);
+  for (let i = 0; i < length; i++) {
+    let element: unknown;
+    try {
+      element = (value as readonly unknown[])[i];
+    } catch (cause) {
+      throw new AllocError("INVALID_ARGUMENT", `${argument}[${i}]: reading it threw`, { argument: `${argument}[${i}]` }, { cause });
+    }
+    out[i] = read(element, `${argument}[${i}]`);
+  }
+  return out;
 }
 
 /** `value` as ranges: an array of `Range`s or `{ min, max }` objects, each read once. */
 export function ranges(value: unknown, argument: string): Range[] {
-  list(value, argument);
-  return (value as readonly unknown[]).map((r, i) => Range.from(r as RangeLike, `${argument}[${i}]`));
+  return items(value, argument, (r, at) => Range.from(r as RangeLike, at));
+}
+
+/** `f` is a string or a function returning one (a label computed only when a message needs it). */
+export function label(value: unknown, argument: string): void {
+  if (typeof value !== "string" && typeof value !== "function") refuse(argument, "a string or a function returning one", value);
 }
 
 /** Every domain profile `smallDomain`, `fullDomain` and `layoutDomain` made (frozen). */
@@ -132,3 +200,48 @@ export function madeProfile<P extends object>(profile: P): P {
 export function profile(value: unknown, argument: string): void {
   if (typeof value !== "object" || value === null || !PROFILES.has(value)) refuse(argument, "a profile from smallDomain, fullDomain or layoutDomain", value);
 }
+
+/** The methods of an `IntervalTree`-shaped allocator the harness calls. */
+const TREE_METHODS = [
+  "isEmpty",
+  "insert",
+  "update",
+  "delete",
+  "get",
+  "getSuperset",
+  "getById",
+  "allocate",
+  "allocateOrThrow",
+  "free",
+  "overlapping",
+  "entries",
+  "stats",
+  "checkInvariants",
+] as const;
+const treeMethods = methods(TREE_METHODS);
+
+/** An allocator under test (or a model): every method the harness calls, and `[Symbol.iterator]`. */
+export function allocator(value: unknown, argument: string): void {
+  treeMethods(value, argument);
+  let iterator: unknown;
+  try {
+    iterator = (value as Record<symbol, unknown>)[Symbol.iterator];
+  } catch (cause) {
+    throw new AllocError("INVALID_ARGUMENT", `${argument}[Symbol.iterator]: reading it threw`, { argument: `${argument}[Symbol.iterator]` }, { cause });
+  }
+  callable(iterator, `${argument}[Symbol.iterator]`);
+}
+
+/** A resource manager under test: every method the manager command set calls. */
+export const manager: (value: unknown, argument: string) => void = methods([
+  "allocateDevice",
+  "extendDevice",
+  "freeDevice",
+  "freeResource",
+  "move",
+  "owners",
+  "resourcesOf",
+  "entries",
+  "snapshot",
+  "checkInvariants",
+]);

@@ -10,8 +10,9 @@
  * A batch is all-or-nothing: it runs on clones and is kept only if every
  * request fits. Costs O(n) per request.
  */
-import { list, member, refuse } from "../internal/inputs.js";
-import { AllocError, Range } from "@alloc/constraint";
+import { bigintIn, flag, list, member, oneOf, readObject, refuse, text } from "../internal/inputs.js";
+import { AllocError, U64_MAX } from "@alloc/constraint";
+import type { Range } from "@alloc/constraint";
 import type { ConstraintInit } from "@alloc/constraint";
 import type { ManagerLayoutView, RangeView } from "../interfaces.js";
 import { FreeListModel } from "./FreeListModel.js";
@@ -117,8 +118,65 @@ export interface ModelResource {
   readonly is64bit?: boolean;
 }
 
-/** Reduces a real resource (`Resource` of vm-resources) to a {@link ModelResource}. */
+const RESOURCE_KINDS = ["pio", "mmio", "mem", "legacy-irq", "pci-msi", "pci-msix", "generic-msi", "mem-slot", "device-id"] as const;
+const resourceKind: (value: unknown, argument: string) => asserts value is (typeof RESOURCE_KINDS)[number] = oneOf(RESOURCE_KINDS);
+/** The fields a real resource of each kind must have (a `U64Input` each). */
+const RESOURCE_NEEDS: Readonly<Record<(typeof RESOURCE_KINDS)[number], readonly string[]>> = {
+  pio: ["base", "size"],
+  mmio: ["base", "size"],
+  mem: ["base", "size"],
+  "legacy-irq": ["irq"],
+  "pci-msi": ["base", "count"],
+  "pci-msix": ["base", "count"],
+  "generic-msi": ["base", "count"],
+  "mem-slot": ["base", "count"],
+  "device-id": ["id"],
+};
+const NUMERIC = ["base", "size", "count", "irq", "id", "align"];
+
+/** A `U64Input`: a bigint in `0..2^64-1` or a non-negative safe-integer number. */
+function u64Input(value: unknown, argument: string): void {
+  if (typeof value === "bigint" ? value < 0n || value > U64_MAX : typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    refuse(argument, "a bigint in 0..2^64-1 or a non-negative safe-integer number", value);
+  }
+}
+
+/**
+ * Reduces a real resource (`Resource` of vm-resources) to a {@link ModelResource}.
+ * `r` is read once and checked: `kind` one of the request kinds, the fields
+ * that kind needs present (`base`/`size`, `base`/`count`, `irq` or `id`),
+ * every numeric field a `U64Input`, `shared`/`is64bit`/`prefetchable`
+ * booleans, `window` a string, no other key. A mistake is an `AllocError`
+ * `INVALID_ARGUMENT` naming it (`resource.base`).
+ *
+ * @example
+ * ```ts
+ * normalizeResource({ kind: "pio", base: 0x3f8, size: 8 }); // { kind: "pio", pool: "pio", min: 0x3f8n, max: 0x3ffn }
+ * ```
+ */
 export function normalizeResource(r: {
+  readonly kind: string;
+  readonly base?: unknown;
+  readonly size?: unknown;
+  readonly count?: unknown;
+  readonly irq?: unknown;
+  readonly id?: unknown;
+  readonly shared?: unknown;
+  readonly window?: unknown;
+  readonly align?: unknown;
+  readonly is64bit?: unknown;
+}): ModelResource {
+  const rec = readObject(r, "resource", ["kind", ...NUMERIC, "shared", "window", "is64bit", "prefetchable"]);
+  resourceKind(rec.kind, "resource.kind");
+  for (const k of RESOURCE_NEEDS[rec.kind]) if (!(k in rec)) refuse(`resource.${k}`, `present (a ${rec.kind} resource has it)`, undefined);
+  for (const k of NUMERIC) if (k in rec) u64Input(rec[k], `resource.${k}`);
+  for (const k of ["shared", "is64bit", "prefetchable"]) if (k in rec) flag(rec[k], `resource.${k}`);
+  if ("window" in rec) text(rec.window, "resource.window");
+  return normalized(rec as unknown as Parameters<typeof normalized>[0]);
+}
+
+/** @internal {@link normalizeResource} of a resource the manager under test returned (no checks). */
+export function normalized(r: {
   readonly kind: string;
   readonly base?: unknown;
   readonly size?: unknown;
@@ -154,8 +212,45 @@ export function normalizeResource(r: {
   }
 }
 
-/** Turns a model resource back into the shape the real manager accepts. */
+const poolName: (value: unknown, argument: string) => void = oneOf(MANAGER_POOLS);
+const bound = bigintIn(0n, U64_MAX);
+
+/**
+ * Reads a {@link ModelResource} once: `kind` one of the request kinds, `pool`
+ * one of {@link MANAGER_POOLS} or `undefined` (the key present), `min`/`max`
+ * bigints in `0..2^64-1` with `min <= max`, optional `window` string, `align`
+ * bigint and `is64bit` boolean, no other key. Returns a frozen copy; a
+ * mistake is an `AllocError` `INVALID_ARGUMENT` naming it (`a.min`).
+ */
+export function readModelResource(value: unknown, argument: string): ModelResource {
+  const rec = readObject(value, argument, ["kind", "pool", "min", "max", "window", "align", "is64bit"]);
+  resourceKind(rec.kind, `${argument}.kind`);
+  if (!("pool" in rec)) refuse(`${argument}.pool`, "present (a pool name, or undefined for the shared IRQ)", undefined);
+  if (rec.pool !== undefined) poolName(rec.pool, `${argument}.pool`);
+  bound(rec.min, `${argument}.min`);
+  bound(rec.max, `${argument}.max`);
+  if ((rec.min as bigint) > (rec.max as bigint)) refuse(`${argument}.min`, `at most ${argument}.max (${rec.max as bigint}n)`, rec.min);
+  if ("window" in rec) text(rec.window, `${argument}.window`);
+  if ("align" in rec) bound(rec.align, `${argument}.align`);
+  if ("is64bit" in rec) flag(rec.is64bit, `${argument}.is64bit`);
+  return Object.freeze({ ...rec }) as unknown as ModelResource;
+}
+
+/**
+ * Turns a model resource back into the shape the real manager accepts. `m`
+ * is read by {@link readModelResource} first (`INVALID_ARGUMENT` naming `m.min`…).
+ *
+ * @example
+ * ```ts
+ * toRealResource({ kind: "pio", pool: "pio", min: 0x3f8n, max: 0x3ffn }); // { kind: "pio", base: 0x3f8, size: 8 }
+ * ```
+ */
 export function toRealResource(m: ModelResource): Record<string, unknown> {
+  return toReal(readModelResource(m, "m"));
+}
+
+/** @internal {@link toRealResource} of a resource the model holds (no checks). */
+export function toReal(m: ModelResource): Record<string, unknown> {
   const n = (v: bigint): number => Number(v);
   switch (m.kind) {
     case "pio":
@@ -211,7 +306,7 @@ export class ManagerModel {
 
   constructor(layout: ManagerLayoutView, copyFrom?: ManagerModel) {
     checkLayoutView(layout);
-    if (copyFrom !== undefined && !(copyFrom instanceof ManagerModel)) refuse("copyFrom", "a ManagerModel", copyFrom);
+    if (copyFrom !== undefined) modelOf(copyFrom, "copyFrom");
     this.layout = layout;
     if (copyFrom !== undefined) {
       this.pools = Object.fromEntries(MANAGER_POOLS.map((p) => [p, copyFrom.pools[p].clone()])) as Record<ManagerPool, FreeListModel<string>>;
@@ -374,7 +469,7 @@ export class ManagerModel {
 
   private find(owner: string, res: ModelResource): number {
     const held = this.owners.get(owner);
-    const i = held === undefined ? -1 : held.findIndex((h) => sameResource(h, res));
+    const i = held === undefined ? -1 : held.findIndex((h) => same(h, res));
     if (i < 0) fail("UNKNOWN_OWNER", `${owner} does not hold it`);
     return i;
   }
@@ -442,12 +537,35 @@ export class ManagerModel {
   }
 }
 
+/** @internal `value` is a {@link ManagerModel} (a proxy whose `getPrototypeOf` trap throws is refused too). */
+export function modelOf(value: unknown, argument: string): void {
+  let is: boolean;
+  try {
+    is = value instanceof ManagerModel;
+  } catch {
+    is = false;
+  }
+  if (!is) refuse(argument, "a ManagerModel", value);
+}
+
 function inRange(r: RangeView, v: bigint): boolean {
   return r.min <= v && v <= r.max;
 }
 
-/** Same kind and placement (as the real manager matches resources). */
+/**
+ * Same kind and placement (as the real manager matches resources). Both are
+ * read by {@link readModelResource} first (`INVALID_ARGUMENT` naming `a.kind`, `b.max`…).
+ *
+ * @example
+ * ```ts
+ * sameResource(a, { ...a, window: "high" }); // true: placement, not the window, identifies it
+ * ```
+ */
 export function sameResource(a: ModelResource, b: ModelResource): boolean {
+  return same(readModelResource(a, "a"), readModelResource(b, "b"));
+}
+
+function same(a: ModelResource, b: ModelResource): boolean {
   if (a.kind !== b.kind || a.pool !== b.pool) return false;
   return a.pool === undefined || (a.min === b.min && a.max === b.max);
 }
