@@ -24,7 +24,7 @@ import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, 
 import type { ConstraintLike, Policy, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE, isValuedState, valuedState } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
-import { ALLOCATED, B, FREE, HOLE, SegmentTree, VALUED } from "./internal/SegmentTree.js";
+import { ALLOCATED, B, FREE, HOLE, REQUEST_FIELDS, SegmentTree, VALUED } from "./internal/SegmentTree.js";
 import { SegmentSequence } from "./internal/SegmentSequence.js";
 import { OUT, TWO_53, TWO_64, dec, fromBig, fromHalves, hiOf, inc, loOf, lessDX, toBig } from "./internal/u64.js";
 
@@ -43,6 +43,11 @@ const { policyOf } = Constraint;
 const NO_REQUEST = new Constraint({ size: 1 });
 // The halves of the request being read (see Constraint.read).
 const READ_HALVES = new Float64Array(8);
+// The last RECENT real constraints allocated with (by any tree) and their kernel requests, saved in turn.
+const RECENT = 16;
+const recent: Constraint[] = new Array<Constraint>(RECENT).fill(NO_REQUEST);
+const recentRequests = new Float64Array(RECENT * REQUEST_FIELDS);
+let recentNext = 0;
 
 /**
  * An interval-tree resource pool.
@@ -400,9 +405,25 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     if (constraint === this.#request) {
       policy = policyOf(constraint as Constraint);
     } else {
-      policy = Constraint.read(constraint, READ_HALVES);
-      this.#setRequest(READ_HALVES);
-      if (Constraint.is(constraint)) this.#request = constraint;
+      // perf: the kernel form of a recently used constraint is loaded, not rebuilt from its halves (bench W2, W3: nine in turn).
+      let slot = RECENT - 1;
+      while (slot >= 0 && recent[slot] !== constraint) slot--;
+      if (slot >= 0) {
+        policy = policyOf(constraint as Constraint);
+        k.loadRequest(recentRequests, slot * REQUEST_FIELDS);
+        this.#request = constraint as Constraint;
+        this.#held[0] = 0;
+        this.#held[1] = 0;
+      } else {
+        policy = Constraint.read(constraint, READ_HALVES);
+        this.#setRequest(READ_HALVES);
+        if (Constraint.is(constraint)) {
+          this.#request = constraint;
+          recent[recentNext] = constraint;
+          k.saveRequest(recentRequests, recentNext * REQUEST_FIELDS);
+          recentNext = (recentNext + 1) % RECENT;
+        }
+      }
     }
     const pos = policy === "first-match" ? k.findFirst() : policy === "last-match" ? k.findLast() : k.findBest();
     if (pos < 0) return undefined;

@@ -571,3 +571,44 @@ describe("allocate with data", () => {
     t.checkInvariants();
   });
 });
+
+describe("many constraints in turn", () => {
+  it("place exactly as plain-object copies do: more constraints than the recent-request cache holds, across trees, windows and policies", () => {
+    // 40 distinct constraints (the cache holds 16), used in a seeded order by three trees, with plain objects and a
+    // repeated constraint between them: every answer must be the one a fresh plain copy of the same constraint gives.
+    const policies: Policy[] = ["first-match", "last-match", "best-fit"];
+    const cs = Array.from({ length: 40 }, (_, i) => {
+      const size = 1n << BigInt(i % 7);
+      const windowed = i % 3 === 0;
+      return new Constraint({
+        size,
+        align: i % 2 === 0 ? size : 1n,
+        ...(windowed ? { min: P53 - 0x1000n + BigInt(i), max: P53 + 0x1000n } : {}),
+        policy: policies[i % 3] as Policy,
+      });
+    });
+    const mk = () =>
+      new IntervalTree()
+        .insert(r(0, 0xfff))
+        .insert(r(P53 - 0x2000n, P53 + 0x2000n))
+        .insert(r(MAX - 0xfffn, MAX));
+    const trees = [mk(), mk(), mk()];
+    const models = [mk(), mk(), mk()];
+    let seed = 12345;
+    for (let step = 0; step < 3000; step++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const t = seed % 3;
+      const c = cs[(seed >>> 3) % cs.length] as Constraint;
+      const plain = c.toInit();
+      const got = (seed >>> 9) % 5 === 0 ? (trees[t] as IntervalTree).allocate(plain) : (trees[t] as IntervalTree).allocate(c);
+      const want = (models[t] as IntervalTree).allocate({ ...plain });
+      expect(str(got), `step ${step}, constraint ${c}`).toBe(str(want));
+      // Free now and then, so fits move around.
+      if (got !== undefined && (seed >>> 12) % 3 === 0) {
+        (trees[t] as IntervalTree).free(got);
+        (models[t] as IntervalTree).free(want as Range);
+      }
+    }
+    for (const t of trees) t.checkInvariants();
+  });
+});

@@ -47,6 +47,8 @@ export const HOLE = 3;
 
 /** Slots per node. */
 export const B = 32;
+/** Numbers in a saved request (see saveRequest). */
+export const REQUEST_FIELDS = 11;
 const SHIFT = 5;
 const MIN_FILL = 8;
 const MERGE_LIMIT = 28;
@@ -860,6 +862,36 @@ export class SegmentTree {
     this.cBlk = 1 + (sizeLog < alignLog ? sizeLog : alignLog);
     this.cFast = sizeD < TWO_53 && alignD < TWO_53 && wlD < TWO_53;
     this.cWindowed = wlD !== 0 || whD < TWO_64 - 2048;
+  }
+
+  /** Writes the request being served to `out[at .. at + REQUEST_FIELDS)`, for {@link loadRequest}. */
+  saveRequest(out: Float64Array, at: number): void {
+    out[at] = this.cSizeD;
+    out[at + 1] = this.cSizeX;
+    out[at + 2] = this.cAlignD;
+    out[at + 3] = this.cAlignInv;
+    out[at + 4] = this.cWlD;
+    out[at + 5] = this.cWlX;
+    out[at + 6] = this.cWhD;
+    out[at + 7] = this.cWhX;
+    out[at + 8] = this.cBlk;
+    out[at + 9] = this.cFast ? 1 : 0;
+    out[at + 10] = this.cWindowed ? 1 : 0;
+  }
+
+  /** Serves again a request that {@link saveRequest} wrote (no conversion, no logarithms). */
+  loadRequest(src: Float64Array, at: number): void {
+    this.cSizeD = src[at]!;
+    this.cSizeX = src[at + 1]!;
+    this.cAlignD = src[at + 2]!;
+    this.cAlignInv = src[at + 3]!;
+    this.cWlD = src[at + 4]!;
+    this.cWlX = src[at + 5]!;
+    this.cWhD = src[at + 6]!;
+    this.cWhX = src[at + 7]!;
+    this.cBlk = src[at + 8]!;
+    this.cFast = src[at + 9] === 1;
+    this.cWindowed = src[at + 10] === 1;
   }
 
   /** Whether free segment `[s, n)` holds the request; if so its lowest start goes to fit*. */
