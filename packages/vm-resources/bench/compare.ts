@@ -85,16 +85,19 @@ const yardstick = {
   layout: layoutOf(targets[0]!.api) as any,
 };
 
-for (const frozen of [false, true]) {
+const CASES = ["request literals", "frozen templates", "requests built for each plug"] as const;
+for (const kase of CASES) {
   const setups: ChurnSetup[] = targets.map(({ label, api }) => {
     const rm = new api.ResourceManager(layoutOf(api));
-    const list = [api.pciBar({ size: 0x4000, is64bit: true }), { kind: "pci-msix", count: 4 }, { kind: "legacy-irq" }];
-    const reqs = frozen ? Object.freeze(list.map((r) => Object.freeze(r))) : list;
+    const build = (): unknown[] => [api.pciBar({ size: 0x4000, is64bit: true }), { kind: "pci-msix", count: 4 }, { kind: "legacy-irq" }];
+    const list = build();
+    const reqs = kase === "frozen templates" ? Object.freeze(list.map((r) => Object.freeze(r))) : list;
     return {
       label,
       times: [],
       round(order) {
-        for (const n of names) rm.allocateDevice(n, reqs);
+        if (kase === "requests built for each plug") for (const n of names) rm.allocateDevice(n, build());
+        else for (const n of names) rm.allocateDevice(n, reqs);
         for (const i of order) rm.freeDevice(names[i]);
       },
     };
@@ -109,7 +112,7 @@ for (const frozen of [false, true]) {
       if (run >= 3) s.times.push(((t1 - t0) * 1e6) / (N * ROUNDS));
     }
   }
-  for (const s of setups) console.log(`${s.label}: churn (${frozen ? "frozen templates" : "request literals"}): ${spread(s.times, 0)} ns per device`);
+  for (const s of setups) console.log(`${s.label}: churn (${kase}): ${spread(s.times, 0)} ns per device`);
   // Each run's times side by side: the ratio cancels the machine's drift between runs.
   for (let i = 1; i < setups.length; i++) {
     const ratios = setups[0]!.times.map((t, k) => t / setups[i]!.times[k]!);

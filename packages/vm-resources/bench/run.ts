@@ -3,9 +3,11 @@
  * `npx tsx bench/run.ts`). Seeded, medians of several runs, machine printed.
  *
  * - churn: plug then unplug 1,000 devices, each with a 64-bit PCI BAR, a
- *   block of MSI-X vectors and a legacy IRQ (ns per device, plug + unplug),
- *   beside the same allocations and frees on bare interval trees (the part
- *   of the time that is @alloc/core's);
+ *   block of MSI-X vectors and a legacy IRQ (ns per device, plug + unplug):
+ *   the same request objects every time, frozen templates, and requests
+ *   built for each plug (as a device model builds them), beside the same
+ *   allocations and frees on bare interval trees (the part of the time that
+ *   is @alloc/core's);
  * - snapshot / restore of a manager holding 100,000 allocations;
  * - IdPool W1: pool [0, 255], 2,000 rounds of "allocate until exhausted,
  *   then free in allocation order" (ns per allocate+free pair).
@@ -57,7 +59,8 @@ console.log(`runs per figure: ${RUNS} (median)\n`);
 
 // 1. Device plug/unplug churn, with request literals and with frozen templates
 // (checked once, then known by identity).
-function churn(reqs: Parameters<InstanceType<typeof ResourceManager>["allocateDevice"]>[1]): number {
+type Requests = Parameters<InstanceType<typeof ResourceManager>["allocateDevice"]>[1];
+function churn(reqs: Requests | (() => Requests)): number {
   const N = 1000;
   const rm = new ResourceManager(benchLayout);
   const names = Array.from({ length: N }, (_, i) => `dev${i}`);
@@ -65,7 +68,8 @@ function churn(reqs: Parameters<InstanceType<typeof ResourceManager>["allocateDe
   for (let run = 0; run < RUNS + 2; run++) {
     const order = shuffled(names);
     const t0 = process.hrtime.bigint();
-    for (const n of names) rm.allocateDevice(n, reqs);
+    if (typeof reqs === "function") for (const n of names) rm.allocateDevice(n, reqs());
+    else for (const n of names) rm.allocateDevice(n, reqs);
     for (const n of order) rm.freeDevice(n);
     const t1 = process.hrtime.bigint();
     if (run >= 2) times.push(Number(t1 - t0) / N); // two warm-up runs
@@ -82,6 +86,8 @@ if (runs("churn")) {
     Object.freeze({ kind: "legacy-irq" as const }),
   ]);
   console.log(`churn, frozen request templates: ${churn(frozen).toFixed(0)} ns per device`);
+  const built = () => [pciBar({ size: 0x4000, is64bit: true }), { kind: "pci-msix" as const, count: 4 }, { kind: "legacy-irq" as const }];
+  console.log(`churn, requests built for each plug (pciBar and literals): ${churn(built).toFixed(0)} ns per device`);
   console.log(`churn, the interval trees alone (3 allocate + 3 free, same windows and order): ${churnTreesAlone().toFixed(0)} ns per device`);
 }
 

@@ -225,8 +225,12 @@ export interface CheckedRequest {
  * ```
  */
 export function readRequest(value: unknown): CheckedRequest {
-  const known = typeof value === "object" && value !== null ? IMMUTABLE.get(value) : undefined;
-  if (known !== undefined) return known;
+  if (typeof value === "object" && value !== null) {
+    const made = PreparedRequest.checkedOf(value);
+    if (made !== undefined) return made;
+    const known = IMMUTABLE.get(value);
+    if (known !== undefined) return known;
+  }
   const out = new Array<unknown>(KEYS.length);
   const present = readFields(value, KEYS, READ, out);
   const name = out[KIND];
@@ -242,7 +246,7 @@ export function readRequest(value: unknown): CheckedRequest {
   const values = new Array<unknown>(own.length);
   for (let i = 0; i < own.length; i++) values[i] = out[own[i] as number];
   const checked: CheckedRequest = { kind, req: kind.parse(values) };
-  if (Object.isFrozen(value) && isImmutable(value as object)) IMMUTABLE.set(value as object, checked);
+  if (Object.isFrozen(value) && seenBefore(value as object) && isImmutable(value as object)) IMMUTABLE.set(value as object, checked);
   return checked;
 }
 
@@ -273,10 +277,46 @@ const SHAPES: ReadonlyMap<string, KindShape> = new Map(
 /**
  * perf: requests that can never change (frozen, every own property a data
  * property holding a primitive — a proxy over such an object must answer the
- * same, by the proxy invariants) are checked once and remembered by identity:
- * `pciBar` results and frozen device templates (bench "churn").
+ * same, by the proxy invariants) are checked once and remembered by identity
+ * from their second use on: frozen device templates (bench "churn"). A frozen
+ * request used once (built for one plug) is only read: remembering it would
+ * cost more than reading it.
  */
 const IMMUTABLE = new WeakMap<object, CheckedRequest>();
+
+/** The last frozen requests read once, so a second use can be told from a first. */
+const RECENT = 16;
+const recentFrozen: (object | undefined)[] = new Array<object | undefined>(RECENT).fill(undefined);
+let recentNext = 0;
+
+/** True when the frozen request `value` is among the last ones read; otherwise notes it. */
+function seenBefore(value: object): boolean {
+  for (let i = 0; i < RECENT; i++) if (recentFrozen[i] === value) return true;
+  recentFrozen[recentNext] = value;
+  recentNext = (recentNext + 1) % RECENT;
+  return false;
+}
+
+/**
+ * A request this package built and checked ({@link pciBar}): frozen, with its
+ * own fields as any request has them, and its checked form held privately, so
+ * reading it again is one brand check (a copy or a look-alike is read as a
+ * plain request).
+ */
+class PreparedRequest {
+  readonly #checked: CheckedRequest;
+
+  constructor(fields: object, checked: CheckedRequest) {
+    Object.assign(this, fields);
+    this.#checked = checked;
+    Object.freeze(this);
+  }
+
+  /** The checked form of `value` when this package prepared it. */
+  static checkedOf(value: object): CheckedRequest | undefined {
+    return #checked in value ? value.#checked : undefined;
+  }
+}
 
 function isImmutable(value: object): boolean {
   if (!Object.isFrozen(value)) return false;
@@ -299,22 +339,28 @@ function isImmutable(value: object): boolean {
  * ```
  */
 export function pciBar(bar: { size: U64Input; is64bit?: boolean; prefetchable?: boolean }): MmioRequest {
-  const rec = readRecord(bar, ["size", "is64bit", "prefetchable"], { what: "PCI BAR", code: "INVALID_REQUEST" });
-  const size = readU64(rec["size"], "size", "INVALID_REQUEST");
+  const got: unknown[] = [undefined, undefined, undefined];
+  readFields(bar, BAR_KEYS, BAR_READ, got);
+  const size = readU64(got[0], "size", "INVALID_REQUEST");
   if (!isPowerOfTwo(size) || size < 16n) {
     throw new AllocError("INVALID_REQUEST", `size: a PCI BAR size must be a power of two of at least 16 bytes; got ${size}`, { argument: "size", value: size });
   }
-  const req = {
-    kind: "mmio" as const,
+  const fields: Readonly<Record<string, unknown>> = {
+    kind: "mmio",
     size,
     align: size,
-    window: rec["is64bit"] === true ? ("any" as const) : ("low" as const),
-    is64bit: rec["is64bit"] ?? false,
-    prefetchable: rec["prefetchable"] ?? false,
+    window: got[1] === true ? "any" : "low",
+    is64bit: got[1] ?? false,
+    prefetchable: got[2] ?? false,
   };
-  readRequest(req); // the mmio kind's own checks (booleans)
-  return Object.freeze(req) as MmioRequest;
+  // The mmio kind's own checks (booleans) on its values by position, once: the manager takes the result without reading it again.
+  const { kind } = SHAPES.get("mmio") as KindShape;
+  const checked: CheckedRequest = { kind, req: kind.parse(kind.requestKeys.map((k) => fields[k])) };
+  return new PreparedRequest(fields, checked) as unknown as MmioRequest;
 }
+
+const BAR_KEYS: readonly string[] = ["size", "is64bit", "prefetchable"];
+const BAR_READ = Object.freeze({ what: "PCI BAR", code: "INVALID_REQUEST" as const });
 
 /**
  * Validates one request's shape (not whether it fits); throws

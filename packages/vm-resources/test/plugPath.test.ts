@@ -139,3 +139,57 @@ describe("owner records", () => {
     expect(back.snapshot()).toBe(rm.snapshot());
   });
 });
+
+describe("requests read once", () => {
+  it("pciBar's result is frozen plain data that the manager takes as checked; a copy or a look-alike is read like any request", () => {
+    const bar = pciBar({ size: 0x4000, is64bit: true });
+    expect(Object.isFrozen(bar)).toBe(true);
+    expect(Object.keys(bar).sort()).toEqual(["align", "is64bit", "kind", "prefetchable", "size", "window"]);
+    expect({ ...bar }).toEqual({ kind: "mmio", size: 0x4000n, align: 0x4000n, window: "any", is64bit: true, prefetchable: false });
+    const a = ResourceManager.fromPreset("x86_64");
+    const b = ResourceManager.fromPreset("x86_64");
+    // The same placement from the prepared request and from its plain copy.
+    expect(a.allocateDevice("nvme0", [bar])).toEqual(b.allocateDevice("nvme0", [{ ...bar }]));
+    // An object that only shares its prototype carries no checked form: it is read, and refused for what it lacks.
+    const forged = Object.create(Object.getPrototypeOf(bar) as object) as object;
+    const e = expectAllocError(() => a.allocateDevice("x", [forged as never]), "INVALID_REQUEST");
+    expect(e.details.argument).toBe("kind");
+    a.checkInvariants();
+    expect(a.snapshot()).toBe(b.snapshot());
+  });
+
+  it("a frozen template is read every time until it is seen again, then remembered; one with a getter is read every time", () => {
+    const rm = ResourceManager.fromPreset("x86_64");
+    let reads = 0;
+    const withGetter = Object.freeze(
+      Object.defineProperty({ kind: "pci-msix" }, "count", {
+        get() {
+          reads++;
+          return 2;
+        },
+        enumerable: true,
+      }),
+    );
+    for (let i = 0; i < 5; i++) rm.allocateDevice(`g${i}`, [withGetter as never]);
+    expect(reads).toBe(5);
+    // A frozen data-only template: the same answers whether remembered or not.
+    const template = Object.freeze({ kind: "pci-msix" as const, count: 3 });
+    const blocks = Array.from({ length: 5 }, (_, i) => rm.allocateDevice(`t${i}`, [template])[0]);
+    for (const blk of blocks) expect(blk).toMatchObject({ kind: "pci-msix", count: 3 });
+    // Seen through a proxy (which must answer as its frozen target does): read on its first two uses, then not at all.
+    let gets = 0;
+    const watched = new Proxy(Object.freeze({ kind: "pci-msix" as const, count: 2 }), {
+      get(target, key, receiver) {
+        gets++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    rm.allocateDevice("w0", [watched]);
+    expect(gets).toBe(2);
+    rm.allocateDevice("w1", [watched]);
+    expect(gets).toBe(4);
+    for (let i = 2; i < 6; i++) rm.allocateDevice(`w${i}`, [watched]);
+    expect(gets).toBe(4);
+    rm.checkInvariants();
+  });
+});
