@@ -46,7 +46,7 @@ export type { FlatEntry } from "./internal/compare.js";
 export { BAD_INPUT_FIXTURE, TREE_BAD_INPUTS, assertBadInputs, runBadInputs } from "./badInputs.js";
 export type { BadInputCase, BadInputResult } from "./badInputs.js";
 export { ManagerModel, MANAGER_POOLS, normalizeResource, sameResource, toRealResource } from "./models/ManagerModel.js";
-export type { ManagerPool, ModelRequest, ModelResource } from "./models/ManagerModel.js";
+export type { ManagerPool, ModelRequest, ModelResource, ResourceFields } from "./models/ManagerModel.js";
 export {
   OWNERS,
   applyManagerOp,

@@ -4,7 +4,6 @@
  * factories callable, profiles made by this package. Every mistake is an
  * `AllocError` `INVALID_ARGUMENT` naming the argument, before any run starts.
  */
-import { AllocError } from "@alloc/constraint";
 import { describe, expect, it } from "vitest";
 import {
   BitmapModel,
@@ -25,18 +24,7 @@ import {
   smallDomain,
   valueIn,
 } from "@alloc/testing";
-
-function refused(fn: () => unknown, argument: string, code = "INVALID_ARGUMENT"): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(AllocError);
-  expect((caught as AllocError).code).toBe(code);
-  expect((caught as AllocError).details.argument).toBe(argument);
-}
+import { refused } from "./refusals.js";
 
 const tree = () => new FreeListModel<unknown>();
 

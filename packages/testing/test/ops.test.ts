@@ -27,25 +27,7 @@ import {
   treeOps,
 } from "@alloc/testing";
 import type { ManagerFactory, ManagerUnderTest } from "@alloc/testing";
-
-function refusal(fn: () => unknown): AllocError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(AllocError);
-  const e = caught as AllocError;
-  expect(e.code).toBe("INVALID_ARGUMENT");
-  expect(e.message).not.toContain("\n");
-  return e;
-}
-const refused = (fn: () => unknown, argument: string): AllocError => {
-  const e = refusal(fn);
-  expect(e.details.argument).toBe(argument);
-  return e;
-};
+import { refused } from "./refusals.js";
 
 const throwing = (): never => {
   throw new Error("boom");

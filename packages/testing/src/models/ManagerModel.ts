@@ -141,6 +141,30 @@ function u64Input(value: unknown, argument: string): void {
   }
 }
 
+/** The fields of a real resource (`Resource` of vm-resources) that the model compares. */
+export interface ResourceFields {
+  /** The request kind that produced it. */
+  readonly kind: string;
+  /** First value (address, port, vector, slot). */
+  readonly base?: unknown;
+  /** Units. */
+  readonly size?: unknown;
+  /** Vectors or slots. */
+  readonly count?: unknown;
+  /** A legacy IRQ line. */
+  readonly irq?: unknown;
+  /** A device id. */
+  readonly id?: unknown;
+  /** The layout's shared IRQ. */
+  readonly shared?: unknown;
+  /** MMIO window. */
+  readonly window?: unknown;
+  /** Alignment recorded. */
+  readonly align?: unknown;
+  /** A 64-bit MMIO region. */
+  readonly is64bit?: unknown;
+}
+
 /**
  * Reduces a real resource (`Resource` of vm-resources) to a {@link ModelResource}.
  * `r` is read once and checked: `kind` one of the request kinds, the fields
@@ -154,40 +178,18 @@ function u64Input(value: unknown, argument: string): void {
  * normalizeResource({ kind: "pio", base: 0x3f8, size: 8 }); // { kind: "pio", pool: "pio", min: 0x3f8n, max: 0x3ffn }
  * ```
  */
-export function normalizeResource(r: {
-  readonly kind: string;
-  readonly base?: unknown;
-  readonly size?: unknown;
-  readonly count?: unknown;
-  readonly irq?: unknown;
-  readonly id?: unknown;
-  readonly shared?: unknown;
-  readonly window?: unknown;
-  readonly align?: unknown;
-  readonly is64bit?: unknown;
-}): ModelResource {
+export function normalizeResource(r: ResourceFields): ModelResource {
   const rec = readObject(r, "resource", ["kind", ...NUMERIC, "shared", "window", "is64bit", "prefetchable"]);
   resourceKind(rec.kind, "resource.kind");
   for (const k of RESOURCE_NEEDS[rec.kind]) if (!(k in rec)) refuse(`resource.${k}`, `present (a ${rec.kind} resource has it)`, undefined);
   for (const k of NUMERIC) if (k in rec) u64Input(rec[k], `resource.${k}`);
   for (const k of ["shared", "is64bit", "prefetchable"]) if (k in rec) flag(rec[k], `resource.${k}`);
   if ("window" in rec) text(rec.window, "resource.window");
-  return normalized(rec as unknown as Parameters<typeof normalized>[0]);
+  return normalized(rec as unknown as ResourceFields);
 }
 
 /** @internal {@link normalizeResource} of a resource the manager under test returned (no checks). */
-export function normalized(r: {
-  readonly kind: string;
-  readonly base?: unknown;
-  readonly size?: unknown;
-  readonly count?: unknown;
-  readonly irq?: unknown;
-  readonly id?: unknown;
-  readonly shared?: unknown;
-  readonly window?: unknown;
-  readonly align?: unknown;
-  readonly is64bit?: unknown;
-}): ModelResource {
+export function normalized(r: ResourceFields): ModelResource {
   const big = (v: unknown): bigint => BigInt(v as bigint);
   const extra = {
     ...(r.window === undefined ? {} : { window: String(r.window) }),
