@@ -191,6 +191,8 @@ export interface ManagerUnderTest {
   freeResource(owner: string, resource: unknown): void;
   /** Moves one of `owner`'s resources to start at `to`, atomically. */
   move(owner: string, resource: unknown, to: U64Input): ResourceView;
+  /** Grows or shrinks one of `owner`'s resources in place to `size` units, atomically. */
+  resizeResource(owner: string, resource: unknown, size: U64Input): ResourceView;
   /** Every owner, in allocation order. */
   owners(): string[];
   /** What `owner` holds, in allocation order. */

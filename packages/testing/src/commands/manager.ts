@@ -622,7 +622,7 @@ function applyOp(op: ManagerOp, model: ManagerModel, box: ManagerBox): void {
         const scaled = BigInt(Math.max(1, Math.round(Number(units) * op.scale)));
         describe = () => `resizeResource(${literal(who)}, ${literal(resource)}, ${literal(scaled)})`;
         expect = () => model.resize(who, res, scaled);
-        real = () => normalized((rm as ManagerUnderTest & { resizeResource(o: string, r: unknown, s: bigint): never }).resizeResource(who, resource, scaled));
+        real = () => normalized(rm.resizeResource(who, resource, scaled));
       } else if (op.op === "freeResource") {
         describe = () => `freeResource(${literal(who)}, ${literal(resource)})`;
         expect = () => model.freeResource(who, res);

@@ -239,6 +239,7 @@ export const manager: (value: unknown, argument: string) => void = methods([
   "freeDevice",
   "freeResource",
   "move",
+  "resizeResource",
   "owners",
   "resourcesOf",
   "entries",
