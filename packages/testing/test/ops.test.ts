@@ -312,6 +312,7 @@ function stubManager(): ManagerUnderTest {
     freeDevice: unknown,
     freeResource: unknown,
     move: unknown,
+    resizeResource: unknown,
     owners: () => [],
     resourcesOf: () => [],
     entries: () => [],
