@@ -16,7 +16,7 @@ import fc from "fast-check";
 import { U64_MAX, isAllocError } from "@alloc/constraint";
 import { capture, show } from "../internal/compare.js";
 import type { ManagerFactory, ManagerUnderTest } from "../interfaces.js";
-import { MANAGER_POOLS, ManagerModel, modelOf, normalized, toReal } from "../models/ManagerModel.js";
+import { MANAGER_POOLS, ManagerModel, modelOf, normalized, readModelRequest, toReal } from "../models/ManagerModel.js";
 import type { ManagerPool, ModelRequest, ModelResource } from "../models/ManagerModel.js";
 import { literal } from "../ops.js";
 import { countOp, product, refusal } from "./tree.js";
@@ -120,94 +120,15 @@ const MANAGER_OP_KEYS: Readonly<Record<ManagerOp["op"], readonly string[]>> = {
 const ALL_MANAGER_OP_KEYS = [...new Set(Object.values(MANAGER_OP_KEYS).flat())];
 const managerOpName: (value: unknown, argument: string) => asserts value is ManagerOp["op"] = oneOf(Object.keys(MANAGER_OP_KEYS) as ManagerOp["op"][]);
 const mutationName = oneOf<SnapshotMutation>(["truncate", "char", "dropKey", "version", "proto", "duplicate", "notJson", "swapNumbers"]);
-const requestKind: (value: unknown, argument: string) => asserts value is ModelRequest["kind"] = oneOf<ModelRequest["kind"]>([
-  "pio",
-  "mmio",
-  "mem",
-  "legacy-irq",
-  "pci-msi",
-  "pci-msix",
-  "generic-msi",
-  "mem-slot",
-  "device-id",
-]);
-const policyName = oneOf(["first-match", "last-match", "best-fit"]);
-const windowName = oneOf(["low", "high", "any"]);
-
 /** Largest owner index, pick, position or free-range index of a manager op: each is used modulo a count. */
 export const MANAGER_INDEX_MAX: number = 2 ** 32 - 1;
 /** Most requests in one `allocate` op. */
 export const MANAGER_REQUESTS_MAX = 256;
 
 const index = integer(0, MANAGER_INDEX_MAX);
-/** A number field of a request (a port, line, vector, slot or id): a non-negative safe integer. */
-const natural = integer(0, Number.MAX_SAFE_INTEGER);
-/** A count or size of a request as a number: at least 1. */
-const count = integer(1, Number.MAX_SAFE_INTEGER);
-const address = bigintIn(0n, U64_MAX);
-const bytes = bigintIn(1n, U64_MAX);
-
 /** A `resize` scale: a finite number in (0, 2^16]; the command set rounds `units × scale` to at least 1. */
 function scale(value: unknown, argument: string): void {
   if (typeof value !== "number" || !(value > 0 && value <= 2 ** 16)) refuse(argument, "a number in (0, 65536]", value);
-}
-
-/** The keys each request kind takes, and the check of each (`range` is read on its own). */
-const REQUEST_FIELDS: Readonly<Record<ModelRequest["kind"], Readonly<Record<string, (value: unknown, argument: string) => void>>>> = {
-  pio: { size: count, align: count, base: natural, range: () => {} },
-  mmio: { size: bytes, align: bytes, base: address, window: windowName, is64bit: flag, policy: policyName },
-  mem: { size: bytes, align: bytes, base: address, policy: policyName },
-  "legacy-irq": { irq: natural, shared: flag },
-  "pci-msi": { count, base: natural },
-  "pci-msix": { count, base: natural },
-  "generic-msi": { count, base: natural },
-  "mem-slot": { slot: natural, count },
-  "device-id": { id: natural },
-};
-/** Fields a request of each kind must have. */
-const REQUIRED: Readonly<Record<ModelRequest["kind"], readonly string[]>> = {
-  pio: ["size"],
-  mmio: ["size"],
-  mem: ["size"],
-  "legacy-irq": [],
-  "pci-msi": ["count"],
-  "pci-msix": ["count"],
-  "generic-msi": ["count"],
-  "mem-slot": [],
-  "device-id": [],
-};
-const ALL_REQUEST_KEYS = ["kind", ...new Set(Object.values(REQUEST_FIELDS).flatMap((f) => Object.keys(f)))];
-
-/**
- * Reads a {@link ModelRequest} once: `kind` one of the request kinds and only
- * that kind's keys, each of the type `ModelRequest` declares (numbers
- * non-negative safe integers, sizes, counts and alignments at least 1,
- * addresses bigints in `0..2^64-1`, pio `range` a `{ min, max }` of bigints
- * with `min <= max`). Returns a frozen copy.
- */
-export function readModelRequest(value: unknown, argument: string): ModelRequest {
-  const rec = readObject(value, argument, ALL_REQUEST_KEYS);
-  const kind = rec.kind;
-  requestKind(kind, `${argument}.kind`);
-  const fields = REQUEST_FIELDS[kind];
-  const out: Record<string, unknown> = { kind };
-  for (const k of Object.keys(rec)) {
-    if (k === "kind") continue;
-    const check = fields[k];
-    if (check === undefined) refuse(`${argument}.${k}`, `absent (a ${kind} request takes ${Object.keys(fields).join(", ")})`, rec[k]);
-    if (k === "range") {
-      const r = readObject(rec[k], `${argument}.range`, ["min", "max"]);
-      address(r.min, `${argument}.range.min`);
-      address(r.max, `${argument}.range.max`);
-      if ((r.min as bigint) > (r.max as bigint)) refuse(`${argument}.range.min`, `at most range.max (${r.max as bigint}n)`, r.min);
-      out[k] = Object.freeze({ min: r.min, max: r.max });
-    } else {
-      check(rec[k], `${argument}.${k}`);
-      out[k] = rec[k];
-    }
-  }
-  for (const k of REQUIRED[kind]) if (!(k in rec)) refuse(`${argument}.${k}`, `present (a ${kind} request needs it)`, undefined);
-  return Object.freeze(out) as ModelRequest;
 }
 
 /** Reads an `{ index, offset }` placement (used modulo a count, and as a unit count from a range's start). */
@@ -600,13 +521,13 @@ function applyOp(op: ManagerOp, model: ManagerModel, box: ManagerBox): void {
     case "allocate": {
       const reqs = op.requests.map((s) => resolveRequest(s, model));
       describe = () => `${op.extend ? "extendDevice" : "allocateDevice"}(${literal(owner)}, ${literal(reqs)})`;
-      expect = () => model.allocate(owner, reqs, op.extend);
+      expect = () => model.allocateTrusted(owner, reqs, op.extend);
       real = () => (op.extend ? rm.extendDevice(owner, reqs.map(realRequest)) : rm.allocateDevice(owner, reqs.map(realRequest))).map(normalized);
       break;
     }
     case "freeDevice":
       describe = () => `freeDevice(${literal(owner)})`;
-      expect = () => model.freeDevice(owner);
+      expect = () => model.freeDeviceTrusted(owner);
       real = () => rm.freeDevice(owner).map(normalized);
       break;
     case "freeResource":
@@ -621,11 +542,11 @@ function applyOp(op: ManagerOp, model: ManagerModel, box: ManagerBox): void {
         const units = res.max - res.min + 1n;
         const scaled = BigInt(Math.max(1, Math.round(Number(units) * op.scale)));
         describe = () => `resizeResource(${literal(who)}, ${literal(resource)}, ${literal(scaled)})`;
-        expect = () => model.resize(who, res, scaled);
+        expect = () => model.resizeTrusted(who, res, scaled);
         real = () => normalized(rm.resizeResource(who, resource, scaled));
       } else if (op.op === "freeResource") {
         describe = () => `freeResource(${literal(who)}, ${literal(resource)})`;
-        expect = () => model.freeResource(who, res);
+        expect = () => model.freeResourceTrusted(who, res);
         real = () => rm.freeResource(who, resource);
       } else {
         const pool = res.pool ?? "legacyIrq";
@@ -635,7 +556,7 @@ function applyOp(op: ManagerOp, model: ManagerModel, box: ManagerBox): void {
         const align = res.align ?? (res.kind === "pci-msi" ? res.max - res.min + 1n : 1n);
         const to = ((target + align - 1n) / align) * align;
         describe = () => `move(${literal(who)}, ${literal(resource)}, ${literal(to)})`;
-        expect = () => model.move(who, res, to);
+        expect = () => model.moveTrusted(who, res, to);
         real = () => normalized(rm.move(who, resource, to));
       }
       break;

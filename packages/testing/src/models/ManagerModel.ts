@@ -10,7 +10,7 @@
  * A batch is all-or-nothing: it runs on clones and is kept only if every
  * request fits. Costs O(n) per request.
  */
-import { bigintIn, flag, list, member, oneOf, readObject, refuse, text } from "../internal/inputs.js";
+import { bigintIn, flag, integer, list, member, oneOf, readObject, refuse, text } from "../internal/inputs.js";
 import { AllocError, U64_MAX } from "@alloc/constraint";
 import type { Range } from "@alloc/constraint";
 import type { ConstraintInit } from "@alloc/constraint";
@@ -120,6 +120,73 @@ export interface ModelResource {
 
 const RESOURCE_KINDS = ["pio", "mmio", "mem", "legacy-irq", "pci-msi", "pci-msix", "generic-msi", "mem-slot", "device-id"] as const;
 const resourceKind: (value: unknown, argument: string) => asserts value is (typeof RESOURCE_KINDS)[number] = oneOf(RESOURCE_KINDS);
+const policyName = oneOf(["first-match", "last-match", "best-fit"]);
+const windowName = oneOf(["low", "high", "any"]);
+/** A number field of a request (a port, line, vector, slot or id): a non-negative safe integer. */
+const natural = integer(0, Number.MAX_SAFE_INTEGER);
+/** A count or size of a request as a number: at least 1. */
+const atLeastOne = integer(1, Number.MAX_SAFE_INTEGER);
+const address = bigintIn(0n, U64_MAX);
+const bytes = bigintIn(1n, U64_MAX);
+
+/** The keys each request kind takes, and the check of each (`range` is read on its own). */
+const REQUEST_FIELDS: Readonly<Record<ModelRequest["kind"], Readonly<Record<string, (value: unknown, argument: string) => void>>>> = {
+  pio: { size: atLeastOne, align: atLeastOne, base: natural, range: () => {} },
+  mmio: { size: bytes, align: bytes, base: address, window: windowName, is64bit: flag, policy: policyName },
+  mem: { size: bytes, align: bytes, base: address, policy: policyName },
+  "legacy-irq": { irq: natural, shared: flag },
+  "pci-msi": { count: atLeastOne, base: natural },
+  "pci-msix": { count: atLeastOne, base: natural },
+  "generic-msi": { count: atLeastOne, base: natural },
+  "mem-slot": { slot: natural, count: atLeastOne },
+  "device-id": { id: natural },
+};
+/** Fields a request of each kind must have. */
+const REQUIRED: Readonly<Record<ModelRequest["kind"], readonly string[]>> = {
+  pio: ["size"],
+  mmio: ["size"],
+  mem: ["size"],
+  "legacy-irq": [],
+  "pci-msi": ["count"],
+  "pci-msix": ["count"],
+  "generic-msi": ["count"],
+  "mem-slot": [],
+  "device-id": [],
+};
+const ALL_REQUEST_KEYS = ["kind", ...new Set(Object.values(REQUEST_FIELDS).flatMap((f) => Object.keys(f)))];
+
+/**
+ * Reads a {@link ModelRequest} once: `kind` one of the request kinds and only
+ * that kind's keys, each of the type `ModelRequest` declares (numbers
+ * non-negative safe integers, sizes, counts and alignments at least 1,
+ * addresses bigints in `0..2^64-1`, pio `range` a `{ min, max }` of bigints
+ * with `min <= max`). Returns a frozen copy.
+ */
+export function readModelRequest(value: unknown, argument: string): ModelRequest {
+  const rec = readObject(value, argument, ALL_REQUEST_KEYS);
+  const kind = rec.kind;
+  resourceKind(kind, `${argument}.kind`);
+  const fields = REQUEST_FIELDS[kind];
+  const out: Record<string, unknown> = { kind };
+  for (const k of Object.keys(rec)) {
+    if (k === "kind") continue;
+    const check = fields[k];
+    if (check === undefined) refuse(`${argument}.${k}`, `absent (a ${kind} request takes ${Object.keys(fields).join(", ")})`, rec[k]);
+    if (k === "range") {
+      const r = readObject(rec[k], `${argument}.range`, ["min", "max"]);
+      address(r.min, `${argument}.range.min`);
+      address(r.max, `${argument}.range.max`);
+      if ((r.min as bigint) > (r.max as bigint)) refuse(`${argument}.range.min`, `at most range.max (${r.max as bigint}n)`, r.min);
+      out[k] = Object.freeze({ min: r.min, max: r.max });
+    } else {
+      check(rec[k], `${argument}.${k}`);
+      out[k] = rec[k];
+    }
+  }
+  for (const k of REQUIRED[kind]) if (!(k in rec)) refuse(`${argument}.${k}`, `present (a ${kind} request needs it)`, undefined);
+  return Object.freeze(out) as ModelRequest;
+}
+
 /** The fields a real resource of each kind must have (a `U64Input` each). */
 const RESOURCE_NEEDS: Readonly<Record<(typeof RESOURCE_KINDS)[number], readonly string[]>> = {
   pio: ["base", "size"],
@@ -449,8 +516,22 @@ export class ManagerModel {
     }
   }
 
-  /** All-or-nothing batch; `extend` skips the duplicate-owner check. Returns the resources or throws (state unchanged). */
+  /**
+   * All-or-nothing batch; `extend` skips the duplicate-owner check. Returns
+   * the resources or throws (state unchanged). The arguments are read once
+   * (`owner` a string, each request by {@link readModelRequest}, `extend` a
+   * boolean): a mistake is `INVALID_ARGUMENT` naming it (`requests[1].count`).
+   */
   allocate(owner: string, requests: readonly ModelRequest[], extend = false): ModelResource[] {
+    text(owner, "owner");
+    list(requests, "requests");
+    const read = Array.from(requests as readonly unknown[], (r, i) => readModelRequest(r, `requests[${i}]`));
+    flag(extend, "extend");
+    return this.allocateTrusted(owner, read, extend);
+  }
+
+  /** @internal {@link allocate} on arguments already read (the command set's). */
+  allocateTrusted(owner: string, requests: readonly ModelRequest[], extend: boolean): ModelResource[] {
     if (!extend && this.owners.has(owner)) fail("DUPLICATE_OWNER", owner);
     const trial = this.clone();
     const out = requests.map((r) => trial.place(owner, r));
@@ -461,8 +542,14 @@ export class ManagerModel {
     return out;
   }
 
-  /** Releases everything `owner` holds; returns it. Throws `UNKNOWN_OWNER` like the real manager. */
+  /** Releases everything `owner` holds; returns it. Throws `UNKNOWN_OWNER` like the real manager (`INVALID_ARGUMENT` for an owner that is not a string). */
   freeDevice(owner: string): ModelResource[] {
+    text(owner, "owner");
+    return this.freeDeviceTrusted(owner);
+  }
+
+  /** @internal {@link freeDevice} on an owner already read. */
+  freeDeviceTrusted(owner: string): ModelResource[] {
     const held = this.owners.get(owner) ?? fail("UNKNOWN_OWNER", owner);
     for (const r of [...held].reverse()) if (r.pool !== undefined) this.pools[r.pool].free({ min: r.min, max: r.max });
     this.owners.delete(owner);
@@ -476,8 +563,14 @@ export class ManagerModel {
     return i;
   }
 
-  /** Releases one resource of `owner`. */
+  /** Releases one resource of `owner` (`res` read by {@link readModelResource}). */
   freeResource(owner: string, res: ModelResource): void {
+    text(owner, "owner");
+    this.freeResourceTrusted(owner, readModelResource(res, "res"));
+  }
+
+  /** @internal {@link freeResource} on arguments already read. */
+  freeResourceTrusted(owner: string, res: ModelResource): void {
     const i = this.find(owner, res);
     const held = this.owners.get(owner)!;
     const r = held[i]!;
@@ -486,8 +579,16 @@ export class ManagerModel {
     if (held.length === 0) this.owners.delete(owner);
   }
 
-  /** Grows or shrinks a resource in place (same base) to `size` units; throws and changes nothing otherwise. */
+  /** Grows or shrinks a resource in place (same base) to `size` units (a bigint in `0..2^64-1`); throws and changes nothing otherwise. */
   resize(owner: string, res: ModelResource, size: bigint): ModelResource {
+    text(owner, "owner");
+    const r = readModelResource(res, "res");
+    bound(size, "size");
+    return this.resizeTrusted(owner, r, size);
+  }
+
+  /** @internal {@link resize} on arguments already read. */
+  resizeTrusted(owner: string, res: ModelResource, size: bigint): ModelResource {
     const i = this.find(owner, res);
     const held = this.owners.get(owner)!;
     const old = held[i]!;
@@ -515,8 +616,16 @@ export class ManagerModel {
     return resized;
   }
 
-  /** Moves one resource of `owner` to start at `to`, all or nothing. */
+  /** Moves one resource of `owner` to start at `to` (a bigint in `0..2^64-1`), all or nothing. */
   move(owner: string, res: ModelResource, to: bigint): ModelResource {
+    text(owner, "owner");
+    const r = readModelResource(res, "res");
+    bound(to, "to");
+    return this.moveTrusted(owner, r, to);
+  }
+
+  /** @internal {@link move} on arguments already read. */
+  moveTrusted(owner: string, res: ModelResource, to: bigint): ModelResource {
     const i = this.find(owner, res);
     const held = this.owners.get(owner)!;
     const old = held[i]!;

@@ -62,3 +62,53 @@ describe("ManagerModel", () => {
     expect(m.pools.mmio.stats().freeFragments).toBe(1);
   });
 });
+
+describe("ManagerModel's boundary", () => {
+  const snapshot = (m: ManagerModel): string =>
+    JSON.stringify(Object.entries(m.pools).map(([name, p]) => [name, [...p.entries()].map(([r, s]) => `${r}:${s.kind}`)]));
+
+  it("refuses bad arguments to every method with INVALID_ARGUMENT naming them, and changes nothing", () => {
+    const m = new ManagerModel(LAYOUT);
+    const [pio] = m.allocate("dev0", [{ kind: "pio", size: 8 }]);
+    const before = snapshot(m);
+    const trap = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("boom");
+        },
+        ownKeys() {
+          throw new Error("boom");
+        },
+      },
+    );
+    const cases: [() => unknown, string][] = [
+      [() => m.allocate(5 as never, [{ kind: "pio", size: 8 }]), "owner"],
+      [() => m.allocate("dev1", "x" as never), "requests"],
+      [() => m.allocate("dev1", [{ kind: "pio", size: 8 }, null as never]), "requests[1]"],
+      [() => m.allocate("dev1", [{ kind: "pio", size: "8" } as never]), "requests[0].size"],
+      [() => m.allocate("dev1", [{ kind: "pci-msi", cuont: 4 } as never]), "requests[0].cuont"],
+      [() => m.allocate("dev1", [trap as never]), "requests[0]"],
+      [() => m.allocate("dev1", [{ kind: "pio", size: 8 }], 1 as never), "extend"],
+      [() => m.freeDevice(null as never), "owner"],
+      [() => m.freeResource("dev0", {} as never), "res.kind"],
+      [() => m.freeResource("dev0", { ...pio!, min: 9n, max: 1n }), "res.min"],
+      [() => m.resize("dev0", pio!, 16 as never), "size"],
+      [() => m.resize("dev0", trap as never, 16n), "res"],
+      [() => m.move("dev0", pio!, -1n), "to"],
+      [() => m.move(undefined as never, pio!, 0x100n), "owner"],
+    ];
+    for (const [call, argument] of cases) {
+      let caught: unknown;
+      try {
+        call();
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, argument).toMatchObject({ code: "INVALID_ARGUMENT", details: { argument } });
+      expect(snapshot(m)).toBe(before);
+    }
+    // Still usable, with the same answers.
+    expect(m.move("dev0", pio!, 0x100n)).toMatchObject({ min: 0x100n, max: 0x107n });
+  });
+});
