@@ -11,9 +11,9 @@
  * same outcome (codes compared where the model knows them), every pool's
  * entries, owners, each owner's resources, and `checkInvariants()`.
  */
-import { bigintIn, duration, flag, integer, items, label, manager, member, methods, oneOf, readObject, readOptions, refuse, text } from "../internal/inputs.js";
+import { duration, flag, integer, items, label, manager, member, methods, oneOf, readObject, readOptions, refuse, text } from "../internal/inputs.js";
 import fc from "fast-check";
-import { U64_MAX, isAllocError } from "@alloc/constraint";
+import { isAllocError } from "@alloc/constraint";
 import { capture, show } from "../internal/compare.js";
 import type { ManagerFactory, ManagerUnderTest } from "../interfaces.js";
 import { MANAGER_POOLS, ManagerModel, modelOf, normalized, readModelRequest, toReal } from "../models/ManagerModel.js";
