@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { Constraint, IntervalTree, Policy, Range, exactly } from "@alloc/core";
 import { MAX, P53, P63, dump, expectRefused } from "./treeHelpers.js";
+import fc from "fast-check";
+import { FreeListModel } from "@alloc/testing";
 
 const r = (min: bigint | number, max: bigint | number) => new Range(min, max);
 const str = (x: Range | undefined) => (x === undefined ? "none" : `${x.min.toString(16)}..${x.max.toString(16)}`);
@@ -610,5 +612,41 @@ describe("many constraints in turn", () => {
       }
     }
     for (const t of trees) t.checkInvariants();
+  });
+});
+
+describe("recent requests (property)", () => {
+  it("a tree given reused Constraint instances answers as the naive model given plain copies, whatever the order and number of distinct constraints", () => {
+    const spec = fc.record({
+      size: fc.bigInt({ min: 1n, max: 64n }),
+      align: fc.constantFrom(0n, 1n, 2n, 8n, 64n),
+      low: fc.boolean(),
+      policy: fc.constantFrom<Policy>("first-match", "last-match", "best-fit"),
+    });
+    fc.assert(
+      fc.property(fc.array(spec, { minLength: 1, maxLength: 40 }), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.boolean()), { maxLength: 300 }), (specs, steps) => {
+        const cs = specs.map((s) => new Constraint({ size: s.size, align: s.align, ...(s.low ? { max: 0x7ffn } : { min: P53 - 0x800n }), policy: s.policy }));
+        const trees = [0, 1].map(() => new IntervalTree().insert(r(0, 0xfff)).insert(r(P53 - 0x1000n, P53 + 0x1000n)));
+        const models = [0, 1].map(() => new FreeListModel().insert(r(0, 0xfff)).insert(r(P53 - 0x1000n, P53 + 0x1000n)));
+        const held: [Range, Range][][] = [[], []];
+        for (const [pick, which, free] of steps) {
+          const t = which % 2;
+          const list = held[t] as [Range, Range][];
+          if (free && list.length > 0) {
+            const [a, b] = list.splice(pick % list.length, 1)[0] as [Range, Range];
+            (trees[t] as IntervalTree).free(a);
+            (models[t] as FreeListModel<unknown>).free(b);
+            continue;
+          }
+          const c = cs[pick % cs.length] as Constraint;
+          const got = (trees[t] as IntervalTree).allocate(c);
+          const want = (models[t] as FreeListModel<unknown>).allocate(c.toInit());
+          expect(str(got)).toBe(str(want));
+          if (got !== undefined && want !== undefined) list.push([got, want]);
+        }
+        for (const t of trees) t.checkInvariants();
+      }),
+      { numRuns: 200 },
+    );
   });
 });
