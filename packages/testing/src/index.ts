@@ -45,7 +45,7 @@ export { assertAgree, contents, diffContents } from "./internal/compare.js";
 export type { FlatEntry } from "./internal/compare.js";
 export { BAD_INPUT_FIXTURE, TREE_BAD_INPUTS, assertBadInputs, runBadInputs } from "./badInputs.js";
 export type { BadInputCase, BadInputResult } from "./badInputs.js";
-export { ManagerModel, MANAGER_POOLS, normalizeResource, sameResource, toRealResource } from "./models/ManagerModel.js";
+export { ManagerModel, MANAGER_POOLS, normalizeResource, readModelRequest, readModelResource, sameResource, toRealResource } from "./models/ManagerModel.js";
 export type { ManagerPool, ModelRequest, ModelResource, ResourceFields } from "./models/ManagerModel.js";
 export {
   OWNERS,
@@ -55,6 +55,7 @@ export {
   fuzzManager,
   managerOp,
   readManagerOp,
+  readRequestSpec,
   requestSpec,
   runManagerOps,
 } from "./commands/manager.js";

@@ -139,7 +139,14 @@ function readPlace(value: unknown, argument: string): { readonly index: number; 
   return Object.freeze({ index: rec.index as number, offset: rec.offset as number });
 }
 
-/** Reads a {@link RequestSpec} once: `{ req }` or `{ req, exact: { index, offset } }`; returns a frozen copy. */
+/**
+ * Reads a {@link RequestSpec} once: `{ req }` or `{ req, exact: { index, offset } }`; returns a frozen copy.
+ *
+ * @example
+ * ```ts
+ * readRequestSpec({ req: { kind: "device-id" }, exact: { index: 0, offset: 3 } }, "ops[2].requests[0]");
+ * ```
+ */
 export function readRequestSpec(value: unknown, argument: string): RequestSpec {
   const rec = readObject(value, argument, ["req", "exact"]);
   const req = readModelRequest(rec.req, `${argument}.req`);

@@ -161,6 +161,12 @@ const ALL_REQUEST_KEYS = ["kind", ...new Set(Object.values(REQUEST_FIELDS).flatM
  * non-negative safe integers, sizes, counts and alignments at least 1,
  * addresses bigints in `0..2^64-1`, pio `range` a `{ min, max }` of bigints
  * with `min <= max`). Returns a frozen copy.
+ *
+ * @example
+ * ```ts
+ * readModelRequest({ kind: "pci-msi", count: 4 }, "requests[0]"); // frozen { kind: "pci-msi", count: 4 }
+ * readModelRequest({ kind: "pio", size: "8" }, "requests[0]");    // throws INVALID_ARGUMENT naming requests[0].size
+ * ```
  */
 export function readModelRequest(value: unknown, argument: string): ModelRequest {
   const rec = readObject(value, argument, ALL_REQUEST_KEYS);
@@ -290,6 +296,11 @@ const bound = bigintIn(0n, U64_MAX);
  * bigints in `0..2^64-1` with `min <= max`, optional `window` string, `align`
  * bigint and `is64bit` boolean, no other key. Returns a frozen copy; a
  * mistake is an `AllocError` `INVALID_ARGUMENT` naming it (`a.min`).
+ *
+ * @example
+ * ```ts
+ * readModelResource({ kind: "pio", pool: "pio", min: 0x3f8n, max: 0x3ffn }, "res"); // a frozen copy
+ * ```
  */
 export function readModelResource(value: unknown, argument: string): ModelResource {
   const rec = readObject(value, argument, ["kind", "pool", "min", "max", "window", "align", "is64bit"]);

@@ -448,9 +448,10 @@ function tile(
       const min = r.min;
       if (min > segMax) break;
       const max = r.max;
-      // The messages of the tiling in @alloc/core's fromTaken (changed since f8dbfea: an overlap names the range before).
-      const before = k > 0 && next > seg.min ? (taken[k - 1] as Taken).range : undefined;
-      if (min < next) fail(k, before !== undefined ? `${r} overlaps the range before it, ${before}` : `${r} lies outside the pool`);
+      // The messages of the tiling in @alloc/core's fromTaken (changed since f8dbfea: a range that starts
+      // inside the one before it overlaps it, named; any other misplaced start lies outside the pool).
+      const before = k > 0 ? (taken[k - 1] as Taken).range : undefined;
+      if (min < next) fail(k, before !== undefined && min <= before.max ? `${r} overlaps the range before it, ${before}` : `${r} lies outside the pool`);
       if (max > segMax) fail(k, `${r} runs past the end of the pool range it starts in`);
       if (min > next) out.push([makeRange(next, min - 1n), FREE]);
       out.push([r, e.state]);
