@@ -438,21 +438,35 @@ function need(rec: Readonly<Record<string, unknown>>, key: string, argument: str
   return v;
 }
 
+type Check = (value: unknown, argument: string) => void;
+
+/**
+ * Reads an op argument that is either exactly `{ [literal]: value }` (any
+ * value, passed as is) or an object with every key of `fields`, each checked
+ * by its check; returns a frozen copy.
+ */
+function readEither(value: unknown, argument: string, literal: string, fields: Readonly<Record<string, Check>>): Readonly<Record<string, unknown>> {
+  const keys = Object.keys(fields);
+  const rec = readObject(value, argument, [literal, ...keys]);
+  if (literal in rec) {
+    only(rec, [literal], argument, `${argument} is { ${literal} } or { ${keys.join(", ")} }`);
+    return Object.freeze({ [literal]: rec[literal] });
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = need(rec, k, argument, fields[k] as Check);
+  return Object.freeze(out);
+}
+
+const RANGE_ARG: Readonly<Record<string, Check>> = { pick: pickKind, index: pickIndex, tweak: tweakName };
+const CONSTRAINT_ARG: Readonly<Record<string, Check>> = { inFree: pickIndex, offset: u64, size, align: alignment, policy: policyName, exact: flag };
+const ID_ARG: Readonly<Record<string, Check>> = { pick: pickKind, index: pickIndex, offset: integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER) };
+
 /**
  * Reads a {@link RangeArg} once: exactly `{ at }` (any value, passed as is)
  * or `{ pick, index, tweak }`; returns a frozen copy.
  */
 export function readRangeArg(value: unknown, argument: string): RangeArg {
-  const rec = readObject(value, argument, ["at", "pick", "index", "tweak"]);
-  if ("at" in rec) {
-    only(rec, ["at"], argument, "a range argument is { at } or { pick, index, tweak }");
-    return Object.freeze({ at: rec.at });
-  }
-  return Object.freeze({
-    pick: need(rec, "pick", argument, pickKind) as PickKind,
-    index: need(rec, "index", argument, pickIndex) as number,
-    tweak: need(rec, "tweak", argument, tweakName) as Tweak,
-  });
+  return readEither(value, argument, "at", RANGE_ARG) as unknown as RangeArg;
 }
 
 /**
@@ -462,19 +476,7 @@ export function readRangeArg(value: unknown, argument: string): RangeArg {
  * 2^63); returns a frozen copy.
  */
 export function readConstraintArg(value: unknown, argument: string): ConstraintArg {
-  const rec = readObject(value, argument, ["init", "inFree", "offset", "size", "align", "policy", "exact"]);
-  if ("init" in rec) {
-    only(rec, ["init"], argument, "a constraint argument is { init } or { inFree, offset, size, align, policy, exact }");
-    return Object.freeze({ init: rec.init });
-  }
-  return Object.freeze({
-    inFree: need(rec, "inFree", argument, pickIndex) as number,
-    offset: need(rec, "offset", argument, u64) as bigint,
-    size: need(rec, "size", argument, size) as bigint,
-    align: need(rec, "align", argument, alignment) as bigint,
-    policy: need(rec, "policy", argument, policyName) as "first-match" | "last-match" | "best-fit",
-    exact: need(rec, "exact", argument, flag) as boolean,
-  });
+  return readEither(value, argument, "init", CONSTRAINT_ARG) as unknown as ConstraintArg;
 }
 
 /**
@@ -482,16 +484,7 @@ export function readConstraintArg(value: unknown, argument: string): ConstraintA
  * `{ pick, index, offset }` (`offset` a safe integer); returns a frozen copy.
  */
 export function readIdArg(value: unknown, argument: string): IdArg {
-  const rec = readObject(value, argument, ["id", "pick", "index", "offset"]);
-  if ("id" in rec) {
-    only(rec, ["id"], argument, "an id argument is { id } or { pick, index, offset }");
-    return Object.freeze({ id: rec.id });
-  }
-  return Object.freeze({
-    pick: need(rec, "pick", argument, pickKind) as PickKind,
-    index: need(rec, "index", argument, pickIndex) as number,
-    offset: need(rec, "offset", argument, integer(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)) as number,
-  });
+  return readEither(value, argument, "id", ID_ARG) as unknown as IdArg;
 }
 
 /**

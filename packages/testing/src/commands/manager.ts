@@ -16,7 +16,7 @@ import fc from "fast-check";
 import { isAllocError } from "@alloc/constraint";
 import { capture, show } from "../internal/compare.js";
 import type { ManagerFactory, ManagerUnderTest } from "../interfaces.js";
-import { MANAGER_POOLS, ManagerModel, modelOf, normalized, readModelRequest, toReal } from "../models/ManagerModel.js";
+import { MANAGER_POOLS, ManagerModel, modelOf, modelRequestOf, normalized, toReal } from "../models/ManagerModel.js";
 import type { ManagerPool, ModelRequest, ModelResource } from "../models/ManagerModel.js";
 import { literal } from "../ops.js";
 import { countOp, product, refusal } from "./tree.js";
@@ -147,9 +147,14 @@ function readPlace(value: unknown, argument: string): { readonly index: number; 
  * readRequestSpec({ req: { kind: "device-id" }, exact: { index: 0, offset: 3 } }, "ops[2].requests[0]");
  * ```
  */
-export function readRequestSpec(value: unknown, argument: string): RequestSpec {
+export function readRequestSpec(value: unknown, argument = "spec"): RequestSpec {
+  text(argument, "argument");
+  return requestSpecOf(value, argument);
+}
+
+function requestSpecOf(value: unknown, argument: string): RequestSpec {
   const rec = readObject(value, argument, ["req", "exact"]);
-  const req = readModelRequest(rec.req, `${argument}.req`);
+  const req = modelRequestOf(rec.req, `${argument}.req`);
   if (!("exact" in rec)) return Object.freeze({ req });
   return Object.freeze({ req, exact: readPlace(rec.exact, `${argument}.exact`) });
 }
@@ -191,7 +196,7 @@ function readOp(value: unknown, argument: string): ManagerOp {
         op,
         owner: field("owner", index) as number,
         extend: field("extend", flag) as boolean,
-        requests: Object.freeze(items(rec.requests, `${argument}.requests`, readRequestSpec, MANAGER_REQUESTS_MAX)),
+        requests: Object.freeze(items(rec.requests, `${argument}.requests`, requestSpecOf, MANAGER_REQUESTS_MAX)),
       });
     case "freeDevice":
       return Object.freeze({ op, owner: field("owner", index) as number });

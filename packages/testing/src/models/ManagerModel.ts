@@ -168,7 +168,13 @@ const ALL_REQUEST_KEYS = ["kind", ...new Set(Object.values(REQUEST_FIELDS).flatM
  * readModelRequest({ kind: "pio", size: "8" }, "requests[0]");    // throws INVALID_ARGUMENT naming requests[0].size
  * ```
  */
-export function readModelRequest(value: unknown, argument: string): ModelRequest {
+export function readModelRequest(value: unknown, argument = "request"): ModelRequest {
+  text(argument, "argument");
+  return modelRequestOf(value, argument);
+}
+
+/** @internal {@link readModelRequest} with a name the package made. */
+export function modelRequestOf(value: unknown, argument: string): ModelRequest {
   const rec = readObject(value, argument, ALL_REQUEST_KEYS);
   const kind = rec.kind;
   resourceKind(kind, `${argument}.kind`);
@@ -302,7 +308,13 @@ const bound = bigintIn(0n, U64_MAX);
  * readModelResource({ kind: "pio", pool: "pio", min: 0x3f8n, max: 0x3ffn }, "res"); // a frozen copy
  * ```
  */
-export function readModelResource(value: unknown, argument: string): ModelResource {
+export function readModelResource(value: unknown, argument = "resource"): ModelResource {
+  text(argument, "argument");
+  return modelResourceOf(value, argument);
+}
+
+/** @internal {@link readModelResource} with a name the package made. */
+export function modelResourceOf(value: unknown, argument: string): ModelResource {
   const rec = readObject(value, argument, ["kind", "pool", "min", "max", "window", "align", "is64bit"]);
   resourceKind(rec.kind, `${argument}.kind`);
   if (!("pool" in rec)) refuse(`${argument}.pool`, "present (a pool name, or undefined for the shared IRQ)", undefined);
@@ -326,7 +338,7 @@ export function readModelResource(value: unknown, argument: string): ModelResour
  * ```
  */
 export function toRealResource(m: ModelResource): Record<string, unknown> {
-  return toReal(readModelResource(m, "m"));
+  return toReal(modelResourceOf(m, "m"));
 }
 
 /** @internal {@link toRealResource} of a resource the model holds (no checks). */
@@ -536,7 +548,7 @@ export class ManagerModel {
   allocate(owner: string, requests: readonly ModelRequest[], extend = false): ModelResource[] {
     text(owner, "owner");
     list(requests, "requests");
-    const read = Array.from(requests as readonly unknown[], (r, i) => readModelRequest(r, `requests[${i}]`));
+    const read = Array.from(requests as readonly unknown[], (r, i) => modelRequestOf(r, `requests[${i}]`));
     flag(extend, "extend");
     return this.allocateTrusted(owner, read, extend);
   }
@@ -577,7 +589,7 @@ export class ManagerModel {
   /** Releases one resource of `owner` (`res` read by {@link readModelResource}). */
   freeResource(owner: string, res: ModelResource): void {
     text(owner, "owner");
-    this.freeResourceTrusted(owner, readModelResource(res, "res"));
+    this.freeResourceTrusted(owner, modelResourceOf(res, "res"));
   }
 
   /** @internal {@link freeResource} on arguments already read. */
@@ -593,7 +605,7 @@ export class ManagerModel {
   /** Grows or shrinks a resource in place (same base) to `size` units (a bigint in `0..2^64-1`); throws and changes nothing otherwise. */
   resize(owner: string, res: ModelResource, size: bigint): ModelResource {
     text(owner, "owner");
-    const r = readModelResource(res, "res");
+    const r = modelResourceOf(res, "res");
     bound(size, "size");
     return this.resizeTrusted(owner, r, size);
   }
@@ -630,7 +642,7 @@ export class ManagerModel {
   /** Moves one resource of `owner` to start at `to` (a bigint in `0..2^64-1`), all or nothing. */
   move(owner: string, res: ModelResource, to: bigint): ModelResource {
     text(owner, "owner");
-    const r = readModelResource(res, "res");
+    const r = modelResourceOf(res, "res");
     bound(to, "to");
     return this.moveTrusted(owner, r, to);
   }
@@ -684,7 +696,7 @@ function inRange(r: RangeView, v: bigint): boolean {
  * ```
  */
 export function sameResource(a: ModelResource, b: ModelResource): boolean {
-  return same(readModelResource(a, "a"), readModelResource(b, "b"));
+  return same(modelResourceOf(a, "a"), modelResourceOf(b, "b"));
 }
 
 function same(a: ModelResource, b: ModelResource): boolean {
