@@ -179,9 +179,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     options?: IntervalTreeOptions,
   ): IntervalTree<T> {
     const tree = new IntervalTree<T>(options);
-    const spaceCount = lengthOf(space, "space");
-    const takenCount = lengthOf(taken, "taken");
-    if (values !== undefined && lengthOf(values, "values") !== takenCount) {
+    const spaceCount = arrayLength(space, "space");
+    const takenCount = arrayLength(taken, "taken");
+    if (values !== undefined && arrayLength(values, "values") !== takenCount) {
       throw new AllocError("INVALID_ARGUMENT", `fromTaken: values must have one element per taken range (${takenCount}); got ${describeValue(values)}`, {
         argument: "values",
       });
@@ -857,7 +857,7 @@ function adjacent(a: Range, b: Range): boolean {
 }
 
 /** The length of the array argument `name` of `fromTaken`. */
-function lengthOf(list: unknown, name: string): number {
+function arrayLength(list: unknown, name: string): number {
   if (!Array.isArray(list)) throw new AllocError("INVALID_ARGUMENT", `fromTaken: ${name} must be an array; got ${describeValue(list)}`, { argument: name });
   try {
     return list.length;
