@@ -18,11 +18,9 @@ export class SegmentSequence {
   /** The index in the sequence of each valued segment, and its value. */
   readonly valueAt: number[] = [];
   readonly values: unknown[] = [];
-  /** Exclusive end of the last range appended (0 before the first). */
+  /** Exclusive end of the last range appended: 0 before the first, never 0 after (an end is above its start). */
   endD = 0;
   endX = 0;
-  /** Whether anything was appended. */
-  any = false;
 
   constructor() {
     this.kind[0] = HOLE;
@@ -51,12 +49,11 @@ export class SegmentSequence {
     }
     this.endD = nD;
     this.endX = nX;
-    this.any = true;
   }
 
   /** Builds `k` from the sequence (the domain after the last range is a hole). */
   buildInto(k: SegmentTree): void {
-    if (this.any && this.endD !== TWO_64) this.push(this.endD, this.endX, HOLE);
+    if (this.endD !== 0 && this.endD !== TWO_64) this.push(this.endD, this.endX, HOLE);
     k.build(this.count, this.sD, this.sX, this.kind, this.valueAt, this.values);
   }
 
