@@ -7,13 +7,10 @@
  * request order (every kind writes its own entry). `reserved` lists, per pool,
  * the reservations made after the layout (`reserve()`); free space is what is
  * left. Equal states give byte-identical text.
- * Restore reads the document in one pass, every key of every object
+ * Restore reads the parsed document in one pass, every key of every object
  * checked (layout included), each resource through its kind's codec (window,
  * alignment and pool membership), then builds each pool at once from its
- * sorted entries: no replay, no second pass. Text exactly as the writer makes
- * it is read straight from the string (`CanonicalText`: no object per owner
- * or address); any other text, and any text with a mistake, through
- * `JSON.parse`, whose reader alone words the errors. Version 1 (every pool range
+ * sorted entries: no replay, no second pass. Version 1 (every pool range
  * listed beside the owners) is still read; its pool listing must agree with
  * the owners exactly. Throws only `AllocError` `INVALID_SNAPSHOT` with
  * `details.path`. Cost: O(n log n) to restore (one sort per pool), O(n) to write.
@@ -32,7 +29,6 @@ import type { OwnerRecord, Pool, PoolEntry } from "./pools/Pool.js";
 import { RangePool } from "./pools/RangePool.js";
 import type { Resource } from "./requests.js";
 import { quoteText } from "@alloc/constraint";
-import { CanonicalText, RecordShape } from "./internal/CanonicalText.js";
 import { JsonWriter } from "./internal/JsonWriter.js";
 import { Reader, hex, keyPath, kindOf } from "./internal/validate.js";
 import { kindOfResource } from "./kinds/registry.js";
@@ -304,7 +300,7 @@ export function writeSnapshot(source: SnapshotSource): string {
  * goes to the general reader for its exact message.
  */
 class SnapshotReader extends Reader {
-  readonly #memo = new Map<string, { text: unknown; value: bigint }>();
+  readonly #memo = new Map<string, { text: string; value: bigint }>();
 
   constructor() {
     super("INVALID_SNAPSHOT");
@@ -314,16 +310,17 @@ class SnapshotReader extends Reader {
   readonly fields: ResourceReader = {
     code: "INVALID_SNAPSHOT",
     u64: (value, at, key) => {
-      // A field that repeats the value it had in the last record (a size, an alignment) shares its bigint: two fewer objects kept per resource (bench "restore").
+      // perf: a number is read here, not by the general reader, which would first write the field's path (bench "restore").
+      if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+      // A field that repeats the value it had in the last record (a size, an alignment) shares its bigint: two fewer objects kept per resource (memory; no time change measured, bench "restore").
       const memo = this.#memo.get(key);
       if (memo !== undefined && memo.text === value) return memo.value;
-      // perf: a number or short hex string is read here, not by the general reader, which would first write the field's path (bench "restore").
-      const v = typeof value === "number" ? (Number.isSafeInteger(value) && value >= 0 ? value : -1) : typeof value === "string" ? smallHex(value) : -1;
+      const v = typeof value === "string" ? smallHex(value) : -1;
       if (v < 0) return this.u64(value, `${at}.${key}`);
       const big = BigInt(v);
-      if (memo === undefined) this.#memo.set(key, { text: value, value: big });
+      if (memo === undefined) this.#memo.set(key, { text: value as string, value: big });
       else {
-        memo.text = value;
+        memo.text = value as string;
         memo.value = big;
       }
       return big;
@@ -486,9 +483,6 @@ export function readSnapshot(json: unknown): RestoredState {
   const rd: SnapshotReader = new SnapshotReader();
   try {
     if (typeof json !== "string") rd.fail("$", `expected snapshot text; got ${kindOf(json)}`);
-    // perf: text exactly as writeSnapshot writes it is read from the string, no document built (bench "restore").
-    const canonical = readCanonical(json);
-    if (canonical !== undefined) return canonical;
     let doc: unknown;
     try {
       doc = JSON.parse(json);
@@ -504,9 +498,32 @@ export function readSnapshot(json: unknown): RestoredState {
     if (version === 1 && top["reserved"] !== undefined) rd.fail("$.reserved", "a version 1 snapshot lists reservations in its pools");
     if (version === 1 && top["pools"] === undefined) rd.fail("$.pools", "missing");
     const layout = defineLayout(top["layout"], { code: "INVALID_SNAPSHOT", path: "$.layout" });
-    const taken = takenLists(layout);
+
+    const taken = new Map<PoolName, TakenList>(POOL_NAMES.map((n) => [n, new TakenList()]));
+    for (const n of POOL_NAMES) {
+      const list = taken.get(n) as TakenList;
+      layout[n].reserved.forEach((r, i) => list.pushAt(r.range, { kind: "reserved", label: r.label }, `$.layout.${n}.reserved[${i}]`));
+    }
     const owners = readOwners(rd, top["owners"], layout, taken);
-    const extra = version === 2 ? readReserved(rd, top["reserved"], taken) : new Map<PoolName, Reservation[]>();
+    const extra = new Map<PoolName, Reservation[]>();
+    if (version === 2) {
+      const res = top["reserved"] === undefined ? {} : rd.object(top["reserved"], "$.reserved", [], POOL_NAMES);
+      for (const name of POOL_NAMES) {
+        const list = (res as Readonly<Record<string, unknown>>)[name];
+        if (list === undefined) continue;
+        const at = `$.reserved.${name}`;
+        const items = rd.array(list, at);
+        const out: Reservation[] = [];
+        for (let i = 0; i < items.length; i++) {
+          const { min, max, raw } = rd.minMax(items[i], `${at}[${i}]`, ["label"]);
+          const label = rd.nonEmptyString(raw["label"], `${at}[${i}].label`);
+          const range = new Range(min, max);
+          out.push(Object.freeze({ range, label }));
+          (taken.get(name) as TakenList).pushAt(range, { kind: "reserved", label }, `${at}[${i}]`);
+        }
+        if (out.length > 0) extra.set(name, out);
+      }
+    }
     const listed = new Map<PoolName, ListedV1[]>();
     if (version === 1) {
       const poolsObj = rd.object(top["pools"], "$.pools", POOL_NAMES);
@@ -523,7 +540,20 @@ export function readSnapshot(json: unknown): RestoredState {
         if (out.length > 0) extra.set(name, out);
       }
     }
-    return { layout, pools: buildPools(rd, layout, taken, listed), owners, extra };
+    const pools = new Map<PoolName, Pool>();
+    for (const name of POOL_NAMES) {
+      const list = taken.get(name) as TakenList;
+      list.sort();
+      const fail = (k: number, message: string): never => rd.fail(list.at(k), message);
+      const pool =
+        name === "deviceId" || name === "memSlot"
+          ? IdPool.fromTaken(name, layout[name].ranges, list, fail)
+          : RangePool.fromTaken(name, layout[name].ranges, list, fail);
+      const v1 = listed.get(name);
+      if (v1 !== undefined) compareV1(rd, v1, `$.pools.${name}`, [...pool.entries()]);
+      pools.set(name, pool);
+    }
+    return { layout, pools, owners, extra };
   } catch (e) {
     if (isAllocError(e) && e.code === "INVALID_SNAPSHOT") throw e;
     const path = isAllocError(e) && e.details.path !== undefined ? e.details.path : "$";
@@ -531,222 +561,31 @@ export function readSnapshot(json: unknown): RestoredState {
   }
 }
 
-/** What the version 2 snapshot writer puts before the layout. */
-const CANONICAL_HEAD = `{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"layout":`;
-
-/**
- * A version 2 snapshot read straight from its text, when the text is exactly
- * in the form {@link writeSnapshot} gives (`CanonicalText`); else, and when
- * anything in it is invalid, `undefined`: {@link readSnapshot} then reads the
- * text through `JSON.parse`, and its messages are the only ones. Each
- * resource is checked by its kind's codec, as there.
- */
-export function readCanonical(text: string): RestoredState | undefined {
-  const t = new CanonicalText(text);
-  const rd = new SnapshotReader();
-  try {
-    if (!t.skip(CANONICAL_HEAD)) return undefined;
-    const layout = defineLayout(t.value(), { code: "INVALID_SNAPSHOT", path: "$.layout" });
-    if (!t.skip(',"owners":[')) return undefined;
-    const taken = takenLists(layout);
-    const owners = new OwnersReader(rd, layout, taken);
-    const records = new CanonicalRecords();
-    if (!t.at(0x5d)) {
-      do {
-        if (!t.skip('{"owner":')) return undefined;
-        const name = t.string();
-        if (name === undefined || !t.skip(',"resources":[')) return undefined;
-        owners.begin(name);
-        do {
-          const kind = records.read(t);
-          if (kind === undefined) return undefined;
-          owners.add(kind, records.recordOf(kind));
-        } while (t.skip(","));
-        if (!t.skip("]}")) return undefined;
-        owners.end();
-      } while (t.skip(","));
-    }
-    if (!t.skip("]")) return undefined;
-    const extra = t.skip(',"reserved":') ? readReserved(rd, t.value(), taken) : new Map<PoolName, Reservation[]>();
-    // The version this form is; a later one is read by the general reader until it has its own.
-    if (!t.skip(',"version":2}') || !t.atEnd()) return undefined;
-    return { layout, pools: buildPools(rd, layout, taken, new Map()), owners: owners.list, extra };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The resource records of one canonical read: per kind, its shape and the one object its fields are read into. */
-class CanonicalRecords {
-  readonly #shapes = new Map<AnyKind, RecordShape>();
-  readonly #records = new Map<AnyKind, Record<string, unknown>>();
-  #last: AnyKind | undefined;
-
-  /**
-   * The kind of the resource record at the cursor, its fields read into
-   * {@link recordOf} that kind; `undefined` when the record is not exactly
-   * one kind's keys in sorted order.
-   */
-  read(t: CanonicalText): AnyKind | undefined {
-    // Resources mostly repeat the kind before them: try it first.
-    const last = this.#last;
-    if (last !== undefined && this.#readAs(t, last)) return last;
-    const name = t.peekString("kind");
-    const kind = name === undefined ? undefined : KIND_BY_NAME.get(name);
-    if (kind === undefined || kind === last || !this.#readAs(t, kind)) return undefined;
-    this.#last = kind;
-    return kind;
-  }
-
-  /** The object the last record of `kind` was read into. */
-  recordOf(kind: AnyKind): Readonly<Record<string, unknown>> {
-    return this.#records.get(kind) as Record<string, unknown>;
-  }
-
-  #readAs(t: CanonicalText, kind: AnyKind): boolean {
-    const keys = SORTED_KEYS.get(kind) as readonly string[];
-    let shape = this.#shapes.get(kind);
-    if (shape === undefined) {
-      shape = new RecordShape(keys);
-      this.#shapes.set(kind, shape);
-      // Made by JSON.parse, so it has the shape of the records the general reader gets, and the codec sees one shape.
-      this.#records.set(kind, JSON.parse(JSON.stringify(Object.fromEntries(keys.map((k) => [k, 0])))) as Record<string, unknown>);
-    }
-    const start = t.pos;
-    if (!t.record(shape) || t.values[keys.indexOf("kind")] !== kind.name) {
-      t.pos = start;
-      return false;
-    }
-    const rec = this.#records.get(kind) as Record<string, unknown>;
-    for (let i = 0; i < keys.length; i++) rec[keys[i] as string] = t.values[i];
-    return true;
-  }
-}
-
-/** An empty taken list per pool, holding the layout's reservations. */
-function takenLists(layout: Layout): Map<PoolName, TakenList> {
-  const taken = new Map<PoolName, TakenList>(POOL_NAMES.map((n) => [n, new TakenList()]));
-  for (const n of POOL_NAMES) {
-    const list = taken.get(n) as TakenList;
-    layout[n].reserved.forEach((r, i) => list.pushAt(r.range, { kind: "reserved", label: r.label }, `$.layout.${n}.reserved[${i}]`));
-  }
-  return taken;
-}
-
-/** Version 2's `reserved` (reservations made after the layout), per pool. */
-function readReserved(rd: SnapshotReader, value: unknown, taken: Map<PoolName, TakenList>): Map<PoolName, Reservation[]> {
-  const extra = new Map<PoolName, Reservation[]>();
-  const res = value === undefined ? {} : rd.object(value, "$.reserved", [], POOL_NAMES);
-  for (const name of POOL_NAMES) {
-    const list = (res as Readonly<Record<string, unknown>>)[name];
-    if (list === undefined) continue;
-    const at = `$.reserved.${name}`;
-    const items = rd.array(list, at);
-    const out: Reservation[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const { min, max, raw } = rd.minMax(items[i], `${at}[${i}]`, ["label"]);
-      const label = rd.nonEmptyString(raw["label"], `${at}[${i}].label`);
-      const range = new Range(min, max);
-      out.push(Object.freeze({ range, label }));
-      (taken.get(name) as TakenList).pushAt(range, { kind: "reserved", label }, `${at}[${i}]`);
-    }
-    if (out.length > 0) extra.set(name, out);
-  }
-  return extra;
-}
-
-/** Every pool, built at once from its sorted taken list; a version 1 listing must agree. */
-function buildPools(rd: SnapshotReader, layout: Layout, taken: Map<PoolName, TakenList>, listed: Map<PoolName, ListedV1[]>): Map<PoolName, Pool> {
-  const pools = new Map<PoolName, Pool>();
-  for (const name of POOL_NAMES) {
-    const list = taken.get(name) as TakenList;
-    list.sort();
-    const fail = (k: number, message: string): never => rd.fail(list.at(k), message);
-    const pool =
-      name === "deviceId" || name === "memSlot"
-        ? IdPool.fromTaken(name, layout[name].ranges, list, fail)
-        : RangePool.fromTaken(name, layout[name].ranges, list, fail);
-    const v1 = listed.get(name);
-    if (v1 !== undefined) compareV1(rd, v1, `$.pools.${name}`, [...pool.entries()]);
-    pools.set(name, pool);
-  }
-  return pools;
-}
-
-/**
- * The owners of a snapshot, one at a time (`begin`, `add` per resource,
- * `end`), whichever way their text was read: names sorted and distinct, at
- * least one resource each, every resource through its kind's codec and into
- * its pool's taken list.
- */
-class OwnersReader {
-  /** The owners read, in order. */
-  readonly list: RestoredOwner[] = [];
-  readonly #at = new ResourceAt();
-  #owner = "";
-  // The current owner's resources so far (the first #count of each).
-  #count = 0;
-  readonly #resources: Resource[] = [];
-  readonly #ranges: (Range | undefined)[] = [];
-  readonly #pools: PoolName[] = [];
-
-  constructor(
-    readonly rd: SnapshotReader,
-    readonly layout: Layout,
-    readonly taken: Map<PoolName, TakenList>,
-  ) {}
-
-  begin(owner: string): void {
-    const i = this.list.length;
-    if (owner.length === 0) this.rd.nonEmptyString(owner, `$.owners[${i}].owner`);
-    const prev = i === 0 ? undefined : this.#owner;
-    if (prev !== undefined && !(prev < owner))
-      this.rd.fail(`$.owners[${i}].owner`, `owners must be sorted by name without duplicates; ${quoteText(owner)} follows ${quoteText(prev)}`);
-    this.#owner = owner;
-    this.#count = 0;
-    this.#at.owner = i;
-    this.#at.item = 0;
-  }
-
-  add(kind: AnyKind, rec: Readonly<Record<string, unknown>>): void {
-    const res = kind.read(rec, this.#at, this.layout, this.rd.fields);
-    const j = this.#count++;
-    this.#resources[j] = res;
-    this.#ranges[j] = kind.rangeOf(res);
-    this.#pools[j] = kind.pool;
-    this.#at.item = j + 1;
-  }
-
-  end(): void {
-    const i = this.list.length;
-    const n = this.#count;
-    if (n === 0) this.rd.fail(`$.owners[${i}].resources`, "an owner holds at least one resource");
-    const resources = new Array<Resource>(n);
-    const ranges = new Array<Range | undefined>(n);
-    const holding: RestoredOwner = { kind: "owner", owner: this.#owner, resources, ranges };
-    for (let j = 0; j < n; j++) {
-      resources[j] = this.#resources[j] as Resource;
-      const range = this.#ranges[j];
-      ranges[j] = range;
-      if (range !== undefined) (this.taken.get(this.#pools[j] as PoolName) as TakenList).pushOwned(range, holding, i, j);
-    }
-    this.list.push(holding);
-  }
-}
-
 function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: Map<PoolName, TakenList>): RestoredOwner[] {
   const list = rd.array(value, "$.owners");
-  const owners = new OwnersReader(rd, layout, taken);
+  const owners: RestoredOwner[] = new Array(list.length);
   const path = (i: number, j?: number): string => (j === undefined ? `$.owners[${i}]` : `$.owners[${i}].resources[${j}]`);
+  // perf: paths are written only for a message (bench "restore").
+  const at = new ResourceAt();
+  let prev: string | undefined;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     const o = hasExactly(item, OWNER_KEY_SET) ? (item as Readonly<Record<string, unknown>>) : rd.object(item, path(i), OWNER_KEYS);
     const name = o["owner"];
-    owners.begin(typeof name === "string" ? name : rd.nonEmptyString(name, `${path(i)}.owner`));
+    const owner = typeof name === "string" && name.length > 0 ? name : rd.nonEmptyString(name, `${path(i)}.owner`);
+    if (prev !== undefined && !(prev < owner))
+      rd.fail(`${path(i)}.owner`, `owners must be sorted by name without duplicates; ${quoteText(owner)} follows ${quoteText(prev)}`);
+    prev = owner;
     const held = o["resources"];
     const items = Array.isArray(held) ? (held as readonly unknown[]) : rd.array(held, `${path(i)}.resources`);
+    if (items.length === 0) rd.fail(`${path(i)}.resources`, "an owner holds at least one resource");
+    const resources: Resource[] = new Array<Resource>(items.length);
+    const ranges: (Range | undefined)[] = new Array<Range | undefined>(items.length);
+    const holding: RestoredOwner = { kind: "owner", owner, resources, ranges };
+    at.owner = i;
     for (let j = 0; j < items.length; j++) {
       const item = items[j];
+      at.item = j;
       const kindName = typeof item === "object" && item !== null ? (item as Record<string, unknown>)["kind"] : undefined;
       const kind = kindName === undefined ? undefined : KIND_BY_NAME.get(kindName as string);
       // The kind's own keys, all present; anything else goes to the general reader for its message.
@@ -756,11 +595,16 @@ function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: M
           : hasExactly(item, KEY_SETS.get(kind) as ReadonlySet<string>)
             ? (item as Readonly<Record<string, unknown>>)
             : rd.object(item, path(i, j), kind.resourceKeys);
-      owners.add(kind ?? kindNamed(rec["kind"], `${path(i, j)}.kind`, "INVALID_SNAPSHOT"), rec);
+      const k = kind ?? kindNamed(rec["kind"], `${path(i, j)}.kind`, "INVALID_SNAPSHOT");
+      const res = k.read(rec, at, layout, rd.fields);
+      const range = k.rangeOf(res);
+      resources[j] = res;
+      ranges[j] = range;
+      if (range !== undefined) (taken.get(k.pool) as TakenList).pushOwned(range, holding, i, j);
     }
-    owners.end();
+    owners[i] = holding;
   }
-  return owners.list;
+  return owners;
 }
 
 const OWNER_KEYS: readonly string[] = ["owner", "resources"];
@@ -792,8 +636,6 @@ class ResourceAt {
 }
 const KIND_BY_NAME: ReadonlyMap<string, AnyKind> = new Map(REQUEST_KINDS.map((n) => [n, kindNamed(n)]));
 const KEY_SETS: ReadonlyMap<AnyKind, ReadonlySet<string>> = new Map([...KIND_BY_NAME.values()].map((k) => [k, new Set(k.resourceKeys)]));
-/** Each kind's resource keys in the order the writer puts them (sorted). */
-const SORTED_KEYS: ReadonlyMap<AnyKind, readonly string[]> = new Map([...KIND_BY_NAME.values()].map((k) => [k, [...k.resourceKeys].sort()]));
 
 /** A resource whose kind is missing or unknown: the error names the key or the kind. */
 function readUnknownResource(rd: SnapshotReader, item: unknown, at: string): Readonly<Record<string, unknown>> {

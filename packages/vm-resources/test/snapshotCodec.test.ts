@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { POOL_NAMES, ResourceManager, defineLayout, layoutToJSON, presetLayout, readSnapshot, resourceJSON } from "../src/index.js";
 import type { Reservation, Resource, ResourceRequest, RestoredOwner, RestoredState } from "../src/index.js";
-import { readCanonical, writeSnapshot } from "../src/Snapshot.js";
+import { writeSnapshot } from "../src/Snapshot.js";
 import type { SnapshotSource } from "../src/Snapshot.js";
 import type { Range } from "@alloc/constraint";
 import { JsonWriter } from "../src/internal/JsonWriter.js";
@@ -386,102 +386,5 @@ describe("snapshot codec against the previous codec", () => {
     } finally {
       delete proto["polluted"];
     }
-  });
-});
-
-/**
- * The direct read of canonical text (`readCanonical`) against the general
- * reader the same text reaches with one leading space (valid JSON that is
- * not canonical): it must take every text the writer makes, and whatever it
- * takes it must read as the general reader does.
- */
-describe("snapshot: the direct read of canonical text", () => {
-  /** What the general reader makes of `text` (a leading space skips the direct read; JSON allows it). */
-  const general = (text: string): unknown => {
-    const o = outcome(readSnapshot, ` ${text}`) as { message?: string };
-    // Only a JSON.parse message names a position, one further on for the space.
-    return o.message?.includes("not JSON") ? { ...o, message: "not JSON" } : o;
-  };
-  const direct = (text: string): unknown => {
-    const o = outcome(readSnapshot, text) as { message?: string };
-    return o.message?.includes("not JSON") ? { ...o, message: "not JSON" } : o;
-  };
-
-  it("reads every snapshot the writer makes, every kind included, as the general reader does", () => {
-    fc.assert(
-      fc.property(arbManager, ({ rm }) => {
-        const text = rm.snapshot();
-        expect(readCanonical(text)).toBeDefined();
-        expect(direct(text)).toEqual(general(text));
-      }),
-      { numRuns: 200 },
-    );
-    const rm = ResourceManager.fromPreset("x86_64");
-    rm.allocateDevice(
-      "every-kind",
-      REQUESTS.filter((r) => !(r.kind === "legacy-irq" && r.shared === true)),
-    );
-    rm.allocateDevice("shared", [{ kind: "legacy-irq", shared: true }]);
-    rm.reserve("pio", { min: 0x2f8, max: 0x2ff }, "COM2");
-    const kinds = new Set(rm.owners().flatMap((o) => rm.resourcesOf(o).map((r) => r.kind)));
-    expect(kinds.size).toBe(9);
-    expect(readCanonical(rm.snapshot())).toBeDefined();
-    expect(ResourceManager.restore(rm.snapshot()).snapshot()).toBe(rm.snapshot());
-  });
-
-  it("takes a mutated text only when the general reader reads it the same; anything else it leaves to it", () => {
-    let taken = 0;
-    let refused = 0;
-    fc.assert(
-      fc.property(arbManager, fc.array(fc.tuple(fc.nat(), arbMutation), { minLength: 1, maxLength: 2 }), ({ rm }, muts) => {
-        let doc: unknown = JSON.parse(rm.snapshot());
-        for (const [pick, m] of muts) {
-          const all = paths(doc);
-          doc = mutate(doc, all[pick % all.length] as (string | number)[], m);
-        }
-        const text = JSON.stringify(doc);
-        if (readCanonical(text) !== undefined) taken++;
-        else refused++;
-        expect(direct(text)).toEqual(general(text));
-      }),
-      { numRuns: 600 },
-    );
-    // Both sides were exercised: mutations that keep the text valid and canonical, and ones that do not.
-    expect(taken).toBeGreaterThan(20);
-    expect(refused).toBeGreaterThan(20);
-  });
-
-  it("leaves text that is valid but not as the writer makes it to the general reader, and reads the rest alike", () => {
-    const rm = ResourceManager.fromPreset("x86_64");
-    rm.allocateDevice("d", [
-      { kind: "mmio", size: 0x1000 },
-      { kind: "pio", size: 8 },
-    ]);
-    const text = rm.snapshot();
-    const elsewhere = [
-      JSON.stringify(JSON.parse(text), null, 2), // whitespace
-      `${text}\n`, // a trailing newline
-      text.replace('"size":8', '"size":8.0'), // a fraction that is an integer
-      text.replace('{"align":"0x1","base"', '{"base":"0xc0000000","align":"0x1","base"'), // a key twice
-      text.replace('"kind":"pio"', '"kind":"\\u0070io"'), // an escaped value
-    ];
-    const direct = [
-      text.replace('"base":"0xc0000000"', '"base":3221225472'), // a number for a hex string, which every u64 field reads alike
-      text.replace('"size":8', '"size":"0x8"'), // and a hex string for a number
-      text.replace('"align":"0x1"', '"align":"0x01"'), // a leading zero hex digit, which both read as 1
-      text.replace('"owner":"d"', '"owner":"\\u0064"'), // an escaped name, decoded as JSON.parse does
-    ];
-    for (const v of elsewhere) {
-      expect(readCanonical(v)).toBeUndefined();
-      expect(ResourceManager.restore(v).snapshot()).toBe(text);
-    }
-    for (const v of direct) {
-      expect(readCanonical(v)).toBeDefined();
-      expect(ResourceManager.restore(v).snapshot()).toBe(text);
-    }
-    // Not JSON (a leading zero in a number): neither reads it, and the message is JSON.parse's.
-    const bad = text.replace('"size":8', '"size":08');
-    expect(readCanonical(bad)).toBeUndefined();
-    expect(() => ResourceManager.restore(bad)).toThrow(/^\$: not JSON/);
   });
 });
