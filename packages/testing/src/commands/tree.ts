@@ -12,7 +12,20 @@
  * the shrunk op list as a TypeScript literal to paste into a regression test
  * run by `runTreeOps`.
  */
-import { allocator, callable, duration, flag, integer, items, profile as checkProfile, rate, readOptions, refuse, text } from "../internal/inputs.js";
+import {
+  allocator,
+  callable,
+  duration,
+  flag,
+  integer,
+  items,
+  profile as checkProfile,
+  rate,
+  readObject,
+  readOptions,
+  refuse,
+  text,
+} from "../internal/inputs.js";
 import fc from "fast-check";
 import { Range, U64_MAX, isAllocError } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
@@ -99,22 +112,71 @@ export interface TreeHarness {
   readonly invariants: boolean;
 }
 
-/** One `TreeOp` as an `fc.Command`. */
+// An op the package generated itself, taken by the next TreeCommand as it is (see `command`).
+let generated: TreeOp | undefined;
+// The op a real TreeCommand holds, or undefined for anything else.
+let opOf: (value: unknown) => TreeOp | undefined;
+
+/**
+ * One `TreeOp` as an `fc.Command`, for a model-based test of your own
+ * (`fc.modelRun(() => ({ model: { model, domainMax, invariants }, real }), commands)`).
+ * The op is read once by the constructor and the command is frozen;
+ * `run` reads its harness once (`h` an object with exactly `model`,
+ * `domainMax` and `invariants`, `real` an allocator), so a mistake is an
+ * `AllocError` `INVALID_ARGUMENT` naming it (`h.domainMax`, `real.free`).
+ *
+ * @example
+ * ```ts
+ * const cmd = new TreeCommand({ op: "insert", range: { at: { min: 0n, max: 0xffn } } });
+ * cmd.run({ model: new FreeListModel(), domainMax: 0xffn, invariants: true }, new IntervalTree());
+ * ```
+ */
 export class TreeCommand implements fc.Command<TreeHarness, AllocatorUnderTest<unknown>> {
-  /** The operation (read once by the constructor, frozen). */
-  readonly op: TreeOp;
+  readonly #op: TreeOp;
   /** @param op The operation this command applies to the model and the real allocator; read by {@link readTreeOp}. */
   constructor(op: TreeOp) {
-    this.op = readTreeOp(op, "op");
+    const made = generated;
+    generated = undefined;
+    this.#op = made ?? readTreeOp(op, "op");
+    Object.freeze(this);
+  }
+  /** The operation, as the constructor read it (frozen). */
+  get op(): TreeOp {
+    return ownOp(this);
   }
   check(): boolean {
     return true;
   }
   run(h: TreeHarness, real: AllocatorUnderTest<unknown>): void {
-    applyOp(this.op, h.model, real, h.domainMax, h.invariants);
+    const op = ownOp(this);
+    const { model, domainMax, invariants } = readObject(h, "h", HARNESS_KEYS);
+    allocator(model, "h.model");
+    checkDomainMax(domainMax, "h.domainMax");
+    flag(invariants, "h.invariants");
+    allocator(real, "real");
+    applyOp(op, model as AllocatorUnderTest<unknown>, real, domainMax as bigint, invariants as boolean);
   }
   toString(): string {
-    return literal(this.op);
+    return literal(ownOp(this));
+  }
+  static {
+    opOf = (value) => (typeof value === "object" && value !== null && #op in value ? (value as TreeCommand).#op : undefined);
+  }
+}
+
+const HARNESS_KEYS: readonly string[] = ["model", "domainMax", "invariants"];
+
+/** The op of `command`, which must be a real TreeCommand. */
+function ownOp(command: unknown): TreeOp {
+  const op = opOf(command);
+  if (op === undefined) refuse("this", "a TreeCommand built by its constructor", command);
+  return op;
+}
+
+/** A command of the package's own campaigns: its op and harness were made here, so `run` reads nothing again. */
+class GeneratedTreeCommand extends TreeCommand {
+  override run(h: TreeHarness, real: AllocatorUnderTest<unknown>): void {
+    applyOp(opOf(this) as TreeOp, h.model, real, h.domainMax, h.invariants);
   }
 }
 
@@ -138,9 +200,8 @@ export function refusal(error: unknown): void {
 
 /** A command for an op the package generated itself (not read again). */
 function command(op: TreeOp): TreeCommand {
-  const c = Object.create(TreeCommand.prototype) as { op: TreeOp };
-  c.op = op;
-  return c as TreeCommand;
+  generated = op;
+  return new GeneratedTreeCommand(op);
 }
 
 function modelFactory(choice: ModelChoice, profile: DomainProfile): () => AllocatorUnderTest<unknown> {
