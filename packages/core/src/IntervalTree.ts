@@ -626,20 +626,10 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
 
   /** Reads r into #s*, #n* (start, exclusive end). */
   #read(r: Range): void {
-    const max = maxNumberOf(r);
-    if (max >= 0) {
-      // Below 2^53 the pair is the number itself (max + 1 <= 2^53 is exact too).
-      this.#nD = max + 1;
-      this.#nX = 0;
-      this.#sD = minNumberOf(r);
-      this.#sX = 0;
-      return;
-    }
-    fromHalves(maxHiOf(r), maxLoOf(r));
-    inc(OUT.d, OUT.x);
+    endOf(r);
     this.#nD = OUT.d;
     this.#nX = OUT.x;
-    fromHalves(minHiOf(r), minLoOf(r));
+    startOf(r);
     this.#sD = OUT.d;
     this.#sX = OUT.x;
   }
