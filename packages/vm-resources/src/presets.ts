@@ -355,7 +355,8 @@ function checkMemSize(init: LayoutInit, fit: Fit): void {
  * optionally fitted to a host (see {@link PresetOptions} and the README's
  * "Layouts derived from the host"). Throws `INVALID_ARGUMENT` for an unknown
  * architecture, flavor or option, and `INVALID_LAYOUT` naming the pool and
- * the shortfall when the layout cannot fit.
+ * the shortfall when the layout cannot fit. Without `options` it is the same
+ * frozen layout on every call (checked once per process).
  *
  * @example
  * ```ts
@@ -376,11 +377,19 @@ export function presetLayout(arch: Arch, flavor: Flavor = "dragonball", options?
       value: arch,
     });
   }
+  // perf: a preset without options is the same frozen layout every time: checked once per process (bench "new manager").
+  const cached = options === undefined ? PLAIN_PRESETS.get(`${arch}/${flavor}`) : undefined;
+  if (cached !== undefined) return cached;
   const fit = readOptions(options);
   const init = arch === "x86_64" ? x86(flavor, fit) : arm(flavor, fit);
   checkMemSize(init, fit);
-  return defineLayout(init);
+  const layout = defineLayout(init);
+  if (options === undefined) PLAIN_PRESETS.set(`${arch}/${flavor}`, layout);
+  return layout;
 }
+
+/** The checked layouts of the presets asked for without options, by `arch/flavor`. */
+const PLAIN_PRESETS = new Map<string, Layout>();
 
 /** Every preset as `[arch, flavor]`, for tests and tools. */
 export const PRESETS: readonly (readonly [Arch, Flavor])[] = [

@@ -214,6 +214,15 @@ describe("every preset", () => {
     expect(rm.layout.name).toBe(`${a}/${f}`);
     expect(Object.isFrozen(rm.layout)).toBe(true);
   });
+  it.each(PRESETS.map(([a, f]) => [a, f] as const))("%s/%s without options is one frozen layout, the one options build afresh", (a, f) => {
+    const first = presetLayout(a, f);
+    expect(presetLayout(a, f)).toBe(first);
+    expect(ResourceManager.fromPreset(a, f).layout).toBe(first);
+    expect(Object.isFrozen(first.mmio) && Object.isFrozen(first.pio.ranges) && Object.isFrozen(first.ram)).toBe(true);
+    const fresh = presetLayout(a, f, {});
+    expect(fresh).not.toBe(first);
+    expect(layoutToJSON(fresh)).toEqual(layoutToJSON(first));
+  });
   it("rejects unknown architectures and flavors", () => {
     expectAllocError(() => presetLayout("riscv64" as never), "INVALID_ARGUMENT");
     expectAllocError(() => presetLayout("x86_64", "qemu" as never), "INVALID_ARGUMENT");

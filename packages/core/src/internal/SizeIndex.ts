@@ -1,3 +1,7 @@
+// The path from the root of the last descent (AVL height stays far below 64).
+// Shared by every index: a descent runs to its end before any other starts.
+const PATH = new Int32Array(64);
+
 /**
  * The best-fit index: every free segment of a pool as a key
  * `(length, start)` in an AVL tree stored in typed arrays, values in the
@@ -26,8 +30,6 @@ export class SizeIndex {
   private right: Int32Array;
   private height: Uint8Array;
   private root = NIL;
-  /** The path from the root of the last descent (AVL height stays far below 64). */
-  private readonly path = new Int32Array(64);
   /** The cursor of `seek`/`advance`: the segment `[curS, curN)`, of length curL. */
   curSD = -0;
   curSX = 0;
@@ -60,14 +62,14 @@ export class SizeIndex {
     let depth = 0;
     let goLeft = false;
     for (let x = this.root; x !== NIL; ) {
-      this.path[depth++] = x;
+      PATH[depth++] = x;
       goLeft = this.cmp(x) < 0;
       x = goLeft ? this.left[x]! : this.right[x]!;
     }
     const n = this.newNode(); // may grow the arrays: link after it
     if (depth === 0) this.root = n;
-    else if (goLeft) this.left[this.path[depth - 1]!] = n;
-    else this.right[this.path[depth - 1]!] = n;
+    else if (goLeft) this.left[PATH[depth - 1]!] = n;
+    else this.right[PATH[depth - 1]!] = n;
     this.retrace(depth);
     this.size++;
   }
@@ -81,16 +83,16 @@ export class SizeIndex {
       if (x === NIL) throw new Error("IntervalTree invariant broken: size index lost a free segment");
       const c = this.cmp(x);
       if (c === 0) break;
-      this.path[depth++] = x;
+      PATH[depth++] = x;
       x = c < 0 ? this.left[x]! : this.right[x]!;
     }
     let target = x;
     if (this.left[x] !== NIL && this.right[x] !== NIL) {
       // Two children: x takes its successor's key, and the successor's node goes instead.
-      this.path[depth++] = x;
+      PATH[depth++] = x;
       let m = this.right[x]!;
       while (this.left[m] !== NIL) {
-        this.path[depth++] = m;
+        PATH[depth++] = m;
         m = this.left[m]!;
       }
       this.lenD[x] = this.lenD[m]!;
@@ -103,7 +105,7 @@ export class SizeIndex {
     if (depth === 0) {
       this.root = child;
     } else {
-      const p = this.path[depth - 1]!;
+      const p = PATH[depth - 1]!;
       if (this.left[p] === target) this.left[p] = child;
       else this.right[p] = child;
     }
@@ -310,13 +312,13 @@ export class SizeIndex {
   /** Rebalances the first `depth` nodes of the path bottom-up, relinking each new subtree root to its parent. */
   private retrace(depth: number): void {
     for (let i = depth - 1; i >= 0; i--) {
-      const x = this.path[i]!;
+      const x = PATH[i]!;
       const y = this.balance(x);
       if (y === x) continue;
       if (i === 0) {
         this.root = y;
       } else {
-        const p = this.path[i - 1]!;
+        const p = PATH[i - 1]!;
         if (this.left[p] === x) this.left[p] = y;
         else this.right[p] = y;
       }
