@@ -216,44 +216,29 @@ export class SegmentTree {
     const buf = new ArrayBuffer(ls * 10 + leafCap * 21 + is * 23 + innerCap * 10);
     const old = from.ls === undefined ? undefined : from.#views();
     let at = 0;
-    // Each takes the next n elements of the buffer.
-    const f64 = (n: number): Float64Array => {
-      const v = new Float64Array(buf, at, n);
-      at += n * 8;
+    // The next n elements of the buffer, as a view of kind V.
+    const view = <V>(Kind: { new (buffer: ArrayBuffer, offset: number, length: number): V; readonly BYTES_PER_ELEMENT: number }, n: number): V => {
+      const v = new Kind(buf, at, n);
+      at += n * Kind.BYTES_PER_ELEMENT;
       return v;
     };
-    const i32 = (n: number): Int32Array => {
-      const v = new Int32Array(buf, at, n);
-      at += n * 4;
-      return v;
-    };
-    const u16 = (n: number): Uint16Array => {
-      const v = new Uint16Array(buf, at, n);
-      at += n * 2;
-      return v;
-    };
-    const u8 = (n: number): Uint8Array => {
-      const v = new Uint8Array(buf, at, n);
-      at += n;
-      return v;
-    };
-    this.ls = f64(ls);
-    this.ik = f64(is);
-    this.il = f64(is);
-    this.lCount = i32(leafCap);
-    this.lFree = i32(leafCap);
-    this.lNext = i32(leafCap);
-    this.lPrev = i32(leafCap);
-    this.lParent = i32(leafCap);
-    this.ic = i32(is);
-    this.iCount = i32(innerCap);
-    this.iParent = i32(innerCap);
-    this.lm = u16(ls);
-    this.ikx = u16(is);
-    this.lSlot = u8(leafCap);
-    this.ib = u8(is);
-    this.iSlot = u8(innerCap);
-    this.iLeafKids = u8(innerCap);
+    this.ls = view(Float64Array, ls);
+    this.ik = view(Float64Array, is);
+    this.il = view(Float64Array, is);
+    this.lCount = view(Int32Array, leafCap);
+    this.lFree = view(Int32Array, leafCap);
+    this.lNext = view(Int32Array, leafCap);
+    this.lPrev = view(Int32Array, leafCap);
+    this.lParent = view(Int32Array, leafCap);
+    this.ic = view(Int32Array, is);
+    this.iCount = view(Int32Array, innerCap);
+    this.iParent = view(Int32Array, innerCap);
+    this.lm = view(Uint16Array, ls);
+    this.ikx = view(Uint16Array, is);
+    this.lSlot = view(Uint8Array, leafCap);
+    this.ib = view(Uint8Array, is);
+    this.iSlot = view(Uint8Array, innerCap);
+    this.iLeafKids = view(Uint8Array, innerCap);
     if (old === undefined) return;
     const now = this.#views();
     for (let k = 0; k < now.length; k++) (now[k] as Float64Array).set(old[k] as Float64Array);
