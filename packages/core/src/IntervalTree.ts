@@ -404,26 +404,27 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     // plain object is read once into halves, with no Constraint built.
     if (constraint === this.#request) {
       policy = policyOf(constraint as Constraint);
-    } else {
+    } else if (Constraint.is(constraint)) {
+      policy = policyOf(constraint);
       // perf: the kernel form of a recently used constraint is loaded, not rebuilt from its halves (bench W2, W3: nine in turn).
       let slot = RECENT - 1;
       while (slot >= 0 && recent[slot] !== constraint) slot--;
       if (slot >= 0) {
-        policy = policyOf(constraint as Constraint);
         k.loadRequest(recentRequests, slot * REQUEST_FIELDS);
-        this.#request = constraint as Constraint;
+        // The halves the kernel holds are no longer known: size 0 matches no request.
         this.#held[0] = 0;
         this.#held[1] = 0;
       } else {
-        policy = Constraint.read(constraint, READ_HALVES);
+        Constraint.read(constraint, READ_HALVES);
         this.#setRequest(READ_HALVES);
-        if (Constraint.is(constraint)) {
-          this.#request = constraint;
-          recent[recentNext] = constraint;
-          k.saveRequest(recentRequests, recentNext * REQUEST_FIELDS);
-          recentNext = (recentNext + 1) % RECENT;
-        }
+        recent[recentNext] = constraint;
+        k.saveRequest(recentRequests, recentNext * REQUEST_FIELDS);
+        recentNext = (recentNext + 1) % RECENT;
       }
+      this.#request = constraint;
+    } else {
+      policy = Constraint.read(constraint, READ_HALVES);
+      this.#setRequest(READ_HALVES);
     }
     const pos = policy === "first-match" ? k.findFirst() : policy === "last-match" ? k.findLast() : k.findBest();
     if (pos < 0) return undefined;

@@ -58,8 +58,8 @@ const TWO_52 = 4503599627370496;
 const KS = 12;
 const XM = 0xfff;
 
-// Every tree's best-fit index until its first best-fit request: never active, so never changed
-// (perf: a new pool allocates none of its arrays).
+// Every tree's best-fit index until its first best-fit request, when the tree builds its own:
+// nothing changes it (perf: a new pool allocates none of its arrays).
 const NO_INDEX = new SizeIndex(2);
 
 // The descent of findFirst/findLast: node and slot per inner level. Shared by
@@ -114,7 +114,7 @@ export class SegmentTree {
   totalBig = 0n;
   freeSmall = -0;
   freeBig = 0n;
-  /** The best-fit index; `NO_INDEX` (shared, inactive) until the first best-fit request. */
+  /** The best-fit index, kept up to date by every change; `NO_INDEX` (shared, empty, never changed) until the first best-fit request. */
   sizeIndex: SizeIndex = NO_INDEX;
 
   private leafTop = 0;
@@ -859,7 +859,7 @@ export class SegmentTree {
       const len = toBig(nD, nX) - toBig(sD, sX);
       this.freeBig += sign > 0 ? len : -len;
     }
-    if (this.sizeIndex.active) {
+    if (this.sizeIndex !== NO_INDEX) {
       if (sign > 0) this.sizeIndex.add(sD, sX, nD, nX);
       else this.sizeIndex.remove(sD, sX, nD, nX);
     }
@@ -1131,9 +1131,8 @@ export class SegmentTree {
   /** The position of the smallest free segment that fits, ties to the lowest (start in fit*), or -1. */
   findBest(): number {
     let index = this.sizeIndex;
-    if (!index.active) {
+    if (index === NO_INDEX) {
       index = this.sizeIndex = new SizeIndex(2);
-      index.active = true;
       for (let p = this.first(); p >= 0; p = this.next(p)) {
         if (this.lm[p]! >> KS !== FREE) continue;
         this.end(p);
@@ -1466,7 +1465,8 @@ export class SegmentTree {
     }
     const per = MERGE_LIMIT;
     const leaves = Math.max(1, Math.ceil(count / per));
-    if (this.lCount.length < leaves) this.lay(leaves, Math.max(this.iCount.length, Math.ceil(leaves / 16)));
+    // Inner nodes over all levels: leaves / per + leaves / per^2 + ... < leaves / (per - 1), plus a partial node per level.
+    if (this.lCount.length < leaves) this.lay(leaves, Math.max(this.iCount.length, Math.ceil(leaves / (per - 1)) + 8));
     this.lv = values.length === 0 ? NO_VALUES : valuesCopy(NO_VALUES, this.lCount.length * B);
     // The next valued segment to place.
     let v = 0;
@@ -1589,7 +1589,7 @@ export class SegmentTree {
     c.totalBig = this.totalBig;
     c.freeSmall = this.freeSmall;
     c.freeBig = this.freeBig;
-    c.sizeIndex = this.sizeIndex.active ? this.sizeIndex.clone() : NO_INDEX;
+    c.sizeIndex = this.sizeIndex === NO_INDEX ? NO_INDEX : this.sizeIndex.clone();
     c.leafTop = this.leafTop;
     c.leafReleased = this.leafReleased;
     c.innerTop = this.innerTop;
@@ -1683,7 +1683,7 @@ export class SegmentTree {
     if (free !== this.freeSegments) fail(`free segment count ${this.freeSegments} should be ${free}`);
     if (total !== this.totalBig + BigInt(this.totalSmall)) fail("total length counter is wrong");
     if (freeLen !== this.freeBig + BigInt(this.freeSmall)) fail("free length counter is wrong");
-    if (this.sizeIndex.active) {
+    if (this.sizeIndex !== NO_INDEX) {
       const keys = this.sizeIndex.keys();
       frees.sort((a, b) => (a[1] - a[0] < b[1] - b[0] ? -1 : a[1] - a[0] > b[1] - b[0] ? 1 : a[0] < b[0] ? -1 : 1));
       if (keys.length !== frees.length || keys.some((k, i) => k[0] !== frees[i]![0] || k[1] !== frees[i]![1]))

@@ -20,7 +20,6 @@ import { lessDX, OUT, fromBig, toBig, TWO_53 } from "./u64.js";
 const NIL = 0;
 
 export class SizeIndex {
-  active = false;
   size = 0;
   private lenD: Float64Array;
   private lenX: Uint16Array;
@@ -177,7 +176,6 @@ export class SizeIndex {
 
   clone(): SizeIndex {
     const c = new SizeIndex(2);
-    c.active = this.active;
     c.size = this.size;
     c.lenD = this.lenD.slice();
     c.lenX = this.lenX.slice();
