@@ -150,10 +150,7 @@ export class TreeCommand implements fc.Command<TreeHarness, AllocatorUnderTest<u
   run(h: TreeHarness, real: AllocatorUnderTest<unknown>): void {
     const op = ownOp(this);
     const { model, domainMax, invariants } = readObject(h, "h", HARNESS_KEYS);
-    allocator(model, "h.model");
-    checkDomainMax(domainMax, "h.domainMax");
-    flag(invariants, "h.invariants");
-    allocator(real, "real");
+    checkApplying(model, real, domainMax, invariants, "h.");
     applyOp(op, model as AllocatorUnderTest<unknown>, real, domainMax as bigint, invariants as boolean);
   }
   toString(): string {
@@ -261,11 +258,16 @@ const checkDomainMax = (value: unknown, argument: string): void => {
  */
 export function applyTreeOp(op: TreeOp, model: AllocatorUnderTest<unknown>, real: AllocatorUnderTest<unknown>, domainMax: bigint, invariants = true): void {
   const read = readTreeOp(op, "op");
-  allocator(model, "model");
-  allocator(real, "real");
-  checkDomainMax(domainMax, "domainMax");
-  flag(invariants, "invariants");
+  checkApplying(model, real, domainMax, invariants, "");
   applyOp(read, model, real, domainMax, invariants);
+}
+
+/** Checks what applying an op takes besides the op; `at` prefixes the names of the harness's own fields (`h.`). */
+function checkApplying(model: unknown, real: unknown, domainMax: unknown, invariants: unknown, at: string): void {
+  allocator(model, `${at}model`);
+  allocator(real, "real");
+  checkDomainMax(domainMax, `${at}domainMax`);
+  flag(invariants, `${at}invariants`);
 }
 
 /** {@link applyTreeOp} on arguments already read (the command sets' own calls). */
