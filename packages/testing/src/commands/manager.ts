@@ -16,7 +16,7 @@ import fc from "fast-check";
 import { isAllocError } from "@alloc/constraint";
 import { capture, show } from "../internal/compare.js";
 import type { ManagerFactory, ManagerUnderTest } from "../interfaces.js";
-import { MANAGER_POOLS, ManagerModel, modelOf, modelRequestOf, normalized, toReal } from "../models/ManagerModel.js";
+import { MANAGER_POOLS, ManagerModel, modelOf, modelRequestOf, normalized, toReal, uncheckedModel } from "../models/ManagerModel.js";
 import type { ManagerPool, ModelRequest, ModelResource } from "../models/ManagerModel.js";
 import { literal } from "../ops.js";
 import { countOp, product, refusal } from "./tree.js";
@@ -533,13 +533,13 @@ function applyOp(op: ManagerOp, model: ManagerModel, box: ManagerBox): void {
     case "allocate": {
       const reqs = op.requests.map((s) => resolveRequest(s, model));
       describe = () => `${op.extend ? "extendDevice" : "allocateDevice"}(${literal(owner)}, ${literal(reqs)})`;
-      expect = () => model.allocateTrusted(owner, reqs, op.extend);
+      expect = () => uncheckedModel.allocate(model, owner, reqs, op.extend);
       real = () => (op.extend ? rm.extendDevice(owner, reqs.map(realRequest)) : rm.allocateDevice(owner, reqs.map(realRequest))).map(normalized);
       break;
     }
     case "freeDevice":
       describe = () => `freeDevice(${literal(owner)})`;
-      expect = () => model.freeDeviceTrusted(owner);
+      expect = () => uncheckedModel.freeDevice(model, owner);
       real = () => rm.freeDevice(owner).map(normalized);
       break;
     case "freeResource":
@@ -554,11 +554,11 @@ function applyOp(op: ManagerOp, model: ManagerModel, box: ManagerBox): void {
         const units = res.max - res.min + 1n;
         const scaled = BigInt(Math.max(1, Math.round(Number(units) * op.scale)));
         describe = () => `resizeResource(${literal(who)}, ${literal(resource)}, ${literal(scaled)})`;
-        expect = () => model.resizeTrusted(who, res, scaled);
+        expect = () => uncheckedModel.resize(model, who, res, scaled);
         real = () => normalized(rm.resizeResource(who, resource, scaled));
       } else if (op.op === "freeResource") {
         describe = () => `freeResource(${literal(who)}, ${literal(resource)})`;
-        expect = () => model.freeResourceTrusted(who, res);
+        expect = () => uncheckedModel.freeResource(model, who, res);
         real = () => rm.freeResource(who, resource);
       } else {
         const pool = res.pool ?? "legacyIrq";
@@ -568,7 +568,7 @@ function applyOp(op: ManagerOp, model: ManagerModel, box: ManagerBox): void {
         const align = res.align ?? (res.kind === "pci-msi" ? res.max - res.min + 1n : 1n);
         const to = ((target + align - 1n) / align) * align;
         describe = () => `move(${literal(who)}, ${literal(resource)}, ${literal(to)})`;
-        expect = () => model.moveTrusted(who, res, to);
+        expect = () => uncheckedModel.move(model, who, res, to);
         real = () => normalized(rm.move(who, resource, to));
       }
       break;

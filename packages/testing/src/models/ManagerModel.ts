@@ -380,6 +380,22 @@ function checkLayoutView(layout: unknown): void {
   }
 }
 
+/** The model's operations on arguments already read, for the package's own command set. */
+export interface UncheckedModelOps {
+  allocate(model: ManagerModel, owner: string, requests: readonly ModelRequest[], extend: boolean): ModelResource[];
+  freeDevice(model: ManagerModel, owner: string): ModelResource[];
+  freeResource(model: ManagerModel, owner: string, res: ModelResource): void;
+  resize(model: ManagerModel, owner: string, res: ModelResource, size: bigint): ModelResource;
+  move(model: ManagerModel, owner: string, res: ModelResource, to: bigint): ModelResource;
+}
+
+/**
+ * @internal {@link UncheckedModelOps}: the command set's way in, which checks
+ * nothing again. Not a method of the class, so nothing reached through the
+ * package entry skips the methods' checks.
+ */
+export let uncheckedModel: UncheckedModelOps;
+
 /**
  * Reference model of `ResourceManager`.
  *
@@ -424,7 +440,17 @@ export class ManagerModel {
     return new ManagerModel(this.layout, this);
   }
 
-  private exact(pool: ManagerPool, owner: string, min: bigint, max: bigint): void {
+  static {
+    uncheckedModel = Object.freeze({
+      allocate: (m: ManagerModel, owner: string, requests: readonly ModelRequest[], extend: boolean) => m.#allocate(owner, requests, extend),
+      freeDevice: (m: ManagerModel, owner: string) => m.#freeDevice(owner),
+      freeResource: (m: ManagerModel, owner: string, res: ModelResource) => m.#freeResource(owner, res),
+      resize: (m: ManagerModel, owner: string, res: ModelResource, size: bigint) => m.#resize(owner, res, size),
+      move: (m: ManagerModel, owner: string, res: ModelResource, to: bigint) => m.#move(owner, res, to),
+    });
+  }
+
+  #exact(pool: ManagerPool, owner: string, min: bigint, max: bigint): void {
     const m = this.pools[pool];
     const sup = m.getSuperset({ min, max });
     if (sup === undefined || sup[1].kind !== "free") fail("CONFLICT", `${pool} [${min}, ${max}] is not free`);
@@ -432,29 +458,29 @@ export class ManagerModel {
     m.update(r, `o:${owner}`);
   }
 
-  private fit(pool: ManagerPool, owner: string, c: ConstraintInit): Range | undefined {
+  #fit(pool: ManagerPool, owner: string, c: ConstraintInit): Range | undefined {
     const m = this.pools[pool];
     const r = m.allocate(c);
     if (r !== undefined) m.update(r, `o:${owner}`);
     return r;
   }
 
-  private win(pool: ManagerPool, range?: { min: bigint; max: bigint }): { min?: bigint; max?: bigint } {
+  #win(pool: ManagerPool, range?: { min: bigint; max: bigint }): { min?: bigint; max?: bigint } {
     if (range !== undefined) return { min: range.min, max: range.max };
     const w = this.layout[pool].window;
     return w === undefined ? {} : { min: w.min, max: w.max };
   }
 
   /** Places one request (mutates this model) and returns the resource, or throws. */
-  private place(owner: string, req: ModelRequest): ModelResource {
+  #place(owner: string, req: ModelRequest): ModelResource {
     switch (req.kind) {
       case "pio": {
         if (req.base !== undefined) {
-          this.exact("pio", owner, BigInt(req.base), BigInt(req.base + req.size - 1));
+          this.#exact("pio", owner, BigInt(req.base), BigInt(req.base + req.size - 1));
           return { kind: "pio", pool: "pio", min: BigInt(req.base), max: BigInt(req.base + req.size - 1) };
         }
         const r =
-          this.fit("pio", owner, { size: req.size, ...(req.align === undefined ? {} : { align: req.align }), ...this.win("pio", req.range) }) ??
+          this.#fit("pio", owner, { size: req.size, ...(req.align === undefined ? {} : { align: req.align }), ...this.#win("pio", req.range) }) ??
           fail("NO_FIT", "pio");
         return { kind: "pio", pool: "pio", min: r.min, max: r.max };
       }
@@ -465,7 +491,7 @@ export class ManagerModel {
         if (req.base !== undefined) {
           if (req.base % align !== 0n) fail("INVALID_ALIGNMENT", "mmio base");
           if (!is64bit && req.base + req.size - 1n > 0xffff_ffffn) fail("INVALID_REQUEST", "a 32-bit region above 4 GiB");
-          this.exact("mmio", owner, req.base, req.base + req.size - 1n);
+          this.#exact("mmio", owner, req.base, req.base + req.size - 1n);
           const l = this.layout.mmio;
           const window = inRange(l.low, req.base) ? "low" : l.high !== undefined && inRange(l.high, req.base) ? "high" : "low";
           return { kind: "mmio", pool: "mmio", min: req.base, max: req.base + req.size - 1n, window, align, is64bit };
@@ -476,7 +502,7 @@ export class ManagerModel {
           if (win === undefined) continue;
           const max = !is64bit && win.max > 0xffff_ffffn ? 0xffff_ffffn : win.max;
           if (win.min > max) continue;
-          const r = this.fit("mmio", owner, { size: req.size, min: win.min, max, align, ...(req.policy === undefined ? {} : { policy: req.policy }) });
+          const r = this.#fit("mmio", owner, { size: req.size, min: win.min, max, align, ...(req.policy === undefined ? {} : { policy: req.policy }) });
           if (r !== undefined) return { kind: "mmio", pool: "mmio", min: r.min, max: r.max, window: w, align, is64bit };
         }
         return fail("NO_FIT", "mmio");
@@ -485,11 +511,11 @@ export class ManagerModel {
         const align = req.align === undefined || req.align === 0n ? 1n : req.align;
         if (req.base !== undefined) {
           if (req.base % align !== 0n) fail("INVALID_ALIGNMENT", "mem base");
-          this.exact("mem", owner, req.base, req.base + req.size - 1n);
+          this.#exact("mem", owner, req.base, req.base + req.size - 1n);
           return { kind: "mem", pool: "mem", min: req.base, max: req.base + req.size - 1n, align };
         }
         const r =
-          this.fit("mem", owner, { size: req.size, align, ...this.win("mem"), ...(req.policy === undefined ? {} : { policy: req.policy }) }) ??
+          this.#fit("mem", owner, { size: req.size, align, ...this.#win("mem"), ...(req.policy === undefined ? {} : { policy: req.policy }) }) ??
           fail("NO_FIT", "mem");
         return { kind: "mem", pool: "mem", min: r.min, max: r.max, align };
       }
@@ -502,27 +528,27 @@ export class ManagerModel {
         }
         if (req.irq !== undefined) {
           if (req.irq === shared) fail("CONFLICT", "the shared IRQ");
-          this.exact("legacyIrq", owner, BigInt(req.irq), BigInt(req.irq));
+          this.#exact("legacyIrq", owner, BigInt(req.irq), BigInt(req.irq));
           return { kind: "legacy-irq", pool: "legacyIrq", min: BigInt(req.irq), max: BigInt(req.irq) };
         }
-        const r = this.fit("legacyIrq", owner, { size: 1, ...this.win("legacyIrq") }) ?? fail("NO_FIT", "legacyIrq");
+        const r = this.#fit("legacyIrq", owner, { size: 1, ...this.#win("legacyIrq") }) ?? fail("NO_FIT", "legacyIrq");
         return { kind: "legacy-irq", pool: "legacyIrq", min: r.min, max: r.max };
       }
       case "mem-slot": {
         const count = BigInt(req.count ?? 1);
         if (req.slot !== undefined) {
-          this.exact("memSlot", owner, BigInt(req.slot), BigInt(req.slot) + count - 1n);
+          this.#exact("memSlot", owner, BigInt(req.slot), BigInt(req.slot) + count - 1n);
           return { kind: "mem-slot", pool: "memSlot", min: BigInt(req.slot), max: BigInt(req.slot) + count - 1n };
         }
-        const r = this.fit("memSlot", owner, { size: count }) ?? fail("NO_FIT", "memSlot");
+        const r = this.#fit("memSlot", owner, { size: count }) ?? fail("NO_FIT", "memSlot");
         return { kind: "mem-slot", pool: "memSlot", min: r.min, max: r.max };
       }
       case "device-id": {
         if (req.id !== undefined) {
-          this.exact("deviceId", owner, BigInt(req.id), BigInt(req.id));
+          this.#exact("deviceId", owner, BigInt(req.id), BigInt(req.id));
           return { kind: "device-id", pool: "deviceId", min: BigInt(req.id), max: BigInt(req.id) };
         }
-        const r = this.fit("deviceId", owner, { size: 1, ...this.win("deviceId") }) ?? fail("NO_FIT", "deviceId");
+        const r = this.#fit("deviceId", owner, { size: 1, ...this.#win("deviceId") }) ?? fail("NO_FIT", "deviceId");
         return { kind: "device-id", pool: "deviceId", min: r.min, max: r.max };
       }
       default: {
@@ -530,10 +556,10 @@ export class ManagerModel {
         if (req.base !== undefined) {
           const base = BigInt(req.base);
           if (req.kind === "pci-msi" && base % count !== 0n) fail("INVALID_ALIGNMENT", "pci-msi base");
-          this.exact("msi", owner, base, base + count - 1n);
+          this.#exact("msi", owner, base, base + count - 1n);
           return { kind: req.kind, pool: "msi", min: base, max: base + count - 1n };
         }
-        const r = this.fit("msi", owner, { size: count, ...(req.kind === "pci-msi" ? { align: count } : {}), ...this.win("msi") }) ?? fail("NO_FIT", "msi");
+        const r = this.#fit("msi", owner, { size: count, ...(req.kind === "pci-msi" ? { align: count } : {}), ...this.#win("msi") }) ?? fail("NO_FIT", "msi");
         return { kind: req.kind, pool: "msi", min: r.min, max: r.max };
       }
     }
@@ -550,14 +576,14 @@ export class ManagerModel {
     list(requests, "requests");
     const read = Array.from(requests as readonly unknown[], (r, i) => modelRequestOf(r, `requests[${i}]`));
     flag(extend, "extend");
-    return this.allocateTrusted(owner, read, extend);
+    return this.#allocate(owner, read, extend);
   }
 
-  /** @internal {@link allocate} on arguments already read (the command set's). */
-  allocateTrusted(owner: string, requests: readonly ModelRequest[], extend: boolean): ModelResource[] {
+  /** {@link allocate} on arguments already read. */
+  #allocate(owner: string, requests: readonly ModelRequest[], extend: boolean): ModelResource[] {
     if (!extend && this.owners.has(owner)) fail("DUPLICATE_OWNER", owner);
     const trial = this.clone();
-    const out = requests.map((r) => trial.place(owner, r));
+    const out = requests.map((r) => trial.#place(owner, r));
     this.pools = trial.pools;
     const held = this.owners.get(owner);
     if (held === undefined) this.owners.set(owner, out.slice());
@@ -568,18 +594,18 @@ export class ManagerModel {
   /** Releases everything `owner` holds; returns it. Throws `UNKNOWN_OWNER` like the real manager (`INVALID_ARGUMENT` for an owner that is not a string). */
   freeDevice(owner: string): ModelResource[] {
     text(owner, "owner");
-    return this.freeDeviceTrusted(owner);
+    return this.#freeDevice(owner);
   }
 
-  /** @internal {@link freeDevice} on an owner already read. */
-  freeDeviceTrusted(owner: string): ModelResource[] {
+  /** {@link freeDevice} on arguments already read. */
+  #freeDevice(owner: string): ModelResource[] {
     const held = this.owners.get(owner) ?? fail("UNKNOWN_OWNER", owner);
     for (const r of [...held].reverse()) if (r.pool !== undefined) this.pools[r.pool].free({ min: r.min, max: r.max });
     this.owners.delete(owner);
     return held;
   }
 
-  private find(owner: string, res: ModelResource): number {
+  #find(owner: string, res: ModelResource): number {
     const held = this.owners.get(owner);
     const i = held === undefined ? -1 : held.findIndex((h) => same(h, res));
     if (i < 0) fail("UNKNOWN_OWNER", `${owner} does not hold it`);
@@ -589,12 +615,12 @@ export class ManagerModel {
   /** Releases one resource of `owner` (`res` read by {@link readModelResource}). */
   freeResource(owner: string, res: ModelResource): void {
     text(owner, "owner");
-    this.freeResourceTrusted(owner, modelResourceOf(res, "res"));
+    this.#freeResource(owner, modelResourceOf(res, "res"));
   }
 
-  /** @internal {@link freeResource} on arguments already read. */
-  freeResourceTrusted(owner: string, res: ModelResource): void {
-    const i = this.find(owner, res);
+  /** {@link freeResource} on arguments already read. */
+  #freeResource(owner: string, res: ModelResource): void {
+    const i = this.#find(owner, res);
     const held = this.owners.get(owner)!;
     const r = held[i]!;
     if (r.pool !== undefined) this.pools[r.pool].free({ min: r.min, max: r.max });
@@ -607,12 +633,12 @@ export class ManagerModel {
     text(owner, "owner");
     const r = modelResourceOf(res, "res");
     bound(size, "size");
-    return this.resizeTrusted(owner, r, size);
+    return this.#resize(owner, r, size);
   }
 
-  /** @internal {@link resize} on arguments already read. */
-  resizeTrusted(owner: string, res: ModelResource, size: bigint): ModelResource {
-    const i = this.find(owner, res);
+  /** {@link resize} on arguments already read. */
+  #resize(owner: string, res: ModelResource, size: bigint): ModelResource {
+    const i = this.#find(owner, res);
     const held = this.owners.get(owner)!;
     const old = held[i]!;
     if (old.pool === undefined || old.kind === "legacy-irq" || old.kind === "device-id") fail("INVALID_ARGUMENT", `${old.kind} has a fixed size`);
@@ -644,12 +670,12 @@ export class ManagerModel {
     text(owner, "owner");
     const r = modelResourceOf(res, "res");
     bound(to, "to");
-    return this.moveTrusted(owner, r, to);
+    return this.#move(owner, r, to);
   }
 
-  /** @internal {@link move} on arguments already read. */
-  moveTrusted(owner: string, res: ModelResource, to: bigint): ModelResource {
-    const i = this.find(owner, res);
+  /** {@link move} on arguments already read. */
+  #move(owner: string, res: ModelResource, to: bigint): ModelResource {
+    const i = this.#find(owner, res);
     const held = this.owners.get(owner)!;
     const old = held[i]!;
     if (old.pool === undefined) fail("INVALID_REQUEST", "shared IRQ");
@@ -658,7 +684,7 @@ export class ManagerModel {
     if (old.kind === "mmio" && old.is64bit !== true && to + (old.max - old.min) > 0xffff_ffffn) fail("INVALID_ARGUMENT", "a 32-bit region above 4 GiB");
     if (old.kind === "legacy-irq" && this.layout.legacyIrq.shared !== undefined && to === BigInt(this.layout.legacyIrq.shared)) fail("CONFLICT", "shared IRQ");
     const size = old.max - old.min;
-    this.exact(old.pool!, owner, to, to + size);
+    this.#exact(old.pool!, owner, to, to + size);
     this.pools[old.pool!].free({ min: old.min, max: old.max });
     let moved: ModelResource = { ...old, min: to, max: to + size };
     if (old.kind === "mmio") {

@@ -111,4 +111,25 @@ describe("ManagerModel's boundary", () => {
     // Still usable, with the same answers.
     expect(m.move("dev0", pio!, 0x100n)).toMatchObject({ min: 0x100n, max: 0x107n });
   });
+
+  it("has no method a caller can reach that skips those checks", () => {
+    const m = new ManagerModel(LAYOUT);
+    const [pio] = m.allocate("dev0", [{ kind: "pio", size: 8 }]);
+    const before = snapshot(m);
+    const methods = Object.getOwnPropertyNames(ManagerModel.prototype).filter((k) => k !== "constructor");
+    // clone takes nothing; the rest change or read the model from their arguments.
+    expect(methods.sort()).toEqual(["allocate", "clone", "freeDevice", "freeResource", "move", "resize"]);
+    for (const name of methods.filter((k) => k !== "clone")) {
+      const call = (m as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!;
+      let caught: unknown;
+      try {
+        call.call(m, null, null, null);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, name).toMatchObject({ code: "INVALID_ARGUMENT" });
+    }
+    expect(snapshot(m)).toBe(before);
+    expect(m.clone().freeDevice("dev0")).toEqual([pio]);
+  });
 });
