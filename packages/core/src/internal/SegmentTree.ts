@@ -141,7 +141,12 @@ export class SegmentTree {
   private sLen = -0;
   private sBlk = 0;
 
-  constructor(leafCapacity = 4) {
+  /** An empty pool with room for `leafCapacity` leaves, or (for {@link clone}) one holding `copyOf`'s nodes, its other state still to copy. */
+  constructor(leafCapacity = 4, copyOf?: SegmentTree) {
+    if (copyOf !== undefined) {
+      this.lay(copyOf.lCount.length, copyOf.iCount.length, copyOf);
+      return;
+    }
     const leaves = Math.max(4, leafCapacity);
     this.lay(leaves, Math.max(2, leaves >> 3));
     const l = this.newLeaf();
@@ -1578,8 +1583,7 @@ export class SegmentTree {
 
   /** A deep copy. */
   clone(): SegmentTree {
-    const c = new SegmentTree(2);
-    c.lay(this.lCount.length, this.iCount.length, this);
+    const c = new SegmentTree(0, this);
     c.lv = this.lv.length === 0 ? NO_VALUES : this.lv.slice();
     c.root = this.root;
     c.height = this.height;
