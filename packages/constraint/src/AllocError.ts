@@ -68,6 +68,12 @@ export interface AllocErrorDetails {
   readonly pool?: string;
   /** The index of the failing request in a batch, if any. */
   readonly request?: number;
+  /**
+   * What is wrong with the element at `path`, without the argument's name
+   * (`"[0x10, 0x1f] lies outside the pool"`), for a caller that names the
+   * element its own way.
+   */
+  readonly reason?: string;
 }
 
 const BRAND: unique symbol = Symbol.for("@alloc/AllocError") as never;

@@ -228,11 +228,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
         const nD = OUT.d;
         const nX = OUT.x;
         if (lessDX(eD, eX, nD, nX)) {
-          throw new AllocError("INVALID_ARGUMENT", `fromTaken: taken[${k}] ${t} runs past the end of the pool range it starts in`, {
-            argument: "taken",
-            path: `taken[${k}]`,
-            range: t.toString(),
-          });
+          throw takenError("INVALID_ARGUMENT", k, t, "runs past the end of the pool range it starts in", undefined);
         }
         if (d !== fD || x !== fX) seq.append(fD, fX, d, x, FREE, undefined);
         const value = values === undefined ? undefined : elementAt(values, k, "values", false);
@@ -881,20 +877,22 @@ function elementAt(list: readonly unknown[], i: number, name: string, asRange = 
 
 /** The error for taken range `t` (index k) that starts before where it may: inside `prev` (an overlap) or outside the space. */
 function misplaced(t: Range, k: number, prev: Range | undefined): AllocError {
-  const path = `taken[${k}]`;
   if (prev !== undefined && !below(maxHiOf(t), maxLoOf(t), minHiOf(prev), minLoOf(prev))) {
-    return new AllocError("OVERLAP", `fromTaken: ${path} ${t} overlaps the range before it, ${prev}`, {
-      argument: "taken",
-      path,
-      range: t.toString(),
-      conflict: prev.toString(),
-    });
+    return takenError("OVERLAP", k, t, `overlaps the range before it, ${prev}`, prev);
   }
   const why = prev !== undefined ? `comes before ${prev}; taken ranges must be in ascending order` : "lies outside the pool";
-  return new AllocError("INVALID_ARGUMENT", `fromTaken: ${path} ${t} ${why}`, {
+  return takenError("INVALID_ARGUMENT", k, t, why, prev);
+}
+
+/** The error for `taken[k]`; `details.reason` is the message without its `fromTaken: taken[k] ` prefix. */
+function takenError(code: "OVERLAP" | "INVALID_ARGUMENT", k: number, t: Range, why: string, conflict: Range | undefined): AllocError {
+  const path = `taken[${k}]`;
+  const reason = `${t} ${why}`;
+  return new AllocError(code, `fromTaken: ${path} ${reason}`, {
     argument: "taken",
     path,
     range: t.toString(),
-    ...(prev === undefined ? {} : { conflict: prev.toString() }),
+    reason,
+    ...(conflict === undefined ? {} : { conflict: conflict.toString() }),
   });
 }

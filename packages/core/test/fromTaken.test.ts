@@ -105,6 +105,23 @@ describe("fromTaken", () => {
     expect(e.details.path).toBe("taken[0]");
   });
 
+  it("gives the reason a misplaced taken range fails without the argument's name, for callers that name it their own way", () => {
+    const space = [new Range(0, 0xff), new Range(0x200, 0x2ff)];
+    const cases: [readonly Range[], "OVERLAP" | "INVALID_ARGUMENT", string][] = [
+      [[new Range(0x10, 0x1f), new Range(0x18, 0x20)], "OVERLAP", "[0x0000000000000018, 0x0000000000000020] overlaps the range before it, [0x0000000000000010, 0x000000000000001f]"],
+      [[new Range(0x10, 0x1f), new Range(0x0, 0x1)], "INVALID_ARGUMENT", "[0x0000000000000000, 0x0000000000000001] comes before [0x0000000000000010, 0x000000000000001f]; taken ranges must be in ascending order"],
+      [[new Range(0x100, 0x1ff)], "INVALID_ARGUMENT", "[0x0000000000000100, 0x00000000000001ff] lies outside the pool"],
+      [[new Range(0xf0, 0x10f)], "INVALID_ARGUMENT", "[0x00000000000000f0, 0x000000000000010f] runs past the end of the pool range it starts in"],
+    ];
+    for (const [taken, code, reason] of cases) {
+      const e = expectAllocError(() => IntervalTree.fromTaken(space, taken), code);
+      expect(e.details.reason).toBe(reason);
+      expect(e.message).toBe(`fromTaken: ${e.details.path} ${reason}`);
+    }
+    // A bad range is not a tiling problem: no reason, the message names the element.
+    expect(expectAllocError(() => IntervalTree.fromTaken(space, [{ min: 5, max: 4 }]), "INVALID_RANGE").details.reason).toBeUndefined();
+  });
+
   it("builds the same pool as insert and exact allocations, and behaves the same after (property)", () => {
     const layout = fc
       .array(fc.record({ gap: fc.bigInt({ min: 0n, max: 0x40n }), length: fc.bigInt({ min: 1n, max: 0x40n }), taken: fc.nat(3) }), { maxLength: 40 })

@@ -199,9 +199,9 @@ export function tileTree(space: readonly Range[], taken: TakenRanges, fail: (ind
   try {
     return IntervalTree.fromTaken<OwnerRecord>(space, taken.ranges, taken.records);
   } catch (e) {
-    const at = isAllocError(e) ? /^taken\[(\d+)\]$/.exec(e.details.path ?? "") : null;
+    const at = isAllocError(e) && e.details.reason !== undefined ? /^taken\[(\d+)\]$/.exec(e.details.path ?? "") : null;
     if (at === null) throw e;
-    // The message without its "fromTaken: taken[k] " prefix: the caller names the range its own way.
-    return fail(Number(at[1]), (e as Error).message.replace(/^fromTaken: taken\[\d+\] /, ""));
+    // The caller names the range its own way: only the reason is passed on.
+    return fail(Number(at[1]), (e as AllocError).details.reason as string);
   }
 }
