@@ -108,8 +108,16 @@ describe("fromTaken", () => {
   it("gives the reason a misplaced taken range fails without the argument's name, for callers that name it their own way", () => {
     const space = [new Range(0, 0xff), new Range(0x200, 0x2ff)];
     const cases: [readonly Range[], "OVERLAP" | "INVALID_ARGUMENT", string][] = [
-      [[new Range(0x10, 0x1f), new Range(0x18, 0x20)], "OVERLAP", "[0x0000000000000018, 0x0000000000000020] overlaps the range before it, [0x0000000000000010, 0x000000000000001f]"],
-      [[new Range(0x10, 0x1f), new Range(0x0, 0x1)], "INVALID_ARGUMENT", "[0x0000000000000000, 0x0000000000000001] comes before [0x0000000000000010, 0x000000000000001f]; taken ranges must be in ascending order"],
+      [
+        [new Range(0x10, 0x1f), new Range(0x18, 0x20)],
+        "OVERLAP",
+        "[0x0000000000000018, 0x0000000000000020] overlaps the range before it, [0x0000000000000010, 0x000000000000001f]",
+      ],
+      [
+        [new Range(0x10, 0x1f), new Range(0x0, 0x1)],
+        "INVALID_ARGUMENT",
+        "[0x0000000000000000, 0x0000000000000001] comes before [0x0000000000000010, 0x000000000000001f]; taken ranges must be in ascending order",
+      ],
       [[new Range(0x100, 0x1ff)], "INVALID_ARGUMENT", "[0x0000000000000100, 0x00000000000001ff] lies outside the pool"],
       [[new Range(0xf0, 0x10f)], "INVALID_ARGUMENT", "[0x00000000000000f0, 0x000000000000010f] runs past the end of the pool range it starts in"],
     ];

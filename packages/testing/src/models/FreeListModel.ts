@@ -12,6 +12,7 @@ import { AllocError, Constraint, Range } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
 import { toU64 } from "@alloc/constraint";
 import type { AllocatorUnderTest, NodeState, PoolStats } from "../interfaces.js";
+import { refuse } from "../internal/inputs.js";
 
 /** One entry of the free list (mutable only inside the model). */
 export interface FreeListEntry<T> {
@@ -25,6 +26,9 @@ export interface FreeListEntry<T> {
   value: T | undefined;
 }
 
+// The entries of a FreeListModel its constructor built; anything else is refused as `this`.
+let listOf: <T>(model: unknown) => FreeListEntry<T>[];
+
 /**
  * Sorted-list reference model of `IntervalTree`.
  *
@@ -36,36 +40,43 @@ export interface FreeListEntry<T> {
  * ```
  */
 export class FreeListModel<T = unknown> implements AllocatorUnderTest<T> {
-  /** The entries, sorted by `min`. */
+  /**
+   * The entries, sorted by `min`: for subclasses that model a faulty
+   * allocator (a harness's own tests); nothing else may change it.
+   */
   protected list: FreeListEntry<T>[] = [];
+  // Brands an object this constructor built (a forged `this` is refused).
+  readonly #made = true;
 
   get size(): number {
-    return this.list.length;
+    return listOf<T>(this).length;
   }
 
   isEmpty(): boolean {
-    return this.list.length === 0;
+    return listOf<T>(this).length === 0;
   }
 
   insert(range: RangeLike, data?: T): this {
+    const list = listOf<T>(this);
     const r = Range.from(range);
     const min = r.min;
     const max = r.max;
-    for (const e of this.list) {
+    for (const e of list) {
       if (e.min <= max && min <= e.max) {
         throw new AllocError("OVERLAP", `${r} overlaps ${show(e)}`, { range: r.toString(), conflict: show(e) });
       }
     }
     const entry: FreeListEntry<T> = data === undefined ? { min, max, kind: "free", value: undefined } : { min, max, kind: "valued", value: data };
     let i = 0;
-    while (i < this.list.length && this.list[i]!.max < min) i++;
-    this.list.splice(i, 0, entry);
-    if (entry.kind === "free") this.coalesce(i);
+    while (i < list.length && list[i]!.max < min) i++;
+    list.splice(i, 0, entry);
+    if (entry.kind === "free") coalesce(list, i);
     return this;
   }
 
   update(range: RangeLike, data: T): T | undefined {
-    const e = this.exact(range);
+    const list = listOf<T>(this);
+    const e = exact(list, range);
     if (e.kind === "free") throw new AllocError("NOT_ALLOCATED", `${show(e)} is free`, { range: show(e) });
     const old = e.value;
     e.kind = "valued";
@@ -74,36 +85,41 @@ export class FreeListModel<T = unknown> implements AllocatorUnderTest<T> {
   }
 
   delete(range: RangeLike): T | undefined {
-    const e = this.exact(range);
-    this.list.splice(this.list.indexOf(e), 1);
+    const list = listOf<T>(this);
+    const e = exact(list, range);
+    list.splice(list.indexOf(e), 1);
     return e.value;
   }
 
   get(range: RangeLike): NodeState<T> | undefined {
+    const list = listOf<T>(this);
     const r = Range.from(range);
-    const e = this.list.find((x) => x.min === r.min && x.max === r.max);
+    const e = list.find((x) => x.min === r.min && x.max === r.max);
     return e === undefined ? undefined : state(e);
   }
 
   getSuperset(range: RangeLike): [Range, NodeState<T>] | undefined {
+    const list = listOf<T>(this);
     const r = Range.from(range);
-    const e = this.list.find((x) => x.min <= r.min && r.max <= x.max);
+    const e = list.find((x) => x.min <= r.min && r.max <= x.max);
     return e === undefined ? undefined : [new Range(e.min, e.max), state(e)];
   }
 
   getById(id: U64Input): T | undefined {
+    const list = listOf<T>(this);
     const v = toU64(id, "id");
-    const e = this.list.find((x) => x.min <= v && v <= x.max);
+    const e = list.find((x) => x.min <= v && v <= x.max);
     return e !== undefined && e.kind === "valued" ? e.value : undefined;
   }
 
   allocate(constraint: ConstraintLike): Range | undefined {
+    const list = listOf<T>(this);
     const c = Constraint.from(constraint);
     const size = c.size;
     const align = c.align;
     let best: { index: number; start: bigint; length: bigint } | undefined;
-    for (let i = 0; i < this.list.length; i++) {
-      const e = this.list[i]!;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
       if (e.kind !== "free") continue;
       const lo = e.min > c.min ? e.min : c.min;
       const hi = e.max < c.max ? e.max : c.max;
@@ -123,17 +139,18 @@ export class FreeListModel<T = unknown> implements AllocatorUnderTest<T> {
       }
     }
     if (best === undefined) return undefined;
-    const e = this.list[best.index]!;
+    const e = list[best.index]!;
     const end = best.start + size - 1n;
     const pieces: FreeListEntry<T>[] = [];
     if (best.start > e.min) pieces.push({ min: e.min, max: best.start - 1n, kind: "free", value: undefined });
     pieces.push({ min: best.start, max: end, kind: "allocated", value: undefined });
     if (end < e.max) pieces.push({ min: end + 1n, max: e.max, kind: "free", value: undefined });
-    this.list.splice(best.index, 1, ...pieces);
+    list.splice(best.index, 1, ...pieces);
     return new Range(best.start, end);
   }
 
   allocateOrThrow(constraint: ConstraintLike): Range {
+    listOf(this);
     const c = Constraint.from(constraint);
     const r = this.allocate(c);
     if (r === undefined) throw new AllocError("NO_FIT", `nothing fits ${c}`, {});
@@ -141,36 +158,38 @@ export class FreeListModel<T = unknown> implements AllocatorUnderTest<T> {
   }
 
   free(range: RangeLike): T | undefined {
-    const e = this.exact(range);
+    const list = listOf<T>(this);
+    const e = exact(list, range);
     if (e.kind === "free") throw new AllocError("NOT_ALLOCATED", `${show(e)} is already free`, { range: show(e) });
     const old = e.value;
     e.kind = "free";
     e.value = undefined;
-    this.coalesce(this.list.indexOf(e));
+    coalesce(list, list.indexOf(e));
     return old;
   }
 
-  *overlapping(range: RangeLike): IterableIterator<[Range, NodeState<T>]> {
+  overlapping(range: RangeLike): IterableIterator<[Range, NodeState<T>]> {
+    const list = listOf<T>(this);
     const r = Range.from(range);
-    const hits = this.list.filter((e) => e.min <= r.max && r.min <= e.max);
-    for (const e of hits) yield [new Range(e.min, e.max), state(e)];
+    return yieldAll(list.filter((e) => e.min <= r.max && r.min <= e.max));
   }
 
-  *entries(): IterableIterator<[Range, NodeState<T>]> {
-    for (const e of [...this.list]) yield [new Range(e.min, e.max), state(e)];
+  entries(): IterableIterator<[Range, NodeState<T>]> {
+    return yieldAll([...listOf<T>(this)]);
   }
 
   /** Every held range with its state, in address order (as {@link entries}). */
   [Symbol.iterator](): IterableIterator<[Range, NodeState<T>]> {
-    return this.entries();
+    return yieldAll([...listOf<T>(this)]);
   }
 
   stats(): PoolStats {
+    const list = listOf<T>(this);
     let total = 0n;
     let free = 0n;
     let largestFree = 0n;
     let freeFragments = 0;
-    for (const e of this.list) {
+    for (const e of list) {
       const n = e.max - e.min + 1n;
       total += n;
       if (e.kind === "free") {
@@ -179,14 +198,15 @@ export class FreeListModel<T = unknown> implements AllocatorUnderTest<T> {
         if (n > largestFree) largestFree = n;
       }
     }
-    return { total, free, allocated: total - free, largestFree, freeFragments, ranges: this.list.length };
+    return { total, free, allocated: total - free, largestFree, freeFragments, ranges: list.length };
   }
 
   checkInvariants(): void {
-    for (let i = 0; i < this.list.length; i++) {
-      const e = this.list[i]!;
+    const list = listOf<T>(this);
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
       if (e.min > e.max || e.min < 0n || e.max > 0xffff_ffff_ffff_ffffn) throw new Error(`FreeListModel: bad entry ${show(e)}`);
-      const prev = this.list[i - 1];
+      const prev = list[i - 1];
       if (prev === undefined) continue;
       if (prev.max >= e.min) throw new Error(`FreeListModel: order/overlap at ${show(prev)} ${show(e)}`);
       if (prev.kind === "free" && e.kind === "free" && prev.max + 1n === e.min) {
@@ -197,32 +217,44 @@ export class FreeListModel<T = unknown> implements AllocatorUnderTest<T> {
 
   clone(): FreeListModel<T> {
     const c = new FreeListModel<T>();
-    c.list = this.list.map((e) => ({ ...e }));
+    c.list = listOf<T>(this).map((e) => ({ ...e }));
     return c;
   }
 
-  /** The entry exactly equal to `range`, or NOT_FOUND. */
-  private exact(range: RangeLike): FreeListEntry<T> {
-    const r = Range.from(range);
-    const e = this.list.find((x) => x.min === r.min && x.max === r.max);
-    if (e === undefined) throw new AllocError("NOT_FOUND", `no range is exactly ${r}`, { range: r.toString() });
-    return e;
+  static {
+    listOf = <T>(model: unknown): FreeListEntry<T>[] =>
+      typeof model === "object" && model !== null && #made in model
+        ? ((model as FreeListModel<unknown>).list as FreeListEntry<T>[])
+        : refuse("this", "a FreeListModel built by its constructor", model);
   }
+}
 
-  /** Merges the free entry at `i` with free neighbours that touch it. */
-  private coalesce(i: number): void {
-    const e = this.list[i]!;
-    const next = this.list[i + 1];
-    if (next !== undefined && next.kind === "free" && e.max + 1n === next.min) {
-      e.max = next.max;
-      this.list.splice(i + 1, 1);
-    }
-    const prev = this.list[i - 1];
-    if (prev !== undefined && prev.kind === "free" && prev.max + 1n === e.min) {
-      prev.max = e.max;
-      this.list.splice(i, 1);
-    }
+/** The entry exactly equal to `range`, or NOT_FOUND. */
+function exact<T>(list: readonly FreeListEntry<T>[], range: RangeLike): FreeListEntry<T> {
+  const r = Range.from(range);
+  const e = list.find((x) => x.min === r.min && x.max === r.max);
+  if (e === undefined) throw new AllocError("NOT_FOUND", `no range is exactly ${r}`, { range: r.toString() });
+  return e;
+}
+
+/** Merges the free entry at `i` with free neighbours that touch it. */
+function coalesce<T>(list: FreeListEntry<T>[], i: number): void {
+  const e = list[i]!;
+  const next = list[i + 1];
+  if (next !== undefined && next.kind === "free" && e.max + 1n === next.min) {
+    e.max = next.max;
+    list.splice(i + 1, 1);
   }
+  const prev = list[i - 1];
+  if (prev !== undefined && prev.kind === "free" && prev.max + 1n === e.min) {
+    prev.max = e.max;
+    list.splice(i, 1);
+  }
+}
+
+/** `entries` (the entries themselves are read as each is yielded), each as a fresh `[Range, state]`. */
+function* yieldAll<T>(entries: readonly FreeListEntry<T>[]): IterableIterator<[Range, NodeState<T>]> {
+  for (const e of entries) yield [new Range(e.min, e.max), state(e)];
 }
 
 function state<T>(e: FreeListEntry<T>): NodeState<T> {

@@ -395,6 +395,8 @@ export interface UncheckedModelOps {
  * package entry skips the methods' checks.
  */
 export let uncheckedModel: UncheckedModelOps;
+// True for a ManagerModel its constructor built (set in the class's static block).
+let isModel: (value: unknown) => boolean;
 
 /**
  * Reference model of `ResourceManager`.
@@ -437,10 +439,12 @@ export class ManagerModel {
 
   /** An independent deep copy. */
   clone(): ManagerModel {
+    modelOf(this, "this");
     return new ManagerModel(this.layout, this);
   }
 
   static {
+    isModel = (value) => typeof value === "object" && value !== null && #allocate in value;
     uncheckedModel = Object.freeze({
       allocate: (m: ManagerModel, owner: string, requests: readonly ModelRequest[], extend: boolean) => m.#allocate(owner, requests, extend),
       freeDevice: (m: ManagerModel, owner: string) => m.#freeDevice(owner),
@@ -572,6 +576,7 @@ export class ManagerModel {
    * boolean): a mistake is `INVALID_ARGUMENT` naming it (`requests[1].count`).
    */
   allocate(owner: string, requests: readonly ModelRequest[], extend = false): ModelResource[] {
+    modelOf(this, "this");
     text(owner, "owner");
     list(requests, "requests");
     const read = Array.from(requests as readonly unknown[], (r, i) => modelRequestOf(r, `requests[${i}]`));
@@ -593,6 +598,7 @@ export class ManagerModel {
 
   /** Releases everything `owner` holds; returns it. Throws `UNKNOWN_OWNER` like the real manager (`INVALID_ARGUMENT` for an owner that is not a string). */
   freeDevice(owner: string): ModelResource[] {
+    modelOf(this, "this");
     text(owner, "owner");
     return this.#freeDevice(owner);
   }
@@ -614,6 +620,7 @@ export class ManagerModel {
 
   /** Releases one resource of `owner` (`res` read by {@link readModelResource}). */
   freeResource(owner: string, res: ModelResource): void {
+    modelOf(this, "this");
     text(owner, "owner");
     this.#freeResource(owner, modelResourceOf(res, "res"));
   }
@@ -630,6 +637,7 @@ export class ManagerModel {
 
   /** Grows or shrinks a resource in place (same base) to `size` units (a bigint in `0..2^64-1`); throws and changes nothing otherwise. */
   resize(owner: string, res: ModelResource, size: bigint): ModelResource {
+    modelOf(this, "this");
     text(owner, "owner");
     const r = modelResourceOf(res, "res");
     bound(size, "size");
@@ -667,6 +675,7 @@ export class ManagerModel {
 
   /** Moves one resource of `owner` to start at `to` (a bigint in `0..2^64-1`), all or nothing. */
   move(owner: string, res: ModelResource, to: bigint): ModelResource {
+    modelOf(this, "this");
     text(owner, "owner");
     const r = modelResourceOf(res, "res");
     bound(to, "to");
@@ -699,13 +708,7 @@ export class ManagerModel {
 
 /** @internal `value` is a {@link ManagerModel} (a proxy whose `getPrototypeOf` trap throws is refused too). */
 export function modelOf(value: unknown, argument: string): void {
-  let is: boolean;
-  try {
-    is = value instanceof ManagerModel;
-  } catch {
-    is = false;
-  }
-  if (!is) refuse(argument, "a ManagerModel", value);
+  if (!isModel(value)) refuse(argument, "a ManagerModel built by its constructor", value);
 }
 
 function inRange(r: RangeView, v: bigint): boolean {

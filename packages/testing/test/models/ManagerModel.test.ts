@@ -132,4 +132,31 @@ describe("ManagerModel's boundary", () => {
     expect(snapshot(m)).toBe(before);
     expect(m.clone().freeDevice("dev0")).toEqual([pio]);
   });
+
+  it("refuses a receiver its constructor did not build, with valid arguments, and a forged copy source", () => {
+    const m = new ManagerModel(LAYOUT);
+    const [pio] = m.allocate("dev0", [{ kind: "pio", size: 8 }]);
+    const forged = Object.create(ManagerModel.prototype) as ManagerModel;
+    const calls: Array<[string, (r: ManagerModel) => unknown]> = [
+      ["allocate", (r) => ManagerModel.prototype.allocate.call(r, "dev1", [{ kind: "pio", size: 8 }])],
+      ["freeDevice", (r) => ManagerModel.prototype.freeDevice.call(r, "dev0")],
+      ["freeResource", (r) => ManagerModel.prototype.freeResource.call(r, "dev0", pio!)],
+      ["resize", (r) => ManagerModel.prototype.resize.call(r, "dev0", pio!, 16n)],
+      ["move", (r) => ManagerModel.prototype.move.call(r, "dev0", pio!, 0x100n)],
+      ["clone", (r) => ManagerModel.prototype.clone.call(r)],
+    ];
+    for (const receiver of [forged, null as unknown as ManagerModel]) {
+      for (const [name, call] of calls) {
+        let caught: unknown;
+        try {
+          call(receiver);
+        } catch (e) {
+          caught = e;
+        }
+        expect(caught, name).toMatchObject({ code: "INVALID_ARGUMENT", details: { argument: "this" } });
+      }
+    }
+    expect(() => new ManagerModel(LAYOUT, forged)).toThrow(expect.objectContaining({ code: "INVALID_ARGUMENT", details: { argument: "copyFrom" } }));
+    expect(m.freeDevice("dev0")).toEqual([pio]);
+  });
 });

@@ -56,6 +56,44 @@ describe.each(models)("%s", (_name, make) => {
   });
 });
 
+describe("a model refuses a receiver its constructor did not build", () => {
+  const cases: Array<[string, object, () => AllocatorUnderTest<string>]> = [
+    ["FreeListModel", FreeListModel.prototype, () => new FreeListModel<string>()],
+    ["BitmapModel", BitmapModel.prototype, () => new BitmapModel<string>(0x100)],
+  ];
+  it.each(cases)("%s: every method and getter, for a forged object and for null", (name, proto, make) => {
+    const forged = Object.create(proto) as object;
+    const members = Object.getOwnPropertyNames(proto).filter((k) => k !== "constructor");
+    expect(members.length).toBeGreaterThanOrEqual(16);
+    for (const receiver of [forged, null, { list: [] }]) {
+      for (const key of [...members, Symbol.iterator]) {
+        const d = Object.getOwnPropertyDescriptor(proto, key)!;
+        const fn = (d.get ?? d.value) as (...a: unknown[]) => unknown;
+        // Valid arguments: only the receiver is wrong.
+        const args = key === "allocate" || key === "allocateOrThrow" ? [{ size: 1 }] : key === "getById" ? [0] : [{ min: 0, max: 0 }, "x"];
+        let caught: unknown;
+        try {
+          fn.apply(receiver, args);
+        } catch (e) {
+          caught = e;
+        }
+        expect(caught, `${name}.${String(key)}`).toMatchObject({ code: "INVALID_ARGUMENT", details: { argument: "this" } });
+      }
+    }
+    // A real one is unaffected, and a BitmapModel's cells cannot be changed from outside.
+    const m = make();
+    m.insert({ min: 0, max: 0xf });
+    expect(m.allocate({ size: 4 })?.toString()).toBe(new Range(0, 3).toString());
+    if (m instanceof BitmapModel) {
+      expect(Object.keys(m)).toEqual([]);
+      expect(() => {
+        (m as unknown as { cells: number }).cells = 1 << 30;
+      }).toThrow(TypeError);
+      expect(m.cells).toBe(0x100);
+    }
+  });
+});
+
 describe("the two models agree", { timeout: 60_000 }, () => {
   it("BitmapModel (as the target) against FreeListModel on a 64-unit domain", () => {
     const r = checkTree(() => new BitmapModel<unknown>(64), { model: "freelist", profile: smallDomain(64), numRuns: 300 });
