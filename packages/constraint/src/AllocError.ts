@@ -114,5 +114,11 @@ export class AllocError extends Error {
  * ```
  */
 export function isAllocError(value: unknown): value is AllocError {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  if (typeof value !== "object" || value === null) return false;
+  try {
+    return (value as Record<symbol, unknown>)[BRAND] === true;
+  } catch {
+    // A proxy whose trap throws is not an AllocError.
+    return false;
+  }
 }

@@ -11,8 +11,7 @@
  * - {@link readU64} accepts exactly a `bigint` or a safe-integer `number` in
  *   `0 .. 2^64-1`; nothing is coerced.
  */
-import { AllocError } from "./AllocError.js";
-import type { AllocErrorCode } from "./AllocError.js";
+import { AllocError, AllocErrorCode } from "./AllocError.js";
 import { parseU64, parsedHi, parsedLo, toBigInt } from "./internal/parts.js";
 
 const ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" };
@@ -38,14 +37,21 @@ function escapeChar(ch: string): string {
  * ```
  */
 export function quoteText(text: string, max = 80): string {
+  if (max !== 80) checkLimit(max);
   if (typeof text !== "string") return describeValue(text);
   const body = escapeClipped(text, max, UNSAFE);
-  return text.length <= Math.max(0, Math.floor(max)) ? `"${body}"` : `"${body}" (${text.length} chars)`;
+  return text.length <= max ? `"${body}"` : `"${body}" (${text.length} chars)`;
 }
 
-// `text` escaped, cut to at most `max` UTF-16 units (never inside a surrogate pair) with `…`.
-function escapeClipped(text: string, max: number, unsafe: RegExp): string {
-  const limit = Math.max(0, Math.floor(max));
+// A length limit of quoteText/safeLine: a safe integer >= 0, nothing else.
+function checkLimit(max: unknown): void {
+  if (typeof max !== "number" || !Number.isSafeInteger(max) || max < 0) {
+    throw new AllocError("INVALID_ARGUMENT", `max must be a safe integer >= 0; got ${describeValue(max)}`, { argument: "max", value: max });
+  }
+}
+
+// `text` escaped, cut to at most `limit` UTF-16 units (never inside a surrogate pair) with `…`.
+function escapeClipped(text: string, limit: number, unsafe: RegExp): string {
   if (text.length <= limit) return text.replace(unsafe, escapeChar);
   let cut = limit;
   const last = text.charCodeAt(cut - 1);
@@ -71,8 +77,10 @@ const UNSAFE_IN_LINE =
  * ```
  */
 export function safeLine(text: string, max = 200): string {
+  if (max !== 200) checkLimit(max);
+  if (typeof text !== "string") return describeValue(text);
   const body = escapeClipped(text, max, UNSAFE_IN_LINE);
-  return text.length <= Math.max(0, Math.floor(max)) ? body : `${body} (${text.length} chars)`;
+  return text.length <= max ? body : `${body} (${text.length} chars)`;
 }
 
 /**
@@ -155,7 +163,7 @@ export interface ReadRecordOptions {
  * ```
  */
 export function readRecord(input: unknown, allowed: readonly string[], options: ReadRecordOptions): Readonly<Record<string, unknown>> {
-  const out: unknown[] = new Array<unknown>(allowed.length);
+  const out: unknown[] = Array.isArray(allowed) ? new Array<unknown>(allowed.length) : [];
   const seen = readFields(input, allowed, options, out);
   const record: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (let i = 0; i < allowed.length; i++) if (seen & (1 << i)) record[allowed[i]!] = out[i];
@@ -176,29 +184,30 @@ export function readRecord(input: unknown, allowed: readonly string[], options: 
  * ```
  */
 export function readFields(input: unknown, allowed: readonly string[], options: ReadRecordOptions, out: unknown[]): number {
+  if (!Array.isArray(allowed) || allowed.length > 31) refuseSetting("allowed", "an array of at most 31 key names", allowed);
+  if (!Array.isArray(out)) refuseSetting("out", "an array", out);
   if (typeof input !== "object" || input === null || isArray(input, options)) {
-    throw new AllocError(
-      options.code,
-      `${options.what} must be a plain object; got ${describeValue(input)}`,
-      details(options, options.path ?? options.what, input),
-    );
+    const o = settings(options);
+    throw new AllocError(o.code, `${o.what} must be a plain object; got ${describeValue(input)}`, details(o, o.path ?? o.what, input));
   }
   let keys: string[];
   try {
     keys = Object.getOwnPropertyNames(input);
   } catch (cause) {
-    throw new AllocError(options.code, `${options.what}: listing its keys threw`, details(options, options.path ?? options.what, undefined), { cause });
+    const o = settings(options);
+    throw new AllocError(o.code, `${o.what}: listing its keys threw`, details(o, o.path ?? o.what, undefined), { cause });
   }
   let seen = 0;
   for (let k = 0; k < keys.length; k++) {
     const key = keys[k]!;
     const i = allowed.indexOf(key);
-    if (i < 0) throw unknownKey(key, allowed, options);
+    if (i < 0) throw unknownKey(key, allowed, settings(options));
     let value: unknown;
     try {
       value = (input as Record<string, unknown>)[key];
     } catch (cause) {
-      throw new AllocError(options.code, `${options.what}: reading ${quoteText(key)} threw`, details(options, key, undefined), { cause });
+      const o = settings(options);
+      throw new AllocError(o.code, `${o.what}: reading ${quoteText(key)} threw`, details(o, key, undefined), { cause });
     }
     out[i] = value;
     seen |= 1 << i;
@@ -206,11 +215,41 @@ export function readFields(input: unknown, allowed: readonly string[], options: 
   return seen;
 }
 
+const OPTION_KEYS: readonly string[] = ["what", "code", "path"];
+const OPTIONS_READ: ReadRecordOptions = Object.freeze({ what: "options", code: "INVALID_ARGUMENT" });
+const CODES: ReadonlySet<unknown> = new Set(Object.values(AllocErrorCode));
+
+/**
+ * The options of a read that is failing, read once and checked (only then:
+ * a read that succeeds never looks at them). A bad one is refused as a
+ * setting of the caller, not blamed on the input.
+ */
+function settings(options: ReadRecordOptions): ReadRecordOptions {
+  if (options === OPTIONS_READ) return options;
+  const o = readRecord(options, OPTION_KEYS, OPTIONS_READ);
+  const what = o["what"];
+  const code = o["code"];
+  const path = o["path"];
+  if (typeof what !== "string") refuseSetting("options.what", "a string", what);
+  if (!CODES.has(code)) refuseSetting("options.code", "an AllocError code", code);
+  if (path !== undefined && typeof path !== "string") refuseSetting("options.path", "a string or undefined", path);
+  return o as unknown as ReadRecordOptions;
+}
+
+/**
+ * @internal Refuses a parameter that configures a read (a name for messages,
+ * an error code, a key list) rather than the value read.
+ */
+export function refuseSetting(argument: string, expected: string, value: unknown): never {
+  throw new AllocError("INVALID_ARGUMENT", `${argument} must be ${expected}; got ${describeValue(value)}`, { argument });
+}
+
 function isArray(input: object, options: ReadRecordOptions): boolean {
   try {
     return Array.isArray(input);
   } catch (cause) {
-    throw new AllocError(options.code, `${options.what} is a revoked proxy`, details(options, options.path ?? options.what, undefined), { cause });
+    const o = settings(options);
+    throw new AllocError(o.code, `${o.what} is a revoked proxy`, details(o, o.path ?? o.what, undefined), { cause });
   }
 }
 
@@ -222,6 +261,7 @@ function details(options: ReadRecordOptions, argument: string, value: unknown): 
 }
 
 function unknownKey(key: string, allowed: readonly string[], options: ReadRecordOptions): AllocError {
+  for (let i = 0; i < allowed.length; i++) if (typeof allowed[i] !== "string") refuseSetting(`allowed[${i}]`, "a string", allowed[i]);
   const near = nearest(key, allowed);
   const hint = near === undefined ? "" : `; did you mean "${near}"?`;
   return new AllocError(
@@ -280,6 +320,8 @@ function editDistance(a: string, b: string): number {
  * ```
  */
 export function readU64(value: unknown, name: string, code: AllocErrorCode = "INVALID_VALUE"): bigint {
+  if (typeof name !== "string") refuseSetting("name", "a string", name);
+  if (code !== "INVALID_VALUE" && !CODES.has(code)) refuseSetting("code", "an AllocError code", code);
   if (typeof value === "bigint") {
     parseU64(value, name, code);
     return value;
@@ -297,5 +339,7 @@ export function readU64(value: unknown, name: string, code: AllocErrorCode = "IN
  * ```
  */
 export function readOptionalU64(value: unknown, name: string, fallback: bigint, code: AllocErrorCode = "INVALID_VALUE"): bigint {
+  if (typeof name !== "string") refuseSetting("name", "a string", name);
+  if (typeof fallback !== "bigint" || fallback < 0n || fallback > 0xffff_ffff_ffff_ffffn) refuseSetting("fallback", "a bigint in 0..2^64-1", fallback);
   return value === undefined ? fallback : readU64(value, name, code);
 }

@@ -2,7 +2,7 @@
  * The boundary toolkit: quoting, describing, reading records and u64 values.
  */
 import { describe, expect, it } from "vitest";
-import { describeValue, quoteText, readFields, readOptionalU64, readRecord, readU64, safeLine, toU64 } from "../src/index.js";
+import { Range, describeValue, isAllocError, quoteText, readFields, readOptionalU64, readRecord, readU64, safeLine, toU64 } from "../src/index.js";
 import { expectAllocError } from "./helpers.js";
 
 const OPTS = { what: "a request", code: "INVALID_REQUEST" as const, path: "$.requests[0]" };
@@ -298,5 +298,85 @@ describe("safeLine", () => {
     const out = safeLine(`${"\n".repeat(25_000_000)}${"y".repeat(25_000_000)}`);
     expect(out).not.toMatch(/[\n\r]/);
     expect(out.length).toBeLessThan(500);
+  });
+});
+
+describe("the toolkit's own parameters", () => {
+  const trap = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error("trap");
+      },
+      ownKeys() {
+        throw new Error("trap");
+      },
+    },
+  );
+  const notNames = [Symbol("s"), trap, 5, null, {}, ["a"]];
+
+  it("a name for messages must be a string (readU64, readOptionalU64, toU64, Range.from)", () => {
+    for (const name of notNames) {
+      expect(expectAllocError(() => readU64(1, name as never), "INVALID_ARGUMENT").details.argument).toBe("name");
+      expect(expectAllocError(() => readU64("x", name as never), "INVALID_ARGUMENT").details.argument).toBe("name");
+      expect(expectAllocError(() => readOptionalU64(undefined, name as never, 0n), "INVALID_ARGUMENT").details.argument).toBe("name");
+      expect(expectAllocError(() => toU64(1, name as never), "INVALID_ARGUMENT").details.argument).toBe("argument");
+      expect(expectAllocError(() => Range.from({ min: 1, max: 0 }, name as never), "INVALID_ARGUMENT").details.argument).toBe("name");
+    }
+    // A real Range is returned as it is, whatever the name: nothing is read.
+    const r = new Range(1, 2);
+    expect(Range.from(r, "range")).toBe(r);
+    expect(readU64(7, "size")).toBe(7n);
+  });
+
+  it("an error code must be one of AllocError's, a fallback a u64 bigint", () => {
+    expect(expectAllocError(() => readU64("x", "size", "BANANA" as never), "INVALID_ARGUMENT").details.argument).toBe("code");
+    expect(expectAllocError(() => readU64(1, "size", Symbol() as never), "INVALID_ARGUMENT").details.argument).toBe("code");
+    expectAllocError(() => readU64("x", "size", "INVALID_REQUEST"), "INVALID_REQUEST");
+    for (const fallback of [1, -1n, 2n ** 64n, "0", undefined]) {
+      expect(expectAllocError(() => readOptionalU64(undefined, "align", fallback as never), "INVALID_ARGUMENT").details.argument).toBe("fallback");
+    }
+  });
+
+  it("readRecord and readFields refuse a bad key list, out array or options, never blaming the input", () => {
+    for (const allowed of [null, "min", { length: 1 }, Array.from({ length: 32 }, (_, i) => `k${i}`)]) {
+      expect(expectAllocError(() => readRecord({}, allowed as never, OPTS), "INVALID_ARGUMENT").details.argument).toBe("allowed");
+    }
+    expect(expectAllocError(() => readFields({}, ["a"], OPTS, null as never), "INVALID_ARGUMENT").details.argument).toBe("out");
+    expect(expectAllocError(() => readRecord({ b: 1 }, ["a", 7 as never], OPTS), "INVALID_ARGUMENT").details.argument).toBe("allowed[1]");
+    // Options are read (once) only when the input is refused: then a bad one is named.
+    const bad: Array<[unknown, string]> = [
+      [null, "options"],
+      [trap, "options"],
+      [{ what: 5, code: "INVALID_REQUEST" }, "options.what"],
+      [{ what: "x", code: "BANANA" }, "options.code"],
+      [{ what: "x", code: "INVALID_REQUEST", path: 3 }, "options.path"],
+      [{ what: "x", code: "INVALID_REQUEST", extra: 1 }, "extra"],
+    ];
+    for (const [options, argument] of bad) {
+      for (const input of [null, { zz: 1 }]) {
+        const e = expectAllocError(() => readRecord(input, ["a"], options as never), "INVALID_ARGUMENT");
+        expect(e.details.argument, argument).toBe(argument);
+      }
+    }
+    expect(readRecord({ a: 1 }, ["a"], null as never)).toEqual({ a: 1 });
+  });
+
+  it("quoteText and safeLine take any text and a limit that is a safe integer >= 0", () => {
+    expect(safeLine(5 as never)).toBe("number 5");
+    expect(safeLine(Symbol("a\nb") as never)).toBe('symbol "a\\nb"');
+    expect(quoteText(null as never)).toBe("null");
+    for (const max of [1.5, -1, NaN, "4", 4n, Symbol(), null]) {
+      expect(expectAllocError(() => quoteText("abc", max as never), "INVALID_ARGUMENT").details.argument).toBe("max");
+      expect(expectAllocError(() => safeLine("abc", max as never), "INVALID_ARGUMENT").details.argument).toBe("max");
+    }
+    expect(quoteText("abcdef", 0)).toBe('"…" (6 chars)');
+  });
+
+  it("isAllocError is false, never a throw, for a proxy whose traps throw", () => {
+    expect(isAllocError(trap)).toBe(false);
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    expect(isAllocError(revocable.proxy)).toBe(false);
   });
 });

@@ -617,7 +617,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   /** A readable dump, one range per line. */
   toString(): string {
     const lines: string[] = [];
-    for (const [r, st] of this) lines.push(`${r} ${st.kind}${st.kind === "valued" ? ` ${String(st.value)}` : ""}`);
+    for (const [r, st] of this) lines.push(`${r} ${st.kind}${st.kind === "valued" ? ` ${shown(st.value)}` : ""}`);
     return lines.join("\n");
   }
 
@@ -876,6 +876,15 @@ function elementAt(list: readonly unknown[], i: number, name: string, asRange = 
 }
 
 /** The error for taken range `t` (index k) that starts before where it may: inside `prev` (an overlap) or outside the space. */
+/** `String(value)`, or its {@link describeValue} when that throws (a null-prototype object, a throwing `toString`). */
+function shown(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return describeValue(value);
+  }
+}
+
 function misplaced(t: Range, k: number, prev: Range | undefined): AllocError {
   if (prev !== undefined && !below(maxHiOf(t), maxLoOf(t), minHiOf(prev), minLoOf(prev))) {
     return takenError("OVERLAP", k, t, `overlaps the range before it, ${prev}`, prev);

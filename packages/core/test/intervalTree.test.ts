@@ -444,6 +444,19 @@ describe("iteration and overlapping()", () => {
     t.insert(r(0x20, 0x2f));
     expect(t.toString()).toBe(`${r(0x10, 0x1f)} valued uart\n${r(0x20, 0x2f)} free`);
   });
+
+  it("toString prints data that String() cannot convert by its description, never throwing", () => {
+    const t = new IntervalTree<unknown>();
+    const throwing = {
+      toString() {
+        throw new Error("no");
+      },
+    };
+    t.insert(r(0x10, 0x1f), Object.create(null));
+    t.insert(r(0x20, 0x2f), throwing);
+    t.insert(r(0x30, 0x3f), Symbol("irq"));
+    expect(t.toString()).toBe(`${r(0x10, 0x1f)} valued object\n${r(0x20, 0x2f)} valued object\n${r(0x30, 0x3f)} valued Symbol(irq)`);
+  });
 });
 
 describe("stats", () => {

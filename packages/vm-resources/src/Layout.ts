@@ -12,7 +12,7 @@
  * windows meeting the pool, MMIO and RAM space disjoint, PIO within 0..0xffff,
  * id pools within 0..2^20-1 (they are bitmaps).
  */
-import { AllocError, Range, readU64 } from "@alloc/constraint";
+import { AllocError, Range, describeValue, readRecord, readU64 } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { Reader, hex } from "./internal/validate.js";
 
@@ -156,6 +156,24 @@ export const ID_POOL_MAX: number = 0xfffff;
 const POOL_KEYS = ["ranges"] as const;
 const POOL_OPTIONAL = ["reserved", "window"] as const;
 
+const NO_OPTIONS: { code?: "INVALID_LAYOUT" | "INVALID_SNAPSHOT"; path?: string } = Object.freeze({});
+
+/** The options of {@link defineLayout}, read once: `code` one of the two layout codes, `path` a string. */
+function layoutOptions(options: unknown): { code?: "INVALID_LAYOUT" | "INVALID_SNAPSHOT"; path?: string } {
+  const o = readRecord(options, ["code", "path"], { what: "options", code: "INVALID_ARGUMENT" });
+  const code = o["code"];
+  const path = o["path"];
+  if (code !== undefined && code !== "INVALID_LAYOUT" && code !== "INVALID_SNAPSHOT") {
+    throw new AllocError("INVALID_ARGUMENT", `options.code must be "INVALID_LAYOUT" or "INVALID_SNAPSHOT"; got ${describeValue(code)}`, {
+      argument: "options.code",
+    });
+  }
+  if (path !== undefined && typeof path !== "string") {
+    throw new AllocError("INVALID_ARGUMENT", `options.path must be a string; got ${describeValue(path)}`, { argument: "options.path" });
+  }
+  return { code, path } as { code?: "INVALID_LAYOUT" | "INVALID_SNAPSHOT"; path?: string };
+}
+
 /**
  * Validates a layout (from code or JSON) and freezes it. Throws `INVALID_LAYOUT`
  * with `details.path` (e.g. `$.mmio.reserved[0].max`) naming the first mistake.
@@ -172,9 +190,10 @@ const POOL_OPTIONAL = ["reserved", "window"] as const;
  * });
  * ```
  */
-export function defineLayout(init: LayoutInit | unknown, options: { code?: "INVALID_LAYOUT" | "INVALID_SNAPSHOT"; path?: string } = {}): Layout {
-  const r: Reader = new Reader(options.code ?? "INVALID_LAYOUT");
-  const p = options.path ?? "$";
+export function defineLayout(init: LayoutInit | unknown, options: { code?: "INVALID_LAYOUT" | "INVALID_SNAPSHOT"; path?: string } = NO_OPTIONS): Layout {
+  const { code, path } = options === NO_OPTIONS ? NO_OPTIONS : layoutOptions(options);
+  const r: Reader = new Reader(code ?? "INVALID_LAYOUT");
+  const p = path ?? "$";
   const o = r.object(init, p, ["name", "arch", "mmio", "mem", "pio", "legacyIrq", "msi", "deviceId", "memSlot", "ram"]);
   const name = r.nonEmptyString(o["name"], `${p}.name`);
   const arch = r.nonEmptyString(o["arch"], `${p}.arch`);

@@ -28,6 +28,14 @@ describe("the kind registry", () => {
       expect(expectAllocError(() => kindNamed(bad), "INVALID_REQUEST").details.argument).toBe("kind");
   });
 
+  it("kindNamed's argument name must be a string and its code an AllocError code", () => {
+    for (const argument of [Symbol("a"), null, 5, {}])
+      expect(expectAllocError(() => kindNamed("nope", argument as never), "INVALID_ARGUMENT").details.argument).toBe("argument");
+    for (const code of ["BANANA", null, Symbol()])
+      expect(expectAllocError(() => kindNamed("pio", "kind", code as never), "INVALID_ARGUMENT").details.argument).toBe("code");
+    expect(expectAllocError(() => kindNamed("nope", "$.x.kind", "INVALID_SNAPSHOT"), "INVALID_SNAPSHOT").details.argument).toBe("$.x.kind");
+  });
+
   it("no module outside src/kinds switches on a resource kind", () => {
     const root = join(import.meta.dirname, "..", "src");
     const files = (dir: string): string[] =>

@@ -197,6 +197,30 @@ describe("the plan printers take only plans planVm made", () => {
 });
 
 describe("the layout, planning and SVG helpers check what they are given", () => {
+  it("defineLayout reads its options once: only code (one of the two layout codes) and path (a string)", () => {
+    const json = layoutToJSON(presetLayout("x86_64"));
+    const cases: Array<[unknown, string]> = [
+      [null, "options"],
+      [{ code: "INVALID_REQUEST" }, "options.code"],
+      [{ path: 5 }, "options.path"],
+      [{ cdoe: "INVALID_SNAPSHOT" }, "cdoe"],
+    ];
+    for (const [options, argument] of cases) {
+      expect(expectAllocError(() => defineLayout(json, options as never), "INVALID_ARGUMENT").details.argument).toBe(argument);
+    }
+    let reads = 0;
+    const counted = {
+      get path() {
+        reads++;
+        return "$.layout";
+      },
+      code: "INVALID_SNAPSHOT",
+    };
+    const e = expectAllocError(() => defineLayout({ ...json, name: "" }, counted as never), "INVALID_SNAPSHOT");
+    expect(e.details.path).toBe("$.layout.name");
+    expect(reads).toBe(1);
+  });
+
   it("ramRegions, layoutToJSON, xmlEscape, planVm and dump refuse garbage with typed errors", () => {
     const layout = presetLayout("x86_64");
     expect(ramRegions(layout, 1n << 30n).map(String)).toEqual(["[0x0000000000000000, 0x000000003fffffff]"]);
