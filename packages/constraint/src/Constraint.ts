@@ -350,7 +350,7 @@ export class Constraint {
    * ```
    */
   with(changes: Partial<ConstraintInit>): Constraint {
-    const base = this.toInit();
+    const base = brand(this).toInit();
     const ch = readRecord(changes, CONSTRAINT_KEYS, { what: "constraint changes", code: "INVALID_ARGUMENT" });
     return new Constraint({ ...base, ...ch } as ConstraintInit);
   }
@@ -376,7 +376,8 @@ export class Constraint {
     /** Placement policy. */
     policy: Policy;
   } {
-    return { size: this.size, min: this.min, max: this.max, align: this.align, policy: this.policy };
+    const c = brand(this);
+    return { size: c.size, min: c.min, max: c.max, align: c.align, policy: c.policy };
   }
 
   /** Readable form, e.g. `size 0x1000 align 0x1000 in [0x…, 0x…] first-match`. */

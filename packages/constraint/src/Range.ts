@@ -403,7 +403,8 @@ export class Range {
     /** The last value as lower-case hex. */
     max: string;
   } {
-    return { min: `0x${this.min.toString(16)}`, max: `0x${this.max.toString(16)}` };
+    const r = brand(this);
+    return { min: `0x${r.min.toString(16)}`, max: `0x${r.max.toString(16)}` };
   }
 
   static {

@@ -56,6 +56,19 @@ describe("Range keeps its checked value", () => {
     expectAllocError(() => call(Object.create(Range.prototype) as Range), "INVALID_ARGUMENT");
   });
 
+  it("methods called on null, a plain object or a forged one throw AllocError (Range and Constraint)", () => {
+    const range = Range.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const constraint = Constraint.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+    for (const self of [null, undefined, {}, { min: 1n, max: 2n }, Object.create(Range.prototype)]) {
+      for (const name of ["toString", "toJSON", "equals", "compare", "intersects", "contains", "alignUp"]) {
+        expectAllocError(() => range[name]!.call(self, new Range(0, 1)), "INVALID_ARGUMENT");
+      }
+    }
+    for (const self of [null, {}, { size: 1n }, Object.create(Constraint.prototype)]) {
+      for (const name of ["toString", "toInit", "with"]) expectAllocError(() => constraint[name]!.call(self, { size: 2 }), "INVALID_ARGUMENT");
+    }
+  });
+
   it("Range.is tells real ranges from look-alikes", () => {
     expect(Range.is(new Range(1, 2))).toBe(true);
     expect(Range.is(Object.create(Range.prototype))).toBe(false);

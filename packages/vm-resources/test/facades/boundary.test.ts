@@ -1,9 +1,9 @@
 // The facades' trust boundary: options and constraints are read once, unknown
 // keys are named, nothing is coerced, and a refused call changes nothing.
 import { describe, expect, it } from "vitest";
-import { DragonballResourceManager, Resource, ResourceConstraint } from "../../src/facades/dragonball/index.js";
+import { Constraint as DbsConstraint, DeviceResources, DragonballResourceManager, Resource, ResourceConstraint } from "../../src/facades/dragonball/index.js";
 import { ResourceAllocator } from "../../src/facades/firecracker/index.js";
-import { AddressAllocator, IdAllocator } from "../../src/facades/rust-vmm/index.js";
+import { AddressAllocator, IdAllocator, Constraint as RustConstraint, RangeInclusive } from "../../src/facades/rust-vmm/index.js";
 import { presetLayout } from "../../src/index.js";
 import { expectAllocError } from "../helpers.js";
 
@@ -70,5 +70,94 @@ describe("facade boundary", () => {
     expectAllocError(() => mgr.allocateDeviceResources([{ kind: "toString" } as never], false), "INVALID_REQUEST");
     expect(mgr.manager.snapshot()).toBe(before);
     mgr.manager.checkInvariants();
+  });
+});
+
+describe("facade value types check their receiver and arguments", () => {
+  const argument = (fn: () => unknown): string | undefined => expectAllocError(fn, "INVALID_ARGUMENT").details.argument;
+
+  it("RangeInclusive: another range must be a RangeInclusive, and so must this", () => {
+    const r = new RangeInclusive(1, 4);
+    for (const other of [undefined, null, {}, { start: 1, end: 2 }, Object.create(RangeInclusive.prototype)]) {
+      for (const m of ["overlaps", "contains", "equals", "compare"] as const)
+        expect(
+          argument(() => r[m](other as never)),
+          m,
+        ).toBe("other");
+    }
+    const forged = Object.create(RangeInclusive.prototype) as RangeInclusive;
+    for (const m of ["start", "end", "len", "toString"] as const)
+      expect(
+        argument(() => forged[m]()),
+        m,
+      ).toBe("this");
+    expect(argument(() => forged.overlaps(r))).toBe("this");
+    expect(r.compare(new RangeInclusive(1, 5))).toBe(-1);
+  });
+
+  it("the facades' Constraint classes refuse a forged receiver", () => {
+    const db = Object.create(DbsConstraint.prototype) as DbsConstraint;
+    for (const m of ["size", "min", "max", "align", "policy"] as const)
+      expect(
+        argument(() => (db[m] as () => unknown)()),
+        m,
+      ).toBe("this");
+    const rv = Object.create(RustConstraint.prototype) as RustConstraint;
+    for (const m of ["size", "align", "policy"] as const)
+      expect(
+        argument(() => rv[m]()),
+        m,
+      ).toBe("this");
+    expect(DbsConstraint.new(8).min(0x10).min()).toBe(0x10n);
+  });
+
+  it("DeviceResources holds only resources Resource.* built, and its index is a safe integer", () => {
+    const list = DeviceResources.new();
+    list.append(Resource.LegacyIrq(5));
+    const forgedEntries = [
+      { kind: "LegacyIrq", irq: 9 },
+      Object.freeze({ kind: "KvmMemSlot", slot: 1 }),
+      null,
+      "LegacyIrq",
+      ResourceConstraint.newLegacyIrq(5),
+    ];
+    for (const entry of forgedEntries) expect(argument(() => list.append(entry as never))).toBe("entry");
+    expect(list.length).toBe(1);
+    expect(list.getLegacyIrq()).toBe(5);
+    for (const index of ["0", 0.5, NaN, 1n, undefined]) expect(argument(() => list.at(index as never))).toBe("index");
+    expect(list.at(-1)).toEqual({ kind: "LegacyIrq", irq: 5 });
+    expect(argument(() => Resource.MsiIrq("Msi" as never, 32, 2))).toBe("ty");
+    expect(argument(() => DeviceResources.prototype.getLegacyIrq.call({}))).toBe("this");
+    expect(argument(() => DeviceResources.prototype.getPciMsixIrqs.call(null))).toBe("this");
+  });
+
+  it("Firecracker restore reads each key once through one reader: a proxy or a throwing getter is INVALID_SNAPSHOT", () => {
+    const good = new ResourceAllocator("x86_64").save();
+    const trap = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error("trap");
+        },
+      },
+    );
+    expect(expectAllocError(() => ResourceAllocator.restore(trap), "INVALID_SNAPSHOT").details.path).toBe("$");
+    let reads = 0;
+    const counted = {
+      ...good,
+      get arch() {
+        reads++;
+        return "x86_64";
+      },
+    };
+    ResourceAllocator.restore(counted);
+    expect(reads).toBe(1);
+    const throwing = {
+      ...good,
+      get systemMemory(): never {
+        throw new Error("boom");
+      },
+    };
+    expect(expectAllocError(() => ResourceAllocator.restore(throwing), "INVALID_SNAPSHOT").message).toMatch(/systemMemory/);
   });
 });

@@ -11,6 +11,9 @@ import { u64 } from "../shared.js";
 /** dbs-allocator `AllocPolicy`: both variants are first fit from the lowest address. */
 export type DbsAllocPolicy = "Default" | "FirstMatch";
 
+// True for a Constraint this class built (set in its static block).
+let isConstraint: (value: unknown) => boolean;
+
 /**
  * A dbs-allocator constraint.
  *
@@ -42,37 +45,52 @@ export class Constraint {
 
   /** The size asked for. @example `Constraint.new(8).size(); // 8n` */
   size(): bigint {
-    return this.#size;
+    const c = own(this);
+    return c.#size;
   }
 
   /** The lowest acceptable start, or a copy with it set. @example `Constraint.new(8).min(0x1000)` */
   min(): bigint;
   min(value: U64Input): Constraint;
   min(value?: U64Input): bigint | Constraint {
-    return value === undefined ? this.#min : new Constraint(this.#size, u64(value, "min"), this.#max, this.#align, this.#policy);
+    const c = own(this);
+    return value === undefined ? c.#min : new Constraint(c.#size, u64(value, "min"), c.#max, c.#align, c.#policy);
   }
 
   /** The highest acceptable end, or a copy with it set. @example `Constraint.new(8).max(0xffff)` */
   max(): bigint;
   max(value: U64Input): Constraint;
   max(value?: U64Input): bigint | Constraint {
-    return value === undefined ? this.#max : new Constraint(this.#size, this.#min, u64(value, "max"), this.#align, this.#policy);
+    const c = own(this);
+    return value === undefined ? c.#max : new Constraint(c.#size, c.#min, u64(value, "max"), c.#align, c.#policy);
   }
 
   /** The alignment (0 and 1 mean none), or a copy with it set. @example `Constraint.new(8).align(8)` */
   align(): bigint;
   align(value: U64Input): Constraint;
   align(value?: U64Input): bigint | Constraint {
-    return value === undefined ? this.#align : new Constraint(this.#size, this.#min, this.#max, u64(value, "align"), this.#policy);
+    const c = own(this);
+    return value === undefined ? c.#align : new Constraint(c.#size, c.#min, c.#max, u64(value, "align"), c.#policy);
   }
 
   /** The policy, or a copy with it set. @example `Constraint.new(8).policy("FirstMatch")` */
   policy(): DbsAllocPolicy;
   policy(value: DbsAllocPolicy): Constraint;
   policy(value?: DbsAllocPolicy): DbsAllocPolicy | Constraint {
-    if (value === undefined) return this.#policy;
+    const c = own(this);
+    if (value === undefined) return c.#policy;
     if (value !== "Default" && value !== "FirstMatch")
       throw new AllocError("INVALID_ARGUMENT", `policy must be "Default" or "FirstMatch"; got ${describeValue(value)}`, { argument: "policy" });
-    return new Constraint(this.#size, this.#min, this.#max, this.#align, value);
+    return new Constraint(c.#size, c.#min, c.#max, c.#align, value);
   }
+
+  static {
+    isConstraint = (value) => typeof value === "object" && value !== null && #size in value;
+  }
+}
+
+/** `value` as a Constraint this class built, or `INVALID_ARGUMENT` (a forged `this`). */
+function own(value: unknown): Constraint {
+  if (!isConstraint(value)) throw new AllocError("INVALID_ARGUMENT", `this: must be a Constraint; got ${describeValue(value)}`, { argument: "this" });
+  return value as Constraint;
 }

@@ -265,18 +265,31 @@ export const Resource: {
   /** The KVM memory slot `slot` (a u32; upstream `Resource::KvmMemSlot(u32)`). */
   readonly KvmMemSlot: (slot: number) => Resource;
 } = Object.freeze({
-  PioAddressRange: (base: number, size: number): Resource => Object.freeze({ kind: "PioAddressRange", base: u16(base, "base"), size: u16(size, "size") }),
-  MmioAddressRange: (base: U64Input, size: U64Input): Resource => Object.freeze({ kind: "MmioAddressRange", base: u64(base, "base"), size: u64(size, "size") }),
-  MemAddressRange: (base: U64Input, size: U64Input): Resource => Object.freeze({ kind: "MemAddressRange", base: u64(base, "base"), size: u64(size, "size") }),
-  LegacyIrq: (irq: number): Resource => Object.freeze({ kind: "LegacyIrq", irq: u32(irq, "irq") }),
-  MsiIrq: (ty: MsiIrqType, base: number, size: number): Resource => Object.freeze({ kind: "MsiIrq", ty, base: u32(base, "base"), size: u32(size, "size") }),
+  PioAddressRange: (base: number, size: number): Resource => madeResource({ kind: "PioAddressRange", base: u16(base, "base"), size: u16(size, "size") }),
+  MmioAddressRange: (base: U64Input, size: U64Input): Resource => madeResource({ kind: "MmioAddressRange", base: u64(base, "base"), size: u64(size, "size") }),
+  MemAddressRange: (base: U64Input, size: U64Input): Resource => madeResource({ kind: "MemAddressRange", base: u64(base, "base"), size: u64(size, "size") }),
+  LegacyIrq: (irq: number): Resource => madeResource({ kind: "LegacyIrq", irq: u32(irq, "irq") }),
+  MsiIrq: (ty: MsiIrqType, base: number, size: number): Resource => {
+    if (ty !== "PciMsi" && ty !== "PciMsix" && ty !== "GenericMsi")
+      throw new AllocError("INVALID_ARGUMENT", `ty: must be one of PciMsi, PciMsix, GenericMsi; got ${describeValue(ty)}`, { argument: "ty" });
+    return madeResource({ kind: "MsiIrq", ty, base: u32(base, "base"), size: u32(size, "size") });
+  },
   MacAddress: (address: string): Resource => {
     if (typeof address !== "string")
       throw new AllocError("INVALID_ARGUMENT", `address: a MAC address is a string; got ${describeValue(address)}`, { argument: "address" });
-    return Object.freeze({ kind: "MacAddress", address });
+    return madeResource({ kind: "MacAddress", address });
   },
-  KvmMemSlot: (slot: number): Resource => Object.freeze({ kind: "KvmMemSlot", slot: u32(slot, "slot") }),
+  KvmMemSlot: (slot: number): Resource => madeResource({ kind: "KvmMemSlot", slot: u32(slot, "slot") }),
 });
+
+/** The resources the {@link Resource} constructors built: the only ones a {@link DeviceResources} holds. */
+const MADE_RESOURCES = new WeakSet<Resource>();
+
+function madeResource(r: Resource): Resource {
+  Object.freeze(r);
+  MADE_RESOURCES.add(r);
+  return r;
+}
 
 /** Owners recorded for the lists a manager handed out (a list built by hand has none). */
 const OWNER = new WeakMap<DeviceResources, string>();
@@ -290,6 +303,15 @@ export function ownerOfList(list: DeviceResources): string | undefined {
 export function setOwnerOfList(list: DeviceResources, owner: string): void {
   OWNER.set(list, owner);
 }
+
+/** The first MSI block of flavour `ty` in `items`, as `[base, size]`. */
+function msiOf(items: readonly Resource[], ty: MsiIrqType): [number, number] | undefined {
+  for (const r of items) if (r.kind === "MsiIrq" && r.ty === ty) return [r.base, r.size];
+  return undefined;
+}
+
+// The resources of a DeviceResources its constructor built; anything else is refused as `this`.
+let itemsOf: (list: unknown) => Resource[];
 
 /**
  * The resources of one device, in request order (upstream `DeviceResources`).
@@ -311,86 +333,96 @@ export class DeviceResources implements Iterable<Resource> {
 
   /** Adds a resource at the end. @example `res.append(Resource.KvmMemSlot(0))` */
   append(entry: Resource): void {
-    this.#items.push(entry);
+    const items = itemsOf(this);
+    if (typeof entry !== "object" || entry === null || !MADE_RESOURCES.has(entry)) {
+      throw new AllocError("INVALID_ARGUMENT", `entry: must be a Resource built by Resource.*; got ${describeValue(entry)}`, { argument: "entry" });
+    }
+    items.push(entry);
   }
 
   /** Number of resources. @example `res.length` */
   get length(): number {
-    return this.#items.length;
+    return itemsOf(this).length;
   }
 
   /** The resource at `index` (negative counts from the end), or undefined. @example `res.at(0)` */
   at(index: number): Resource | undefined {
-    return this.#items.at(index);
+    const items = itemsOf(this);
+    if (typeof index !== "number" || !Number.isSafeInteger(index)) {
+      throw new AllocError("INVALID_ARGUMENT", `index: must be a safe integer; got ${describeValue(index)}`, { argument: "index" });
+    }
+    return items.at(index);
   }
 
   /** In order. @example `[...res]` */
   [Symbol.iterator](): IterableIterator<Resource> {
-    return this.#items[Symbol.iterator]();
+    return itemsOf(this)[Symbol.iterator]();
   }
 
   /** Every resource (upstream `get_all_resources`). @example `res.getAllResources().length` */
   getAllResources(): readonly Resource[] {
-    return this.#items.slice();
+    return itemsOf(this).slice();
   }
 
   /** `[base, size]` of each port range. @example `res.getPioAddressRanges()` */
   getPioAddressRanges(): [number, number][] {
     const out: [number, number][] = [];
-    for (const r of this.#items) if (r.kind === "PioAddressRange") out.push([r.base, r.size]);
+    for (const r of itemsOf(this)) if (r.kind === "PioAddressRange") out.push([r.base, r.size]);
     return out;
   }
 
   /** `[base, size]` of each MMIO range. @example `res.getMmioAddressRanges()` */
   getMmioAddressRanges(): [bigint, bigint][] {
     const out: [bigint, bigint][] = [];
-    for (const r of this.#items) if (r.kind === "MmioAddressRange") out.push([r.base, r.size]);
+    for (const r of itemsOf(this)) if (r.kind === "MmioAddressRange") out.push([r.base, r.size]);
     return out;
   }
 
   /** `[base, size]` of each memory range. @example `res.getMemAddressRanges()` */
   getMemAddressRanges(): [bigint, bigint][] {
     const out: [bigint, bigint][] = [];
-    for (const r of this.#items) if (r.kind === "MemAddressRange") out.push([r.base, r.size]);
+    for (const r of itemsOf(this)) if (r.kind === "MemAddressRange") out.push([r.base, r.size]);
     return out;
   }
 
   /** The first legacy IRQ. @example `res.getLegacyIrq()` */
   getLegacyIrq(): number | undefined {
-    for (const r of this.#items) if (r.kind === "LegacyIrq") return r.irq;
+    for (const r of itemsOf(this)) if (r.kind === "LegacyIrq") return r.irq;
     return undefined;
   }
 
   /** `[base, size]` of the first PCI MSI block. @example `res.getPciMsiIrqs()` */
   getPciMsiIrqs(): [number, number] | undefined {
-    return this.#msi(MsiIrqType.PciMsi);
+    return msiOf(itemsOf(this), MsiIrqType.PciMsi);
   }
 
   /** `[base, size]` of the first PCI MSI-X block. @example `res.getPciMsixIrqs()` */
   getPciMsixIrqs(): [number, number] | undefined {
-    return this.#msi(MsiIrqType.PciMsix);
+    return msiOf(itemsOf(this), MsiIrqType.PciMsix);
   }
 
   /** `[base, size]` of the first generic MSI block. @example `res.getGenericMsiIrqs()` */
   getGenericMsiIrqs(): [number, number] | undefined {
-    return this.#msi(MsiIrqType.GenericMsi);
+    return msiOf(itemsOf(this), MsiIrqType.GenericMsi);
   }
 
   /** Each KVM memory slot. @example `res.getKvmMemSlots()` */
   getKvmMemSlots(): number[] {
     const out: number[] = [];
-    for (const r of this.#items) if (r.kind === "KvmMemSlot") out.push(r.slot);
+    for (const r of itemsOf(this)) if (r.kind === "KvmMemSlot") out.push(r.slot);
     return out;
   }
 
   /** The first MAC address. @example `res.getMacAddress()` */
   getMacAddress(): string | undefined {
-    for (const r of this.#items) if (r.kind === "MacAddress") return r.address;
+    for (const r of itemsOf(this)) if (r.kind === "MacAddress") return r.address;
     return undefined;
   }
 
-  #msi(ty: MsiIrqType): [number, number] | undefined {
-    for (const r of this.#items) if (r.kind === "MsiIrq" && r.ty === ty) return [r.base, r.size];
-    return undefined;
+  static {
+    itemsOf = (list) => {
+      if (typeof list === "object" && list !== null && #items in list) return (list as DeviceResources).#items;
+      throw new AllocError("INVALID_ARGUMENT", `this: must be a DeviceResources; got ${describeValue(list)}`, { argument: "this" });
+    };
   }
 }

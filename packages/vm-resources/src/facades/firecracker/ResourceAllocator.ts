@@ -10,7 +10,7 @@
  * `firecracker:<allocator>#<n>`. Cost: O(log n) per id or range; a GSI block
  * of k is k calls.
  */
-import { AllocError, describeValue, quoteText } from "@alloc/constraint";
+import { AllocError, describeValue, readRecord } from "@alloc/constraint";
 import { defineLayout, layoutToJSON } from "../../Layout.js";
 import { FIRECRACKER_SYSTEM_MEMORY, presetLayout } from "../../presets.js";
 import type { Arch } from "../../presets.js";
@@ -139,15 +139,21 @@ function bad(path: string, message: string): never {
   throw new AllocError("INVALID_SNAPSHOT", `${path}: ${message}`, { path });
 }
 
-function own(o: object, key: string): unknown {
-  return Object.hasOwn(o, key) ? (o as Record<string, unknown>)[key] : undefined;
+/** `value` read once as an object with exactly the `allowed` keys, each present (an unknown one is named). */
+function keys(value: unknown, path: string, allowed: readonly string[]): Readonly<Record<string, unknown>> {
+  const r = readRecord(value, allowed, { what: path, code: "INVALID_SNAPSHOT", path });
+  for (const k of allowed) if (r[k] === undefined) bad(`${path}.${k}`, "missing");
+  return r;
 }
 
-function keys(value: unknown, path: string, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) bad(path, "expected an object");
-  for (const k of Object.keys(value)) if (!allowed.includes(k)) bad(path, `unknown key ${quoteText(k)}; expected ${allowed.join(", ")}`);
-  for (const k of allowed) if (!Object.hasOwn(value, k)) bad(`${path}.${k}`, "missing");
-  return value as Record<string, unknown>;
+/** `value` as an array, each element read once. */
+function items(value: unknown, path: string): readonly unknown[] {
+  try {
+    if (Array.isArray(value)) return Array.from(value as unknown[]);
+  } catch (cause) {
+    throw new AllocError("INVALID_SNAPSHOT", `${path}: reading the array threw`, { path }, { cause });
+  }
+  return bad(path, "expected an array");
 }
 
 function hexValue(value: unknown, path: string): bigint {
@@ -262,20 +268,19 @@ export class ResourceAllocator {
    */
   static restore(state: unknown): ResourceAllocator {
     const o = keys(state, "$", ["arch", ...MEMORY_FIELDS]);
-    const a = own(o, "arch");
+    const a = o["arch"];
     if (a !== "x86_64" && a !== "aarch64") bad("$.arch", 'expected "x86_64" or "aarch64"');
     const out = new ResourceAllocator(a);
     const plan: [AddressAllocator, bigint, bigint][] = [];
     for (const field of MEMORY_FIELDS) {
       const alloc = out[field];
-      const list = own(o, field);
-      if (!Array.isArray(list)) bad(`$.${field}`, "expected an array");
+      const list = items(o[field], `$.${field}`);
       let prev: bigint | undefined;
       list.forEach((item: unknown, i: number) => {
         const at = `$.${field}[${i}]`;
         const r = keys(item, at, ["start", "end"]);
-        const start = hexValue(own(r, "start"), `${at}.start`);
-        const end = hexValue(own(r, "end"), `${at}.end`);
+        const start = hexValue(r["start"], `${at}.start`);
+        const end = hexValue(r["end"], `${at}.end`);
         if (start > end) bad(at, "start is above end");
         if (start < alloc.base() || end > alloc.end()) bad(at, `range lies outside [${hex(alloc.base())}, ${hex(alloc.end())}]`);
         if (prev !== undefined && start <= prev) bad(at, "ranges must be sorted and disjoint");

@@ -7,7 +7,7 @@
  * does: size at least 1, alignment a non-zero power of two, an exact address
  * aligned to it.
  */
-import { AllocError, isPowerOfTwo } from "@alloc/constraint";
+import { AllocError, describeValue, isPowerOfTwo } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { u64 } from "../shared.js";
 
@@ -59,6 +59,9 @@ function readPolicy(policy: unknown): AllocPolicy {
   });
 }
 
+// True for a Constraint this class built (set in its static block).
+let isConstraint: (value: unknown) => boolean;
+
 /**
  * A checked allocation request (upstream `Constraint::new(size, align, policy)`).
  * Throws `INVALID_SIZE` for size 0 (`Error::InvalidSize`), `INVALID_ALIGNMENT`
@@ -95,16 +98,26 @@ export class Constraint {
 
   /** The size asked for. @example `new Constraint(16, 4).size(); // 16n` */
   size(): bigint {
-    return this.#size;
+    return own(this).#size;
   }
 
   /** The alignment asked for. @example `new Constraint(16, 4).align(); // 4n` */
   align(): bigint {
-    return this.#align;
+    return own(this).#align;
   }
 
   /** The policy asked for. @example `new Constraint(16, 4).policy().kind; // "first-match"` */
   policy(): AllocPolicy {
-    return this.#policy;
+    return own(this).#policy;
   }
+
+  static {
+    isConstraint = (value) => typeof value === "object" && value !== null && #size in value;
+  }
+}
+
+/** `value` as a Constraint this class built, or `INVALID_ARGUMENT` (a forged `this`). */
+function own(value: unknown): Constraint {
+  if (!isConstraint(value)) throw new AllocError("INVALID_ARGUMENT", `this: must be a Constraint; got ${describeValue(value)}`, { argument: "this" });
+  return value as Constraint;
 }

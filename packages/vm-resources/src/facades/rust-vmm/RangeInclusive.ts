@@ -7,9 +7,12 @@
  * `len()` is the exact 2^64); upstream refuses it because the length does not
  * fit a u64.
  */
-import { AllocError } from "@alloc/constraint";
+import { AllocError, describeValue } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { u64 } from "../shared.js";
+
+// True for a RangeInclusive its constructor built (set in the class's static block).
+let isRange: (value: unknown) => boolean;
 
 /**
  * A closed interval of u64 values.
@@ -39,45 +42,65 @@ export class RangeInclusive {
 
   /** Lower boundary. @example `new RangeInclusive(3, 5).start(); // 3n` */
   start(): bigint {
-    return this.#start;
+    return own(this, "this").#start;
   }
 
   /** Upper boundary (inclusive). @example `new RangeInclusive(3, 5).end(); // 5n` */
   end(): bigint {
-    return this.#end;
+    return own(this, "this").#end;
   }
 
   /** Number of values, `end - start + 1`. @example `new RangeInclusive(1, 4).len(); // 4n` */
   len(): bigint {
-    return this.#end - this.#start + 1n;
+    const a = own(this, "this");
+    return a.#end - a.#start + 1n;
   }
 
   /** True when the two ranges share a value. @example `new RangeInclusive(1, 4).overlaps(new RangeInclusive(4, 6)); // true` */
   overlaps(other: RangeInclusive): boolean {
-    const lo = this.#start > other.#start ? this.#start : other.#start;
-    const hi = this.#end < other.#end ? this.#end : other.#end;
+    const a = own(this, "this");
+    const b = own(other, "other");
+    const lo = a.#start > b.#start ? a.#start : b.#start;
+    const hi = a.#end < b.#end ? a.#end : b.#end;
     return lo <= hi;
   }
 
   /** True when `other` lies inside this range. @example `new RangeInclusive(2, 6).contains(new RangeInclusive(3, 4)); // true` */
   contains(other: RangeInclusive): boolean {
-    return this.#start <= other.#start && other.#end <= this.#end;
+    const a = own(this, "this");
+    const b = own(other, "other");
+    return a.#start <= b.#start && b.#end <= a.#end;
   }
 
   /** Same start and end. @example `new RangeInclusive(1, 4).equals(new RangeInclusive(1, 4)); // true` */
   equals(other: RangeInclusive): boolean {
-    return this.#start === other.#start && this.#end === other.#end;
+    const a = own(this, "this");
+    const b = own(other, "other");
+    return a.#start === b.#start && a.#end === b.#end;
   }
 
   /** Order by start, then end (upstream derives `Ord` the same way): -1, 0 or 1. @example `new RangeInclusive(1, 3).compare(new RangeInclusive(1, 4)); // -1` */
   compare(other: RangeInclusive): -1 | 0 | 1 {
-    if (this.#start !== other.#start) return this.#start < other.#start ? -1 : 1;
-    if (this.#end !== other.#end) return this.#end < other.#end ? -1 : 1;
+    const a = own(this, "this");
+    const b = own(other, "other");
+    if (a.#start !== b.#start) return a.#start < b.#start ? -1 : 1;
+    if (a.#end !== b.#end) return a.#end < b.#end ? -1 : 1;
     return 0;
   }
 
   /** `[0x…, 0x…]`. @example `String(new RangeInclusive(16, 31)); // "[0x10, 0x1f]"` */
   toString(): string {
-    return `[0x${this.#start.toString(16)}, 0x${this.#end.toString(16)}]`;
+    const a = own(this, "this");
+    return `[0x${a.#start.toString(16)}, 0x${a.#end.toString(16)}]`;
   }
+
+  static {
+    isRange = (value) => typeof value === "object" && value !== null && #start in value;
+  }
+}
+
+/** `value` as a RangeInclusive its constructor built, or `INVALID_ARGUMENT` naming `argument`. */
+function own(value: unknown, argument: string): RangeInclusive {
+  if (!isRange(value)) throw new AllocError("INVALID_ARGUMENT", `${argument}: must be a RangeInclusive; got ${describeValue(value)}`, { argument });
+  return value as RangeInclusive;
 }
