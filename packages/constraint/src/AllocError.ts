@@ -76,6 +76,44 @@ export interface AllocErrorDetails {
   readonly reason?: string;
 }
 
+const NO_DETAILS: AllocErrorDetails = Object.freeze({});
+const NO_CAUSE: unique symbol = Symbol("no cause");
+const CODES: ReadonlySet<unknown> = new Set(Object.values(AllocErrorCode));
+
+/**
+ * The constructor's arguments, checked: a known code, a string message,
+ * details a plain object (copied once, frozen), options `undefined` or an
+ * object whose own `cause` is read once. Any other value, or a trap that
+ * throws while they are read, is refused with `INVALID_ARGUMENT`.
+ */
+function checked(code: unknown, message: unknown, details: unknown, options: unknown): { details: AllocErrorDetails; cause: unknown } {
+  if (!CODES.has(code)) refuseArgument("code", "an AllocErrorCode", code);
+  if (typeof message !== "string") refuseArgument("message", "a string", message);
+  let copy: AllocErrorDetails = NO_DETAILS;
+  if (details !== NO_DETAILS) {
+    if (typeof details !== "object" || details === null || Array.isArray(details)) refuseArgument("details", "an object", details);
+    try {
+      copy = Object.freeze({ ...details });
+    } catch {
+      refuseArgument("details", "an object whose properties can be read", details);
+    }
+  }
+  let cause: unknown = NO_CAUSE;
+  if (options !== undefined) {
+    if (typeof options !== "object" || options === null) refuseArgument("options", "an object", options);
+    try {
+      if (Object.hasOwn(options, "cause")) cause = (options as { cause?: unknown }).cause;
+    } catch {
+      refuseArgument("options", "an object whose properties can be read", options);
+    }
+  }
+  return { details: copy, cause };
+}
+
+function refuseArgument(argument: string, expected: string, value: unknown): never {
+  throw new AllocError("INVALID_ARGUMENT", `${argument} must be ${expected}; got ${typeof value === "string" ? "a string" : typeof value}`, { argument });
+}
+
 const BRAND: unique symbol = Symbol.for("@alloc/AllocError") as never;
 
 /**
@@ -92,10 +130,12 @@ export class AllocError extends Error {
   /** What was asked, in structured form. */
   readonly details: AllocErrorDetails;
 
-  constructor(code: AllocErrorCode, message: string, details: AllocErrorDetails = {}, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: AllocErrorCode, message: string, details: AllocErrorDetails = NO_DETAILS, options?: { cause?: unknown }) {
+    // The arguments are checked before anything is built: a bad one is itself an INVALID_ARGUMENT.
+    const fields = checked(code, message, details, options);
+    super(message, fields.cause === NO_CAUSE ? undefined : { cause: fields.cause });
     this.code = code;
-    this.details = Object.freeze({ ...details });
+    this.details = fields.details;
     Object.defineProperty(this, BRAND, { value: true });
   }
 

@@ -181,7 +181,8 @@ export class Constraint {
    * ```
    */
   static read(like: ConstraintLike, out: Float64Array): Policy {
-    if (!(out instanceof Float64Array) || out.length < 8) {
+    // isView first: a proxy is never a view, and instanceof would run its getPrototypeOf trap.
+    if (!ArrayBuffer.isView(out) || !(out instanceof Float64Array) || out.length < 8) {
       throw new AllocError("INVALID_ARGUMENT", `Constraint.read: out must be a Float64Array of at least 8 slots; got ${describeValue(out)}`, {
         argument: "out",
       });

@@ -105,3 +105,54 @@ describe("isAllocError", () => {
     expect(isAllocError({})).toBe(false);
   });
 });
+
+describe("the AllocError constructor checks its own arguments", () => {
+  const refused = (fn: () => unknown, argument: string): void => {
+    let caught: unknown;
+    try {
+      fn();
+    } catch (e) {
+      caught = e;
+    }
+    expect(isAllocError(caught), argument).toBe(true);
+    expect((caught as AllocError).code).toBe("INVALID_ARGUMENT");
+    expect((caught as AllocError).details.argument).toBe(argument);
+  };
+  const trap = new Proxy(
+    {},
+    {
+      ownKeys() {
+        throw new Error("trap");
+      },
+      has() {
+        throw new Error("trap");
+      },
+      getOwnPropertyDescriptor() {
+        throw new Error("trap");
+      },
+    },
+  );
+
+  it("refuses an unknown code, a message that is not a string, and details or options it cannot read", () => {
+    refused(() => new AllocError("BANANA" as never, "m"), "code");
+    refused(() => new AllocError(Symbol() as never, "m"), "code");
+    refused(() => new AllocError("NO_FIT", Symbol("m") as never), "message");
+    refused(() => new AllocError("NO_FIT", 5 as never), "message");
+    refused(() => new AllocError("NO_FIT", "m", null as never), "details");
+    refused(() => new AllocError("NO_FIT", "m", [] as never), "details");
+    refused(() => new AllocError("NO_FIT", "m", trap as never), "details");
+    refused(() => new AllocError("NO_FIT", "m", {}, null as never), "options");
+    refused(() => new AllocError("NO_FIT", "m", {}, trap as never), "options");
+  });
+
+  it("keeps what it is given: details copied and frozen, the cause only when one is given", () => {
+    const details = { argument: "size", value: 3 };
+    const e = new AllocError("INVALID_SIZE", "m", details, { cause: "why" });
+    details.argument = "changed";
+    expect(e.details).toEqual({ argument: "size", value: 3 });
+    expect(Object.isFrozen(e.details)).toBe(true);
+    expect(e.cause).toBe("why");
+    expect("cause" in new AllocError("NO_FIT", "m")).toBe(false);
+    expect(Object.hasOwn(new AllocError("NO_FIT", "m", {}, { cause: undefined }), "cause")).toBe(true);
+  });
+});

@@ -49,6 +49,9 @@ const recent: Constraint[] = new Array<Constraint>(RECENT).fill(NO_REQUEST);
 const recentRequests = new Float64Array(RECENT * REQUEST_FIELDS);
 let recentNext = 0;
 
+// Refuses a receiver the IntervalTree constructor did not build (set in the class's static block).
+let checkTree: (self: unknown) => void;
+
 /**
  * An interval-tree resource pool.
  *
@@ -248,11 +251,13 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
 
   /** The number of ranges of any state. */
   get size(): number {
+    checkTree(this);
     return this.#k.ranges;
   }
 
   /** True when the tree holds no range at all. */
   isEmpty(): boolean {
+    checkTree(this);
     return this.#k.ranges === 0;
   }
 
@@ -268,6 +273,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   insert(range: RangeLike, data?: T): this {
+    checkTree(this);
     const r = Range.from(range);
     this.#read(r);
     const k = this.#k;
@@ -308,6 +314,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   update(range: RangeLike, data: T): T | undefined {
+    checkTree(this);
     const pos = this.#exactTaken(Range.from(range), "update");
     const k = this.#k;
     const previous = (k.kindAt(pos) === VALUED ? k.lv[pos] : undefined) as T | undefined;
@@ -326,6 +333,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   delete(range: RangeLike): T | undefined {
+    checkTree(this);
     const r = Range.from(range);
     const pos = this.#find(r);
     if (pos < 0) throw this.#notFound(r, "delete");
@@ -343,6 +351,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   get(range: RangeLike): NodeState<T> | undefined {
+    checkTree(this);
     const pos = this.#find(Range.from(range));
     return pos < 0 ? undefined : this.#stateAt(pos);
   }
@@ -356,6 +365,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   getSuperset(range: RangeLike): [Range, NodeState<T>] | undefined {
+    checkTree(this);
     this.#read(Range.from(range));
     const k = this.#k;
     const pos = k.locate(this.#sD, this.#sX);
@@ -374,6 +384,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   getById(id: U64Input): T | undefined {
+    checkTree(this);
     fromBig(readU64(id, "id"));
     const k = this.#k;
     const pos = k.locate(OUT.d, OUT.x);
@@ -393,6 +404,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   allocate(constraint: ConstraintLike, data?: T): Range | undefined {
+    checkTree(this);
     const k = this.#k;
     let policy: Policy;
     // perf: a constraint is immutable, so the request the kernel holds from the
@@ -470,6 +482,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   allocateOrThrow(constraint: ConstraintLike, data?: T): Range {
+    checkTree(this);
     const c = Constraint.from(constraint);
     const r = this.allocate(c, data);
     if (r === undefined) {
@@ -489,6 +502,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   free(range: RangeLike): T | undefined {
+    checkTree(this);
     // perf: kept under V8's 81-byte "small function" size, so a new process optimises it within the first ~1,000 calls (bench --fresh-reps).
     const pos = this.#exactTaken(Range.from(range), "free");
     const data = this.#takeValue(pos);
@@ -517,6 +531,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   resize(range: RangeLike, newSize: U64Input): Range {
+    checkTree(this);
     const r = Range.from(range);
     const size = readU64(newSize, "newSize");
     if (size === 0n) throw new AllocError("INVALID_SIZE", "resize: newSize must be at least 1; got 0", { argument: "newSize", value: newSize });
@@ -550,6 +565,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   overlapping(range: RangeLike): IterableIterator<[Range, NodeState<T>]> {
+    checkTree(this);
     // Validated now, not on the first `next()`.
     this.#read(Range.from(range));
     return this.#walk(this.#sD, this.#sX, this.#nD, this.#nX);
@@ -565,11 +581,13 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   entries(): IterableIterator<[Range, NodeState<T>]> {
+    checkTree(this);
     return this.#walk(0, 0, TWO_64, 0);
   }
 
   /** Same as {@link entries}. */
   [Symbol.iterator](): IterableIterator<[Range, NodeState<T>]> {
+    checkTree(this);
     return this.entries();
   }
 
@@ -584,6 +602,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   stats(): PoolStats {
+    checkTree(this);
     const k = this.#k;
     const total = k.totalBig + BigInt(k.totalSmall);
     const free = k.freeBig + BigInt(k.freeSmall);
@@ -597,6 +616,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * fuzzing, never needed in production.
    */
   checkInvariants(): void {
+    checkTree(this);
     this.#k.check();
   }
 
@@ -609,6 +629,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
    * ```
    */
   clone(): IntervalTree<T> {
+    checkTree(this);
     const c = new IntervalTree<T>();
     c.#k = this.#k.clone();
     return c;
@@ -616,6 +637,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
 
   /** A readable dump, one range per line. */
   toString(): string {
+    checkTree(this);
     const lines: string[] = [];
     for (const [r, st] of this) lines.push(`${r} ${st.kind}${st.kind === "valued" ? ` ${shown(st.value)}` : ""}`);
     return lines.join("\n");
@@ -711,6 +733,12 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
       range: r.toString(),
       ...(inPool ? { conflict: this.#rangeAt(pos).toString() } : {}),
     });
+  }
+
+  static {
+    checkTree = (self) => {
+      if (typeof self !== "object" || self === null || !(#k in self)) refuseThis("an IntervalTree", self);
+    };
   }
 }
 
@@ -904,4 +932,9 @@ function takenError(code: "OVERLAP" | "INVALID_ARGUMENT", k: number, t: Range, w
     reason,
     ...(conflict === undefined ? {} : { conflict: conflict.toString() }),
   });
+}
+
+/** Throws for a method called on an object the constructor did not build (`IntervalTree.prototype.free.call(other, r)`). */
+function refuseThis(what: string, value: unknown): never {
+  throw new AllocError("INVALID_ARGUMENT", `this: must be ${what} built by its constructor; got ${describeValue(value)}`, { argument: "this" });
 }

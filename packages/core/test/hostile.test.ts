@@ -409,3 +409,31 @@ describe("plain-object constraints read without building a Constraint", () => {
     t.checkInvariants();
   });
 });
+
+describe("a method called on an object the constructor did not build", () => {
+  it("is refused as `this` by every method and getter, and the real tree is untouched", () => {
+    const t = new IntervalTree<string>();
+    t.insert(new Range(0, 0xff));
+    const r = t.allocate({ size: 8 })!;
+    const before = t.toString();
+    const proto = IntervalTree.prototype as unknown as Record<string | symbol, unknown>;
+    const members = Reflect.ownKeys(proto).filter((k) => k !== "constructor");
+    expect(members.length).toBeGreaterThanOrEqual(19);
+    for (const self of [Object.create(IntervalTree.prototype), null, {}, new Proxy(t, {})]) {
+      for (const key of members) {
+        const d = Object.getOwnPropertyDescriptor(proto, key)!;
+        const fn = (d.get ?? d.value) as (...a: unknown[]) => unknown;
+        let caught: unknown;
+        try {
+          fn.call(self, r, "x");
+        } catch (e) {
+          caught = e;
+        }
+        expect(isAllocError(caught), String(key)).toBe(true);
+        expect((caught as AllocError).details.argument, String(key)).toBe("this");
+      }
+    }
+    expect(t.toString()).toBe(before);
+    expect(t.free(r)).toBeUndefined();
+  });
+});

@@ -16,7 +16,7 @@
  * place before releasing the old, a resize happens in place or not at all.
  * Cost: O(k log n) for a device with k requests over pools of n ranges.
  */
-import { AllocError, Range } from "@alloc/constraint";
+import { AllocError, Range, isAllocError } from "@alloc/constraint";
 import type { Constraint, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
 import { describeValue, quoteText, readU64 } from "@alloc/constraint";
@@ -36,6 +36,7 @@ import { readRequest, readResourceRecord, readResourceValue } from "./requests.j
 import type { CheckedRequest, Resource, ResourceRequest } from "./requests.js";
 import { readSnapshot, writeSnapshot } from "./Snapshot.js";
 import type { RestoredOwner, RestoredState } from "./Snapshot.js";
+import { refuseThis } from "./internal/validate.js";
 
 /**
  * The pool and range a resource occupies; `undefined` for the shared IRQ.
@@ -107,6 +108,12 @@ const ARGUMENT_READER: ResourceReader = Object.freeze({
 
 /** Set by `restore` for the constructor it calls (the only way in for prebuilt pools). */
 let restoring: RestoredState | undefined;
+
+// Refuses a receiver the ResourceManager constructor did not build (set in the class's static block).
+let checkManager: (self: unknown) => void;
+
+/** @internal True for a ResourceManager its constructor built (no proxy trap runs; a forged one is not). */
+export let isManager: (value: unknown) => value is ResourceManager;
 
 /**
  * A VMM resource manager.
@@ -223,6 +230,7 @@ export class ResourceManager {
    * ```
    */
   snapshot(): string {
+    checkManager(this);
     const owners = this.#owners;
     const extra = this.#extra;
     return writeSnapshot({
@@ -241,6 +249,7 @@ export class ResourceManager {
    * ```
    */
   pool(name: PoolName): PoolView {
+    checkManager(this);
     const view = typeof name === "string" ? this.#views.get(name) : undefined;
     if (view === undefined) {
       throw new AllocError("INVALID_ARGUMENT", `pool: unknown pool ${describeValue(name)}; expected one of ${POOL_NAMES.join(", ")}`, {
@@ -267,6 +276,7 @@ export class ResourceManager {
    * ```
    */
   allocateDevice(owner: string, requests: readonly ResourceRequest[]): Resource[] {
+    checkManager(this);
     checkOwner(owner);
     if (this.#owners.has(owner)) {
       throw new AllocError("DUPLICATE_OWNER", `${quoteText(owner)} already holds resources; free it first or use extendDevice`, { owner });
@@ -284,6 +294,7 @@ export class ResourceManager {
    * ```
    */
   extendDevice(owner: string, requests: readonly ResourceRequest[]): Resource[] {
+    checkManager(this);
     checkOwner(owner);
     return this.#allocateBatch(owner, requests);
   }
@@ -349,7 +360,7 @@ export class ResourceManager {
 
   #wrap(e: unknown, owner: string, c: CheckedRequest | undefined, index: number): AllocError {
     const what = c === undefined ? "" : ` (${c.kind.describeRequest(c.req)})`;
-    if (!(e instanceof AllocError))
+    if (!isAllocError(e))
       return new AllocError("INVALID_REQUEST", `${quoteText(owner)}: request ${index} is malformed`, { owner, request: index }, { cause: e });
     return new AllocError(
       e.code,
@@ -393,6 +404,7 @@ export class ResourceManager {
    * ```
    */
   freeDevice(owner: string): Resource[] {
+    checkManager(this);
     checkOwner(owner);
     const holding = this.#owners.get(owner);
     if (holding === undefined) throw new AllocError("UNKNOWN_OWNER", `${quoteText(owner)} holds no resources`, { owner });
@@ -417,6 +429,7 @@ export class ResourceManager {
    * ```
    */
   freeResource(owner: string, resource: Resource): void {
+    checkManager(this);
     const { holding, index } = this.#find(owner, resource);
     const r = holding.ranges[index];
     if (r !== undefined) this.#poolOf(kindOfResource(holding.resources[index] as Resource)).release(r);
@@ -441,6 +454,7 @@ export class ResourceManager {
    * ```
    */
   move(owner: string, resource: Resource, to: U64Input): Resource {
+    checkManager(this);
     const { holding, index } = this.#find(owner, resource);
     const base = readU64(to, "to", "INVALID_ARGUMENT");
     const old = holding.resources[index] as Resource;
@@ -469,6 +483,7 @@ export class ResourceManager {
    * ```
    */
   resizeResource(owner: string, resource: Resource, size: U64Input): Resource {
+    checkManager(this);
     const { holding, index } = this.#find(owner, resource);
     const units = readU64(size, "size", "INVALID_ARGUMENT");
     if (units === 0n) throw new AllocError("INVALID_SIZE", "size: must be at least 1", { argument: "size", owner });
@@ -492,6 +507,7 @@ export class ResourceManager {
    * ```
    */
   reserve(pool: PoolName, range: { min: U64Input; max: U64Input } | Range, label: string): void {
+    checkManager(this);
     this.pool(pool);
     if (typeof label !== "string" || label.length === 0)
       throw new AllocError("INVALID_ARGUMENT", `label: a reservation needs a non-empty string; got ${describeValue(label)}`, { argument: "label" });
@@ -512,6 +528,7 @@ export class ResourceManager {
    * ```
    */
   resourcesOf(owner: string): readonly Resource[] {
+    checkManager(this);
     checkOwner(owner);
     return this.#owners.get(owner)?.resources.slice() ?? [];
   }
@@ -525,6 +542,7 @@ export class ResourceManager {
    * ```
    */
   owners(): string[] {
+    checkManager(this);
     return [...this.#owners.keys()].sort();
   }
 
@@ -538,41 +556,49 @@ export class ResourceManager {
    * ```
    */
   ownerOf(pool: PoolName, value: U64Input): OwnerRecord | undefined {
+    checkManager(this);
     return this.pool(pool).ownerAt(value);
   }
 
   /** Who holds an MMIO address. @example `rm.ownerOfMmio(mmioAddress(0xc0000000n))` */
   ownerOfMmio(address: MmioAddress): OwnerRecord | undefined {
+    checkManager(this);
     return this.mmio.ownerAt(address);
   }
 
   /** Who holds a guest RAM address. @example `rm.ownerOfGuestAddress(guestAddress(0x1000))` */
   ownerOfGuestAddress(address: GuestAddress): OwnerRecord | undefined {
+    checkManager(this);
     return this.mem.ownerAt(address);
   }
 
   /** Who holds a port. @example `rm.ownerOfPort(pioPort(0x3f8))` */
   ownerOfPort(port: PioPort): OwnerRecord | undefined {
+    checkManager(this);
     return this.pio.ownerAt(port);
   }
 
   /** Who holds a legacy IRQ (the shared IRQ: see {@link ResourceManager.sharersOfIrq}). @example `rm.ownerOfIrq(irq(6))` */
   ownerOfIrq(line: Irq): OwnerRecord | undefined {
+    checkManager(this);
     return this.legacyIrq.ownerAt(line);
   }
 
   /** Who holds an MSI vector. @example `rm.ownerOfVector(msiVector(24))` */
   ownerOfVector(vector: MsiVector): OwnerRecord | undefined {
+    checkManager(this);
     return this.msi.ownerAt(vector);
   }
 
   /** Who holds a device id. @example `rm.ownerOfDeviceId(deviceId(1))` */
   ownerOfDeviceId(id: DeviceId): OwnerRecord | undefined {
+    checkManager(this);
     return this.deviceId.ownerAt(id);
   }
 
   /** Who holds a memory slot. @example `rm.ownerOfMemSlot(memSlot(0))` */
   ownerOfMemSlot(slot: MemSlot): OwnerRecord | undefined {
+    checkManager(this);
     return this.memSlot.ownerAt(slot);
   }
 
@@ -585,6 +611,7 @@ export class ResourceManager {
    * ```
    */
   sharersOfIrq(): string[] {
+    checkManager(this);
     const out: string[] = [];
     for (const [owner, { resources }] of this.#owners) if (resources.some((r) => r.kind === "legacy-irq" && r.shared)) out.push(owner);
     return out.sort();
@@ -599,6 +626,7 @@ export class ResourceManager {
    * ```
    */
   entries(pool: PoolName): IterableIterator<PoolEntry> {
+    checkManager(this);
     return this.pool(pool).entries();
   }
 
@@ -611,6 +639,7 @@ export class ResourceManager {
    * ```
    */
   stats(): Record<PoolName, ResourcePoolStats> {
+    checkManager(this);
     const out = {} as Record<PoolName, ResourcePoolStats>;
     for (const name of POOL_NAMES) out[name] = this.pool(name).stats();
     return out;
@@ -630,6 +659,7 @@ export class ResourceManager {
    * ```
    */
   dump(options: { free?: boolean } = {}): string {
+    checkManager(this);
     const free = readNested(options, ["free"], "options", "INVALID_ARGUMENT")["free"];
     if (free !== undefined && typeof free !== "boolean")
       throw new AllocError("INVALID_ARGUMENT", `options.free: must be true or false; got ${describeValue(free)}`, { argument: "options.free" });
@@ -667,6 +697,7 @@ export class ResourceManager {
    * ```
    */
   checkInvariants(): void {
+    checkManager(this);
     let recorded = 0;
     for (const pool of this.#pools.values()) pool.checkInvariants();
     for (const [owner, holding] of this.#owners) {
@@ -698,6 +729,13 @@ export class ResourceManager {
     let allocated = 0;
     for (const pool of this.#pools.values()) for (const e of pool.entries()) if (e.state === "allocated") allocated++;
     if (allocated !== recorded) throw new Error(`pools hold ${allocated} allocated ranges but owners record ${recorded}`);
+  }
+
+  static {
+    isManager = (value): value is ResourceManager => typeof value === "object" && value !== null && #owners in value;
+    checkManager = (self) => {
+      if (!isManager(self)) refuseThis("a ResourceManager", self);
+    };
   }
 }
 

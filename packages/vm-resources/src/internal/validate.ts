@@ -113,3 +113,8 @@ export function kindOf(value: unknown): string {
 export function hex(value: bigint | number): string {
   return `0x${value.toString(16)}`;
 }
+
+/** Throws for a method called on an object the class's constructor did not build (`ResourceManager.prototype.freeDevice.call(other, "d")`). */
+export function refuseThis(what: string, value: unknown): never {
+  throw new AllocError("INVALID_ARGUMENT", `this: must be ${what} built by its constructor; got ${describeValue(value)}`, { argument: "this" });
+}

@@ -14,6 +14,7 @@ import { IntervalTree } from "@alloc/core";
 import type { PoolName } from "../Layout.js";
 import { readU64 } from "@alloc/constraint";
 import { readNested } from "../kinds/fields.js";
+import { refuseThis } from "../internal/validate.js";
 
 /** Who holds a range of a pool: a device (owner) or the platform (reserved). */
 export type OwnerRecord =
@@ -127,6 +128,9 @@ export function holderNameOwn(h: OwnerRecord): string {
   return h.kind === "owner" ? h.owner : `<reserved: ${h.label}>`;
 }
 
+// Refuses a receiver the PoolView constructor did not build (set in the class's static block).
+let checkView: (self: unknown) => void;
+
 /**
  * A read-only view of one pool of a manager: lookups, entries and figures.
  *
@@ -145,6 +149,7 @@ export class PoolView {
 
   /** The pool's name. */
   get name(): PoolName {
+    checkView(this);
     return this.#pool.name;
   }
 
@@ -154,6 +159,7 @@ export class PoolView {
    * caller does to it reaches the pool.
    */
   ownerAt(value: U64Input): OwnerRecord | undefined {
+    checkView(this);
     const h = this.#pool.ownerAt(readU64(value, "value", "INVALID_ARGUMENT"));
     if (h === undefined) return undefined;
     return Object.freeze(h.kind === "owner" ? { kind: "owner", owner: h.owner } : { kind: "reserved", label: h.label });
@@ -161,17 +167,26 @@ export class PoolView {
 
   /** The range holding `value`, with its state. */
   entryAt(value: U64Input): PoolEntry | undefined {
+    checkView(this);
     return this.#pool.entryAt(readU64(value, "value", "INVALID_ARGUMENT"));
   }
 
   /** Every range in address order (free, allocated, reserved). */
   entries(): IterableIterator<PoolEntry> {
+    checkView(this);
     return this.#pool.entries();
   }
 
   /** Figures for the pool. */
   stats(): ResourcePoolStats {
+    checkView(this);
     return this.#pool.stats();
+  }
+
+  static {
+    checkView = (self) => {
+      if (typeof self !== "object" || self === null || !(#pool in self)) refuseThis("a PoolView", self);
+    };
   }
 }
 

@@ -22,9 +22,10 @@ import { ResourceManager, placeOfOwn } from "../../ResourceManager.js";
 import type { Resource as ManagerResource, ResourceRequest } from "../../requests.js";
 import { OwnerNames, bool, heldAt, readOptions, u32, u64 } from "../shared.js";
 import type { Held } from "../shared.js";
-import { Constraint } from "./Constraint.js";
-import { DeviceResources, MsiIrqType, Resource, ownerOfList, readConstraint, setOwnerOfList } from "./resources.js";
+import { Constraint, isDbsConstraint } from "./Constraint.js";
+import { DeviceResources, MsiIrqType, Resource, isDeviceResources, ownerOfList, readConstraint, setOwnerOfList } from "./resources.js";
 import type { ResourceConstraint } from "./resources.js";
+import { refuseThis } from "../../internal/validate.js";
 
 /** How the facade's manager is laid out. */
 export interface DragonballOptions {
@@ -46,6 +47,9 @@ function invalidRange(what: string, message: string): never {
   // Upstream `ResourceError::InvalidResourceRange(what)`.
   throw new AllocError("INVALID_RANGE", `${what}: ${message}`, { argument: what });
 }
+
+// Refuses a receiver the DragonballResourceManager constructor did not build (set in the class's static block).
+let checkFacade: (self: unknown) => void;
 
 /**
  * Dragonball's resource manager.
@@ -91,13 +95,18 @@ export class DragonballResourceManager {
     const n = (p: string): OwnerNames => new OwnerNames(manager, `dragonball:${p}`, "dragonball:");
     this.#names = { pio: n("pio"), mmio: n("mmio"), mem: n("mem"), irq: n("irq"), msi: n("msi"), slot: n("slot"), device: n("device") };
     this.#family = this.#names.device;
+    // The manager and the shared IRQ cannot be replaced behind the facade.
+    Object.freeze(this);
   }
 
   /** Upstream re-inserts the memory pool (and panics if it is there); ours is laid out at construction, so this changes nothing. @example `mgr.initMemPool()` */
-  initMemPool(): void {}
+  initMemPool(): void {
+    checkFacade(this);
+  }
 
   /** True when the memory pool holds no space at all. @example `mgr.isMemPoolEmpty(); // false` */
   isMemPoolEmpty(): boolean {
+    checkFacade(this);
     return this.manager.stats().mem.total === 0n;
   }
 
@@ -112,6 +121,7 @@ export class DragonballResourceManager {
    * ```
    */
   allocateLegacyIrq(shared: boolean, fixed?: number): number | undefined {
+    checkFacade(this);
     if (bool(shared, "shared")) return this.sharedIrq;
     const res = this.#one(this.#names.irq, this.#irqRequest(fixed));
     return res === undefined ? undefined : (res as { irq: number }).irq;
@@ -127,6 +137,7 @@ export class DragonballResourceManager {
    * ```
    */
   freeLegacyIrq(irq: number): void {
+    checkFacade(this);
     const v = u32(irq, "irq");
     if (v === this.sharedIrq) return;
     if (v < this.sharedIrq || v > this.#irqMax) invalidRange("Legacy IRQ", `${v} is outside ${this.sharedIrq}..${this.#irqMax}`);
@@ -143,6 +154,7 @@ export class DragonballResourceManager {
    * ```
    */
   allocateMsiIrq(count: number): number | undefined {
+    checkFacade(this);
     const n = u32(count, "count");
     if (n > MSI_BLOCK_MAX) return undefined;
     const res = this.#one(this.#names.msi, { kind: "generic-msi", count: n });
@@ -164,6 +176,7 @@ export class DragonballResourceManager {
    * ```
    */
   allocateMsiIrqAligned(count: number): number | undefined {
+    checkFacade(this);
     const n = u32(count, "count");
     if (n <= 32) {
       const res = this.#one(this.#names.msi, { kind: "pci-msi", count: n });
@@ -205,6 +218,7 @@ export class DragonballResourceManager {
    * ```
    */
   freeMsiIrq(irq: number, count: number): void {
+    checkFacade(this);
     const v = BigInt(u32(irq, "irq"));
     const n = BigInt(u32(count, "count"));
     const msi = this.manager.layout.msi.ranges;
@@ -216,6 +230,7 @@ export class DragonballResourceManager {
 
   /** `size` ports anywhere in 0..0xFFFF; the first port or `undefined`. @example `mgr.allocatePioAddressSimple(8)` */
   allocatePioAddressSimple(size: number): number | undefined {
+    checkFacade(this);
     return this.allocatePioAddress(Constraint.new(size));
   }
 
@@ -229,6 +244,7 @@ export class DragonballResourceManager {
    * ```
    */
   allocatePioAddress(constraint: Constraint): number | undefined {
+    checkFacade(this);
     const req = this.#pioRequest(check(constraint));
     const res = req === undefined ? undefined : this.#one(this.#names.pio, req);
     return res === undefined ? undefined : (res as { base: number }).base;
@@ -244,6 +260,7 @@ export class DragonballResourceManager {
    * ```
    */
   freePioAddress(base: number, size: number): void {
+    checkFacade(this);
     const [b, last] = this.#span(base, size, "PIO Address");
     if (last > 0xffffn) invalidRange("PIO Address", `[0x${b.toString(16)}, 0x${last.toString(16)}] runs past 0xffff`);
     this.#free(this.#held("pio", b, last, "port range"));
@@ -251,6 +268,7 @@ export class DragonballResourceManager {
 
   /** `size` bytes of MMIO aligned to `align`; the base or `undefined`. @example `mgr.allocateMmioAddressAligned(0x4000, 0x4000)` */
   allocateMmioAddressAligned(size: U64Input, align: U64Input): bigint | undefined {
+    checkFacade(this);
     return this.allocateMmioAddress(Constraint.new(size).align(align));
   }
 
@@ -264,6 +282,7 @@ export class DragonballResourceManager {
    * ```
    */
   allocateMmioAddress(constraint: Constraint): bigint | undefined {
+    checkFacade(this);
     const c = check(constraint);
     const owner = this.#names.mmio.fresh();
     for (const req of mmioRequests(c)) {
@@ -275,12 +294,14 @@ export class DragonballResourceManager {
 
   /** Frees MMIO `[base, base + size - 1]`, exactly a block handed out. @example `mgr.freeMmioAddress(0xc000_0000n, 0x1000)` */
   freeMmioAddress(base: U64Input, size: U64Input): void {
+    checkFacade(this);
     const [b, last] = this.#span(base, size, "MMIO Address");
     this.#free(this.#held("mmio", b, last, "MMIO range"));
   }
 
   /** Guest memory fitting `constraint`; the base or `undefined`. @example `mgr.allocateMemAddress(Constraint.new(0x1000).min(1n << 32n))` */
   allocateMemAddress(constraint: Constraint): bigint | undefined {
+    checkFacade(this);
     const res = this.#one(this.#names.mem, memRequest(check(constraint)));
     return res === undefined ? undefined : (res as { base: bigint }).base;
   }
@@ -295,6 +316,7 @@ export class DragonballResourceManager {
    * ```
    */
   freeMemAddress(base: U64Input, size: U64Input): void {
+    checkFacade(this);
     const [b, last] = this.#span(base, size, "MEM Address");
     const mem = this.manager.layout.mem.ranges;
     const lo = mem[0]?.min;
@@ -314,12 +336,14 @@ export class DragonballResourceManager {
    * ```
    */
   allocateKvmMemSlot(size: number, fixed?: number): number | undefined {
+    checkFacade(this);
     const res = this.#one(this.#names.slot, slotRequest(size, fixed));
     return res === undefined ? undefined : (res as { base: number }).base;
   }
 
   /** Frees the block of memory slots that starts at `slot`. @example `mgr.freeKvmMemSlot(0)` */
   freeKvmMemSlot(slot: number): void {
+    checkFacade(this);
     this.#free(this.#heldFrom("memSlot", BigInt(u32(slot, "slot")), "memory slot"));
   }
 
@@ -334,6 +358,7 @@ export class DragonballResourceManager {
    * ```
    */
   allocateDeviceResources(requests: readonly ResourceConstraint[], sharedIrq: boolean): DeviceResources {
+    checkFacade(this);
     if (!Array.isArray(requests)) throw new AllocError("INVALID_ARGUMENT", "requests must be an array", { argument: "requests" });
     const share = bool(sharedIrq, "sharedIrq");
     // Read each request once, into a checked constraint, then into the manager requests it may become.
@@ -423,8 +448,8 @@ export class DragonballResourceManager {
    * ```
    */
   freeDeviceResources(resources: DeviceResources): void {
-    if (!(resources instanceof DeviceResources))
-      throw new AllocError("INVALID_ARGUMENT", "freeDeviceResources takes a DeviceResources", { argument: "resources" });
+    checkFacade(this);
+    if (!isDeviceResources(resources)) throw new AllocError("INVALID_ARGUMENT", "freeDeviceResources takes a DeviceResources", { argument: "resources" });
     const plan: Held[] = [];
     const seen = new Set<ManagerResource>();
     const listOwner = ownerOfList(resources);
@@ -531,6 +556,12 @@ export class DragonballResourceManager {
   #free(h: Held): void {
     this.manager.freeResource(h.owner, h.resource);
   }
+
+  static {
+    checkFacade = (self) => {
+      if (typeof self !== "object" || self === null || !(#names in self)) refuseThis("a DragonballResourceManager", self);
+    };
+  }
 }
 
 /** What `freeDeviceResources` knows of the list's owner: its resources, their places, and those already planned. */
@@ -582,7 +613,7 @@ function resourceFor(rc: ResourceConstraint, got: ManagerResource): Resource {
 }
 
 function check(c: Constraint): Constraint {
-  if (!(c instanceof Constraint)) throw new AllocError("INVALID_ARGUMENT", "expected a Constraint (Constraint.new(size)...)", { argument: "constraint" });
+  if (!isDbsConstraint(c)) throw new AllocError("INVALID_ARGUMENT", "expected a Constraint (Constraint.new(size)...)", { argument: "constraint" });
   return c;
 }
 

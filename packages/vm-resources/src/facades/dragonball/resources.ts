@@ -313,6 +313,9 @@ function msiOf(items: readonly Resource[], ty: MsiIrqType): [number, number] | u
 // The resources of a DeviceResources its constructor built; anything else is refused as `this`.
 let itemsOf: (list: unknown) => Resource[];
 
+/** @internal True for a DeviceResources its constructor built (no proxy trap runs). */
+export let isDeviceResources: (value: unknown) => value is DeviceResources;
+
 /**
  * The resources of one device, in request order (upstream `DeviceResources`).
  *
@@ -420,6 +423,7 @@ export class DeviceResources implements Iterable<Resource> {
   }
 
   static {
+    isDeviceResources = (value) => typeof value === "object" && value !== null && #items in value;
     itemsOf = (list) => {
       if (typeof list === "object" && list !== null && #items in list) return (list as DeviceResources).#items;
       throw new AllocError("INVALID_ARGUMENT", `this: must be a DeviceResources; got ${describeValue(list)}`, { argument: "this" });

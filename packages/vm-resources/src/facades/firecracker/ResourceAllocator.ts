@@ -19,6 +19,7 @@ import { u32 } from "../shared.js";
 import { AddressAllocator } from "../rust-vmm/AddressAllocator.js";
 import { AllocPolicy } from "../rust-vmm/AllocPolicy.js";
 import { IdAllocator } from "../rust-vmm/IdAllocator.js";
+import { refuseThis } from "../../internal/validate.js";
 
 /** The numbers of Firecracker's `arch/<arch>/layout.rs` that its `ResourceAllocator` uses. */
 export interface FirecrackerArchLayout {
@@ -161,6 +162,9 @@ function hexValue(value: unknown, path: string): bigint {
   return BigInt(value);
 }
 
+// Refuses a receiver the ResourceAllocator constructor did not build (set in the class's static block).
+let checkAllocator: (self: unknown) => void;
+
 /**
  * Firecracker's resource allocator.
  *
@@ -189,6 +193,8 @@ export class ResourceAllocator {
   readonly pastMmio64Memory: AddressAllocator;
   /** System memory for ACPI/MP tables or the FDT (`system_memory`). */
   readonly systemMemory: AddressAllocator;
+  // Brands an allocator this constructor built (a method called on another object is refused).
+  readonly #made = true;
 
   /** A fresh allocator for `arch` (default `"x86_64"`); `INVALID_ARGUMENT` for an unknown arch. */
   constructor(arch: Arch = "x86_64") {
@@ -208,6 +214,8 @@ export class ResourceAllocator {
       ownerPrefix: "firecracker:past-mmio64",
     });
     this.systemMemory = new AddressAllocator(L.SYSTEM_MEM_START, L.SYSTEM_MEM_SIZE, { manager, pool: "mem", ownerPrefix: "firecracker:system" });
+    // The manager and the six allocators cannot be replaced behind it.
+    Object.freeze(this);
   }
 
   /**
@@ -220,6 +228,7 @@ export class ResourceAllocator {
    * ```
    */
   allocateGsiLegacy(count: number): number[] {
+    checkAllocator(this);
     return many(this.gsiLegacyAllocator, count);
   }
 
@@ -232,6 +241,7 @@ export class ResourceAllocator {
    * ```
    */
   allocateGsiMsi(count: number): number[] {
+    checkAllocator(this);
     return many(this.gsiMsiAllocator, count);
   }
 
@@ -244,6 +254,7 @@ export class ResourceAllocator {
    * ```
    */
   save(): ResourceAllocatorState {
+    checkAllocator(this);
     const ranges = (a: AddressAllocator): SavedRange[] => a.allocations().map((r) => ({ start: hex(r.start()), end: hex(r.end()) }));
     return {
       arch: this.arch,
@@ -290,6 +301,12 @@ export class ResourceAllocator {
     }
     for (const [alloc, start, end] of plan) alloc.allocate(end - start + 1n, 1n, AllocPolicy.ExactMatch(start));
     return out;
+  }
+
+  static {
+    checkAllocator = (self) => {
+      if (typeof self !== "object" || self === null || !(#made in self)) refuseThis("a ResourceAllocator", self);
+    };
   }
 }
 

@@ -13,11 +13,12 @@
 import { AllocError, Policy, U64_MAX, describeValue } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { defineLayout } from "../../Layout.js";
-import { ResourceManager } from "../../ResourceManager.js";
+import { ResourceManager, isManager } from "../../ResourceManager.js";
 import type { MemRequest, MmioRequest } from "../../requests.js";
 import { OwnerNames, heldAt, readOptions, u64 } from "../shared.js";
 import { AllocPolicy, Constraint } from "./AllocPolicy.js";
-import { RangeInclusive } from "./RangeInclusive.js";
+import { RangeInclusive, isRangeInclusive } from "./RangeInclusive.js";
+import { refuseThis } from "../../internal/validate.js";
 
 /** Where an {@link AddressAllocator} lives when it shares a manager. */
 export interface AddressAllocatorOptions {
@@ -47,6 +48,9 @@ function soleMmioLayout(base: bigint, end: bigint): ResourceManager {
     }),
   );
 }
+
+// Refuses a receiver the AddressAllocator constructor did not build (set in the class's static block).
+let checkAllocator: (self: unknown) => void;
 
 /**
  * An address space allocator (upstream `AddressAllocator`).
@@ -92,7 +96,7 @@ export class AddressAllocator {
     if (typeof ownerPrefix !== "string" || ownerPrefix.length === 0)
       throw new AllocError("INVALID_ARGUMENT", "ownerPrefix must be a non-empty string", { argument: "ownerPrefix" });
     const rm = manager ?? soleMmioLayout(b, end);
-    if (!(rm instanceof ResourceManager)) throw new AllocError("INVALID_ARGUMENT", "manager must be a ResourceManager", { argument: "manager" });
+    if (!isManager(rm)) throw new AllocError("INVALID_ARGUMENT", "manager must be a ResourceManager", { argument: "manager" });
     if (!rm.layout[pool].ranges.some((x) => x.min <= b && end <= x.max)) {
       throw new AllocError(
         "INVALID_ARGUMENT",
@@ -113,11 +117,13 @@ export class AddressAllocator {
 
   /** The manager whose pool this allocator is a view of. @example `pool.manager.dump()` */
   get manager(): ResourceManager {
+    checkAllocator(this);
     return this.#manager;
   }
 
   /** The pool allocated from. @example `pool.pool; // "mmio"` */
   get pool(): "mmio" | "mem" {
+    checkAllocator(this);
     return this.#pool;
   }
 
@@ -135,6 +141,7 @@ export class AddressAllocator {
    * ```
    */
   allocate(size: U64Input, alignment: U64Input, policy: AllocPolicy = AllocPolicy.FirstMatch): RangeInclusive {
+    checkAllocator(this);
     const c = new Constraint(size, alignment, policy);
     const s = c.size();
     const align = c.align();
@@ -192,7 +199,8 @@ export class AddressAllocator {
    * ```
    */
   free(range: RangeInclusive): void {
-    if (!(range instanceof RangeInclusive)) throw new AllocError("INVALID_ARGUMENT", "free takes a RangeInclusive", { argument: "range" });
+    checkAllocator(this);
+    if (!isRangeInclusive(range)) throw new AllocError("INVALID_ARGUMENT", "free takes a RangeInclusive", { argument: "range" });
     const held = heldAt(this.#manager, this.#names, this.#pool, range.start(), range.end(), "range");
     this.#manager.freeResource(held.owner, held.resource);
   }
@@ -208,6 +216,7 @@ export class AddressAllocator {
    * ```
    */
   allocations(): RangeInclusive[] {
+    checkAllocator(this);
     const out: RangeInclusive[] = [];
     for (const e of this.#manager.entries(this.#pool)) {
       if (e.state === "allocated" && e.range.min >= this.#base && e.range.max <= this.#end && this.#names.owns(e.owner))
@@ -218,11 +227,19 @@ export class AddressAllocator {
 
   /** First address managed. @example `new AddressAllocator(0x1000, 0x1000).base(); // 0x1000n` */
   base(): bigint {
+    checkAllocator(this);
     return this.#base;
   }
 
   /** Last address managed (inclusive). @example `new AddressAllocator(0x1000, 0x1000).end(); // 0x1fffn` */
   end(): bigint {
+    checkAllocator(this);
     return this.#end;
+  }
+
+  static {
+    checkAllocator = (self) => {
+      if (typeof self !== "object" || self === null || !(#pool in self)) refuseThis("an AddressAllocator", self);
+    };
   }
 }

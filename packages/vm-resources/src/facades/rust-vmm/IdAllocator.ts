@@ -14,9 +14,10 @@
 import { AllocError, describeValue } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { defineLayout } from "../../Layout.js";
-import { ResourceManager } from "../../ResourceManager.js";
+import { ResourceManager, isManager } from "../../ResourceManager.js";
 import type { ResourceRequest } from "../../requests.js";
 import { OwnerNames, heldAt, readOptions, u32 } from "../shared.js";
+import { refuseThis } from "../../internal/validate.js";
 
 /** The pools an {@link IdAllocator} can be a view of. */
 export type IdPoolName = "legacyIrq" | "msi" | "deviceId" | "memSlot";
@@ -64,6 +65,9 @@ function idOf(res: unknown): number {
   return (r.irq ?? r.id ?? r.base) as number;
 }
 
+// Refuses a receiver the IdAllocator constructor did not build (set in the class's static block).
+let checkAllocator: (self: unknown) => void;
+
 /**
  * A unique id allocator over `[rangeBase, rangeEnd]` (upstream `IdAllocator`).
  *
@@ -100,7 +104,7 @@ export class IdAllocator {
     if (typeof ownerPrefix !== "string" || ownerPrefix.length === 0)
       throw new AllocError("INVALID_ARGUMENT", "ownerPrefix must be a non-empty string", { argument: "ownerPrefix" });
     const rm = manager ?? soleIrqManager(b, e);
-    if (!(rm instanceof ResourceManager)) throw new AllocError("INVALID_ARGUMENT", "manager must be a ResourceManager", { argument: "manager" });
+    if (!isManager(rm)) throw new AllocError("INVALID_ARGUMENT", "manager must be a ResourceManager", { argument: "manager" });
     const p = rm.layout[pool];
     const first = p.ranges[0];
     const last = p.ranges[p.ranges.length - 1];
@@ -123,11 +127,13 @@ export class IdAllocator {
 
   /** The manager whose pool this allocator is a view of. @example `ids.manager.stats().legacyIrq` */
   get manager(): ResourceManager {
+    checkAllocator(this);
     return this.#manager;
   }
 
   /** The pool allocated from. @example `ids.pool; // "legacyIrq"` */
   get pool(): IdPoolName {
+    checkAllocator(this);
     return this.#pool;
   }
 
@@ -142,6 +148,7 @@ export class IdAllocator {
    * ```
    */
   allocateId(): number {
+    checkAllocator(this);
     const [res] = this.#manager.allocateDevice(this.#names.fresh(), [REQUESTS[this.#pool].any]);
     return idOf(res);
   }
@@ -157,6 +164,7 @@ export class IdAllocator {
    * ```
    */
   allocateIdAt(id: U64Input): number {
+    checkAllocator(this);
     const v = this.#inRange(id);
     this.#manager.allocateDevice(this.#names.fresh(), [REQUESTS[this.#pool].at(v)]);
     return v;
@@ -172,6 +180,7 @@ export class IdAllocator {
    * ```
    */
   isAllocated(id: U64Input): boolean {
+    checkAllocator(this);
     const v = u32(id, "id");
     return v >= this.#base && v <= this.#end && this.#manager.ownerOf(this.#pool, v) !== undefined;
   }
@@ -188,6 +197,7 @@ export class IdAllocator {
    * ```
    */
   freeId(id: U64Input): number {
+    checkAllocator(this);
     const v = this.#inRange(id);
     const held = heldAt(this.#manager, this.#names, this.#pool, BigInt(v), BigInt(v), "id");
     this.#manager.freeResource(held.owner, held.resource);
@@ -199,5 +209,11 @@ export class IdAllocator {
     if (v < this.#base || v > this.#end)
       throw new AllocError("NOT_FOUND", `id ${v} is outside ${this.#base}..${this.#end}`, { argument: "id", value: v, pool: this.#pool });
     return v;
+  }
+
+  static {
+    checkAllocator = (self) => {
+      if (typeof self !== "object" || self === null || !(#pool in self)) refuseThis("an IdAllocator", self);
+    };
   }
 }
