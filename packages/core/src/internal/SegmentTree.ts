@@ -760,15 +760,26 @@ export class SegmentTree {
     const ca = this.lCount[a]!;
     const cb = this.lCount[b]!;
     if (ca + cb <= MERGE_LIMIT) {
-      this.moveEntries(b, 0, a, ca, cb);
-      this.lCount[a] = ca + cb;
-      this.remask(a);
-      const n = this.lNext[b]!;
-      this.lNext[a] = n;
-      if (n >= 0) this.lPrev[n] = a;
-      this.removeSlot(p, this.lSlot[b]!);
-      this.releaseLeaf(b);
-      this.updateUp(a, true);
+      // perf: the smaller leaf's segments join the larger one, so most leaf locators that
+      // returned Ranges carry stay right (bench W1: frees in allocation order).
+      let keep = a;
+      let gone = b;
+      if (ca >= cb) this.moveEntries(b, 0, a, ca, cb);
+      else {
+        this.moveEntries(b, 0, b, ca, cb);
+        this.moveEntries(a, 0, b, 0, ca);
+        keep = b;
+        gone = a;
+      }
+      this.lCount[keep] = ca + cb;
+      this.remask(keep);
+      const before = this.lPrev[gone]!;
+      const after = this.lNext[gone]!;
+      if (before >= 0) this.lNext[before] = after;
+      if (after >= 0) this.lPrev[after] = before;
+      this.removeSlot(p, this.lSlot[gone]!);
+      this.releaseLeaf(gone);
+      this.updateUp(keep, true);
       this.settleInner(p);
       return;
     }
