@@ -81,13 +81,26 @@ const NO_CAUSE: unique symbol = Symbol("no cause");
 const CODES: ReadonlySet<unknown> = new Set(Object.values(AllocErrorCode));
 
 /**
+ * True when `value` is one of the {@link AllocErrorCode} values.
+ *
+ * @example
+ * ```ts
+ * isAllocErrorCode("NO_FIT"); // true
+ * isAllocErrorCode("NOFIT");  // false
+ * ```
+ */
+export function isAllocErrorCode(value: unknown): value is AllocErrorCode {
+  return CODES.has(value);
+}
+
+/**
  * The constructor's arguments, checked: a known code, a string message,
  * details a plain object (copied once, frozen), options `undefined` or an
  * object whose own `cause` is read once. Any other value, or a trap that
  * throws while they are read, is refused with `INVALID_ARGUMENT`.
  */
 function checked(code: unknown, message: unknown, details: unknown, options: unknown): { details: AllocErrorDetails; cause: unknown } {
-  if (!CODES.has(code)) refuseArgument("code", "an AllocErrorCode", code);
+  if (!isAllocErrorCode(code)) refuseArgument("code", "an AllocErrorCode", code);
   if (typeof message !== "string") refuseArgument("message", "a string", message);
   let copy: AllocErrorDetails = NO_DETAILS;
   if (details !== NO_DETAILS) {

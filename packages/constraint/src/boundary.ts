@@ -11,7 +11,8 @@
  * - {@link readU64} accepts exactly a `bigint` or a safe-integer `number` in
  *   `0 .. 2^64-1`; nothing is coerced.
  */
-import { AllocError, AllocErrorCode } from "./AllocError.js";
+import { AllocError, isAllocErrorCode } from "./AllocError.js";
+import type { AllocErrorCode } from "./AllocError.js";
 import { parseU64, parsedHi, parsedLo, toBigInt } from "./internal/parts.js";
 
 const ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" };
@@ -217,7 +218,6 @@ export function readFields(input: unknown, allowed: readonly string[], options: 
 
 const OPTION_KEYS: readonly string[] = ["what", "code", "path"];
 const OPTIONS_READ: ReadRecordOptions = Object.freeze({ what: "options", code: "INVALID_ARGUMENT" });
-const CODES: ReadonlySet<unknown> = new Set(Object.values(AllocErrorCode));
 
 /**
  * The options of a read that is failing, read once and checked (only then:
@@ -231,7 +231,7 @@ function settings(options: ReadRecordOptions): ReadRecordOptions {
   const code = o["code"];
   const path = o["path"];
   if (typeof what !== "string") refuseSetting("options.what", "a string", what);
-  if (!CODES.has(code)) refuseSetting("options.code", "an AllocError code", code);
+  if (!isAllocErrorCode(code)) refuseSetting("options.code", "an AllocError code", code);
   if (path !== undefined && typeof path !== "string") refuseSetting("options.path", "a string or undefined", path);
   return o as unknown as ReadRecordOptions;
 }
@@ -321,7 +321,7 @@ function editDistance(a: string, b: string): number {
  */
 export function readU64(value: unknown, name: string, code: AllocErrorCode = "INVALID_VALUE"): bigint {
   if (typeof name !== "string") refuseSetting("name", "a string", name);
-  if (code !== "INVALID_VALUE" && !CODES.has(code)) refuseSetting("code", "an AllocError code", code);
+  if (code !== "INVALID_VALUE" && !isAllocErrorCode(code)) refuseSetting("code", "an AllocError code", code);
   if (typeof value === "bigint") {
     parseU64(value, name, code);
     return value;

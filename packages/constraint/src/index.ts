@@ -1,4 +1,4 @@
-export { AllocError, AllocErrorCode, isAllocError } from "./AllocError.js";
+export { AllocError, AllocErrorCode, isAllocError, isAllocErrorCode } from "./AllocError.js";
 export type { AllocErrorDetails } from "./AllocError.js";
 export { describeValue, quoteText, readFields, readOptionalU64, readRecord, readU64, safeLine } from "./boundary.js";
 export type { ReadRecordOptions } from "./boundary.js";

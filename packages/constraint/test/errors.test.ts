@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { AllocError, AllocErrorCode, isAllocError } from "@alloc/constraint";
+import { AllocError, AllocErrorCode, isAllocError, isAllocErrorCode } from "@alloc/constraint";
 
 describe("AllocError", () => {
   it("carries code, message, details and the name AllocError", () => {
@@ -154,5 +154,12 @@ describe("the AllocError constructor checks its own arguments", () => {
     expect(e.cause).toBe("why");
     expect("cause" in new AllocError("NO_FIT", "m")).toBe(false);
     expect(Object.hasOwn(new AllocError("NO_FIT", "m", {}, { cause: undefined }), "cause")).toBe(true);
+  });
+});
+
+describe("isAllocErrorCode", () => {
+  it("is true exactly for the codes", () => {
+    for (const code of Object.values(AllocErrorCode)) expect(isAllocErrorCode(code)).toBe(true);
+    for (const v of ["NOFIT", "no_fit", "", undefined, null, 1, Symbol("NO_FIT"), { toString: () => "NO_FIT" }]) expect(isAllocErrorCode(v)).toBe(false);
   });
 });

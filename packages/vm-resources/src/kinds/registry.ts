@@ -3,7 +3,8 @@
  * snapshot codec, the VM description reader and every lookup find a kind's
  * rules here by its name; adding a kind is one module and one line below.
  */
-import { AllocError, AllocErrorCode } from "@alloc/constraint";
+import { AllocError, isAllocErrorCode } from "@alloc/constraint";
+import type { AllocErrorCode } from "@alloc/constraint";
 import { describeValue } from "@alloc/constraint";
 import type { PoolName } from "../Layout.js";
 import type { Resource, RequestKind } from "../requests.js";
@@ -50,7 +51,7 @@ export const POOL_OF_KIND: Readonly<Record<RequestKind, PoolName>> = Object.free
  */
 export function kindNamed(name: unknown, argument = "kind", code: AllocErrorCode = "INVALID_REQUEST"): AnyKind {
   if (typeof argument !== "string") refuseSetting("argument", "a string", argument);
-  if (code !== "INVALID_REQUEST" && !CODES.has(code)) refuseSetting("code", "an AllocError code", code);
+  if (code !== "INVALID_REQUEST" && !isAllocErrorCode(code)) refuseSetting("code", "an AllocError code", code);
   const kind = typeof name === "string" ? BY_NAME.get(name) : undefined;
   if (kind === undefined) {
     throw new AllocError(code, `${argument}: unknown kind ${describeValue(name)}; expected one of ${REQUEST_KINDS.join(", ")}`, {
@@ -61,8 +62,6 @@ export function kindNamed(name: unknown, argument = "kind", code: AllocErrorCode
   }
   return kind;
 }
-
-const CODES: ReadonlySet<unknown> = new Set(Object.values(AllocErrorCode));
 
 function refuseSetting(argument: string, expected: string, value: unknown): never {
   throw new AllocError("INVALID_ARGUMENT", `${argument} must be ${expected}; got ${describeValue(value)}`, { argument });
