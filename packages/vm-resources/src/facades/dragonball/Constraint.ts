@@ -89,12 +89,12 @@ export class Constraint {
   }
 }
 
-/** `value` as a Constraint this class built, or `INVALID_ARGUMENT` (a forged `this`). */
 /** @internal True for a Constraint this class built (no proxy trap runs). */
 export function isDbsConstraint(value: unknown): value is Constraint {
   return isConstraint(value);
 }
 
+/** `value` as a Constraint this class built, or `INVALID_ARGUMENT` (a forged `this`). */
 function own(value: unknown): Constraint {
   if (!isConstraint(value)) throw new AllocError("INVALID_ARGUMENT", `this: must be a Constraint; got ${describeValue(value)}`, { argument: "this" });
   return value as Constraint;

@@ -99,12 +99,12 @@ export class RangeInclusive {
   }
 }
 
-/** `value` as a RangeInclusive its constructor built, or `INVALID_ARGUMENT` naming `argument`. */
 /** @internal True for a RangeInclusive its constructor built (no proxy trap runs). */
 export function isRangeInclusive(value: unknown): value is RangeInclusive {
   return isRange(value);
 }
 
+/** `value` as a RangeInclusive its constructor built, or `INVALID_ARGUMENT` naming `argument`. */
 function own(value: unknown, argument: string): RangeInclusive {
   if (!isRange(value)) throw new AllocError("INVALID_ARGUMENT", `${argument}: must be a RangeInclusive; got ${describeValue(value)}`, { argument });
   return value as RangeInclusive;
