@@ -6,6 +6,7 @@
 import { AllocError, isAllocErrorCode } from "@alloc/constraint";
 import type { AllocErrorCode } from "@alloc/constraint";
 import { describeValue } from "@alloc/constraint";
+import { refuseArgument } from "../internal/validate.js";
 import type { PoolName } from "../Layout.js";
 import type { Resource, RequestKind } from "../requests.js";
 import { deviceId } from "./deviceId.js";
@@ -50,8 +51,8 @@ export const POOL_OF_KIND: Readonly<Record<RequestKind, PoolName>> = Object.free
  * ```
  */
 export function kindNamed(name: unknown, argument = "kind", code: AllocErrorCode = "INVALID_REQUEST"): AnyKind {
-  if (typeof argument !== "string") refuseSetting("argument", "a string", argument);
-  if (code !== "INVALID_REQUEST" && !isAllocErrorCode(code)) refuseSetting("code", "an AllocError code", code);
+  if (typeof argument !== "string") refuseArgument("argument", "a string", argument);
+  if (code !== "INVALID_REQUEST" && !isAllocErrorCode(code)) refuseArgument("code", "an AllocError code", code);
   const kind = typeof name === "string" ? BY_NAME.get(name) : undefined;
   if (kind === undefined) {
     throw new AllocError(code, `${argument}: unknown kind ${describeValue(name)}; expected one of ${REQUEST_KINDS.join(", ")}`, {
@@ -61,10 +62,6 @@ export function kindNamed(name: unknown, argument = "kind", code: AllocErrorCode
     });
   }
   return kind;
-}
-
-function refuseSetting(argument: string, expected: string, value: unknown): never {
-  throw new AllocError("INVALID_ARGUMENT", `${argument} must be ${expected}; got ${describeValue(value)}`, { argument });
 }
 
 /** The kind of a resource the manager built (trusted). */

@@ -6,13 +6,14 @@
  */
 import { AllocError, U64_MAX, describeValue } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
+import { refuseArgument } from "../../internal/validate.js";
 import { u64 } from "../shared.js";
 
 /** dbs-allocator `AllocPolicy`: both variants are first fit from the lowest address. */
 export type DbsAllocPolicy = "Default" | "FirstMatch";
 
-// True for a Constraint this class built (set in its static block).
-let isConstraint: (value: unknown) => boolean;
+/** @internal True for a Constraint this class built (no proxy trap runs; set in its static block). */
+export let isDbsConstraint: (value: unknown) => value is Constraint;
 
 /**
  * A dbs-allocator constraint.
@@ -85,17 +86,12 @@ export class Constraint {
   }
 
   static {
-    isConstraint = (value) => typeof value === "object" && value !== null && #size in value;
+    isDbsConstraint = (value): value is Constraint => typeof value === "object" && value !== null && #size in value;
   }
-}
-
-/** @internal True for a Constraint this class built (no proxy trap runs). */
-export function isDbsConstraint(value: unknown): value is Constraint {
-  return isConstraint(value);
 }
 
 /** `value` as a Constraint this class built, or `INVALID_ARGUMENT` (a forged `this`). */
 function own(value: unknown): Constraint {
-  if (!isConstraint(value)) throw new AllocError("INVALID_ARGUMENT", `this: must be a Constraint; got ${describeValue(value)}`, { argument: "this" });
+  if (!isDbsConstraint(value)) refuseArgument("this", "a Constraint", value);
   return value as Constraint;
 }

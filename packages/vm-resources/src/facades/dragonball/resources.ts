@@ -9,6 +9,7 @@
  */
 import { AllocError, describeValue, quoteText } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
+import { refuseArgument, refuseThis } from "../../internal/validate.js";
 import { u32, u64 } from "../shared.js";
 
 /** A resource request (upstream `enum ResourceConstraint`). */
@@ -270,8 +271,7 @@ export const Resource: {
   MemAddressRange: (base: U64Input, size: U64Input): Resource => madeResource({ kind: "MemAddressRange", base: u64(base, "base"), size: u64(size, "size") }),
   LegacyIrq: (irq: number): Resource => madeResource({ kind: "LegacyIrq", irq: u32(irq, "irq") }),
   MsiIrq: (ty: MsiIrqType, base: number, size: number): Resource => {
-    if (ty !== "PciMsi" && ty !== "PciMsix" && ty !== "GenericMsi")
-      throw new AllocError("INVALID_ARGUMENT", `ty: must be one of PciMsi, PciMsix, GenericMsi; got ${describeValue(ty)}`, { argument: "ty" });
+    if (ty !== "PciMsi" && ty !== "PciMsix" && ty !== "GenericMsi") refuseArgument("ty", "one of PciMsi, PciMsix, GenericMsi", ty);
     return madeResource({ kind: "MsiIrq", ty, base: u32(base, "base"), size: u32(size, "size") });
   },
   MacAddress: (address: string): Resource => {
@@ -337,9 +337,7 @@ export class DeviceResources implements Iterable<Resource> {
   /** Adds a resource at the end. @example `res.append(Resource.KvmMemSlot(0))` */
   append(entry: Resource): void {
     const items = itemsOf(this);
-    if (typeof entry !== "object" || entry === null || !MADE_RESOURCES.has(entry)) {
-      throw new AllocError("INVALID_ARGUMENT", `entry: must be a Resource built by Resource.*; got ${describeValue(entry)}`, { argument: "entry" });
-    }
+    if (typeof entry !== "object" || entry === null || !MADE_RESOURCES.has(entry)) refuseArgument("entry", "a Resource built by Resource.*", entry);
     items.push(entry);
   }
 
@@ -351,9 +349,7 @@ export class DeviceResources implements Iterable<Resource> {
   /** The resource at `index` (negative counts from the end), or undefined. @example `res.at(0)` */
   at(index: number): Resource | undefined {
     const items = itemsOf(this);
-    if (typeof index !== "number" || !Number.isSafeInteger(index)) {
-      throw new AllocError("INVALID_ARGUMENT", `index: must be a safe integer; got ${describeValue(index)}`, { argument: "index" });
-    }
+    if (typeof index !== "number" || !Number.isSafeInteger(index)) refuseArgument("index", "a safe integer", index);
     return items.at(index);
   }
 
@@ -424,9 +420,6 @@ export class DeviceResources implements Iterable<Resource> {
 
   static {
     isDeviceResources = (value) => typeof value === "object" && value !== null && #items in value;
-    itemsOf = (list) => {
-      if (typeof list === "object" && list !== null && #items in list) return (list as DeviceResources).#items;
-      throw new AllocError("INVALID_ARGUMENT", `this: must be a DeviceResources; got ${describeValue(list)}`, { argument: "this" });
-    };
+    itemsOf = (list) => (isDeviceResources(list) ? list.#items : refuseThis("a DeviceResources", list));
   }
 }

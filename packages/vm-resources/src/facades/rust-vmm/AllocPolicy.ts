@@ -7,8 +7,9 @@
  * does: size at least 1, alignment a non-zero power of two, an exact address
  * aligned to it.
  */
-import { AllocError, describeValue, isPowerOfTwo } from "@alloc/constraint";
+import { AllocError, isPowerOfTwo } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
+import { refuseArgument } from "../../internal/validate.js";
 import { u64 } from "../shared.js";
 
 /** One allocation policy (upstream `enum AllocPolicy`). */
@@ -118,6 +119,6 @@ export class Constraint {
 
 /** `value` as a Constraint this class built, or `INVALID_ARGUMENT` (a forged `this`). */
 function own(value: unknown): Constraint {
-  if (!isConstraint(value)) throw new AllocError("INVALID_ARGUMENT", `this: must be a Constraint; got ${describeValue(value)}`, { argument: "this" });
+  if (!isConstraint(value)) refuseArgument("this", "a Constraint", value);
   return value as Constraint;
 }

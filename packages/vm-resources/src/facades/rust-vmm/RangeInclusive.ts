@@ -7,12 +7,13 @@
  * `len()` is the exact 2^64); upstream refuses it because the length does not
  * fit a u64.
  */
-import { AllocError, describeValue } from "@alloc/constraint";
+import { AllocError } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
+import { refuseArgument } from "../../internal/validate.js";
 import { u64 } from "../shared.js";
 
-// True for a RangeInclusive its constructor built (set in the class's static block).
-let isRange: (value: unknown) => boolean;
+/** @internal True for a RangeInclusive its constructor built (no proxy trap runs; set in the class's static block). */
+export let isRangeInclusive: (value: unknown) => value is RangeInclusive;
 
 /**
  * A closed interval of u64 values.
@@ -95,17 +96,12 @@ export class RangeInclusive {
   }
 
   static {
-    isRange = (value) => typeof value === "object" && value !== null && #start in value;
+    isRangeInclusive = (value): value is RangeInclusive => typeof value === "object" && value !== null && #start in value;
   }
-}
-
-/** @internal True for a RangeInclusive its constructor built (no proxy trap runs). */
-export function isRangeInclusive(value: unknown): value is RangeInclusive {
-  return isRange(value);
 }
 
 /** `value` as a RangeInclusive its constructor built, or `INVALID_ARGUMENT` naming `argument`. */
 function own(value: unknown, argument: string): RangeInclusive {
-  if (!isRange(value)) throw new AllocError("INVALID_ARGUMENT", `${argument}: must be a RangeInclusive; got ${describeValue(value)}`, { argument });
+  if (!isRangeInclusive(value)) refuseArgument(argument, "a RangeInclusive", value);
   return value as RangeInclusive;
 }
