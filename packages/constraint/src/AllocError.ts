@@ -123,6 +123,7 @@ function checked(code: unknown, message: unknown, details: unknown, options: unk
   return { details: copy, cause };
 }
 
+// The constructor's own refusals: the shape of boundary.ts's refuseArgument, without describeValue (it builds AllocErrors: a cycle).
 function refuseArgument(argument: string, expected: string, value: unknown): never {
   throw new AllocError("INVALID_ARGUMENT", `${argument} must be ${expected}; got ${typeof value === "string" ? "a string" : typeof value}`, { argument });
 }

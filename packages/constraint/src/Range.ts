@@ -10,7 +10,7 @@
  * (`Range.minHiOf` ...), which an own property on an instance cannot shadow.
  */
 import { AllocError } from "./AllocError.js";
-import { describeValue, readFields, refuseSetting } from "./boundary.js";
+import { describeValue, readFields, refuseArgument } from "./boundary.js";
 import { compareParts, hexParts, parseU64, parsedHi, parsedLo, toBigInt } from "./internal/parts.js";
 import type { U64Input } from "./U64.js";
 
@@ -259,7 +259,7 @@ export class Range {
    */
   static from(like: RangeLike, name = "range"): Range {
     if (typeof like === "object" && like !== null && #minA in like) return like;
-    if (typeof name !== "string") refuseSetting("name", "a string", name);
+    if (typeof name !== "string") refuseArgument("name", "a string", name);
     const out: unknown[] = [undefined, undefined];
     readFields(like, RANGE_KEYS, { what: name, code: "INVALID_ARGUMENT" }, out);
     rangeName = name;

@@ -4,7 +4,7 @@
  * Inputs may be a `bigint` or a safe-integer `number`; values read back are
  * always exact `bigint`s. The whole domain `0 .. 2^64-1` is valid.
  */
-import { readU64, refuseSetting } from "./boundary.js";
+import { readU64, refuseArgument } from "./boundary.js";
 
 /** A value accepted wherever an unsigned 64-bit integer is expected. */
 export type U64Input = bigint | number;
@@ -23,7 +23,7 @@ export const U64_MAX: bigint = 0xffff_ffff_ffff_ffffn;
  * ```
  */
 export function toU64(value: U64Input, argument = "value"): bigint {
-  if (typeof argument !== "string") refuseSetting("argument", "a string", argument);
+  if (typeof argument !== "string") refuseArgument("argument", "a string", argument);
   return readU64(value, argument);
 }
 

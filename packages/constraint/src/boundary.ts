@@ -185,8 +185,8 @@ export function readRecord(input: unknown, allowed: readonly string[], options: 
  * ```
  */
 export function readFields(input: unknown, allowed: readonly string[], options: ReadRecordOptions, out: unknown[]): number {
-  if (!Array.isArray(allowed) || allowed.length > 31) refuseSetting("allowed", "an array of at most 31 key names", allowed);
-  if (!Array.isArray(out)) refuseSetting("out", "an array", out);
+  if (!Array.isArray(allowed) || allowed.length > 31) refuseArgument("allowed", "an array of at most 31 key names", allowed);
+  if (!Array.isArray(out)) refuseArgument("out", "an array", out);
   if (typeof input !== "object" || input === null || isArray(input, options)) {
     const o = settings(options);
     throw new AllocError(o.code, `${o.what} must be a plain object; got ${describeValue(input)}`, details(o, o.path ?? o.what, input));
@@ -230,18 +230,40 @@ function settings(options: ReadRecordOptions): ReadRecordOptions {
   const what = o["what"];
   const code = o["code"];
   const path = o["path"];
-  if (typeof what !== "string") refuseSetting("options.what", "a string", what);
-  if (!isAllocErrorCode(code)) refuseSetting("options.code", "an AllocError code", code);
-  if (path !== undefined && typeof path !== "string") refuseSetting("options.path", "a string or undefined", path);
+  if (typeof what !== "string") refuseArgument("options.what", "a string", what);
+  if (!isAllocErrorCode(code)) refuseArgument("options.code", "an AllocError code", code);
+  if (path !== undefined && typeof path !== "string") refuseArgument("options.path", "a string or undefined", path);
   return o as unknown as ReadRecordOptions;
 }
 
 /**
- * @internal Refuses a parameter that configures a read (a name for messages,
- * an error code, a key list) rather than the value read.
+ * Throws `INVALID_ARGUMENT` for an argument that is not what a function takes:
+ * `"<argument> must be <expected>; got <value described>"`, with
+ * `details.argument`. The one shape of such refusals in every `@alloc`
+ * package (a parameter that configures a read, such as a name for messages
+ * or a key list, is refused with it too, never blamed on the input read).
+ *
+ * @example
+ * ```ts
+ * refuseArgument("count", "a safe integer >= 1", 0.5); // throws: count must be a safe integer >= 1; got number 0.5
+ * ```
  */
-export function refuseSetting(argument: string, expected: string, value: unknown): never {
+export function refuseArgument(argument: string, expected: string, value: unknown): never {
   throw new AllocError("INVALID_ARGUMENT", `${argument} must be ${expected}; got ${describeValue(value)}`, { argument });
+}
+
+/**
+ * Throws `INVALID_ARGUMENT` with `details.argument: "this"` for a method
+ * called on an object that `what`'s constructor did not build
+ * (`Pool.prototype.free.call({}, r)`): the receiver check of every `@alloc` class.
+ *
+ * @example
+ * ```ts
+ * refuseThis("an IntervalTree", {}); // throws: this must be an IntervalTree built by its constructor; got object
+ * ```
+ */
+export function refuseThis(what: string, value: unknown): never {
+  refuseArgument("this", `${what} built by its constructor`, value);
 }
 
 function isArray(input: object, options: ReadRecordOptions): boolean {
@@ -261,7 +283,7 @@ function details(options: ReadRecordOptions, argument: string, value: unknown): 
 }
 
 function unknownKey(key: string, allowed: readonly string[], options: ReadRecordOptions): AllocError {
-  for (let i = 0; i < allowed.length; i++) if (typeof allowed[i] !== "string") refuseSetting(`allowed[${i}]`, "a string", allowed[i]);
+  for (let i = 0; i < allowed.length; i++) if (typeof allowed[i] !== "string") refuseArgument(`allowed[${i}]`, "a string", allowed[i]);
   const near = nearest(key, allowed);
   const hint = near === undefined ? "" : `; did you mean "${near}"?`;
   return new AllocError(
@@ -320,8 +342,8 @@ function editDistance(a: string, b: string): number {
  * ```
  */
 export function readU64(value: unknown, name: string, code: AllocErrorCode = "INVALID_VALUE"): bigint {
-  if (typeof name !== "string") refuseSetting("name", "a string", name);
-  if (code !== "INVALID_VALUE" && !isAllocErrorCode(code)) refuseSetting("code", "an AllocError code", code);
+  if (typeof name !== "string") refuseArgument("name", "a string", name);
+  if (code !== "INVALID_VALUE" && !isAllocErrorCode(code)) refuseArgument("code", "an AllocError code", code);
   if (typeof value === "bigint") {
     parseU64(value, name, code);
     return value;
@@ -339,7 +361,7 @@ export function readU64(value: unknown, name: string, code: AllocErrorCode = "IN
  * ```
  */
 export function readOptionalU64(value: unknown, name: string, fallback: bigint, code: AllocErrorCode = "INVALID_VALUE"): bigint {
-  if (typeof name !== "string") refuseSetting("name", "a string", name);
-  if (typeof fallback !== "bigint" || fallback < 0n || fallback > 0xffff_ffff_ffff_ffffn) refuseSetting("fallback", "a bigint in 0..2^64-1", fallback);
+  if (typeof name !== "string") refuseArgument("name", "a string", name);
+  if (typeof fallback !== "bigint" || fallback < 0n || fallback > 0xffff_ffff_ffff_ffffn) refuseArgument("fallback", "a bigint in 0..2^64-1", fallback);
   return value === undefined ? fallback : readU64(value, name, code);
 }

@@ -2,7 +2,20 @@
  * The boundary toolkit: quoting, describing, reading records and u64 values.
  */
 import { describe, expect, it } from "vitest";
-import { Range, describeValue, isAllocError, quoteText, readFields, readOptionalU64, readRecord, readU64, safeLine, toU64 } from "../src/index.js";
+import {
+  Range,
+  describeValue,
+  isAllocError,
+  quoteText,
+  readFields,
+  readOptionalU64,
+  readRecord,
+  readU64,
+  refuseArgument,
+  refuseThis,
+  safeLine,
+  toU64,
+} from "../src/index.js";
 import { expectAllocError } from "./helpers.js";
 
 const OPTS = { what: "a request", code: "INVALID_REQUEST" as const, path: "$.requests[0]" };
@@ -88,6 +101,34 @@ describe("describeValue", () => {
     const { proxy: revoked, revoke } = Proxy.revocable([], {});
     revoke();
     expect(describeValue(revoked)).toBe("object");
+  });
+});
+
+describe("refuseArgument and refuseThis", () => {
+  it("throw INVALID_ARGUMENT in the one shape: '<argument> must be <expected>; got <value described>'", () => {
+    const e = expectAllocError(() => refuseArgument("count", "a safe integer >= 1", 0.5), "INVALID_ARGUMENT", "count");
+    expect(e.message).toBe("count must be a safe integer >= 1; got number 0.5");
+    const t = expectAllocError(() => refuseThis("an IntervalTree", {}), "INVALID_ARGUMENT", "this");
+    expect(t.message).toBe(`this must be an IntervalTree built by its constructor; got ${describeValue({})}`);
+  });
+
+  it("describe the value without running its code: a proxy whose every trap throws, a long control-character string", () => {
+    const hostile = new Proxy(
+      {},
+      new Proxy(
+        {},
+        {
+          get() {
+            throw new Error("trap");
+          },
+        },
+      ),
+    );
+    const e = expectAllocError(() => refuseArgument("options", "a plain object", hostile), "INVALID_ARGUMENT", "options");
+    expect(e.message.startsWith("options must be a plain object; got ")).toBe(true);
+    const long = expectAllocError(() => refuseArgument("name", "a short name", `a\n${"x".repeat(100_000)}`), "INVALID_ARGUMENT", "name");
+    expect(long.message).not.toContain("\n");
+    expect(long.message.length).toBeLessThan(300);
   });
 });
 

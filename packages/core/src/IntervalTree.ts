@@ -20,7 +20,7 @@
  * O(log n) per long-enough free range rejected for alignment or window. Every
  * refused call throws `AllocError` before anything changes.
  */
-import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, readFields, readRecord, readU64 } from "@alloc/constraint";
+import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, readFields, readRecord, readU64, refuseThis } from "@alloc/constraint";
 import type { ConstraintLike, Policy, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE, isValuedState, valuedState } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
@@ -209,7 +209,8 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
         lasts.push(s);
       }
     }
-    const seq = new SegmentSequence();
+    // Taken ranges that touch need one segment each (the arrays double when there are gaps between them).
+    const seq = new SegmentSequence(takenCount + 2 * starts.length + 2, values === undefined ? 0 : takenCount);
     let k = 0;
     let t = takenCount > 0 ? elementAt(taken, 0, "taken") : undefined;
     let prev: Range | undefined;
@@ -932,9 +933,4 @@ function takenError(code: "OVERLAP" | "INVALID_ARGUMENT", k: number, t: Range, w
     reason,
     ...(conflict === undefined ? {} : { conflict: conflict.toString() }),
   });
-}
-
-/** Throws for a method called on an object the constructor did not build (`IntervalTree.prototype.free.call(other, r)`). */
-function refuseThis(what: string, value: unknown): never {
-  throw new AllocError("INVALID_ARGUMENT", `this: must be ${what} built by its constructor; got ${describeValue(value)}`, { argument: "this" });
 }

@@ -431,6 +431,7 @@ describe("a method called on an object the constructor did not build", () => {
         }
         expect(isAllocError(caught), String(key)).toBe(true);
         expect((caught as AllocError).details.argument, String(key)).toBe("this");
+        expect((caught as AllocError).message, String(key)).toMatch(/^this must be an IntervalTree built by its constructor; got /);
       }
     }
     expect(t.toString()).toBe(before);

@@ -6,8 +6,8 @@
  * inputs. Everything is driven by a {@link DomainProfile}.
  */
 import fc from "fast-check";
-import { AllocError, Constraint, Range, U64_MAX, describeValue } from "@alloc/constraint";
-import { bigintIn, flag, integer, items, madeProfile, profile as checkProfile, ranges, rate, readOptions, refuse } from "./internal/inputs.js";
+import { AllocError, Constraint, Range, U64_MAX, describeValue, refuseArgument } from "@alloc/constraint";
+import { bigintIn, flag, integer, items, madeProfile, profile as checkProfile, ranges, rate, readOptions } from "./internal/inputs.js";
 import type { RangeLike } from "@alloc/constraint";
 import { pickKind, tweakName } from "./ops.js";
 import type { ConstraintArg, Data, IdArg, PickKind, RangeArg, TreeOp, Tweak } from "./ops.js";
@@ -92,7 +92,7 @@ export function fullDomain(layout: readonly RangeLike[] = []): DomainProfile {
 export function layoutDomain(layout: readonly RangeLike[], spread = 0x1000n): DomainProfile {
   const pools = ranges(layout, "layout");
   if (typeof spread !== "bigint" || spread < 1n || spread > U64_MAX)
-    throw new AllocError("INVALID_ARGUMENT", `spread: must be a bigint in 1..2^64-1; got ${describeValue(spread)}`, { argument: "spread" });
+    throw new AllocError("INVALID_ARGUMENT", `spread must be a bigint in 1..2^64-1; got ${describeValue(spread)}`, { argument: "spread" });
   const anchors = new Set<bigint>(EDGE_VALUES);
   for (const p of pools) for (const v of [p.min, p.max, p.min + p.size / 2n]) anchors.add(v);
   return madeProfile({
@@ -269,7 +269,7 @@ const RANGE_ARG_MIX = {
   exactShare: rate,
   tweaks: (v: unknown, at: string): void => {
     const tweaks = items(v, at, (t, a) => tweakName(t, a));
-    if (tweaks.length === 0) refuse(at, "a non-empty array of tweaks", v);
+    if (tweaks.length === 0) refuseArgument(at, "a non-empty array of tweaks", v);
   },
 };
 const TREE_OP_OPTIONS = { badRate: rate, clone: flag };
@@ -298,7 +298,7 @@ export function rangeArg(profile: DomainProfile, pick: PickKind, badRate: number
   pickKind(pick, "pick");
   rate(badRate, "badRate");
   const mix = readOptions(raw, "mix", RANGE_ARG_MIX) as RangeArgMix;
-  if ((mix.pickWeight ?? 30) + (mix.freshWeight ?? 10) === 0) refuse("mix.pickWeight", "positive when mix.freshWeight is 0", 0);
+  if ((mix.pickWeight ?? 30) + (mix.freshWeight ?? 10) === 0) refuseArgument("mix.pickWeight", "positive when mix.freshWeight is 0", 0);
   const tweaks = mix.tweaks === undefined ? tweak(mix.exactShare ?? 0.6) : fc.constantFrom(...mix.tweaks);
   const arbs: Array<fc.WeightedArbitrary<RangeArg>> = [
     { weight: mix.pickWeight ?? 30, arbitrary: fc.record({ pick: fc.constant(pick), index: fc.nat(1000), tweak: tweaks }) },

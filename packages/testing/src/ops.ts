@@ -7,8 +7,8 @@
  * run time from the model's contents, and how to distort it), so a shrunk
  * failure stays meaningful when pasted into a regression test.
  */
-import { Range, U64_MAX, describeValue } from "@alloc/constraint";
-import { allocator, bigintIn, flag, integer, oneOf, readObject, refuse, text } from "./internal/inputs.js";
+import { Range, U64_MAX, describeValue, refuseArgument } from "@alloc/constraint";
+import { allocator, bigintIn, flag, integer, oneOf, readObject, text } from "./internal/inputs.js";
 import type { AllocatorUnderTest } from "./interfaces.js";
 
 /** Which entries a pick chooses from. */
@@ -417,18 +417,18 @@ const domainMaxIn = bigintIn(0n, U64_MAX);
 /** `align` of a computed constraint: 0 or a power of two up to 2^63 (malformed alignments are written as `{ init }`). */
 function alignment(value: unknown, argument: string): void {
   if (typeof value !== "bigint" || value < 0n || value > 1n << 63n || (value & (value - 1n)) !== 0n) {
-    refuse(argument, "0n or a power-of-two bigint up to 2^63", value);
+    refuseArgument(argument, "0n or a power-of-two bigint up to 2^63", value);
   }
 }
 
 /** A {@link Data}: a number, a string or `null`. */
 function data(value: unknown, argument: string): void {
-  if (value !== null && typeof value !== "number" && typeof value !== "string") refuse(argument, "a number, a string or null", value);
+  if (value !== null && typeof value !== "number" && typeof value !== "string") refuseArgument(argument, "a number, a string or null", value);
 }
 
 /** Refuses every key of `rec` outside `keys`, naming it (`ops[3].range.tweak` beside `at`). */
 function only(rec: Readonly<Record<string, unknown>>, keys: readonly string[], argument: string, shape: string): void {
-  for (const k of Object.keys(rec)) if (!keys.includes(k)) refuse(`${argument}.${k}`, `absent (${shape})`, rec[k]);
+  for (const k of Object.keys(rec)) if (!keys.includes(k)) refuseArgument(`${argument}.${k}`, `absent (${shape})`, rec[k]);
 }
 
 /** `rec[key]`, which must be present, checked by `check`. */
@@ -536,10 +536,10 @@ function readOp(value: unknown, argument: string, depth: number): TreeOp {
     case "repeat": {
       const times = need(rec, "times", argument, repeatCount) as number;
       const step = need(rec, "step", argument, repeatCount) as number;
-      if (depth >= REPEAT_DEPTH_MAX) refuse(argument, `not a repeat: repeats nest at most ${REPEAT_DEPTH_MAX} deep`, value);
+      if (depth >= REPEAT_DEPTH_MAX) refuseArgument(argument, `not a repeat: repeats nest at most ${REPEAT_DEPTH_MAX} deep`, value);
       const body = readOp(rec.body, `${argument}.body`, depth + 1);
       if (times * expansion(body) > REPEAT_EXPANSION_MAX)
-        refuse(`${argument}.times`, `at most ${REPEAT_EXPANSION_MAX} ops in all once nested repeats expand`, times);
+        refuseArgument(`${argument}.times`, `at most ${REPEAT_EXPANSION_MAX} ops in all once nested repeats expand`, times);
       return Object.freeze({ op, times, step, body });
     }
     default:

@@ -16,7 +16,7 @@
  * place before releasing the old, a resize happens in place or not at all.
  * Cost: O(k log n) for a device with k requests over pools of n ranges.
  */
-import { AllocError, Range, isAllocError } from "@alloc/constraint";
+import { AllocError, Range, isAllocError, refuseThis } from "@alloc/constraint";
 import type { Constraint, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
 import { describeValue, quoteText, readU64 } from "@alloc/constraint";
@@ -36,7 +36,6 @@ import { readRequest, readResourceRecord, readResourceValue } from "./requests.j
 import type { CheckedRequest, Resource, ResourceRequest } from "./requests.js";
 import { readSnapshot, writeSnapshot } from "./Snapshot.js";
 import type { RestoredOwner, RestoredState } from "./Snapshot.js";
-import { refuseThis } from "./internal/validate.js";
 
 /**
  * The pool and range a resource occupies; `undefined` for the shared IRQ.
@@ -67,7 +66,7 @@ export function placeOfOwn(res: Resource): Place | undefined {
 
 function checkOwner(owner: unknown): asserts owner is string {
   if (typeof owner !== "string" || owner.length === 0) {
-    throw new AllocError("INVALID_ARGUMENT", `owner: must be a non-empty string; got ${describeValue(owner)}`, { argument: "owner", value: owner });
+    throw new AllocError("INVALID_ARGUMENT", `owner must be a non-empty string; got ${describeValue(owner)}`, { argument: "owner", value: owner });
   }
 }
 
@@ -301,7 +300,7 @@ export class ResourceManager {
 
   #allocateBatch(owner: string, requests: readonly unknown[]): Resource[] {
     if (!Array.isArray(requests)) {
-      throw new AllocError("INVALID_ARGUMENT", `requests: must be an array; got ${describeValue(requests)}`, { argument: "requests", owner });
+      throw new AllocError("INVALID_ARGUMENT", `requests must be an array; got ${describeValue(requests)}`, { argument: "requests", owner });
     }
     // Each element is read once, then checked once by its kind.
     const n = requests.length;
@@ -486,7 +485,7 @@ export class ResourceManager {
     checkManager(this);
     const { holding, index } = this.#find(owner, resource);
     const units = readU64(size, "size", "INVALID_ARGUMENT");
-    if (units === 0n) throw new AllocError("INVALID_SIZE", "size: must be at least 1", { argument: "size", owner });
+    if (units === 0n) throw new AllocError("INVALID_SIZE", "size must be at least 1", { argument: "size", owner });
     const old = holding.resources[index] as Resource;
     const kind = kindOfResource(old);
     kind.resizeTarget(old, units, this.layout);
@@ -662,7 +661,7 @@ export class ResourceManager {
     checkManager(this);
     const free = readNested(options, ["free"], "options", "INVALID_ARGUMENT")["free"];
     if (free !== undefined && typeof free !== "boolean")
-      throw new AllocError("INVALID_ARGUMENT", `options.free: must be true or false; got ${describeValue(free)}`, { argument: "options.free" });
+      throw new AllocError("INVALID_ARGUMENT", `options.free must be true or false; got ${describeValue(free)}`, { argument: "options.free" });
     const lines: string[] = [];
     for (const name of POOL_NAMES) {
       lines.push(name);

@@ -144,7 +144,7 @@ function badOption(argument: string, message: string, value: unknown): never {
 /** An integer option in `min..max`, read with `readU64` (no strings, fractions, NaN or booleans). */
 function intOption(value: unknown, name: string, min: number, max: number): number {
   const v = readU64(value, name, "INVALID_ARGUMENT");
-  if (v < BigInt(min) || v > BigInt(max)) badOption(name, `${name}: must be an integer in ${min}..${max}; got ${describeValue(value)}`, value);
+  if (v < BigInt(min) || v > BigInt(max)) badOption(name, `${name} must be an integer in ${min}..${max}; got ${describeValue(value)}`, value);
   return Number(v);
 }
 

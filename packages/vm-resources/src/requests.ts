@@ -454,7 +454,7 @@ class FieldTypes implements EntryWriter {
   }
   #fail(key: string, expected: string, value: unknown): never {
     const argument = `${this.#argument}.${key}`;
-    throw new AllocError("INVALID_ARGUMENT", `${argument}: must be ${expected}; got ${describeValue(value)}`, { argument, value });
+    throw new AllocError("INVALID_ARGUMENT", `${argument} must be ${expected}; got ${describeValue(value)}`, { argument, value });
   }
   hexField(key: string, value: bigint | number): void {
     if (typeof value !== "bigint" || value < 0n || value > U64_MAX) this.#fail(key, "a bigint in 0..2^64-1", value);

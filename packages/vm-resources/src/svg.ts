@@ -58,7 +58,7 @@ function readScale(options: unknown): SvgScale {
  * ```
  */
 export function xmlEscape(text: string): string {
-  if (typeof text !== "string") throw new AllocError("INVALID_ARGUMENT", `text: must be a string; got ${describeValue(text)}`, { argument: "text" });
+  if (typeof text !== "string") throw new AllocError("INVALID_ARGUMENT", `text must be a string; got ${describeValue(text)}`, { argument: "text" });
   // Characters XML 1.0 forbids outright are dropped; markup characters become entities.
   return text
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")

@@ -89,7 +89,9 @@ function sweeper() {
       const key = C.isAllocError(e)
         ? /[\n\r]/.test(e.message) || e.message.length > 2000
           ? `${where}: a message of ${e.message.length} characters or more than one line`
-          : undefined
+          : e.details.argument === "this" && !/^this must be .+ built by its constructor; got /.test(e.message)
+            ? `${where}: a receiver refused in another shape: ${e.message.slice(0, 80)}`
+            : undefined
         : `${where}: ${(e as Error)?.constructor?.name} ${String((e as Error)?.message).slice(0, 80)}`;
       if (key !== undefined && !problems.has(key)) problems.set(key, args.map(show).join(", "));
     }

@@ -10,20 +10,26 @@ import type { SegmentTree } from "./SegmentTree.js";
 import { TWO_64 } from "./u64.js";
 
 export class SegmentSequence {
-  sD: Float64Array = new Float64Array(64);
-  sX: Uint16Array = new Uint16Array(64);
-  kind: Uint8Array = new Uint8Array(64);
+  sD: Float64Array;
+  sX: Uint16Array;
+  kind: Uint8Array;
   /** Segments so far; the first is the hole from 0 until something starts there. */
   count = 1;
-  /** The index in the sequence of each valued segment, and its value. */
-  readonly valueAt: number[] = [];
-  readonly values: unknown[] = [];
+  /** The value of each valued segment, in sequence order (the build takes them in turn); `valued` of them are set. */
+  values: unknown[];
+  valued = 0;
   /** Exclusive end of the last range appended: 0 before the first, never 0 after (an end is above its start). */
   endD = 0;
   endX = 0;
 
-  constructor() {
+  /** `segments` and `valued`: how many of each are expected (perf: a caller that knows its input size sizes the arrays once, bench "restore"). */
+  constructor(segments = 64, valued = 16) {
+    const n = Math.max(64, segments);
+    this.sD = new Float64Array(n);
+    this.sX = new Uint16Array(n);
+    this.kind = new Uint8Array(n);
     this.kind[0] = HOLE;
+    this.values = new Array<unknown>(Math.max(16, valued));
   }
 
   /** True when `(d, x)` is below the end of the last range appended. */
@@ -43,8 +49,8 @@ export class SegmentSequence {
       if (this.count === 1 && sD === 0 && sX === 0) this.kind[0] = t;
       else this.push(sD, sX, t);
       if (t === VALUED) {
-        this.valueAt.push(this.count - 1);
-        this.values.push(value);
+        if (this.valued === this.values.length) this.values.length *= 2;
+        this.values[this.valued++] = value;
       }
     }
     this.endD = nD;
@@ -54,7 +60,7 @@ export class SegmentSequence {
   /** Builds `k` from the sequence (the domain after the last range is a hole). */
   buildInto(k: SegmentTree): void {
     if (this.endD !== 0 && this.endD !== TWO_64) this.push(this.endD, this.endX, HOLE);
-    k.build(this.count, this.sD, this.sX, this.kind, this.valueAt, this.values);
+    k.build(this.count, this.sD, this.sX, this.kind, this.values, this.valued);
   }
 
   private push(d: number, x: number, t: number): void {

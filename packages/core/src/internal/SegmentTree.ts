@@ -1461,7 +1461,7 @@ export class SegmentTree {
    * (starts strictly increasing, the first at 0, kinds already coalesced),
    * bottom-up in O(n), counters included.
    */
-  build(count: number, sD: Float64Array, sX: Uint16Array, kind: Uint8Array, valueAt: readonly number[], values: readonly unknown[]): void {
+  build(count: number, sD: Float64Array, sX: Uint16Array, kind: Uint8Array, values: readonly unknown[], valued: number): void {
     this.version++;
     this.sizeIndex = NO_INDEX;
     this.ranges = 0;
@@ -1470,21 +1470,15 @@ export class SegmentTree {
     this.totalBig = 0n;
     this.freeSmall = 0;
     this.freeBig = 0n;
-    for (let i = 0; i < count; i++) {
-      const t = kind[i]!;
-      if (t === HOLE) continue;
-      const nD = i + 1 < count ? sD[i + 1]! : TWO_64;
-      const nX = i + 1 < count ? sX[i + 1]! : 0;
-      this.ranges++;
-      this.noteTotal(1, sD[i]!, sX[i]!, nD, nX);
-      if (t === FREE) this.noteFree(1, sD[i]!, sX[i]!, nD, nX);
-    }
     const per = MERGE_LIMIT;
     const leaves = Math.max(1, Math.ceil(count / per));
     // Inner nodes over all levels: leaves / per + leaves / per^2 + ... < leaves / (per - 1), plus a partial node per level.
     if (this.lCount.length < leaves) this.lay(leaves, Math.max(this.iCount.length, Math.ceil(leaves / (per - 1)) + 8));
-    this.lv = values.length === 0 ? NO_VALUES : valuesCopy(NO_VALUES, this.lCount.length * B);
-    // The next valued segment to place.
+    this.lv = valued === 0 ? NO_VALUES : valuesCopy(NO_VALUES, this.lCount.length * B);
+    const ls = this.ls;
+    const lm = this.lm;
+    const lv = this.lv;
+    // The next valued segment's value.
     let v = 0;
     this.leafTop = 0;
     this.leafReleased = -1;
@@ -1495,14 +1489,26 @@ export class SegmentTree {
       const l = this.newLeaf();
       const from = Math.floor((k * count) / leaves);
       const to = Math.floor(((k + 1) * count) / leaves);
-      const base = l << SHIFT;
+      const at = (l << SHIFT) - from;
+      let free = 0;
       for (let i = from; i < to; i++) {
-        this.ls[base + i - from] = sD[i]!;
-        this.lm[base + i - from] = sX[i]! | (kind[i]! << KS);
+        const t = kind[i]!;
+        const d = sD[i]!;
+        const x = sX[i]!;
+        ls[at + i] = d;
+        lm[at + i] = x | (t << KS);
+        if (t === HOLE) continue;
+        const nD = i + 1 < count ? sD[i + 1]! : TWO_64;
+        const nX = i + 1 < count ? sX[i + 1]! : 0;
+        this.ranges++;
+        this.noteTotal(1, d, x, nD, nX);
+        if (t === FREE) {
+          free |= 1 << (i - from);
+          this.noteFree(1, d, x, nD, nX);
+        } else if (t === VALUED) lv[at + i] = values[v++];
       }
-      for (; v < valueAt.length && valueAt[v]! < to; v++) this.lv[base + valueAt[v]! - from] = values[v];
       this.lCount[l] = to - from;
-      this.remask(l);
+      this.lFree[l] = free;
       if (k > 0) {
         this.lNext[l - 1] = l;
         this.lPrev[l] = l - 1;

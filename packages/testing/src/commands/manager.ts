@@ -11,9 +11,9 @@
  * same outcome (codes compared where the model knows them), every pool's
  * entries, owners, each owner's resources, and `checkInvariants()`.
  */
-import { duration, flag, integer, items, label, manager, member, methods, oneOf, readObject, readOptions, refuse, text } from "../internal/inputs.js";
+import { duration, flag, integer, items, label, manager, member, methods, oneOf, readObject, readOptions, text } from "../internal/inputs.js";
 import fc from "fast-check";
-import { isAllocError } from "@alloc/constraint";
+import { isAllocError, refuseArgument } from "@alloc/constraint";
 import { capture, show } from "../internal/compare.js";
 import type { ManagerFactory, ManagerUnderTest } from "../interfaces.js";
 import { MANAGER_POOLS, ManagerModel, modelOf, modelRequestOf, normalized, toReal, uncheckedModel } from "../models/ManagerModel.js";
@@ -128,7 +128,7 @@ export const MANAGER_REQUESTS_MAX = 256;
 const index = integer(0, MANAGER_INDEX_MAX);
 /** A `resize` scale: a finite number in (0, 2^16]; the command set rounds `units × scale` to at least 1. */
 function scale(value: unknown, argument: string): void {
-  if (typeof value !== "number" || !(value > 0 && value <= 2 ** 16)) refuse(argument, "a number in (0, 65536]", value);
+  if (typeof value !== "number" || !(value > 0 && value <= 2 ** 16)) refuseArgument(argument, "a number in (0, 65536]", value);
 }
 
 /** Reads an `{ index, offset }` placement (used modulo a count, and as a unit count from a range's start). */
@@ -184,7 +184,7 @@ function readOp(value: unknown, argument: string): ManagerOp {
   const op = rec.op;
   managerOpName(op, `${argument}.op`);
   for (const k of Object.keys(rec)) {
-    if (!MANAGER_OP_KEYS[op].includes(k)) refuse(`${argument}.${k}`, `absent (a ${op} op takes ${MANAGER_OP_KEYS[op].join(", ")})`, rec[k]);
+    if (!MANAGER_OP_KEYS[op].includes(k)) refuseArgument(`${argument}.${k}`, `absent (a ${op} op takes ${MANAGER_OP_KEYS[op].join(", ")})`, rec[k]);
   }
   const field = (key: string, check: (value: unknown, argument: string) => void): unknown => {
     check(rec[key], `${argument}.${key}`);

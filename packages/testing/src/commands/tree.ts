@@ -12,22 +12,9 @@
  * the shrunk op list as a TypeScript literal to paste into a regression test
  * run by `runTreeOps`.
  */
-import {
-  allocator,
-  callable,
-  duration,
-  flag,
-  integer,
-  items,
-  profile as checkProfile,
-  rate,
-  readObject,
-  readOptions,
-  refuse,
-  text,
-} from "../internal/inputs.js";
+import { allocator, callable, duration, flag, integer, items, profile as checkProfile, rate, readObject, readOptions, text } from "../internal/inputs.js";
 import fc from "fast-check";
-import { Range, U64_MAX, isAllocError } from "@alloc/constraint";
+import { Range, U64_MAX, isAllocError, refuseArgument, refuseThis } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
 import { fullDomain, rangeIn, smallDomain, treeOp } from "../arbitraries.js";
 import type { DomainProfile } from "../arbitraries.js";
@@ -166,7 +153,7 @@ const HARNESS_KEYS: readonly string[] = ["model", "domainMax", "invariants"];
 /** The op of `command`, which must be a real TreeCommand. */
 function ownOp(command: unknown): TreeOp {
   const op = opOf(command);
-  if (op === undefined) refuse("this", "a TreeCommand built by its constructor", command);
+  if (op === undefined) refuseThis("a TreeCommand", command);
   return op;
 }
 
@@ -240,7 +227,7 @@ function resolveOptions(options: TreeFuzzOptions): { model: ModelChoice; profile
 }
 
 const checkDomainMax = (value: unknown, argument: string): void => {
-  if (typeof value !== "bigint" || value < 0n || value > U64_MAX) refuse(argument, "a bigint in 0..2^64-1", value);
+  if (typeof value !== "bigint" || value < 0n || value > U64_MAX) refuseArgument(argument, "a bigint in 0..2^64-1", value);
 };
 
 /**
@@ -550,7 +537,7 @@ export function fuzzTree(factory: AllocatorFactory<unknown>, options: TreeFuzzOp
 export function replayTree(factory: AllocatorFactory<unknown>, options: TreeFuzzOptions & { seed: number; path: string }): FuzzReport {
   callable(factory, "factory");
   const read = readOptions(options, "options", TREE_OPTIONS) as TreeFuzzOptions;
-  if (read.seed === undefined) refuse("options.seed", "the seed a failure printed", undefined);
-  if (read.path === undefined) refuse("options.path", "the path a failure printed", undefined);
+  if (read.seed === undefined) refuseArgument("options.seed", "the seed a failure printed", undefined);
+  if (read.path === undefined) refuseArgument("options.path", "the path a failure printed", undefined);
   return campaign(factory, read);
 }

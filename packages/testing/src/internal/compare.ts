@@ -3,8 +3,8 @@
  * capture a call's outcome (value or AllocError code), flatten an allocator's
  * contents to plain tuples, and describe values (bigints in hex) for messages.
  */
-import { AllocError, U64_MAX, isAllocError } from "@alloc/constraint";
-import { allocator, flag, items, label, member, refuse } from "./inputs.js";
+import { AllocError, U64_MAX, isAllocError, refuseArgument } from "@alloc/constraint";
+import { allocator, flag, items, label, member } from "./inputs.js";
 import type { AllocatorUnderTest, NodeState, PoolStats, RangeView } from "../interfaces.js";
 
 /** The outcome of one call. */
@@ -43,11 +43,11 @@ export type FlatEntry = readonly [bigint, bigint, string, unknown];
  * ```
  */
 export function contents(target: Iterable<[RangeView, NodeState<unknown>]>): FlatEntry[] {
-  if (typeof target !== "object" || target === null) refuse("target", "an iterable of [range, state] pairs", target);
+  if (typeof target !== "object" || target === null) refuseArgument("target", "an iterable of [range, state] pairs", target);
   let pairs: unknown[];
   try {
     const iterate = (target as unknown as Record<symbol, unknown>)[Symbol.iterator];
-    if (typeof iterate !== "function") refuse("target", "an iterable of [range, state] pairs", target);
+    if (typeof iterate !== "function") refuseArgument("target", "an iterable of [range, state] pairs", target);
     pairs = Array.from({ [Symbol.iterator]: (): Iterator<unknown> => (iterate as () => Iterator<unknown>).call(target) });
   } catch (cause) {
     if (isAllocError(cause)) throw cause;
@@ -57,19 +57,19 @@ export function contents(target: Iterable<[RangeView, NodeState<unknown>]>): Fla
 }
 
 const bound = (value: unknown, argument: string): bigint => {
-  if (typeof value !== "bigint" || value < 0n || value > U64_MAX) refuse(argument, "a bigint in 0..2^64-1", value);
+  if (typeof value !== "bigint" || value < 0n || value > U64_MAX) refuseArgument(argument, "a bigint in 0..2^64-1", value);
   return value;
 };
 
 /** One `[range, state]` pair read into a {@link FlatEntry}. */
 function readEntry(pair: unknown, argument: string): FlatEntry {
   const [r, s] = items(pair, argument, (x) => x, 2);
-  if (typeof r !== "object" || r === null) refuse(`${argument}[0]`, "a range { min, max }", r);
-  if (typeof s !== "object" || s === null) refuse(`${argument}[1]`, "a state { kind }", s);
+  if (typeof r !== "object" || r === null) refuseArgument(`${argument}[0]`, "a range { min, max }", r);
+  if (typeof s !== "object" || s === null) refuseArgument(`${argument}[1]`, "a state { kind }", s);
   const min = bound(member(r, "min", `${argument}[0]`), `${argument}[0].min`);
   const max = bound(member(r, "max", `${argument}[0]`), `${argument}[0].max`);
   const kind = member(s, "kind", `${argument}[1]`);
-  if (kind !== "free" && kind !== "allocated" && kind !== "valued") refuse(`${argument}[1].kind`, '"free", "allocated" or "valued"', kind);
+  if (kind !== "free" && kind !== "allocated" && kind !== "valued") refuseArgument(`${argument}[1].kind`, '"free", "allocated" or "valued"', kind);
   return Object.freeze([min, max, kind, kind === "valued" ? member(s, "value", `${argument}[1]`) : undefined] as const);
 }
 
@@ -98,10 +98,10 @@ export function diffContents(real: readonly FlatEntry[], model: readonly FlatEnt
 
 function readFlat(value: unknown, argument: string): FlatEntry {
   const e = items(value, argument, (x) => x, 4);
-  if (e.length !== 4) refuse(argument, "a [min, max, kind, value] tuple", value);
+  if (e.length !== 4) refuseArgument(argument, "a [min, max, kind, value] tuple", value);
   bound(e[0], `${argument}[0]`);
   bound(e[1], `${argument}[1]`);
-  if (typeof e[2] !== "string") refuse(`${argument}[2]`, "a string", e[2]);
+  if (typeof e[2] !== "string") refuseArgument(`${argument}[2]`, "a string", e[2]);
   return Object.freeze(e as unknown as FlatEntry);
 }
 

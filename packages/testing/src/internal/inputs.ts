@@ -8,20 +8,8 @@
  * `AllocError` `INVALID_ARGUMENT` naming the argument, never a bare
  * `TypeError` from deep inside a run.
  */
-import { AllocError, Range, U64_MAX, describeValue, readRecord } from "@alloc/constraint";
+import { AllocError, Range, U64_MAX, readRecord, refuseArgument } from "@alloc/constraint";
 import type { RangeLike } from "@alloc/constraint";
-
-/**
- * Throws `INVALID_ARGUMENT`: `argument` is not `expected`.
- *
- * @example
- * ```ts
- * refuse("copyFrom", "a ManagerModel", copyFrom);
- * ```
- */
-export function refuse(argument: string, expected: string, value: unknown): never {
-  throw new AllocError("INVALID_ARGUMENT", `${argument}: must be ${expected}; got ${describeValue(value)}`, { argument });
-}
 
 /**
  * `options` (`undefined`: none) read once into a frozen record with only
@@ -66,25 +54,26 @@ export function readObject(value: unknown, argument: string, allowed: readonly s
 /** A count: a safe integer in `min .. max`. */
 export function integer(min: number, max: number): (value: unknown, argument: string) => void {
   return (value, argument) => {
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) refuse(argument, `an integer in ${min}..${max}`, value);
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max)
+      refuseArgument(argument, `an integer in ${min}..${max}`, value);
   };
 }
 
 /** A duration in milliseconds: a number in `0 .. 2^31-1` (fractions allowed). */
 export function duration(value: unknown, argument: string): void {
-  if (typeof value !== "number" || !(value >= 0 && value <= 2 ** 31 - 1)) refuse(argument, "a number of milliseconds in 0..2^31-1", value);
+  if (typeof value !== "number" || !(value >= 0 && value <= 2 ** 31 - 1)) refuseArgument(argument, "a number of milliseconds in 0..2^31-1", value);
 }
 
 /** A rate: a number in `0 .. 1`. */
 export function rate(value: unknown, argument: string): void {
-  if (typeof value !== "number" || !(value >= 0 && value <= 1)) refuse(argument, "a number in 0..1", value);
+  if (typeof value !== "number" || !(value >= 0 && value <= 1)) refuseArgument(argument, "a number in 0..1", value);
 }
 
 /** One of `values` (compared with `===`, so `"toString"` or a boxed string is refused). */
 export function oneOf<V extends string>(values: readonly V[]): (value: unknown, argument: string) => asserts value is V {
   const expected = `one of ${values.map((v) => JSON.stringify(v)).join(", ")}`;
   return (value, argument) => {
-    if (!values.includes(value as V)) refuse(argument, expected, value);
+    if (!values.includes(value as V)) refuseArgument(argument, expected, value);
   };
 }
 
@@ -95,29 +84,29 @@ export function bigintIn(
   expected: string = `a bigint in ${min}..${max === U64_MAX ? "2^64-1" : max}`,
 ): (value: unknown, argument: string) => void {
   return (value, argument) => {
-    if (typeof value !== "bigint" || value < min || value > max) refuse(argument, expected, value);
+    if (typeof value !== "bigint" || value < min || value > max) refuseArgument(argument, expected, value);
   };
 }
 
 /** A string. */
 export function text(value: unknown, argument: string): void {
-  if (typeof value !== "string") refuse(argument, "a string", value);
+  if (typeof value !== "string") refuseArgument(argument, "a string", value);
 }
 
 /** `true` or `false`. */
 export function flag(value: unknown, argument: string): void {
-  if (typeof value !== "boolean") refuse(argument, "true or false", value);
+  if (typeof value !== "boolean") refuseArgument(argument, "true or false", value);
 }
 
 /** A function (a factory, a model constructor). */
 export function callable(value: unknown, argument: string): void {
-  if (typeof value !== "function") refuse(argument, "a function", value);
+  if (typeof value !== "function") refuseArgument(argument, "a function", value);
 }
 
 /** An object whose `keys` are all functions (a manager factory: `create`, `restore`; an allocator). */
 export function methods(keys: readonly string[]): (value: unknown, argument: string) => void {
   return (value, argument) => {
-    if (typeof value !== "object" || value === null) refuse(argument, `an object with ${keys.join(", ")}`, value);
+    if (typeof value !== "object" || value === null) refuseArgument(argument, `an object with ${keys.join(", ")}`, value);
     for (const k of keys) callable(member(value, k, argument), `${argument}.${k}`);
   };
 }
@@ -137,9 +126,9 @@ export function list(value: unknown, argument: string): void {
   try {
     isArray = Array.isArray(value);
   } catch (cause) {
-    throw new AllocError("INVALID_ARGUMENT", `${argument}: must be an array; got a revoked proxy`, { argument }, { cause });
+    throw new AllocError("INVALID_ARGUMENT", `${argument} must be an array; got a revoked proxy`, { argument }, { cause });
   }
-  if (!isArray) refuse(argument, "an array", value);
+  if (!isArray) refuseArgument(argument, "an array", value);
 }
 
 /**
@@ -155,7 +144,7 @@ export function list(value: unknown, argument: string): void {
 export function items<T>(value: unknown, argument: string, read: (element: unknown, argument: string) => T, max: number = 1 << 24): T[] {
   list(value, argument);
   const length = member(value as object, "length", argument) as number;
-  if (length > max) refuse(argument, `an array of at most ${max} elements`, value);
+  if (length > max) refuseArgument(argument, `an array of at most ${max} elements`, value);
   const out = new Array<T>(length);
   for (let i = 0; i < length; i++) {
     let element: unknown;
@@ -176,7 +165,7 @@ export function ranges(value: unknown, argument: string): Range[] {
 
 /** `f` is a string or a function returning one (a label computed only when a message needs it). */
 export function label(value: unknown, argument: string): void {
-  if (typeof value !== "string" && typeof value !== "function") refuse(argument, "a string or a function returning one", value);
+  if (typeof value !== "string" && typeof value !== "function") refuseArgument(argument, "a string or a function returning one", value);
 }
 
 /** Every domain profile `smallDomain`, `fullDomain` and `layoutDomain` made (frozen). */
@@ -198,7 +187,8 @@ export function madeProfile<P extends object>(profile: P): P {
 
 /** A domain profile made by this package; anything else is refused. */
 export function profile(value: unknown, argument: string): void {
-  if (typeof value !== "object" || value === null || !PROFILES.has(value)) refuse(argument, "a profile from smallDomain, fullDomain or layoutDomain", value);
+  if (typeof value !== "object" || value === null || !PROFILES.has(value))
+    refuseArgument(argument, "a profile from smallDomain, fullDomain or layoutDomain", value);
 }
 
 /** The methods of an `IntervalTree`-shaped allocator the harness calls. */

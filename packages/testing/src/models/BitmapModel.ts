@@ -13,8 +13,8 @@
  * throws a plain Error: the harness must not generate them); lookups there
  * simply find nothing.
  */
-import { integer, refuse } from "../internal/inputs.js";
-import { AllocError, Constraint, Range, toU64 } from "@alloc/constraint";
+import { integer } from "../internal/inputs.js";
+import { AllocError, Constraint, Range, refuseThis, toU64 } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
 import type { AllocatorUnderTest, NodeState, PoolStats } from "../interfaces.js";
 
@@ -254,9 +254,7 @@ export class BitmapModel<T = unknown> implements AllocatorUnderTest<T> {
 
   static {
     cellsOf = <T>(model: unknown): Cells<T> =>
-      typeof model === "object" && model !== null && #c in model
-        ? ((model as BitmapModel<unknown>).#c as Cells<T>)
-        : refuse("this", "a BitmapModel built by its constructor", model);
+      typeof model === "object" && model !== null && #c in model ? ((model as BitmapModel<unknown>).#c as Cells<T>) : refuseThis("a BitmapModel", model);
   }
 }
 

@@ -8,11 +8,10 @@
  * fit) exactly as CONTRACT.md words it. Invariants: sorted, disjoint, no two
  * free entries adjacent (free space is coalesced). Costs O(n) per call.
  */
-import { AllocError, Constraint, Range } from "@alloc/constraint";
+import { AllocError, Constraint, Range, refuseThis } from "@alloc/constraint";
 import type { ConstraintLike, RangeLike, U64Input } from "@alloc/constraint";
 import { toU64 } from "@alloc/constraint";
 import type { AllocatorUnderTest, NodeState, PoolStats } from "../interfaces.js";
-import { refuse } from "../internal/inputs.js";
 
 /** One entry of the free list (mutable only inside the model). */
 export interface FreeListEntry<T> {
@@ -225,7 +224,7 @@ export class FreeListModel<T = unknown> implements AllocatorUnderTest<T> {
     listOf = <T>(model: unknown): FreeListEntry<T>[] =>
       typeof model === "object" && model !== null && #made in model
         ? ((model as FreeListModel<unknown>).list as FreeListEntry<T>[])
-        : refuse("this", "a FreeListModel built by its constructor", model);
+        : refuseThis("a FreeListModel", model);
   }
 }
 

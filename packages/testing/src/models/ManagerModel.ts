@@ -10,8 +10,8 @@
  * A batch is all-or-nothing: it runs on clones and is kept only if every
  * request fits. Costs O(n) per request.
  */
-import { bigintIn, flag, integer, list, member, oneOf, readObject, refuse, text } from "../internal/inputs.js";
-import { AllocError, U64_MAX } from "@alloc/constraint";
+import { bigintIn, flag, integer, list, member, oneOf, readObject, text } from "../internal/inputs.js";
+import { AllocError, U64_MAX, refuseArgument } from "@alloc/constraint";
 import type { Range } from "@alloc/constraint";
 import type { ConstraintInit } from "@alloc/constraint";
 import type { ManagerLayoutView, RangeView } from "../interfaces.js";
@@ -183,19 +183,19 @@ export function modelRequestOf(value: unknown, argument: string): ModelRequest {
   for (const k of Object.keys(rec)) {
     if (k === "kind") continue;
     const check = fields[k];
-    if (check === undefined) refuse(`${argument}.${k}`, `absent (a ${kind} request takes ${Object.keys(fields).join(", ")})`, rec[k]);
+    if (check === undefined) refuseArgument(`${argument}.${k}`, `absent (a ${kind} request takes ${Object.keys(fields).join(", ")})`, rec[k]);
     if (k === "range") {
       const r = readObject(rec[k], `${argument}.range`, ["min", "max"]);
       address(r.min, `${argument}.range.min`);
       address(r.max, `${argument}.range.max`);
-      if ((r.min as bigint) > (r.max as bigint)) refuse(`${argument}.range.min`, `at most range.max (${r.max as bigint}n)`, r.min);
+      if ((r.min as bigint) > (r.max as bigint)) refuseArgument(`${argument}.range.min`, `at most range.max (${r.max as bigint}n)`, r.min);
       out[k] = Object.freeze({ min: r.min, max: r.max });
     } else {
       check(rec[k], `${argument}.${k}`);
       out[k] = rec[k];
     }
   }
-  for (const k of REQUIRED[kind]) if (!(k in rec)) refuse(`${argument}.${k}`, `present (a ${kind} request needs it)`, undefined);
+  for (const k of REQUIRED[kind]) if (!(k in rec)) refuseArgument(`${argument}.${k}`, `present (a ${kind} request needs it)`, undefined);
   return Object.freeze(out) as ModelRequest;
 }
 
@@ -216,7 +216,7 @@ const NUMERIC = ["base", "size", "count", "irq", "id", "align"];
 /** A `U64Input`: a bigint in `0..2^64-1` or a non-negative safe-integer number. */
 function u64Input(value: unknown, argument: string): void {
   if (typeof value === "bigint" ? value < 0n || value > U64_MAX : typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    refuse(argument, "a bigint in 0..2^64-1 or a non-negative safe-integer number", value);
+    refuseArgument(argument, "a bigint in 0..2^64-1 or a non-negative safe-integer number", value);
   }
 }
 
@@ -260,7 +260,7 @@ export interface ResourceFields {
 export function normalizeResource(r: ResourceFields): ModelResource {
   const rec = readObject(r, "resource", ["kind", ...NUMERIC, "shared", "window", "is64bit", "prefetchable"]);
   resourceKind(rec.kind, "resource.kind");
-  for (const k of RESOURCE_NEEDS[rec.kind]) if (!(k in rec)) refuse(`resource.${k}`, `present (a ${rec.kind} resource has it)`, undefined);
+  for (const k of RESOURCE_NEEDS[rec.kind]) if (!(k in rec)) refuseArgument(`resource.${k}`, `present (a ${rec.kind} resource has it)`, undefined);
   for (const k of NUMERIC) if (k in rec) u64Input(rec[k], `resource.${k}`);
   for (const k of ["shared", "is64bit", "prefetchable"]) if (k in rec) flag(rec[k], `resource.${k}`);
   if ("window" in rec) text(rec.window, "resource.window");
@@ -317,11 +317,11 @@ export function readModelResource(value: unknown, argument = "resource"): ModelR
 export function modelResourceOf(value: unknown, argument: string): ModelResource {
   const rec = readObject(value, argument, ["kind", "pool", "min", "max", "window", "align", "is64bit"]);
   resourceKind(rec.kind, `${argument}.kind`);
-  if (!("pool" in rec)) refuse(`${argument}.pool`, "present (a pool name, or undefined for the shared IRQ)", undefined);
+  if (!("pool" in rec)) refuseArgument(`${argument}.pool`, "present (a pool name, or undefined for the shared IRQ)", undefined);
   if (rec.pool !== undefined) poolName(rec.pool, `${argument}.pool`);
   bound(rec.min, `${argument}.min`);
   bound(rec.max, `${argument}.max`);
-  if ((rec.min as bigint) > (rec.max as bigint)) refuse(`${argument}.min`, `at most ${argument}.max (${rec.max as bigint}n)`, rec.min);
+  if ((rec.min as bigint) > (rec.max as bigint)) refuseArgument(`${argument}.min`, `at most ${argument}.max (${rec.max as bigint}n)`, rec.min);
   if ("window" in rec) text(rec.window, `${argument}.window`);
   if ("align" in rec) bound(rec.align, `${argument}.align`);
   if ("is64bit" in rec) flag(rec.is64bit, `${argument}.is64bit`);
@@ -371,10 +371,10 @@ const fail = (
 
 /** `layout` has, for every pool, a `ranges` and a `reserved` list (what the model reads of it). */
 function checkLayoutView(layout: unknown): void {
-  if (typeof layout !== "object" || layout === null) refuse("layout", "a manager layout", layout);
+  if (typeof layout !== "object" || layout === null) refuseArgument("layout", "a manager layout", layout);
   for (const p of MANAGER_POOLS) {
     const pool = member(layout as object, p, "layout");
-    if (typeof pool !== "object" || pool === null) refuse(`layout.${p}`, "a pool layout", pool);
+    if (typeof pool !== "object" || pool === null) refuseArgument(`layout.${p}`, "a pool layout", pool);
     list(member(pool, "ranges", `layout.${p}`), `layout.${p}.ranges`);
     list(member(pool, "reserved", `layout.${p}`), `layout.${p}.reserved`);
   }
@@ -708,7 +708,7 @@ export class ManagerModel {
 
 /** @internal `value` is a {@link ManagerModel} (a proxy whose `getPrototypeOf` trap throws is refused too). */
 export function modelOf(value: unknown, argument: string): void {
-  if (!isModel(value)) refuse(argument, "a ManagerModel built by its constructor", value);
+  if (!isModel(value)) refuseArgument(argument, "a ManagerModel built by its constructor", value);
 }
 
 function inRange(r: RangeView, v: bigint): boolean {

@@ -113,13 +113,3 @@ export function kindOf(value: unknown): string {
 export function hex(value: bigint | number): string {
   return `0x${value.toString(16)}`;
 }
-
-/** Throws `INVALID_ARGUMENT` naming `argument`: "argument: must be expected; got (value described)". */
-export function refuseArgument(argument: string, expected: string, value: unknown): never {
-  throw new AllocError("INVALID_ARGUMENT", `${argument}: must be ${expected}; got ${describeValue(value)}`, { argument });
-}
-
-/** Throws for a method called on an object the class's constructor did not build (`ResourceManager.prototype.freeDevice.call(other, "d")`). */
-export function refuseThis(what: string, value: unknown): never {
-  refuseArgument("this", `${what} built by its constructor`, value);
-}

@@ -3,10 +3,10 @@
  * snapshot codec, the VM description reader and every lookup find a kind's
  * rules here by its name; adding a kind is one module and one line below.
  */
-import { AllocError, isAllocErrorCode } from "@alloc/constraint";
+import { AllocError, isAllocErrorCode, refuseArgument } from "@alloc/constraint";
 import type { AllocErrorCode } from "@alloc/constraint";
 import { describeValue } from "@alloc/constraint";
-import { refuseArgument } from "../internal/validate.js";
+
 import type { PoolName } from "../Layout.js";
 import type { Resource, RequestKind } from "../requests.js";
 import { deviceId } from "./deviceId.js";

@@ -8,13 +8,12 @@
  * answer "free / taken by whom". Views validate what callers pass (values
  * read with `readU64`) and expose no way to change anything.
  */
-import { AllocError, describeValue, isAllocError } from "@alloc/constraint";
+import { AllocError, describeValue, isAllocError, refuseThis } from "@alloc/constraint";
 import type { Constraint, Range, U64Input } from "@alloc/constraint";
 import { IntervalTree } from "@alloc/core";
 import type { PoolName } from "../Layout.js";
 import { readU64 } from "@alloc/constraint";
 import { readNested } from "../kinds/fields.js";
-import { refuseThis } from "../internal/validate.js";
 
 /** Who holds a range of a pool: a device (owner) or the platform (reserved). */
 export type OwnerRecord =

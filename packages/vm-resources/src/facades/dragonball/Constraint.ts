@@ -4,9 +4,9 @@
  * returns a new constraint; the same method without an argument reads the
  * value. Defaults are upstream's: min 0, max 2^64-1, align 1, first match.
  */
-import { AllocError, U64_MAX, describeValue } from "@alloc/constraint";
+import { AllocError, U64_MAX, describeValue, refuseThis } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
-import { refuseArgument } from "../../internal/validate.js";
+
 import { u64 } from "../shared.js";
 
 /** dbs-allocator `AllocPolicy`: both variants are first fit from the lowest address. */
@@ -92,6 +92,6 @@ export class Constraint {
 
 /** `value` as a Constraint this class built, or `INVALID_ARGUMENT` (a forged `this`). */
 function own(value: unknown): Constraint {
-  if (!isDbsConstraint(value)) refuseArgument("this", "a Constraint", value);
+  if (!isDbsConstraint(value)) refuseThis("a Constraint", value);
   return value as Constraint;
 }

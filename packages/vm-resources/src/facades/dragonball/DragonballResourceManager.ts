@@ -13,7 +13,7 @@
  * (low window first). Cost: O(log n) per call; a device of k requests is k
  * manager calls.
  */
-import { AllocError, U64_MAX, isAllocError } from "@alloc/constraint";
+import { AllocError, U64_MAX, isAllocError, refuseThis } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import type { PoolName } from "../../Layout.js";
 import { presetLayout } from "../../presets.js";
@@ -25,7 +25,6 @@ import type { Held } from "../shared.js";
 import { Constraint, isDbsConstraint } from "./Constraint.js";
 import { DeviceResources, MsiIrqType, Resource, isDeviceResources, ownerOfList, readConstraint, setOwnerOfList } from "./resources.js";
 import type { ResourceConstraint } from "./resources.js";
-import { refuseThis } from "../../internal/validate.js";
 
 /** How the facade's manager is laid out. */
 export interface DragonballOptions {

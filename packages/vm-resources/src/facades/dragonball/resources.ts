@@ -7,9 +7,9 @@
  * `DeviceResources` returned by {@link DragonballResourceManager} also
  * remembers, privately, the manager owner that holds it.
  */
-import { AllocError, describeValue, quoteText } from "@alloc/constraint";
+import { AllocError, describeValue, quoteText, refuseArgument, refuseThis } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
-import { refuseArgument, refuseThis } from "../../internal/validate.js";
+
 import { u32, u64 } from "../shared.js";
 
 /** A resource request (upstream `enum ResourceConstraint`). */

@@ -10,7 +10,7 @@
  * `firecracker:<allocator>#<n>`. Cost: O(log n) per id or range; a GSI block
  * of k is k calls.
  */
-import { AllocError, describeValue, readRecord } from "@alloc/constraint";
+import { AllocError, describeValue, readRecord, refuseThis } from "@alloc/constraint";
 import { defineLayout, layoutToJSON } from "../../Layout.js";
 import { FIRECRACKER_SYSTEM_MEMORY, presetLayout } from "../../presets.js";
 import type { Arch } from "../../presets.js";
@@ -19,7 +19,6 @@ import { u32 } from "../shared.js";
 import { AddressAllocator } from "../rust-vmm/AddressAllocator.js";
 import { AllocPolicy } from "../rust-vmm/AllocPolicy.js";
 import { IdAllocator } from "../rust-vmm/IdAllocator.js";
-import { refuseThis } from "../../internal/validate.js";
 
 /** The numbers of Firecracker's `arch/<arch>/layout.rs` that its `ResourceAllocator` uses. */
 export interface FirecrackerArchLayout {

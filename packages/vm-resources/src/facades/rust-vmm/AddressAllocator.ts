@@ -10,7 +10,7 @@
  * whose `mmio` pool is exactly `[base, end]`.
  * Cost: O(log n) per call (one manager call; a free adds one lookup).
  */
-import { AllocError, Policy, U64_MAX, describeValue } from "@alloc/constraint";
+import { AllocError, Policy, U64_MAX, describeValue, refuseThis } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { defineLayout } from "../../Layout.js";
 import { ResourceManager, isManager } from "../../ResourceManager.js";
@@ -18,7 +18,6 @@ import type { MemRequest, MmioRequest } from "../../requests.js";
 import { OwnerNames, heldAt, readOptions, u64 } from "../shared.js";
 import { AllocPolicy, Constraint } from "./AllocPolicy.js";
 import { RangeInclusive, isRangeInclusive } from "./RangeInclusive.js";
-import { refuseThis } from "../../internal/validate.js";
 
 /** Where an {@link AddressAllocator} lives when it shares a manager. */
 export interface AddressAllocatorOptions {

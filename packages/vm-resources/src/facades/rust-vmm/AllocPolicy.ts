@@ -7,9 +7,9 @@
  * does: size at least 1, alignment a non-zero power of two, an exact address
  * aligned to it.
  */
-import { AllocError, isPowerOfTwo } from "@alloc/constraint";
+import { AllocError, isPowerOfTwo, refuseThis } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
-import { refuseArgument } from "../../internal/validate.js";
+
 import { u64 } from "../shared.js";
 
 /** One allocation policy (upstream `enum AllocPolicy`). */
@@ -119,6 +119,6 @@ export class Constraint {
 
 /** `value` as a Constraint this class built, or `INVALID_ARGUMENT` (a forged `this`). */
 function own(value: unknown): Constraint {
-  if (!isConstraint(value)) refuseArgument("this", "a Constraint", value);
+  if (!isConstraint(value)) refuseThis("a Constraint", value);
   return value as Constraint;
 }

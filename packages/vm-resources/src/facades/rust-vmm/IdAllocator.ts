@@ -11,13 +11,12 @@
  * bit). Without a manager the allocator builds its own whose `legacyIrq`
  * pool is exactly the range. Cost: O(log n) per call.
  */
-import { AllocError, describeValue } from "@alloc/constraint";
+import { AllocError, describeValue, refuseThis } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import { defineLayout } from "../../Layout.js";
 import { ResourceManager, isManager } from "../../ResourceManager.js";
 import type { ResourceRequest } from "../../requests.js";
 import { OwnerNames, heldAt, readOptions, u32 } from "../shared.js";
-import { refuseThis } from "../../internal/validate.js";
 
 /** The pools an {@link IdAllocator} can be a view of. */
 export type IdPoolName = "legacyIrq" | "msi" | "deviceId" | "memSlot";

@@ -7,9 +7,9 @@
  * `len()` is the exact 2^64); upstream refuses it because the length does not
  * fit a u64.
  */
-import { AllocError } from "@alloc/constraint";
+import { AllocError, refuseArgument, refuseThis } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
-import { refuseArgument } from "../../internal/validate.js";
+
 import { u64 } from "../shared.js";
 
 /** @internal True for a RangeInclusive its constructor built (no proxy trap runs; set in the class's static block). */
@@ -102,6 +102,6 @@ export class RangeInclusive {
 
 /** `value` as a RangeInclusive its constructor built, or `INVALID_ARGUMENT` naming `argument`. */
 function own(value: unknown, argument: string): RangeInclusive {
-  if (!isRangeInclusive(value)) refuseArgument(argument, "a RangeInclusive", value);
+  if (!isRangeInclusive(value)) argument === "this" ? refuseThis("a RangeInclusive", value) : refuseArgument(argument, "a RangeInclusive", value);
   return value as RangeInclusive;
 }
