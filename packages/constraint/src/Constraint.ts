@@ -95,7 +95,7 @@ function readInit(init: unknown, out: Float64Array): Policy {
 
   // Only an absent policy defaults; `null` is refused like any other unknown value.
   const policy = policyIn === undefined ? Policy.FirstMatch : policyIn;
-  if (typeof policy !== "string" || !POLICIES.includes(policy)) {
+  if (policyIn !== undefined && (typeof policy !== "string" || !POLICIES.includes(policy))) {
     throw new AllocError("INVALID_ARGUMENT", `constraint.policy must be one of ${POLICIES.join(", ")}; got ${describeValue(policy)}`, {
       argument: "constraint.policy",
       value: policy,
