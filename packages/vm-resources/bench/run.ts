@@ -36,6 +36,11 @@ const { IntervalTree } = await import("@alloc/core");
 type RM = InstanceType<typeof ResourceManager>;
 
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 7);
+/**
+ * Warm-up runs before the churn figures are taken: a VMM plugs devices for its whole life, so
+ * the figure is of optimised code (with two, the trees alone read about 2x their warm cost).
+ */
+const CHURN_WARMUP = 30;
 const SECTIONS = ["churn", "snapshot", "idpool"] as const;
 const onlyArg = process.argv.find((a) => a.startsWith("--only="));
 const only = onlyArg === undefined ? SECTIONS : onlyArg.slice("--only=".length).split(",");
@@ -55,7 +60,7 @@ const benchLayout = defineLayout({
 console.log(
   `machine: ${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, ${platform()} ${osArch()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
 );
-console.log(`runs per figure: ${RUNS} (median)\n`);
+console.log(`runs per figure: ${RUNS} (median); churn after ${CHURN_WARMUP} warm-up runs\n`);
 
 // 1. Device plug/unplug churn, with request literals and with frozen templates
 // (checked once, then known by identity).
@@ -65,14 +70,14 @@ function churn(reqs: Requests | (() => Requests)): number {
   const rm = new ResourceManager(benchLayout);
   const names = Array.from({ length: N }, (_, i) => `dev${i}`);
   const times: number[] = [];
-  for (let run = 0; run < RUNS + 2; run++) {
+  for (let run = 0; run < CHURN_WARMUP + RUNS; run++) {
     const order = shuffled(names);
     const t0 = process.hrtime.bigint();
     if (typeof reqs === "function") for (const n of names) rm.allocateDevice(n, reqs());
     else for (const n of names) rm.allocateDevice(n, reqs);
     for (const n of order) rm.freeDevice(n);
     const t1 = process.hrtime.bigint();
-    if (run >= 2) times.push(Number(t1 - t0) / N); // two warm-up runs
+    if (run >= CHURN_WARMUP) times.push(Number(t1 - t0) / N);
   }
   rm.checkInvariants();
   return median(times);
@@ -107,13 +112,13 @@ function churnTreesAlone(): number {
   const ids = Array.from({ length: N }, (_, i) => i);
   const record = { kind: "owner", owner: "dev" };
   const times: number[] = [];
-  for (let run = 0; run < RUNS + 2; run++) {
+  for (let run = 0; run < CHURN_WARMUP + RUNS; run++) {
     const order = shuffled(ids);
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < N; i++) for (let j = 0; j < 3; j++) held[3 * i + j] = trees[j]!.allocateOrThrow(cs[j]!, record);
     for (const i of order) for (let j = 2; j >= 0; j--) trees[j]!.free(held[3 * i + j]!);
     const t1 = process.hrtime.bigint();
-    if (run >= 2) times.push(Number(t1 - t0) / N);
+    if (run >= CHURN_WARMUP) times.push(Number(t1 - t0) / N);
   }
   for (const t of trees) t.checkInvariants();
   return median(times);
