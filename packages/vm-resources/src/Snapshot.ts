@@ -570,7 +570,7 @@ function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: M
   let prev: string | undefined;
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
-    const o = hasExactly(item, OWNER_KEY_SET) ? (item as Readonly<Record<string, unknown>>) : rd.object(item, path(i), OWNER_KEYS);
+    const o = hasExactly(item, OWNER_KEYS) ? (item as Readonly<Record<string, unknown>>) : rd.object(item, path(i), OWNER_KEYS);
     const name = o["owner"];
     const owner = typeof name === "string" && name.length > 0 ? name : rd.nonEmptyString(name, `${path(i)}.owner`);
     if (prev !== undefined && !(prev < owner))
@@ -587,14 +587,15 @@ function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: M
       const item = items[j];
       at.item = j;
       const kindName = typeof item === "object" && item !== null ? (item as Record<string, unknown>)["kind"] : undefined;
-      const kind = kindName === undefined ? undefined : KIND_BY_NAME.get(kindName as string);
+      const known = kindName === undefined ? undefined : KIND_BY_NAME.get(kindName as string);
+      const kind = known?.kind;
       // The kind's own keys, all present; anything else goes to the general reader for its message.
       const rec =
-        kind === undefined
+        known === undefined
           ? readUnknownResource(rd, item, path(i, j))
-          : hasExactly(item, KEY_SETS.get(kind) as ReadonlySet<string>)
+          : hasExactly(item, known.keys)
             ? (item as Readonly<Record<string, unknown>>)
-            : rd.object(item, path(i, j), kind.resourceKeys);
+            : rd.object(item, path(i, j), known.kind.resourceKeys);
       const k = kind ?? kindNamed(rec["kind"], `${path(i, j)}.kind`, "INVALID_SNAPSHOT");
       const res = k.read(rec, at, layout, rd.fields);
       const range = k.rangeOf(res);
@@ -608,22 +609,22 @@ function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: M
 }
 
 const OWNER_KEYS: readonly string[] = ["owner", "resources"];
-const OWNER_KEY_SET: ReadonlySet<string> = new Set(OWNER_KEYS);
 
 /**
  * perf: whether `value` (`JSON.parse` output: plain data) is an object whose
- * keys are exactly `keys` (bench "restore"). JSON text cannot give a key twice
- * or a value `undefined`, so counting the allowed keys is enough; anything
- * else goes to the general reader for its exact message.
+ * keys are exactly `keys`, in that order: the sorted order snapshots are
+ * written in (bench "restore": one comparison per key, no set lookup).
+ * Anything else, including the same keys in another order, goes to the
+ * general reader, which accepts it or names the mistake.
  */
-function hasExactly(value: unknown, keys: ReadonlySet<string>): boolean {
+function hasExactly(value: unknown, keys: readonly string[]): boolean {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
   let n = 0;
   for (const key in value as object) {
-    if (!keys.has(key)) return false;
+    if (key !== keys[n]) return false;
     n++;
   }
-  return n === keys.size;
+  return n === keys.length;
 }
 
 /** The resource being read, written as its path only when a message needs it. */
@@ -634,8 +635,13 @@ class ResourceAt {
     return `$.owners[${this.owner}].resources[${this.item}]`;
   }
 }
-const KIND_BY_NAME: ReadonlyMap<string, AnyKind> = new Map(REQUEST_KINDS.map((n) => [n, kindNamed(n)]));
-const KEY_SETS: ReadonlyMap<AnyKind, ReadonlySet<string>> = new Map([...KIND_BY_NAME.values()].map((k) => [k, new Set(k.resourceKeys)]));
+/** Each kind by name, with its resource keys in the order snapshots write them (sorted). */
+const KIND_BY_NAME: ReadonlyMap<string, { readonly kind: AnyKind; readonly keys: readonly string[] }> = new Map(
+  REQUEST_KINDS.map((n) => {
+    const kind = kindNamed(n);
+    return [n, { kind, keys: [...kind.resourceKeys].sort() }];
+  }),
+);
 
 /** A resource whose kind is missing or unknown: the error names the key or the kind. */
 function readUnknownResource(rd: SnapshotReader, item: unknown, at: string): Readonly<Record<string, unknown>> {
