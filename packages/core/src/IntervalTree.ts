@@ -24,7 +24,7 @@ import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, 
 import type { ConstraintLike, Policy, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE, isValuedState, valuedState } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
-import { ALLOCATED, B, FREE, HOLE, REQUEST_FIELDS, SegmentTree, VALUED } from "./internal/SegmentTree.js";
+import { ALLOCATED, B, FREE, HOLE, REQUEST_FIELDS, SHIFT, SegmentTree, VALUED } from "./internal/SegmentTree.js";
 import { SegmentSequence } from "./internal/SegmentSequence.js";
 import { OUT, TWO_53, TWO_64, dec, fromBig, fromHalves, hiOf, inc, loOf, lessDX, toBig } from "./internal/u64.js";
 
@@ -684,7 +684,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const sD = k.ls[pos]!;
     const sX = k.xAt(pos);
     k.end(pos);
-    const hint = locator ? (pos >> 5) + 1 : 0;
+    const hint = locator ? (pos >> SHIFT) + 1 : 0;
     if (k.outEndD <= TWO_53 && k.outEndX === 0) return Range.fromNumbers(sD, k.outEndD - 1, hint);
     dec(k.outEndD, k.outEndX);
     return Range.fromParts(hiOf(sD), loOf(sD, sX), hiOf(OUT.d), loOf(OUT.d, OUT.x), hint);

@@ -49,7 +49,8 @@ export const HOLE = 3;
 export const B = 32;
 /** Numbers in a saved request (see saveRequest). */
 export const REQUEST_FIELDS = 11;
-const SHIFT = 5;
+/** log2(B): `pos >> SHIFT` is the leaf of slot `pos`. */
+export const SHIFT = 5;
 const MIN_FILL = 8;
 const MERGE_LIMIT = 28;
 const TWO_52 = 4503599627370496;
