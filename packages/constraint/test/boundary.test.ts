@@ -16,7 +16,7 @@ import {
   safeLine,
   toU64,
 } from "../src/index.js";
-import { expectAllocError } from "./helpers.js";
+import { expectAllocError, throwingProxy } from "./helpers.js";
 
 const OPTS = { what: "a request", code: "INVALID_REQUEST" as const, path: "$.requests[0]" };
 
@@ -113,17 +113,7 @@ describe("refuseArgument and refuseThis", () => {
   });
 
   it("describe the value without running its code: a proxy whose every trap throws, a long control-character string", () => {
-    const hostile = new Proxy(
-      {},
-      new Proxy(
-        {},
-        {
-          get() {
-            throw new Error("trap");
-          },
-        },
-      ),
-    );
+    const hostile = throwingProxy();
     const e = expectAllocError(() => refuseArgument("options", "a plain object", hostile), "INVALID_ARGUMENT", "options");
     expect(e.message.startsWith("options must be a plain object; got ")).toBe(true);
     const long = expectAllocError(() => refuseArgument("name", "a short name", `a\n${"x".repeat(100_000)}`), "INVALID_ARGUMENT", "name");
@@ -343,17 +333,7 @@ describe("safeLine", () => {
 });
 
 describe("the toolkit's own parameters", () => {
-  const trap = new Proxy(
-    {},
-    {
-      get() {
-        throw new Error("trap");
-      },
-      ownKeys() {
-        throw new Error("trap");
-      },
-    },
-  );
+  const trap = throwingProxy();
   const notNames = [Symbol("s"), trap, 5, null, {}, ["a"]];
 
   it("a name for messages must be a string (readU64, readOptionalU64, toU64, Range.from)", () => {

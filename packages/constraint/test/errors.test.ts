@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { AllocError, AllocErrorCode, isAllocError, isAllocErrorCode } from "@alloc/constraint";
+import { expectAllocError, throwingProxy } from "./helpers.js";
 
 describe("AllocError", () => {
   it("carries code, message, details and the name AllocError", () => {
@@ -107,31 +108,8 @@ describe("isAllocError", () => {
 });
 
 describe("the AllocError constructor checks its own arguments", () => {
-  const refused = (fn: () => unknown, argument: string): void => {
-    let caught: unknown;
-    try {
-      fn();
-    } catch (e) {
-      caught = e;
-    }
-    expect(isAllocError(caught), argument).toBe(true);
-    expect((caught as AllocError).code).toBe("INVALID_ARGUMENT");
-    expect((caught as AllocError).details.argument).toBe(argument);
-  };
-  const trap = new Proxy(
-    {},
-    {
-      ownKeys() {
-        throw new Error("trap");
-      },
-      has() {
-        throw new Error("trap");
-      },
-      getOwnPropertyDescriptor() {
-        throw new Error("trap");
-      },
-    },
-  );
+  const refused = (fn: () => unknown, argument: string): AllocError => expectAllocError(fn, "INVALID_ARGUMENT", argument);
+  const trap = throwingProxy();
 
   it("refuses an unknown code, a message that is not a string, and details or options it cannot read", () => {
     refused(() => new AllocError("BANANA" as never, "m"), "code");

@@ -22,6 +22,24 @@ export function expectAllocError(fn: () => unknown, code: AllocErrorCode, argume
   return err;
 }
 
+/**
+ * A proxy whose every trap throws (its handler is itself a proxy whose `get`
+ * throws, so asking for any trap fails): the hostile object of the boundary tests.
+ */
+export function throwingProxy(): object {
+  return new Proxy(
+    {},
+    new Proxy(
+      {},
+      {
+        get(_, trap) {
+          throw new Error(`trap: ${String(trap)}`);
+        },
+      },
+    ),
+  );
+}
+
 /** 2^64 - 1. */
 export const MAX: bigint = 0xffff_ffff_ffff_ffffn;
 /** 2^53 - 1, the largest safe integer, as a bigint. */

@@ -18,25 +18,17 @@ import * as V from "../src/index.js";
 
 type Fn = (...args: unknown[]) => unknown;
 
+// Every trap throws: the handler is itself a proxy whose `get` throws, whichever trap is asked for.
 const trap = new Proxy(
   {},
-  {
-    get() {
-      throw new Error("trap: get");
+  new Proxy(
+    {},
+    {
+      get(_, name) {
+        throw new Error(`trap: ${String(name)}`);
+      },
     },
-    ownKeys() {
-      throw new Error("trap: ownKeys");
-    },
-    has() {
-      throw new Error("trap: has");
-    },
-    getOwnPropertyDescriptor() {
-      throw new Error("trap: getOwnPropertyDescriptor");
-    },
-    getPrototypeOf() {
-      throw new Error("trap: getPrototypeOf");
-    },
-  },
+  ),
 );
 let flips = 0;
 const flipping = {
