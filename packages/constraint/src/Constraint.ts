@@ -93,14 +93,14 @@ function readInit(init: unknown, out: Float64Array): Policy {
     alignLo = hi === 0 && lo === 0 ? 1 : lo;
   }
 
-  // Only an absent policy defaults; `null` is refused like any other unknown value.
-  const policy = policyIn === undefined ? Policy.FirstMatch : policyIn;
-  if (policyIn !== undefined && (typeof policy !== "string" || !POLICIES.includes(policy))) {
-    throw new AllocError("INVALID_ARGUMENT", `constraint.policy must be one of ${POLICIES.join(", ")}; got ${describeValue(policy)}`, {
+  // Only an absent policy defaults (and needs no check); `null` is refused like any other unknown value.
+  if (policyIn !== undefined && (typeof policyIn !== "string" || !POLICIES.includes(policyIn))) {
+    throw new AllocError("INVALID_ARGUMENT", `constraint.policy must be one of ${POLICIES.join(", ")}; got ${describeValue(policyIn)}`, {
       argument: "constraint.policy",
-      value: policy,
+      value: policyIn,
     });
   }
+  const policy = policyIn === undefined ? Policy.FirstMatch : policyIn;
   // Written only now, after every user callback has run (a getter may itself build a Constraint).
   out[0] = sizeHi;
   out[1] = sizeLo;

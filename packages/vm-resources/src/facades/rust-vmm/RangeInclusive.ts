@@ -102,6 +102,7 @@ export class RangeInclusive {
 
 /** `value` as a RangeInclusive its constructor built, or `INVALID_ARGUMENT` naming `argument`. */
 function own(value: unknown, argument: string): RangeInclusive {
-  if (!isRangeInclusive(value)) argument === "this" ? refuseThis("a RangeInclusive", value) : refuseArgument(argument, "a RangeInclusive", value);
-  return value as RangeInclusive;
+  if (isRangeInclusive(value)) return value as RangeInclusive;
+  if (argument === "this") refuseThis("a RangeInclusive", value);
+  refuseArgument(argument, "a RangeInclusive", value);
 }
