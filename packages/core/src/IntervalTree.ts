@@ -678,13 +678,13 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     }
   }
 
-  /** The range of the segment at pos; `locator` attaches its leaf for a fast free. */
+  /** The range of the segment at pos; `locator` attaches its position for a fast free. */
   #rangeAt(pos: number, locator = false): Range {
     const k = this.#k;
     const sD = k.ls[pos]!;
     const sX = k.xAt(pos);
     k.end(pos);
-    const hint = locator ? (pos >> SHIFT) + 1 : 0;
+    const hint = locator ? pos + 1 : 0;
     if (k.outEndD <= TWO_53 && k.outEndX === 0) return Range.fromNumbers(sD, k.outEndD - 1, hint);
     dec(k.outEndD, k.outEndX);
     return Range.fromParts(hiOf(sD), loOf(sD, sX), hiOf(OUT.d), loOf(OUT.d, OUT.x), hint);
@@ -700,7 +700,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   /** The position of the segment that is exactly `r` and in the pool, or -1; leaves r in #s*, #n*. */
   #find(r: Range): number {
     this.#read(r);
-    // perf: a range this pool handed out knows its leaf (bench W2 free, W3).
+    // perf: a range this pool handed out knows where it was (its position, else that leaf) (bench W2 free, W3).
     return this.#k.exact(hintOf(r) - 1, this.#sD, this.#sX, this.#nD, this.#nX);
   }
 

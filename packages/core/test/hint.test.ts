@@ -20,6 +20,33 @@ describe("allocation locators (Range hints)", () => {
     tree.checkInvariants();
   });
 
+  it("finds a range whose segment moved within its leaf after it was handed out", () => {
+    const tree = new IntervalTree<string>();
+    tree.insert(new Range(0, 0xff));
+    const a = tree.allocate({ size: 0x10 })!; // [0x00, 0x0f], first slot
+    const b = tree.allocate({ size: 0x10 }, "b")!; // [0x10, 0x1f], second slot
+    const c = tree.allocate({ size: 0x10 }, "c")!; // [0x20, 0x2f], third slot
+    tree.free(a);
+    tree.allocate({ size: 0x8 }); // [0x00, 0x07]; free [0x08, 0x0f] takes the second slot, b and c move up one
+    expect(tree.free(b)).toBe("b"); // found in the third slot; merges with [0x08, 0x0f], so c moves back
+    expect(tree.free(c)).toBe("c");
+    expect([...tree].map(([r, s]) => `${r.min}-${r.max} ${s.kind}`)).toEqual(["0-7 allocated", "8-255 free"]);
+    tree.checkInvariants();
+  });
+
+  it("finds a range whose recorded slot is past the end of its leaf's segments", () => {
+    const tree = new IntervalTree<string>();
+    tree.insert(new Range(0, 0x17));
+    const x = tree.allocate({ size: 8 })!; // [0x00, 0x07]
+    const e = tree.allocate({ size: 8 })!; // [0x08, 0x0f]
+    const f = tree.allocate({ size: 8 }, "f")!; // [0x10, 0x17], the third and last slot
+    tree.free(x);
+    tree.free(e); // merges into free [0x00, 0x0f]: two segments left, f in the second slot
+    expect(tree.free(f)).toBe("f");
+    expect([...tree].map(([r, s]) => `${r.min}-${r.max} ${s.kind}`)).toEqual(["0-23 free"]);
+    tree.checkInvariants();
+  });
+
   it("accepts a range handed out by another pool when the bounds match exactly", () => {
     const one = new IntervalTree<string>();
     const two = new IntervalTree<string>();

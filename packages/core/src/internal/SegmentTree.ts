@@ -324,13 +324,20 @@ export class SegmentTree {
 
   /**
    * The position of the segment that is exactly `[s, n)` and not a HOLE, or
-   * -1. `hint` (any number) is a leaf to try first, with its neighbours
-   * (where splits, merges and borrows move segments), before a descent.
+   * -1. `hint` (any number) is a position to try first, then its leaf with
+   * the leaf's neighbours (where inserts, splits, merges and borrows move
+   * segments), before a descent.
    */
   exact(hint: number, sD: number, sX: number, nD: number, nX: number): number {
     let pos = -1;
-    if (this.isLeaf(hint)) {
-      let l = hint;
+    const hinted = hint >> SHIFT;
+    if (this.isLeaf(hinted)) {
+      // perf: a segment nothing has moved since it was handed out is where its range says (bench W2 free, W3).
+      if ((hint & (B - 1)) < this.lCount[hinted]! && this.ls[hint] === sD && (this.lm[hint]! & XM) === sX) {
+        this.end(hint);
+        return this.outEndD === nD && this.outEndX === nX && this.lm[hint]! >> KS !== HOLE ? hint : -1;
+      }
+      let l = hinted;
       if (this.startsAfter(l, sD, sX)) {
         const p = this.lPrev[l]!;
         l = p >= 0 && !this.startsAfter(p, sD, sX) ? p : -1;
@@ -864,6 +871,15 @@ export class SegmentTree {
   /** A free segment `[s, n)` appears (sign 1) or goes (sign -1). */
   private noteFree(sign: number, sD: number, sX: number, nD: number, nX: number): void {
     this.freeSegments += sign;
+    this.noteFreeLength(sign, sD, sX, nD, nX);
+    if (this.sizeIndex !== NO_INDEX) {
+      if (sign > 0) this.sizeIndex.add(sD, sX, nD, nX);
+      else this.sizeIndex.remove(sD, sX, nD, nX);
+    }
+  }
+
+  /** The free length grows (sign 1) or shrinks (sign -1) by the length of `[s, n)`. */
+  private noteFreeLength(sign: number, sD: number, sX: number, nD: number, nX: number): void {
     if (nD < TWO_53 && nD - sD <= TWO_52) {
       const f = this.freeSmall + sign * (nD - sD);
       if (f > TWO_52 || f < -TWO_52) {
@@ -876,10 +892,22 @@ export class SegmentTree {
       const len = toBig(nD, nX) - toBig(sD, sX);
       this.freeBig += sign > 0 ? len : -len;
     }
-    if (this.sizeIndex !== NO_INDEX) {
-      if (sign > 0) this.sizeIndex.add(sD, sX, nD, nX);
-      else this.sizeIndex.remove(sD, sX, nD, nX);
-    }
+  }
+
+  /** The best-fit index after carve: free `[s, n)` gives way to the pieces `[s, f)` and `[e, n)` that are not empty. */
+  private indexCarve(sD: number, sX: number, fD: number, fX: number, eD: number, eX: number, nD: number, nX: number): void {
+    const index = this.sizeIndex;
+    index.remove(sD, sX, nD, nX);
+    if (fD !== sD || fX !== sX) index.add(sD, sX, fD, fX);
+    if (eD !== nD || eX !== nX) index.add(eD, eX, nD, nX);
+  }
+
+  /** The best-fit index after release of `[s, n)`: the free neighbours `[m, s)` and `[n, e)` that are not empty merge with it into `[m, e)`. */
+  private indexRelease(mD: number, mX: number, sD: number, sX: number, nD: number, nX: number, eD: number, eX: number): void {
+    const index = this.sizeIndex;
+    if (mD !== sD || mX !== sX) index.remove(mD, mX, sD, sX);
+    if (eD !== nD || eX !== nX) index.remove(nD, nX, eD, eX);
+    index.add(mD, mX, eD, eX);
   }
 
   /** A range `[s, n)` enters (sign 1) or leaves (sign -1) the pool. */
@@ -1187,11 +1215,14 @@ export class SegmentTree {
     this.end(pos);
     const nD = this.outEndD;
     const nX = this.outEndX;
-    this.noteFree(-1, sD, sX, nD, nX);
     const l = pos >> SHIFT;
     const i = pos & (B - 1);
     const atStart = fD === sD && fX === sX;
     const atEnd = eD === nD && eX === nX;
+    // perf: the counters change by the block carved and the pieces left, in one step (bench W1-W3).
+    this.noteFreeLength(-1, fD, fX, eD, eX);
+    this.freeSegments += (atStart ? 0 : 1) + (atEnd ? 0 : 1) - 1;
+    if (this.sizeIndex !== NO_INDEX) this.indexCarve(sD, sX, fD, fX, eD, eX, nD, nX);
     // perf: the pieces left are shorter than the segment carved, so when it held
     // neither maximum of its leaf and the leaf does not split, no summary changes (bench W2, W3).
     const quiet = this.holdsNoMaximum(l, sD, sX, nD, nX, (atStart ? 0 : 1) + (atEnd ? 0 : 1));
@@ -1205,16 +1236,13 @@ export class SegmentTree {
         if (!quiet) this.updateUp(l, true);
         return pos;
       }
-      this.noteFree(1, eD, eX, nD, nX);
       to = this.insertAt(l, i + 1, eD, eX, FREE);
       taken = this.prev(to);
       from = taken;
     } else {
-      this.noteFree(1, sD, sX, fD, fX);
       taken = this.insertAt(l, i + 1, fD, fX, ALLOCATED);
       to = taken;
       if (!atEnd) {
-        this.noteFree(1, eD, eX, nD, nX);
         to = this.insertAt(taken >> SHIFT, (taken & (B - 1)) + 1, eD, eX, FREE);
         taken = this.prev(to);
       }
@@ -1273,15 +1301,16 @@ export class SegmentTree {
     if (mergePrev) {
       mD = this.ls[p]!;
       mX = this.lm[p]! & XM;
-      this.noteFree(-1, mD, mX, sD, sX);
     }
     if (mergeNext) {
       this.end(q);
       eD = this.outEndD;
       eX = this.outEndX;
-      this.noteFree(-1, nD, nX, eD, eX);
     }
-    this.noteFree(1, mD, mX, eD, eX);
+    // perf: the counters change by the segment freed and the merges, in one step (bench W1-W3).
+    this.noteFreeLength(1, sD, sX, nD, nX);
+    this.freeSegments += 1 - (mergePrev ? 1 : 0) - (mergeNext ? 1 : 0);
+    if (this.sizeIndex !== NO_INDEX) this.indexRelease(mD, mX, sD, sX, nD, nX, eD, eX);
     const l = pos >> SHIFT;
     const ql = q >> SHIFT;
     const pl = p >> SHIFT;
