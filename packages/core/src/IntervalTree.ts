@@ -24,7 +24,7 @@ import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, 
 import type { ConstraintLike, Policy, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE, isValuedState, valuedState } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
-import { ALLOCATED, B, FREE, HOLE, REQUEST_FIELDS, SHIFT, SegmentTree, VALUED } from "./internal/SegmentTree.js";
+import { ALLOCATED, B, FREE, HOLE, REQUEST_FIELDS, SegmentTree, VALUED } from "./internal/SegmentTree.js";
 import { SegmentSequence } from "./internal/SegmentSequence.js";
 import { OUT, TWO_53, TWO_64, dec, fromBig, fromHalves, hiOf, inc, loOf, lessDX, toBig } from "./internal/u64.js";
 
