@@ -257,6 +257,20 @@ describe("the locator a returned Range carries", () => {
     expect(() => tree.free(fake)).toThrow(expect.objectContaining({ code: "NOT_ALLOCATED" }) as Error);
     expect(tree.get(held)).toEqual({ kind: "allocated" });
   });
+
+  it("the hint cannot be set by a caller: a range with the held one's start and hint but another end frees nothing", () => {
+    const { tree, held } = fixture();
+    const before = tree.toString();
+    const next = nextAllocations(fixture().tree);
+    for (const max of [0x117f, 0x11fe, 0x1200, 0x1fff]) {
+      const fake = Range.fromParts(0, 0x1100, 0, max, Range.hintOf(held));
+      expect(() => tree.free(fake)).toThrow(expect.objectContaining({ code: "NOT_FOUND" }) as Error);
+      expect(() => tree.update(fake, "x")).toThrow(expect.objectContaining({ code: "NOT_FOUND" }) as Error);
+      expect(tree.toString()).toBe(before);
+    }
+    expect(nextAllocations(tree)).toEqual(next);
+    tree.checkInvariants();
+  });
 });
 
 describe("constructor options", () => {
