@@ -700,7 +700,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
   /** The position of the segment that is exactly `r` and in the pool, or -1; leaves r in #s*, #n*. */
   #find(r: Range): number {
     this.#read(r);
-    // perf: a range this pool handed out knows where it was (its position, else that leaf) (bench W2 free, W3).
+    // perf: a range this pool handed out knows its position, and so its leaf (bench W2 free, W3).
     return this.#k.exact(hintOf(r) - 1, this.#sD, this.#sX, this.#nD, this.#nX);
   }
 

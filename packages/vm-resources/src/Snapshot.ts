@@ -21,7 +21,7 @@ import { readNested } from "./kinds/fields.js";
 import { readResourceValue } from "./requests.js";
 import { POOL_NAMES, defineLayout, layoutToJSON } from "./Layout.js";
 import type { Layout, PoolName, Reservation } from "./Layout.js";
-import { ANY_RESOURCE_KEYS, REQUEST_KINDS, kindNamed } from "./kinds/registry.js";
+import { ANY_RESOURCE_KEYS, findKind, kindNamed } from "./kinds/registry.js";
 import type { AnyKind } from "./kinds/registry.js";
 import type { ResourceReader } from "./kinds/Kind.js";
 import { IdPool } from "./pools/IdPool.js";
@@ -587,16 +587,9 @@ function readOwners(rd: SnapshotReader, value: unknown, layout: Layout, taken: M
       const item = items[j];
       at.item = j;
       const kindName = typeof item === "object" && item !== null ? (item as Record<string, unknown>)["kind"] : undefined;
-      const known = kindName === undefined ? undefined : KIND_BY_NAME.get(kindName as string);
-      const kind = known?.kind;
-      // The kind's own keys, all present; anything else goes to the general reader for its message.
-      const rec =
-        known === undefined
-          ? readUnknownResource(rd, item, path(i, j))
-          : hasExactly(item, known.keys)
-            ? (item as Readonly<Record<string, unknown>>)
-            : rd.object(item, path(i, j), known.kind.resourceKeys);
-      const k = kind ?? kindNamed(rec["kind"], `${path(i, j)}.kind`, "INVALID_SNAPSHOT");
+      const k = findKind(kindName) ?? readKind(rd, item, path(i, j));
+      // The kind's own keys, all present, in written order; anything else goes to the general reader for its message.
+      const rec = hasExactly(item, k.recordKeys) ? (item as Readonly<Record<string, unknown>>) : rd.object(item, path(i, j), k.resourceKeys);
       const res = k.read(rec, at, layout, rd.fields);
       const range = k.rangeOf(res);
       resources[j] = res;
@@ -635,24 +628,15 @@ class ResourceAt {
     return `$.owners[${this.owner}].resources[${this.item}]`;
   }
 }
-/** Each kind by name, with its resource keys in the order snapshots write them (sorted). */
-const KIND_BY_NAME: ReadonlyMap<string, { readonly kind: AnyKind; readonly keys: readonly string[] }> = new Map(
-  REQUEST_KINDS.map((n) => {
-    const kind = kindNamed(n);
-    return [n, { kind, keys: [...kind.resourceKeys].sort() }];
-  }),
-);
-
-/** A resource whose kind is missing or unknown: the error names the key or the kind. */
-function readUnknownResource(rd: SnapshotReader, item: unknown, at: string): Readonly<Record<string, unknown>> {
+/** The kind of a resource whose `kind` is missing or unknown: the general reader names the key or the kind. */
+function readKind(rd: SnapshotReader, item: unknown, at: string): AnyKind {
   const rec = rd.object(
     item,
     at,
     ["kind"],
     ANY_RESOURCE_KEYS.filter((k) => k !== "kind"),
   );
-  kindNamed(rec["kind"], `${at}.kind`, "INVALID_SNAPSHOT");
-  return rec;
+  return kindNamed(rec["kind"], `${at}.kind`, "INVALID_SNAPSHOT");
 }
 
 interface ListedV1 {

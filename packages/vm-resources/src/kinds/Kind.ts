@@ -96,6 +96,8 @@ export interface ResourceKind<Q = unknown, R extends Resource = Resource> {
   readonly requestKeys: readonly string[];
   /** Every key its resource (and snapshot entry) has, `kind` included. */
   readonly resourceKeys: readonly string[];
+  /** {@link ResourceKind.resourceKeys} in the order a snapshot entry lists them (sorted, as canonical JSON writes keys); made by `defineKind`. */
+  readonly recordKeys: readonly string[];
   /**
    * Checks a request (read once by the engine: `values[i]` is the value of
    * `requestKeys[i]`, `undefined` when absent) into its frozen internal form;
@@ -151,11 +153,11 @@ class RecordWriter implements EntryWriter {
  * export const deviceId: ResourceKind<DeviceIdPlan, DeviceIdResource> = defineKind({ name: "device-id", ... });
  * ```
  */
-export function defineKind<Q, R extends Resource>(kind: Omit<ResourceKind<Q, R>, "toJSON">): ResourceKind<Q, R> {
+export function defineKind<Q, R extends Resource>(kind: Omit<ResourceKind<Q, R>, "toJSON" | "recordKeys">): ResourceKind<Q, R> {
   const toJSON = (res: R): Readonly<Record<string, string | number | boolean>> => {
     const out = new RecordWriter();
     kind.write(res, out);
     return out.record;
   };
-  return Object.freeze({ ...kind, toJSON });
+  return Object.freeze({ ...kind, toJSON, recordKeys: Object.freeze([...kind.resourceKeys].sort()) });
 }

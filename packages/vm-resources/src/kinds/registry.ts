@@ -53,7 +53,7 @@ export const POOL_OF_KIND: Readonly<Record<RequestKind, PoolName>> = Object.free
 export function kindNamed(name: unknown, argument = "kind", code: AllocErrorCode = "INVALID_REQUEST"): AnyKind {
   if (typeof argument !== "string") refuseArgument("argument", "a string", argument);
   if (code !== "INVALID_REQUEST" && !isAllocErrorCode(code)) refuseArgument("code", "an AllocError code", code);
-  const kind = typeof name === "string" ? BY_NAME.get(name) : undefined;
+  const kind = findKind(name);
   if (kind === undefined) {
     throw new AllocError(code, `${argument}: unknown kind ${describeValue(name)}; expected one of ${REQUEST_KINDS.join(", ")}`, {
       argument,
@@ -62,6 +62,20 @@ export function kindNamed(name: unknown, argument = "kind", code: AllocErrorCode
     });
   }
   return kind;
+}
+
+/**
+ * The kind called `name`, or `undefined` for anything else (a caller that
+ * names the mistake itself, such as the snapshot reader).
+ *
+ * @example
+ * ```ts
+ * findKind("mmio")?.pool; // "mmio"
+ * findKind("toString");   // undefined
+ * ```
+ */
+export function findKind(name: unknown): AnyKind | undefined {
+  return typeof name === "string" ? BY_NAME.get(name) : undefined;
 }
 
 /** The kind of a resource the manager built (trusted). */
