@@ -17,9 +17,12 @@ import { parseU64, parsedHi, parsedLo, toBigInt } from "./internal/parts.js";
 
 const ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" };
 
-// C0/C1 controls, DEL, line/paragraph separators, bidi controls, lone surrogates, and the characters above.
-const UNSAFE =
-  /["\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+// What quoteText escapes: quote, backslash, C0/C1 controls, DEL, line/paragraph separators, bidi controls, lone surrogates.
+const CONTROLS = "\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u2028-\\u202e\\u2066-\\u2069\\ufeff";
+const LONE_SURROGATE = "[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]";
+const UNSAFE = new RegExp(`["\\\\${CONTROLS}]|${LONE_SURROGATE}`, "g");
+// The same without quote and backslash, which library text may hold; not global, so `test` keeps no state.
+const UNSAFE_IN_TEXT = new RegExp(`[${CONTROLS}]|${LONE_SURROGATE}`);
 
 function escapeChar(ch: string): string {
   return ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
@@ -187,7 +190,7 @@ export function readRecord(input: unknown, allowed: readonly string[], options: 
 export function readFields(input: unknown, allowed: readonly string[], options: ReadRecordOptions, out: unknown[]): number {
   if (!Array.isArray(allowed) || allowed.length > 31) refuseArgument("allowed", "an array of at most 31 key names", allowed);
   if (!Array.isArray(out)) refuseArgument("out", "an array", out);
-  if (typeof input !== "object" || input === null || isArray(input, options)) {
+  if (typeof input !== "object" || input === null || isArrayInput(input, options)) {
     const o = settings(options);
     throw new AllocError(o.code, `${o.what} must be a plain object; got ${describeValue(input)}`, details(o, o.path ?? o.what, input));
   }
@@ -249,7 +252,16 @@ function settings(options: ReadRecordOptions): ReadRecordOptions {
  * ```
  */
 export function refuseArgument(argument: string, expected: string, value: unknown): never {
-  throw new AllocError("INVALID_ARGUMENT", `${argument} must be ${expected}; got ${describeValue(value)}`, { argument });
+  const name = libraryText(argument);
+  throw new AllocError("INVALID_ARGUMENT", `${name} must be ${libraryText(expected)}; got ${describeValue(value)}`, { argument: name });
+}
+
+// Text a caller of refuseArgument/refuseThis passes (a parameter name, a description): printed
+// as it is when it is a short safe string, which it always is from library code; otherwise
+// escaped and cut like user text, so even a hostile caller gets a one-line message.
+function libraryText(text: unknown): string {
+  if (typeof text !== "string") return describeValue(text);
+  return text.length <= 200 && !UNSAFE_IN_TEXT.test(text) ? text : escapeClipped(text, 200, UNSAFE);
 }
 
 /**
@@ -263,12 +275,69 @@ export function refuseArgument(argument: string, expected: string, value: unknow
  * ```
  */
 export function refuseThis(what: string, value: unknown): never {
-  refuseArgument("this", `${what} built by its constructor`, value);
+  refuseArgument("this", `${libraryText(what)} built by its constructor`, value);
 }
 
-function isArray(input: object, options: ReadRecordOptions): boolean {
+/**
+ * Reads an array input once: refuses anything that is not an array (a
+ * revoked proxy included) with `options.code`, reads `length` once (it must
+ * be an integer in `0 .. 2^32-1`, which a proxy may not answer) and each
+ * element once, in order, and returns a frozen copy. A throwing getter or
+ * proxy trap becomes an `AllocError` with the thrown value as `cause`.
+ *
+ * @example
+ * ```ts
+ * readArray([1, 2], { what: "requests", code: "INVALID_ARGUMENT" }); // [1, 2], frozen
+ * readArray("ab", { what: "requests", code: "INVALID_ARGUMENT" });   // throws: requests must be an array; got string "ab"
+ * ```
+ */
+export function readArray(input: unknown, options: ReadRecordOptions): readonly unknown[] {
+  if (!isArrayInput(input, options)) {
+    const o = settings(options);
+    throw new AllocError(o.code, `${o.what} must be an array; got ${describeValue(input)}`, details(o, o.path ?? o.what, input));
+  }
+  let length: unknown;
   try {
-    return Array.isArray(input);
+    length = input.length;
+  } catch (cause) {
+    throw readThrew(options, "its length", cause);
+  }
+  if (typeof length !== "number" || !Number.isInteger(length) || length < 0 || length > 0xffffffff) {
+    const o = settings(options);
+    throw new AllocError(o.code, `${o.what} has a length that no array has: ${describeValue(length)}`, details(o, o.path ?? o.what, undefined));
+  }
+  const out = new Array<unknown>(length);
+  let i = 0;
+  try {
+    for (; i < length; i++) out[i] = input[i];
+  } catch (cause) {
+    throw readThrew(options, `element ${i}`, cause);
+  }
+  return Object.freeze(out);
+}
+
+function readThrew(options: ReadRecordOptions, what: string, cause: unknown): AllocError {
+  const o = settings(options);
+  return new AllocError(o.code, `${o.what}: reading ${what} threw`, details(o, o.path ?? o.what, undefined), { cause });
+}
+
+/**
+ * `Array.isArray(value)` for a value from outside, which may be a revoked
+ * proxy: there `Array.isArray` throws a bare `TypeError`, and this throws an
+ * `AllocError` with `options.code` saying that `options.what` is a revoked
+ * proxy (`details.path` from `options.path`). Every array check at an entry point goes through it.
+ *
+ * @example
+ * ```ts
+ * isArrayInput([1, 2], { what: "requests", code: "INVALID_ARGUMENT" }); // true
+ * const { proxy, revoke } = Proxy.revocable([], {});
+ * revoke();
+ * isArrayInput(proxy, { what: "requests", code: "INVALID_ARGUMENT" }); // throws: requests is a revoked proxy
+ * ```
+ */
+export function isArrayInput(value: unknown, options: ReadRecordOptions): value is readonly unknown[] {
+  try {
+    return Array.isArray(value);
   } catch (cause) {
     const o = settings(options);
     throw new AllocError(o.code, `${o.what} is a revoked proxy`, details(o, o.path ?? o.what, undefined), { cause });

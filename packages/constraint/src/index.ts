@@ -1,6 +1,18 @@
 export { AllocError, AllocErrorCode, isAllocError, isAllocErrorCode } from "./AllocError.js";
 export type { AllocErrorDetails } from "./AllocError.js";
-export { describeValue, quoteText, readFields, readOptionalU64, readRecord, readU64, refuseArgument, refuseThis, safeLine } from "./boundary.js";
+export {
+  describeValue,
+  isArrayInput,
+  quoteText,
+  readArray,
+  readFields,
+  readOptionalU64,
+  readRecord,
+  readU64,
+  refuseArgument,
+  refuseThis,
+  safeLine,
+} from "./boundary.js";
 export type { ReadRecordOptions } from "./boundary.js";
 export { Constraint, exactly } from "./Constraint.js";
 export type { ConstraintInit, ConstraintLike } from "./Constraint.js";

@@ -6,7 +6,9 @@ import {
   Range,
   describeValue,
   isAllocError,
+  isArrayInput,
   quoteText,
+  readArray,
   readFields,
   readOptionalU64,
   readRecord,
@@ -105,6 +107,15 @@ describe("describeValue", () => {
 });
 
 describe("refuseArgument and refuseThis", () => {
+  it("keep their own text one line too: a name or description with a newline is escaped, a non-string one described", () => {
+    const e = expectAllocError(() => refuseArgument("x\ny", 'one of "a", "b"', 1), "INVALID_ARGUMENT", "x\\ny");
+    expect(e.message).toBe('x\\ny must be one of "a", "b"; got number 1');
+    const t = expectAllocError(() => refuseThis(Symbol("q") as unknown as string, 1), "INVALID_ARGUMENT", "this");
+    expect(t.message).toBe('this must be symbol "q" built by its constructor; got number 1');
+    const long = expectAllocError(() => refuseArgument("n".repeat(500), "\u2028", 1), "INVALID_ARGUMENT");
+    expect(long.message).toBe(`${"n".repeat(200)}… must be \\u2028; got number 1`);
+  });
+
   it("throw INVALID_ARGUMENT in the one shape: '<argument> must be <expected>; got <value described>'", () => {
     const e = expectAllocError(() => refuseArgument("count", "a safe integer >= 1", 0.5), "INVALID_ARGUMENT", "count");
     expect(e.message).toBe("count must be a safe integer >= 1; got number 0.5");
@@ -261,6 +272,70 @@ describe("readRecord", () => {
     const { proxy: revoked, revoke } = Proxy.revocable({}, {});
     revoke();
     expectAllocError(() => readRecord(revoked, ["base"], OPTS), "INVALID_REQUEST");
+  });
+
+  it("isArrayInput answers Array.isArray, and refuses a revoked proxy (where Array.isArray throws a TypeError) with the caller's code", () => {
+    expect(isArrayInput([1], OPTS)).toBe(true);
+    expect(isArrayInput(new Proxy([], {}), OPTS)).toBe(true);
+    expect(isArrayInput({ length: 0 }, OPTS)).toBe(false);
+    const { proxy: revoked, revoke } = Proxy.revocable([], {});
+    revoke();
+    const e = expectAllocError(() => isArrayInput(revoked, OPTS), "INVALID_REQUEST", "$.requests[0]");
+    expect(e.message).toBe("a request is a revoked proxy");
+    expect(e.details.path).toBe("$.requests[0]");
+    expect(e.cause).toBeInstanceOf(TypeError);
+  });
+
+  it("readArray reads length once and each element once, in order, into a frozen copy", () => {
+    const reads: string[] = [];
+    const source = new Proxy([10, 20, 30], {
+      get(t, k, r) {
+        reads.push(String(k));
+        return Reflect.get(t, k, r);
+      },
+    });
+    const copy = readArray(source, OPTS);
+    expect(copy).toEqual([10, 20, 30]);
+    expect(Object.isFrozen(copy)).toBe(true);
+    expect(reads).toEqual(["length", "0", "1", "2"]);
+    const plain = [1, 2];
+    const again = readArray(plain, OPTS);
+    plain[0] = 9;
+    expect(again).toEqual([1, 2]);
+  });
+
+  it("readArray refuses a non-array, a revoked proxy, a length no array has and a throwing trap, naming what and where", () => {
+    expect(expectAllocError(() => readArray({ 0: 1, length: 1 }, OPTS), "INVALID_REQUEST").message).toBe("a request must be an array; got object");
+    expect(expectAllocError(() => readArray("ab", OPTS), "INVALID_REQUEST").message).toBe('a request must be an array; got string "ab"');
+    const { proxy: revoked, revoke } = Proxy.revocable([], {});
+    revoke();
+    expect(expectAllocError(() => readArray(revoked, OPTS), "INVALID_REQUEST").message).toBe("a request is a revoked proxy");
+    for (const length of [1e12, -1, 1.5, "2", Number.NaN]) {
+      const lying = new Proxy([1], { get: (t, k, r) => (k === "length" ? length : Reflect.get(t, k, r)) });
+      expect(expectAllocError(() => readArray(lying, OPTS), "INVALID_REQUEST").message).toBe(
+        `a request has a length that no array has: ${describeValue(length)}`,
+      );
+    }
+    const boom = new Error("boom");
+    const badLength = new Proxy([1], {
+      get: (t, k, r) => {
+        if (k === "length") throw boom;
+        return Reflect.get(t, k, r);
+      },
+    });
+    const e1 = expectAllocError(() => readArray(badLength, OPTS), "INVALID_REQUEST", "$.requests[0]");
+    expect(e1.message).toBe("a request: reading its length threw");
+    expect(e1.cause).toBe(boom);
+    const badElement = new Proxy([1, 2, 3], {
+      get: (t, k, r) => {
+        if (k === "2") throw boom;
+        return Reflect.get(t, k, r);
+      },
+    });
+    const e2 = expectAllocError(() => readArray(badElement, OPTS), "INVALID_REQUEST");
+    expect(e2.message).toBe("a request: reading element 2 threw");
+    expect(e2.details.path).toBe("$.requests[0]");
+    expect(e2.cause).toBe(boom);
   });
 
   it("readFields fills slots by allowed index and returns the mask of keys present", () => {

@@ -20,7 +20,19 @@
  * O(log n) per long-enough free range rejected for alignment or window. Every
  * refused call throws `AllocError` before anything changes.
  */
-import { AllocError, Constraint, Range, describeValue, isAllocError, quoteText, readFields, readRecord, readU64, refuseThis } from "@alloc/constraint";
+import {
+  AllocError,
+  Constraint,
+  Range,
+  describeValue,
+  isAllocError,
+  isArrayInput,
+  quoteText,
+  readFields,
+  readRecord,
+  readU64,
+  refuseThis,
+} from "@alloc/constraint";
 import type { ConstraintLike, Policy, RangeLike, U64Input } from "@alloc/constraint";
 import { ALLOCATED_STATE, FREE_STATE, isValuedState, valuedState } from "./NodeState.js";
 import type { NodeState, PoolStats } from "./NodeState.js";
@@ -769,7 +781,7 @@ function readEntry(entry: unknown, index: number): void {
   let rangeIn: unknown;
   let stateIn: unknown;
   try {
-    if (!Array.isArray(entry) || entry.length !== 2) {
+    if (!isArrayInput(entry, { what: `fromSorted: entries[${index}]`, code: "INVALID_ARGUMENT", path: `entries[${index}]` }) || entry.length !== 2) {
       throw new AllocError("INVALID_ARGUMENT", `fromSorted: entries[${index}] must be a [range, state] pair; got ${describeValue(entry)}`, {
         argument: "entries",
         path: `entries[${index}]`,
@@ -874,7 +886,8 @@ function adjacent(a: Range, b: Range): boolean {
 
 /** The length of the array argument `name` of `fromTaken`. */
 function arrayLength(list: unknown, name: string): number {
-  if (!Array.isArray(list)) throw new AllocError("INVALID_ARGUMENT", `fromTaken: ${name} must be an array; got ${describeValue(list)}`, { argument: name });
+  if (!isArrayInput(list, { what: `fromTaken: ${name}`, code: "INVALID_ARGUMENT" }))
+    throw new AllocError("INVALID_ARGUMENT", `fromTaken: ${name} must be an array; got ${describeValue(list)}`, { argument: name });
   try {
     return list.length;
   } catch (cause) {

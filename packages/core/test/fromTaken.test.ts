@@ -103,6 +103,14 @@ describe("fromTaken", () => {
     });
     const e = expectAllocError(() => IntervalTree.fromTaken(space, trap), "INVALID_ARGUMENT");
     expect(e.details.path).toBe("taken[0]");
+    const { proxy: revoked, revoke } = Proxy.revocable([], {});
+    revoke();
+    const r = expectAllocError(() => IntervalTree.fromTaken(space, revoked), "INVALID_ARGUMENT");
+    expect(r.message).toBe("fromTaken: taken is a revoked proxy");
+    expect(r.details.argument).toBe("fromTaken: taken");
+    const entry = expectAllocError(() => IntervalTree.fromSorted([revoked as never]), "INVALID_ARGUMENT");
+    expect(entry.details.path).toBe("entries[0]");
+    expect(entry.message).toBe("fromSorted: entries[0] is a revoked proxy");
   });
 
   it("gives the reason a misplaced taken range fails without the argument's name, for callers that name it their own way", () => {

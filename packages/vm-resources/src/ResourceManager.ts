@@ -19,7 +19,7 @@
 import { AllocError, Range, isAllocError, refuseThis } from "@alloc/constraint";
 import type { Constraint, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
-import { describeValue, quoteText, readU64 } from "@alloc/constraint";
+import { describeValue, isArrayInput, quoteText, readArray, readU64 } from "@alloc/constraint";
 import { POOL_NAMES, checkedLayout } from "./Layout.js";
 import type { Layout, PoolName, Reservation } from "./Layout.js";
 import { presetLayout } from "./presets.js";
@@ -299,15 +299,16 @@ export class ResourceManager {
   }
 
   #allocateBatch(owner: string, requests: readonly unknown[]): Resource[] {
-    if (!Array.isArray(requests)) {
+    if (!isArrayInput(requests, { what: "requests", code: "INVALID_ARGUMENT" })) {
       throw new AllocError("INVALID_ARGUMENT", `requests must be an array; got ${describeValue(requests)}`, { argument: "requests", owner });
     }
-    // Each element is read once, then checked once by its kind.
-    const n = requests.length;
+    // The list is read once, then each element is checked once by its kind.
+    const list = readArray(requests, { what: "requests", code: "INVALID_ARGUMENT" });
+    const n = list.length;
     const checked: CheckedRequest[] = [];
     for (let i = 0; i < n; i++) {
       try {
-        checked.push(readRequest(requests[i]));
+        checked.push(readRequest(list[i]));
       } catch (e) {
         throw this.#wrap(e, owner, undefined, i);
       }

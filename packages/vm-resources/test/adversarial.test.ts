@@ -7,7 +7,8 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ResourceManager, isAllocError, placeOf } from "../src/index.js";
+import { ResourceManager, checkedLayout, isAllocError, layoutToJSON, parseVmDescription, placeOf, presetLayout } from "../src/index.js";
+import { expectAllocError } from "./helpers.js";
 import type { Resource } from "../src/index.js";
 
 type Fields = Record<string, unknown>;
@@ -155,4 +156,77 @@ describe("hostile requests", () => {
     range.max = 0x3fff;
     expect(rm.allocateDevice("b", [req])[0]).toMatchObject({ base: 0x3000 });
   });
+});
+
+/** Arrays a hostile caller can pass: a revoked proxy (Array.isArray itself throws), and proxies whose length or an element throws or lies. */
+function hostileArrays(items: readonly unknown[]): [string, unknown][] {
+  const { proxy: revoked, revoke } = Proxy.revocable([...items], {});
+  revoke();
+  const trap = (bad: string | symbol, answer?: () => unknown): unknown =>
+    new Proxy([...items], {
+      get(t, k, r) {
+        if (k !== bad) return Reflect.get(t, k, r);
+        if (answer !== undefined) return answer();
+        throw new Error(`trap ${String(k)}`);
+      },
+    });
+  return [
+    ["a revoked proxy", revoked],
+    ["a proxy whose length throws", trap("length")],
+    ["a proxy whose last element throws", trap(String(items.length - 1))],
+    ["a proxy claiming a length of 2^40", trap("length", () => 2 ** 40)],
+    ["a proxy claiming a length of '1'", trap("length", () => "1")],
+  ];
+}
+
+describe("hostile arrays", () => {
+  const requests = [
+    { kind: "pio" as const, size: 8 },
+    { kind: "mmio" as const, size: 0x1000 },
+  ];
+
+  it.each(hostileArrays(requests))("allocateDevice and extendDevice refuse %s as the request list: INVALID_ARGUMENT, nothing changed", (_, list) => {
+    const rm = ResourceManager.fromPreset("x86_64");
+    rm.allocateDevice("held", [{ kind: "pio", size: 4 }]);
+    const before = rm.snapshot();
+    for (const call of [() => rm.allocateDevice("new", list as never), () => rm.extendDevice("held", list as never)]) {
+      const e = expectAllocError(call, "INVALID_ARGUMENT");
+      expect(e.details.argument).toBe("requests");
+      expect(e.message).toMatch(/^requests/);
+    }
+    expect(rm.snapshot()).toBe(before);
+    expect(rm.allocateDevice("next", [{ kind: "pio", size: 4 }])[0]).toMatchObject({ base: 0x1004 });
+    rm.checkInvariants();
+  });
+
+  it("the request list is read once: a proxy that answers a new list on the second read places only the first", () => {
+    const rm = ResourceManager.fromPreset("x86_64");
+    let reads = 0;
+    const list = new Proxy([{ kind: "pio", size: 8 }], {
+      get(t, k, r) {
+        if (k === "0") reads++;
+        return reads > 1 && k === "0" ? { kind: "mmio", size: 0x1000 } : Reflect.get(t, k, r);
+      },
+    });
+    const [res] = rm.allocateDevice("a", list as never);
+    expect(reads).toBe(1);
+    expect(res).toMatchObject({ kind: "pio", size: 8 });
+    expect(rm.resourcesOf("a")).toEqual([res]);
+  });
+
+  it.each(hostileArrays([{ min: 0, max: 0xffff }]))("a layout whose pio ranges are %s is refused with INVALID_LAYOUT naming the path", (_, ranges) => {
+    const layout = { ...layoutToJSON(presetLayout("x86_64")) } as Record<string, unknown>;
+    layout["pio"] = { ranges, reserved: [] };
+    const e = expectAllocError(() => checkedLayout(layout), "INVALID_LAYOUT");
+    expect(e.details.path).toBe("$.pio.ranges");
+    expect(e.message).not.toMatch(/[\n\r]/);
+  });
+
+  it.each(hostileArrays([{ name: "blk", requests: [{ kind: "mmio", size: "4KiB" }] }]))(
+    "a VM description whose device list is %s is refused naming $.devices",
+    (_, devices) => {
+      const e = expectAllocError(() => parseVmDescription({ arch: "x86_64", memory: "1GiB", devices }), "INVALID_REQUEST");
+      expect(e.details.path).toBe("$.devices");
+    },
+  );
 });

@@ -9,7 +9,7 @@
  */
 import { AllocError, isAllocError } from "@alloc/constraint";
 import type { AllocErrorCode } from "@alloc/constraint";
-import { describeValue, quoteText, readRecord } from "@alloc/constraint";
+import { describeValue, isArrayInput, quoteText, readArray, readRecord } from "@alloc/constraint";
 
 /** Reads untrusted values, throwing `code` with a JSON path on the first mistake. */
 export class Reader {
@@ -25,7 +25,8 @@ export class Reader {
 
   /** A plain object read once (`readRecord`): own keys all in `required`/`optional`, `required` present. */
   object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Readonly<Record<string, unknown>> {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) this.fail(path, `expected an object; got ${kindOf(value)}`);
+    if (typeof value !== "object" || value === null || isArrayInput(value, { what: path, code: this.code, path }))
+      this.fail(path, `expected an object; got ${kindOf(value)}`);
     let out: Readonly<Record<string, unknown>>;
     try {
       out = readRecord(value, [...required, ...optional], { what: path, code: this.code, path });
@@ -43,9 +44,11 @@ export class Reader {
     return out;
   }
 
+  /** An array read once (`readArray`): a frozen copy of its elements. */
   array(value: unknown, path: string): readonly unknown[] {
-    if (!Array.isArray(value)) this.fail(path, `expected an array; got ${kindOf(value)}`);
-    return value;
+    const options = { what: path, code: this.code, path };
+    if (!isArrayInput(value, options)) this.fail(path, `expected an array; got ${kindOf(value)}`);
+    return readArray(value, options);
   }
 
   string(value: unknown, path: string): string {

@@ -34,6 +34,41 @@ describe("facade boundary", () => {
     }
     expectAllocError(() => ResourceConstraint.newMmio(1) && (Resource.MacAddress(42 as never) as unknown), "INVALID_ARGUMENT");
   });
+  it("a hostile request list or range (revoked proxy, throwing trap) is an AllocError, and nothing is taken", () => {
+    const mgr = new DragonballResourceManager();
+    const { proxy: revoked, revoke } = Proxy.revocable([], {});
+    revoke();
+    const throwing = (bad: string): unknown =>
+      new Proxy([0, 0xffff], {
+        get(t, k, r) {
+          if (k === bad) throw new Error("trap");
+          return Reflect.get(t, k, r);
+        },
+      });
+    const pio = (range: unknown) => ({ kind: "PioAddress", size: 8, align: 1, range });
+    expect(expectAllocError(() => mgr.allocateDeviceResources(revoked as never, false), "INVALID_ARGUMENT").message).toBe("requests is a revoked proxy");
+    expect(expectAllocError(() => mgr.allocateDeviceResources(throwing("length") as never, false), "INVALID_ARGUMENT").message).toBe(
+      "requests: reading its length threw",
+    );
+    expect(expectAllocError(() => mgr.allocateDeviceResources([pio(revoked)] as never, false), "INVALID_REQUEST").message).toBe("range is a revoked proxy");
+    expect(expectAllocError(() => mgr.allocateDeviceResources([pio(throwing("1"))] as never, false), "INVALID_REQUEST").message).toBe(
+      "range: reading element 1 threw",
+    );
+    const keys = new Proxy(
+      {},
+      {
+        ownKeys() {
+          throw new Error("trap");
+        },
+      },
+    );
+    expect(expectAllocError(() => mgr.allocateDeviceResources([keys] as never, false), "INVALID_REQUEST").message).toBe(
+      "reading the resource constraint threw",
+    );
+    expect(mgr.manager.owners()).toEqual([]);
+    expect(mgr.allocateDeviceResources([pio([0x100, 0x1ff])] as never, false).getPioAddressRanges()).toEqual([[0x100, 8]]);
+  });
+
   it("no coercion: strings, booleans, fractions, unsafe numbers are refused", () => {
     const mgr = new DragonballResourceManager();
     expectAllocError(() => mgr.allocateLegacyIrq("yes" as never, undefined), "INVALID_ARGUMENT");

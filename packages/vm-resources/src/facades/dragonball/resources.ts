@@ -7,7 +7,7 @@
  * `DeviceResources` returned by {@link DragonballResourceManager} also
  * remembers, privately, the manager owner that holds it.
  */
-import { AllocError, describeValue, quoteText, refuseArgument, refuseThis } from "@alloc/constraint";
+import { AllocError, describeValue, quoteText, readArray, refuseArgument, refuseThis } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 
 import { u32, u64 } from "../shared.js";
@@ -144,7 +144,12 @@ const CONSTRAINT_KEYS: Readonly<Record<string, readonly string[]>> = {
 export function readConstraint(value: unknown): ResourceConstraint {
   if (typeof value === "object" && value !== null && MADE.has(value)) return value as ResourceConstraint;
   if (typeof value !== "object" || value === null) throw new AllocError("INVALID_REQUEST", "a resource constraint must be an object", { argument: "kind" });
-  const o = { ...(value as Record<string, unknown>) };
+  let o: Record<string, unknown>;
+  try {
+    o = { ...(value as Record<string, unknown>) };
+  } catch (cause) {
+    throw new AllocError("INVALID_REQUEST", "reading the resource constraint threw", { argument: "kind" }, { cause });
+  }
   const kind = o["kind"];
   const keys = typeof kind === "string" && Object.hasOwn(CONSTRAINT_KEYS, kind) ? CONSTRAINT_KEYS[kind] : undefined;
   if (keys === undefined) {
@@ -159,9 +164,9 @@ export function readConstraint(value: unknown): ResourceConstraint {
         argument: key.slice(0, 80),
       });
   }
-  const range = o["range"] as readonly [U64Input, U64Input] | undefined;
-  if (range !== undefined && (!Array.isArray(range) || range.length !== 2))
-    throw new AllocError("INVALID_REQUEST", "range must be [min, max] or undefined", { argument: "range" });
+  const rangeIn = o["range"];
+  const range = rangeIn === undefined ? undefined : (readArray(rangeIn, { what: "range", code: "INVALID_REQUEST" }) as readonly [U64Input, U64Input]);
+  if (range !== undefined && range.length !== 2) throw new AllocError("INVALID_REQUEST", "range must be [min, max] or undefined", { argument: "range" });
   const size = o["size"] as number;
   switch (kind) {
     case "PioAddress":

@@ -10,7 +10,7 @@
  * `firecracker:<allocator>#<n>`. Cost: O(log n) per id or range; a GSI block
  * of k is k calls.
  */
-import { AllocError, describeValue, readRecord, refuseThis } from "@alloc/constraint";
+import { AllocError, describeValue, isArrayInput, readArray, readRecord, refuseThis } from "@alloc/constraint";
 import { defineLayout, layoutToJSON } from "../../Layout.js";
 import { FIRECRACKER_SYSTEM_MEMORY, presetLayout } from "../../presets.js";
 import type { Arch } from "../../presets.js";
@@ -148,12 +148,9 @@ function keys(value: unknown, path: string, allowed: readonly string[]): Readonl
 
 /** `value` as an array, each element read once. */
 function items(value: unknown, path: string): readonly unknown[] {
-  try {
-    if (Array.isArray(value)) return Array.from(value as unknown[]);
-  } catch (cause) {
-    throw new AllocError("INVALID_SNAPSHOT", `${path}: reading the array threw`, { path }, { cause });
-  }
-  return bad(path, "expected an array");
+  const options = { what: path, code: "INVALID_SNAPSHOT", path } as const;
+  if (!isArrayInput(value, options)) bad(path, "expected an array");
+  return readArray(value, options);
 }
 
 function hexValue(value: unknown, path: string): bigint {
