@@ -236,7 +236,9 @@ function settings(options: ReadRecordOptions): ReadRecordOptions {
   if (typeof what !== "string") refuseArgument("options.what", "a string", what);
   if (!isAllocErrorCode(code)) refuseArgument("options.code", "an AllocError code", code);
   if (path !== undefined && typeof path !== "string") refuseArgument("options.path", "a string or undefined", path);
-  return o as unknown as ReadRecordOptions;
+  // `what` starts every message: kept one line and short even when a caller built it from its own input.
+  const safe = libraryText(what);
+  return (safe === what ? o : { what: safe, code, path }) as unknown as ReadRecordOptions;
 }
 
 /**

@@ -286,6 +286,13 @@ describe("readRecord", () => {
     expect(e.cause).toBeInstanceOf(TypeError);
   });
 
+  it("keeps the caller's own description one line: a `what` with control characters is escaped, a long one cut", () => {
+    const e = expectAllocError(() => readRecord(5, ["base"], { what: "op\n1", code: "INVALID_REQUEST" }), "INVALID_REQUEST");
+    expect(e.message).toBe("op\\n1 must be a plain object; got number 5");
+    const long = expectAllocError(() => readArray(5, { what: "w".repeat(1000), code: "INVALID_REQUEST" }), "INVALID_REQUEST");
+    expect(long.message).toBe(`${"w".repeat(200)}… must be an array; got number 5`);
+  });
+
   it("readArray reads length once and each element once, in order, into a frozen copy", () => {
     const reads: string[] = [];
     const source = new Proxy([10, 20, 30], {

@@ -135,15 +135,26 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
       throw new AllocError("INVALID_ARGUMENT", "fromSorted: entries must be iterable", { argument: "entries" }, { cause });
     }
     for (;;) {
-      let step: IteratorResult<readonly [RangeLike, NodeState<T>]>;
+      let step: unknown;
+      let value: unknown;
       try {
         step = iterator.next();
+        // The step is caller code too: `done` and `value` are read once each, inside the try.
+        if (typeof step === "object" && step !== null) {
+          if ((step as IteratorResult<unknown>).done === true) break;
+          value = (step as IteratorResult<unknown>).value;
+        }
       } catch (cause) {
         if (isAllocError(cause)) throw cause;
         throw new AllocError("INVALID_ARGUMENT", `fromSorted: reading entries[${index}] threw`, { argument: "entries", path: `entries[${index}]` }, { cause });
       }
-      if (step.done === true) break;
-      readEntry(step.value, index);
+      if (typeof step !== "object" || step === null) {
+        throw new AllocError("INVALID_ARGUMENT", `fromSorted: the entries iterator gave ${describeValue(step)} for entries[${index}], not an iterator result`, {
+          argument: "entries",
+          path: `entries[${index}]`,
+        });
+      }
+      readEntry(value, index);
       const r = entryRange;
       startOf(r);
       const d = OUT.d;

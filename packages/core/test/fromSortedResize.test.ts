@@ -274,4 +274,49 @@ describe("valuedState", () => {
     expect(IntervalTree.fromSorted([[new Range(0, 0xf), proxy]]).getById(3)).toBe(7);
     expect(reads.filter((k) => k === "kind" || k === "value").sort()).toEqual(["kind", "value"]);
   });
+
+  it("reads each iterator step once inside the boundary: a throwing `value` getter or a step that is not an object is a typed error", () => {
+    const boom = new Error("boom");
+    const steps = (answer: () => unknown): Iterable<never> => ({
+      [Symbol.iterator]: () => ({ next: answer as () => IteratorResult<never> }),
+    });
+    const refused = (entries: Iterable<never>): { code: unknown; path: unknown; message: string; cause: unknown } => {
+      try {
+        IntervalTree.fromSorted(entries);
+      } catch (e) {
+        if (!isAllocError(e)) throw e;
+        return { code: e.code, path: e.details.path, message: e.message, cause: e.cause };
+      }
+      throw new Error("not refused");
+    };
+    const getter = refused(
+      steps(() => ({
+        done: false,
+        get value() {
+          throw boom;
+        },
+      })),
+    );
+    expect(getter).toEqual({ code: "INVALID_ARGUMENT", path: "entries[0]", message: "fromSorted: reading entries[0] threw", cause: boom });
+    const notAStep = refused(steps(() => 5));
+    expect(notAStep.code).toBe("INVALID_ARGUMENT");
+    expect(notAStep.message).toBe("fromSorted: the entries iterator gave number 5 for entries[0], not an iterator result");
+    // `done` and `value` are read once each per step.
+    const reads: string[] = [];
+    let n = 0;
+    const counted = steps(() => {
+      const done = n++ === 1;
+      return new Proxy(
+        { done, value: done ? undefined : [new Range(0, 0xf), FREE_STATE] },
+        {
+          get(t, k, r) {
+            reads.push(String(k));
+            return Reflect.get(t, k, r);
+          },
+        },
+      );
+    });
+    expect([...IntervalTree.fromSorted(counted).entries()].length).toBe(1);
+    expect(reads).toEqual(["done", "value", "done"]);
+  });
 });
