@@ -111,9 +111,18 @@ const MAX_ITEMS = 2 ** 24;
  * symbols, non-finite numbers, bigints outside `0 .. 2^64-1`, cycles, objects
  * that are not plain) is `INVALID_ARGUMENT` naming the path.
  */
+/** A value's path for a message: its start and end when long (a path nests up to MAX_DEPTH keys of up to ~80 quoted characters each); `details.argument` keeps it whole. */
+function shortPath(path: string): string {
+  if (path.length <= 160) return path;
+  // Never cut a surrogate pair: a lone half is what messages escape.
+  const head = (path.charCodeAt(39) & 0xfc00) === 0xd800 ? 39 : 40;
+  const tail = (path.charCodeAt(path.length - 100) & 0xfc00) === 0xdc00 ? path.length - 99 : path.length - 100;
+  return `${path.slice(0, head)}…${path.slice(tail)} (a path of ${path.length} chars)`;
+}
+
 function canonical(value: unknown, path: string, open: Set<object>, depth: number): string {
   const bad = (what: string): never => {
-    throw new AllocError("INVALID_ARGUMENT", `canonicalJSON: ${path} must be ${what}; got ${describeValue(value)}`, { argument: path });
+    throw new AllocError("INVALID_ARGUMENT", `canonicalJSON: ${shortPath(path)} must be ${what}; got ${describeValue(value)}`, { argument: path });
   };
   switch (typeof value) {
     case "string":
@@ -142,7 +151,7 @@ function canonical(value: unknown, path: string, open: Set<object>, depth: numbe
     keys = list ? [] : Object.keys(o);
   } catch (e) {
     if (isAllocError(e)) throw e;
-    throw new AllocError("INVALID_ARGUMENT", `canonicalJSON: ${path} cannot be read`, { argument: path }, { cause: e });
+    throw new AllocError("INVALID_ARGUMENT", `canonicalJSON: ${shortPath(path)} cannot be read`, { argument: path }, { cause: e });
   }
   const read = (key: string | number): unknown => {
     try {
@@ -150,7 +159,7 @@ function canonical(value: unknown, path: string, open: Set<object>, depth: numbe
     } catch (e) {
       throw new AllocError(
         "INVALID_ARGUMENT",
-        `canonicalJSON: reading ${path}${typeof key === "number" ? `[${key}]` : `.${quoteText(key)}`} threw`,
+        `canonicalJSON: reading ${shortPath(`${path}${typeof key === "number" ? `[${key}]` : `.${quoteText(key)}`}`)} threw`,
         { argument: path },
         { cause: e },
       );
