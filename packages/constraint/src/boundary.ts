@@ -21,8 +21,6 @@ const ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', "\\": "\\\\", "\
 const CONTROLS = "\\u0000-\\u001f\\u007f-\\u009f\\u200e\\u200f\\u2028-\\u202e\\u2066-\\u2069\\ufeff";
 const LONE_SURROGATE = "[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]";
 const UNSAFE = new RegExp(`["\\\\${CONTROLS}]|${LONE_SURROGATE}`, "g");
-// The same without quote and backslash, which library text may hold; not global, so `test` keeps no state.
-const UNSAFE_IN_TEXT = new RegExp(`[${CONTROLS}]|${LONE_SURROGATE}`);
 
 function escapeChar(ch: string): string {
   return ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
@@ -64,8 +62,7 @@ function escapeClipped(text: string, limit: number, unsafe: RegExp): string {
 }
 
 // The same set without the quote and backslash: whole lines keep those as they are.
-const UNSAFE_IN_LINE =
-  /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE_IN_LINE = new RegExp(`[${CONTROLS}]|${LONE_SURROGATE}`, "g");
 
 /**
  * Makes a whole message safe to print on one terminal line: the characters
@@ -236,8 +233,8 @@ function settings(options: ReadRecordOptions): ReadRecordOptions {
   if (typeof what !== "string") refuseArgument("options.what", "a string", what);
   if (!isAllocErrorCode(code)) refuseArgument("options.code", "an AllocError code", code);
   if (path !== undefined && typeof path !== "string") refuseArgument("options.path", "a string or undefined", path);
-  // `what` starts every message: kept one line and short even when a caller built it from its own input.
-  const safe = libraryText(what);
+  // `what` starts every message: kept one line and short (safeLine) even when a caller built it from its input.
+  const safe = safeLine(what);
   return (safe === what ? o : { what: safe, code, path }) as unknown as ReadRecordOptions;
 }
 
@@ -254,16 +251,8 @@ function settings(options: ReadRecordOptions): ReadRecordOptions {
  * ```
  */
 export function refuseArgument(argument: string, expected: string, value: unknown): never {
-  const name = libraryText(argument);
-  throw new AllocError("INVALID_ARGUMENT", `${name} must be ${libraryText(expected)}; got ${describeValue(value)}`, { argument: name });
-}
-
-// Text a caller of refuseArgument/refuseThis passes (a parameter name, a description): printed
-// as it is when it is a short safe string, which it always is from library code; otherwise
-// escaped and cut like user text, so even a hostile caller gets a one-line message.
-function libraryText(text: unknown): string {
-  if (typeof text !== "string") return describeValue(text);
-  return text.length <= 200 && !UNSAFE_IN_TEXT.test(text) ? text : escapeClipped(text, 200, UNSAFE);
+  const name = safeLine(argument);
+  throw new AllocError("INVALID_ARGUMENT", `${name} must be ${safeLine(expected)}; got ${describeValue(value)}`, { argument: name });
 }
 
 /**
@@ -277,7 +266,7 @@ function libraryText(text: unknown): string {
  * ```
  */
 export function refuseThis(what: string, value: unknown): never {
-  refuseArgument("this", `${libraryText(what)} built by its constructor`, value);
+  refuseArgument("this", `${safeLine(what)} built by its constructor`, value);
 }
 
 /**

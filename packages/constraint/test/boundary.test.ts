@@ -113,7 +113,7 @@ describe("refuseArgument and refuseThis", () => {
     const t = expectAllocError(() => refuseThis(Symbol("q") as unknown as string, 1), "INVALID_ARGUMENT", "this");
     expect(t.message).toBe('this must be symbol "q" built by its constructor; got number 1');
     const long = expectAllocError(() => refuseArgument("n".repeat(500), "\u2028", 1), "INVALID_ARGUMENT");
-    expect(long.message).toBe(`${"n".repeat(200)}… must be \\u2028; got number 1`);
+    expect(long.message).toBe(`${"n".repeat(200)}… (500 chars) must be \\u2028; got number 1`);
   });
 
   it("throw INVALID_ARGUMENT in the one shape: '<argument> must be <expected>; got <value described>'", () => {
@@ -290,7 +290,7 @@ describe("readRecord", () => {
     const e = expectAllocError(() => readRecord(5, ["base"], { what: "op\n1", code: "INVALID_REQUEST" }), "INVALID_REQUEST");
     expect(e.message).toBe("op\\n1 must be a plain object; got number 5");
     const long = expectAllocError(() => readArray(5, { what: "w".repeat(1000), code: "INVALID_REQUEST" }), "INVALID_REQUEST");
-    expect(long.message).toBe(`${"w".repeat(200)}… must be an array; got number 5`);
+    expect(long.message).toBe(`${"w".repeat(200)}… (1000 chars) must be an array; got number 5`);
   });
 
   it("readArray reads length once and each element once, in order, into a frozen copy", () => {

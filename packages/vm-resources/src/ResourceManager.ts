@@ -19,7 +19,7 @@
 import { AllocError, Range, isAllocError, refuseThis } from "@alloc/constraint";
 import type { Constraint, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
-import { describeValue, isArrayInput, quoteText, readArray, readU64 } from "@alloc/constraint";
+import { describeValue, isArrayInput, quoteText, readArray, readU64, safeLine } from "@alloc/constraint";
 import { POOL_NAMES, checkedLayout } from "./Layout.js";
 import type { Layout, PoolName, Reservation } from "./Layout.js";
 import { presetLayout } from "./presets.js";
@@ -672,13 +672,14 @@ export class ResourceManager {
       let sharedDone = shared === undefined;
       const sharedLine = (): void => {
         const users = this.sharersOfIrq();
-        lines.push(`  ${String(shared)} : shared${users.length > 0 ? `: ${users.join(", ")}` : ""}`);
+        lines.push(`  ${String(shared)} : shared${users.length > 0 ? `: ${users.map((u) => safeLine(u)).join(", ")}` : ""}`);
         sharedDone = true;
       };
       for (const e of this.pool(name).entries()) {
         if (!sharedDone && shared !== undefined && BigInt(shared) < e.range.min) sharedLine();
         if (e.state === "free" && free !== true) continue;
-        const what = e.state === "allocated" ? e.owner : e.state === "reserved" ? `reserved: ${e.label}` : "free";
+        // Names and labels are caller text: escaped and cut (safeLine), so the dump stays one entry per line on any terminal.
+        const what = e.state === "allocated" ? safeLine(e.owner) : e.state === "reserved" ? `reserved: ${safeLine(e.label)}` : "free";
         const span = e.range.min === e.range.max && width === 0 ? fmt(e.range.min) : `${fmt(e.range.min)}-${fmt(e.range.max)}`;
         lines.push(`  ${span} : ${what}`);
       }

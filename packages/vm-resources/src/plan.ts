@@ -8,7 +8,7 @@
  * `INVALID_REQUEST`/`NO_FIT`/`CONFLICT` with `details.path` pointing at the
  * failing request. Cost: O(d log n) for d requests.
  */
-import { AllocError, isAllocError } from "@alloc/constraint";
+import { AllocError, isAllocError, safeLine } from "@alloc/constraint";
 import { MadeHere } from "./internal/madeHere.js";
 import { POOL_NAMES, ramRegions } from "./Layout.js";
 import { RAM_OWNER, checkedVmDescription } from "./description.js";
@@ -121,9 +121,10 @@ function table(rows: readonly (readonly string[])[]): string[] {
  */
 export function formatPlan(plan: Plan): string {
   const m = checkedPlan(plan).manager;
-  const out: string[] = [`VM ${plan.name} — layout ${m.layout.name}`, ""];
+  // Names are the description's text: escaped and cut (safeLine) like the dump's.
+  const out: string[] = [`VM ${safeLine(plan.name)} — layout ${m.layout.name}`, ""];
   for (const d of plan.devices) {
-    out.push(`${d.name} (${d.type})`);
+    out.push(`${safeLine(d.name)} (${safeLine(d.type)})`);
     out.push(...table([["  kind", "resource"], ...d.resources.map((r) => [`  ${r.kind}`, describeResourceOwn(r)])]));
     out.push("");
   }

@@ -59,9 +59,9 @@ function readScale(options: unknown): SvgScale {
  */
 export function xmlEscape(text: string): string {
   if (typeof text !== "string") throw new AllocError("INVALID_ARGUMENT", `text must be a string; got ${describeValue(text)}`, { argument: "text" });
-  // Characters XML 1.0 forbids outright are dropped; markup characters become entities.
+  // Characters XML 1.0 forbids outright (lone surrogates included) are dropped; markup characters become entities.
   return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "")
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "")
     .replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] as string);
 }
 

@@ -252,4 +252,33 @@ describe("the layout, planning and SVG helpers check what they are given", () =>
     refused(() => rm.dump(null as never), "options");
     expect(rm.dump({ free: true })).toContain(": free");
   });
+
+  it("human-readable text escapes the caller's names: the plan, the dump and the SVG stay one entry per line with no control characters", () => {
+    const hostile = "ev\u001b]0;pwned\u0007il\n<b>\ud800";
+    const vm = parseVmDescription({
+      name: `vm\r${hostile}`,
+      arch: "x86_64",
+      memory: "1GiB",
+      devices: [{ name: hostile, type: "t\u0000", requests: [{ kind: "mmio", size: "4KiB" }] }],
+    });
+    const plan = planVm(vm);
+    const text = formatPlan(plan);
+    const unsafe = /[\u0000-\u0008\u000b-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])/;
+    expect(text).not.toMatch(unsafe);
+    expect(text.split("\n")[0]).toBe("VM vm\\r" + "ev\\u001b]0;pwned\\u0007il\\n<b>\\ud800 — layout x86_64/dragonball");
+    expect(text).toContain("\nev\\u001b]0;pwned\\u0007il\\n<b>\\ud800 (t\\u0000)\n");
+    const dump = plan.manager.dump();
+    expect(dump).not.toMatch(unsafe);
+    expect(dump).toMatch(/^ {2}[0-9a-f]{16}-[0-9a-f]{16} : ev\\u001b\]0;pwned\\u0007il\\n<b>\\ud800$/m);
+    const rm = ResourceManager.fromPreset("x86_64");
+    rm.allocateDevice(`irq\n${"x".repeat(300)}`, [{ kind: "legacy-irq", shared: true }]);
+    const shared = rm
+      .dump()
+      .split("\n")
+      .find((l) => l.includes(": shared"));
+    expect(shared).toBe(`  5 : shared: irq\\n${"x".repeat(196)}… (304 chars)`);
+    const svg = renderSvg(plan);
+    expect(svg).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    expect(xmlEscape("a\ud800b\udc00c\u{1F600}")).toBe("abc\u{1F600}");
+  });
 });
