@@ -293,7 +293,7 @@ describe("readRecord", () => {
     expect(long.message).toBe(`${"w".repeat(200)}… (1000 chars) must be an array; got number 5`);
   });
 
-  it("readArray reads length once and each element once, in order, into a frozen copy", () => {
+  it("readArray reads length once and each element once, in order, into a copy of its own", () => {
     const reads: string[] = [];
     const source = new Proxy([10, 20, 30], {
       get(t, k, r) {
@@ -303,7 +303,7 @@ describe("readRecord", () => {
     });
     const copy = readArray(source, OPTS);
     expect(copy).toEqual([10, 20, 30]);
-    expect(Object.isFrozen(copy)).toBe(true);
+    expect(copy).not.toBe(source);
     expect(reads).toEqual(["length", "0", "1", "2"]);
     const plain = [1, 2];
     const again = readArray(plain, OPTS);
