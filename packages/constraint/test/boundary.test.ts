@@ -303,8 +303,8 @@ describe("readRecord", () => {
     });
     const copy = readArray(source, OPTS);
     expect(copy).toEqual([10, 20, 30]);
-    expect(copy).not.toBe(source);
     expect(reads).toEqual(["length", "0", "1", "2"]);
+    expect(copy === source).toBe(false);
     const plain = [1, 2];
     const again = readArray(plain, OPTS);
     plain[0] = 9;
