@@ -3,7 +3,8 @@
  * exported function, each static and instance method of each exported class
  * (with a receiver it built, a forged one, `null` and a plain object), with
  * arguments drawn from strings, fractions, NaN, out-of-domain numbers and
- * bigints, symbols, throwing proxies, getters that change between reads and
+ * bigints, symbols, throwing proxies, a revoked proxy, lists whose length or
+ * an element throws, an iterable whose step throws, getters that change between reads and
  * forged value objects. Whatever is refused must be refused with an
  * `AllocError` whose message is one bounded line: never a `TypeError`, never
  * a proxy trap's own error escaping.
@@ -37,7 +38,30 @@ const flipping = {
   },
   max: 10,
 };
+// Lists a caller can forge: Array.isArray throws on the revoked one; the other answers a throwing length or element.
+const revoked = Proxy.revocable([{ kind: "pio", size: 8 }], {});
+revoked.revoke();
+const throwingList = new Proxy([{ kind: "pio", size: 8 }, 1], {
+  get(t, k, r) {
+    if (k === "length" || k === "1") throw new Error(`trap: ${String(k)}`);
+    return Reflect.get(t, k, r);
+  },
+});
+// An iterable whose step's value getter throws.
+const throwingSteps = {
+  [Symbol.iterator]: () => ({
+    next: () => ({
+      done: false,
+      get value(): unknown {
+        throw new Error("trap: value");
+      },
+    }),
+  }),
+};
 const HOSTILE: readonly unknown[] = [
+  revoked.proxy,
+  throwingList,
+  throwingSteps,
   undefined,
   null,
   {},
@@ -70,7 +94,16 @@ const THIRD: readonly unknown[] = [undefined, "x"];
 /** Problems found: "where: what was thrown" → the arguments that threw it. */
 function sweeper() {
   const problems = new Map<string, string>();
-  const show = (x: unknown): string => (x === trap ? "proxy" : x === flipping ? "flipping getter" : C.describeValue(x));
+  const show = (x: unknown): string =>
+    x === trap
+      ? "proxy"
+      : x === flipping
+        ? "flipping getter"
+        : x === revoked.proxy
+          ? "revoked proxy"
+          : x === throwingList
+            ? "throwing list"
+            : C.describeValue(x);
   const call = (where: string, fn: Fn, self: unknown, args: readonly unknown[]): void => {
     try {
       const out = fn.apply(self, args as unknown[]);
