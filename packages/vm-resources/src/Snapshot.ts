@@ -104,13 +104,6 @@ export function canonicalJSON(value: unknown): string {
 const MAX_DEPTH = 1000;
 const MAX_ITEMS = 2 ** 24;
 
-/**
- * One value of {@link canonicalJSON} at `path`: each own key and element read
- * once; `undefined`-valued keys left out as `JSON.stringify` leaves them;
- * anything JSON cannot carry exactly (`undefined` elsewhere, functions,
- * symbols, non-finite numbers, bigints outside `0 .. 2^64-1`, cycles, objects
- * that are not plain) is `INVALID_ARGUMENT` naming the path.
- */
 /** A value's path for a message: its start and end when long (a path nests up to MAX_DEPTH keys of up to ~80 quoted characters each); `details.argument` keeps it whole. */
 function shortPath(path: string): string {
   if (path.length <= 160) return path;
@@ -120,6 +113,13 @@ function shortPath(path: string): string {
   return `${path.slice(0, head)}…${path.slice(tail)} (a path of ${path.length} chars)`;
 }
 
+/**
+ * One value of {@link canonicalJSON} at `path`: each own key and element read
+ * once; `undefined`-valued keys left out as `JSON.stringify` leaves them;
+ * anything JSON cannot carry exactly (`undefined` elsewhere, functions,
+ * symbols, non-finite numbers, bigints outside `0 .. 2^64-1`, cycles, objects
+ * that are not plain) is `INVALID_ARGUMENT` naming the path.
+ */
 function canonical(value: unknown, path: string, open: Set<object>, depth: number): string {
   const bad = (what: string): never => {
     throw new AllocError("INVALID_ARGUMENT", `canonicalJSON: ${shortPath(path)} must be ${what}; got ${describeValue(value)}`, { argument: path });
