@@ -28,7 +28,7 @@ import { IdPool } from "./pools/IdPool.js";
 import type { OwnerRecord, Pool, PoolEntry } from "./pools/Pool.js";
 import { RangePool } from "./pools/RangePool.js";
 import type { Resource } from "./requests.js";
-import { quoteText } from "@alloc/constraint";
+import { quoteText, safeLine } from "@alloc/constraint";
 import { JsonWriter } from "./internal/JsonWriter.js";
 import { Reader, hex, keyPath, kindOf } from "./internal/validate.js";
 import { kindOfResource } from "./kinds/registry.js";
@@ -103,15 +103,8 @@ export function canonicalJSON(value: unknown): string {
 /** How deep {@link canonicalJSON} follows nested arrays and objects, and how long an array it takes. */
 const MAX_DEPTH = 1000;
 const MAX_ITEMS = 2 ** 24;
-
-/** A value's path for a message: its start and end when long (a path nests up to MAX_DEPTH keys of up to ~80 quoted characters each); `details.argument` keeps it whole. */
-function shortPath(path: string): string {
-  if (path.length <= 160) return path;
-  // Never cut a surrogate pair: a lone half is what messages escape.
-  const head = (path.charCodeAt(39) & 0xfc00) === 0xd800 ? 39 : 40;
-  const tail = (path.charCodeAt(path.length - 100) & 0xfc00) === 0xdc00 ? path.length - 99 : path.length - 100;
-  return `${path.slice(0, head)}…${path.slice(tail)} (a path of ${path.length} chars)`;
-}
+// How much of a value's path a message shows (a path nests up to MAX_DEPTH keys of up to ~80 quoted characters); `details.argument` keeps it whole.
+const PATH_SHOWN = 160;
 
 /**
  * One value of {@link canonicalJSON} at `path`: each own key and element read
@@ -122,7 +115,7 @@ function shortPath(path: string): string {
  */
 function canonical(value: unknown, path: string, open: Set<object>, depth: number): string {
   const bad = (what: string): never => {
-    throw new AllocError("INVALID_ARGUMENT", `canonicalJSON: ${shortPath(path)} must be ${what}; got ${describeValue(value)}`, { argument: path });
+    throw new AllocError("INVALID_ARGUMENT", `canonicalJSON: ${safeLine(path, PATH_SHOWN)} must be ${what}; got ${describeValue(value)}`, { argument: path });
   };
   switch (typeof value) {
     case "string":
@@ -151,7 +144,7 @@ function canonical(value: unknown, path: string, open: Set<object>, depth: numbe
     keys = list ? [] : Object.keys(o);
   } catch (e) {
     if (isAllocError(e)) throw e;
-    throw new AllocError("INVALID_ARGUMENT", `canonicalJSON: ${shortPath(path)} cannot be read`, { argument: path }, { cause: e });
+    throw new AllocError("INVALID_ARGUMENT", `canonicalJSON: ${safeLine(path, PATH_SHOWN)} cannot be read`, { argument: path }, { cause: e });
   }
   const read = (key: string | number): unknown => {
     try {
@@ -159,7 +152,7 @@ function canonical(value: unknown, path: string, open: Set<object>, depth: numbe
     } catch (e) {
       throw new AllocError(
         "INVALID_ARGUMENT",
-        `canonicalJSON: reading ${shortPath(`${path}${typeof key === "number" ? `[${key}]` : `.${quoteText(key)}`}`)} threw`,
+        `canonicalJSON: reading ${safeLine(`${path}${typeof key === "number" ? `[${key}]` : `.${quoteText(key)}`}`, PATH_SHOWN)} threw`,
         { argument: path },
         { cause: e },
       );

@@ -162,17 +162,15 @@ describe("canonicalJSON writes only what JSON carries exactly", () => {
     let deep: unknown = 1;
     for (let i = 0; i < 1500; i++) deep = [deep];
     const tooDeep = refused(() => canonicalJSON(deep), `value${"[0]".repeat(1000)}`);
-    // The message keeps the path's start and end: one short line, however deep the value.
-    expect(tooDeep.message).toBe(
-      `canonicalJSON: value${"[0]".repeat(11)}[0…]${"[0]".repeat(33)} (a path of 3005 chars) must be nested at most 1000 deep; got array (length 1)`,
-    );
-    // A path of long keys is cut too, and never inside a surrogate pair (here the key's emoji sits at the cut).
+    // The message shows the path's first 160 characters (safeLine): one short line, however deep the value.
+    expect(tooDeep.message).toBe(`canonicalJSON: value${"[0]".repeat(51)}[0… (3005 chars) must be nested at most 1000 deep; got array (length 1)`);
+    // A path of long keys is cut too, and never inside a surrogate pair (here a key's emoji sits at the cut).
     let nested: Record<string, unknown> = { bad: () => 1 };
-    for (let i = 0; i < 20; i++) nested = { [`${"k".repeat(32)}\u{1F600}`]: nested };
-    const full = `value${`["${"k".repeat(32)}\u{1F600}"]`.repeat(20)}.bad`;
+    for (let i = 0; i < 20; i++) nested = { [`${"k".repeat(73)}\u{1F600}`]: nested };
+    const full = `value${`["${"k".repeat(73)}\u{1F600}"]`.repeat(20)}.bad`;
     const cut = refused(() => canonicalJSON(nested), full);
-    expect(full.charCodeAt(39)).toBe(0xd83d); // a cut after 40 characters would split the emoji
-    expect(cut.message).toBe(`canonicalJSON: ${full.slice(0, 39)}…${full.slice(-100)} (a path of ${full.length} chars) must be a JSON value; got function`);
+    expect(full.charCodeAt(159)).toBe(0xd83d); // a cut after 160 characters would split the emoji
+    expect(cut.message).toBe(`canonicalJSON: ${full.slice(0, 159)}… (${full.length} chars) must be a JSON value; got function`);
     expect(cut.message).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
     const shared = { x: 1 };
     expect(canonicalJSON([shared, shared])).toBe('[{"x":1},{"x":1}]');

@@ -44,7 +44,7 @@ export class Reader {
     return out;
   }
 
-  /** An array read once (`readArray`): a frozen copy of its elements. */
+  /** An array read once (`readArray`): a copy of its elements only this reader holds. */
   array(value: unknown, path: string): readonly unknown[] {
     const options = { what: path, code: this.code, path };
     if (!isArrayInput(value, options)) this.fail(path, `expected an array; got ${kindOf(value)}`);
