@@ -236,7 +236,7 @@ describe("snapshot codec against the previous codec", () => {
     fc.assert(
       fc.property(fc.array(fc.array(arbField, { maxLength: 8 }), { maxLength: 8 }), fc.nat(70_000), (objects, pad) => {
         const w = new JsonWriter();
-        // A long string first, so that fields also cross the writer's chunk boundary.
+        // A long string first, so that fields also land where the writer grows its buffer.
         w.string("x".repeat(pad));
         const want: string[] = [];
         for (const fields of objects) {
