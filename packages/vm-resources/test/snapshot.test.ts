@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { POOL_NAMES, ResourceManager, SNAPSHOT_FORMAT, canonicalJSON, entryJSON, layoutToJSON, pciBar } from "../src/index.js";
+import { POOL_NAMES, ResourceManager, SNAPSHOT_FORMAT, canonicalJSON, defineLayout, entryJSON, layoutToJSON, pciBar, presetLayout } from "../src/index.js";
 import type { ResourceRequest } from "../src/index.js";
 import { expectAllocError } from "./helpers.js";
 
@@ -244,5 +244,57 @@ describe("the snapshot writer is the manager's own", () => {
     const rm = ResourceManager.fromPreset("x86_64");
     rm.allocateDevice("d", [{ kind: "pio", size: 8 }]);
     expect(ResourceManager.restore(rm.snapshot()).snapshot()).toBe(rm.snapshot());
+  });
+});
+
+// High windows from 2^52 that end at 2^53 - 1 and at 2^54 - 1: regions below 2^53 are checked with numbers, the others with bigints.
+describe.each([
+  ["ends at 2^53 - 1", (1n << 53n) - 1n],
+  ["straddles 2^53", (1n << 54n) - 1n],
+])("restore places each MMIO region in a high window that %s", (_name, highMax) => {
+  const json = layoutToJSON(presetLayout("x86_64")) as Record<string, Record<string, unknown>>;
+  const layout = defineLayout({ ...json, name: "high window", mmio: { ...json["mmio"], high: { min: 1n << 52n, max: highMax } } });
+  const bases = [0xc000_0000n, 0xfbff_f000n, 1n << 52n, highMax - 0xfffn, (1n << 53n) - 0x1000n, 1n << 53n].filter((b, i, all) => b + 0xfffn <= highMax && all.indexOf(b) === i);
+  const snapshot = (): Doc => {
+    const rm = new ResourceManager(layout);
+    bases.forEach((base, i) => rm.allocateDevice(`d${i}`, [{ kind: "mmio", base, size: 0x1000, window: "any" }]));
+    return JSON.parse(rm.snapshot()) as Doc;
+  };
+  const windowOf = (base: bigint): string => (base < 1n << 32n ? "low" : "high");
+
+  it("keeps every region and its window", () => {
+    const doc = snapshot();
+    const back = ResourceManager.restore(JSON.stringify(doc));
+    expect(bases.map((_, i) => back.resourcesOf(`d${i}`)[0])).toEqual(bases.map((base) => expect.objectContaining({ kind: "mmio", base, window: windowOf(base) })));
+    expect(back.snapshot()).toBe(JSON.stringify(doc));
+  });
+
+  it("refuses the wrong window for every region", () => {
+    bases.forEach((base, i) => {
+      const doc = snapshot();
+      const res = doc["owners"][i]["resources"][0];
+      res["window"] = windowOf(base) === "low" ? "high" : "low";
+      const e = expectAllocError(() => ResourceManager.restore(JSON.stringify(doc)), "INVALID_SNAPSHOT");
+      expect(e.details.path).toBe(`$.owners[${i}].resources[0].window`);
+      expect(e.message).toContain(`lies in the ${windowOf(base)} window, not "${res["window"]}"`);
+    });
+  });
+
+  it("refuses a region past the high window's end or below the low window's start, and a 32-bit region in the high window", () => {
+    const past = snapshot();
+    const top = bases.indexOf(highMax - 0xfffn);
+    past["owners"][top]["resources"][0]["size"] = "0x2000";
+    past["owners"][top]["resources"][0]["align"] = "0x1000";
+    expect(expectAllocError(() => ResourceManager.restore(JSON.stringify(past)), "INVALID_SNAPSHOT").message).toContain("lies in the no window");
+    const edge = snapshot();
+    edge["owners"][0]["resources"][0]["base"] = "0xbfffffff";
+    expect(expectAllocError(() => ResourceManager.restore(JSON.stringify(edge)), "INVALID_SNAPSHOT").message).toContain("lies in the no window");
+    bases.forEach((base, i) => {
+      if (windowOf(base) === "low") return;
+      const doc = snapshot();
+      doc["owners"][i]["resources"][0]["is64bit"] = false;
+      const e = expectAllocError(() => ResourceManager.restore(JSON.stringify(doc)), "INVALID_SNAPSHOT");
+      expect(e.details.path).toBe(`$.owners[${i}].resources[0].is64bit`);
+    });
   });
 });
