@@ -175,7 +175,9 @@ export function readRecord(input: unknown, allowed: readonly string[], options: 
  * The engine of {@link readRecord} without its record: writes the value of
  * `allowed[i]` to `out[i]` (when present; `out` is not cleared) and returns a
  * bit mask of the keys present. At most 31 allowed keys. Use a fresh `out`
- * per call: a getter may re-enter.
+ * per call: a getter may re-enter. Keys are read in the input's own order;
+ * when one is refused, `out` keeps the values read before it, so a caller can
+ * make its message more specific (a request's kind) without reading again.
  *
  * @example
  * ```ts

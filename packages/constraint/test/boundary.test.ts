@@ -350,6 +350,24 @@ describe("readRecord", () => {
     expect(readFields({ c: 3, a: 1 }, ["a", "b", "c"], OPTS, out)).toBe(0b101);
     expect(out).toEqual([1, undefined, 3]);
   });
+
+  it("readFields reads in the input's own order and, refusing a key, keeps the values read before it (and reads nothing after)", () => {
+    const reads: string[] = [];
+    const input = new Proxy(
+      { c: 3, zz: 0, a: 1 },
+      {
+        get(t, key, receiver) {
+          reads.push(String(key));
+          return Reflect.get(t, key, receiver);
+        },
+      },
+    );
+    const out: unknown[] = [undefined, undefined, undefined];
+    const e = expectAllocError(() => readFields(input, ["a", "b", "c"], OPTS, out), "INVALID_REQUEST");
+    expect(e.details.argument).toBe("zz");
+    expect(out).toEqual([undefined, undefined, 3]);
+    expect(reads).toEqual(["c"]);
+  });
 });
 
 describe("readU64", () => {

@@ -31,6 +31,7 @@ import type { Resource } from "./requests.js";
 import { quoteText, safeLine } from "@alloc/constraint";
 import { JsonWriter } from "./internal/JsonWriter.js";
 import { Reader, hex, keyPath, kindOf } from "./internal/validate.js";
+import type { Tag } from "./internal/validate.js";
 import { kindOfResource } from "./kinds/registry.js";
 
 /** The `format` field of every snapshot. */
@@ -332,8 +333,8 @@ class SnapshotReader extends Reader {
     fail: (path, message) => this.fail(path, message),
   };
 
-  override object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Readonly<Record<string, unknown>> {
-    return this.fastObject(value, required, optional) ?? super.object(value, path, required, optional);
+  override object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = [], tag?: Tag): Readonly<Record<string, unknown>> {
+    return this.fastObject(value, required, optional) ?? super.object(value, path, required, optional, tag);
   }
 
   /** `value` when it is an object with every `required` key and no key outside `required`/`optional`; else `undefined` (the caller then asks {@link object} for the message). */

@@ -16,11 +16,12 @@ import { defineLayout } from "./Layout.js";
 import type { Layout } from "./Layout.js";
 import { presetLayout } from "./presets.js";
 import type { Arch, Flavor } from "./presets.js";
-import { ANY_REQUEST_KEYS, kindNamed } from "./kinds/registry.js";
+import { ANY_REQUEST_KEYS, REQUEST_KINDS, kindNamed } from "./kinds/registry.js";
 import { pciBar, readRequest } from "./requests.js";
 import type { ResourceRequest } from "./requests.js";
 import { quoteText } from "@alloc/constraint";
 import { Reader, kindOf } from "./internal/validate.js";
+import type { Tag } from "./internal/validate.js";
 
 /** One device of a VM description. */
 export interface DeviceDescription {
@@ -78,13 +79,17 @@ const BAR_KEYS: readonly string[] = ["kind", "size", "is64bit", "prefetchable"];
 const SIZE_KEYS: readonly string[] = ["size"];
 const TEXT_KEYS: readonly string[] = ["kind", "window", "policy", "prefetchable", "is64bit", "shared"];
 
+/** Every key a request of some kind may have, besides `kind`. */
+const HEAD_KEYS: readonly string[] = [...new Set([...ANY_REQUEST_KEYS, ...BAR_KEYS])].filter((k) => k !== "kind");
+/** A key no kind has is named with the keys of the request's kind, when `kind` comes before it. */
+const KIND_TAG: Tag = {
+  key: "kind",
+  keysOf: (kind) =>
+    kind === "bar" ? BAR_KEYS : typeof kind === "string" && (REQUEST_KINDS as readonly string[]).includes(kind) ? kindNamed(kind).requestKeys : undefined,
+};
+
 function readRequestJSON(rd: Reader, value: unknown, path: string): ResourceRequest {
-  const head = rd.object(
-    value,
-    path,
-    ["kind"],
-    [...new Set([...ANY_REQUEST_KEYS, ...BAR_KEYS])].filter((k) => k !== "kind"),
-  );
+  const head = rd.object(value, path, ["kind"], HEAD_KEYS, KIND_TAG);
   const kindName = head["kind"];
   const isBar = kindName === "bar";
   const keys = isBar ? BAR_KEYS : kindNamed(kindName, `${path}.kind`, "INVALID_REQUEST").requestKeys;

@@ -11,7 +11,7 @@
  * to the pool's default window. Each kind's rules live in its module under
  * `kinds/`; the helpers below look the kind up in the registry.
  */
-import { AllocError, U64_MAX, isPowerOfTwo } from "@alloc/constraint";
+import { AllocError, U64_MAX, isAllocError, isPowerOfTwo } from "@alloc/constraint";
 import type { Policy, U64Input } from "@alloc/constraint";
 import type { DeviceId, GuestAddress, Irq, MemSlot, MmioAddress, MsiVector, PioPort } from "./brands.js";
 import { describeValue, readFields, readRecord, readU64 } from "@alloc/constraint";
@@ -232,22 +232,38 @@ export function readRequest(value: unknown): CheckedRequest {
     if (known !== undefined) return known;
   }
   const out = new Array<unknown>(KEYS.length);
-  const present = readFields(value, KEYS, READ, out);
+  let present: number;
+  try {
+    present = readFields(value, KEYS, READ, out);
+  } catch (e) {
+    // A key no kind has, refused as soon as it was met: when `kind` came before it, named with that kind's keys.
+    const name = out[KIND];
+    const shape = typeof name === "string" ? SHAPES.get(name) : undefined;
+    const key = isAllocError(e) ? e.details.argument : undefined;
+    if (shape !== undefined && typeof key === "string" && !KEYS.includes(key)) refuseKeys(shape.kind, [key]);
+    throw e;
+  }
   const name = out[KIND];
   const shape = (typeof name === "string" ? SHAPES.get(name) : undefined) ?? SHAPES.get(kindNamed(name).name);
   const { kind, own } = shape as KindShape;
-  // A key of another kind: the kind's own reader names it (with its allowed keys and a near miss).
-  if ((present & (shape as KindShape).foreign) !== 0) {
-    const mine = Object.create(null) as Record<string, unknown>;
-    for (let i = 0; i < KEYS.length; i++) if ((present & (1 << i)) !== 0) mine[KEYS[i] as string] = out[i];
-    readRecord(mine, kind.requestKeys, { what: `${kind.name} request`, code: "INVALID_REQUEST" });
-  }
+  if ((present & (shape as KindShape).foreign) !== 0)
+    refuseKeys(
+      kind,
+      KEYS.filter((_, i) => (present & (1 << i)) !== 0),
+    );
   // perf: the kind's values by position, not a record built key by key (bench "churn").
   const values = new Array<unknown>(own.length);
   for (let i = 0; i < own.length; i++) values[i] = out[own[i] as number];
   const checked: CheckedRequest = { kind, req: kind.parse(values) };
   if (Object.isFrozen(value) && seenBefore(value as object) && isImmutable(value as object)) IMMUTABLE.set(value as object, checked);
   return checked;
+}
+
+/** Refuses a request of `kind` with `keys` when one of them is not the kind's: the kind's own message, with its allowed keys and a near miss. */
+function refuseKeys(kind: AnyKind, keys: readonly string[]): void {
+  const mine = Object.create(null) as Record<string, unknown>;
+  for (const key of keys) mine[key] = undefined;
+  readRecord(mine, kind.requestKeys, { what: `${kind.name} request`, code: "INVALID_REQUEST" });
 }
 
 /** Every request key, `kind` first; a request is read once into an array in this order. */

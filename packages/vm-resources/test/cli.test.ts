@@ -249,6 +249,21 @@ describe("alloc-plan (in process)", () => {
       'alloc-plan: error at $.devices[0].requests[0].colour: unknown key "colour"',
     ],
     [
+      "misspelt key of the kind",
+      { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "pio", bsae: "0x3f8", size: 8 }] }] },
+      'alloc-plan: error at $.devices[0].requests[0].bsae: unknown key "bsae" (allowed: kind, size, align, range, base); did you mean "base"?\n',
+    ],
+    [
+      "unknown key of a bar",
+      { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ kind: "bar", size: 4096, colour: "red" }] }] },
+      'alloc-plan: error at $.devices[0].requests[0].colour: unknown key "colour" (allowed: kind, size, is64bit, prefetchable)\n',
+    ],
+    [
+      "unknown key before the kind",
+      { arch: "x86_64", memory: "1GiB", devices: [{ name: "a", requests: [{ line: 9, kind: "legacy-irq" }] }] },
+      'alloc-plan: error at $.devices[0].requests[0].line: unknown key "line" (allowed: kind, size, align, range, base, window,',
+    ],
+    [
       "duplicate name",
       {
         arch: "x86_64",

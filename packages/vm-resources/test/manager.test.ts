@@ -152,6 +152,60 @@ describe("request kinds", () => {
     }
     expect(rm.snapshot()).toBe(before);
   });
+
+  it("a key no kind has is named with the keys of the request's kind when kind comes first, and nothing is taken", () => {
+    const rm = fresh();
+    const before = rm.snapshot();
+    const next = (): string => {
+      const probe = ResourceManager.restore(rm.snapshot());
+      return JSON.stringify(probe.allocateDevice("probe", [{ kind: "pio", size: 8 }, { kind: "legacy-irq" }]));
+    };
+    const nextBefore = next();
+    const cases: [unknown, string, string][] = [
+      [{ kind: "pio", bsae: 0x3f8, size: 8 }, 'pio request has an unknown key "bsae" (allowed: kind, size, align, range, base); did you mean "base"?', "bsae"],
+      [
+        { kind: "mmio", size: 0x1000, allign: 0x1000 },
+        'mmio request has an unknown key "allign" (allowed: kind, size, align, range, base, window, prefetchable, is64bit, policy); did you mean "align"?',
+        "allign",
+      ],
+      [{ kind: "legacy-irq", line: 9 }, 'legacy-irq request has an unknown key "line" (allowed: kind, irq, shared)', "line"],
+      [{ kind: "pci-msi", count: 2, vectors: 2 }, 'pci-msi request has an unknown key "vectors" (allowed: kind, count, base)', "vectors"],
+      // A key of another kind, wherever it comes.
+      [{ count: 1, kind: "pio", size: 8 }, 'pio request has an unknown key "count" (allowed: kind, size, align, range, base)', "count"],
+      // Met before the kind: the keys of every kind.
+      [
+        { bsae: 0x3f8, kind: "pio", size: 8 },
+        'request has an unknown key "bsae" (allowed: kind, size, align, range, base, window, prefetchable, is64bit, policy, irq, shared, count, slot, id); did you mean "base"?',
+        "bsae",
+      ],
+      [{ kind: "teleport", bsae: 1 }, 'request has an unknown key "bsae" (allowed: kind, size, align,', "bsae"],
+    ];
+    for (const [request, message, key] of cases) {
+      const e = expectAllocError(() => rm.allocateDevice("d", [{ kind: "mem-slot" }, request as never]), "INVALID_REQUEST");
+      expect(e.message).toContain(`request 1 is invalid: ${message}`);
+      expect(e.details.argument).toBe(key);
+      expect(e.details.request).toBe(1);
+    }
+    expect(rm.snapshot()).toBe(before);
+    expect(next()).toBe(nextBefore);
+  });
+
+  it("naming the kind's keys reads nothing twice", () => {
+    const reads = new Map<string, number>();
+    const target = { kind: "legacy-irq", irq: 5, line: 9 };
+    const request = new Proxy(target, {
+      get(t, key, receiver) {
+        reads.set(String(key), (reads.get(String(key)) ?? 0) + 1);
+        return Reflect.get(t, key, receiver);
+      },
+    });
+    const e = expectAllocError(() => fresh().allocateDevice("d", [request as never]), "INVALID_REQUEST");
+    expect(e.message).toContain('legacy-irq request has an unknown key "line" (allowed: kind, irq, shared)');
+    expect([...reads]).toEqual([
+      ["kind", 1],
+      ["irq", 1],
+    ]);
+  });
 });
 
 describe("allocateDevice is all-or-nothing", () => {

@@ -254,7 +254,9 @@ describe.each([
 ])("restore places each MMIO region in a high window that %s", (_name, highMax) => {
   const json = layoutToJSON(presetLayout("x86_64")) as Record<string, Record<string, unknown>>;
   const layout = defineLayout({ ...json, name: "high window", mmio: { ...json["mmio"], high: { min: 1n << 52n, max: highMax } } });
-  const bases = [0xc000_0000n, 0xfbff_f000n, 1n << 52n, highMax - 0xfffn, (1n << 53n) - 0x1000n, 1n << 53n].filter((b, i, all) => b + 0xfffn <= highMax && all.indexOf(b) === i);
+  const bases = [0xc000_0000n, 0xfbff_f000n, 1n << 52n, highMax - 0xfffn, (1n << 53n) - 0x1000n, 1n << 53n].filter(
+    (b, i, all) => b + 0xfffn <= highMax && all.indexOf(b) === i,
+  );
   const snapshot = (): Doc => {
     const rm = new ResourceManager(layout);
     bases.forEach((base, i) => rm.allocateDevice(`d${i}`, [{ kind: "mmio", base, size: 0x1000, window: "any" }]));
@@ -265,7 +267,9 @@ describe.each([
   it("keeps every region and its window", () => {
     const doc = snapshot();
     const back = ResourceManager.restore(JSON.stringify(doc));
-    expect(bases.map((_, i) => back.resourcesOf(`d${i}`)[0])).toEqual(bases.map((base) => expect.objectContaining({ kind: "mmio", base, window: windowOf(base) })));
+    expect(bases.map((_, i) => back.resourcesOf(`d${i}`)[0])).toEqual(
+      bases.map((base) => expect.objectContaining({ kind: "mmio", base, window: windowOf(base) })),
+    );
     expect(back.snapshot()).toBe(JSON.stringify(doc));
   });
 

@@ -9,7 +9,13 @@
  */
 import { AllocError, isAllocError } from "@alloc/constraint";
 import type { AllocErrorCode } from "@alloc/constraint";
-import { describeValue, isArrayInput, quoteText, readArray, readRecord } from "@alloc/constraint";
+import { describeValue, isArrayInput, quoteText, readArray, readFields, readRecord } from "@alloc/constraint";
+
+/** The field of a record that decides its other keys, and those keys for each of its values (`undefined` for a value it does not know). */
+export interface Tag {
+  readonly key: string;
+  readonly keysOf: (value: unknown) => readonly string[] | undefined;
+}
 
 /** Reads untrusted values, throwing `code` with a JSON path on the first mistake. */
 export class Reader {
@@ -23,25 +29,48 @@ export class Reader {
     throw new AllocError(this.code, `${path}: ${message}`, { path, argument: path });
   }
 
-  /** A plain object read once (`readRecord`): own keys all in `required`/`optional`, `required` present. */
-  object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = []): Readonly<Record<string, unknown>> {
+  /**
+   * A plain object read once (`readFields`): own keys all in `required`/`optional`, `required` present.
+   * With `tag`, a record whose keys depend on one of its fields (a request's `kind`): a key outside the
+   * lists, met after the tag, is named with the keys `tag.keysOf` gives for the tag's value.
+   */
+  object(value: unknown, path: string, required: readonly string[], optional: readonly string[] = [], tag?: Tag): Readonly<Record<string, unknown>> {
     if (typeof value !== "object" || value === null || isArrayInput(value, { what: path, code: this.code, path }))
       this.fail(path, `expected an object; got ${kindOf(value)}`);
-    let out: Readonly<Record<string, unknown>>;
+    const allowed = [...required, ...optional];
+    const read = { what: path, code: this.code, path };
+    const fields = new Array<unknown>(allowed.length);
+    let seen: number;
     try {
-      out = readRecord(value, [...required, ...optional], { what: path, code: this.code, path });
+      seen = readFields(value, allowed, read, fields);
     } catch (e) {
       if (!isAllocError(e)) throw e;
-      // readRecord names the key in `argument`; the message starts with `what` (the path).
       const key = e.details.argument;
-      const at = key !== undefined && key !== path ? `${path}${keyPath(key)}` : path;
-      const message = e.message.startsWith(`${path} has `) ? e.message.slice(path.length + 5).replace(/^an? /, "") : e.message;
-      throw new AllocError(this.code, `${at}: ${message}`, { path: at, argument: at }, { cause: e });
+      const keys = tag !== undefined && typeof key === "string" && !allowed.includes(key) ? tag.keysOf(fields[allowed.indexOf(tag.key)]) : undefined;
+      if (keys !== undefined) {
+        try {
+          readRecord(Object.fromEntries([[key, undefined]]), keys, read);
+        } catch (narrowed) {
+          if (isAllocError(narrowed)) throw this.#atKey(narrowed, path);
+          throw narrowed;
+        }
+      }
+      throw this.#atKey(e, path);
     }
+    const out = Object.create(null) as Record<string, unknown>;
+    for (let i = 0; i < allowed.length; i++) if ((seen & (1 << i)) !== 0) out[allowed[i] as string] = fields[i];
     for (const key of required) {
       if (out[key] === undefined) this.fail(`${path}${keyPath(key)}`, "missing");
     }
-    return out;
+    return Object.freeze(out);
+  }
+
+  /** A refusal of the boundary readers for the record at `path`, placed at the key it names (their message starts with `path`). */
+  #atKey(e: AllocError, path: string): AllocError {
+    const key = e.details.argument;
+    const at = key !== undefined && key !== path ? `${path}${keyPath(key)}` : path;
+    const message = e.message.startsWith(`${path} has `) ? e.message.slice(path.length + 5).replace(/^an? /, "") : e.message;
+    return new AllocError(this.code, `${at}: ${message}`, { path: at, argument: at }, { cause: e });
   }
 
   /** An array read once (`readArray`): a copy of its elements only this reader holds. */

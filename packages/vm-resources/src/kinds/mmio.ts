@@ -219,7 +219,8 @@ export const mmio: ResourceKind<MmioPlan, MmioResource> = defineKind({
     if (window !== actual) rd.fail(`${at}.window`, `[${hex(base)}, ${hex(last)}] lies in the ${actual ?? "no"} window, not ${quoteText(window)}`);
     const prefetchable = rd.boolean(rec["prefetchable"], at, "prefetchable");
     const is64bit = rd.boolean(rec["is64bit"], at, "is64bit");
-    if (!is64bit && (typeof last === "number" ? last > LAST_32_NUMBER : last > LAST_32)) rd.fail(`${at}.is64bit`, `a 32-bit region must lie below 4 GiB; [${hex(base)}, ${hex(last)}] does not`);
+    if (!is64bit && (typeof last === "number" ? last > LAST_32_NUMBER : last > LAST_32))
+      rd.fail(`${at}.is64bit`, `a 32-bit region must lie below 4 GiB; [${hex(base)}, ${hex(last)}] does not`);
     return mmioAt(base, size, actual as "low" | "high", prefetchable, is64bit, align);
   },
 });
