@@ -28,6 +28,7 @@ import {
   isAllocError,
   isArrayInput,
   quoteText,
+  readArray,
   readFields,
   readRecord,
   readU64,
@@ -205,9 +206,12 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     options?: IntervalTreeOptions,
   ): IntervalTree<T> {
     const tree = new IntervalTree<T>(options);
-    const spaceCount = arrayLength(space, "space");
-    const takenCount = arrayLength(taken, "taken");
-    if (values !== undefined && arrayLength(values, "values") !== takenCount) {
+    const spaceList = readArgumentArray(space, "space");
+    const takenList = readArgumentArray(taken, "taken");
+    const valueList = values === undefined ? undefined : readArgumentArray(values, "values");
+    const spaceCount = spaceList.length;
+    const takenCount = takenList.length;
+    if (valueList !== undefined && valueList.length !== takenCount) {
       throw new AllocError("INVALID_ARGUMENT", `fromTaken: values must have one element per taken range (${takenCount}); got ${describeValue(values)}`, {
         argument: "values",
       });
@@ -216,7 +220,7 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
     const starts: Range[] = [];
     const lasts: Range[] = [];
     for (let i = 0; i < spaceCount; i++) {
-      const s = elementAt(space, i, "space");
+      const s = rangeAt(spaceList, i, "space");
       const last = lasts[lasts.length - 1];
       if (last !== undefined && !below(maxHiOf(last), maxLoOf(last), minHiOf(s), minLoOf(s))) {
         throw new AllocError("INVALID_ARGUMENT", `fromTaken: space[${i}] ${s} does not come after ${last}; space ranges must be disjoint, in ascending order`, {
@@ -233,9 +237,9 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
       }
     }
     // Taken ranges that touch need one segment each (the arrays double when there are gaps between them).
-    const seq = new SegmentSequence(takenCount + 2 * starts.length + 2, values === undefined ? 0 : takenCount);
+    const seq = new SegmentSequence(takenCount + 2 * starts.length + 2, valueList === undefined ? 0 : takenCount);
     let k = 0;
-    let t = takenCount > 0 ? elementAt(taken, 0, "taken") : undefined;
+    let t = takenCount > 0 ? rangeAt(takenList, 0, "taken") : undefined;
     let prev: Range | undefined;
     for (let i = 0; i < starts.length; i++) {
       // The part of the space range not tiled yet is [f, e).
@@ -258,13 +262,13 @@ export class IntervalTree<T = unknown> implements Iterable<[Range, NodeState<T>]
           throw takenError("INVALID_ARGUMENT", k, t, "runs past the end of the pool range it starts in", undefined);
         }
         if (d !== fD || x !== fX) seq.append(fD, fX, d, x, FREE, undefined);
-        const value = values === undefined ? undefined : elementAt(values, k, "values", false);
+        const value = valueList === undefined ? undefined : valueList[k];
         seq.append(d, x, nD, nX, value === undefined ? ALLOCATED : VALUED, value);
         fD = nD;
         fX = nX;
         prev = t;
         k++;
-        t = k < takenCount ? elementAt(taken, k, "taken") : undefined;
+        t = k < takenCount ? rangeAt(takenList, k, "taken") : undefined;
       }
       if (fD !== eD || fX !== eX) seq.append(fD, fX, eD, eX, FREE, undefined);
     }
@@ -895,28 +899,14 @@ function adjacent(a: Range, b: Range): boolean {
   return lo === 0xffff_ffff ? minHiOf(b) === hi + 1 && minLoOf(b) === 0 : minHiOf(b) === hi && minLoOf(b) === lo + 1;
 }
 
-/** The length of the array argument `name` of `fromTaken`. */
-function arrayLength(list: unknown, name: string): number {
-  if (!isArrayInput(list, { what: `fromTaken: ${name}`, code: "INVALID_ARGUMENT" }))
-    throw new AllocError("INVALID_ARGUMENT", `fromTaken: ${name} must be an array; got ${describeValue(list)}`, { argument: name });
-  try {
-    return list.length;
-  } catch (cause) {
-    throw new AllocError("INVALID_ARGUMENT", `fromTaken: reading ${name}.length threw`, { argument: name }, { cause });
-  }
+/** The array argument `name` of `fromTaken`, read once (`readArray`: its length checked, each element read once into a copy). */
+function readArgumentArray(list: unknown, name: string): readonly unknown[] {
+  return readArray(list, { what: `fromTaken: ${name}`, code: "INVALID_ARGUMENT", path: name });
 }
 
-/** Element i of the array argument `name` of `fromTaken`, read once (as a range unless `asRange` is false). */
-function elementAt(list: readonly unknown[], i: number, name: string): Range;
-function elementAt(list: readonly unknown[], i: number, name: string, asRange: false): unknown;
-function elementAt(list: readonly unknown[], i: number, name: string, asRange = true): unknown {
-  let value: unknown;
-  try {
-    value = list[i];
-  } catch (cause) {
-    throw new AllocError("INVALID_ARGUMENT", `fromTaken: reading ${name}[${i}] threw`, { argument: name, path: `${name}[${i}]` }, { cause });
-  }
-  if (!asRange) return value;
+/** Element i of a `fromTaken` list already read, as a range. */
+function rangeAt(list: readonly unknown[], i: number, name: string): Range {
+  const value = list[i];
   try {
     return Range.from(value as RangeLike);
   } catch (e) {

@@ -101,16 +101,49 @@ describe("fromTaken", () => {
         return Reflect.get(target, key);
       },
     });
+    // Lists are read like every list of the project (readArray): the message names the element, the path the list.
     const e = expectAllocError(() => IntervalTree.fromTaken(space, trap), "INVALID_ARGUMENT");
-    expect(e.details.path).toBe("taken[0]");
+    expect(e.message).toBe("fromTaken: taken: reading element 0 threw");
+    expect(e.details.path).toBe("taken");
     const { proxy: revoked, revoke } = Proxy.revocable([], {});
     revoke();
     const r = expectAllocError(() => IntervalTree.fromTaken(space, revoked), "INVALID_ARGUMENT");
     expect(r.message).toBe("fromTaken: taken is a revoked proxy");
-    expect(r.details.argument).toBe("fromTaken: taken");
+    expect(r.details.argument).toBe("taken");
+    expect(r.details.path).toBe("taken");
     const entry = expectAllocError(() => IntervalTree.fromSorted([revoked as never]), "INVALID_ARGUMENT");
     expect(entry.details.path).toBe("entries[0]");
     expect(entry.message).toBe("fromSorted: entries[0] is a revoked proxy");
+  });
+
+  it("reads each list's length once and refuses one no array has", () => {
+    const space = [new Range(0, 0xff)];
+    const lying = (list: unknown[], length: unknown): unknown[] =>
+      new Proxy(list, { get: (t, k, r) => (k === "length" ? length : Reflect.get(t, k, r)) });
+    for (const length of [Number.NaN, -1, "1", 1.5, 2 ** 40, undefined]) {
+      for (const [name, call] of [
+        ["space", () => IntervalTree.fromTaken(lying([new Range(0, 0xff)], length) as never, [])],
+        ["taken", () => IntervalTree.fromTaken(space, lying([new Range(1, 2)], length) as never)],
+        ["values", () => IntervalTree.fromTaken(space, [new Range(1, 2)], lying(["a"], length))],
+      ] as const) {
+        const e = expectAllocError(call, "INVALID_ARGUMENT");
+        expect(e.message).toMatch(new RegExp(`^fromTaken: ${name} has a length that no array has: `));
+        expect(e.details.path).toBe(name);
+      }
+    }
+    let reads = 0;
+    const counted = new Proxy([new Range(1, 2)], {
+      get: (t, k, r) => {
+        if (k === "length" || k === "0") reads++;
+        return Reflect.get(t, k, r);
+      },
+    });
+    expect([...IntervalTree.fromTaken(space, counted).entries()].map(([r, st]) => `${r.min}-${r.max}:${st.kind}`)).toEqual([
+      "0-0:free",
+      "1-2:allocated",
+      "3-255:free",
+    ]);
+    expect(reads).toBe(2);
   });
 
   it("gives the reason a misplaced taken range fails without the argument's name, for callers that name it their own way", () => {
