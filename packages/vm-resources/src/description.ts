@@ -16,7 +16,7 @@ import { defineLayout } from "./Layout.js";
 import type { Layout } from "./Layout.js";
 import { presetLayout } from "./presets.js";
 import type { Arch, Flavor } from "./presets.js";
-import { ANY_REQUEST_KEYS, REQUEST_KINDS, kindNamed } from "./kinds/registry.js";
+import { ANY_REQUEST_KEYS, findKind, kindNamed } from "./kinds/registry.js";
 import { pciBar, readRequest } from "./requests.js";
 import type { ResourceRequest } from "./requests.js";
 import { quoteText } from "@alloc/constraint";
@@ -84,8 +84,7 @@ const HEAD_KEYS: readonly string[] = [...new Set([...ANY_REQUEST_KEYS, ...BAR_KE
 /** A key no kind has is named with the keys of the request's kind, when `kind` comes before it. */
 const KIND_TAG: Tag = {
   key: "kind",
-  keysOf: (kind) =>
-    kind === "bar" ? BAR_KEYS : typeof kind === "string" && (REQUEST_KINDS as readonly string[]).includes(kind) ? kindNamed(kind).requestKeys : undefined,
+  keysOf: (kind) => (kind === "bar" ? BAR_KEYS : findKind(kind)?.requestKeys),
 };
 
 function readRequestJSON(rd: Reader, value: unknown, path: string): ResourceRequest {
