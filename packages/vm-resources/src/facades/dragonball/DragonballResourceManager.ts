@@ -13,7 +13,7 @@
  * (low window first). Cost: O(log n) per call; a device of k requests is k
  * manager calls.
  */
-import { AllocError, U64_MAX, isAllocError, isArrayInput, readArray, refuseThis } from "@alloc/constraint";
+import { AllocError, U64_MAX, isAllocError, readArray, refuseThis } from "@alloc/constraint";
 import type { U64Input } from "@alloc/constraint";
 import type { PoolName } from "../../Layout.js";
 import { presetLayout } from "../../presets.js";
@@ -358,11 +358,9 @@ export class DragonballResourceManager {
    */
   allocateDeviceResources(requests: readonly ResourceConstraint[], sharedIrq: boolean): DeviceResources {
     checkFacade(this);
-    if (!isArrayInput(requests, { what: "requests", code: "INVALID_ARGUMENT" }))
-      throw new AllocError("INVALID_ARGUMENT", "requests must be an array", { argument: "requests" });
-    const share = bool(sharedIrq, "sharedIrq");
-    // Read each request once, into a checked constraint, then into the manager requests it may become.
+    // Read the list and each request once, into a checked constraint, then into the manager requests it may become.
     const list = readArray(requests, { what: "requests", code: "INVALID_ARGUMENT" });
+    const share = bool(sharedIrq, "sharedIrq");
     const n = list.length;
     const checked: ResourceConstraint[] = new Array<ResourceConstraint>(n);
     for (let i = 0; i < n; i++) checked[i] = readConstraint(list[i]);
