@@ -189,11 +189,10 @@ export class JsonWriter implements EntryWriter {
     this.string(value);
   }
 
-  /** The whole text; the writer is then empty again (its buffer back to its first size). */
+  /** The whole text; the writer is then empty again. */
   text(): string {
     const text = DECODER.decode(this.#buf.subarray(0, this.#n));
     this.#n = 0;
-    this.#buf = new Uint8Array(FIRST);
     return text;
   }
 }
