@@ -118,8 +118,7 @@ describe("fromTaken", () => {
 
   it("reads each list's length once and refuses one no array has", () => {
     const space = [new Range(0, 0xff)];
-    const lying = (list: unknown[], length: unknown): unknown[] =>
-      new Proxy(list, { get: (t, k, r) => (k === "length" ? length : Reflect.get(t, k, r)) });
+    const lying = (list: unknown[], length: unknown): unknown[] => new Proxy(list, { get: (t, k, r) => (k === "length" ? length : Reflect.get(t, k, r)) });
     for (const length of [Number.NaN, -1, "1", 1.5, 2 ** 40, undefined]) {
       for (const [name, call] of [
         ["space", () => IntervalTree.fromTaken(lying([new Range(0, 0xff)], length) as never, [])],

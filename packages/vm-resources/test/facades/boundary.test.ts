@@ -46,8 +46,9 @@ describe("facade boundary", () => {
         },
       });
     const pio = (range: unknown) => ({ kind: "PioAddress", size: 8, align: 1, range });
-    const notList = expectAllocError(() => mgr.allocateDeviceResources("pio" as never, "yes" as never), "INVALID_ARGUMENT", "requests");
+    const notList = expectAllocError(() => mgr.allocateDeviceResources("pio" as never, "yes" as never), "INVALID_ARGUMENT");
     expect(notList.message).toBe('requests must be an array; got string "pio"');
+    expect(notList.details.argument).toBe("requests");
     expect(expectAllocError(() => mgr.allocateDeviceResources(revoked as never, false), "INVALID_ARGUMENT").message).toBe("requests is a revoked proxy");
     expect(expectAllocError(() => mgr.allocateDeviceResources(throwing("length") as never, false), "INVALID_ARGUMENT").message).toBe(
       "requests: reading its length threw",
