@@ -105,6 +105,9 @@ const ARGUMENT_READER: ResourceReader = Object.freeze({
   },
 });
 
+/** How the request list of `allocateDevice`/`extendDevice` is named when it is refused. */
+const REQUESTS_LIST = Object.freeze({ what: "requests", code: "INVALID_ARGUMENT" } as const);
+
 /** Set by `restore` for the constructor it calls (the only way in for prebuilt pools). */
 let restoring: RestoredState | undefined;
 
@@ -299,11 +302,11 @@ export class ResourceManager {
   }
 
   #allocateBatch(owner: string, requests: readonly unknown[]): Resource[] {
-    if (!isArrayInput(requests, { what: "requests", code: "INVALID_ARGUMENT" })) {
+    if (!isArrayInput(requests, REQUESTS_LIST)) {
       throw new AllocError("INVALID_ARGUMENT", `requests must be an array; got ${describeValue(requests)}`, { argument: "requests", owner });
     }
     // The list is read once, then each element is checked once by its kind.
-    const list = readArray(requests, { what: "requests", code: "INVALID_ARGUMENT" });
+    const list = readArray(requests, REQUESTS_LIST);
     const n = list.length;
     const checked: CheckedRequest[] = [];
     for (let i = 0; i < n; i++) {
