@@ -15,8 +15,14 @@
  * `--only=churn`, `--only=snapshot` or `--only=idpool` (comma-separated) runs
  * only those sections, e.g. `pnpm bench --only=snapshot`.
  *
- * Restarts itself with `--conditions=@alloc/source` so workspace packages
- * resolve to their TypeScript sources (no build needed).
+ * `--forced-gc` runs a full collection before each timed snapshot, restore,
+ * `JSON.stringify` and `JSON.parse`, so each pays only for its own garbage:
+ * without it a collection the previous step made due can land in the next
+ * one, which moves single ratios by ±40 % (the default keeps the conditions
+ * a program sees).
+ *
+ * Restarts itself with `--conditions=@alloc/source` (and `--expose-gc`) so
+ * workspace packages resolve to their TypeScript sources (no build needed).
  */
 import { spawnSync } from "node:child_process";
 import { cpus, platform, arch as osArch, totalmem } from "node:os";
@@ -25,9 +31,17 @@ import { median, shuffled } from "./stats.js";
 
 const CONDITION = "--conditions=@alloc/source";
 if (!process.execArgv.includes(CONDITION)) {
-  const r = spawnSync(process.execPath, [...process.execArgv, CONDITION, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, [...process.execArgv, CONDITION, "--expose-gc", fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: "inherit",
+  });
   process.exit(r.status ?? 1);
 }
+const forcedGc = process.argv.includes("--forced-gc");
+const gc = (globalThis as { gc?: () => void }).gc;
+/** A full collection before a timed step, with `--forced-gc`. */
+const settle = (): void => {
+  if (forcedGc && gc !== undefined) gc();
+};
 
 const { ResourceManager, defineLayout, layoutToJSON, pciBar, presetLayout } = await import("../src/index.js");
 const { IdPool } = await import("../src/pools/IdPool.js");
@@ -60,7 +74,9 @@ const benchLayout = defineLayout({
 console.log(
   `machine: ${cpus()[0]?.model ?? "unknown cpu"} x${cpus().length}, ${platform()} ${osArch()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
 );
-console.log(`runs per figure: ${RUNS} (median); churn after ${CHURN_WARMUP} warm-up runs\n`);
+console.log(
+  `runs per figure: ${RUNS} (median); churn after ${CHURN_WARMUP} warm-up runs${forcedGc ? "; a full GC before each timed snapshot, restore and JSON step" : ""}\n`,
+);
 
 // 1. Device plug/unplug churn, with request literals and with frozen templates
 // (checked once, then known by identity).
@@ -136,21 +152,28 @@ if (runs("snapshot")) {
   let text = "";
   // One warm-up repetition, then at least 3 (at most 7) measured ones.
   for (let run = 0; run <= Math.max(3, Math.min(RUNS, 7)); run++) {
+    settle();
     const t0 = performance.now();
     text = rm.snapshot();
     const t1 = performance.now();
-    const back = ResourceManager.restore(text);
+    settle();
     const t2 = performance.now();
-    // The yardstick: the same document through JSON alone, in the same process.
-    const doc: unknown = JSON.parse(text);
+    const back = ResourceManager.restore(text);
     const t3 = performance.now();
-    JSON.stringify(doc);
+    settle();
+    // The yardstick: the same document through JSON alone, in the same process.
     const t4 = performance.now();
+    const doc: unknown = JSON.parse(text);
+    const t5 = performance.now();
+    settle();
+    const t6 = performance.now();
+    JSON.stringify(doc);
+    const t7 = performance.now();
     if (run > 0) {
       snap.push(t1 - t0);
-      rest.push(t2 - t1);
-      parse.push(t3 - t2);
-      stringify.push(t4 - t3);
+      rest.push(t3 - t2);
+      parse.push(t5 - t4);
+      stringify.push(t7 - t6);
     }
     if (run === 0 && back.snapshot() !== text) throw new Error("round trip changed the snapshot");
   }
