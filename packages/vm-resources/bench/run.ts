@@ -38,9 +38,10 @@ if (!process.execArgv.includes(CONDITION)) {
 }
 const forcedGc = process.argv.includes("--forced-gc");
 const gc = (globalThis as { gc?: () => void }).gc;
+if (forcedGc && gc === undefined) throw new Error("--forced-gc needs node --expose-gc (run it through `pnpm bench`)");
 /** A full collection before a timed step, with `--forced-gc`. */
 const settle = (): void => {
-  if (forcedGc && gc !== undefined) gc();
+  if (forcedGc) (gc as () => void)();
 };
 
 const { ResourceManager, defineLayout, layoutToJSON, pciBar, presetLayout } = await import("../src/index.js");
