@@ -35,6 +35,7 @@ import { readNested } from "./kinds/fields.js";
 import { readRequest, readResourceRecord, readResourceValue } from "./requests.js";
 import type { CheckedRequest, Resource, ResourceRequest } from "./requests.js";
 import { readSnapshot, writeSnapshot } from "./Snapshot.js";
+import { OwnerOrder } from "./internal/OwnerOrder.js";
 import type { RestoredOwner, RestoredState } from "./Snapshot.js";
 
 /**
@@ -152,6 +153,7 @@ export class ResourceManager {
   readonly #pools: ReadonlyMap<PoolName, Pool>;
   readonly #views: ReadonlyMap<PoolName, PoolView>;
   readonly #owners = new Map<string, Holding>();
+  readonly #order: OwnerOrder<Holding>;
   readonly #extra = new Map<PoolName, Reservation[]>();
 
   /**
@@ -189,6 +191,7 @@ export class ResourceManager {
     // The views and the layout cannot be replaced behind the manager either.
     for (const key of ["layout", "mmio", "mem", "pio", "legacyIrq", "msi", "deviceId", "memSlot"])
       Object.defineProperty(this, key, { writable: false, configurable: false });
+    this.#order = new OwnerOrder(state?.owners);
     if (state !== undefined) {
       for (const holding of state.owners) this.#owners.set(holding.owner, holding);
       for (const [name, list] of state.extra) this.#extra.set(name, list);
@@ -233,11 +236,10 @@ export class ResourceManager {
    */
   snapshot(): string {
     checkManager(this);
-    const owners = this.#owners;
     const extra = this.#extra;
     return writeSnapshot({
       layout: this.layout,
-      owners: () => owners.values(),
+      owners: this.#sortedOwners(),
       extraReservations: (pool) => extra.get(pool) ?? [],
     });
   }
@@ -260,6 +262,12 @@ export class ResourceManager {
       });
     }
     return view;
+  }
+
+  /** Every holding, by owner name (kept between calls: see `OwnerOrder`). */
+  #sortedOwners(): readonly Holding[] {
+    const owners = this.#owners;
+    return this.#order.sorted(() => owners.values());
   }
 
   #poolOf(kind: AnyKind): Pool {
@@ -352,6 +360,7 @@ export class ResourceManager {
       holding.resources = taken.slice();
       holding.ranges = ranges;
       this.#owners.set(owner, holding);
+      this.#order.added(holding, this.#owners.size);
     } else {
       for (let j = 0; j < n; j++) {
         holding.resources.push(taken[j] as Resource);
@@ -418,6 +427,9 @@ export class ResourceManager {
       if (r !== undefined) this.#poolOf(kindOfResource(held[j] as Resource)).release(r);
     }
     this.#owners.delete(owner);
+    holding.resources = NO_RESOURCES;
+    holding.ranges = NO_RANGES;
+    this.#order.removed(this.#owners.size);
     return held;
   }
 
@@ -438,7 +450,10 @@ export class ResourceManager {
     if (r !== undefined) this.#poolOf(kindOfResource(holding.resources[index] as Resource)).release(r);
     holding.resources.splice(index, 1);
     holding.ranges.splice(index, 1);
-    if (holding.resources.length === 0) this.#owners.delete(owner);
+    if (holding.resources.length === 0) {
+      this.#owners.delete(owner);
+      this.#order.removed(this.#owners.size);
+    }
   }
 
   /**
@@ -546,7 +561,7 @@ export class ResourceManager {
    */
   owners(): string[] {
     checkManager(this);
-    return [...this.#owners.keys()].sort();
+    return this.#sortedOwners().map((h) => h.owner);
   }
 
   /**
@@ -704,6 +719,7 @@ export class ResourceManager {
     checkManager(this);
     let recorded = 0;
     for (const pool of this.#pools.values()) pool.checkInvariants();
+    this.#order.check(this.#owners);
     for (const [owner, holding] of this.#owners) {
       const { resources: held, ranges } = holding;
       if (held.length === 0) throw new Error(`owner ${owner} is recorded with no resources`);

@@ -13,7 +13,8 @@
  * sorted entries: no replay, no second pass. Version 1 (every pool range
  * listed beside the owners) is still read; its pool listing must agree with
  * the owners exactly. Throws only `AllocError` `INVALID_SNAPSHOT` with
- * `details.path`. Cost: O(n log n) to restore (one sort per pool), O(n) to write.
+ * `details.path`. Cost: O(n log n) to restore (one sort per pool), O(n) to
+ * write from owners already in name order (the manager keeps that order).
  */
 import { AllocError, Range, U64_MAX, describeValue, isAllocError } from "@alloc/constraint";
 import type { RangeLike } from "@alloc/constraint";
@@ -45,13 +46,13 @@ export const SNAPSHOT_VERSIONS_READ: readonly number[] = Object.freeze([1, 2]);
 export interface SnapshotSource {
   /** The layout the pools were built from. */
   readonly layout: Layout;
-  /** Owners and their resources, any order. */
-  owners(): Iterable<{
+  /** Owners and their resources, sorted by name. */
+  readonly owners: readonly {
     /** The owner's name. */
     readonly owner: string;
     /** Its resources, in request order. */
     readonly resources: readonly Resource[];
-  }>;
+  }[];
   /** Reservations made after the layout, per pool. */
   extraReservations(pool: PoolName): readonly Reservation[];
 }
@@ -268,9 +269,7 @@ function sortedKeys(value: unknown): unknown {
  * ```
  */
 export function writeSnapshot(source: SnapshotSource): string {
-  const list = [...source.owners()];
-  // Owner names are distinct: no comparison answers 0.
-  list.sort((a, b) => (a.owner < b.owner ? -1 : 1));
+  const list = source.owners;
   const w = new JsonWriter();
   w.raw(`{"format":${JSON.stringify(SNAPSHOT_FORMAT)},"layout":${JSON.stringify(sortedKeys(layoutToJSON(source.layout)))},"owners":[`);
   for (let i = 0; i < list.length; i++) {

@@ -74,7 +74,7 @@ const arbManager: fc.Arbitrary<Built> = fc
 function sourceOf(rm: ResourceManager, reserved: readonly Reservation[]): SnapshotSource & OldSnapshotSource {
   return {
     layout: rm.layout,
-    owners: () => rm.owners().map((owner) => ({ owner, resources: rm.resourcesOf(owner) })),
+    owners: rm.owners().map((owner) => ({ owner, resources: rm.resourcesOf(owner) })),
     ownerEntries: () => rm.owners().map((o) => [o, rm.resourcesOf(o)] as const),
     extraReservations: (pool) => (pool === "pio" ? reserved : []),
   };
