@@ -228,6 +228,8 @@ export class ResourceManager {
 
   /**
    * Versioned canonical JSON of the whole state (see the README's format).
+   * O(n + k log k) for n owners, k of them added since the last `snapshot()`
+   * or `owners()` (or the restore): the name order is kept between calls.
    *
    * @example
    * ```ts
@@ -552,7 +554,7 @@ export class ResourceManager {
   }
 
   /**
-   * Every owner holding resources, sorted by name (the same before and after a snapshot round trip).
+   * Every owner holding resources, sorted by name (the same before and after a snapshot round trip); a new array, in O(n + k log k) like {@link ResourceManager.snapshot}.
    *
    * @example
    * ```ts
